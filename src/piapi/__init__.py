@@ -1,0 +1,5 @@
+"""PiAPI client."""
+
+from piapi._version import __version__
+
+__all__ = ["__version__"]
