@@ -1,5 +1,74 @@
-"""PiAPI client."""
+"""Typed Python client for PiAPI: create AI generation tasks (Sora 2 video first), wait, download.
 
+from piapi import PiAPIClient
+
+with PiAPIClient() as client:  # reads PIAPI_API_KEY
+    task = client.sora2.create_and_wait(prompt="A red fox in fresh snow")
+    print(task.output.video, task.cost_usd)
+"""
+
+from piapi._client import AsyncPiAPIClient, PiAPIClient
+from piapi._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    PiAPIError,
+    RateLimitError,
+    TaskFailedError,
+    UnprocessableEntityError,
+    WaitTimeoutError,
+)
+from piapi._models import (
+    ApiResponse,
+    Task,
+    TaskConfig,
+    TaskError,
+    TaskMeta,
+    TaskRequest,
+    TaskStatus,
+    TaskUsage,
+    WebhookConfig,
+)
+from piapi._sora2 import Sora2ProVideoInput, Sora2Task, Sora2VideoInput, Sora2VideoOutput
 from piapi._version import __version__
 
-__all__ = ["__version__"]
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "ApiResponse",
+    "AsyncPiAPIClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PiAPIClient",
+    "PiAPIError",
+    "RateLimitError",
+    "Sora2ProVideoInput",
+    "Sora2Task",
+    "Sora2VideoInput",
+    "Sora2VideoOutput",
+    "Task",
+    "TaskConfig",
+    "TaskError",
+    "TaskFailedError",
+    "TaskMeta",
+    "TaskRequest",
+    "TaskStatus",
+    "TaskUsage",
+    "UnprocessableEntityError",
+    "WaitTimeoutError",
+    "WebhookConfig",
+    "__version__",
+]

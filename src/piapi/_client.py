@@ -1,0 +1,331 @@
+"""`PiAPIClient` and `AsyncPiAPIClient`: thin shells that send requests and sleep.
+
+Every decision (what to send, how to read the answer, whether to retry) lives in the
+sans-I/O modules; the two clients only differ in how they do I/O.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from enum import Enum
+from types import TracebackType
+from typing import Generic, TypeVar
+
+import httpx
+from tenacity import AsyncRetrying, Retrying
+from typing_extensions import Self
+
+from piapi._protocol import (
+    TASK_PATH,
+    request_headers,
+    resolve_api_key,
+    resolve_base_url,
+    transport_error,
+)
+from piapi._resources import AsyncSora2, AsyncTasks, Sora2, Tasks
+from piapi._retries import retry_options
+
+__all__ = ["AsyncPiAPIClient", "PiAPIClient"]
+
+logger = logging.getLogger("piapi")
+
+T = TypeVar("T")
+HttpClientT = TypeVar("HttpClientT", httpx.Client, httpx.AsyncClient)
+Timeout = float | httpx.Timeout | None
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 2
+
+
+class _Keep(Enum):
+    """Marks a `with_options` argument that was not given (None is a valid timeout)."""
+
+    KEEP = "keep"
+
+
+class _BaseClient(Generic[HttpClientT]):
+    """Configuration shared by both clients; holds no I/O."""
+
+    _http: HttpClientT
+
+    def __init__(
+        self,
+        api_key: str | None,
+        *,
+        base_url: str | None,
+        timeout: Timeout,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+        owns_http_client: bool,
+    ) -> None:
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0 (got {max_retries})")
+        self._api_key = resolve_api_key(api_key)
+        self.base_url = resolve_base_url(base_url)
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self._headers = request_headers(self._api_key, default_headers)
+        self._owns_http_client = owns_http_client
+
+    @property
+    def _create_url(self) -> str:
+        return self.base_url + TASK_PATH
+
+    def __repr__(self) -> str:
+        # The key is deliberately absent: reprs end up in logs and tracebacks.
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, timeout={self.timeout!r}, "
+            f"max_retries={self.max_retries})"
+        )
+
+    def with_options(
+        self, *, timeout: Timeout | _Keep = _Keep.KEEP, max_retries: int | None = None
+    ) -> Self:
+        """A copy with other defaults that shares this client's connection pool.
+
+        Closing the copy leaves the pool open; close the original when done.
+        """
+        clone = copy.copy(self)
+        clone._owns_http_client = False
+        if not isinstance(timeout, _Keep):
+            clone.timeout = timeout
+        if max_retries is not None:
+            if max_retries < 0:
+                raise ValueError(f"max_retries must be >= 0 (got {max_retries})")
+            clone.max_retries = max_retries
+        clone._bind_resources()
+        return clone
+
+    def _bind_resources(self) -> None:
+        raise NotImplementedError
+
+    def _build_request(self, method: str, url: str, content: bytes | None) -> httpx.Request:
+        headers = self._headers
+        if content is not None:
+            headers = {**headers, "Content-Type": "application/json"}
+        return self._http.build_request(
+            method, url, headers=headers, content=content, timeout=self.timeout
+        )
+
+
+def _log_attempt(request: httpx.Request, outcome: object, attempt: int, started: float) -> None:
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s %s -> %s (attempt %d, %.0f ms)",
+            request.method,
+            request.url.path,
+            outcome,
+            attempt,
+            (time.perf_counter() - started) * 1000,
+        )
+
+
+class PiAPIClient(_BaseClient[httpx.Client]):
+    """Synchronous PiAPI client; safe to share between threads.
+
+    Args:
+        api_key: Your PiAPI key; defaults to the `PIAPI_API_KEY` environment variable.
+        base_url: Defaults to `PIAPI_BASE_URL`, then `https://api.piapi.ai`.
+        timeout: Seconds (or an `httpx.Timeout`) for each HTTP request; None waits forever.
+        max_retries: Extra attempts for requests that are safe to resend.
+        http_client: Your own `httpx.Client` (proxies, transports); you close it.
+        default_headers: Extra headers sent with every request.
+
+    Raises:
+        PiAPIError: No API key was given or found in the environment.
+    """
+
+    tasks: Tasks
+    """Generic tasks of any PiAPI model: create, get, wait, cancel."""
+    sora2: Sora2
+    """Sora 2 video, with typed and validated arguments."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(
+            api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            owns_http_client=http_client is None,
+        )
+        self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
+        self.tasks = Tasks(self)
+        self.sora2 = Sora2(self)
+
+    # Replaced in tests by a fake clock; the waits and retries read time only through these.
+    _sleep: Callable[[float], None] = staticmethod(time.sleep)
+    _now: Callable[[], float] = staticmethod(time.monotonic)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        read: Callable[[httpx.Response], T],
+        *,
+        content: bytes | None = None,
+        is_create: bool = False,
+    ) -> T:
+        """Send with retries as `_retries` decides, and return what `read` makes of the answer."""
+        request = self._build_request(method, url, content)
+        retrying = Retrying(
+            sleep=self._sleep, **retry_options(is_create=is_create, max_retries=self.max_retries)
+        )
+        for attempt in retrying:
+            with attempt:
+                return self._send_once(request, read, attempt.retry_state.attempt_number, is_create)
+        raise AssertionError("unreachable: tenacity re-raises the last failure")
+
+    def _send_once(
+        self,
+        request: httpx.Request,
+        read: Callable[[httpx.Response], T],
+        attempt: int,
+        is_create: bool,
+    ) -> T:
+        started = time.perf_counter()
+        try:
+            response = self._http.send(request)
+        except httpx.TransportError as exc:
+            _log_attempt(request, type(exc).__name__, attempt, started)
+            raise transport_error(exc, request, is_create=is_create) from exc
+        _log_attempt(request, response.status_code, attempt, started)
+        return read(response)
+
+    def close(self) -> None:
+        """Close the connection pool, unless it came from `http_client` or `with_options`."""
+        if self._owns_http_client:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+async def _anyio_sleep(seconds: float) -> None:
+    import anyio
+
+    await anyio.sleep(seconds)
+
+
+class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
+    """Asynchronous PiAPI client for asyncio and trio; the same API as `PiAPIClient`.
+
+    Args:
+        api_key: Your PiAPI key; defaults to the `PIAPI_API_KEY` environment variable.
+        base_url: Defaults to `PIAPI_BASE_URL`, then `https://api.piapi.ai`.
+        timeout: Seconds (or an `httpx.Timeout`) for each HTTP request; None waits forever.
+        max_retries: Extra attempts for requests that are safe to resend.
+        http_client: Your own `httpx.AsyncClient` (proxies, transports); you close it.
+        default_headers: Extra headers sent with every request.
+
+    Raises:
+        PiAPIError: No API key was given or found in the environment.
+    """
+
+    tasks: AsyncTasks
+    """Generic tasks of any PiAPI model: create, get, wait, cancel."""
+    sora2: AsyncSora2
+    """Sora 2 video, with typed and validated arguments."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(
+            api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            owns_http_client=http_client is None,
+        )
+        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
+        self.tasks = AsyncTasks(self)
+        self.sora2 = AsyncSora2(self)
+
+    _sleep: Callable[[float], Awaitable[None]] = staticmethod(_anyio_sleep)
+    _now: Callable[[], float] = staticmethod(time.monotonic)
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        read: Callable[[httpx.Response], T],
+        *,
+        content: bytes | None = None,
+        is_create: bool = False,
+    ) -> T:
+        """Send with retries as `_retries` decides, and return what `read` makes of the answer."""
+        request = self._build_request(method, url, content)
+        retrying = AsyncRetrying(
+            sleep=self._sleep, **retry_options(is_create=is_create, max_retries=self.max_retries)
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._send_once(
+                    request, read, attempt.retry_state.attempt_number, is_create
+                )
+        raise AssertionError("unreachable: tenacity re-raises the last failure")
+
+    async def _send_once(
+        self,
+        request: httpx.Request,
+        read: Callable[[httpx.Response], T],
+        attempt: int,
+        is_create: bool,
+    ) -> T:
+        started = time.perf_counter()
+        try:
+            response = await self._http.send(request)
+        except httpx.TransportError as exc:
+            _log_attempt(request, type(exc).__name__, attempt, started)
+            raise transport_error(exc, request, is_create=is_create) from exc
+        _log_attempt(request, response.status_code, attempt, started)
+        return read(response)
+
+    async def aclose(self) -> None:
+        """Close the connection pool, unless it came from `http_client` or `with_options`."""
+        if self._owns_http_client:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

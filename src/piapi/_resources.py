@@ -1,0 +1,411 @@
+"""The public methods: `client.tasks` and `client.sora2`, sync and async.
+
+Each method builds its request with `_protocol`, sends it through the client, and reads
+the answer with `_protocol`; waiting is decided by `_polling.WaitState`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
+
+from pydantic import BaseModel
+from typing_extensions import Required, Unpack
+
+from piapi._exceptions import PiAPIError
+from piapi._models import Task, TaskConfig, WebhookConfig
+from piapi._polling import WaitState
+from piapi._protocol import create_body, read_ack, read_task, request_body, task_url
+from piapi._sora2 import (
+    AspectRatio,
+    Duration,
+    Resolution,
+    ServiceMode,
+    Sora2Task,
+    Sora2TaskType,
+    build_sora2_request,
+    estimate_sora2_cost,
+)
+
+if TYPE_CHECKING:
+    from piapi._client import AsyncPiAPIClient, PiAPIClient
+
+__all__ = ["AsyncSora2", "AsyncTasks", "Sora2", "Sora2CreateParams", "Tasks"]
+
+TaskT = TypeVar("TaskT", bound=Task[Any, Any])
+DEFAULT_WAIT_TIMEOUT = 1800.0
+
+
+class Sora2CreateParams(TypedDict, total=False):
+    """The arguments of `sora2.create`, also accepted by `sora2.create_and_wait`."""
+
+    prompt: Required[str]
+    aspect_ratio: AspectRatio
+    duration: Duration
+    task_type: Sora2TaskType
+    image_url: str | None
+    resolution: Resolution | None
+    webhook: WebhookConfig | None
+    service_mode: ServiceMode | None
+
+
+def _wait_subject(
+    task: str | Task[Any, Any],
+) -> tuple[str, type[Task[Any, Any]], Task[Any, Any] | None]:
+    """The id to poll, the class to parse it as, and the task already known (if given)."""
+    if isinstance(task, Task):
+        return task.task_id, type(task), task
+    return task, Task, None
+
+
+_read_sora2_created = partial(read_task, task_class=Sora2Task, is_create=True)
+
+
+class Tasks:
+    """Tasks of any PiAPI model. Nothing in `input` is checked, so new values pass through."""
+
+    def __init__(self, client: PiAPIClient) -> None:
+        self._client = client
+
+    def create(
+        self,
+        *,
+        model: str,
+        task_type: str,
+        input: Mapping[str, Any] | BaseModel,
+        config: TaskConfig | Mapping[str, Any] | None = None,
+    ) -> Task:
+        """Create a task (`POST /api/v1/task`) and return it, usually `pending`.
+
+        Never resent after it may have reached PiAPI: see `APIConnectionError.task_may_exist`.
+        """
+        body = create_body(model=model, task_type=task_type, input=input, config=config)
+        return self._client._send(
+            "POST",
+            self._client._create_url,
+            partial(read_task, task_class=Task, is_create=True),
+            content=body,
+            is_create=True,
+        )
+
+    def get(self, task_id: str) -> Task:
+        """Fetch a task's current state (`GET /api/v1/task/{task_id}`)."""
+        return self._get(task_id, Task)
+
+    def _get(self, task_id: str, task_class: type[TaskT]) -> TaskT:
+        url = task_url(self._client.base_url, task_id)
+        return self._client._send("GET", url, partial(read_task, task_class=task_class))
+
+    def cancel(self, task_id: str) -> None:
+        """Cancel a `pending` task (`DELETE /api/v1/task/{task_id}`).
+
+        PiAPI supports this for some models only; its refusal is raised as `APIStatusError`.
+        """
+        self._client._send("DELETE", task_url(self._client.base_url, task_id), read_ack)
+
+    @overload
+    def wait(
+        self,
+        task: str,
+        *,
+        timeout: float | None = ...,
+        poll_interval: float | None = ...,
+        on_update: Callable[[Task], object] | None = ...,
+        raise_on_failure: bool = ...,
+    ) -> Task: ...
+
+    @overload
+    def wait(
+        self,
+        task: TaskT,
+        *,
+        timeout: float | None = ...,
+        poll_interval: float | None = ...,
+        on_update: Callable[[TaskT], object] | None = ...,
+        raise_on_failure: bool = ...,
+    ) -> TaskT: ...
+
+    def wait(
+        self,
+        task: str | Task[Any, Any],
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_update: Callable[[Any], object] | None = None,
+        raise_on_failure: bool = True,
+    ) -> Task[Any, Any]:
+        """Poll until the task is completed, failed or cancelled, and return it.
+
+        Args:
+            task: A task id, or a task (its class is kept: a `Sora2Task` stays one).
+            timeout: Deadline in seconds for the whole wait; None waits forever.
+            poll_interval: Fixed seconds between polls; default 1 s growing to 10 s.
+            on_update: Called with the task after every successful poll.
+            raise_on_failure: Raise `TaskFailedError` for a failed or cancelled task,
+                or return it when False.
+
+        Raises:
+            TaskFailedError: The task failed or was cancelled.
+            WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
+            APIStatusError: A poll was refused for good (401, 403, 404, ...).
+        """
+        task_id, task_class, known = _wait_subject(task)
+        state = WaitState(
+            task_id,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            raise_on_failure=raise_on_failure,
+            started_at=self._client._now(),
+        )
+        if known is not None and state.observe(known):
+            return known
+        while True:
+            delay = state.next_delay(self._client._now())
+            if delay > 0:
+                self._client._sleep(delay)
+            try:
+                current = self._get(task_id, task_class)
+            except PiAPIError as exc:
+                state.observe_error(exc)
+                continue
+            if on_update is not None:
+                on_update(current)
+            if state.observe(current):
+                return current
+
+
+class AsyncTasks:
+    """Tasks of any PiAPI model. Nothing in `input` is checked, so new values pass through."""
+
+    def __init__(self, client: AsyncPiAPIClient) -> None:
+        self._client = client
+
+    async def create(
+        self,
+        *,
+        model: str,
+        task_type: str,
+        input: Mapping[str, Any] | BaseModel,
+        config: TaskConfig | Mapping[str, Any] | None = None,
+    ) -> Task:
+        """Create a task (`POST /api/v1/task`) and return it, usually `pending`.
+
+        Never resent after it may have reached PiAPI: see `APIConnectionError.task_may_exist`.
+        """
+        body = create_body(model=model, task_type=task_type, input=input, config=config)
+        return await self._client._send(
+            "POST",
+            self._client._create_url,
+            partial(read_task, task_class=Task, is_create=True),
+            content=body,
+            is_create=True,
+        )
+
+    async def get(self, task_id: str) -> Task:
+        """Fetch a task's current state (`GET /api/v1/task/{task_id}`)."""
+        return await self._get(task_id, Task)
+
+    async def _get(self, task_id: str, task_class: type[TaskT]) -> TaskT:
+        url = task_url(self._client.base_url, task_id)
+        return await self._client._send("GET", url, partial(read_task, task_class=task_class))
+
+    async def cancel(self, task_id: str) -> None:
+        """Cancel a `pending` task (`DELETE /api/v1/task/{task_id}`).
+
+        PiAPI supports this for some models only; its refusal is raised as `APIStatusError`.
+        """
+        await self._client._send("DELETE", task_url(self._client.base_url, task_id), read_ack)
+
+    @overload
+    async def wait(
+        self,
+        task: str,
+        *,
+        timeout: float | None = ...,
+        poll_interval: float | None = ...,
+        on_update: Callable[[Task], object] | None = ...,
+        raise_on_failure: bool = ...,
+    ) -> Task: ...
+
+    @overload
+    async def wait(
+        self,
+        task: TaskT,
+        *,
+        timeout: float | None = ...,
+        poll_interval: float | None = ...,
+        on_update: Callable[[TaskT], object] | None = ...,
+        raise_on_failure: bool = ...,
+    ) -> TaskT: ...
+
+    async def wait(
+        self,
+        task: str | Task[Any, Any],
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_update: Callable[[Any], object] | None = None,
+        raise_on_failure: bool = True,
+    ) -> Task[Any, Any]:
+        """Poll until the task is completed, failed or cancelled, and return it.
+
+        Same as `Tasks.wait`; `on_update` may also be a coroutine function.
+        """
+        task_id, task_class, known = _wait_subject(task)
+        state = WaitState(
+            task_id,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            raise_on_failure=raise_on_failure,
+            started_at=self._client._now(),
+        )
+        if known is not None and state.observe(known):
+            return known
+        while True:
+            delay = state.next_delay(self._client._now())
+            if delay > 0:
+                await self._client._sleep(delay)
+            try:
+                current = await self._get(task_id, task_class)
+            except PiAPIError as exc:
+                state.observe_error(exc)
+                continue
+            if on_update is not None:
+                result = on_update(current)
+                if inspect.isawaitable(result):
+                    await result
+            if state.observe(current):
+                return current
+
+
+class Sora2:
+    """OpenAI's Sora 2 video model: arguments are checked before anything is sent."""
+
+    def __init__(self, client: PiAPIClient) -> None:
+        self._client = client
+
+    def create(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatio = "16:9",
+        duration: Duration = 4,
+        task_type: Sora2TaskType = "sora2-video",
+        image_url: str | None = None,
+        resolution: Resolution | None = None,
+        webhook: WebhookConfig | None = None,
+        service_mode: ServiceMode | None = None,
+    ) -> Sora2Task:
+        """Create a Sora 2 video task and return it (usually `pending`).
+
+        Args:
+            prompt: What the video shows; must not be empty.
+            aspect_ratio: "16:9" or "9:16".
+            duration: 4, 8 or 12 seconds; the price is per second.
+            task_type: "sora2-video" ($0.08/s) or "sora2-pro-video" ($0.24/s).
+            image_url: First frame for image-to-video ("sora2-video" only).
+            resolution: "720p" or "1080p" ("sora2-pro-video" only; default 720p).
+            webhook: Where PiAPI should POST status changes.
+            service_mode: "public" (pay as you go) or "private" (host-your-account).
+
+        Raises:
+            pydantic.ValidationError: A value is not allowed; nothing was sent.
+        """
+        request = build_sora2_request(
+            prompt=prompt,
+            aspect_ratio=aspect_ratio,
+            duration=duration,
+            task_type=task_type,
+            image_url=image_url,
+            resolution=resolution,
+            webhook=webhook,
+            service_mode=service_mode,
+        )
+        return self._client._send(
+            "POST",
+            self._client._create_url,
+            _read_sora2_created,
+            content=request_body(request),
+            is_create=True,
+        )
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_update: Callable[[Sora2Task], object] | None = None,
+        **params: Unpack[Sora2CreateParams],
+    ) -> Sora2Task:
+        """`create` with the same arguments, then `tasks.wait` for the finished video.
+
+        Raises:
+            TaskFailedError: The video failed or was cancelled.
+            WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
+        """
+        task = self.create(**params)
+        return self._client.tasks.wait(
+            task, timeout=timeout, poll_interval=poll_interval, on_update=on_update
+        )
+
+    @staticmethod
+    def estimate_cost(*, duration: int = 4, task_type: str = "sora2-video") -> Decimal:
+        """The price in USD of a video before creating it: seconds x price per second."""
+        return estimate_sora2_cost(duration=duration, task_type=task_type)
+
+
+class AsyncSora2:
+    """OpenAI's Sora 2 video model: arguments are checked before anything is sent."""
+
+    def __init__(self, client: AsyncPiAPIClient) -> None:
+        self._client = client
+
+    async def create(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatio = "16:9",
+        duration: Duration = 4,
+        task_type: Sora2TaskType = "sora2-video",
+        image_url: str | None = None,
+        resolution: Resolution | None = None,
+        webhook: WebhookConfig | None = None,
+        service_mode: ServiceMode | None = None,
+    ) -> Sora2Task:
+        """Create a Sora 2 video task and return it; see `Sora2.create` for the arguments."""
+        request = build_sora2_request(
+            prompt=prompt,
+            aspect_ratio=aspect_ratio,
+            duration=duration,
+            task_type=task_type,
+            image_url=image_url,
+            resolution=resolution,
+            webhook=webhook,
+            service_mode=service_mode,
+        )
+        return await self._client._send(
+            "POST",
+            self._client._create_url,
+            _read_sora2_created,
+            content=request_body(request),
+            is_create=True,
+        )
+
+    async def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_update: Callable[[Sora2Task], object] | None = None,
+        **params: Unpack[Sora2CreateParams],
+    ) -> Sora2Task:
+        """`create`, then `tasks.wait`; `on_update` may be a coroutine function."""
+        task = await self.create(**params)
+        return await self._client.tasks.wait(
+            task, timeout=timeout, poll_interval=poll_interval, on_update=on_update
+        )
+
+    estimate_cost = staticmethod(Sora2.estimate_cost)
