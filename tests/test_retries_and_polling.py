@@ -1,0 +1,237 @@
+"""Pure decisions: which failures are retried, how long to wait, how a wait proceeds."""
+
+from __future__ import annotations
+
+from email.utils import formatdate
+from typing import Any
+
+import httpx
+import pytest
+
+from conftest import task_envelope
+from piapi import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    PiAPIError,
+    Task,
+    TaskFailedError,
+    WaitTimeoutError,
+)
+from piapi._exceptions import status_error_class
+from piapi._polling import WaitState, is_transient, poll_delay
+from piapi._retries import retry_after, retry_delay, should_retry
+
+REQUEST = httpx.Request("POST", "https://api.piapi.ai/api/v1/task")
+
+
+def status_error(
+    status: int, headers: dict[str, str] | None = None, code: int | None = None
+) -> Any:
+    http_status = 200 if code is not None else status
+    response = httpx.Response(http_status, headers=headers or {}, request=REQUEST)
+    return status_error_class(status)(
+        "e", response=response, body=None, code=code if code is not None else status
+    )
+
+
+NOT_SENT = APIConnectionError("refused", request=REQUEST)
+MAYBE_SENT = APITimeoutError("read timeout", request=REQUEST, task_may_exist=True)
+VALIDATION = APIResponseValidationError(
+    "bad", response=httpx.Response(200, request=REQUEST), text="<html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("error", "retry_read", "retry_create"),
+    [
+        (NOT_SENT, True, True),
+        (APITimeoutError("connect timeout", request=REQUEST), True, True),
+        (MAYBE_SENT, None, False),  # only a create can carry task_may_exist
+        (status_error(408), True, False),
+        (status_error(409), True, False),
+        (status_error(429), True, True),
+        (status_error(500), True, False),
+        (status_error(502), True, False),
+        (status_error(503), True, False),
+        (status_error(400), False, False),
+        (status_error(401), False, False),
+        (status_error(403), False, False),
+        (status_error(404), False, False),
+        (status_error(422), False, False),
+        (status_error(503, code=503), True, False),  # error envelope inside HTTP 200
+        (status_error(429, code=429), True, True),
+        (VALIDATION, False, False),
+        (ValueError("not ours"), False, False),
+    ],
+)
+def test_retry_decisions(error: BaseException, retry_read: bool | None, retry_create: bool) -> None:
+    if retry_read is not None:
+        assert should_retry(error, is_create=False) is retry_read
+    assert should_retry(error, is_create=True) is retry_create
+
+
+NOW = 1_700_000_000.0
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({}, None),
+        ({"retry-after": "3"}, 3.0),
+        ({"retry-after": "1.5"}, 1.5),
+        ({"retry-after": "0"}, 0.0),
+        ({"retry-after-ms": "250"}, 0.25),
+        ({"retry-after-ms": "250", "retry-after": "9"}, 0.25),
+        ({"retry-after-ms": "junk", "retry-after": "9"}, 9.0),
+        ({"retry-after": formatdate(NOW + 30, usegmt=True)}, 30.0),
+        ({"retry-after": "60"}, 60.0),
+        ({"retry-after": "61"}, None),
+        ({"retry-after": formatdate(NOW + 3600, usegmt=True)}, None),
+        ({"retry-after": "-5"}, None),
+        ({"retry-after": "soon"}, None),
+    ],
+)
+def test_retry_after(headers: dict[str, str], expected: float | None) -> None:
+    assert retry_after(httpx.Headers(headers), NOW) == expected
+
+
+def test_retry_delay_prefers_the_servers_wish() -> None:
+    error = status_error(429, {"Retry-After": "7"})
+    assert retry_delay(error, 1, jitter=0.5, now=NOW) == 7.0
+
+
+@pytest.mark.parametrize(
+    ("attempt", "longest"), [(1, 0.5), (2, 1.0), (3, 2.0), (4, 4.0), (5, 8.0), (6, 8.0), (20, 8.0)]
+)
+def test_backoff_doubles_to_a_cap_with_jitter(attempt: int, longest: float) -> None:
+    assert retry_delay(NOT_SENT, attempt, jitter=0.0, now=NOW) == longest
+    assert retry_delay(NOT_SENT, attempt, jitter=0.999, now=NOW) == pytest.approx(
+        longest * 0.75, 0.01
+    )
+    # a Retry-After we will not honour falls back to the backoff
+    assert (
+        retry_delay(status_error(503, {"retry-after": "600"}), attempt, jitter=0, now=NOW)
+        == longest
+    )
+
+
+def test_default_poll_schedule() -> None:
+    delays = [poll_delay(n) for n in range(10)]
+    assert delays[:6] == [0.0, 1.0, 1.5, 2.25, 3.375, 5.0625]
+    assert delays[7:] == [10.0, 10.0, 10.0]
+    assert poll_delay(5, poll_interval=2.0) == 2.0
+
+
+@pytest.mark.parametrize(("duration", "max_requests"), [(30, 8), (90, 15), (300, 36)])
+def test_schedule_finds_a_video_within_ten_seconds_with_few_requests(
+    duration: float, max_requests: int
+) -> None:
+    now, polls = 0.0, 0
+    while True:
+        now += poll_delay(polls)
+        polls += 1
+        if now >= duration:
+            break
+    assert now - duration <= 10.0
+    assert polls <= max_requests
+
+
+def pending() -> Task:
+    return Task.model_validate(task_envelope("processing")["data"])
+
+
+def finished(status: str) -> Task:
+    return Task.model_validate(task_envelope(status)["data"])
+
+
+def test_wait_state_polls_first_immediately_then_by_schedule() -> None:
+    state = WaitState("t", timeout=None, poll_interval=None, raise_on_failure=True, started_at=0)
+    assert state.next_delay(0) == 0.0
+    assert state.observe(pending()) is False
+    assert state.next_delay(0) == 1.0
+    state.observe_error(NOT_SENT)
+    assert state.next_delay(1) == 1.5
+    assert state.polls == 2
+
+
+def test_wait_state_lands_the_last_poll_on_the_deadline_then_times_out() -> None:
+    state = WaitState("t", timeout=5.0, poll_interval=4.0, raise_on_failure=True, started_at=100)
+    assert state.next_delay(100) == 0.0
+    last = pending()
+    state.observe(last)
+    assert state.next_delay(103.0) == 2.0  # 4 s wanted, 2 s left
+    state.observe(last)
+    with pytest.raises(WaitTimeoutError) as caught:
+        state.next_delay(105.0)
+    error = caught.value
+    assert isinstance(error, TimeoutError)
+    assert error.task_id == "t"
+    assert error.task is last
+    assert "within 5 s" in str(error)
+    assert "tasks.wait('t')" in str(error)
+
+
+def test_wait_state_timeout_zero_still_polls_once() -> None:
+    state = WaitState("t", timeout=0, poll_interval=None, raise_on_failure=True, started_at=0)
+    assert state.next_delay(0) == 0.0
+    state.observe(pending())
+    with pytest.raises(WaitTimeoutError):
+        state.next_delay(0)
+
+
+@pytest.mark.parametrize("status", ["failed", "cancelled"])
+def test_wait_state_failed_tasks(status: str) -> None:
+    raising = WaitState("t", timeout=None, poll_interval=None, raise_on_failure=True, started_at=0)
+    with pytest.raises(TaskFailedError) as caught:
+        raising.observe(finished(status))
+    assert caught.value.task.status.value == status
+    returning = WaitState(
+        "t", timeout=None, poll_interval=None, raise_on_failure=False, started_at=0
+    )
+    assert returning.observe(finished(status)) is True
+
+
+def test_wait_state_completed() -> None:
+    state = WaitState("t", timeout=None, poll_interval=None, raise_on_failure=True, started_at=0)
+    assert state.observe(finished("completed")) is True
+    assert state.observe(finished("queued_somewhere")) is False
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (NOT_SENT, True),
+        (APITimeoutError("t", request=REQUEST), True),
+        (VALIDATION, True),
+        (status_error(500), True),
+        (status_error(429), True),
+        (status_error(409), True),
+        (status_error(401), False),
+        (status_error(403), False),
+        (status_error(404), False),
+        (status_error(400), False),
+        (status_error(422), False),
+    ],
+)
+def test_which_poll_failures_a_wait_survives(error: PiAPIError, transient: bool) -> None:
+    assert is_transient(error) is transient
+    state = WaitState("t", timeout=None, poll_interval=None, raise_on_failure=True, started_at=0)
+    if transient:
+        state.observe_error(error)
+    else:
+        with pytest.raises(type(error)):
+            state.observe_error(error)
+
+
+def test_wait_state_rejects_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="timeout"):
+        WaitState("t", timeout=-1, poll_interval=None, raise_on_failure=True, started_at=0)
+    with pytest.raises(ValueError, match="poll_interval"):
+        WaitState("t", timeout=None, poll_interval=0, raise_on_failure=True, started_at=0)
+
+
+def test_task_failed_error_message() -> None:
+    error = TaskFailedError(finished("failed"))
+    assert error.task.task_id in str(error)
+    assert "ended failed: prompt refused" in str(error)
