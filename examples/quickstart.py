@@ -1,0 +1,29 @@
+"""Quick start: create a Sora 2 video, follow it to completion, print its URL and cost.
+
+Offline and free by default: with no PIAPI_API_KEY set, it runs against the fake PiAPI
+that ships in `piapi.testing`. With PIAPI_API_KEY set it makes a real 4 s video ($0.32).
+"""
+
+from piapi import PiAPIClient, Sora2Task
+from piapi.testing import fake_unless_configured
+
+
+def show_progress(task: Sora2Task) -> None:
+    print(f"  {task.task_id}: {task.status}", flush=True)
+
+
+def main() -> None:
+    with fake_unless_configured(), PiAPIClient() as client:
+        print(f"Estimated cost: ${client.sora2.estimate_cost(duration=4)}")
+        task = client.sora2.create_and_wait(
+            prompt="A red fox trotting through fresh snow at dawn, cinematic, 35mm",
+            duration=4,
+            on_update=show_progress,
+        )
+        video = task.output.video if task.output else None
+        print(f"Video: {video}")
+        print(f"Cost:  ${task.cost_usd}")
+
+
+if __name__ == "__main__":
+    main()
