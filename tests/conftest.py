@@ -2,114 +2,12 @@
 
 from __future__ import annotations
 
-import copy
-import inspect
-import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import anyio
-import httpx
 import pytest
 
-from piapi import AsyncPiAPIClient, PiAPIClient
-
-DATA = Path(__file__).parent / "data"
-API_KEY = "sk-test-0123456789abcdef"  # a distinctive value so leak checks can search for it
-SEED_RESPONSE_TEXT = (DATA / "seed_response.json").read_text()
-SEED_REQUEST: dict[str, Any] = json.loads((DATA / "seed_request.json").read_text())
-TASK_ID = "4eba5893-2a39-4218-b5aa-bb9f3c4a26b2"
-
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
-def seed_envelope() -> dict[str, Any]:
-    """A fresh copy of the seed's create response."""
-    return copy.deepcopy(json.loads(SEED_RESPONSE_TEXT))
-
-
-def task_envelope(status: str = "pending", **changes: Any) -> dict[str, Any]:
-    """The seed's envelope with its task moved to `status` (completed tasks get a video)."""
-    envelope = seed_envelope()
-    task = envelope["data"]
-    task["status"] = status
-    if status.lower() == "completed":
-        task["output"] = {"video": f"https://img.theapi.app/ephemeral/{TASK_ID}.mp4"}
-        task["meta"]["started_at"] = "2025-10-29T02:33:10.5Z"
-        task["meta"]["ended_at"] = "2025-10-29T02:34:35.123456789Z"
-    if status.lower() == "failed":
-        task["error"] = {"code": 10000, "raw_message": "moderation", "message": "prompt refused"}
-    task.update(changes)
-    return envelope
-
-
-def ok(status: str = "pending", **changes: Any) -> httpx.Response:
-    return httpx.Response(200, json=task_envelope(status, **changes))
-
-
-class FakeTime:
-    """A clock that only moves when the code under test sleeps: waits take no real time."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-
-    def monotonic(self) -> float:
-        return self.now
-
-
-class Api:
-    """A sync or async client on an `httpx.MockTransport`, called the same way for both.
-
-    `api("tasks.get", "id")` calls `client.tasks.get("id")`, running coroutines on the
-    chosen backend, so one test body checks the sync and the async client.
-    """
-
-    def __init__(self, mode: str, handler: Handler, clock: FakeTime, **options: Any) -> None:
-        self.mode = mode
-        self.requests: list[httpx.Request] = []
-        self.clock = clock
-
-        def recording(request: httpx.Request) -> httpx.Response:
-            self.requests.append(request)
-            return handler(request)
-
-        transport = httpx.MockTransport(recording)
-        options.setdefault("api_key", API_KEY)
-        self.client: PiAPIClient | AsyncPiAPIClient
-        if mode == "sync":
-            self.client = PiAPIClient(http_client=httpx.Client(transport=transport), **options)
-            self.client._sleep = clock.sleep
-        else:
-            self.client = AsyncPiAPIClient(
-                http_client=httpx.AsyncClient(transport=transport), **options
-            )
-            self.client._sleep = clock.async_sleep
-        self.client._now = clock.monotonic
-
-    def run(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Call `function`; if it is a coroutine function, run it on this harness's backend."""
-        if not inspect.iscoroutinefunction(function):
-            return function(*args, **kwargs)
-
-        async def call() -> Any:
-            return await function(*args, **kwargs)
-
-        return anyio.run(call, backend=self.mode)
-
-    def __call__(self, path: str, *args: Any, **kwargs: Any) -> Any:
-        target: Any = self.client
-        for part in path.split("."):
-            target = getattr(target, part)
-        return self.run(target, *args, **kwargs)
+from _support import Api, FakeTime, Handler
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 import piapi
-from conftest import API_KEY, SEED_REQUEST, TASK_ID, Api, ok, task_envelope
+from _support import API_KEY, SEED_REQUEST, TASK_ID, Api, ok, task_envelope
 from piapi import (
     APIConnectionError,
     APIResponseValidationError,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from conftest import SEED_REQUEST, SEED_RESPONSE_TEXT, TASK_ID, seed_envelope, task_envelope
+from _support import SEED_REQUEST, SEED_RESPONSE_TEXT, TASK_ID, seed_envelope, task_envelope
 from piapi import (
     ApiResponse,
     Sora2ProVideoInput,

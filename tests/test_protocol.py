@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 import piapi
-from conftest import API_KEY, TASK_ID, seed_envelope, task_envelope
+from _support import API_KEY, TASK_ID, seed_envelope, task_envelope
 from piapi import (
     APIConnectionError,
     APIResponseValidationError,

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import task_envelope
+from _support import task_envelope
 from piapi import (
     APIConnectionError,
     APIResponseValidationError,
