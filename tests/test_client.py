@@ -569,6 +569,18 @@ def test_debug_log_has_one_line_per_attempt_and_never_the_key(
     assert all(API_KEY not in line for line in caplog.text.splitlines())
 
 
+def test_debug_log_says_why_a_create_was_not_resent(
+    make_api: MakeApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = make_api(sequence(httpx.ReadTimeout("no answer")))
+    with caplog.at_level(logging.DEBUG, logger="piapi"), pytest.raises(APITimeoutError):
+        api("sora2.create", prompt="a fox")
+    lines = [r.getMessage() for r in caplog.records if r.name == "piapi"]
+    assert lines[0].startswith("POST /api/v1/task -> ReadTimeout (attempt 1, ")
+    assert lines[1].startswith("not retrying: POST /api/v1/task timed out")
+    assert "may exist and be billed" in lines[1]
+
+
 def test_error_messages_do_not_contain_the_key(make_api: MakeApi) -> None:
     api = make_api(sequence(error(401, "bad key"), httpx.ReadTimeout("t")))
     for method, arguments in (("tasks.get", (TASK_ID,)), ("sora2.create", ())):

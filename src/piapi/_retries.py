@@ -83,11 +83,18 @@ def retry_options(*, is_create: bool, max_retries: int) -> dict[str, Any]:
     """Keyword arguments for tenacity's `Retrying` / `AsyncRetrying` applying the rules above."""
     return {
         "stop": stop_after_attempt(max_retries + 1),
-        "retry": retry_if_exception(lambda exc: should_retry(exc, is_create=is_create)),
+        "retry": retry_if_exception(lambda exc: _decide(exc, is_create=is_create)),
         "wait": _wait,
         "reraise": True,
         "before_sleep": _log_retry,
     }
+
+
+def _decide(exc: BaseException, *, is_create: bool) -> bool:
+    retry = should_retry(exc, is_create=is_create)
+    if not retry:
+        logger.debug("not retrying: %s", exc)
+    return retry
 
 
 def _failure(state: RetryCallState) -> BaseException | None:
