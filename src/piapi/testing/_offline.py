@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 
 from piapi.testing._fake import FakePiAPI
@@ -17,7 +17,7 @@ _VARIABLES = ("PIAPI_API_KEY", "PIAPI_BASE_URL")
 @contextmanager
 def fake_unless_configured(
     *, task_duration: float = 3.0, queue_delay: float = 0.5
-) -> Iterator[FakePiAPIServer | None]:
+) -> Generator[FakePiAPIServer | None, None, None]:
     """Serve a fake PiAPI on 127.0.0.1 and point `PIAPI_*` at it, unless `PIAPI_API_KEY` is set.
 
     With a key in the environment nothing changes (the real service is used) and it yields

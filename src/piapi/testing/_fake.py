@@ -1,0 +1,699 @@
+"""`FakePiAPI`: an in-memory PiAPI as one pure, synchronous request handler.
+
+It writes the wire JSON itself (no SDK models) so SDK parsing mistakes show up,
+and every transport (in-process or real HTTP) is a thin shell around `handle`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import json
+import random
+import threading
+import time
+import uuid
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, cast
+from urllib.parse import urlsplit
+
+from piapi.testing._clock import Clock, FakeClock, RealClock
+from piapi.testing._faults import Fault, FaultPlan
+from piapi.testing._media import MIN_MP4_SIZE, Mp4Media
+from piapi.testing._webhooks import WebhookDelivery, WebhookDispatcher
+
+if TYPE_CHECKING:
+    import httpx
+
+    from piapi.testing._transport import FakeTransport
+
+__all__ = ["FakePiAPI", "FakeResponse", "FakeTask", "Outcome", "RecordedRequest"]
+
+Outcome = Literal["completed", "failed"]
+TERMINAL: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
+# usage.consume per second of video, in 1/10,000,000 USD ($0.08/s and $0.24/s);
+# remove-watermark has no published price.
+PRICES: dict[str, dict[str, int]] = {
+    "sora2": {"sora2-video": 800_000, "sora2-pro-video": 2_400_000, "remove-watermark": 0},
+}
+_ZERO_TIME = "0001-01-01T00:00:00Z"
+_JSON = "application/json; charset=utf-8"
+_NOT_FOUND = b"404 page not found"
+_FAILED_CODE = 10000
+
+_CLOUDFLARE_PAGE = """<!DOCTYPE html>
+<html lang="en-US"><head><title>{host} | {status}: Bad gateway</title>
+<meta charset="UTF-8" /></head><body><div id="cf-wrapper"><div id="cf-error-details">
+<h1><span>Bad gateway</span> <span>Error code {status}</span></h1>
+<p>The web server reported a bad gateway error.</p>
+<p>Cloudflare Ray ID: <strong>8d1f2b3c4a5e6f70</strong></p>
+</div></div></body></html>
+"""
+
+
+@functools.lru_cache(maxsize=8192)
+def rfc3339_nano(ns: int) -> str:
+    """Format like Go's RFC3339Nano (trailing zeros trimmed); 0 is Go's zero time."""
+    if ns == 0:
+        return _ZERO_TIME
+    secs, frac = divmod(ns, 1_000_000_000)
+    text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(secs))
+    if frac:
+        text += "." + f"{frac:09d}".rstrip("0")
+    return text + "Z"
+
+
+@dataclass(eq=False)
+class FakeTask:
+    """The fake's state for one task; `to_json()` is exactly what the API returns."""
+
+    task_id: str
+    model: str
+    task_type: str
+    input: dict[str, Any]
+    config: dict[str, Any] = field(repr=False)
+    base_url: str
+    created_mono: float
+    created_ns: int
+    start_at: float
+    end_at: float
+    outcome: Outcome
+    error_message: str
+    consume: int
+    status: str = "pending"
+    started_ns: int = 0
+    ended_ns: int = 0
+    output: dict[str, Any] | None = None
+    frozen: bool = False
+
+    @property
+    def prompt(self) -> str | None:
+        prompt = self.input.get("prompt")
+        return prompt if isinstance(prompt, str) else None
+
+    @property
+    def webhook(self) -> tuple[str, str] | None:
+        config: dict[str, Any] = self.config["webhook_config"]
+        return (config["endpoint"], config["secret"]) if config["endpoint"] else None
+
+    def to_json(self) -> dict[str, Any]:
+        failed = self.status == "failed"
+        return {
+            "task_id": self.task_id,
+            "model": self.model,
+            "task_type": self.task_type,
+            "status": self.status,
+            "config": {
+                "service_mode": self.config["service_mode"],
+                "webhook_config": dict(self.config["webhook_config"]),
+            },
+            "input": self.input,
+            "output": None if self.output is None else dict(self.output),
+            "meta": {
+                "created_at": rfc3339_nano(self.created_ns),
+                "started_at": rfc3339_nano(self.started_ns),
+                "ended_at": rfc3339_nano(self.ended_ns),
+                "usage": {"type": "llm", "frozen": 0, "consume": self.consume},
+                "is_using_private_pool": False,
+            },
+            "detail": None,
+            "logs": [],
+            "error": {
+                "code": _FAILED_CODE if failed else 0,
+                "raw_message": self.error_message if failed else "",
+                "message": self.error_message if failed else "",
+                "detail": None,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """A request the fake saw; the API key is never stored (`api_key_ok` tells if it matched)."""
+
+    method: str
+    path: str
+    endpoint: str
+    headers: dict[str, str] = field(repr=False)
+    body: bytes = field(repr=False)
+    time: float
+    api_key_ok: bool
+    fault: str | None
+    status: int | None
+    task_id: str | None
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class FakeResponse:
+    """What the handler answers; transports turn `drop`, `delay` and `cut_at` into I/O."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes = b""
+    # Large media bodies are produced lazily; `headers` carry their Content-Length.
+    chunks: Callable[[], Iterator[bytes]] | None = None
+    delay: float = 0.0
+    drop: Literal["before", "after"] | None = None
+    cut_at: int | None = None
+    fault: str | None = None
+
+    def iter_body(self) -> Iterator[bytes]:
+        if self.chunks is not None:
+            yield from self.chunks()
+        elif self.body:
+            yield self.body
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        return next((v for k, v in self.headers if k.lower() == name), None)
+
+
+@dataclass
+class _Script:
+    outcome: Outcome
+    error_message: str
+    duration: float | None
+    queue_delay: float | None
+    prompt: str | None
+    times: int | None
+
+
+def _json_response(status: int, obj: Any) -> FakeResponse:
+    body = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+    return FakeResponse(status, [("content-type", _JSON), ("content-length", str(len(body)))], body)
+
+
+def _text_response(status: int, body: bytes, content_type: str) -> FakeResponse:
+    return FakeResponse(
+        status, [("content-type", content_type), ("content-length", str(len(body)))], body
+    )
+
+
+def _error(status: int, message: str, code: int | None = None) -> FakeResponse:
+    return _json_response(status, {"code": code or status, "data": None, "message": message})
+
+
+def _route(method: str, path: str) -> tuple[str, str | None]:
+    if path == "/api/v1/task":
+        return ("create", None) if method == "POST" else ("other", None)
+    if path.startswith("/api/v1/task/"):
+        task_id = path[len("/api/v1/task/") :]
+        if "/" not in task_id:
+            if method in ("GET", "HEAD"):
+                return "get", task_id
+            if method == "DELETE":
+                return "cancel", task_id
+    if path.startswith("/ephemeral/") and method in ("GET", "HEAD"):
+        return "media", path[len("/ephemeral/") :]
+    return "other", None
+
+
+def _object(value: Any) -> dict[str, Any] | None:
+    """`value` as a JSON object; a missing (null) object counts as empty."""
+    if value is None:
+        return {}
+    return cast("dict[str, Any]", value) if isinstance(value, dict) else None
+
+
+def _video_seconds(value: Any) -> int:
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return 0
+
+
+class FakePiAPI:
+    """In-memory PiAPI: create/get/cancel tasks, serve their videos, inject faults.
+
+    Tasks go `pending` (for `queue_delay` s) -> `processing` (for `task_duration` s)
+    -> `completed`/`failed`, on `clock` (real time unless a `FakeClock` is given).
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = "test",
+        clock: Clock | None = None,
+        queue_delay: float = 1.0,
+        task_duration: float = 10.0,
+        media_size: int = MIN_MP4_SIZE,
+        seed: int | None = 0,
+        poll_advance: float = 0.0,
+    ) -> None:
+        self.api_key = api_key
+        self.clock: Clock = clock if clock is not None else RealClock()
+        self.queue_delay = queue_delay
+        self.task_duration = task_duration
+        self.media_size = media_size
+        self.poll_advance = poll_advance
+        self.record_requests = True
+        self.faults = FaultPlan(seed)
+        self.request_counts: Counter[str] = Counter()
+        self.webhooks = WebhookDispatcher(self.tick)
+        self._ids = random.Random(seed)
+        self._lock = threading.Lock()
+        self._tasks: dict[str, FakeTask] = {}
+        self._active: dict[str, FakeTask] = {}
+        self._created: list[FakeTask] = []
+        self._requests: list[RecordedRequest] = []
+        self._media: dict[str, Mp4Media] = {}
+        self._scripts: deque[_Script] = deque()
+        self._prompt_scripts: dict[str, deque[_Script]] = {}
+        self._total = 0
+        if isinstance(self.clock, FakeClock):
+            self.clock.add_listener(self.tick)
+
+    def __repr__(self) -> str:
+        return f"FakePiAPI(tasks={len(self._tasks)}, clock={self.clock!r})"
+
+    # --- scripting and inspection -------------------------------------------
+
+    def script(
+        self,
+        *,
+        outcome: Outcome = "completed",
+        error_message: str = "fake task failure",
+        duration: float | None = None,
+        queue_delay: float | None = None,
+        prompt: str | None = None,
+        times: int | None = 1,
+    ) -> None:
+        """Decide the fate of the next `times` created tasks (None: all of them).
+
+        With `prompt`, only tasks with that exact prompt match; prompt scripts
+        win over general ones, and the earliest matching script is used.
+        """
+        script = _Script(outcome, error_message, duration, queue_delay, prompt, times)
+        with self._lock:
+            if prompt is None:
+                self._scripts.append(script)
+            else:
+                self._prompt_scripts.setdefault(prompt, deque()).append(script)
+
+    @property
+    def tasks(self) -> dict[str, FakeTask]:
+        """Live task records by id (read them, or force them with complete/fail/start)."""
+        with self._lock:
+            return dict(self._tasks)
+
+    @property
+    def created_tasks(self) -> list[FakeTask]:
+        """Every task created, in creation order."""
+        with self._lock:
+            return list(self._created)
+
+    def create_counts(self) -> Counter[str | None]:
+        """How many tasks were created per prompt: a value above 1 means a duplicate."""
+        with self._lock:
+            return Counter(task.prompt for task in self._created)
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request seen, in arrival order (faulted ones included)."""
+        with self._lock:
+            return list(self._requests)
+
+    @property
+    def webhook_deliveries(self) -> list[WebhookDelivery]:
+        return self.webhooks.deliveries
+
+    def deliver_webhooks(self) -> list[WebhookDelivery]:
+        """Catch tasks up with the clock and send queued webhooks now, in this thread."""
+        self.tick()
+        return self.webhooks.flush()
+
+    def get_task(self, task_id: str) -> dict[str, Any]:
+        """The task's wire JSON as a GET would return it now."""
+        with self._lock:
+            task = self._tasks[task_id]
+            self._refresh(task, self.clock.monotonic())
+            return task.to_json()
+
+    def start(self, task_id: str) -> None:
+        """Move a pending task to processing now; it ends `task_duration` later."""
+        with self._lock:
+            task = self._tasks[task_id]
+            now = self.clock.monotonic()
+            self._refresh(task, now)
+            if task.status != "pending":
+                raise ValueError(f"task {task_id} is {task.status}, not pending")
+            task.end_at = now + (task.end_at - task.start_at)
+            task.start_at = now
+            self._refresh(task, now)
+
+    def complete(self, task_id: str) -> None:
+        """Finish a task successfully now."""
+        self._finish_now(task_id, "completed", "")
+
+    def fail(self, task_id: str, message: str = "fake task failure") -> None:
+        """Fail a task now with `message` in its error object."""
+        self._finish_now(task_id, "failed", message)
+
+    def set_status(self, task_id: str, status: str) -> None:
+        """Force any raw status string (e.g. "staged"); the task then stops moving on its own."""
+        with self._lock:
+            task = self._tasks[task_id]
+            task.status = status
+            task.frozen = True
+            self._active.pop(task_id, None)
+
+    def tick(self) -> None:
+        """Bring every unfinished task up to the clock (queues webhooks for changes)."""
+        with self._lock:
+            now = self.clock.monotonic()
+            for task in list(self._active.values()):
+                self._refresh(task, now)
+
+    def media(self, url_or_name: str) -> Mp4Media:
+        """The file served at an output URL (to compare downloads against)."""
+        with self._lock:
+            return self._media[url_or_name.rsplit("/", 1)[-1]]
+
+    # --- in-process clients --------------------------------------------------
+
+    def transport(self) -> FakeTransport:
+        """An httpx transport (sync and async) that answers from this fake, no sockets."""
+        from piapi.testing._transport import FakeTransport
+
+        return FakeTransport(self)
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        """An `httpx.Client` wired to this fake (base URL https://api.piapi.ai)."""
+        import httpx
+
+        kwargs.setdefault("base_url", "https://api.piapi.ai")
+        return httpx.Client(transport=self.transport(), **kwargs)
+
+    def async_client(self, **kwargs: Any) -> httpx.AsyncClient:
+        """An `httpx.AsyncClient` wired to this fake (base URL https://api.piapi.ai)."""
+        import httpx
+
+        kwargs.setdefault("base_url", "https://api.piapi.ai")
+        return httpx.AsyncClient(transport=self.transport(), **kwargs)
+
+    # --- the handler ---------------------------------------------------------
+
+    def handle(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
+    ) -> FakeResponse:
+        """Answer one HTTP request. Pure and synchronous: I/O effects are in the response."""
+        method = method.upper()
+        parts = urlsplit(url)
+        path = parts.path.rstrip("/") or "/"
+        base = f"{parts.scheme}://{parts.netloc}"
+        lowered = {k.lower(): v for k, v in headers.items()}
+        endpoint, ref = _route(method, path)
+        if (
+            endpoint in ("get", "create")
+            and self.poll_advance
+            and isinstance(self.clock, FakeClock)
+        ):
+            # Lets an SDK `wait` loop that sleeps in real time see the task move on.
+            self.clock.advance(self.poll_advance)
+        with self._lock:
+            self._total += 1
+            self.request_counts[endpoint] += 1
+            fault = self.faults.pick(endpoint, self.request_counts[endpoint], self._total)  # type: ignore[arg-type]
+            key_ok = self._key_ok(lowered.get("x-api-key"))
+            task_id = ref if endpoint in ("get", "cancel") else None
+            if fault is not None and not fault.acts:
+                response = self._fault_response(fault, parts.netloc)
+            else:
+                response = self._dispatch(endpoint, method, ref, lowered, body, base, key_ok)
+                if endpoint == "create" and response.status == 200:
+                    task_id = self._created[-1].task_id
+                if fault is not None:
+                    response = self._mutate(response, fault, parts.netloc)
+            if fault is not None:
+                response.fault = fault.describe()
+            if self.record_requests:
+                if "x-api-key" in lowered:
+                    lowered["x-api-key"] = "<redacted>"
+                self._requests.append(
+                    RecordedRequest(
+                        method, path, endpoint, lowered, body, self.clock.monotonic(),
+                        key_ok, response.fault,
+                        None if response.drop == "before" else response.status, task_id,
+                    )
+                )  # fmt: skip
+        return response
+
+    def _key_ok(self, key: str | None) -> bool:
+        if not key:
+            return False
+        if self.api_key is None:
+            return True
+        return hmac.compare_digest(key.encode(), self.api_key.encode())
+
+    def _dispatch(
+        self,
+        endpoint: str,
+        method: str,
+        ref: str | None,
+        headers: dict[str, str],
+        body: bytes,
+        base: str,
+        key_ok: bool,
+    ) -> FakeResponse:
+        if endpoint == "media":
+            return self._serve_media(method, ref or "", headers.get("range"))
+        if endpoint == "other":
+            return _text_response(404, _NOT_FOUND, "text/plain; charset=utf-8")
+        if not key_ok:
+            if headers.get("x-api-key"):
+                return _error(401, "Unauthorized: invalid api key")
+            return _error(401, "Unauthorized: missing api key (X-API-Key header)")
+        if endpoint == "create":
+            return self._create(body, base)
+        task = self._tasks.get(ref or "")
+        if task is None:
+            return _error(404, f"task {ref} not found")
+        self._refresh(task, self.clock.monotonic())
+        if endpoint == "cancel":
+            return self._cancel(task)
+        return _json_response(200, {"code": 200, "data": task.to_json(), "message": "success"})
+
+    def _create(self, body: bytes, base: str) -> FakeResponse:
+        try:
+            fields = _object(json.loads(body))
+        except ValueError as exc:
+            return _error(400, f"invalid request body: {exc}")
+        if fields is None:
+            return _error(400, "invalid request body: expected a JSON object")
+        model, task_type = fields.get("model"), fields.get("task_type")
+        if not isinstance(model, str) or model not in PRICES:
+            return _error(400, "invalid model")
+        if not isinstance(task_type, str) or task_type not in PRICES[model]:
+            return _error(400, "invalid task type")
+        inp, config = _object(fields.get("input")), _object(fields.get("config"))
+        hook = _object(config.get("webhook_config")) if config is not None else {}
+        if inp is None or config is None or hook is None:
+            return _error(400, "invalid request body: input and config must be objects")
+        hook_fields = hook
+        script = self._take_script(inp.get("prompt"))
+        queue_delay = (
+            self.queue_delay if script is None or script.queue_delay is None else script.queue_delay
+        )
+        duration = (
+            self.task_duration if script is None or script.duration is None else script.duration
+        )
+        now = self.clock.monotonic()
+        task = FakeTask(
+            task_id=str(uuid.UUID(int=self._ids.getrandbits(128), version=4)),
+            model=model,
+            task_type=task_type,
+            input=inp,
+            config={
+                "service_mode": str(config.get("service_mode") or ""),
+                "webhook_config": {
+                    "endpoint": str(hook_fields.get("endpoint") or ""),
+                    "secret": str(hook_fields.get("secret") or ""),
+                },
+            },
+            base_url=base,
+            created_mono=now,
+            created_ns=self.clock.wall_ns(),
+            start_at=now + queue_delay,
+            end_at=now + queue_delay + duration,
+            outcome="completed" if script is None else script.outcome,
+            error_message="" if script is None else script.error_message,
+            consume=PRICES[model][task_type] * _video_seconds(inp.get("duration", 4)),
+        )
+        self._tasks[task.task_id] = task
+        self._active[task.task_id] = task
+        self._created.append(task)
+        self._notify(task)
+        self._refresh(task, now)
+        return _json_response(200, {"code": 200, "data": task.to_json(), "message": "success"})
+
+    def _take_script(self, prompt: Any) -> _Script | None:
+        # Indexed by prompt so thousands of scripted tasks stay O(1) per create.
+        queue = self._prompt_scripts.get(prompt) if isinstance(prompt, str) else None
+        if not queue:
+            queue = self._scripts
+        if not queue:
+            return None
+        script = queue[0]
+        if script.times is not None:
+            script.times -= 1
+            if script.times <= 0:
+                queue.popleft()
+        return script
+
+    def _cancel(self, task: FakeTask) -> FakeResponse:
+        if task.status != "pending":
+            return _error(400, f"task {task.task_id} cannot be canceled: status is {task.status}")
+        task.status = "cancelled"
+        task.ended_ns = self.clock.wall_ns()
+        self._active.pop(task.task_id, None)
+        self._notify(task)
+        return _json_response(
+            200, {"code": 200, "data": None, "message": f"task {task.task_id} canceled"}
+        )
+
+    def _finish_now(self, task_id: str, outcome: Outcome, message: str) -> None:
+        with self._lock:
+            task = self._tasks[task_id]
+            now = self.clock.monotonic()
+            self._refresh(task, now)
+            if task.status in TERMINAL or task.frozen:
+                raise ValueError(f"task {task_id} is already {task.status}")
+            task.outcome, task.error_message = outcome, message
+            task.start_at = min(task.start_at, now)
+            task.end_at = now
+            self._refresh(task, now)
+
+    def _wall(self, task: FakeTask, mono: float) -> int:
+        return task.created_ns + round((mono - task.created_mono) * 1e9)
+
+    def _refresh(self, task: FakeTask, now: float) -> None:
+        if task.frozen or task.status in TERMINAL:
+            return
+        if task.status == "pending" and now >= task.start_at:
+            task.status = "processing"
+            task.started_ns = self._wall(task, task.start_at)
+            self._notify(task)
+        if task.status == "processing" and now >= task.end_at:
+            task.ended_ns = self._wall(task, task.end_at)
+            task.status = task.outcome
+            if task.outcome == "completed":
+                name = f"{uuid.UUID(int=self._ids.getrandbits(128), version=4)}.mp4"
+                self._media[name] = Mp4Media(self.media_size)
+                task.output = {"video": f"{task.base_url}/ephemeral/{name}"}
+            self._active.pop(task.task_id, None)
+            self._notify(task)
+
+    def _notify(self, task: FakeTask) -> None:
+        hook = task.webhook
+        if hook is not None:
+            wall = self.clock.wall_ns() // 1_000_000_000
+            self.webhooks.enqueue(hook[0], hook[1], {"timestamp": wall, "data": task.to_json()})
+
+    def _serve_media(self, method: str, name: str, range_header: str | None) -> FakeResponse:
+        media = self._media.get(name)
+        if media is None:
+            return _text_response(404, _NOT_FOUND, "text/plain; charset=utf-8")
+        size = media.size
+        start, end, status = 0, size, 200
+        headers = [("content-type", "video/mp4"), ("accept-ranges", "bytes")]
+        if range_header:
+            parsed = _parse_range(range_header, size)
+            if parsed is None:
+                headers += [("content-range", f"bytes */{size}"), ("content-length", "0")]
+                return FakeResponse(416, headers)
+            start, end = parsed
+            status = 206
+            headers.append(("content-range", f"bytes {start}-{end - 1}/{size}"))
+        headers.append(("content-length", str(end - start)))
+        if method == "HEAD":
+            return FakeResponse(status, headers)
+        return FakeResponse(status, headers, chunks=lambda: media.iter_range(start, end))
+
+    def _fault_response(self, fault: Fault, host: str) -> FakeResponse:
+        if fault.kind == "drop_before":
+            return FakeResponse(0, [], drop="before")
+        if fault.kind == "html":
+            page = _CLOUDFLARE_PAGE.format(host=host, status=fault.status).encode()
+            return _text_response(fault.status, page, "text/html; charset=UTF-8")
+        if fault.kind == "non_json":
+            text = b"upstream connect error or disconnect/reset before headers"
+            return _text_response(fault.status, text, "text/plain")
+        if fault.kind == "error_in_200":
+            return _json_response(
+                200, {"code": fault.status, "data": None, "message": fault.message}
+            )
+        # http_status
+        if fault.body == "envelope":
+            response = _error(fault.status, fault.message)
+        elif fault.body == "plain":
+            response = _text_response(fault.status, fault.message.encode(), "text/plain")
+        else:
+            response = FakeResponse(fault.status, [("content-length", "0")])
+        if fault.retry_after is not None:
+            response.headers.append(("retry-after", f"{fault.retry_after:g}"))
+        return response
+
+    def _mutate(self, response: FakeResponse, fault: Fault, host: str) -> FakeResponse:
+        kind = fault.kind
+        if not fault.acts or kind in ("http_status", "html", "non_json", "error_in_200"):
+            return self._fault_response(fault, host)  # an acted replacing fault
+        if kind == "drop_after":
+            return FakeResponse(0, [], drop="after")
+        if kind == "slow":
+            response.delay = fault.delay
+            return response
+        if kind == "cut_media":
+            size = int(response.header("content-length") or 0)
+            response.cut_at = int(size * fault.fraction)
+            return response
+        if response.header("content-type") != _JSON:
+            return response
+        if kind == "truncated_json":
+            response.body = response.body[: len(response.body) // 2]
+            response.headers = [
+                ("content-type", _JSON),
+                ("content-length", str(len(response.body))),
+            ]
+            return response
+        envelope = json.loads(response.body)
+        data = envelope.get("data")
+        if isinstance(data, dict):
+            task: dict[str, Any] = data  # pyright: ignore[reportUnknownVariableType]
+            status = str(task.get("status", ""))
+            if kind == "capitalised_status":
+                task["status"] = status.capitalize()
+            elif kind == "unknown_status" and status not in TERMINAL:
+                task["status"] = fault.value
+            elif kind == "extra_fields":
+                task["x_fake_extra"] = {"nested": [1, 2, 3], "note": "unknown field"}
+                task["meta"]["queue_position"] = 3
+        if kind == "extra_fields":
+            envelope["request_id"] = "fake-request-id"
+        return _json_response(response.status, envelope)
+
+
+def _parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """Parse one `bytes=a-b` range into `[start, end)`; None when unsatisfiable."""
+    unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    first, _, last = spec.strip().partition("-")
+    try:
+        if not first:
+            length = int(last)
+            return (max(0, size - length), size) if length > 0 else None
+        start = int(first)
+        end = min(int(last) + 1, size) if last else size
+    except ValueError:
+        return None
+    if start >= size or end <= start:
+        return None
+    return start, end

@@ -1,0 +1,79 @@
+"""A small, valid MP4 (ISO-BMFF `ftyp` + `moov` + `mdat`) generated in code, of any size.
+
+Large files are never held in memory: any byte range is computed on demand, so
+download tests can stream gigabytes and resume with HTTP Range requests.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+
+__all__ = ["MIN_MP4_SIZE", "Mp4Media"]
+
+_PERIOD = 65536
+# A non-trivial repeating payload so a test notices misplaced or duplicated chunks.
+_PATTERN = bytes(((i * 7) ^ (i >> 8)) & 0xFF for i in range(_PERIOD)) * 2
+
+
+def _box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def _mvhd(duration_ms: int) -> bytes:
+    identity = (0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000)
+    payload = (
+        b"\x00\x00\x00\x00"  # version 0, flags
+        + struct.pack(">IIII", 0, 0, 1000, duration_ms)  # times, timescale, duration
+        + struct.pack(">IH", 0x00010000, 0x0100)  # rate 1.0, volume 1.0
+        + b"\x00" * 10  # reserved
+        + struct.pack(">9I", *identity)  # unity matrix
+        + b"\x00" * 24  # pre_defined
+        + struct.pack(">I", 1)  # next_track_ID
+    )
+    return _box(b"mvhd", payload)
+
+
+_FTYP = _box(b"ftyp", b"isom" + struct.pack(">I", 0x200) + b"isom" + b"mp41")
+_MOOV = _box(b"moov", _mvhd(4000))
+MIN_MP4_SIZE = len(_FTYP) + len(_MOOV) + 8
+
+
+class Mp4Media:
+    """An MP4 file of exactly `size` bytes whose bytes are computed from their offset."""
+
+    def __init__(self, size: int = MIN_MP4_SIZE) -> None:
+        if size < MIN_MP4_SIZE:
+            raise ValueError(f"an MP4 needs at least {MIN_MP4_SIZE} bytes")
+        self.size = size
+        mdat_size = size - len(_FTYP) - len(_MOOV)
+        if mdat_size < 2**32:
+            mdat_header = struct.pack(">I", mdat_size) + b"mdat"
+        else:  # 64-bit "largesize" box for files past 4 GiB
+            mdat_header = struct.pack(">I", 1) + b"mdat" + struct.pack(">Q", mdat_size)
+        self._head = _FTYP + _MOOV + mdat_header
+        if len(self._head) > size:
+            raise ValueError("size too small for a 64-bit mdat box")
+
+    def read(self, start: int = 0, end: int | None = None) -> bytes:
+        """Bytes `[start, end)`; meant for small files and test assertions."""
+        return b"".join(self.iter_range(start, self.size if end is None else end))
+
+    def iter_range(self, start: int, end: int, chunk_size: int = _PERIOD) -> Iterator[bytes]:
+        """Yield bytes `[start, end)` in chunks of at most `chunk_size` (<= 64 KiB)."""
+        chunk_size = min(chunk_size, _PERIOD)
+        end = min(end, self.size)
+        head = self._head
+        pos = start
+        while pos < end:
+            if pos < len(head):
+                stop = min(end, len(head), pos + chunk_size)
+                yield head[pos:stop]
+            else:
+                stop = min(end, pos + chunk_size)
+                offset = pos % _PERIOD
+                yield _PATTERN[offset : offset + (stop - pos)]
+            pos = stop
+
+    def __repr__(self) -> str:
+        return f"Mp4Media(size={self.size})"

@@ -1,0 +1,113 @@
+"""`FakeTransport`: an httpx sync+async transport that answers from a `FakePiAPI`, no sockets.
+
+Fault effects become the exceptions httpx's real transports raise, so the SDK's
+retry logic meets the same errors it would meet on the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import httpx
+
+from piapi.testing._clock import FakeClock
+
+if TYPE_CHECKING:
+    from piapi.testing._fake import FakePiAPI, FakeResponse
+
+__all__ = ["FakeTransport"]
+
+
+class _Body(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that may stop after `cut_at` bytes, like a dropped download."""
+
+    def __init__(self, response: FakeResponse) -> None:
+        self._response = response
+
+    def _chunks(self) -> Iterator[bytes]:
+        cut_at = self._response.cut_at
+        sent = 0
+        for chunk in self._response.iter_body():
+            if cut_at is not None and sent + len(chunk) >= cut_at:
+                if cut_at > sent:
+                    yield chunk[: cut_at - sent]
+                raise httpx.RemoteProtocolError(
+                    "peer closed connection without sending complete message body"
+                )
+            sent += len(chunk)
+            yield chunk
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._chunks()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self._chunks():
+            yield chunk
+
+
+class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Route httpx requests for any host to `fake.handle`; usable by Client and AsyncClient."""
+
+    def __init__(self, fake: FakePiAPI) -> None:
+        self.fake = fake
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.fake.handle(
+            request.method, str(request.url), request.headers, request.read()
+        )
+        if response.drop == "before":
+            raise httpx.ConnectError("[fake] connection refused", request=request)
+        if response.delay:
+            timeout = _read_timeout(request)
+            self._sleep(min(response.delay, timeout if timeout is not None else response.delay))
+            if timeout is not None and response.delay > timeout:
+                raise httpx.ReadTimeout("[fake] read timed out", request=request)
+        return self._finish(request, response)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = await request.aread()
+        response = self.fake.handle(request.method, str(request.url), request.headers, body)
+        if response.drop == "before":
+            raise httpx.ConnectError("[fake] connection refused", request=request)
+        if response.delay:
+            timeout = _read_timeout(request)
+            delay = min(response.delay, timeout if timeout is not None else response.delay)
+            if isinstance(self.fake.clock, FakeClock):
+                self.fake.clock.advance(delay)
+            else:
+                await anyio.sleep(delay)
+            if timeout is not None and response.delay > timeout:
+                raise httpx.ReadTimeout("[fake] read timed out", request=request)
+        return self._finish(request, response)
+
+    def _sleep(self, seconds: float) -> None:
+        self.fake.clock.sleep(seconds)
+
+    def _finish(self, request: httpx.Request, response: FakeResponse) -> httpx.Response:
+        if response.drop == "after":
+            raise httpx.RemoteProtocolError(
+                "Server disconnected without sending a response.", request=request
+            )
+        if response.chunks is None and response.cut_at is None:
+            return httpx.Response(
+                response.status,
+                headers=response.headers,
+                content=response.body,
+                request=request,
+                extensions={"http_version": b"HTTP/1.1"},
+            )
+        return httpx.Response(
+            response.status,
+            headers=response.headers,
+            stream=_Body(response),
+            request=request,
+            extensions={"http_version": b"HTTP/1.1"},
+        )
+
+
+def _read_timeout(request: httpx.Request) -> float | None:
+    timeouts: Any = request.extensions.get("timeout") or {}
+    value: Any = timeouts.get("read")
+    return float(value) if isinstance(value, (int, float)) else None

@@ -1,0 +1,176 @@
+"""Webhook delivery for the fake: PiAPI's POST `{"timestamp", "data"}` with `x-webhook-secret`.
+
+Deliveries queue up at each status change and go out either from a background
+thread (servers) or synchronously on `flush()` (deterministic in-process tests).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+__all__ = ["LOOPBACK_HOSTS", "WebhookDelivery", "WebhookDispatcher"]
+
+LOOPBACK_HOSTS: frozenset[str] = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """One delivery attempt: `status_code` when the receiver answered, else `error`."""
+
+    endpoint: str
+    task_id: str
+    task_status: str
+    attempt: int
+    status_code: int | None
+    error: str | None
+    # The payload echoes the task's config, secret included: keep it out of reprs.
+    payload: dict[str, Any] = field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+@dataclass(frozen=True)
+class _Pending:
+    endpoint: str
+    secret: str = field(repr=False)
+    payload: dict[str, Any] = field(repr=False)
+
+
+class WebhookDispatcher:
+    """Queue and send webhook calls, retrying failures `max_attempts` times with backoff.
+
+    Only hosts in `allowed_hosts` (loopback by default) are ever contacted; other
+    endpoints are recorded as blocked, so a copied production URL never leaks.
+    """
+
+    def __init__(
+        self,
+        tick: Callable[[], None] | None = None,
+        *,
+        max_attempts: int = 3,
+        backoff: float = 0.05,
+        timeout: float = 5.0,
+        allowed_hosts: Iterable[str] = LOOPBACK_HOSTS,
+    ) -> None:
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.timeout = timeout
+        self.allowed_hosts = set(allowed_hosts)
+        self._tick = tick
+        self._queue: deque[_Pending] = deque()
+        self._deliveries: list[WebhookDelivery] = []
+        self._lock = threading.Lock()
+        self._send_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def deliveries(self) -> list[WebhookDelivery]:
+        """Every attempt so far, in order."""
+        with self._lock:
+            return list(self._deliveries)
+
+    @property
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._queue)
+
+    def enqueue(self, endpoint: str, secret: str, payload: dict[str, Any]) -> None:
+        with self._lock:
+            self._queue.append(_Pending(endpoint, secret, payload))
+        self._wake.set()
+
+    def flush(self) -> list[WebhookDelivery]:
+        """Send everything queued now, in the calling thread; return the attempts made."""
+        with httpx.Client(timeout=self.timeout, trust_env=False) as client:
+            return self._flush(client)
+
+    def _flush(self, client: httpx.Client) -> list[WebhookDelivery]:
+        made: list[WebhookDelivery] = []
+        with self._send_lock:
+            while True:
+                with self._lock:
+                    if not self._queue:
+                        break
+                    item = self._queue.popleft()
+                made.extend(self._send(item, client))
+        return made
+
+    def start(self, interval: float = 0.02) -> None:
+        """Deliver from a background thread, calling `tick` every `interval` seconds."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self._run, args=(interval,), name="piapi-fake-webhooks", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the background thread; deliveries still queued stay queued."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._stop.set()
+            self._wake.set()
+            thread.join(timeout=10)
+
+    def _run(self, interval: float) -> None:
+        with httpx.Client(timeout=self.timeout, trust_env=False) as client:
+            while not self._stop.is_set():
+                self._wake.wait(interval)
+                self._wake.clear()
+                if self._tick is not None:
+                    self._tick()
+                self._flush(client)
+
+    def _send(self, item: _Pending, client: httpx.Client) -> list[WebhookDelivery]:
+        data: dict[str, Any] = item.payload.get("data") or {}
+        task_id, status = str(data.get("task_id", "")), str(data.get("status", ""))
+        host = urlsplit(item.endpoint).hostname or ""
+        if host not in self.allowed_hosts:
+            blocked = WebhookDelivery(
+                item.endpoint,
+                task_id,
+                status,
+                1,
+                None,
+                f"blocked: {host!r} not allowed",
+                item.payload,
+            )
+            self._record(blocked)
+            return [blocked]
+        body = json.dumps(item.payload, separators=(",", ":")).encode()
+        headers = {"content-type": "application/json", "x-webhook-secret": item.secret}
+        made: list[WebhookDelivery] = []
+        for attempt in range(1, self.max_attempts + 1):
+            code: int | None = None
+            error: str | None = None
+            try:
+                code = client.post(item.endpoint, content=body, headers=headers).status_code
+            except httpx.HTTPError as exc:
+                error = f"{type(exc).__name__}: {exc}"
+            delivery = WebhookDelivery(
+                item.endpoint, task_id, status, attempt, code, error, item.payload
+            )
+            self._record(delivery)
+            made.append(delivery)
+            if delivery.ok or attempt == self.max_attempts or self._stop.is_set():
+                break
+            time.sleep(self.backoff * 2 ** (attempt - 1))
+        return made
+
+    def _record(self, delivery: WebhookDelivery) -> None:
+        with self._lock:
+            self._deliveries.append(delivery)

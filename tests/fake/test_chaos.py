@@ -1,0 +1,127 @@
+"""Chaos: 200 concurrent waits through ~30% faulty polls and some faulty creates.
+
+Every wait must end with the task's true outcome, and no prompt may be created twice:
+an ambiguous create (dropped after the fake acted) is reported, never blindly resent.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import anyio
+import pytest
+
+import piapi
+from piapi import AsyncPiAPIClient, TaskStatus
+from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
+
+TASKS = 200
+GET_FAULTS = [
+    Fault.http_status(500),
+    Fault.http_status(502, body="plain"),
+    Fault.http_status(503, body="empty"),
+    Fault.maintenance(),
+    Fault.rate_limited(0.01),
+    Fault.drop_before(),
+    Fault.drop_after(),
+    Fault.html(502),
+    Fault.html(200),
+    Fault.truncated_json(),
+    Fault.non_json(),
+    Fault.error_in_200(500),
+    Fault.capitalised_status(),
+    Fault.unknown_status(),
+    Fault.extra_fields(),
+    Fault.slow(0.01),
+]
+SAFE_CREATE_FAULTS = [Fault.rate_limited(0.01), Fault.drop_before()]
+
+
+async def run_chaos(fake: FakePiAPI, client: AsyncPiAPIClient, create_faults: list[Fault]) -> None:
+    """Create and wait on TASKS videos concurrently, then check outcomes and the fake's record."""
+    failing = {f"video {i}" for i in range(0, TASKS, 10)}
+    for prompt in failing:
+        fake.script(prompt=prompt, outcome="failed", error_message="scripted failure")
+    # Exact-count rule first, so the three ambiguous creates always happen.
+    fake.faults.add(Fault.drop_after(), endpoint="create", nth=[7, 77, 177])
+    fake.faults.add(GET_FAULTS, endpoint="get", rate=0.3)
+    fake.faults.add(create_faults, endpoint="create", rate=0.15)
+    outcomes: dict[str, str] = {}
+    failures: list[tuple[str, str, str]] = []
+
+    async def fast_sleep(seconds: float) -> None:
+        # Retry backoffs of 0.5-8 s would only slow the test; their order is what matters.
+        await anyio.sleep(min(seconds, 0.02))
+
+    client._sleep = fast_sleep  # pyright: ignore[reportPrivateUsage]
+
+    async def run(prompt: str) -> None:
+        try:
+            task = await client.sora2.create(prompt=prompt)
+        except (piapi.APIConnectionError, piapi.RateLimitError) as exc:
+            may_exist = isinstance(exc, piapi.APIConnectionError) and exc.task_may_exist
+            # A real app would look an ambiguous task up; it must never just resend.
+            outcomes[prompt] = "ambiguous" if may_exist else "not created"
+            return
+        try:
+            done = await client.tasks.wait(task, timeout=30, poll_interval=0.01)
+        except piapi.TaskFailedError as exc:
+            failures.append((task.task_id, exc.task.task_id, exc.task.status))
+            outcomes[prompt] = "failed"
+            return
+        assert done.status == TaskStatus.COMPLETED
+        assert done.output is not None
+        assert done.output.video == fake.get_task(task.task_id)["output"]["video"]
+        outcomes[prompt] = "completed"
+
+    with anyio.fail_after(45):
+        async with client, anyio.create_task_group() as group:
+            for i in range(TASKS):
+                group.start_soon(run, f"video {i}")
+
+    assert len(outcomes) == TASKS
+    assert all(sent == got and status == TaskStatus.FAILED for sent, got, status in failures)
+    counts = fake.create_counts()
+    assert max(counts.values()) == 1, "a prompt was created twice"
+    assert sum(o == "ambiguous" for o in outcomes.values()) >= 3
+    assert sum(o in ("completed", "failed") for o in outcomes.values()) >= TASKS - 10
+    for prompt, outcome in outcomes.items():
+        if outcome == "not created":
+            assert counts[prompt] == 0
+        elif outcome != "ambiguous":
+            assert counts[prompt] == 1
+            expected = "failed" if prompt in failing else "completed"
+            assert outcome == expected, prompt
+            assert fake.tasks[_task_id(fake, prompt)].status == expected
+
+    kinds = Counter((r.endpoint, (r.fault or "").split("(")[0]) for r in fake.requests)
+    gets = sum(n for (endpoint, _), n in kinds.items() if endpoint == "get")
+    faulted_gets = sum(n for (endpoint, f), n in kinds.items() if endpoint == "get" and f)
+    assert 0.2 < faulted_gets / gets < 0.4
+    assert {f for (endpoint, f) in kinds if endpoint == "get" and f} == {
+        fault.kind for fault in GET_FAULTS
+    }
+    for fault in create_faults:
+        assert kinds[("create", fault.kind)] > 0
+
+
+@pytest.mark.anyio
+async def test_chaos_in_process() -> None:
+    """Connection refused is only possible in process: the SDK may resend those creates."""
+    fake = FakePiAPI(queue_delay=0.02, task_duration=0.1, seed=2024)
+    client = AsyncPiAPIClient(api_key="test", http_client=fake.async_client(), max_retries=4)
+    await run_chaos(fake, client, [Fault.rate_limited(0.01), Fault.drop_before()])
+    ambiguous = [r for r in fake.requests if r.endpoint == "create" and r.fault == "drop_after()"]
+    assert all(r.task_id is not None for r in ambiguous)
+
+
+@pytest.mark.anyio
+async def test_chaos_over_real_sockets() -> None:
+    fake = FakePiAPI(queue_delay=0.02, task_duration=0.1, seed=7)
+    with FakePiAPIServer(fake) as server:
+        client = AsyncPiAPIClient(api_key="test", base_url=server.url, max_retries=4, timeout=10)
+        await run_chaos(fake, client, [Fault.rate_limited(0.01)])
+
+
+def _task_id(fake: FakePiAPI, prompt: str) -> str:
+    return next(t.task_id for t in fake.created_tasks if t.prompt == prompt)
