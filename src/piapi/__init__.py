@@ -16,6 +16,7 @@ from piapi._exceptions import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    DownloadError,
     InternalServerError,
     NotFoundError,
     PermissionDeniedError,
@@ -24,6 +25,8 @@ from piapi._exceptions import (
     TaskFailedError,
     UnprocessableEntityError,
     WaitTimeoutError,
+    WebhookParseError,
+    WebhookVerificationError,
 )
 from piapi._models import (
     ApiResponse,
@@ -49,6 +52,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "DownloadError",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -70,5 +74,7 @@ __all__ = [
     "UnprocessableEntityError",
     "WaitTimeoutError",
     "WebhookConfig",
+    "WebhookParseError",
+    "WebhookVerificationError",
     "__version__",
 ]

@@ -20,6 +20,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "DownloadError",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -28,6 +29,8 @@ __all__ = [
     "TaskFailedError",
     "UnprocessableEntityError",
     "WaitTimeoutError",
+    "WebhookParseError",
+    "WebhookVerificationError",
 ]
 
 MAY_HAVE_CREATED_TASK = (
@@ -155,6 +158,40 @@ class WaitTimeoutError(PiAPIError, TimeoutError):
         )
         self.task_id = task_id
         self.task = task
+
+
+class DownloadError(PiAPIError):
+    """A video could not be downloaded; nothing was left at the destination.
+
+    `task` is the task whose video it was (None for a bare URL), so the download can be
+    tried again with `client.download(exc.task, ...)` while the ephemeral URL lasts.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str | None = None,
+        task: Task[Any, Any] | None = None,
+        received: int = 0,
+        total: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.url = url
+        self.task = task
+        self.received = received
+        self.total = total
+
+
+class WebhookVerificationError(PiAPIError):
+    """A webhook request's `x-webhook-secret` header is missing or wrong: do not trust it.
+
+    The message never contains the expected secret nor the value received.
+    """
+
+
+class WebhookParseError(PiAPIError):
+    """A webhook body is not PiAPI's `{"timestamp", "data": <task>}` JSON."""
 
 
 STATUS_ERRORS: dict[int, type[APIStatusError]] = {

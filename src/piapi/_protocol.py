@@ -32,7 +32,8 @@ BASE_URL_ENV = "PIAPI_BASE_URL"
 TASK_PATH = "/api/v1/task"
 USER_AGENT = f"piapi-python/{__version__}"
 
-TaskT = TypeVar("TaskT", bound=Task[Any, Any])
+# A string bound: `Task[Any, Any]` evaluated here would build a pydantic class at import.
+TaskT = TypeVar("TaskT", bound="Task[Any, Any]")
 
 # Failures in which httpx never put the request on the wire: safe to resend even a create.
 _NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)

@@ -32,10 +32,12 @@ from piapi._sora2 import (
 
 if TYPE_CHECKING:
     from piapi._client import AsyncPiAPIClient, PiAPIClient
+    from piapi._download import StrPath
 
 __all__ = ["AsyncSora2", "AsyncTasks", "Sora2", "Sora2CreateParams", "Tasks"]
 
-TaskT = TypeVar("TaskT", bound=Task[Any, Any])
+# A string bound: `Task[Any, Any]` evaluated here would build a pydantic class at import.
+TaskT = TypeVar("TaskT", bound="Task[Any, Any]")
 DEFAULT_WAIT_TIMEOUT = 1800.0
 
 
@@ -338,18 +340,34 @@ class Sora2:
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[Sora2Task], object] | None = None,
+        download_to: StrPath | None = None,
         **params: Unpack[Sora2CreateParams],
     ) -> Sora2Task:
         """`create` with the same arguments, then `tasks.wait` for the finished video.
 
+        Args:
+            timeout: Deadline in seconds for the wait; None waits forever.
+            poll_interval: Fixed seconds between polls; default 1 s growing to 10 s.
+            on_update: Called with the task after every poll.
+            download_to: Also download the video (its URL is ephemeral): to this file, or
+                into this directory as `<task_id>.mp4`. The task is returned unchanged.
+            **params: The arguments of `create`.
+
+        Returns:
+            The completed task.
+
         Raises:
             TaskFailedError: The video failed or was cancelled.
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
+            DownloadError: The video could not be downloaded; `exc.task` is the task.
         """
         task = self.create(**params)
-        return self._client.tasks.wait(
+        task = self._client.tasks.wait(
             task, timeout=timeout, poll_interval=poll_interval, on_update=on_update
         )
+        if download_to is not None:
+            self._client.download(task, download_to)
+        return task
 
     @staticmethod
     def estimate_cost(*, duration: int = 4, task_type: str = "sora2-video") -> Decimal:
@@ -400,12 +418,19 @@ class AsyncSora2:
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[Sora2Task], object] | None = None,
+        download_to: StrPath | None = None,
         **params: Unpack[Sora2CreateParams],
     ) -> Sora2Task:
-        """`create`, then `tasks.wait`; `on_update` may be a coroutine function."""
+        """`create`, then `tasks.wait`; `on_update` may be a coroutine function.
+
+        `download_to` also downloads the video, as in `Sora2.create_and_wait`.
+        """
         task = await self.create(**params)
-        return await self._client.tasks.wait(
+        task = await self._client.tasks.wait(
             task, timeout=timeout, poll_interval=poll_interval, on_update=on_update
         )
+        if download_to is not None:
+            await self._client.download(task, download_to)
+        return task
 
     estimate_cost = staticmethod(Sora2.estimate_cost)

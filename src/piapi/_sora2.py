@@ -11,7 +11,14 @@ from typing import Any, Literal, get_args
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from piapi._models import Task, TaskConfig, TaskRequest, WebhookConfig, WireModel
+from piapi._models import (
+    Task,
+    TaskConfig,
+    TaskRequest,
+    WebhookConfig,
+    WireModel,
+    _empty_dict,
+)
 
 __all__ = [
     "Sora2ProVideoInput",
@@ -117,7 +124,7 @@ class Sora2VideoOutput(WireModel):
 class Sora2Task(Task[Sora2VideoInput | Sora2ProVideoInput, Sora2VideoOutput]):
     """A Sora 2 task with typed `input` and `output` (`task.output.video`)."""
 
-    input: Sora2VideoInput | Sora2ProVideoInput = Field(default_factory=dict)  # type: ignore[assignment]
+    input: Sora2VideoInput | Sora2ProVideoInput = Field(default_factory=_empty_dict)  # type: ignore[assignment]
 
     @field_validator("input", mode="before")
     @classmethod

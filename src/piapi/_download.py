@@ -1,0 +1,377 @@
+"""Downloading a task's video: every decision (name, headers, resume, retry, size) is here.
+
+The clients only stream bytes and sleep; a `DownloadState` tells them what to send next and
+what an answer means, and a `PartFile` keeps unfinished bytes out of the destination.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Generator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, cast
+from urllib.parse import unquote, urljoin, urlsplit
+
+from piapi._exceptions import DownloadError
+from piapi._models import Task, TaskStatus
+from piapi._retries import retry_delay
+
+__all__ = [
+    "DownloadSource",
+    "DownloadState",
+    "PartFile",
+    "RetryableDownloadFailure",
+    "destination_path",
+    "download_headers",
+    "download_source",
+    "is_same_origin",
+    "video_url",
+    "writing",
+]
+
+StrPath = str | os.PathLike[str]
+
+MAX_REDIRECTS = 5
+DEFAULT_SUFFIX = ".mp4"
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_RETRYABLE_STATUSES = frozenset({408, 425, 429})
+_EXPIRED_STATUSES = frozenset({403, 404, 410})
+_UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
+_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows would otherwise translate newlines
+
+
+class RetryableDownloadFailure(Exception):
+    """An attempt failed in a way worth retrying (dropped, cut short, 5xx); internal only."""
+
+
+@dataclass(frozen=True)
+class DownloadSource:
+    """What to download: the URL, the file name to use inside a directory, and its task."""
+
+    url: str
+    filename: str
+    task: Task[Any, Any] | None
+
+
+def video_url(task: Task[Any, Any]) -> str | None:
+    """The `output.video` URL of a task, whether its output is typed or a plain dict."""
+    output: Any = task.output
+    if isinstance(output, dict):
+        value: object = cast("dict[str, Any]", output).get("video")
+    else:
+        value = getattr(output, "video", None)
+    return value if isinstance(value, str) and value else None
+
+
+def _safe_name(name: str) -> str:
+    # A name from a URL or a task id must not climb directories or hide as a dotfile.
+    cleaned = _UNSAFE_NAME_CHARS.sub("_", name).strip("._")
+    return cleaned[:200]
+
+
+def _suffix_of(url: str) -> str:
+    suffix = Path(unquote(urlsplit(url).path)).suffix.lower()
+    return suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else DEFAULT_SUFFIX
+
+
+def download_source(task_or_url: Task[Any, Any] | str) -> DownloadSource:
+    """Check that there is something to download, before any I/O.
+
+    Args:
+        task_or_url: A completed task with a video, or an http(s) URL.
+
+    Returns:
+        The URL and the file name to use when the destination is a directory:
+        `<task_id>.mp4` for a task, the URL's own file name for a URL.
+
+    Raises:
+        DownloadError: The task is not completed, has no video, or the URL is not http(s).
+    """
+    if isinstance(task_or_url, Task):
+        task = task_or_url
+        if task.status is not TaskStatus.COMPLETED:
+            raise DownloadError(
+                f"Task {task.task_id} is {task.status.value}, not completed: there is no video "
+                "to download yet. Wait for it first (client.tasks.wait).",
+                task=task,
+            )
+        url = video_url(task)
+        if url is None:
+            raise DownloadError(
+                f"Task {task.task_id} is completed but has no `output.video` URL to download.",
+                task=task,
+            )
+        name = _safe_name(task.task_id) or "video"
+        return DownloadSource(_checked_url(url, task), name + _suffix_of(url), task)
+    url = _checked_url(task_or_url, None)
+    name = _safe_name(unquote(urlsplit(url).path).rsplit("/", 1)[-1])
+    if not name:
+        name = "video" + DEFAULT_SUFFIX
+    return DownloadSource(url, name, None)
+
+
+def _checked_url(url: str, task: Task[Any, Any] | None) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DownloadError(f"Cannot download {url!r}: not an http(s) URL.", url=url, task=task)
+    return url
+
+
+def destination_path(dest: StrPath, filename: str) -> Path:
+    """The file to write: `dest` itself, or `dest/filename` when `dest` is a directory.
+
+    `dest` counts as a directory when one exists there or when it ends with a separator.
+    """
+    text = os.fspath(dest)
+    path = Path(text).expanduser()
+    if path.is_dir() or text.endswith(("/", os.sep)):
+        return path / filename
+    return path
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(scheme)
+
+
+def is_same_origin(url: str, base_url: str) -> bool:
+    """Whether `url` has the API's scheme, host and port: only then may it get the API key."""
+    return _origin(url) == _origin(base_url)
+
+
+def download_headers(url: str, base_url: str, api_headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers for one download request: the API's own (key included) only on its origin.
+
+    A media CDN gets just the User-Agent, so a key never leaves for another host, not even
+    through a redirect (each hop is decided again).
+    """
+    if is_same_origin(url, base_url):
+        headers = dict(api_headers)
+    else:
+        headers = {k: v for k, v in api_headers.items() if k.lower() == "user-agent"}
+    headers["Accept"] = "*/*"
+    # Compressed bodies would make Content-Length and byte ranges mean the wrong bytes.
+    headers["Accept-Encoding"] = "identity"
+    return headers
+
+
+def _content_range(value: str | None) -> tuple[int, int | None] | None:
+    """(first byte, full size or None) of a `Content-Range: bytes a-b/size` header."""
+    match = _CONTENT_RANGE.match(value or "")
+    if match is None:
+        return None
+    total = match.group(3)
+    return int(match.group(1)), None if total == "*" else int(total)
+
+
+def _content_length(headers: Mapping[str, str]) -> int | None:
+    encoding = headers.get("content-encoding", "identity").strip().lower()
+    value = headers.get("content-length")
+    if encoding not in ("", "identity") or value is None or not value.strip().isdigit():
+        return None
+    return int(value)
+
+
+class DownloadState:
+    """The decisions of one download: which URL and range to ask for, what an answer means.
+
+    Feed it each response's status and headers (`start`), each chunk's size (`advance`),
+    the end of the body (`finish`) and each failure (`failed`); it raises `DownloadError`
+    when the download cannot succeed.
+    """
+
+    def __init__(
+        self,
+        source: DownloadSource,
+        path: Path,
+        *,
+        base_url: str,
+        api_headers: Mapping[str, str],
+        max_retries: int,
+    ) -> None:
+        self.url = source.url
+        self.task = source.task
+        self.path = path
+        self.base_url = base_url
+        self.api_headers = api_headers
+        self.max_retries = max_retries
+        self.received = 0
+        self.total: int | None = None
+        self.failures = 0
+        self.redirects = 0
+
+    def error(self, message: str) -> DownloadError:
+        """A `DownloadError` carrying this download's URL, task and progress."""
+        return DownloadError(
+            message, url=self.url, task=self.task, received=self.received, total=self.total
+        )
+
+    def headers(self) -> dict[str, str]:
+        """Headers of the next request; after a drop it asks for the rest with a Range."""
+        headers = download_headers(self.url, self.base_url, self.api_headers)
+        if self.received > 0:
+            headers["Range"] = f"bytes={self.received}-"
+        return headers
+
+    def start(self, status: int, headers: Mapping[str, str]) -> bool | None:
+        """Read a response's status and headers before its body.
+
+        Returns:
+            None to follow a redirect (request `self.url` again, no body to read), True when
+            the file must be emptied first (a full body), False to append (a resumed range).
+
+        Raises:
+            RetryableDownloadFailure: Worth another attempt (5xx, 429, wrong range).
+            DownloadError: Never going to work (404 on an expired URL, too many redirects).
+        """
+        if status in _REDIRECT_STATUSES and headers.get("location"):
+            self.redirects += 1
+            if self.redirects > MAX_REDIRECTS:
+                raise self.error(
+                    f"Download of {self.url} failed: more than {MAX_REDIRECTS} redirects."
+                )
+            self.url = urljoin(self.url, headers["location"])
+            return None
+        if status == 206 and self.received > 0:
+            content_range = _content_range(headers.get("content-range"))
+            if content_range is None or content_range[0] != self.received:
+                # Bytes from the wrong offset cannot be appended; ask for everything again.
+                self.received = 0
+                raise RetryableDownloadFailure("the server resumed at the wrong byte")
+            length = _content_length(headers)
+            full = content_range[1]
+            self.total = (
+                full
+                if full is not None
+                else (self.received + length if length is not None else None)
+            )
+            return False
+        if 200 <= status < 300:
+            # A full body, also the answer of a server that ignored our Range: start over.
+            self.received = 0
+            self.total = _content_length(headers)
+            return True
+        if status in _RETRYABLE_STATUSES or status >= 500:
+            raise RetryableDownloadFailure(f"HTTP {status}")
+        hint = (
+            " The URL may have expired: PiAPI's output URLs are ephemeral, download them soon "
+            "after the task completes."
+            if status in _EXPIRED_STATUSES
+            else ""
+        )
+        raise self.error(f"Download of {self.url} failed: HTTP {status}.{hint}")
+
+    def advance(self, size: int) -> None:
+        """Count `size` more bytes received; raises if the body outgrows its Content-Length."""
+        self.received += size
+        if self.total is not None and self.received > self.total:
+            raise self.error(
+                f"Download of {self.url} failed: received more than the announced "
+                f"{self.total} bytes."
+            )
+
+    def finish(self) -> None:
+        """The body ended cleanly; raises `RetryableDownloadFailure` if it is short."""
+        if self.total is not None and self.received != self.total:
+            raise RetryableDownloadFailure(
+                f"the body ended after {self.received} of {self.total} bytes"
+            )
+
+    def failed(self, reason: str, *, jitter: float) -> float:
+        """Record a failed attempt; returns the seconds to wait before resuming.
+
+        Raises:
+            DownloadError: No retries left.
+        """
+        self.failures += 1
+        if self.failures > self.max_retries:
+            raise self.error(
+                f"Download of {self.url} failed after {self.failures} attempt(s): {reason}."
+            )
+        return retry_delay(None, self.failures, jitter=jitter, now=0.0)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A short reason for a failed attempt, for the final error message."""
+    if isinstance(exc, RetryableDownloadFailure):
+        return str(exc)
+    return f"connection error ({type(exc).__name__})"
+
+
+class PartFile:
+    """The temporary file beside the destination that receives the bytes; renamed at the end.
+
+    Until `commit`, the destination is untouched; `discard` removes the temporary file.
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            temp_path = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+            try:
+                # Mode 0o666 under the umask, like any new file (mkstemp would force 0o600).
+                fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
+            except FileExistsError:
+                continue
+            break
+        self.path = path
+        self.temp_path = temp_path
+        self._file = os.fdopen(fd, "wb")
+        self._done = False
+
+    def write(self, chunk: bytes) -> None:
+        """Append bytes."""
+        self._file.write(chunk)
+
+    def restart(self) -> None:
+        """Drop everything written so far (the server sent the whole body again)."""
+        self._file.seek(0)
+        self._file.truncate()
+
+    def commit(self) -> Path:
+        """Flush to disk and rename into place atomically; returns the destination."""
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.replace(self.temp_path, self.path)
+        self._done = True
+        return self.path
+
+    def discard(self) -> None:
+        """Close and remove the temporary file, unless committed."""
+        if self._done:
+            return
+        self._file.close()
+        self.temp_path.unlink(missing_ok=True)
+        self._done = True
+
+    def __enter__(self) -> PartFile:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.discard()
+
+
+@contextmanager
+def writing(state: DownloadState) -> Generator[PartFile, None, None]:
+    """A `PartFile` for `state.path` that is removed on any failure (Ctrl-C included), and
+    disk errors (full, read-only, no permission) raised as `DownloadError`."""
+    try:
+        with PartFile(state.path) as part:
+            yield part
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise state.error(f"Could not write {state.path}: {reason}.") from exc

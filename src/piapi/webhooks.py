@@ -1,0 +1,167 @@
+"""Receive PiAPI webhooks: check the secret, then read the task PiAPI sent.
+
+PiAPI POSTs `{"timestamp": <unix seconds>, "data": <task>}` with your secret verbatim in the
+`x-webhook-secret` header, several times per task and again on failure, so de-duplicate
+with `WebhookEvent.dedup_key`.
+
+```python
+from piapi import webhooks
+
+event = webhooks.parse(body, headers, secret=os.environ["PIAPI_WEBHOOK_SECRET"])
+if event.task.status == "completed":
+    ...
+```
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, cast
+
+from pydantic import ValidationError
+
+from piapi._exceptions import WebhookParseError, WebhookVerificationError
+from piapi._models import RESPONSE_CONTEXT, Task
+from piapi._sora2 import MODEL as SORA2_MODEL
+from piapi._sora2 import Sora2Task
+
+__all__ = ["SECRET_HEADER", "WebhookEvent", "parse", "verify"]
+
+SECRET_HEADER = "x-webhook-secret"
+"""The header PiAPI puts the webhook secret in (compared case-insensitively)."""
+
+HeaderValue = str | bytes
+Headers = Mapping[str, str] | Mapping[bytes, bytes] | Iterable[tuple[HeaderValue, HeaderValue]]
+"""Any headers object: a dict, Starlette/Django/Flask headers, or (name, value) pairs."""
+
+_TASK_CLASSES: dict[str, type[Task[Any, Any]]] = {SORA2_MODEL: Sora2Task}
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """One webhook notification from PiAPI.
+
+    Attributes:
+        timestamp: When PiAPI sent it (timezone-aware, UTC).
+        task: The task as it was then; a `Sora2Task` for Sora 2, else a `Task`.
+    """
+
+    timestamp: datetime
+    task: Task[Any, Any]
+
+    @property
+    def dedup_key(self) -> str:
+        """Equal for redeliveries of one notification: task id, status and timestamp."""
+        status = self.task.status.value.lower()
+        return f"{self.task.task_id}:{status}:{int(self.timestamp.timestamp())}"
+
+
+def _text(value: HeaderValue) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+def _header_values(headers: Headers, name: str) -> list[str]:
+    """Every value of header `name` (case-insensitive) in any kind of headers object."""
+    pairs: Iterable[tuple[HeaderValue, HeaderValue]]
+    if isinstance(headers, Mapping):
+        mapping = cast("Mapping[HeaderValue, HeaderValue]", headers)
+        # Multi-value headers (Starlette, httpx) list every value; a dict has one per key.
+        multi = getattr(mapping, "multi_items", None)
+        pairs = (
+            cast("Iterable[tuple[HeaderValue, HeaderValue]]", multi())
+            if callable(multi)
+            else mapping.items()
+        )
+    else:
+        pairs = headers
+    return [_text(value) for key, value in pairs if _text(key).lower() == name]
+
+
+def verify(headers: Headers, secret: str) -> None:
+    """Check that a webhook request carries your secret in `x-webhook-secret`.
+
+    The comparison takes the same time whatever the value, so the secret cannot be
+    guessed byte by byte; error messages never contain either value.
+
+    Args:
+        headers: The request's headers: a dict, a framework's headers object, or pairs.
+        secret: The secret you gave in `WebhookConfig(secret=...)`.
+
+    Raises:
+        WebhookVerificationError: The header is missing or does not match.
+        ValueError: `secret` is empty (any request would pass).
+    """
+    if not secret:
+        raise ValueError("secret must be a non-empty string: an empty secret verifies nothing")
+    values = _header_values(headers, SECRET_HEADER)
+    if not values:
+        raise WebhookVerificationError(f"Webhook rejected: no {SECRET_HEADER} header.")
+    expected = secret.encode()
+    # Every copy of the header must match, so a forged extra copy cannot slip through.
+    matches = [
+        hmac.compare_digest(value.encode("latin-1", "replace"), expected) for value in values
+    ]
+    if not all(matches):
+        raise WebhookVerificationError(
+            f"Webhook rejected: the {SECRET_HEADER} header does not match the secret."
+        )
+
+
+def _timestamp(value: object) -> datetime:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise WebhookParseError("Webhook body has no numeric `timestamp` (unix seconds).")
+    try:
+        seconds = float(value)
+        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise WebhookParseError(
+            f"Webhook body has an invalid `timestamp`: {str(value)[:40]!r}."
+        ) from None
+
+
+def parse(
+    body: bytes | str, headers: Headers | None = None, *, secret: str | None = None
+) -> WebhookEvent:
+    """Verify (when `secret` is given) and read a webhook request's body.
+
+    Args:
+        body: The raw request body, as bytes or text.
+        headers: The request's headers; needed when `secret` is given.
+        secret: Your webhook secret; when given, the request is verified first.
+
+    Returns:
+        The notification: its timestamp and task (a `Sora2Task` for Sora 2 tasks).
+
+    Raises:
+        WebhookVerificationError: `secret` was given and the header is missing or wrong.
+        WebhookParseError: The body is not JSON or not PiAPI's webhook shape.
+    """
+    if secret is not None:
+        verify(headers if headers is not None else {}, secret)
+    try:
+        payload: object = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise WebhookParseError("Webhook body is not JSON.") from None
+    if not isinstance(payload, dict):
+        raise WebhookParseError("Webhook body is not a JSON object.")
+    fields = cast("dict[str, Any]", payload)
+    timestamp = _timestamp(fields.get("timestamp"))
+    data: object = fields.get("data")
+    if not isinstance(data, dict):
+        raise WebhookParseError("Webhook body has no task object in `data`.")
+    task_data = cast("dict[str, Any]", data)
+    task_class = _TASK_CLASSES.get(str(task_data.get("model", "")), Task)
+    try:
+        task = task_class.model_validate(task_data, context=RESPONSE_CONTEXT)
+    except ValidationError as exc:
+        # Values are left out on purpose: the task echoes the webhook secret in its config.
+        first = exc.errors(include_url=False, include_input=False)[0]
+        where = ".".join(str(part) for part in first["loc"]) or "data"
+        raise WebhookParseError(
+            f"Webhook task is not the expected shape: data.{where}: {first['msg']}."
+        ) from None
+    return WebhookEvent(timestamp=timestamp, task=task)
