@@ -60,6 +60,12 @@ class _Keep(Enum):
     KEEP = "keep"
 
 
+def _checked_max_retries(max_retries: int) -> int:
+    if max_retries < 0:
+        raise ValueError(f"max_retries must be >= 0 (got {max_retries})")
+    return max_retries
+
+
 class _BaseClient(Generic[HttpClientT]):
     """Configuration shared by both clients; holds no I/O."""
 
@@ -67,22 +73,28 @@ class _BaseClient(Generic[HttpClientT]):
 
     def __init__(
         self,
-        api_key: str | None,
+        api_key: str | None = None,
         *,
-        base_url: str | None,
-        timeout: Timeout,
-        max_retries: int,
-        default_headers: Mapping[str, str] | None,
-        owns_http_client: bool,
+        base_url: str | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: HttpClientT | None = None,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
-        if max_retries < 0:
-            raise ValueError(f"max_retries must be >= 0 (got {max_retries})")
         self._api_key = resolve_api_key(api_key)
         self.base_url = resolve_base_url(base_url)
         self.timeout = timeout
-        self.max_retries = max_retries
+        self.max_retries = _checked_max_retries(max_retries)
         self._headers = request_headers(self._api_key, default_headers)
-        self._owns_http_client = owns_http_client
+        self._owns_http_client = http_client is None
+        self._http = http_client if http_client is not None else self._new_http_client(timeout)
+        self._bind_resources()
+
+    def _new_http_client(self, timeout: Timeout) -> HttpClientT:
+        raise NotImplementedError
+
+    def _bind_resources(self) -> None:
+        raise NotImplementedError
 
     @property
     def _create_url(self) -> str:
@@ -107,14 +119,9 @@ class _BaseClient(Generic[HttpClientT]):
         if not isinstance(timeout, _Keep):
             clone.timeout = timeout
         if max_retries is not None:
-            if max_retries < 0:
-                raise ValueError(f"max_retries must be >= 0 (got {max_retries})")
-            clone.max_retries = max_retries
+            clone.max_retries = _checked_max_retries(max_retries)
         clone._bind_resources()
         return clone
-
-    def _bind_resources(self) -> None:
-        raise NotImplementedError
 
     def _build_request(self, method: str, url: str, content: bytes | None) -> httpx.Request:
         headers = self._headers
@@ -167,26 +174,8 @@ class PiAPIClient(_BaseClient[httpx.Client]):
     sora2: Sora2
     """Sora 2 video, with typed and validated arguments."""
 
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        base_url: str | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            owns_http_client=http_client is None,
-        )
-        self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
-        self._bind_resources()
+    def _new_http_client(self, timeout: Timeout) -> httpx.Client:
+        return httpx.Client(timeout=timeout)
 
     def _bind_resources(self) -> None:
         self.tasks = Tasks(self)
@@ -334,26 +323,8 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
     sora2: AsyncSora2
     """Sora 2 video, with typed and validated arguments."""
 
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        base_url: str | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            owns_http_client=http_client is None,
-        )
-        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
-        self._bind_resources()
+    def _new_http_client(self, timeout: Timeout) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=timeout)
 
     def _bind_resources(self) -> None:
         self.tasks = AsyncTasks(self)

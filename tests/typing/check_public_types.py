@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import httpx
 from typing_extensions import assert_type
 
 import piapi
@@ -59,3 +60,7 @@ def errors_have_their_attributes(error: piapi.APIStatusError) -> None:
 def invalid_calls_are_type_errors(client: PiAPIClient) -> None:
     client.sora2.create(prompt="x", duration=5)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     client.sora2.create(prompt="x", aspect_ratio="1:1")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+def http_client_must_match_the_client(async_http: httpx.AsyncClient) -> None:
+    PiAPIClient(http_client=async_http)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
