@@ -1,4 +1,4 @@
-"""One entry point for contributors: set up `.venv`, then run the demo, the checks or the benchmarks.
+"""One entry point for contributors: set up `.venv`, then run the demo, checks or benchmarks.
 
     python3 scripts/dev.py demo    # runs examples/quickstart.py against the embedded fake PiAPI
     python3 scripts/dev.py test    # lint, type checks, the test suite, docs build, quick benchmarks
@@ -22,16 +22,19 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
-def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+def run(*args: str | Path) -> None:
     print("+", " ".join(str(a) for a in args), flush=True)
-    result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env)
+    # NO_MKDOCS_2_WARNING: Material's banner about MkDocs 2 is noise in every build.
+    result = subprocess.run(
+        [str(a) for a in args], cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    )
     if result.returncode != 0:
         sys.exit(result.returncode)
 
 
 def setup(extras: str) -> None:
     """Create `.venv` and install the project into it; skipped when nothing changed."""
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 - this script itself may run on an old Python
         sys.exit("piapi-sdk needs Python 3.10 or newer")
     if not PYTHON.exists():
         venv.create(VENV, with_pip=True)
@@ -55,7 +58,7 @@ def test() -> None:
     run(PYTHON, "-m", "ruff", "format", "--check", ".")
     run(PYTHON, "-m", "mypy")
     run(BIN / "pyright")
-    run(PYTHON, "-m", "pytest", "-q", "-p", "no:randomly")
+    run(PYTHON, "-m", "pytest", "-q")
     for extra_step in EXTRA_TEST_STEPS:
         extra_step()
 
@@ -72,7 +75,9 @@ def _quick_benchmarks() -> None:
 
 def _docs() -> None:
     if (ROOT / "mkdocs.yml").exists():
-        run(PYTHON, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(VENV / "site"))
+        run(
+            PYTHON, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(VENV / "site")
+        )
 
 
 EXTRA_TEST_STEPS = [_docs, _quick_benchmarks]
