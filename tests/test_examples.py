@@ -1,34 +1,46 @@
 """Every script in `examples/` runs green against the fake PiAPI, and the Quick start page
-shows only code that runs: snippet includes of example files, or blocks executed here."""
+shows only code that runs: snippet includes of example files, or blocks executed here.
+
+The examples run as subprocesses with `PIAPI_API_KEY` / `PIAPI_BASE_URL` removed, so each
+one starts its embedded fake (`fake_unless_configured`). They are started all at once and
+checked one by one, so the whole module takes about as long as the slowest example.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from piapi import PiAPIClient, WebhookConfig
 from piapi.testing import FakePiAPI, FakePiAPIServer
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 DOCS = ROOT / "docs"
 QUICKSTART_PAGES = [DOCS / "index.md", DOCS / "quickstart.md"]
-TIMEOUT = 60
+TIMEOUT = 60.0
 
 VIDEO = r"https?://\S+\.mp4"
-# Lines each example must print (regular expressions); an example not listed here must
-# still exit 0. Costs are PiAPI's prices: $0.08/s standard, $0.24/s pro.
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# Lines each example must print (regular expressions on stdout); an example not listed
+# here must still exit 0. Costs are PiAPI's prices: $0.08/s standard, $0.24/s pro.
 EXPECTED: dict[str, list[str]] = {
-    "quickstart.py": [VIDEO, r"\$0\.32"],
+    "quickstart.py": [r"completed", VIDEO, r"\$0\.32"],
     "async_quickstart.py": [r"status: completed", rf"video: {VIDEO}", r"cost: \$0\.32"],
     "batch_generate.py": [
-        r"estimated \$1\.92",
-        r"\[6/6\] #\d done: " + VIDEO,
+        r"6 videos, 3 at a time, estimated \$1\.92",
+        rf"\[1/6\] #\d done: {VIDEO}",
+        rf"\[6/6\] #\d done: {VIDEO}",
         r"6 videos done, 0 failed, total cost \$1\.92",
     ],
     "image_to_video.py": [
@@ -44,8 +56,9 @@ EXPECTED: dict[str, list[str]] = {
         r"cost: \$1\.92",
     ],
     "resume_wait.py": [
-        r"created [0-9a-f-]{36} \(pending\)",
-        r"waiting on [0-9a-f-]{36}",
+        rf"created {UUID} \(pending\)",
+        rf"waiting on {UUID}",
+        r"status: completed",
         rf"video: {VIDEO}",
         r"cost: \$0\.32",
     ],
@@ -53,9 +66,9 @@ EXPECTED: dict[str, list[str]] = {
         r"not sent: .*resolution is only for",
         r"refused: AuthenticationError 401",
         r"refused: NotFoundError 404",
-        r"timed out: WaitTimeoutError",
+        rf"timed out: WaitTimeoutError \(task {UUID} goes on\)",
         r"resumed: completed, cost \$0\.32",
-        r"failed: failed: prompt rejected by content policy",
+        r"task failed: prompt rejected by content policy",
         r"unsure: APIConnectionError, task_may_exist=True",
         r"tasks with that prompt at PiAPI: 1",
     ],
@@ -63,64 +76,154 @@ EXPECTED: dict[str, list[str]] = {
         r"POST /videos\?wait=true -> 200",
         rf"video: {VIDEO}",
         r"cost: \$0\.32",
-        r"GET /videos/[0-9a-f-]{36} -> 200 completed",
+        rf"GET /videos/{UUID} -> 200 completed",
     ],
 }
-# Command-line arguments for examples that need them (none today: each has an offline mode).
-ARGS: dict[str, list[str]] = {}
+# Long-running servers, not scripts that finish: tested on their own below.
+SERVERS = {"webhook_receiver.py"}
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.py"))
+SCRIPTS = [path for path in EXAMPLE_FILES if path.name not in SERVERS]
 
 
 def offline_env(**extra: str) -> dict[str, str]:
-    """The environment without PiAPI credentials, so examples use the embedded fake."""
+    """The environment without PiAPI settings, so examples use the embedded fake."""
     env = {k: v for k, v in os.environ.items() if k not in ("PIAPI_API_KEY", "PIAPI_BASE_URL")}
     env["PYTHONUNBUFFERED"] = "1"
     env.update(extra)
     return env
 
 
-def run_script(
-    path: Path, args: list[str], env: dict[str, str]
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(path), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
+@dataclass
+class Run:
+    returncode: int | None  # None: killed after TIMEOUT
+    stdout: str
+    stderr: str
+
+    def describe(self, name: str) -> str:
+        return (
+            f"{name} exited {self.returncode}\n--- stdout\n{self.stdout}--- stderr\n{self.stderr}"
+        )
 
 
-EXAMPLE_FILES = sorted(EXAMPLES.glob("*.py"))
+def run_all(scripts: list[Path], env: dict[str, str], out_dir: Path) -> dict[str, Run]:
+    """Run every script at once (output to files, so no pipe can fill up) and collect."""
+    started: dict[str, tuple[subprocess.Popen[bytes], Path, Path]] = {}
+    for path in scripts:
+        out, err = out_dir / f"{path.stem}.out", out_dir / f"{path.stem}.err"
+        with out.open("wb") as stdout, err.open("wb") as stderr:
+            process = subprocess.Popen(
+                [sys.executable, str(path)], cwd=ROOT, env=env, stdout=stdout, stderr=stderr
+            )
+        started[path.name] = (process, out, err)
+    deadline = time.monotonic() + TIMEOUT
+    runs: dict[str, Run] = {}
+    for name, (process, out, err) in started.items():
+        try:
+            returncode: int | None = process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            returncode = None
+        runs[name] = Run(returncode, out.read_text("utf-8"), err.read_text("utf-8"))
+    return runs
 
 
-def test_examples_exist() -> None:
-    names = {path.name for path in EXAMPLE_FILES}
-    assert set(EXPECTED) - {"quickstart.py"} <= names
+@pytest.fixture(scope="module")
+def example_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    return run_all(SCRIPTS, offline_env(), tmp_path_factory.mktemp("examples"))
 
 
-@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda path: path.name)
-def test_example_runs_offline(path: Path) -> None:
-    result = run_script(path, ARGS.get(path.name, []), offline_env())
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, f"{path.name} exited {result.returncode}:\n{output}"
-    assert "Traceback" not in output, output
+def test_every_expected_example_exists() -> None:
+    assert set(EXPECTED) <= {path.name for path in SCRIPTS}
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda path: path.name)
+def test_example_runs_offline(path: Path, example_runs: dict[str, Run]) -> None:
+    run = example_runs[path.name]
+    assert run.returncode == 0, run.describe(path.name)
+    assert "Traceback" not in run.stdout + run.stderr, run.describe(path.name)
     for pattern in EXPECTED.get(path.name, []):
-        assert re.search(pattern, result.stdout), f"{path.name}: no {pattern!r} in:\n{output}"
+        assert re.search(pattern, run.stdout), f"no {pattern!r}: {run.describe(path.name)}"
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda path: path.name)
-def test_example_has_a_docstring(path: Path) -> None:
-    source = path.read_text(encoding="utf-8")
-    assert source.lstrip().startswith('"""'), f"{path.name} must start with a docstring"
+def test_example_starts_with_a_docstring(path: Path) -> None:
+    assert path.read_text("utf-8").lstrip().startswith('"""'), f"{path.name}: no docstring"
 
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the receiver exited early"
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"nothing listening on 127.0.0.1:{port} after {timeout} s")
+
+
+@pytest.fixture
+def fake_server() -> Iterator[FakePiAPIServer]:
+    with FakePiAPIServer(FakePiAPI(api_key="test", queue_delay=0.05, task_duration=0.2)) as s:
+        yield s
+
+
+@pytest.mark.skipif(
+    not (EXAMPLES / "webhook_receiver.py").exists(), reason="no webhook receiver example"
+)
+def test_webhook_receiver_runs_as_a_script(fake_server: FakePiAPIServer, tmp_path: Path) -> None:
+    """Run the receiver as documented; the fake PiAPI delivers real webhooks to it."""
+    port, secret = free_port(), "example-secret"
+    env = offline_env(
+        PIAPI_API_KEY="test",
+        PIAPI_BASE_URL=fake_server.url,
+        PIAPI_WEBHOOK_SECRET=secret,
+        PIAPI_DOWNLOAD_DIR=str(tmp_path),
+        PORT=str(port),
+    )
+    log = tmp_path / "receiver.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, str(EXAMPLES / "webhook_receiver.py")],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_port(port, process, timeout=20)
+        hook = WebhookConfig(endpoint=f"http://127.0.0.1:{port}/webhook", secret=secret)
+        with PiAPIClient(api_key="test", base_url=fake_server.url) as client:
+            task = client.sora2.create_and_wait(prompt="A koi pond", webhook=hook)
+        video = tmp_path / f"{task.task_id}.mp4"
+        deadline = time.monotonic() + 20
+        while not video.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert video.exists(), log.read_text("utf-8")
+        assert task.output is not None
+        assert task.output.video is not None
+        assert video.read_bytes() == fake_server.fake.media(task.output.video).read()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+# --- the Quick start page ----------------------------------------------------------------
 
 FENCE = re.compile(
     r"^(?P<indent>[ \t]*)```(?P<lang>[\w+-]*)[^\n]*\n(?P<code>.*?)^(?P=indent)```[ \t]*$",
     re.M | re.S,
 )
-SNIPPET = re.compile(r'^\s*-{1,2}8<-{1,2}\s+"(?P<path>[^"]+)"\s*$')
+SNIPPET_LINE = re.compile(r'^-+8<-+\s+"(?P<path>[^"]+)"$')  # --8<-- "file"
+SNIPPET_MARK = re.compile(r"^-+8<-+$")  # a block of file lines between two --8<-- marks
 
 
 def python_blocks(page: Path) -> list[str]:
@@ -133,23 +236,31 @@ def python_blocks(page: Path) -> list[str]:
 
 
 def snippet_paths(code: str) -> list[str] | None:
-    """The files a block includes when it is only `--8<-- "file"` lines, else None."""
-    lines = [line for line in code.splitlines() if line.strip()]
-    matches = [SNIPPET.match(line) for line in lines]
-    if not lines or not all(matches):
-        return None
-    return [m["path"] for m in matches if m]
+    """The files a block includes when it holds nothing but snippet includes, else None."""
+    lines = [line.strip() for line in code.splitlines() if line.strip()]
+    paths: list[str] = []
+    in_block = False
+    for line in lines:
+        if SNIPPET_MARK.match(line):
+            in_block = not in_block
+        elif in_block:
+            paths.append(line)
+        elif match := SNIPPET_LINE.match(line):
+            paths.append(match["path"])
+        else:
+            return None
+    return paths if paths and not in_block else None
 
 
 QUICKSTART_BLOCKS = [
-    pytest.param(page, index, code, id=f"{page.name}-{index}")
+    pytest.param(page, index, code, id=f"{page.name}-block{index}")
     for page in QUICKSTART_PAGES
     if page.exists()
     for index, code in enumerate(python_blocks(page))
 ]
 
 
-def test_quickstart_page_shows_both_examples() -> None:
+def test_quickstart_page_includes_both_quickstarts() -> None:
     included = {
         path
         for page in QUICKSTART_PAGES
@@ -161,19 +272,27 @@ def test_quickstart_page_shows_both_examples() -> None:
 
 
 @pytest.mark.parametrize(("page", "index", "code"), QUICKSTART_BLOCKS)
-def test_quickstart_code_block_runs(page: Path, index: int, code: str, tmp_path: Path) -> None:
-    """A block is either an include of an example (run above) or is run here, on the fake."""
+def test_quickstart_code_block_runs(
+    page: Path, index: int, code: str, fake_server: FakePiAPIServer, tmp_path: Path
+) -> None:
+    """A block is an include of an example (run above) or is run here, on the fake."""
     included = snippet_paths(code)
     if included is not None:
         for name in included:
             path = ROOT / name
+            assert path.parent == EXAMPLES, f"{name}: include only example files, which are run"
             assert path.is_file(), f"{page.name} block {index} includes missing {name}"
-            assert path.parent == EXAMPLES, f"{name}: include example files, which are run"
         return
-    script = tmp_path / f"block_{index}.py"
+    script = tmp_path / f"block{index}.py"
     script.write_text(code, encoding="utf-8")
-    fake = FakePiAPI(api_key="test", queue_delay=0.05, task_duration=0.2)
-    with FakePiAPIServer(fake) as server:
-        env = offline_env(PIAPI_API_KEY="test", PIAPI_BASE_URL=server.url)
-        result = run_script(script, [], env)
+    env = offline_env(PIAPI_API_KEY="test", PIAPI_BASE_URL=fake_server.url)
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
     assert result.returncode == 0, f"{page.name} block {index}:\n{result.stdout}{result.stderr}"

@@ -1,0 +1,143 @@
+"""A FastAPI service that creates Sora 2 videos on request, awaiting one shared async client.
+
+- `POST /videos` creates a task and answers at once with its id (202);
+  `POST /videos?wait=true` awaits the finished video instead.
+- `GET /videos/{task_id}` reports a task's status, video URL and cost.
+
+One `AsyncPiAPIClient` is opened in the app's lifespan and shared by every request (it
+holds the connection pool). SDK errors become HTTP answers in one exception handler.
+Serve it with `uvicorn examples.fastapi_service:app`; run as a script it starts itself
+on 127.0.0.1, makes one request to itself, prints the answer and exits. Needs `fastapi`
+and `uvicorn`; uses the embedded fake PiAPI unless `PIAPI_API_KEY` is set.
+"""
+
+import asyncio
+import socket
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from typing import Any, Literal
+
+import httpx
+import uvicorn
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from piapi import (
+    APIStatusError,
+    AsyncPiAPIClient,
+    PiAPIError,
+    Sora2VideoOutput,
+    Task,
+    TaskFailedError,
+)
+from piapi.testing import fake_unless_configured
+
+
+class VideoRequest(BaseModel):
+    prompt: str
+    duration: Literal[4, 8, 12] = 4
+    aspect_ratio: Literal["16:9", "9:16"] = "16:9"
+
+
+class VideoResponse(BaseModel):
+    task_id: str
+    status: str
+    video_url: str | None
+    cost_usd: str
+
+    @classmethod
+    def of(cls, task: Task[Any, Any]) -> "VideoResponse":
+        return cls(
+            task_id=task.task_id,
+            status=str(task.status),
+            video_url=video_url(task),
+            cost_usd=f"{task.cost_usd:.2f}",
+        )
+
+
+def video_url(task: Task[Any, Any]) -> str | None:
+    """A `Sora2Task` has a typed output; a generic `Task` (from `tasks.get`) has a dict."""
+    if isinstance(task.output, Sora2VideoOutput):
+        return task.output.video
+    output: dict[str, Any] = task.output or {}
+    video = output.get("video")
+    return video if isinstance(video, str) else None
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncGenerator[None, None]:
+    async with AsyncPiAPIClient() as client:  # reads PIAPI_API_KEY / PIAPI_BASE_URL
+        app.state.piapi = client
+        yield
+
+
+app = FastAPI(title="Video service", lifespan=lifespan)
+
+
+def piapi_client(request: Request) -> AsyncPiAPIClient:
+    client: AsyncPiAPIClient = request.app.state.piapi
+    return client
+
+
+@app.exception_handler(PiAPIError)
+async def piapi_error(request: Request, exc: PiAPIError) -> JSONResponse:
+    status = 502  # PiAPI failed us
+    if isinstance(exc, TaskFailedError):
+        status = 422  # the video itself failed: nothing to retry as is
+    elif isinstance(exc, APIStatusError) and exc.status_code == 404:
+        status = 404
+    return JSONResponse({"error": type(exc).__name__, "detail": str(exc)}, status_code=status)
+
+
+@app.post("/videos", status_code=202)
+async def create_video(
+    body: VideoRequest, request: Request, response: Response, wait: bool = False
+) -> VideoResponse:
+    client = piapi_client(request)
+    if wait:  # the request stays open until the video is ready (minutes on real PiAPI)
+        task = await client.sora2.create_and_wait(
+            prompt=body.prompt, duration=body.duration, aspect_ratio=body.aspect_ratio, timeout=900
+        )
+        response.status_code = 200
+    else:  # answer at once; the caller polls GET /videos/{task_id}
+        task = await client.sora2.create(
+            prompt=body.prompt, duration=body.duration, aspect_ratio=body.aspect_ratio
+        )
+    return VideoResponse.of(task)
+
+
+@app.get("/videos/{task_id}")
+async def get_video(task_id: str, request: Request) -> VideoResponse:
+    return VideoResponse.of(await piapi_client(request).tasks.get(task_id))
+
+
+async def self_test() -> None:
+    """Serve the app on a free loopback port, call it once with httpx, then stop."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port: int = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:  # noqa: ASYNC110 (uvicorn has no started event)
+            await asyncio.sleep(0.01)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+            answer = await http.post(
+                "/videos", params={"wait": "true"}, json={"prompt": "A koi pond in the rain"}
+            )
+            print("POST /videos?wait=true ->", answer.status_code)
+            video = VideoResponse.model_validate(answer.json())
+            print("video:", video.video_url)
+            print(f"cost: ${video.cost_usd}")
+            status = await http.get(f"/videos/{video.task_id}")
+            print(f"GET /videos/{video.task_id} -> {status.status_code} {status.json()['status']}")
+    finally:
+        server.should_exit = True
+        await serving
+        sock.close()
+
+
+if __name__ == "__main__":
+    with fake_unless_configured():
+        asyncio.run(self_test())

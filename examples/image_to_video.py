@@ -1,0 +1,34 @@
+"""Image-to-video: animate a still image with Sora 2 (`image_url`, standard `sora2-video` only).
+
+Usage: `python examples/image_to_video.py [IMAGE_URL]`. The image must be reachable by
+PiAPI over HTTPS. Runs against an embedded fake PiAPI unless `PIAPI_API_KEY` is set.
+"""
+
+import sys
+
+from piapi import PiAPIClient, Sora2VideoInput
+from piapi.testing import fake_unless_configured
+
+DEFAULT_IMAGE = "https://example.com/first-frame.png"
+
+
+def main(image_url: str) -> None:
+    with PiAPIClient() as client:
+        price = client.sora2.estimate_cost(duration=8)
+        print(f"estimated cost: ${price:.2f}")
+        task = client.sora2.create_and_wait(
+            prompt="The scene comes alive: leaves drift down and the camera slowly pushes in",
+            image_url=image_url,  # the first frame; "sora2-pro-video" does not accept it
+            aspect_ratio="9:16",
+            duration=8,
+            on_update=lambda t: print(f"  status: {t.status}"),
+        )
+        if isinstance(task.input, Sora2VideoInput):  # typed echo of what was sent
+            print("from image:", task.input.image_url)
+        print("video:", task.output.video if task.output else None)
+        print(f"cost: ${task.cost_usd:.2f}")
+
+
+if __name__ == "__main__":
+    with fake_unless_configured():
+        main(sys.argv[1] if len(sys.argv) > 1 else DEFAULT_IMAGE)

@@ -1,0 +1,33 @@
+"""Sora 2 Pro at 1080p: estimate the price first, then create an 8-second `sora2-pro-video`.
+
+Pro costs $0.24 per second (three times standard) and is the only type with a
+`resolution` ("720p" or "1080p"). Runs against an embedded fake PiAPI unless
+`PIAPI_API_KEY` is set; with a real key this video costs $1.92.
+"""
+
+from piapi import PiAPIClient, Sora2ProVideoInput
+from piapi.testing import fake_unless_configured
+
+
+def main() -> None:
+    with PiAPIClient() as client:
+        estimate = client.sora2.estimate_cost(duration=8, task_type="sora2-pro-video")
+        standard = client.sora2.estimate_cost(duration=8, task_type="sora2-video")
+        print(f"estimated cost: ${estimate:.2f} (standard would be ${standard:.2f})")
+        task = client.sora2.create_and_wait(
+            prompt="Aerial shot over a misty fjord at sunrise, slow cinematic glide",
+            task_type="sora2-pro-video",
+            resolution="1080p",
+            aspect_ratio="16:9",
+            duration=8,
+            on_update=lambda t: print(f"  status: {t.status}"),
+        )
+        if isinstance(task.input, Sora2ProVideoInput):  # typed echo of what was sent
+            print(f"{task.task_type} at {task.input.resolution}, {task.input.duration} s")
+        print("video:", task.output.video if task.output else None)
+        print(f"cost: ${task.cost_usd:.2f}")
+
+
+if __name__ == "__main__":
+    with fake_unless_configured():
+        main()

@@ -1,0 +1,51 @@
+"""Resume waiting on a task created earlier, by id: after a crash, a deploy, or a timeout.
+
+A task goes on at PiAPI whatever happens to your process, so keep its id and wait
+again later: `python examples/resume_wait.py TASK_ID`. Offline (no `PIAPI_API_KEY`)
+and without an id, it first creates a task on the embedded fake to have one.
+"""
+
+import os
+import sys
+
+from piapi import PiAPIClient, Task, WaitTimeoutError
+from piapi.testing import fake_unless_configured
+
+
+def create_one() -> str:
+    """Stand-in for the process that created the task and saved its id."""
+    with PiAPIClient() as client:
+        task = client.sora2.create(prompt="A lighthouse in a storm, waves over the rocks")
+        print(f"created {task.task_id} ({task.status}), id saved for later")
+        return task.task_id
+
+
+def resume(task_id: str) -> int:
+    with PiAPIClient() as client:
+        print(f"waiting on {task_id}")
+        try:
+            # `tasks.wait` takes an id and returns a generic `Task`; output is a dict here.
+            task: Task = client.tasks.wait(
+                task_id, timeout=600, on_update=lambda t: print(f"  status: {t.status}")
+            )
+        except WaitTimeoutError as exc:
+            last = exc.task.status if exc.task is not None else "unknown"
+            print(f"still {last}; run again later: python examples/resume_wait.py {exc.task_id}")
+            return 1
+        print("video:", (task.output or {}).get("video"))
+        print(f"cost: ${task.cost_usd:.2f}")
+        return 0
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) > 1:
+        return resume(argv[1])
+    if os.environ.get("PIAPI_API_KEY"):
+        print("usage: python examples/resume_wait.py TASK_ID", file=sys.stderr)
+        return 2
+    with fake_unless_configured():
+        return resume(create_one())
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

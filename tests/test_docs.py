@@ -1,0 +1,48 @@
+"""The documentation covers the public API: every public name has a reference entry."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import piapi
+import piapi.testing
+import piapi.webhooks
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "docs" / "reference"
+
+
+def documented() -> set[str]:
+    """Every object path rendered by a `::: path` line in the reference pages."""
+    text = "\n".join(page.read_text("utf-8") for page in REFERENCE.glob("*.md"))
+    return set(re.findall(r"^:::\s+([\w.]+)\s*$", text, re.M))
+
+
+@pytest.mark.parametrize(
+    ("module", "names"),
+    [
+        (piapi, piapi.__all__),
+        (piapi.testing, piapi.testing.__all__),
+    ],
+    ids=lambda value: getattr(value, "__name__", "names"),
+)
+def test_every_public_name_is_in_the_reference(module: object, names: list[str]) -> None:
+    prefix = getattr(module, "__name__", "")
+    missing = [
+        name
+        for name in names
+        if not name.startswith("__") and f"{prefix}.{name}" not in documented()
+    ]
+    assert not missing, f"add `::: {prefix}.<name>` to docs/reference/ for: {missing}"
+
+
+def test_webhooks_module_is_in_the_reference() -> None:
+    assert piapi.webhooks.__name__ in documented()
+
+
+def test_changelog_has_the_current_version() -> None:
+    changelog = (ROOT / "docs" / "changelog.md").read_text("utf-8")
+    assert f"## {piapi.__version__} - " in changelog
