@@ -8,7 +8,7 @@ and without an id, it first creates a task on the embedded fake to have one.
 import os
 import sys
 
-from piapi import PiAPIClient, Task, WaitTimeoutError
+from piapi import PiAPIClient, WaitTimeoutError
 from piapi.testing import fake_unless_configured
 
 
@@ -24,15 +24,17 @@ def resume(task_id: str) -> int:
     with PiAPIClient() as client:
         print(f"waiting on {task_id}")
         try:
-            # `tasks.wait` takes an id and returns a generic `Task`; output is a dict here.
-            task: Task = client.tasks.wait(
-                task_id, timeout=600, on_update=lambda t: print(f"  status: {t.status}")
+            # `sora2.get` reads the task typed; waiting on it keeps the type (`Sora2Task`).
+            task = client.tasks.wait(
+                client.sora2.get(task_id),
+                timeout=600,
+                on_update=lambda t: print(f"  status: {t.status}"),
             )
         except WaitTimeoutError as exc:
             last = exc.task.status if exc.task is not None else "unknown"
             print(f"still {last}; run again later: python examples/resume_wait.py {exc.task_id}")
             return 1
-        print("video:", (task.output or {}).get("video"))
+        print("video:", task.output.video if task.output else None)
         print(f"cost: ${task.cost_usd:.2f}")
         return 0
 

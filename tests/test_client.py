@@ -366,6 +366,12 @@ def test_retry_after_is_honoured_up_to_sixty_seconds(
             httpx.Response(200, json={"code": 500, "data": None, "message": "db"}),
             InternalServerError,
         ),
+        (httpx.Response(200, text="<html>cloudflare</html>"), APIResponseValidationError),
+        (
+            httpx.Response(200, text='{"code": 200, "data": {"task_id": "4eb'),
+            APIResponseValidationError,
+        ),
+        (httpx.Response(200, json={"code": 200, "data": None}), APIResponseValidationError),
     ],
 )
 @pytest.mark.parametrize("method", ["sora2.create", "sora2.create_and_wait", "tasks.create"])
@@ -456,6 +462,15 @@ def test_sora2_create_and_wait_returns_a_typed_task(make_api: MakeApi) -> None:
     assert [type(t) for t in updates] == [Sora2Task, Sora2Task]
     assert json.loads(api.requests[0].content)["input"]["duration"] == 8
     assert api.clock.sleeps == [1.0, 1.5]  # the created task counts as the first look
+
+
+def test_sora2_get_is_typed_and_resumes_a_wait(make_api: MakeApi) -> None:
+    api = make_api(sequence(ok("processing"), ok("completed")))
+    task = api("sora2.get", TASK_ID)
+    assert isinstance(task, Sora2Task)
+    done = api("tasks.wait", task)
+    assert isinstance(done, Sora2Task)
+    assert done.output.video.endswith(".mp4")
 
 
 def test_wait_given_a_finished_task_sends_nothing(make_api: MakeApi) -> None:

@@ -220,6 +220,17 @@ def test_malformed_success_bodies(text: str, problem: str) -> None:
     assert error.text == text
 
 
+@pytest.mark.parametrize("text", [HTML_PAGE, '{"code": 200, "data": {"task_id"', "[]"])
+def test_garbled_success_to_a_create_says_the_task_may_exist(text: str) -> None:
+    with pytest.raises(APIResponseValidationError) as caught:
+        read_task(response(200, text=text), Task, is_create=True)
+    assert caught.value.task_may_exist
+    assert "may exist and be billed" in str(caught.value)
+    with pytest.raises(APIResponseValidationError) as read:
+        read_task(response(200, text=text), Task)
+    assert not read.value.task_may_exist
+
+
 def test_success_without_data_is_a_validation_error() -> None:
     with pytest.raises(APIResponseValidationError, match="no task"):
         read_task(response(200, {"code": 200, "data": None, "message": "success"}), Task)

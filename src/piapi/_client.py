@@ -13,14 +13,13 @@ import random
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from contextlib import aclosing
-from enum import Enum
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypedDict, TypeVar, cast
 
 import httpx
 from tenacity import AsyncRetrying, Retrying
-from typing_extensions import Self
+from typing_extensions import Self, Unpack
 
 from piapi._download import (
     DownloadState,
@@ -54,10 +53,11 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2
 
 
-class _Keep(Enum):
-    """Marks a `with_options` argument that was not given (None is a valid timeout)."""
+class ClientOptions(TypedDict, total=False):
+    """What `with_options` can change; an option not given keeps its value."""
 
-    KEEP = "keep"
+    timeout: Timeout
+    max_retries: int
 
 
 def _checked_max_retries(max_retries: int) -> int:
@@ -107,19 +107,17 @@ class _BaseClient(Generic[HttpClientT]):
             f"max_retries={self.max_retries})"
         )
 
-    def with_options(
-        self, *, timeout: Timeout | _Keep = _Keep.KEEP, max_retries: int | None = None
-    ) -> Self:
-        """A copy with other defaults that shares this client's connection pool.
+    def with_options(self, **options: Unpack[ClientOptions]) -> Self:
+        """A copy with another `timeout` and/or `max_retries` that shares the connection pool.
 
         Closing the copy leaves the pool open; close the original when done.
         """
         clone = copy.copy(self)
         clone._owns_http_client = False
-        if not isinstance(timeout, _Keep):
-            clone.timeout = timeout
-        if max_retries is not None:
-            clone.max_retries = _checked_max_retries(max_retries)
+        if "timeout" in options:
+            clone.timeout = options["timeout"]
+        if "max_retries" in options:
+            clone.max_retries = _checked_max_retries(options["max_retries"])
         clone._bind_resources()
         return clone
 

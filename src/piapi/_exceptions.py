@@ -44,19 +44,23 @@ class PiAPIError(Exception):
     """Base class of every error raised by piapi."""
 
 
+def _with_billing_warning(message: str, task_may_exist: bool) -> str:
+    return f"{message}. {MAY_HAVE_CREATED_TASK}" if task_may_exist else message
+
+
 class APIConnectionError(PiAPIError):
     """The request could not be completed: connection refused, dropped, or timed out.
 
-    `task_may_exist` is True when a create request may have reached PiAPI before the
-    failure; the SDK never resends such a request, because it may already be billed.
+    Attributes:
+        request: The request that failed (its headers hold the key: do not log them).
+        task_may_exist: True when a create may have reached PiAPI before the failure; the
+            SDK never resends such a request, because the task may already be billed.
     """
 
     def __init__(
         self, message: str, *, request: httpx.Request | None = None, task_may_exist: bool = False
     ) -> None:
-        if task_may_exist:
-            message = f"{message}. {MAY_HAVE_CREATED_TASK}"
-        super().__init__(message)
+        super().__init__(_with_billing_warning(message, task_may_exist))
         self.request = request
         self.task_may_exist = task_may_exist
 
@@ -68,7 +72,13 @@ class APITimeoutError(APIConnectionError):
 class APIStatusError(PiAPIError):
     """PiAPI answered with an error: an HTTP error status, or an error code in its envelope.
 
-    `code` is the envelope's `code` when there is one, and `message` PiAPI's own message.
+    Attributes:
+        status_code: The HTTP status (200 when the error came inside the envelope).
+        code: The envelope's `code`, when the body had one.
+        message: PiAPI's own words, when the body had any (None for an HTML page).
+        body: The parsed JSON body, or the raw text when it was not JSON.
+        response: The `httpx.Response`.
+        task_may_exist: True when a create got a 5xx: the task may exist and be billed.
     """
 
     def __init__(
@@ -81,9 +91,7 @@ class APIStatusError(PiAPIError):
         api_message: str | None = None,
         task_may_exist: bool = False,
     ) -> None:
-        if task_may_exist:
-            message = f"{message}. {MAY_HAVE_CREATED_TASK}"
-        super().__init__(message)
+        super().__init__(_with_billing_warning(message, task_may_exist))
         self.response = response
         self.status_code = response.status_code
         self.body = body
@@ -125,18 +133,33 @@ class InternalServerError(APIStatusError):
 
 
 class APIResponseValidationError(PiAPIError):
-    """The answer was not JSON or not the expected shape (an HTML page from a proxy, truncated
-    JSON, wrong types). `status_code` and the raw `text` are kept for diagnosis."""
+    """The answer was not JSON or not the expected shape: an HTML page from a proxy,
+    truncated JSON, wrong types.
 
-    def __init__(self, message: str, *, response: httpx.Response, text: str) -> None:
-        super().__init__(message)
+    Attributes:
+        status_code: The HTTP status of the answer.
+        text: The raw body, for diagnosis.
+        response: The `httpx.Response`.
+        task_may_exist: True for a create answered with a garbled success: PiAPI probably
+            created (and bills) the task, but its id could not be read.
+    """
+
+    def __init__(
+        self, message: str, *, response: httpx.Response, text: str, task_may_exist: bool = False
+    ) -> None:
+        super().__init__(_with_billing_warning(message, task_may_exist))
         self.response = response
         self.status_code = response.status_code
         self.text = text
+        self.task_may_exist = task_may_exist
 
 
 class TaskFailedError(PiAPIError):
-    """A waited-for task ended `failed` or `cancelled`; `.task` is the final task."""
+    """A waited-for task ended `failed` or `cancelled`.
+
+    Attributes:
+        task: The final task; `task.error` holds PiAPI's reason.
+    """
 
     def __init__(self, task: Task[Any, Any]) -> None:
         reason = task.error.message if task.error and task.error.message else "no reason given"
@@ -147,7 +170,9 @@ class TaskFailedError(PiAPIError):
 class WaitTimeoutError(PiAPIError, TimeoutError):
     """The wait's deadline passed before the task finished; the task goes on at PiAPI.
 
-    `.task` is the last task seen (None if no poll succeeded); wait again to resume.
+    Attributes:
+        task_id: The task waited for: `tasks.wait(task_id)` resumes.
+        task: The last task seen, or None if no poll succeeded.
     """
 
     def __init__(self, task_id: str, timeout: float, task: Task[Any, Any] | None) -> None:
@@ -163,8 +188,12 @@ class WaitTimeoutError(PiAPIError, TimeoutError):
 class DownloadError(PiAPIError):
     """A video could not be downloaded; nothing was left at the destination.
 
-    `task` is the task whose video it was (None for a bare URL), so the download can be
-    tried again with `client.download(exc.task, ...)` while the ephemeral URL lasts.
+    Attributes:
+        task: The task whose video it was (None for a bare URL): retry with
+            `client.download(exc.task, ...)` while the ephemeral URL lasts.
+        url: The URL that failed.
+        received: Bytes received before the failure.
+        total: The announced size, if any.
     """
 
     def __init__(

@@ -113,6 +113,7 @@ def read_task(
             f"HTTP {response.status_code}: the answer has no task in `data`",
             response=response,
             text=response.text,
+            task_may_exist=is_create,
         )
     return envelope.data
 
@@ -162,6 +163,7 @@ def _shape_error(response: httpx.Response, exc: ValidationError, *, is_create: b
         f"HTTP {response.status_code}: the answer from PiAPI {problem}",
         response=response,
         text=response.text,
+        task_may_exist=is_create,
     )
 
 

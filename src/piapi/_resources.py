@@ -254,7 +254,22 @@ class AsyncTasks:
     ) -> Task[Any, Any]:
         """Poll until the task is completed, failed or cancelled, and return it.
 
-        Same as `Tasks.wait`; `on_update` may also be a coroutine function.
+        Args:
+            task: A task id, or a task (its class is kept: a `Sora2Task` stays one).
+            timeout: Deadline in seconds for the whole wait; None waits forever.
+            poll_interval: Fixed seconds between polls; default 1 s growing to 10 s.
+            on_update: Called with the task after every successful poll; a plain
+                function or a coroutine function.
+            raise_on_failure: Raise `TaskFailedError` for a failed or cancelled task,
+                or return it when False.
+
+        Returns:
+            The finished task.
+
+        Raises:
+            TaskFailedError: The task failed or was cancelled.
+            WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
+            APIStatusError: A poll was refused for good (401, 403, 404, ...).
         """
         task_id, task_class, known = _wait_subject(task)
         state = WaitState(
@@ -313,8 +328,13 @@ class Sora2:
             webhook: Where PiAPI should POST status changes.
             service_mode: "public" (pay as you go) or "private" (host-your-account).
 
+        Returns:
+            The new task.
+
         Raises:
             pydantic.ValidationError: A value is not allowed; nothing was sent.
+            APIConnectionError: The request failed; see `task_may_exist`.
+            APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
         request = build_sora2_request(
             prompt=prompt,
@@ -369,6 +389,10 @@ class Sora2:
             self._client.download(task, download_to)
         return task
 
+    def get(self, task_id: str) -> Sora2Task:
+        """Fetch a Sora 2 task by id with typed input and output, e.g. to resume a wait."""
+        return self._client.tasks._get(task_id, Sora2Task)
+
     @staticmethod
     def estimate_cost(*, duration: int = 4, task_type: str = "sora2-video") -> Decimal:
         """The price in USD of a video before creating it: seconds x price per second."""
@@ -393,7 +417,26 @@ class AsyncSora2:
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
     ) -> Sora2Task:
-        """Create a Sora 2 video task and return it; see `Sora2.create` for the arguments."""
+        """Create a Sora 2 video task and return it (usually `pending`).
+
+        Args:
+            prompt: What the video shows; must not be empty.
+            aspect_ratio: "16:9" or "9:16".
+            duration: 4, 8 or 12 seconds; the price is per second.
+            task_type: "sora2-video" ($0.08/s) or "sora2-pro-video" ($0.24/s).
+            image_url: First frame for image-to-video ("sora2-video" only).
+            resolution: "720p" or "1080p" ("sora2-pro-video" only; default 720p).
+            webhook: Where PiAPI should POST status changes.
+            service_mode: "public" (pay as you go) or "private" (host-your-account).
+
+        Returns:
+            The new task.
+
+        Raises:
+            pydantic.ValidationError: A value is not allowed; nothing was sent.
+            APIConnectionError: The request failed; see `task_may_exist`.
+            APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
+        """
         request = build_sora2_request(
             prompt=prompt,
             aspect_ratio=aspect_ratio,
@@ -421,9 +464,24 @@ class AsyncSora2:
         download_to: StrPath | None = None,
         **params: Unpack[Sora2CreateParams],
     ) -> Sora2Task:
-        """`create`, then `tasks.wait`; `on_update` may be a coroutine function.
+        """`create` with the same arguments, then `tasks.wait` for the finished video.
 
-        `download_to` also downloads the video, as in `Sora2.create_and_wait`.
+        Args:
+            timeout: Deadline in seconds for the wait; None waits forever.
+            poll_interval: Fixed seconds between polls; default 1 s growing to 10 s.
+            on_update: Called with the task after every poll; a plain function or a
+                coroutine function.
+            download_to: Also download the video (its URL is ephemeral): to this file, or
+                into this directory as `<task_id>.mp4`. The task is returned unchanged.
+            **params: The arguments of `create`.
+
+        Returns:
+            The completed task.
+
+        Raises:
+            TaskFailedError: The video failed or was cancelled.
+            WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
+            DownloadError: The video could not be downloaded; `exc.task` is the task.
         """
         task = await self.create(**params)
         task = await self._client.tasks.wait(
@@ -432,5 +490,9 @@ class AsyncSora2:
         if download_to is not None:
             await self._client.download(task, download_to)
         return task
+
+    async def get(self, task_id: str) -> Sora2Task:
+        """Fetch a Sora 2 task by id with typed input and output, e.g. to resume a wait."""
+        return await self._client.tasks._get(task_id, Sora2Task)
 
     estimate_cost = staticmethod(Sora2.estimate_cost)

@@ -25,6 +25,7 @@ def sync_usage(client: PiAPIClient) -> None:
     if finished.output is not None:
         assert_type(finished.output.video, str | None)
     assert_type(client.tasks.wait("id"), Task)
+    assert_type(client.sora2.get("id"), Sora2Task)
     assert_type(client.tasks.get("id"), Task)
     assert_type(client.tasks.cancel("id"), None)
     generic = client.tasks.create(model="sora2", task_type="sora2-video", input={"prompt": "x"})
@@ -46,6 +47,7 @@ async def async_usage(client: AsyncPiAPIClient) -> None:
 
     assert_type(await client.tasks.wait(created, on_update=on_update), Sora2Task)
     assert_type(await client.tasks.get("id"), Task)
+    assert_type(await client.sora2.get("id"), Sora2Task)
     assert_type(await client.sora2.create_and_wait(prompt="x", on_update=on_update), Sora2Task)
     assert_type(client.with_options(timeout=5.0), AsyncPiAPIClient)
 
