@@ -95,6 +95,21 @@ def test_every_request_sends_key_user_agent_and_default_headers(make_api: MakeAp
     assert str(api.requests[1].url) == "https://api.piapi.ai/api/v1/task"
 
 
+def test_a_given_http_clients_headers_are_sent_but_cannot_replace_the_key() -> None:
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return ok()
+
+    given = httpx.Client(
+        transport=httpx.MockTransport(handle), headers={"X-Proxy-Auth": "p", "X-API-Key": "old"}
+    )
+    PiAPIClient(api_key=API_KEY, http_client=given).tasks.get(TASK_ID)
+    assert seen[0].headers["X-Proxy-Auth"] == "p"
+    assert seen[0].headers.get_list("X-API-Key") == [API_KEY]
+
+
 def test_repr_hides_the_key(make_api: MakeApi) -> None:
     api = make_api(sequence())
     assert API_KEY not in repr(api.client)

@@ -88,7 +88,24 @@ class _BaseClient(Generic[HttpClientT]):
         self._headers = request_headers(self._api_key, default_headers)
         self._owns_http_client = http_client is None
         self._http = http_client if http_client is not None else self._new_http_client(timeout)
+        # Merged once, not per request as httpx's build_request would: with the pool's own
+        # defaults (and a given http_client's headers, read now) this is a fast poll's
+        # largest avoidable cost.
+        self._api_headers = httpx.Headers(self._http.headers)
+        self._api_headers.update(self._headers)
+        self._json_headers = httpx.Headers(self._api_headers)
+        self._json_headers["Content-Type"] = "application/json"
         self._bind_resources()
+
+    @property
+    def timeout(self) -> Timeout:
+        """Seconds (or an `httpx.Timeout`) for each HTTP request; None waits forever."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: Timeout) -> None:
+        self._timeout = value
+        self._timeout_extension = httpx.Timeout(value).as_dict()
 
     def _new_http_client(self, timeout: Timeout) -> HttpClientT:
         raise NotImplementedError
@@ -122,11 +139,13 @@ class _BaseClient(Generic[HttpClientT]):
         return clone
 
     def _build_request(self, method: str, url: str, content: bytes | None) -> httpx.Request:
-        headers = self._headers
-        if content is not None:
-            headers = {**headers, "Content-Type": "application/json"}
-        return self._http.build_request(
-            method, url, headers=headers, content=content, timeout=self.timeout
+        headers = self._api_headers if content is None else self._json_headers
+        return httpx.Request(
+            method,
+            url,
+            headers=headers,
+            content=content,
+            extensions={"timeout": self._timeout_extension},
         )
 
     def _plan_download(self, task_or_url: Task[Any, Any] | str, dest: StrPath) -> DownloadState:
