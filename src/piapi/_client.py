@@ -15,21 +15,12 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from contextlib import aclosing
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Generic, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
 
 import httpx
 from tenacity import AsyncRetrying, Retrying
 from typing_extensions import Self, Unpack
 
-from piapi._download import (
-    DownloadState,
-    RetryableDownloadFailure,
-    StrPath,
-    describe_failure,
-    destination_path,
-    download_source,
-    writing,
-)
 from piapi._models import Task
 from piapi._protocol import (
     TASK_PATH,
@@ -40,6 +31,9 @@ from piapi._protocol import (
 )
 from piapi._resources import AsyncSora2, AsyncTasks, Sora2, Tasks
 from piapi._retries import retry_options
+
+if TYPE_CHECKING:
+    from piapi._download import DownloadState, StrPath
 
 __all__ = ["AsyncPiAPIClient", "PiAPIClient"]
 
@@ -149,6 +143,9 @@ class _BaseClient(Generic[HttpClientT]):
         )
 
     def _plan_download(self, task_or_url: Task[Any, Any] | str, dest: StrPath) -> DownloadState:
+        # Imported here: only downloads need it, and `import piapi` should not pay for it.
+        from piapi._download import DownloadState, destination_path, download_source
+
         source = download_source(task_or_url)
         return DownloadState(
             source,
@@ -263,6 +260,8 @@ class PiAPIClient(_BaseClient[httpx.Client]):
             DownloadError: Nothing to download, or the download failed after `max_retries`
                 retries; no file (partial or temporary) is left behind.
         """
+        from piapi._download import RetryableDownloadFailure, describe_failure, writing
+
         state = self._plan_download(task_or_url, dest)
         with writing(state) as part:
             while True:
@@ -411,6 +410,8 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
             DownloadError: Nothing to download, or the download failed after `max_retries`
                 retries; no file (partial or temporary) is left behind.
         """
+        from piapi._download import RetryableDownloadFailure, describe_failure, writing
+
         state = self._plan_download(task_or_url, dest)
 
         async def report() -> None:
