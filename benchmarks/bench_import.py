@@ -154,6 +154,16 @@ def run(quick: bool) -> list[Row]:
                 ratio <= TARGET_RATIO,
             )
         )
+    rows.append(
+        Row(
+            "floor + one pydantic model",
+            fmt_ms(med["floor+model"]),
+            f"floor {fmt_ms(floor)}",
+            med["floor+model"] / floor,
+            "info: any pydantic SDK",
+            None,
+        )
+    )
     if has_openai:
         rows.append(
             Row(
