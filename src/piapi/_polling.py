@@ -52,7 +52,7 @@ class WaitState:
 
     def __init__(
         self,
-        task_id: str,
+        task: str | Task[Any, Any],
         *,
         timeout: float | None,
         poll_interval: float | None,
@@ -63,13 +63,23 @@ class WaitState:
             raise ValueError(f"timeout must be >= 0 or None (got {timeout})")
         if poll_interval is not None and poll_interval <= 0:
             raise ValueError(f"poll_interval must be > 0 or None (got {poll_interval})")
-        self.task_id = task_id
         self.timeout = timeout
         self.deadline = None if timeout is None else started_at + timeout
         self.poll_interval = poll_interval
         self.raise_on_failure = raise_on_failure
         self.polls = 0
         self.last_task: Task[Any, Any] | None = None
+        self.finished: Task[Any, Any] | None = None
+        """The terminal task once the wait is over."""
+        if isinstance(task, Task):
+            # A task in hand counts as the first look: poll it again after a delay, and
+            # keep its class so that a `Sora2Task` comes back as one.
+            self.task_id: str = task.task_id
+            self.task_class: type[Task[Any, Any]] = type(task)
+            self.observe(task)
+        else:
+            self.task_id = task
+            self.task_class = Task
 
     def next_delay(self, now: float) -> float:
         """Seconds to sleep before the next poll; raises `WaitTimeoutError` past the deadline.
@@ -94,6 +104,7 @@ class WaitState:
             return False
         if task.status.is_failure and self.raise_on_failure:
             raise TaskFailedError(task)
+        self.finished = task
         return True
 
     def observe_error(self, exc: PiAPIError) -> None:

@@ -54,15 +54,6 @@ class Sora2CreateParams(TypedDict, total=False):
     service_mode: ServiceMode | None
 
 
-def _wait_subject(
-    task: str | Task[Any, Any],
-) -> tuple[str, type[Task[Any, Any]], Task[Any, Any] | None]:
-    """The id to poll, the class to parse it as, and the task already known (if given)."""
-    if isinstance(task, Task):
-        return task.task_id, type(task), task
-    return task, Task, None
-
-
 _read_sora2_created = partial(read_task, task_class=Sora2Task, is_create=True)
 
 
@@ -154,29 +145,26 @@ class Tasks:
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
             APIStatusError: A poll was refused for good (401, 403, 404, ...).
         """
-        task_id, task_class, known = _wait_subject(task)
         state = WaitState(
-            task_id,
+            task,
             timeout=timeout,
             poll_interval=poll_interval,
             raise_on_failure=raise_on_failure,
             started_at=self._client._now(),
         )
-        if known is not None and state.observe(known):
-            return known
-        while True:
+        while state.finished is None:
             delay = state.next_delay(self._client._now())
             if delay > 0:
                 self._client._sleep(delay)
             try:
-                current = self._get(task_id, task_class)
+                current = self._get(state.task_id, state.task_class)
             except PiAPIError as exc:
                 state.observe_error(exc)
                 continue
             if on_update is not None:
                 on_update(current)
-            if state.observe(current):
-                return current
+            state.observe(current)
+        return state.finished
 
 
 class AsyncTasks:
@@ -271,22 +259,19 @@ class AsyncTasks:
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
             APIStatusError: A poll was refused for good (401, 403, 404, ...).
         """
-        task_id, task_class, known = _wait_subject(task)
         state = WaitState(
-            task_id,
+            task,
             timeout=timeout,
             poll_interval=poll_interval,
             raise_on_failure=raise_on_failure,
             started_at=self._client._now(),
         )
-        if known is not None and state.observe(known):
-            return known
-        while True:
+        while state.finished is None:
             delay = state.next_delay(self._client._now())
             if delay > 0:
                 await self._client._sleep(delay)
             try:
-                current = await self._get(task_id, task_class)
+                current = await self._get(state.task_id, state.task_class)
             except PiAPIError as exc:
                 state.observe_error(exc)
                 continue
@@ -294,8 +279,8 @@ class AsyncTasks:
                 result = on_update(current)
                 if inspect.isawaitable(result):
                     await result
-            if state.observe(current):
-                return current
+            state.observe(current)
+        return state.finished
 
 
 class Sora2:
