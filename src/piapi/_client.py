@@ -21,6 +21,7 @@ import httpx
 from tenacity import AsyncRetrying, Retrying
 from typing_extensions import Self, Unpack
 
+from piapi._exceptions import PiAPIError
 from piapi._models import Task
 from piapi._protocol import (
     TASK_PATH,
@@ -210,12 +211,21 @@ class PiAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         """Send with retries as `_retries` decides, and return what `read` makes of the answer."""
         request = self._build_request(method, url, content)
+        try:
+            return self._send_once(request, read, 1, is_create)
+        except PiAPIError as exc:
+            first_failure = exc
+        # The first attempt ran outside tenacity so that the common case pays nothing for
+        # it; tenacity takes its failure as attempt 1 and decides everything from there.
         retrying = Retrying(
             sleep=self._sleep, **retry_options(is_create=is_create, max_retries=self.max_retries)
         )
         for attempt in retrying:
             with attempt:
-                return self._send_once(request, read, attempt.retry_state.attempt_number, is_create)
+                number = attempt.retry_state.attempt_number
+                if number == 1:
+                    raise first_failure
+                return self._send_once(request, read, number, is_create)
         raise AssertionError("unreachable: tenacity re-raises the last failure")
 
     def _send_once(
@@ -360,14 +370,20 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         """Send with retries as `_retries` decides, and return what `read` makes of the answer."""
         request = self._build_request(method, url, content)
+        try:
+            return await self._send_once(request, read, 1, is_create)
+        except PiAPIError as exc:
+            first_failure = exc
+        # As in `PiAPIClient._send`: tenacity only steps in after a failure.
         retrying = AsyncRetrying(
             sleep=self._sleep, **retry_options(is_create=is_create, max_retries=self.max_retries)
         )
         async for attempt in retrying:
             with attempt:
-                return await self._send_once(
-                    request, read, attempt.retry_state.attempt_number, is_create
-                )
+                number = attempt.retry_state.attempt_number
+                if number == 1:
+                    raise first_failure
+                return await self._send_once(request, read, number, is_create)
         raise AssertionError("unreachable: tenacity re-raises the last failure")
 
     async def _send_once(
