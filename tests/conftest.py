@@ -9,6 +9,8 @@ import pytest
 
 from _support import Api, FakeTime, Handler
 
+pytest_plugins = ["pytester"]  # test_readme.py runs the README's pytest example for real
+
 
 @pytest.fixture
 def fake_time() -> FakeTime:
