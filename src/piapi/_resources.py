@@ -10,7 +10,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypedDict, overload
 
 from pydantic import BaseModel
 from typing_extensions import Required, Unpack
@@ -18,7 +18,7 @@ from typing_extensions import Required, Unpack
 from piapi._exceptions import PiAPIError
 from piapi._models import Task, TaskConfig, WebhookConfig
 from piapi._polling import WaitState
-from piapi._protocol import create_body, read_ack, read_task, request_body, task_url
+from piapi._protocol import TaskT, create_body, read_ack, read_task, request_body, task_url
 from piapi._sora2 import (
     AspectRatio,
     Duration,
@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncSora2", "AsyncTasks", "Sora2", "Sora2CreateParams", "Tasks"]
 
-# A string bound: `Task[Any, Any]` evaluated here would build a pydantic class at import.
-TaskT = TypeVar("TaskT", bound="Task[Any, Any]")
 DEFAULT_WAIT_TIMEOUT = 1800.0
 
 
