@@ -12,13 +12,7 @@ import argparse
 import random
 import sys
 
-from piapi.testing import FakePiAPI, FakePiAPIServer, _server
-
-# socketserver's default listen backlog is 5: a burst of new connections (1,000 concurrent
-# waits through a 100-connection pool) overflows it, and the dropped SYNs are resent by TCP
-# only after 1 s, 3 s, 7 s... which would be measured as polling delay. A real server has a
-# deep backlog, so the benchmark's fake gets one too.
-_server._HTTPServer.request_queue_size = 1024
+from piapi.testing import FakePiAPI, FakePiAPIServer
 
 
 def main() -> int:
