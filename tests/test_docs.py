@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -46,3 +49,32 @@ def test_webhooks_module_is_in_the_reference() -> None:
 def test_changelog_has_the_current_version() -> None:
     changelog = (ROOT / "docs" / "changelog.md").read_text("utf-8")
     assert f"## {piapi.__version__} - " in changelog
+
+
+def _public_members(module: ModuleType) -> Iterator[tuple[str, object]]:
+    for name in getattr(module, "__all__", []):
+        obj = getattr(module, name)
+        if name == "__version__" or not (inspect.isclass(obj) or callable(obj)):
+            continue
+        yield f"{module.__name__}.{name}", obj
+        if inspect.isclass(obj):
+            for member, value in vars(obj).items():
+                if member.startswith("_"):
+                    continue
+                if isinstance(value, staticmethod | classmethod):
+                    value = value.__func__
+                if callable(value) or isinstance(value, property):
+                    yield f"{module.__name__}.{name}.{member}", value
+
+
+def test_every_public_class_method_and_function_has_a_docstring() -> None:
+    from piapi import _resources
+
+    modules = [piapi, piapi.webhooks, piapi.testing, _resources]  # _resources: client.tasks etc.
+    missing = [
+        name
+        for module in modules
+        for name, obj in _public_members(module)
+        if not inspect.getdoc(obj)
+    ]
+    assert missing == []

@@ -20,23 +20,32 @@ _SEED_WALL_NS = 1_761_705_183_282_375_360
 class Clock(Protocol):
     """What the fake needs from a clock: a schedule clock and a wall clock."""
 
-    def monotonic(self) -> float: ...
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes back."""
+        ...
 
-    def wall_ns(self) -> int: ...
+    def wall_ns(self) -> int:
+        """Wall-clock time in nanoseconds since the epoch (for task timestamps)."""
+        ...
 
-    def sleep(self, seconds: float) -> None: ...
+    def sleep(self, seconds: float) -> None:
+        """Wait `seconds` on this clock."""
+        ...
 
 
 class RealClock:
     """Real time: `time.monotonic` for schedules, `time.time_ns` for timestamps."""
 
     def monotonic(self) -> float:
+        """`time.monotonic()`."""
         return time.monotonic()
 
     def wall_ns(self) -> int:
+        """`time.time_ns()`."""
         return time.time_ns()
 
     def sleep(self, seconds: float) -> None:
+        """`time.sleep(seconds)`."""
         time.sleep(seconds)
 
     def __repr__(self) -> str:
@@ -56,9 +65,11 @@ class FakeClock:
         self._listeners: list[Callable[[], None]] = []
 
     def monotonic(self) -> float:
+        """The fake time in seconds; moves only with `advance` or `sleep`."""
         return self._offset_ns / 1e9
 
     def wall_ns(self) -> int:
+        """The fake wall-clock time in nanoseconds, moving with the fake time."""
         return self._start_wall_ns + self._offset_ns
 
     def advance(self, seconds: float) -> None:
@@ -72,6 +83,7 @@ class FakeClock:
             listener()
 
     def sleep(self, seconds: float) -> None:
+        """Advance the clock by `seconds` at once (no real waiting)."""
         self.advance(seconds)
 
     def add_listener(self, listener: Callable[[], None]) -> None:

@@ -90,15 +90,18 @@ class FakeTask:
 
     @property
     def prompt(self) -> str | None:
+        """The prompt the task was created with, if any."""
         prompt = self.input.get("prompt")
         return prompt if isinstance(prompt, str) else None
 
     @property
     def webhook(self) -> tuple[str, str] | None:
+        """The task's webhook `(endpoint, secret)`, if it asked for one."""
         config: dict[str, Any] = self.config["webhook_config"]
         return (config["endpoint"], config["secret"]) if config["endpoint"] else None
 
     def to_json(self) -> dict[str, Any]:
+        """The task object as PiAPI's JSON shows it (`data` of the envelope)."""
         failed = self.status == "failed"
         return {
             "task_id": self.task_id,
@@ -145,6 +148,7 @@ class RecordedRequest:
     task_id: str | None
 
     def json(self) -> Any:
+        """The request body parsed as JSON."""
         return json.loads(self.body)
 
 
@@ -163,12 +167,14 @@ class FakeResponse:
     fault: str | None = None
 
     def iter_body(self) -> Iterator[bytes]:
+        """The body in chunks (a media body is generated as it is read)."""
         if self.chunks is not None:
             yield from self.chunks()
         elif self.body:
             yield self.body
 
     def header(self, name: str) -> str | None:
+        """A response header by name, case-insensitively."""
         name = name.lower()
         return next((v for k, v in self.headers if k.lower() == name), None)
 
@@ -323,6 +329,7 @@ class FakePiAPI:
 
     @property
     def webhook_deliveries(self) -> list[WebhookDelivery]:
+        """Every webhook delivery attempted so far, in order."""
         return self.webhooks.deliveries
 
     def deliver_webhooks(self) -> list[WebhookDelivery]:

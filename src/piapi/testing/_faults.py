@@ -207,6 +207,7 @@ class FaultPlan:
 
     @property
     def rules(self) -> list[FaultRule]:
+        """The fault rules in the order they are checked."""
         with self._lock:
             return list(self._rules)
 

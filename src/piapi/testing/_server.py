@@ -178,6 +178,7 @@ class FakePiAPIServer:
 
     @property
     def url(self) -> str:
+        """The base URL to give the SDK, like `http://127.0.0.1:54321`."""
         if self._httpd is None:
             raise RuntimeError("server not started")
         return f"http://{self.host}:{self.port}"

@@ -67,6 +67,7 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return self._finish(request, response)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer an `httpx.AsyncClient` request from the fake."""
         body = await request.aread()
         response = self.fake.handle(request.method, str(request.url), request.headers, body)
         if response.drop == "before":

@@ -37,6 +37,7 @@ class WebhookDelivery:
 
     @property
     def ok(self) -> bool:
+        """True when the endpoint answered with a 2xx status."""
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
