@@ -149,6 +149,7 @@ class Tasks:
             poll_interval=poll_interval,
             raise_on_failure=raise_on_failure,
             started_at=self._client._now(),
+            expectations=self._client._expectations,
         )
         while state.finished is None:
             delay = state.next_delay(self._client._now())
@@ -263,6 +264,7 @@ class AsyncTasks:
             poll_interval=poll_interval,
             raise_on_failure=raise_on_failure,
             started_at=self._client._now(),
+            expectations=self._client._expectations,
         )
         while state.finished is None:
             delay = state.next_delay(self._client._now())
