@@ -51,7 +51,6 @@ FIRST_SPARSE_AGE = 15.0
 DENSE_POLLS = 8
 """Polls spread evenly over the expected window (spacing 1 s to `MAX_POLL_DELAY`)."""
 MIN_POLL_DELAY = 1.0
-_EPSILON = 1e-9
 
 
 def expected_poll_delay(age: float, expected: Expectation) -> float:
@@ -64,14 +63,15 @@ def expected_poll_delay(age: float, expected: Expectation) -> float:
     """
     low, high = expected.low, expected.high
     spacing = min(max((high - low) / DENSE_POLLS, MIN_POLL_DELAY), MAX_POLL_DELAY)
-    if age < low - _EPSILON:
+    reach = age + MIN_POLL_DELAY / 2  # a grid point nearer than this was just polled
+    if reach < low:
         target = low
-        while target / SPARSE_RATIO > age + _EPSILON and target / SPARSE_RATIO >= FIRST_SPARSE_AGE:
+        while target / SPARSE_RATIO > reach and target / SPARSE_RATIO >= FIRST_SPARSE_AGE:
             target /= SPARSE_RATIO
-    elif age < high - _EPSILON:
-        target = low + spacing * (math.floor((age - low) / spacing + _EPSILON) + 1)
+    elif reach < high:
+        target = low + spacing * (math.floor((reach - low) / spacing) + 1)
     else:
-        target = age + min(spacing + (age - high), MAX_POLL_DELAY)
+        target = age + min(spacing + max(age - high, 0.0), MAX_POLL_DELAY)
     return max(target - age, MIN_POLL_DELAY)
 
 
