@@ -242,9 +242,9 @@ def _wait(
             ui.info(f"  {current.status.value} after {_duration(line.elapsed)}")
         line.status = current.status.value
 
-    if not ui.live:
-        ui.info(f"Waiting for task {task_id} ({line.status})...")
     try:
+        if not ui.live:  # inside the try: Ctrl-C right after this line must say how to resume
+            ui.info(f"Waiting for task {task_id} ({line.status})...")
         with _maybe_status(ui, line):
             done = client.tasks.wait(task, timeout=timeout, on_update=on_update)
         if ui.live:

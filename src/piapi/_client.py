@@ -22,6 +22,8 @@ from tenacity import AsyncRetrying, Retrying
 from typing_extensions import Self, Unpack
 
 from piapi._exceptions import PiAPIError
+from piapi._expectations import Expectations
+from piapi._gate import AsyncGate, SyncGate, gate_for
 from piapi._models import Task
 from piapi._protocol import (
     TASK_PATH,
@@ -90,6 +92,8 @@ class _BaseClient(Generic[HttpClientT]):
         self._api_headers.update(self._headers)
         self._json_headers = httpx.Headers(self._api_headers)
         self._json_headers["Content-Type"] = "application/json"
+        # Shared with `with_options` copies: what one copy learns about run times serves all.
+        self._expectations = Expectations.for_base_url(self.base_url)
         self._bind_resources()
 
     @property
@@ -188,11 +192,13 @@ class PiAPIClient(_BaseClient[httpx.Client]):
     """Generic tasks of any PiAPI model: create, get, wait, cancel."""
     sora2: Sora2
     """Sora 2 video, with typed and validated arguments."""
+    _gate: SyncGate
 
     def _new_http_client(self, timeout: Timeout) -> httpx.Client:
         return httpx.Client(timeout=timeout)
 
     def _bind_resources(self) -> None:
+        self._gate = gate_for(self._http, self.base_url)  # the pool's own: copies share it
         self.tasks = Tasks(self)
         self.sora2 = Sora2(self)
 
@@ -237,7 +243,8 @@ class PiAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         started = time.perf_counter()
         try:
-            response = self._http.send(request)
+            with self._gate.slot(self._timeout_extension["pool"]):
+                response = self._http.send(request)
         except httpx.TransportError as exc:
             _log_attempt(request, type(exc).__name__, attempt, started)
             raise transport_error(exc, request, is_create=is_create) from exc
@@ -348,11 +355,13 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
     """Generic tasks of any PiAPI model: create, get, wait, cancel."""
     sora2: AsyncSora2
     """Sora 2 video, with typed and validated arguments."""
+    _gate: AsyncGate
 
     def _new_http_client(self, timeout: Timeout) -> httpx.AsyncClient:
         return httpx.AsyncClient(timeout=timeout)
 
     def _bind_resources(self) -> None:
+        self._gate = gate_for(self._http, self.base_url)  # the pool's own: copies share it
         self.tasks = AsyncTasks(self)
         self.sora2 = AsyncSora2(self)
 
@@ -395,7 +404,8 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         started = time.perf_counter()
         try:
-            response = await self._http.send(request)
+            async with self._gate.slot(self._timeout_extension["pool"]):
+                response = await self._http.send(request)
         except httpx.TransportError as exc:
             _log_attempt(request, type(exc).__name__, attempt, started)
             raise transport_error(exc, request, is_create=is_create) from exc

@@ -7,6 +7,8 @@ disagree about which statuses are terminal or which errors are worth waiting thr
 from __future__ import annotations
 
 import logging
+import math
+from datetime import datetime
 from typing import Any
 
 from piapi._exceptions import (
@@ -17,7 +19,8 @@ from piapi._exceptions import (
     TaskFailedError,
     WaitTimeoutError,
 )
-from piapi._models import Task
+from piapi._expectations import Expectation, Expectations, TaskKey, task_key
+from piapi._models import Task, TaskStatus
 from piapi._retries import should_retry
 
 logger = logging.getLogger("piapi")
@@ -40,6 +43,111 @@ def poll_delay(polls_done: int, poll_interval: float | None = None) -> float:
     return min(FIRST_POLL_DELAY * POLL_GROWTH ** (polls_done - 1), MAX_POLL_DELAY)
 
 
+SPARSE_RATIO = 1.6
+"""Before the expected window each poll comes at most 1.6x the task's age: a task done
+earlier than expected (a failure, a wrong guess) is noticed at most 60 % of its age late."""
+FIRST_SPARSE_AGE = 15.0
+"""No poll of a task with an expectation before it is 15 s old, unless its window starts sooner."""
+DENSE_POLLS = 8
+"""Polls spread evenly over the expected window (spacing 1 s to `MAX_POLL_DELAY`)."""
+MIN_POLL_DELAY = 1.0
+
+
+def expected_poll_delay(age: float, expected: Expectation) -> float:
+    """Seconds to the next poll of a task `age` seconds old that should finish in `expected`.
+
+    Sparse while it cannot be done yet: polls at `expected.low / 1.6**k` (none before 15 s).
+    Dense in the window [low, high]: `DENSE_POLLS` evenly spaced polls. Past the window the
+    gap grows with the overrun, back to today's 10 s cap, so a task that runs longer than
+    expected is noticed as promptly as with `poll_delay`.
+    """
+    low, high = expected.low, expected.high
+    spacing = min(max((high - low) / DENSE_POLLS, MIN_POLL_DELAY), MAX_POLL_DELAY)
+    reach = age + MIN_POLL_DELAY / 2  # a grid point nearer than this was just polled
+    if reach < low:
+        target = low
+        while target / SPARSE_RATIO > reach and target / SPARSE_RATIO >= FIRST_SPARSE_AGE:
+            target /= SPARSE_RATIO
+    elif reach < high:
+        target = low + spacing * (math.floor((reach - low) / spacing) + 1)
+    else:
+        target = age + min(spacing + max(age - high, 0.0), MAX_POLL_DELAY)
+    return max(target - age, MIN_POLL_DELAY)
+
+
+MAX_CLOCK_SKEW = 60.0
+"""A task created up to this far in our clock's future counts as created now."""
+MAX_TASK_AGE = 86_400.0
+"""A task older than this (or from further in the future) cannot be placed in time."""
+
+
+class PollPlanner:
+    """Places a task in its expected run time and picks each delay; holds no I/O.
+
+    It reads PiAPI's `created_at` / `started_at` against our wall clock (read once, then
+    followed on the monotonic clock). Without an expectation for the task, or when its
+    timestamps cannot be placed, it falls back to `poll_delay`; `poll_interval` overrides all.
+    """
+
+    def __init__(
+        self, expectations: Expectations | None, poll_interval: float | None, now: float
+    ) -> None:
+        self.expectations = expectations
+        self.poll_interval = poll_interval
+        self._wall_offset = expectations.wall_clock() - now if expectations is not None else 0.0
+        self._polled_at = now
+        self.key: TaskKey | None = None
+        self.created: float | None = None
+        """When the task was created, on the monotonic clock; None until placed."""
+        self.started: float | None = None
+
+    def expectation(self) -> Expectation | None:
+        """When the task should be done, in seconds after its creation (None: unknown)."""
+        if self.expectations is None or self.key is None or self.created is None:
+            return None
+        if self.started is not None:
+            processing = self.expectations.expect_processing(self.key)
+            if processing is not None:
+                return processing.shifted(self.started - self.created)
+        return self.expectations.expect(self.key)
+
+    def delay(self, now: float, polls_done: int) -> float:
+        """Seconds to sleep before the next poll."""
+        if self.poll_interval is not None:
+            return self.poll_interval
+        expected = self.expectation()
+        if expected is None or self.created is None:
+            delay = poll_delay(polls_done)
+        else:
+            delay = expected_poll_delay(now - self.created, expected)
+        self._polled_at = now + delay
+        return delay
+
+    def observe(self, task: Task[Any, Any]) -> None:
+        """Read where the task stands; learn its run time once it has completed."""
+        if self.expectations is None:
+            return
+        self.key = task_key(task)
+        meta = task.meta
+        if self.created is None:
+            self.created = self._placed(getattr(meta, "created_at", None))
+        if self.started is None and self.created is not None:
+            started = self._placed(getattr(meta, "started_at", None))
+            self.started = None if started is None else max(started, self.created)
+        if task.status is TaskStatus.COMPLETED:
+            self.expectations.record(task)
+
+    def _placed(self, moment: object) -> float | None:
+        """A PiAPI timestamp on our monotonic clock, if it is plausible."""
+        if not isinstance(moment, datetime) or moment.tzinfo is None:
+            return None
+        at = moment.timestamp() - self._wall_offset
+        age = self._polled_at - at
+        if not -MAX_CLOCK_SKEW <= age <= MAX_TASK_AGE:
+            return None
+        return min(at, self._polled_at)
+
+
 def is_transient(exc: PiAPIError) -> bool:
     """Whether a failed poll is worth polling through (the wait's deadline still applies)."""
     if isinstance(exc, APIConnectionError | APIResponseValidationError):
@@ -58,6 +166,7 @@ class WaitState:
         poll_interval: float | None,
         raise_on_failure: bool,
         started_at: float,
+        expectations: Expectations | None = None,
     ) -> None:
         if timeout is not None and timeout < 0:
             raise ValueError(f"timeout must be >= 0 or None (got {timeout})")
@@ -71,6 +180,7 @@ class WaitState:
         self.last_task: Task[Any, Any] | None = None
         self.finished: Task[Any, Any] | None = None
         """The terminal task once the wait is over."""
+        self.planner = PollPlanner(expectations, poll_interval, started_at)
         if isinstance(task, Task):
             # A task in hand counts as the first look: poll it again after a delay, and
             # keep its class so that a `Sora2Task` comes back as one.
@@ -88,7 +198,7 @@ class WaitState:
         """
         if self.polls == 0:
             return 0.0
-        delay = poll_delay(self.polls, self.poll_interval)
+        delay = self.planner.delay(now, self.polls)
         if self.deadline is None:
             return delay
         remaining = self.deadline - now
@@ -100,6 +210,7 @@ class WaitState:
         """Record a polled task; True when the wait is over (raises if it failed and should)."""
         self.polls += 1
         self.last_task = task
+        self.planner.observe(task)
         if not task.is_terminal:
             return False
         if task.status.is_failure and self.raise_on_failure:

@@ -133,7 +133,7 @@ class Tasks:
         Args:
             task: A task id, or a task (its class is kept: a `Sora2Task` stays one).
             timeout: Deadline in seconds for the whole wait; None waits forever.
-            poll_interval: Fixed seconds between polls; default 1 s growing to 10 s.
+            poll_interval: Fixed seconds between polls; default: by expected run time.
             on_update: Called with the task after every successful poll.
             raise_on_failure: Raise `TaskFailedError` for a failed or cancelled task,
                 or return it when False.
@@ -149,6 +149,7 @@ class Tasks:
             poll_interval=poll_interval,
             raise_on_failure=raise_on_failure,
             started_at=self._client._now(),
+            expectations=self._client._expectations,
         )
         while state.finished is None:
             delay = state.next_delay(self._client._now())
@@ -243,7 +244,7 @@ class AsyncTasks:
         Args:
             task: A task id, or a task (its class is kept: a `Sora2Task` stays one).
             timeout: Deadline in seconds for the whole wait; None waits forever.
-            poll_interval: Fixed seconds between polls; default 1 s growing to 10 s.
+            poll_interval: Fixed seconds between polls; default: by expected run time.
             on_update: Called with the task after every successful poll; a plain
                 function or a coroutine function.
             raise_on_failure: Raise `TaskFailedError` for a failed or cancelled task,
@@ -263,6 +264,7 @@ class AsyncTasks:
             poll_interval=poll_interval,
             raise_on_failure=raise_on_failure,
             started_at=self._client._now(),
+            expectations=self._client._expectations,
         )
         while state.finished is None:
             delay = state.next_delay(self._client._now())
@@ -350,7 +352,7 @@ class Sora2:
 
         Args:
             timeout: Deadline in seconds for the wait; None waits forever.
-            poll_interval: Fixed seconds between polls; default 1 s growing to 10 s.
+            poll_interval: Fixed seconds between polls; default: by expected run time.
             on_update: Called with the task after every poll.
             download_to: Also download the video (its URL is ephemeral): to this file, or
                 into this directory as `<task_id>.mp4`. The task is returned unchanged.
@@ -451,7 +453,7 @@ class AsyncSora2:
 
         Args:
             timeout: Deadline in seconds for the wait; None waits forever.
-            poll_interval: Fixed seconds between polls; default 1 s growing to 10 s.
+            poll_interval: Fixed seconds between polls; default: by expected run time.
             on_update: Called with the task after every poll; a plain function or a
                 coroutine function.
             download_to: Also download the video (its URL is ephemeral): to this file, or
