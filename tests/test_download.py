@@ -139,7 +139,8 @@ def test_source_of_a_url_keeps_its_file_name_made_safe() -> None:
     [
         (task_json(status="processing", video=None), "processing, not completed"),
         (task_json(status="failed", video=None), "failed, not completed"),
-        (task_json(video=None), "no `output.video`"),
+        (task_json(video=None), "no result URL"),
+        (task_json(video=""), "no result URL"),
     ],
 )
 def test_nothing_to_download_is_refused_before_any_io(
