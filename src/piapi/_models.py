@@ -14,22 +14,20 @@ from enum import Enum
 from typing import Annotated, Any, ClassVar, Generic, Protocol, cast
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     ModelWrapValidatorHandler,
     SerializeAsAny,
     ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     model_validator,
 )
 from typing_extensions import Self, TypeVar
 
 from piapi._exceptions import NoResultError
-from piapi._lenient import repair
-from piapi._results import result_urls
 
 __all__ = [
     "ApiResponse",
@@ -57,13 +55,12 @@ def from_response(info: ValidationInfo) -> bool:
     return bool(info.context and info.context.get("from_response"))
 
 
-def check_allowed(name: str, value: object, allowed: tuple[Any, ...], info: ValidationInfo) -> None:
-    """Refuse a value a caller built outside `allowed`, naming the allowed ones; answers
-    from PiAPI pass whatever they say."""
-    if from_response(info) or value in allowed:
-        return
-    choices = ", ".join(str(choice) for choice in allowed)
-    raise ValueError(f"{name} must be one of {choices} (got {value!r})")
+def check_allowed(name: str, value: object, allowed: tuple[Any, ...]) -> None:
+    """Refuse a value a caller chose outside `allowed`, naming the allowed ones (call it only
+    for values a caller builds, never for answers from PiAPI)."""
+    if value not in allowed:
+        choices = ", ".join(str(choice) for choice in allowed)
+        raise ValueError(f"{name} must be one of {choices} (got {value!r})")
 
 
 class TaskStatus(str, Enum):
@@ -121,22 +118,18 @@ _FAILURES = frozenset({TaskStatus.FAILED, TaskStatus.CANCELLED})
 _TERMINAL = _FAILURES | {TaskStatus.COMPLETED}
 
 
-def _go_zero_time_to_none(value: object) -> object:
-    # Go marshals an unset time.Time as year 1; it means "not yet", not a date.
-    if value == "" or (isinstance(value, str) and value.startswith("0001-01-01")):
+def _read_time(value: object, handler: ValidatorFunctionWrapHandler) -> datetime | None:
+    # Go marshals an unset time.Time as year 1; it means "not yet", not a date. A time
+    # without a zone is UTC. One validator, not two: it runs three times per task read.
+    if isinstance(value, str) and (not value or value.startswith("0001-01-01")):
         return None
-    return value
+    parsed: datetime | None = handler(value)
+    if parsed is not None and parsed.tzinfo is None:
+        return parsed.replace(tzinfo=timezone.utc)
+    return parsed
 
 
-def _assume_utc(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value
-
-
-OptionalTime = Annotated[
-    datetime | None, BeforeValidator(_go_zero_time_to_none), AfterValidator(_assume_utc)
-]
+OptionalTime = Annotated[datetime | None, WrapValidator(_read_time)]
 
 
 # Default factories as plain functions, not the `dict` / `list` builtins: pydantic inspects
@@ -197,6 +190,9 @@ def task_config(webhook: WebhookConfig | None, service_mode: str | None) -> Task
 class TaskRequest(WireModel):
     """The body of `POST /api/v1/task`. `input` is sent as given: no value is judged here."""
 
+    # Built on first use, not at `import piapi`: importing should not pay for a create.
+    model_config = ConfigDict(defer_build=True)
+
     model: str
     task_type: str
     input: dict[str, Any] | SerializeAsAny[BaseModel]
@@ -223,7 +219,7 @@ class TaskUsage(WireModel):
 
 
 class TaskMeta(WireModel):
-    """Timestamps (None until they happen) and usage."""
+    """Timestamps (None until they happen, timezone-aware) and usage."""
 
     created_at: OptionalTime = None
     started_at: OptionalTime = None
@@ -290,13 +286,27 @@ class Task(WireModel, Generic[InputT, OutputT]):
     def _read_leniently(
         cls, data: Any, handler: ModelWrapValidatorHandler[Self], info: ValidationInfo
     ) -> Self:
-        if not (from_response(info) and isinstance(data, Mapping)):
-            return _noting_failure(handler(data))
         try:
-            return _noting_failure(handler(data))
+            task = handler(data)
         except ValidationError as exc:
-            error = exc
-        fields = dict(cast("Mapping[str, Any]", data))
+            if not (from_response(info) and isinstance(data, Mapping)):
+                raise
+            task = cls._repaired(cast("Mapping[str, Any]", data), exc, handler)
+        if task.error is not None and task.status in _FAILURES:
+            _note(task.error, "task_failed", True)
+        return task
+
+    @classmethod
+    def _repaired(
+        cls,
+        data: Mapping[str, Any],
+        error: ValidationError,
+        handler: ModelWrapValidatorHandler[Self],
+    ) -> Self:
+        # Imported here: only an odd answer needs the repair rules.
+        from piapi._lenient import repair
+
+        fields = dict(data)
         unreadable: dict[str, Any] = {}
         for _ in range(_MAX_REPAIRS):
             fixed = repair(fields, error.errors(include_url=False))
@@ -305,7 +315,7 @@ class Task(WireModel, Generic[InputT, OutputT]):
             fields = fixed.data
             unreadable.update(fixed.unreadable)
             try:
-                task = _noting_failure(handler(fields))
+                task = handler(fields)
             except ValidationError as exc:
                 error = exc
                 continue
@@ -357,6 +367,8 @@ class Task(WireModel, Generic[InputT, OutputT]):
         """
         if self.status is not TaskStatus.COMPLETED:
             return []
+        from piapi._results import result_urls  # on first use: `import piapi` stays light
+
         return result_urls(self.output)
 
     @property
@@ -380,14 +392,15 @@ class Task(WireModel, Generic[InputT, OutputT]):
         )
 
 
-def _noting_failure(task: TaskT) -> TaskT:
-    if task.error is not None and task.status.is_failure:
-        _note(task.error, "task_failed", True)
-    return task
-
-
 class ApiResponse(WireModel, Generic[DataT]):
-    """PiAPI's envelope `{code, data, message}`; success is code 200 (or 0 on one docs page)."""
+    """PiAPI's envelope `{code, data, message}`; success is code 200 (or 0 on one docs page).
+
+    The clients read envelopes leniently without it (a missing `code` or `message` is not
+    an error); it is here for code that validates answers itself.
+    """
+
+    # Built on first use: the SDK's own reading does not need it.
+    model_config = ConfigDict(defer_build=True)
 
     code: int
     data: DataT | None = None

@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal, get_args
 from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, SkipValidation, ValidationInfo, field_validator, model_validator
+from typing_extensions import Self
 
 from piapi._models import (
     Task,
@@ -53,7 +54,7 @@ class _Sora2InputBase(TaskInput):
     MODEL: ClassVar[str] = MODEL
     # Defaults only matter when reading an answer that does not echo the field: a caller
     # who builds an input without a prompt is told it must not be empty.
-    prompt: str = Field(default="", validate_default=True)
+    prompt: str = ""
     aspect_ratio: str = "16:9"
     duration: int = 4
 
@@ -66,24 +67,21 @@ class _Sora2InputBase(TaskInput):
         """The price in USD: seconds x the task type's price per second."""
         return PRICE_PER_SECOND_USD[self.TASK_TYPE] * self.duration
 
-    @field_validator("prompt")
-    @classmethod
-    def _prompt_not_empty(cls, value: str, info: ValidationInfo) -> str:
-        if not value.strip() and not from_response(info):
+    # One validator per model, not one per field: it also runs (and returns at once) on
+    # every Sora 2 task read from PiAPI.
+    @model_validator(mode="after")
+    def _check_values(self, info: ValidationInfo) -> Self:
+        if from_response(info):
+            return self
+        if not self.prompt.strip():
             raise ValueError("prompt must not be empty")
-        return value
+        check_allowed("aspect_ratio", self.aspect_ratio, get_args(AspectRatio))
+        check_allowed("duration", self.duration, get_args(Duration))
+        self._check_task_type_values()
+        return self
 
-    @field_validator("aspect_ratio")
-    @classmethod
-    def _known_aspect_ratio(cls, value: str, info: ValidationInfo) -> str:
-        check_allowed("aspect_ratio", value, get_args(AspectRatio), info)
-        return value
-
-    @field_validator("duration")
-    @classmethod
-    def _known_duration(cls, value: int, info: ValidationInfo) -> int:
-        check_allowed("duration", value, get_args(Duration), info)
-        return value
+    def _check_task_type_values(self) -> None:
+        """Checks of one task type's own values, when a caller builds it."""
 
 
 class Sora2VideoInput(_Sora2InputBase):
@@ -92,15 +90,12 @@ class Sora2VideoInput(_Sora2InputBase):
     TASK_TYPE: ClassVar[str] = "sora2-video"
     image_url: str | None = None
 
-    @model_validator(mode="after")
-    def _no_resolution(self, info: ValidationInfo) -> Sora2VideoInput:
-        extra = self.model_extra or {}
-        if "resolution" in extra and not from_response(info):
+    def _check_task_type_values(self) -> None:
+        if "resolution" in (self.model_extra or {}):
             raise ValueError(
                 'resolution is only for task_type "sora2-pro-video" (720p, 1080p); '
                 '"sora2-video" has a fixed resolution'
             )
-        return self
 
 
 class Sora2ProVideoInput(_Sora2InputBase):
@@ -109,18 +104,10 @@ class Sora2ProVideoInput(_Sora2InputBase):
     TASK_TYPE: ClassVar[str] = "sora2-pro-video"
     resolution: str = "720p"
 
-    @field_validator("resolution")
-    @classmethod
-    def _known_resolution(cls, value: str, info: ValidationInfo) -> str:
-        check_allowed("resolution", value, get_args(Resolution), info)
-        return value
-
-    @model_validator(mode="after")
-    def _no_image(self, info: ValidationInfo) -> Sora2ProVideoInput:
-        extra = self.model_extra or {}
-        if extra.get("image_url") is not None and not from_response(info):
+    def _check_task_type_values(self) -> None:
+        check_allowed("resolution", self.resolution, get_args(Resolution))
+        if (self.model_extra or {}).get("image_url") is not None:
             raise ValueError('image_url (image-to-video) is only for task_type "sora2-video"')
-        return self
 
 
 class Sora2RemoveWatermarkInput(TaskInput):
@@ -131,20 +118,21 @@ class Sora2RemoveWatermarkInput(TaskInput):
 
     MODEL: ClassVar[str] = MODEL
     TASK_TYPE: ClassVar[str] = "remove-watermark"
-    video_url: str = Field(default="", validate_default=True)
+    video_url: str = ""
 
     @classmethod
     def task_class(cls) -> type[Sora2Task]:
         """`Sora2Task`: what PiAPI answers for every sora2 task type."""
         return Sora2Task
 
-    @field_validator("video_url")
-    @classmethod
-    def _http_url(cls, value: str, info: ValidationInfo) -> str:
-        parts = urlsplit(value.strip())
+    @model_validator(mode="after")
+    def _check_values(self, info: ValidationInfo) -> Self:
+        parts = urlsplit(self.video_url.strip())
         if not from_response(info) and (parts.scheme not in ("http", "https") or not parts.netloc):
-            raise ValueError(f"video_url must be an http(s) URL of the video (got {value!r})")
-        return value
+            raise ValueError(
+                f"video_url must be an http(s) URL of the video (got {self.video_url!r})"
+            )
+        return self
 
 
 Sora2Input = Sora2VideoInput | Sora2ProVideoInput | Sora2RemoveWatermarkInput
@@ -167,15 +155,18 @@ class Sora2Task(Task[Sora2Input, Sora2VideoOutput]):
     `task_type` (`Sora2VideoInput` for a type the SDK does not know).
     """
 
-    input: Sora2Input = Field(default_factory=_empty_dict, validate_default=True)
+    input: SkipValidation[Sora2Input] = Field(default_factory=_empty_dict, validate_default=True)
 
     @field_validator("input", mode="before")
     @classmethod
-    def _input_for_task_type(cls, value: object, info: ValidationInfo) -> object:
+    def _input_for_task_type(cls, value: object, info: ValidationInfo) -> Sora2Input:
         # The input models accept each other's shape (unknown fields are kept), so the
-        # task type, not the union, decides which one applies.
-        if not isinstance(value, dict):
+        # task type, not a union, decides which one applies; the field skips pydantic's own
+        # validation, which would run the chosen model's checks a second time.
+        if isinstance(value, Sora2VideoInput | Sora2ProVideoInput | Sora2RemoveWatermarkInput):
             return value
+        if not isinstance(value, dict):
+            raise ValueError("input must be an object")  # read leniently: dropped to {}
         input_class = _INPUT_CLASSES.get(str(info.data.get("task_type")), Sora2VideoInput)
         return input_class.model_validate(value, context=info.context)
 
