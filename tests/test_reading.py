@@ -43,7 +43,7 @@ from piapi._exceptions import status_error_class
 from piapi._lenient import data_path, repair
 from piapi._models import RESPONSE_CONTEXT
 from piapi._polling import WaitState
-from piapi._protocol import estimate_cost
+from piapi._protocol import estimate_cost, transport_error
 from piapi._registry import REQUEST_CLASSES, TASK_CLASSES, request_class_for, task_class_for
 from piapi._results import result_urls
 
@@ -672,3 +672,19 @@ def test_every_error_has_task_id_and_task_may_exist() -> None:
     for error, task_id, may_exist in errors:
         assert (error.task_id, error.task_may_exist) == (task_id, may_exist), repr(error)
         assert ("may exist and be billed" in str(error)) is may_exist
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "task_id"),
+    [
+        ("GET", f"https://api.piapi.ai/api/v1/task/{TASK_ID}", TASK_ID),
+        ("DELETE", "https://api.piapi.ai/api/v1/task/a%2Fb", "a/b"),
+        ("POST", "https://api.piapi.ai/api/v1/task", None),
+        ("GET", "https://cdn.example/api/v1/task", None),
+    ],
+)
+def test_a_failed_request_about_one_task_names_it(
+    method: str, url: str, task_id: str | None
+) -> None:
+    error = transport_error(httpx.ReadTimeout("t"), httpx.Request(method, url), is_create=False)
+    assert error.task_id == task_id

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, cast, overload
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -166,12 +166,20 @@ def estimate_cost(request: TaskInput | TaskRequest) -> Decimal | None:
 def transport_error(
     exc: httpx.TransportError, request: httpx.Request, *, is_create: bool
 ) -> APIConnectionError:
-    """Map an httpx failure to ours, saying whether a create may have reached PiAPI."""
+    """Map an httpx failure to ours, saying whether a create may have reached PiAPI and,
+    for a request about one task (get, cancel), which."""
     task_may_exist = is_create and not isinstance(exc, _NOT_SENT_ERRORS)
     error_class = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
     what = "timed out" if error_class is APITimeoutError else "failed"
-    message = f"{request.method} {request.url.path} {what}: {type(exc).__name__}"
-    return error_class(message, request=request, task_may_exist=task_may_exist)
+    path = request.url.path
+    message = f"{request.method} {path} {what}: {type(exc).__name__}"
+    _, task_path, task_id = path.partition(TASK_PATH + "/")
+    return error_class(
+        message,
+        request=request,
+        task_id=unquote(task_id) if task_path and task_id else None,
+        task_may_exist=task_may_exist,
+    )
 
 
 @overload
