@@ -19,7 +19,7 @@ async def main() -> None:
         task = await client.sora2.create_and_wait(
             prompt="A red fox trotting through fresh snow at dawn", duration=4, on_update=show
         )
-        print("video:", task.output.video if task.output else None)
+        print("video:", task.result_url)
         print(f"cost: ${task.cost_usd:.2f}")
 
 

@@ -39,8 +39,7 @@ async def main() -> None:
                 print(f"[{len(finished) + len(failed)}/{len(PROMPTS)}] #{index} failed: {exc}")
                 return
         finished.append(task)
-        video = task.output.video if task.output else None
-        print(f"[{len(finished) + len(failed)}/{len(PROMPTS)}] #{index} done: {video}")
+        print(f"[{len(finished) + len(failed)}/{len(PROMPTS)}] #{index} done: {task.result_url}")
 
     async with AsyncPiAPIClient() as client:
         estimate = sum(client.sora2.estimate_cost(duration=4) for _ in PROMPTS)
@@ -49,7 +48,7 @@ async def main() -> None:
             for index, prompt in enumerate(PROMPTS, start=1):
                 group.start_soon(generate, client, index, prompt)
 
-    total = sum((task.cost_usd for task in finished), Decimal(0))
+    total = sum((task.cost_usd or Decimal(0) for task in finished), Decimal(0))
     print(f"{len(finished)} videos done, {len(failed)} failed, total cost ${total:.2f}")
 
 

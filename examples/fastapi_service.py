@@ -27,7 +27,6 @@ from piapi import (
     APIStatusError,
     AsyncPiAPIClient,
     PiAPIError,
-    Sora2VideoOutput,
     Task,
     TaskFailedError,
 )
@@ -44,25 +43,17 @@ class VideoResponse(BaseModel):
     task_id: str
     status: str
     video_url: str | None
-    cost_usd: str
+    cost_usd: str | None
 
     @classmethod
     def of(cls, task: Task[Any, Any]) -> "VideoResponse":
+        cost = task.cost_usd  # None when PiAPI reports no usage
         return cls(
             task_id=task.task_id,
             status=str(task.status),
-            video_url=video_url(task),
-            cost_usd=f"{task.cost_usd:.2f}",
+            video_url=task.media_urls[0] if task.media_urls else None,  # [] until completed
+            cost_usd=None if cost is None else f"{cost:.2f}",
         )
-
-
-def video_url(task: Task[Any, Any]) -> str | None:
-    """A `Sora2Task` has a typed output; a generic `Task` (from `tasks.get`) has a dict."""
-    if isinstance(task.output, Sora2VideoOutput):
-        return task.output.video
-    output: dict[str, Any] = task.output or {}
-    video = output.get("video")
-    return video if isinstance(video, str) else None
 
 
 @asynccontextmanager

@@ -25,7 +25,7 @@ def main(image_url: str) -> None:
         )
         if isinstance(task.input, Sora2VideoInput):  # typed echo of what was sent
             print("from image:", task.input.image_url)
-        print("video:", task.output.video if task.output else None)
+        print("video:", task.result_url)
         print(f"cost: ${task.cost_usd:.2f}")
 
 

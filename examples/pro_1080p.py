@@ -24,7 +24,7 @@ def main() -> None:
         )
         if isinstance(task.input, Sora2ProVideoInput):  # typed echo of what was sent
             print(f"{task.task_type} at {task.input.resolution}, {task.input.duration} s")
-        print("video:", task.output.video if task.output else None)
+        print("video:", task.result_url)
         print(f"cost: ${task.cost_usd:.2f}")
 
 

@@ -20,8 +20,7 @@ def main() -> None:
             duration=4,
             on_update=show_progress,
         )
-        video = task.output.video if task.output else None
-        print(f"Video: {video}")
+        print(f"Video: {task.result_url}")  # ephemeral: download it soon
         print(f"Cost:  ${task.cost_usd}")
 
 

@@ -34,7 +34,7 @@ def resume(task_id: str) -> int:
             last = exc.task.status if exc.task is not None else "unknown"
             print(f"still {last}; run again later: python examples/resume_wait.py {exc.task_id}")
             return 1
-        print("video:", task.output.video if task.output else None)
+        print("video:", task.result_url)
         print(f"cost: ${task.cost_usd:.2f}")
         return 0
 

@@ -28,7 +28,7 @@ from piapi.testing import FakePiAPIServer
 # --8<-- [start:basic]
 def make_video(client: PiAPIClient, prompt: str) -> str:  # your code under test
     task = client.sora2.create_and_wait(prompt=prompt, duration=8)
-    return task.output.video if task.output and task.output.video else ""
+    return task.result_url  # the video's URL; raises NoResultError if there is none
 
 
 def test_make_video(piapi_client: PiAPIClient, piapi_fake: FakePiAPI) -> None:
@@ -78,7 +78,7 @@ def test_status_after_a_minute(piapi_client: PiAPIClient, piapi_fake: FakePiAPI)
 @pytest.mark.anyio
 async def test_make_video_async(piapi_async_client: AsyncPiAPIClient) -> None:
     task = await piapi_async_client.sora2.create_and_wait(prompt="A red fox")
-    assert task.output is not None
+    assert task.result_url.endswith(".mp4")
     assert task.cost_usd == Decimal("0.32")
 
 

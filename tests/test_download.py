@@ -29,6 +29,8 @@ from piapi._download import (
     destination_path,
     download_headers,
     download_source,
+    download_sources,
+    is_directory_destination,
     is_same_origin,
 )
 from piapi.testing import FakePiAPI, Fault
@@ -128,6 +130,37 @@ def test_source_of_a_task_is_named_after_its_id() -> None:
     assert (source.url, source.filename) == (CDN + "/ephemeral/v.mp4", "abc-123.mp4")
 
 
+@pytest.mark.parametrize(
+    ("output", "names"),
+    [
+        ({"image_url": CDN + "/i/a.PNG"}, ["abc-123.png"]),
+        ({"image_urls": [CDN + "/1.png", CDN + "/2.jpeg"]}, ["abc-123-1.png", "abc-123-2.jpeg"]),
+        (
+            {"video": {"url": CDN + "/w.mp4"}, "video_raw": {"url": CDN + "/raw"}},
+            ["abc-123-1.mp4", "abc-123-2.mp4"],  # no extension in the URL: .mp4
+        ),
+        ({"model_file": CDN + "/m.glb", "cover_url": CDN + "/c.png"}, ["abc-123.glb"]),
+    ],
+)
+def test_sources_of_every_result_are_named_after_the_task(
+    output: dict[str, Any], names: list[str]
+) -> None:
+    task = Task.model_validate({"task_id": "abc-123", "status": "completed", "output": output})
+    sources = download_sources(task)
+    assert [source.filename for source in sources] == names
+    assert [source.url for source in sources] == task.media_urls
+    assert download_source(task).filename == "abc-123" + Path(names[0]).suffix
+
+
+def test_a_directory_is_an_existing_one_or_a_path_ending_with_a_separator(
+    tmp_path: Path,
+) -> None:
+    assert is_directory_destination(tmp_path)
+    assert is_directory_destination(f"{tmp_path}/new/")
+    assert not is_directory_destination(tmp_path / "new")
+    assert not is_directory_destination(tmp_path / "file.mp4")
+
+
 def test_source_of_a_url_keeps_its_file_name_made_safe() -> None:
     assert download_source(CDN + "/ephemeral/a%20b.mp4").filename == "a_b.mp4"
     assert download_source(CDN + "/x/..%2F..%2Fetc%2Fpasswd").filename == "passwd"
@@ -139,7 +172,8 @@ def test_source_of_a_url_keeps_its_file_name_made_safe() -> None:
     [
         (task_json(status="processing", video=None), "processing, not completed"),
         (task_json(status="failed", video=None), "failed, not completed"),
-        (task_json(video=None), "no `output.video`"),
+        (task_json(video=None), "no result URL"),
+        (task_json(video=""), "no result URL"),
     ],
 )
 def test_nothing_to_download_is_refused_before_any_io(

@@ -208,9 +208,10 @@ def test_responses_echo_values_a_caller_could_not_send() -> None:
     assert task.input.resolution == "4k"
 
 
-def test_task_without_usage_costs_zero() -> None:
+def test_task_without_usage_has_no_cost() -> None:
     task = Task.model_validate({"task_id": "t", "status": "pending"})
-    assert task.cost_usd == Decimal(0)
+    assert task.cost_usd is None  # not reported is not free
+    assert task.held_usd is None
     assert task.input == {}
 
 

@@ -207,8 +207,9 @@ def test_empty_error_body() -> None:
         ("", "is not JSON (empty body)"),
         ('{"code": 200, "data": {"task_id": "x", "status": 5}}', "data.status"),
         ('{"code": 200, "data": {"status": "pending"}}', "data.task_id"),
-        ('{"code": "ok", "data": null}', "code: "),
-        ("[1, 2]", "is not the expected shape"),
+        ('{"code": "ok", "data": null}', "has no task in `data`"),
+        ('{"code": 200, "data": "task"}', "has no task in `data`"),
+        ("[1, 2]", "is not a JSON object"),
     ],
 )
 def test_malformed_success_bodies(text: str, problem: str) -> None:

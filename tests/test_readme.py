@@ -1,4 +1,6 @@
-"""The README's code runs as written: quick starts on the fake, the pytest example as a test."""
+"""The README's code runs as written: quick starts on the fake, the pytest example as a test,
+and the typed blocks pass mypy --strict and pyright as written (kept verbatim in
+tests/typing/, which the type checkers read)."""
 
 from __future__ import annotations
 
@@ -21,14 +23,35 @@ SECTIONS = {
 }
 QUICK_STARTS = SECTIONS["Quick start"]
 TESTS = SECTIONS["Testing your code offline"]
+[ANY_MODEL] = SECTIONS["Any PiAPI model"]
 [DOWNLOAD_AND_WEBHOOKS] = SECTIONS["Download, webhooks, command line"]
+TYPING = Path(__file__).parent / "typing"
 
 
 def test_every_python_block_in_the_readme_is_tested() -> None:
-    tested = {"Quick start", "Testing your code offline", "Download, webhooks, command line"}
+    tested = {
+        "Quick start",
+        "Any PiAPI model",
+        "Testing your code offline",
+        "Download, webhooks, command line",
+    }
     assert {title for title, blocks in SECTIONS.items() if blocks} == tested
     assert len(QUICK_STARTS) == 2  # sync and async
     assert len(TESTS) == 1
+
+
+@pytest.mark.parametrize(
+    ("block", "copy"),
+    [
+        (QUICK_STARTS[0], "readme_quickstart_sync.py"),
+        (QUICK_STARTS[1], "readme_quickstart_async.py"),
+        (ANY_MODEL, "readme_any_model.py"),
+    ],
+    ids=["sync", "async", "any-model"],
+)
+def test_typed_blocks_are_type_checked_as_written(block: str, copy: str) -> None:
+    # mypy --strict and pyright (strict) check tests/typing/ in `scripts/dev.py test`.
+    assert block in (TYPING / copy).read_text()
 
 
 @pytest.mark.parametrize("block", QUICK_STARTS, ids=["sync", "async"])
@@ -75,3 +98,27 @@ def test_download_and_webhook_snippet(
     assert (tmp_path / "fox.mp4").exists()
     assert names["event"].task.task_id == task.task_id
     assert names["seen"] == {names["event"].dedup_key}
+
+
+def test_any_model_block_downloads_a_kling_video(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    output = io.StringIO()
+    with (
+        fake_unless_configured(task_duration=0.1, queue_delay=0.05) as server,
+        contextlib.redirect_stdout(output),
+    ):
+        assert server is not None
+        url = server.url
+        names: dict[str, Any] = {"__name__": "readme"}
+        exec(compile(ANY_MODEL, "README.md", "exec"), names)
+        (task,) = server.fake.created_tasks
+    assert (task.model, task.task_type) == ("kling", "video_generation")
+    path: Path = names["path"]
+    assert path == Path("videos") / f"{task.task_id}.mp4"
+    assert (tmp_path / path).read_bytes()[4:8] == b"ftyp"
+    done = names["done"]
+    assert done.media_urls == [done.output["video"]]
+    assert f"{url}/ephemeral/" in output.getvalue()
+    assert "0.45 0.45" in output.getvalue()  # the fake's Kling hold, charged on completion

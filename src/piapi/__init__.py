@@ -4,7 +4,7 @@ from piapi import PiAPIClient
 
 with PiAPIClient() as client:  # reads PIAPI_API_KEY
     task = client.sora2.create_and_wait(prompt="A red fox in fresh snow")
-    print(task.output.video, task.cost_usd)
+    print(task.result_url, task.cost_usd)
 """
 
 from piapi._client import AsyncPiAPIClient, PiAPIClient
@@ -18,6 +18,7 @@ from piapi._exceptions import (
     ConflictError,
     DownloadError,
     InternalServerError,
+    NoResultError,
     NotFoundError,
     PermissionDeniedError,
     PiAPIError,
@@ -33,13 +34,22 @@ from piapi._models import (
     Task,
     TaskConfig,
     TaskError,
+    TaskInput,
     TaskMeta,
     TaskRequest,
     TaskStatus,
     TaskUsage,
+    TypedRequest,
     WebhookConfig,
 )
-from piapi._sora2 import Sora2ProVideoInput, Sora2Task, Sora2VideoInput, Sora2VideoOutput
+from piapi._registry import parse_task
+from piapi._sora2 import (
+    Sora2ProVideoInput,
+    Sora2RemoveWatermarkInput,
+    Sora2Task,
+    Sora2VideoInput,
+    Sora2VideoOutput,
+)
 from piapi._version import __version__
 
 __all__ = [
@@ -54,12 +64,14 @@ __all__ = [
     "ConflictError",
     "DownloadError",
     "InternalServerError",
+    "NoResultError",
     "NotFoundError",
     "PermissionDeniedError",
     "PiAPIClient",
     "PiAPIError",
     "RateLimitError",
     "Sora2ProVideoInput",
+    "Sora2RemoveWatermarkInput",
     "Sora2Task",
     "Sora2VideoInput",
     "Sora2VideoOutput",
@@ -67,14 +79,17 @@ __all__ = [
     "TaskConfig",
     "TaskError",
     "TaskFailedError",
+    "TaskInput",
     "TaskMeta",
     "TaskRequest",
     "TaskStatus",
     "TaskUsage",
+    "TypedRequest",
     "UnprocessableEntityError",
     "WaitTimeoutError",
     "WebhookConfig",
     "WebhookParseError",
     "WebhookVerificationError",
     "__version__",
+    "parse_task",
 ]

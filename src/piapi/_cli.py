@@ -16,7 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from piapi._download import video_url
 from piapi._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -141,6 +140,16 @@ def _usd(amount: Decimal) -> str:
     return f"${amount.quantize(Decimal('0.01'))}"
 
 
+def _cost(task: Task[Any, Any]) -> str:
+    """The task's cost as PiAPI reports it: the charge, a hold while it runs, or unknown."""
+    cost = task.cost_usd
+    if cost is None:
+        return "not reported"
+    if task.meta.usage.consume == 0 and cost > 0:
+        return f"{_usd(cost)} held until the task ends"
+    return _usd(cost)
+
+
 def _size(size: int) -> str:
     value = float(size)
     for unit in ("B", "KB", "MB", "GB"):
@@ -182,10 +191,8 @@ def _summary(task: Task[Any, Any]) -> list[str]:
         rows.append(("created", meta.created_at.strftime("%Y-%m-%d %H:%M:%S UTC")))
     if meta.created_at is not None and meta.ended_at is not None:
         rows.append(("took", _duration((meta.ended_at - meta.created_at).total_seconds())))
-    rows.append(("cost", _usd(task.cost_usd)))
-    url = video_url(task)
-    if url:
-        rows.append(("video", url))
+    rows.append(("cost", _cost(task)))
+    rows += [("result", url) for url in task.media_urls]
     if task.error is not None and task.error.is_error:
         rows.append(("error", task.error.message or task.error.raw_message))
     lines += [f"  [dim]{name:<8}[/] {escape(value)}" for name, value in rows]
@@ -267,11 +274,15 @@ def _maybe_status(ui: Ui, line: _StatusLine) -> Generator[None, None, None]:
         yield
 
 
-def _download(client: PiAPIClient, task: Task[Any, Any], dest: str, ui: Ui) -> Path:
-    """`client.download` with a progress bar on a terminal."""
+def _download(client: PiAPIClient, task: Task[Any, Any], dest: str, ui: Ui) -> list[Path]:
+    """`client.download` (every result with `download_all` into a directory) with a
+    progress bar on a terminal."""
+    from piapi._download import is_directory_destination
+
+    every = len(task.media_urls) > 1 and is_directory_destination(dest)
     try:
         if not ui.live:
-            return client.download(task, dest)
+            return client.download_all(task, dest) if every else [client.download(task, dest)]
         from rich.progress import (
             BarColumn,
             DownloadColumn,
@@ -294,7 +305,9 @@ def _download(client: PiAPIClient, task: Task[Any, Any], dest: str, ui: Ui) -> P
             def on_progress(received: int, total: int | None) -> None:
                 progress.update(bar, completed=received, total=total)
 
-            return client.download(task, dest, on_progress=on_progress)
+            if every:
+                return client.download_all(task, dest, on_progress=on_progress)
+            return [client.download(task, dest, on_progress=on_progress)]
     except KeyboardInterrupt:
         raise CliError(
             f"Download stopped; no partial file was kept. Try again while the URL lasts: "
@@ -309,24 +322,25 @@ def _finish(
     """Download (when asked) and report a completed task; returns the exit code."""
     from rich.markup import escape
 
-    path = _download(client, task, output, ui) if output is not None else None
+    paths = _download(client, task, output, ui) if output is not None else []
     if ui.json_output:
-        if path is not None:
+        for path in paths:
             ui.info(f"Saved {escape(str(path))}")
         ui.json(task)
         return EXIT_OK
-    if path is None:
+    if not paths:
         for line in _summary(task):
             ui.result(line)
         return EXIT_OK
-    facts = [_size(path.stat().st_size)]
-    seconds = _input_field(task, "duration")
-    if isinstance(seconds, int):
-        facts.append(f"{seconds} s video")
-    facts.append(f"cost {_usd(task.cost_usd)}")
-    if elapsed is not None:
-        facts.append(f"took {_duration(elapsed)}")
-    ui.result(f"[green]✓[/] Saved [bold]{escape(str(path))}[/]  [dim]({', '.join(facts)})[/]")
+    for path in paths:
+        facts = [_size(path.stat().st_size)]
+        seconds = _input_field(task, "duration")
+        if isinstance(seconds, int):
+            facts.append(f"{seconds} s video")
+        facts.append(f"cost {_cost(task)}")
+        if elapsed is not None:
+            facts.append(f"took {_duration(elapsed)}")
+        ui.result(f"[green]✓[/] Saved [bold]{escape(str(path))}[/]  [dim]({', '.join(facts)})[/]")
     return EXIT_OK
 
 

@@ -36,7 +36,7 @@ from piapi._resources import AsyncSora2, AsyncTasks, Sora2, Tasks
 from piapi._retries import retry_options
 
 if TYPE_CHECKING:
-    from piapi._download import DownloadState, StrPath
+    from piapi._download import DownloadSource, DownloadState, StrPath
 
 __all__ = ["AsyncPiAPIClient", "PiAPIClient"]
 
@@ -149,12 +149,26 @@ class _BaseClient(Generic[HttpClientT]):
 
     def _plan_download(self, task_or_url: Task[Any, Any] | str, dest: StrPath) -> DownloadState:
         # Imported here: only downloads need it, and `import piapi` should not pay for it.
-        from piapi._download import DownloadState, destination_path, download_source
+        from piapi._download import destination_path, download_source
 
         source = download_source(task_or_url)
+        return self._download_state(source, destination_path(dest, source.filename))
+
+    def _plan_downloads(self, task: Task[Any, Any], dest_dir: StrPath) -> list[DownloadState]:
+        from piapi._download import download_sources
+
+        directory = Path(dest_dir).expanduser()
+        return [
+            self._download_state(source, directory / source.filename)
+            for source in download_sources(task)
+        ]
+
+    def _download_state(self, source: DownloadSource, path: Path) -> DownloadState:
+        from piapi._download import DownloadState
+
         return DownloadState(
             source,
-            destination_path(dest, source.filename),
+            path,
             base_url=self.base_url,
             api_headers=self._headers,
             max_retries=self.max_retries,
@@ -258,16 +272,18 @@ class PiAPIClient(_BaseClient[httpx.Client]):
         *,
         on_progress: ProgressCallback | None = None,
     ) -> Path:
-        """Download a completed task's video (or any URL) to `dest`, safely.
+        """Download a completed task's result (or any URL) to `dest`, safely, for any model.
 
+        The task's best result (`task.media_urls[0]`: the video, the image, ...) is saved.
         The bytes go to a temporary file beside `dest`, renamed into place only once complete
         and as long as announced; a dropped connection resumes with an HTTP Range request.
         The API key is sent only to the API's own origin, never to the media CDN.
 
         Args:
-            task_or_url: A completed task with `output.video`, or a URL.
-            dest: A file path, or a directory to put `<task_id>.mp4` (or the URL's file
-                name) in; missing parent directories are created, an existing file replaced.
+            task_or_url: A completed task, or a URL.
+            dest: A file path, or a directory to put `<task_id>.<ext>` (the extension from
+                the URL, `.mp4` if it has none; for a URL, its file name) in; missing parent
+                directories are created, an existing file replaced.
             on_progress: Called as `on_progress(received_bytes, total_bytes_or_None)`.
 
         Returns:
@@ -277,9 +293,40 @@ class PiAPIClient(_BaseClient[httpx.Client]):
             DownloadError: Nothing to download, or the download failed after `max_retries`
                 retries; no file (partial or temporary) is left behind.
         """
+        return self._download(self._plan_download(task_or_url, dest), on_progress)
+
+    def download_all(
+        self,
+        task: Task[Any, Any],
+        dest_dir: StrPath,
+        *,
+        on_progress: ProgressCallback | None = None,
+    ) -> list[Path]:
+        """Download every result of a completed task (`task.media_urls`) into `dest_dir`.
+
+        Each file as safely as `download`. One result is saved as `<task_id>.<ext>`,
+        several as `<task_id>-1.<ext>`, `<task_id>-2.<ext>`, ... best first (a 4-image
+        Gemini answer gives 4 files).
+
+        Args:
+            task: A completed task.
+            dest_dir: The directory (created if missing).
+            on_progress: Called per file as `on_progress(received_bytes, total_or_None)`.
+
+        Returns:
+            The paths of the downloaded files, best result first.
+
+        Raises:
+            DownloadError: Nothing to download, or a file failed after `max_retries`
+                retries; files already downloaded stay, no partial file is left behind.
+        """
+        return [
+            self._download(state, on_progress) for state in self._plan_downloads(task, dest_dir)
+        ]
+
+    def _download(self, state: DownloadState, on_progress: ProgressCallback | None) -> Path:
         from piapi._download import RetryableDownloadFailure, describe_failure, writing
 
-        state = self._plan_download(task_or_url, dest)
         with writing(state) as part:
             while True:
                 request = self._http.build_request(
@@ -419,13 +466,13 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
         *,
         on_progress: ProgressCallback | None = None,
     ) -> Path:
-        """Download a completed task's video (or any URL) to `dest`, safely.
+        """Download a completed task's result (or any URL) to `dest`, safely, for any model.
 
         Same as `PiAPIClient.download`; `on_progress` may also be a coroutine function.
 
         Args:
-            task_or_url: A completed task with `output.video`, or a URL.
-            dest: A file path, or a directory to put `<task_id>.mp4` (or the URL's file
+            task_or_url: A completed task (its best result, `task.media_urls[0]`), or a URL.
+            dest: A file path, or a directory to put `<task_id>.<ext>` (or the URL's file
                 name) in.
             on_progress: Called as `on_progress(received_bytes, total_bytes_or_None)`.
 
@@ -436,9 +483,38 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
             DownloadError: Nothing to download, or the download failed after `max_retries`
                 retries; no file (partial or temporary) is left behind.
         """
-        from piapi._download import RetryableDownloadFailure, describe_failure, writing
+        return await self._download(self._plan_download(task_or_url, dest), on_progress)
 
-        state = self._plan_download(task_or_url, dest)
+    async def download_all(
+        self,
+        task: Task[Any, Any],
+        dest_dir: StrPath,
+        *,
+        on_progress: ProgressCallback | None = None,
+    ) -> list[Path]:
+        """Download every result of a completed task (`task.media_urls`) into `dest_dir`.
+
+        Same as `PiAPIClient.download_all`; `on_progress` may also be a coroutine function.
+
+        Args:
+            task: A completed task.
+            dest_dir: The directory (created if missing).
+            on_progress: Called per file as `on_progress(received_bytes, total_or_None)`.
+
+        Returns:
+            The paths of the downloaded files, best result first.
+
+        Raises:
+            DownloadError: Nothing to download, or a file failed after `max_retries`
+                retries; files already downloaded stay, no partial file is left behind.
+        """
+        return [
+            await self._download(state, on_progress)
+            for state in self._plan_downloads(task, dest_dir)
+        ]
+
+    async def _download(self, state: DownloadState, on_progress: ProgressCallback | None) -> Path:
+        from piapi._download import RetryableDownloadFailure, describe_failure, writing
 
         async def report() -> None:
             if on_progress is not None:

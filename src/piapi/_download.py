@@ -1,4 +1,4 @@
-"""Downloading a task's video: every decision (name, headers, resume, retry, size) is here.
+"""Downloading a task's results: every decision (name, headers, resume, retry, size) is here.
 
 The clients only stream bytes and sleep; a `DownloadState` tells them what to send next and
 what an answer means, and a `PartFile` keeps unfinished bytes out of the destination.
@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, cast
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from piapi._exceptions import DownloadError
@@ -29,8 +29,9 @@ __all__ = [
     "destination_path",
     "download_headers",
     "download_source",
+    "download_sources",
+    "is_directory_destination",
     "is_same_origin",
-    "video_url",
     "writing",
 ]
 
@@ -60,16 +61,6 @@ class DownloadSource:
     task: Task[Any, Any] | None
 
 
-def video_url(task: Task[Any, Any]) -> str | None:
-    """The `output.video` URL of a task, whether its output is typed or a plain dict."""
-    output: Any = task.output
-    if isinstance(output, dict):
-        value: object = cast("dict[str, Any]", output).get("video")
-    else:
-        value = getattr(output, "video", None)
-    return value if isinstance(value, str) and value else None
-
-
 def _safe_name(name: str) -> str:
     # A name from a URL or a task id must not climb directories or hide as a dotfile.
     cleaned = _UNSAFE_NAME_CHARS.sub("_", name).strip("._")
@@ -85,36 +76,63 @@ def download_source(task_or_url: Task[Any, Any] | str) -> DownloadSource:
     """Check that there is something to download, before any I/O.
 
     Args:
-        task_or_url: A completed task with a video, or an http(s) URL.
+        task_or_url: A completed task (its best result, `media_urls[0]`), or an http(s) URL.
 
     Returns:
         The URL and the file name to use when the destination is a directory:
-        `<task_id>.mp4` for a task, the URL's own file name for a URL.
+        `<task_id>.<ext>` for a task (the extension from the URL), the URL's own file name
+        for a URL.
 
     Raises:
-        DownloadError: The task is not completed, has no video, or the URL is not http(s).
+        DownloadError: The task is not completed, has no result, or the URL is not http(s).
     """
     if isinstance(task_or_url, Task):
-        task = task_or_url
-        if task.status is not TaskStatus.COMPLETED:
-            raise DownloadError(
-                f"Task {task.task_id} is {task.status.value}, not completed: there is no video "
-                "to download yet. Wait for it first (client.tasks.wait).",
-                task=task,
-            )
-        url = video_url(task)
-        if url is None:
-            raise DownloadError(
-                f"Task {task.task_id} is completed but has no `output.video` URL to download.",
-                task=task,
-            )
-        name = _safe_name(task.task_id) or "video"
-        return DownloadSource(_checked_url(url, task), name + _suffix_of(url), task)
+        best = download_sources(task_or_url)[0]
+        return DownloadSource(best.url, _task_file_name(task_or_url, best.url, None), task_or_url)
     url = _checked_url(task_or_url, None)
     name = _safe_name(unquote(urlsplit(url).path).rsplit("/", 1)[-1])
     if not name:
         name = "video" + DEFAULT_SUFFIX
     return DownloadSource(url, name, None)
+
+
+def download_sources(task: Task[Any, Any]) -> list[DownloadSource]:
+    """Every result of a completed task, best first, named `<task_id>.<ext>` for a single
+    result and `<task_id>-1.<ext>`, `<task_id>-2.<ext>`, ... for several.
+
+    Raises:
+        DownloadError: The task is not completed, has no result, or a URL is not http(s).
+    """
+    if task.status is not TaskStatus.COMPLETED:
+        raise DownloadError(
+            f"Task {task.task_id} is {task.status.value}, not completed: there is no result "
+            "to download yet. Wait for it first (client.tasks.wait).",
+            task=task,
+        )
+    urls = task.media_urls
+    if not urls:
+        raise DownloadError(
+            f"Task {task.task_id} is completed but its output has no result URL to download.",
+            task=task,
+        )
+    numbered = len(urls) > 1
+    return [
+        DownloadSource(
+            _checked_url(url, task), _task_file_name(task, url, number if numbered else None), task
+        )
+        for number, url in enumerate(urls, start=1)
+    ]
+
+
+def _task_file_name(task: Task[Any, Any], url: str, number: int | None) -> str:
+    stem = _safe_name(task.task_id) or "result"
+    return (stem if number is None else f"{stem}-{number}") + _suffix_of(url)
+
+
+def is_directory_destination(dest: StrPath) -> bool:
+    """Whether `dest` names a directory: one exists there, or it ends with a separator."""
+    text = os.fspath(dest)
+    return Path(text).expanduser().is_dir() or text.endswith(("/", os.sep))
 
 
 def _checked_url(url: str, task: Task[Any, Any] | None) -> str:
@@ -129,11 +147,8 @@ def destination_path(dest: StrPath, filename: str) -> Path:
 
     `dest` counts as a directory when one exists there or when it ends with a separator.
     """
-    text = os.fspath(dest)
-    path = Path(text).expanduser()
-    if path.is_dir() or text.endswith(("/", os.sep)):
-        return path / filename
-    return path
+    path = Path(os.fspath(dest)).expanduser()
+    return path / filename if is_directory_destination(dest) else path
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

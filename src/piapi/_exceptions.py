@@ -22,6 +22,7 @@ __all__ = [
     "ConflictError",
     "DownloadError",
     "InternalServerError",
+    "NoResultError",
     "NotFoundError",
     "PermissionDeniedError",
     "PiAPIError",
@@ -41,11 +42,22 @@ MAY_HAVE_CREATED_TASK = (
 
 
 class PiAPIError(Exception):
-    """Base class of every error raised by piapi."""
+    """Base class of every error raised by piapi.
 
+    Attributes:
+        task_id: The task the error is about, when known: `tasks.wait(exc.task_id)` or
+            `tasks.get(exc.task_id)` picks it up again.
+        task_may_exist: True when a create may have reached PiAPI although no task came
+            back: the task may exist and be billed, so it was not sent again. The message
+            then says how to check.
+    """
 
-def _with_billing_warning(message: str, task_may_exist: bool) -> str:
-    return f"{message}. {MAY_HAVE_CREATED_TASK}" if task_may_exist else message
+    def __init__(
+        self, message: str, *, task_id: str | None = None, task_may_exist: bool = False
+    ) -> None:
+        super().__init__(f"{message}. {MAY_HAVE_CREATED_TASK}" if task_may_exist else message)
+        self.task_id = task_id
+        self.task_may_exist = task_may_exist
 
 
 class APIConnectionError(PiAPIError):
@@ -58,11 +70,15 @@ class APIConnectionError(PiAPIError):
     """
 
     def __init__(
-        self, message: str, *, request: httpx.Request | None = None, task_may_exist: bool = False
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None = None,
+        task_id: str | None = None,
+        task_may_exist: bool = False,
     ) -> None:
-        super().__init__(_with_billing_warning(message, task_may_exist))
+        super().__init__(message, task_id=task_id, task_may_exist=task_may_exist)
         self.request = request
-        self.task_may_exist = task_may_exist
 
 
 class APITimeoutError(APIConnectionError):
@@ -89,15 +105,15 @@ class APIStatusError(PiAPIError):
         body: object,
         code: int | None = None,
         api_message: str | None = None,
+        task_id: str | None = None,
         task_may_exist: bool = False,
     ) -> None:
-        super().__init__(_with_billing_warning(message, task_may_exist))
+        super().__init__(message, task_id=task_id, task_may_exist=task_may_exist)
         self.response = response
         self.status_code = response.status_code
         self.body = body
         self.code = code
         self.message = api_message
-        self.task_may_exist = task_may_exist
 
 
 class BadRequestError(APIStatusError):
@@ -133,25 +149,31 @@ class InternalServerError(APIStatusError):
 
 
 class APIResponseValidationError(PiAPIError):
-    """The answer was not JSON or not the expected shape: an HTML page from a proxy,
-    truncated JSON, wrong types.
+    """The answer could not be read as a task: an HTML page from a proxy, truncated JSON,
+    no `task_id` or `status`. A wait polls through such answers, up to 3 in a row.
 
     Attributes:
         status_code: The HTTP status of the answer.
         text: The raw body, for diagnosis.
         response: The `httpx.Response`.
+        task_id: The task polled (a wait), or the id found in an otherwise unreadable answer.
         task_may_exist: True for a create answered with a garbled success: PiAPI probably
-            created (and bills) the task, but its id could not be read.
+            created (and bills) the task, but it could not be read.
     """
 
     def __init__(
-        self, message: str, *, response: httpx.Response, text: str, task_may_exist: bool = False
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        text: str,
+        task_id: str | None = None,
+        task_may_exist: bool = False,
     ) -> None:
-        super().__init__(_with_billing_warning(message, task_may_exist))
+        super().__init__(message, task_id=task_id, task_may_exist=task_may_exist)
         self.response = response
         self.status_code = response.status_code
         self.text = text
-        self.task_may_exist = task_may_exist
 
 
 class TaskFailedError(PiAPIError):
@@ -163,7 +185,9 @@ class TaskFailedError(PiAPIError):
 
     def __init__(self, task: Task[Any, Any]) -> None:
         reason = task.error.message if task.error and task.error.message else "no reason given"
-        super().__init__(f"Task {task.task_id} ended {task.status.value}: {reason}")
+        super().__init__(
+            f"Task {task.task_id} ended {task.status.value}: {reason}", task_id=task.task_id
+        )
         self.task = task
 
 
@@ -175,21 +199,37 @@ class WaitTimeoutError(PiAPIError, TimeoutError):
         task: The last task seen, or None if no poll succeeded.
     """
 
+    task_id: str
+
     def __init__(self, task_id: str, timeout: float, task: Task[Any, Any] | None) -> None:
         last = f"; last status {task.status.value}" if task is not None else ""
         super().__init__(
             f"Task {task_id} did not finish within {timeout:g} s{last}. It goes on at PiAPI: "
-            f"call tasks.wait({task_id!r}) to keep waiting."
+            f"call tasks.wait({task_id!r}) to keep waiting.",
+            task_id=task_id,
         )
-        self.task_id = task_id
+        self.task = task
+
+
+class NoResultError(PiAPIError):
+    """A task has no result URL: it is not completed, or its output holds no file URL.
+
+    Raised by `Task.result_url`; `task_id` names the task (wait for it, then ask again).
+
+    Attributes:
+        task: The task that has no result.
+    """
+
+    def __init__(self, message: str, *, task: Task[Any, Any]) -> None:
+        super().__init__(message, task_id=task.task_id)
         self.task = task
 
 
 class DownloadError(PiAPIError):
-    """A video could not be downloaded; nothing was left at the destination.
+    """A result file could not be downloaded; nothing was left at the destination.
 
     Attributes:
-        task: The task whose video it was (None for a bare URL): retry with
+        task: The task whose result it was (None for a bare URL): retry with
             `client.download(exc.task, ...)` while the ephemeral URL lasts.
         url: The URL that failed.
         received: Bytes received before the failure.
@@ -205,7 +245,7 @@ class DownloadError(PiAPIError):
         received: int = 0,
         total: int | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, task_id=task.task_id if task is not None else None)
         self.url = url
         self.task = task
         self.received = received

@@ -28,6 +28,8 @@ logger = logging.getLogger("piapi")
 FIRST_POLL_DELAY = 1.0
 POLL_GROWTH = 1.5
 MAX_POLL_DELAY = 10.0
+MAX_UNREADABLE_IN_A_ROW = 3
+"""Unreadable answers (HTML, truncated JSON, no task) a wait polls through before raising."""
 
 
 def poll_delay(polls_done: int, poll_interval: float | None = None) -> float:
@@ -177,19 +179,22 @@ class WaitState:
         self.poll_interval = poll_interval
         self.raise_on_failure = raise_on_failure
         self.polls = 0
+        self.unreadable_in_a_row = 0
         self.last_task: Task[Any, Any] | None = None
         self.finished: Task[Any, Any] | None = None
         """The terminal task once the wait is over."""
         self.planner = PollPlanner(expectations, poll_interval, started_at)
+        self.task_class: type[Task[Any, Any]] | None
+        """The class polls are read as; None: by the answer's model (a `Sora2Task` for Sora 2)."""
         if isinstance(task, Task):
             # A task in hand counts as the first look: poll it again after a delay, and
             # keep its class so that a `Sora2Task` comes back as one.
             self.task_id: str = task.task_id
-            self.task_class: type[Task[Any, Any]] = type(task)
+            self.task_class = type(task)
             self.observe(task)
         else:
             self.task_id = task
-            self.task_class = Task
+            self.task_class = None
 
     def next_delay(self, now: float) -> float:
         """Seconds to sleep before the next poll; raises `WaitTimeoutError` past the deadline.
@@ -209,6 +214,7 @@ class WaitState:
     def observe(self, task: Task[Any, Any]) -> bool:
         """Record a polled task; True when the wait is over (raises if it failed and should)."""
         self.polls += 1
+        self.unreadable_in_a_row = 0
         self.last_task = task
         self.planner.observe(task)
         if not task.is_terminal:
@@ -219,8 +225,26 @@ class WaitState:
         return True
 
     def observe_error(self, exc: PiAPIError) -> None:
-        """Record a failed poll; re-raises it unless it is transient."""
+        """Record a failed poll; re-raises it unless it is transient.
+
+        Raises:
+            APIResponseValidationError: The third unreadable answer in a row, with its raw
+                body and the task id, instead of polling silently to the deadline.
+        """
         self.polls += 1
+        if isinstance(exc, APIResponseValidationError):
+            self.unreadable_in_a_row += 1
+            if self.unreadable_in_a_row >= MAX_UNREADABLE_IN_A_ROW:
+                raise APIResponseValidationError(
+                    f"Task {self.task_id}: {self.unreadable_in_a_row} answers in a row could "
+                    f"not be read; the last: {exc}. The task goes on at PiAPI: call "
+                    f"tasks.wait({self.task_id!r}) to keep waiting.",
+                    response=exc.response,
+                    text=exc.text,
+                    task_id=self.task_id,
+                ) from exc
+        else:
+            self.unreadable_in_a_row = 0
         if not is_transient(exc):
             raise exc
         logger.debug("poll of task %s failed, will poll again: %s", self.task_id, exc)

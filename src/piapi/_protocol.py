@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
-from urllib.parse import quote
+from decimal import Decimal
+from typing import Any, cast, overload
+from urllib.parse import quote, unquote
 
 import httpx
 from pydantic import BaseModel, ValidationError
+from pydantic_core import from_json
 
 from piapi._exceptions import (
     APIConnectionError,
@@ -23,7 +25,18 @@ from piapi._exceptions import (
     PiAPIError,
     status_error_class,
 )
-from piapi._models import RESPONSE_CONTEXT, ApiResponse, Task, TaskConfig, TaskRequest
+from piapi._models import (
+    RESPONSE_CONTEXT,
+    Task,
+    TaskConfig,
+    TaskInput,
+    TaskRequest,
+    TaskT,
+    TypedRequest,
+    WebhookConfig,
+    task_config,
+)
+from piapi._registry import describe_validation_error, read_task_data, request_class_for
 from piapi._version import __version__
 
 DEFAULT_BASE_URL = "https://api.piapi.ai"
@@ -31,9 +44,6 @@ API_KEY_ENV = "PIAPI_API_KEY"
 BASE_URL_ENV = "PIAPI_BASE_URL"
 TASK_PATH = "/api/v1/task"
 USER_AGENT = f"piapi-python/{__version__}"
-
-# A string bound: `Task[Any, Any]` evaluated here would build a pydantic class at import.
-TaskT = TypeVar("TaskT", bound="Task[Any, Any]")
 
 # Failures in which httpx never put the request on the wire: safe to resend even a create.
 _NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -92,89 +102,187 @@ def request_body(request: TaskRequest) -> bytes:
     return json.dumps(request.to_wire(), ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def create_plan(
+    request: TypedRequest[Any] | TaskRequest | None,
+    *,
+    webhook: WebhookConfig | None = None,
+    service_mode: str | None = None,
+    model: str | None = None,
+    task_type: str | None = None,
+    input: Mapping[str, Any] | BaseModel | None = None,
+    config: TaskConfig | Mapping[str, Any] | None = None,
+) -> tuple[bytes, type[Task[Any, Any]] | None]:
+    """The body of a create, from any form of `tasks.create`, and the class to read the
+    answer with (None: by its model). Every mistake is raised here, before sending."""
+    keywords = model is not None or task_type is not None or input is not None
+    if request is None:
+        if model is None or task_type is None or input is None:
+            raise ValueError("tasks.create needs a request, or model=, task_type= and input=")
+        return create_body(model=model, task_type=task_type, input=input, config=config), None
+    if keywords or config is not None:
+        raise ValueError(
+            "tasks.create takes a request or model=/task_type=/input=/config=, not both"
+        )
+    if isinstance(request, TaskRequest):
+        if webhook is not None or service_mode is not None:
+            raise ValueError(
+                "a TaskRequest carries its own config: set TaskRequest.config instead of "
+                "webhook= or service_mode="
+            )
+        return request_body(request), None
+    if not isinstance(request, TaskInput):
+        raise TypeError(
+            f"tasks.create takes a typed request (a TaskInput such as Sora2VideoInput) or a "
+            f"TaskRequest, not {type(request).__name__}"
+        )
+    typed = TaskRequest(
+        model=request.MODEL,
+        task_type=request.TASK_TYPE,
+        input=request,
+        config=task_config(webhook, service_mode),
+    )
+    return request_body(typed), request.task_class()
+
+
+def estimate_cost(request: TaskInput | TaskRequest) -> Decimal | None:
+    """The price in USD of a request before creating it; None where no price is known.
+
+    A `TaskRequest` is priced by the typed request of its model and task type, read from
+    its `input` without judging allowed values; an input that cannot be read has no price.
+    """
+    if isinstance(request, TaskInput):
+        return request.estimate_cost()
+    typed_class = request_class_for(request.model, request.task_type)
+    if typed_class is None:
+        return None
+    fields = request.input.model_dump() if isinstance(request.input, BaseModel) else request.input
+    try:
+        typed = typed_class.model_validate(fields, context=RESPONSE_CONTEXT)
+    except ValidationError:
+        return None
+    return typed.estimate_cost()
+
+
 def transport_error(
     exc: httpx.TransportError, request: httpx.Request, *, is_create: bool
 ) -> APIConnectionError:
-    """Map an httpx failure to ours, saying whether a create may have reached PiAPI."""
+    """Map an httpx failure to ours, saying whether a create may have reached PiAPI and,
+    for a request about one task (get, cancel), which."""
     task_may_exist = is_create and not isinstance(exc, _NOT_SENT_ERRORS)
     error_class = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
     what = "timed out" if error_class is APITimeoutError else "failed"
-    message = f"{request.method} {request.url.path} {what}: {type(exc).__name__}"
-    return error_class(message, request=request, task_may_exist=task_may_exist)
+    path = request.url.path
+    message = f"{request.method} {path} {what}: {type(exc).__name__}"
+    _, task_path, task_id = path.partition(TASK_PATH + "/")
+    return error_class(
+        message,
+        request=request,
+        task_id=unquote(task_id) if task_path and task_id else None,
+        task_may_exist=task_may_exist,
+    )
+
+
+@overload
+def read_task(
+    response: httpx.Response,
+    task_class: type[TaskT],
+    *,
+    is_create: bool = False,
+    task_id: str | None = None,
+) -> TaskT: ...
+
+
+@overload
+def read_task(
+    response: httpx.Response,
+    task_class: type[Task[Any, Any]] | None = None,
+    *,
+    is_create: bool = False,
+    task_id: str | None = None,
+) -> Task[Any, Any]: ...
 
 
 def read_task(
-    response: httpx.Response, task_class: type[TaskT], *, is_create: bool = False
-) -> TaskT:
-    """The task inside a response, or the error the response stands for."""
-    envelope = _read_envelope(response, _envelope_class(task_class), is_create=is_create)
-    if envelope.data is None:
-        raise APIResponseValidationError(
-            f"HTTP {response.status_code}: the answer has no task in `data`",
-            response=response,
-            text=response.text,
-            task_may_exist=is_create,
-        )
-    return envelope.data
+    response: httpx.Response,
+    task_class: type[Task[Any, Any]] | None = None,
+    *,
+    is_create: bool = False,
+    task_id: str | None = None,
+) -> Task[Any, Any]:
+    """The task inside a response, or the error the response stands for.
+
+    Read leniently (see `Task`) as `task_class`, else as the class of its model; an answer
+    with a readable `task_id` and `status` is always returned.
+    """
+    data = _read_envelope(response, is_create=is_create, task_id=task_id).get("data")
+    if not isinstance(data, dict):
+        raise _unreadable(response, "has no task in `data`", is_create=is_create, task_id=task_id)
+    fields = cast("dict[str, Any]", data)
+    try:
+        return read_task_data(fields, task_class)
+    except ValidationError as exc:
+        found = fields.get("task_id")
+        raise _unreadable(
+            response,
+            f"has no readable task: data.{describe_validation_error(exc)}",
+            is_create=is_create,
+            task_id=found if isinstance(found, str) and found else task_id,
+        ) from None
 
 
-def read_ack(response: httpx.Response) -> None:
+def read_ack(response: httpx.Response, *, task_id: str | None = None) -> None:
     """Check an answer that carries no data we need (cancel): raise if it is an error."""
-    _read_envelope(response, ApiResponse[Any], is_create=False)
-
-
-_ENVELOPE_CLASSES: dict[type[Any], type[ApiResponse[Any]]] = {}
-
-
-def _envelope_class(task_class: type[TaskT]) -> type[ApiResponse[TaskT]]:
-    envelope = _ENVELOPE_CLASSES.get(task_class)
-    if envelope is None:
-        envelope = _ENVELOPE_CLASSES[task_class] = ApiResponse[task_class]  # type: ignore[valid-type]
-    return envelope
+    _read_envelope(response, is_create=False, task_id=task_id)
 
 
 def _read_envelope(
-    response: httpx.Response, envelope_class: type[ApiResponse[TaskT]], *, is_create: bool
-) -> ApiResponse[TaskT]:
+    response: httpx.Response, *, is_create: bool, task_id: str | None
+) -> dict[str, Any]:
+    """PiAPI's envelope `{code, data, message}` as a dict; raises for an error or non-JSON.
+
+    Read leniently: a missing `code` or `message` is not an error, only a `code` saying so.
+    """
     if not response.is_success:
-        raise status_error(response, is_create=is_create)
+        raise status_error(response, is_create=is_create, task_id=task_id)
     try:
-        envelope = envelope_class.model_validate_json(response.content, context=RESPONSE_CONTEXT)
-    except ValidationError as exc:
-        raise _shape_error(response, exc, is_create=is_create) from None
-    if not envelope.is_success:
-        raise status_error(response, is_create=is_create)
+        body: object = from_json(response.content)
+    except ValueError:
+        raise _unreadable(
+            response,
+            f"is not JSON ({_describe_text(response)})",
+            is_create=is_create,
+            task_id=task_id,
+        ) from None
+    envelope = _as_dict(body)
+    if envelope is None:
+        raise _unreadable(response, "is not a JSON object", is_create=is_create, task_id=task_id)
+    if _code_of(envelope.get("code")) not in (None, 0, 200):
+        raise status_error(response, is_create=is_create, task_id=task_id)
     return envelope
 
 
-def _shape_error(response: httpx.Response, exc: ValidationError, *, is_create: bool) -> PiAPIError:
-    """Explain a body that did not validate: not JSON, an error envelope, or a wrong shape."""
-    body = _json_or_none(response)
-    envelope = _as_dict(body)
-    if envelope is not None and _int_or_none(envelope.get("code")) not in (None, 0, 200):
-        return status_error(response, is_create=is_create)
-    first = exc.errors(include_url=False, include_input=False)[0]
-    where = ".".join(str(part) for part in first["loc"]) or "body"
-    if body is None:
-        problem = f"is not JSON ({_describe_text(response)})"
-    else:
-        problem = f"is not the expected shape: {where}: {first['msg']}"
+def _unreadable(
+    response: httpx.Response, problem: str, *, is_create: bool, task_id: str | None
+) -> APIResponseValidationError:
     return APIResponseValidationError(
         f"HTTP {response.status_code}: the answer from PiAPI {problem}",
         response=response,
         text=response.text,
+        task_id=task_id,
         task_may_exist=is_create,
     )
 
 
-def status_error(response: httpx.Response, *, is_create: bool) -> APIStatusError:
+def status_error(
+    response: httpx.Response, *, is_create: bool, task_id: str | None = None
+) -> APIStatusError:
     """The `APIStatusError` for an HTTP error status or an error code inside HTTP 200."""
     body = _json_or_none(response)
     envelope = _as_dict(body)
     code: int | None = None
     api_message: str | None = None
     if envelope is not None:
-        code = _int_or_none(envelope.get("code"))
+        code = _code_of(envelope.get("code"))
         api_message = _message_of(envelope)
     elif body is None:
         body = response.text
@@ -193,6 +301,7 @@ def status_error(response: httpx.Response, *, is_create: bool) -> APIStatusError
         body=body,
         code=code,
         api_message=api_message,
+        task_id=task_id,
         task_may_exist=is_create and status >= 500,
     )
 
@@ -235,7 +344,10 @@ def _as_dict(value: object) -> dict[str, Any] | None:
     return cast("dict[str, Any]", value) if isinstance(value, dict) else None
 
 
-def _int_or_none(value: object) -> int | None:
+def _code_of(value: object) -> int | None:
+    """An envelope's `code` as a number (also when sent as text, `"200"`), else None."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 

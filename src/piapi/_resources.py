@@ -16,9 +16,17 @@ from pydantic import BaseModel
 from typing_extensions import Required, Unpack
 
 from piapi._exceptions import PiAPIError
-from piapi._models import Task, TaskConfig, WebhookConfig
+from piapi._models import (
+    Task,
+    TaskConfig,
+    TaskInput,
+    TaskRequest,
+    TaskT,
+    TypedRequest,
+    WebhookConfig,
+)
 from piapi._polling import WaitState
-from piapi._protocol import TaskT, create_body, read_ack, read_task, request_body, task_url
+from piapi._protocol import create_plan, estimate_cost, read_ack, read_task, task_url
 from piapi._sora2 import (
     AspectRatio,
     Duration,
@@ -26,7 +34,7 @@ from piapi._sora2 import (
     ServiceMode,
     Sora2Task,
     Sora2TaskType,
-    build_sora2_request,
+    build_sora2_input,
     estimate_sora2_cost,
 )
 
@@ -52,50 +60,205 @@ class Sora2CreateParams(TypedDict, total=False):
     service_mode: ServiceMode | None
 
 
-_read_sora2_created = partial(read_task, task_class=Sora2Task, is_create=True)
+def _saves_every_result(download_to: StrPath) -> bool:
+    # Imported here: only downloads need it, and `import piapi` should not pay for it.
+    from piapi._download import is_directory_destination
+
+    return is_directory_destination(download_to)
 
 
 class Tasks:
-    """Tasks of any PiAPI model. Nothing in `input` is checked, so new values pass through."""
+    """Tasks of any PiAPI model: typed requests (`Sora2VideoInput`, ...) or plain ones, whose
+    `input` is sent unchecked so that values PiAPI adds later pass through."""
 
     def __init__(self, client: PiAPIClient) -> None:
         self._client = client
 
+    @overload
     def create(
         self,
+        request: TypedRequest[TaskT],
+        /,
+        *,
+        webhook: WebhookConfig | None = None,
+        service_mode: ServiceMode | None = None,
+    ) -> TaskT: ...
+
+    @overload
+    def create(self, request: TaskRequest, /) -> Task[Any, Any]: ...
+
+    @overload
+    def create(
+        self,
+        /,
         *,
         model: str,
         task_type: str,
         input: Mapping[str, Any] | BaseModel,
         config: TaskConfig | Mapping[str, Any] | None = None,
-    ) -> Task:
+    ) -> Task[Any, Any]: ...
+
+    def create(
+        self,
+        request: TypedRequest[Any] | TaskRequest | None = None,
+        /,
+        *,
+        webhook: WebhookConfig | None = None,
+        service_mode: ServiceMode | None = None,
+        model: str | None = None,
+        task_type: str | None = None,
+        input: Mapping[str, Any] | BaseModel | None = None,
+        config: TaskConfig | Mapping[str, Any] | None = None,
+    ) -> Task[Any, Any]:
         """Create a task (`POST /api/v1/task`) and return it, usually `pending`.
 
-        Never resent after it may have reached PiAPI: see `APIConnectionError.task_may_exist`.
+        Three forms: a typed request (`create(Sora2VideoInput(prompt=...))` returns a
+        `Sora2Task`), a `TaskRequest`, or `create(model=..., task_type=..., input={...})`.
+        Never resent after it may have reached PiAPI: see `PiAPIError.task_may_exist`.
+
+        Args:
+            request: A typed request (checked when built) or a `TaskRequest`.
+            webhook: Where PiAPI should POST status changes (typed requests).
+            service_mode: "public" (pay as you go) or "private" (typed requests).
+            model: The model, for the keyword form (e.g. "kling").
+            task_type: The task type, for the keyword form (e.g. "video_generation").
+            input: The input, sent as given, for the keyword form.
+            config: `TaskConfig` (webhook, service mode), for the keyword form.
+
+        Returns:
+            The new task: the request's task class, or the class of its model.
+
+        Raises:
+            ValueError: The arguments mix forms or miss one; nothing was sent.
+            APIConnectionError: The request failed; see `task_may_exist`.
+            APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
-        body = create_body(model=model, task_type=task_type, input=input, config=config)
+        body, task_class = create_plan(
+            request,
+            webhook=webhook,
+            service_mode=service_mode,
+            model=model,
+            task_type=task_type,
+            input=input,
+            config=config,
+        )
+        return self._create(body, task_class)
+
+    def _create(self, body: bytes, task_class: type[Task[Any, Any]] | None) -> Task[Any, Any]:
+        read = partial(read_task, task_class=task_class, is_create=True)
         return self._client._send(
-            "POST",
-            self._client._create_url,
-            partial(read_task, task_class=Task, is_create=True),
-            content=body,
-            is_create=True,
+            "POST", self._client._create_url, read, content=body, is_create=True
         )
 
-    def get(self, task_id: str) -> Task:
-        """Fetch a task's current state (`GET /api/v1/task/{task_id}`)."""
-        return self._get(task_id, Task)
+    @overload
+    def create_and_wait(
+        self,
+        request: TypedRequest[TaskT],
+        /,
+        *,
+        webhook: WebhookConfig | None = None,
+        service_mode: ServiceMode | None = None,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_update: Callable[[TaskT], object] | None = None,
+        download_to: StrPath | None = None,
+    ) -> TaskT: ...
 
-    def _get(self, task_id: str, task_class: type[TaskT]) -> TaskT:
+    @overload
+    def create_and_wait(
+        self,
+        request: TaskRequest,
+        /,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_update: Callable[[Task[Any, Any]], object] | None = None,
+        download_to: StrPath | None = None,
+    ) -> Task[Any, Any]: ...
+
+    def create_and_wait(
+        self,
+        request: TypedRequest[Any] | TaskRequest,
+        /,
+        *,
+        webhook: WebhookConfig | None = None,
+        service_mode: ServiceMode | None = None,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_update: Callable[[Any], object] | None = None,
+        download_to: StrPath | None = None,
+    ) -> Task[Any, Any]:
+        """`create`, then `wait` for the finished task, and optionally download its results.
+
+        Args:
+            request: A typed request (`Sora2VideoInput(...)`) or a `TaskRequest`.
+            webhook: Where PiAPI should POST status changes (typed requests).
+            service_mode: "public" or "private" (typed requests).
+            timeout: Deadline in seconds for the wait; None waits forever.
+            poll_interval: Fixed seconds between polls; default 1 s growing to 10 s.
+            on_update: Called with the task after every poll.
+            download_to: Also download the results (their URLs are ephemeral): the best one
+                to this file, or every one into this directory (`<task_id>.<ext>`, or
+                `<task_id>-1.png`, ... for several). The task is returned unchanged.
+
+        Returns:
+            The completed task.
+
+        Raises:
+            TaskFailedError: The task failed or was cancelled.
+            WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
+            DownloadError: A result could not be downloaded; `exc.task` is the task.
+        """
+        body, task_class = create_plan(request, webhook=webhook, service_mode=service_mode)
+        task = self._create(body, task_class)
+        return self._wait_and_save(task, timeout, poll_interval, on_update, download_to)
+
+    def _wait_and_save(
+        self,
+        task: TaskT,
+        timeout: float | None,
+        poll_interval: float | None,
+        on_update: Callable[[TaskT], object] | None,
+        download_to: StrPath | None,
+    ) -> TaskT:
+        task = self.wait(task, timeout=timeout, poll_interval=poll_interval, on_update=on_update)
+        if download_to is not None:
+            if _saves_every_result(download_to):
+                self._client.download_all(task, download_to)
+            else:
+                self._client.download(task, download_to)
+        return task
+
+    def estimate_cost(self, request: TaskInput | TaskRequest) -> Decimal | None:
+        """The price in USD of a request before creating it; None where PiAPI publishes none.
+
+        A `TaskRequest` is priced through the typed request of its model and task type.
+        """
+        return estimate_cost(request)
+
+    def get(self, task_id: str) -> Task[Any, Any]:
+        """Fetch a task's current state (`GET /api/v1/task/{task_id}`), typed by its model
+        (a `Sora2Task` for Sora 2, else a `Task`)."""
+        return self._get(task_id, None)
+
+    @overload
+    def _get(self, task_id: str, task_class: type[TaskT]) -> TaskT: ...
+
+    @overload
+    def _get(self, task_id: str, task_class: None) -> Task[Any, Any]: ...
+
+    def _get(self, task_id: str, task_class: type[Task[Any, Any]] | None) -> Task[Any, Any]:
         url = task_url(self._client.base_url, task_id)
-        return self._client._send("GET", url, partial(read_task, task_class=task_class))
+        read = partial(read_task, task_class=task_class, task_id=task_id)
+        return self._client._send("GET", url, read)
 
     def cancel(self, task_id: str) -> None:
         """Cancel a `pending` task (`DELETE /api/v1/task/{task_id}`).
 
         PiAPI supports this for some models only; its refusal is raised as `APIStatusError`.
         """
-        self._client._send("DELETE", task_url(self._client.base_url, task_id), read_ack)
+        url = task_url(self._client.base_url, task_id)
+        self._client._send("DELETE", url, partial(read_ack, task_id=task_id))
 
     @overload
     def wait(
@@ -104,9 +267,9 @@ class Tasks:
         *,
         timeout: float | None = ...,
         poll_interval: float | None = ...,
-        on_update: Callable[[Task], object] | None = ...,
+        on_update: Callable[[Task[Any, Any]], object] | None = ...,
         raise_on_failure: bool = ...,
-    ) -> Task: ...
+    ) -> Task[Any, Any]: ...
 
     @overload
     def wait(
@@ -130,8 +293,11 @@ class Tasks:
     ) -> Task[Any, Any]:
         """Poll until the task is completed, failed or cancelled, and return it.
 
+        Odd answers do not lose a finished task: an answer with a readable `task_id` and a
+        terminal `status` ends the wait whatever else it holds.
+
         Args:
-            task: A task id, or a task (its class is kept: a `Sora2Task` stays one).
+            task: A task id (read typed by its model), or a task (its class is kept).
             timeout: Deadline in seconds for the whole wait; None waits forever.
             poll_interval: Fixed seconds between polls; default: by expected run time.
             on_update: Called with the task after every successful poll.
@@ -141,6 +307,7 @@ class Tasks:
         Raises:
             TaskFailedError: The task failed or was cancelled.
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
+            APIResponseValidationError: 3 answers in a row could not be read at all.
             APIStatusError: A poll was refused for good (401, 403, 404, ...).
         """
         state = WaitState(
@@ -167,46 +334,200 @@ class Tasks:
 
 
 class AsyncTasks:
-    """Tasks of any PiAPI model. Nothing in `input` is checked, so new values pass through."""
+    """Tasks of any PiAPI model: typed requests (`Sora2VideoInput`, ...) or plain ones, whose
+    `input` is sent unchecked so that values PiAPI adds later pass through."""
 
     def __init__(self, client: AsyncPiAPIClient) -> None:
         self._client = client
 
+    @overload
     async def create(
         self,
+        request: TypedRequest[TaskT],
+        /,
+        *,
+        webhook: WebhookConfig | None = None,
+        service_mode: ServiceMode | None = None,
+    ) -> TaskT: ...
+
+    @overload
+    async def create(self, request: TaskRequest, /) -> Task[Any, Any]: ...
+
+    @overload
+    async def create(
+        self,
+        /,
         *,
         model: str,
         task_type: str,
         input: Mapping[str, Any] | BaseModel,
         config: TaskConfig | Mapping[str, Any] | None = None,
-    ) -> Task:
+    ) -> Task[Any, Any]: ...
+
+    async def create(
+        self,
+        request: TypedRequest[Any] | TaskRequest | None = None,
+        /,
+        *,
+        webhook: WebhookConfig | None = None,
+        service_mode: ServiceMode | None = None,
+        model: str | None = None,
+        task_type: str | None = None,
+        input: Mapping[str, Any] | BaseModel | None = None,
+        config: TaskConfig | Mapping[str, Any] | None = None,
+    ) -> Task[Any, Any]:
         """Create a task (`POST /api/v1/task`) and return it, usually `pending`.
 
-        Never resent after it may have reached PiAPI: see `APIConnectionError.task_may_exist`.
+        Three forms: a typed request (`create(Sora2VideoInput(prompt=...))` returns a
+        `Sora2Task`), a `TaskRequest`, or `create(model=..., task_type=..., input={...})`.
+        Never resent after it may have reached PiAPI: see `PiAPIError.task_may_exist`.
+
+        Args:
+            request: A typed request (checked when built) or a `TaskRequest`.
+            webhook: Where PiAPI should POST status changes (typed requests).
+            service_mode: "public" (pay as you go) or "private" (typed requests).
+            model: The model, for the keyword form (e.g. "kling").
+            task_type: The task type, for the keyword form (e.g. "video_generation").
+            input: The input, sent as given, for the keyword form.
+            config: `TaskConfig` (webhook, service mode), for the keyword form.
+
+        Returns:
+            The new task: the request's task class, or the class of its model.
+
+        Raises:
+            ValueError: The arguments mix forms or miss one; nothing was sent.
+            APIConnectionError: The request failed; see `task_may_exist`.
+            APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
-        body = create_body(model=model, task_type=task_type, input=input, config=config)
+        body, task_class = create_plan(
+            request,
+            webhook=webhook,
+            service_mode=service_mode,
+            model=model,
+            task_type=task_type,
+            input=input,
+            config=config,
+        )
+        return await self._create(body, task_class)
+
+    async def _create(self, body: bytes, task_class: type[Task[Any, Any]] | None) -> Task[Any, Any]:
+        read = partial(read_task, task_class=task_class, is_create=True)
         return await self._client._send(
-            "POST",
-            self._client._create_url,
-            partial(read_task, task_class=Task, is_create=True),
-            content=body,
-            is_create=True,
+            "POST", self._client._create_url, read, content=body, is_create=True
         )
 
-    async def get(self, task_id: str) -> Task:
-        """Fetch a task's current state (`GET /api/v1/task/{task_id}`)."""
-        return await self._get(task_id, Task)
+    @overload
+    async def create_and_wait(
+        self,
+        request: TypedRequest[TaskT],
+        /,
+        *,
+        webhook: WebhookConfig | None = None,
+        service_mode: ServiceMode | None = None,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_update: Callable[[TaskT], object] | None = None,
+        download_to: StrPath | None = None,
+    ) -> TaskT: ...
 
-    async def _get(self, task_id: str, task_class: type[TaskT]) -> TaskT:
+    @overload
+    async def create_and_wait(
+        self,
+        request: TaskRequest,
+        /,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_update: Callable[[Task[Any, Any]], object] | None = None,
+        download_to: StrPath | None = None,
+    ) -> Task[Any, Any]: ...
+
+    async def create_and_wait(
+        self,
+        request: TypedRequest[Any] | TaskRequest,
+        /,
+        *,
+        webhook: WebhookConfig | None = None,
+        service_mode: ServiceMode | None = None,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_update: Callable[[Any], object] | None = None,
+        download_to: StrPath | None = None,
+    ) -> Task[Any, Any]:
+        """`create`, then `wait` for the finished task, and optionally download its results.
+
+        Args:
+            request: A typed request (`Sora2VideoInput(...)`) or a `TaskRequest`.
+            webhook: Where PiAPI should POST status changes (typed requests).
+            service_mode: "public" or "private" (typed requests).
+            timeout: Deadline in seconds for the wait; None waits forever.
+            poll_interval: Fixed seconds between polls; default 1 s growing to 10 s.
+            on_update: Called with the task after every poll; a plain function or a
+                coroutine function.
+            download_to: Also download the results (their URLs are ephemeral): the best one
+                to this file, or every one into this directory (`<task_id>.<ext>`, or
+                `<task_id>-1.png`, ... for several). The task is returned unchanged.
+
+        Returns:
+            The completed task.
+
+        Raises:
+            TaskFailedError: The task failed or was cancelled.
+            WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
+            DownloadError: A result could not be downloaded; `exc.task` is the task.
+        """
+        body, task_class = create_plan(request, webhook=webhook, service_mode=service_mode)
+        task = await self._create(body, task_class)
+        return await self._wait_and_save(task, timeout, poll_interval, on_update, download_to)
+
+    async def _wait_and_save(
+        self,
+        task: TaskT,
+        timeout: float | None,
+        poll_interval: float | None,
+        on_update: Callable[[TaskT], object] | None,
+        download_to: StrPath | None,
+    ) -> TaskT:
+        task = await self.wait(
+            task, timeout=timeout, poll_interval=poll_interval, on_update=on_update
+        )
+        if download_to is not None:
+            if _saves_every_result(download_to):
+                await self._client.download_all(task, download_to)
+            else:
+                await self._client.download(task, download_to)
+        return task
+
+    def estimate_cost(self, request: TaskInput | TaskRequest) -> Decimal | None:
+        """The price in USD of a request before creating it; None where PiAPI publishes none.
+
+        A `TaskRequest` is priced through the typed request of its model and task type.
+        """
+        return estimate_cost(request)
+
+    async def get(self, task_id: str) -> Task[Any, Any]:
+        """Fetch a task's current state (`GET /api/v1/task/{task_id}`), typed by its model
+        (a `Sora2Task` for Sora 2, else a `Task`)."""
+        return await self._get(task_id, None)
+
+    @overload
+    async def _get(self, task_id: str, task_class: type[TaskT]) -> TaskT: ...
+
+    @overload
+    async def _get(self, task_id: str, task_class: None) -> Task[Any, Any]: ...
+
+    async def _get(self, task_id: str, task_class: type[Task[Any, Any]] | None) -> Task[Any, Any]:
         url = task_url(self._client.base_url, task_id)
-        return await self._client._send("GET", url, partial(read_task, task_class=task_class))
+        read = partial(read_task, task_class=task_class, task_id=task_id)
+        return await self._client._send("GET", url, read)
 
     async def cancel(self, task_id: str) -> None:
         """Cancel a `pending` task (`DELETE /api/v1/task/{task_id}`).
 
         PiAPI supports this for some models only; its refusal is raised as `APIStatusError`.
         """
-        await self._client._send("DELETE", task_url(self._client.base_url, task_id), read_ack)
+        url = task_url(self._client.base_url, task_id)
+        await self._client._send("DELETE", url, partial(read_ack, task_id=task_id))
 
     @overload
     async def wait(
@@ -215,9 +536,9 @@ class AsyncTasks:
         *,
         timeout: float | None = ...,
         poll_interval: float | None = ...,
-        on_update: Callable[[Task], object] | None = ...,
+        on_update: Callable[[Task[Any, Any]], object] | None = ...,
         raise_on_failure: bool = ...,
-    ) -> Task: ...
+    ) -> Task[Any, Any]: ...
 
     @overload
     async def wait(
@@ -241,8 +562,11 @@ class AsyncTasks:
     ) -> Task[Any, Any]:
         """Poll until the task is completed, failed or cancelled, and return it.
 
+        Odd answers do not lose a finished task: an answer with a readable `task_id` and a
+        terminal `status` ends the wait whatever else it holds.
+
         Args:
-            task: A task id, or a task (its class is kept: a `Sora2Task` stays one).
+            task: A task id (read typed by its model), or a task (its class is kept).
             timeout: Deadline in seconds for the whole wait; None waits forever.
             poll_interval: Fixed seconds between polls; default: by expected run time.
             on_update: Called with the task after every successful poll; a plain
@@ -250,12 +574,10 @@ class AsyncTasks:
             raise_on_failure: Raise `TaskFailedError` for a failed or cancelled task,
                 or return it when False.
 
-        Returns:
-            The finished task.
-
         Raises:
             TaskFailedError: The task failed or was cancelled.
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
+            APIResponseValidationError: 3 answers in a row could not be read at all.
             APIStatusError: A poll was refused for good (401, 403, 404, ...).
         """
         state = WaitState(
@@ -321,23 +643,15 @@ class Sora2:
             APIConnectionError: The request failed; see `task_may_exist`.
             APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
-        request = build_sora2_request(
+        video_input = build_sora2_input(
             prompt=prompt,
             aspect_ratio=aspect_ratio,
             duration=duration,
             task_type=task_type,
             image_url=image_url,
             resolution=resolution,
-            webhook=webhook,
-            service_mode=service_mode,
         )
-        return self._client._send(
-            "POST",
-            self._client._create_url,
-            _read_sora2_created,
-            content=request_body(request),
-            is_create=True,
-        )
+        return self._client.tasks.create(video_input, webhook=webhook, service_mode=service_mode)
 
     def create_and_wait(
         self,
@@ -367,12 +681,9 @@ class Sora2:
             DownloadError: The video could not be downloaded; `exc.task` is the task.
         """
         task = self.create(**params)
-        task = self._client.tasks.wait(
-            task, timeout=timeout, poll_interval=poll_interval, on_update=on_update
+        return self._client.tasks._wait_and_save(
+            task, timeout, poll_interval, on_update, download_to
         )
-        if download_to is not None:
-            self._client.download(task, download_to)
-        return task
 
     def get(self, task_id: str) -> Sora2Task:
         """Fetch a Sora 2 task by id with typed input and output, e.g. to resume a wait."""
@@ -422,22 +733,16 @@ class AsyncSora2:
             APIConnectionError: The request failed; see `task_may_exist`.
             APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
-        request = build_sora2_request(
+        video_input = build_sora2_input(
             prompt=prompt,
             aspect_ratio=aspect_ratio,
             duration=duration,
             task_type=task_type,
             image_url=image_url,
             resolution=resolution,
-            webhook=webhook,
-            service_mode=service_mode,
         )
-        return await self._client._send(
-            "POST",
-            self._client._create_url,
-            _read_sora2_created,
-            content=request_body(request),
-            is_create=True,
+        return await self._client.tasks.create(
+            video_input, webhook=webhook, service_mode=service_mode
         )
 
     async def create_and_wait(
@@ -469,12 +774,9 @@ class AsyncSora2:
             DownloadError: The video could not be downloaded; `exc.task` is the task.
         """
         task = await self.create(**params)
-        task = await self._client.tasks.wait(
-            task, timeout=timeout, poll_interval=poll_interval, on_update=on_update
+        return await self._client.tasks._wait_and_save(
+            task, timeout, poll_interval, on_update, download_to
         )
-        if download_to is not None:
-            await self._client.download(task, download_to)
-        return task
 
     async def get(self, task_id: str) -> Sora2Task:
         """Fetch a Sora 2 task by id with typed input and output, e.g. to resume a wait."""

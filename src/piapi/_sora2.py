@@ -1,30 +1,38 @@
 """Sora 2 (`model: "sora2"`): typed inputs that check values before anything is sent, prices.
 
-The checks run when a caller builds an input; answers from PiAPI are read without them,
-so a task created with a value PiAPI accepts later still parses.
+The checks run when a caller builds an input; answers from PiAPI are read without them
+(and without requiring any input field), so every sora2 task parses, whatever it echoes.
+Prices: https://piapi.ai/docs/sora2-api/text-to-video and .../sora2-pro-api/text-to-video.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal, get_args
+from typing import Any, ClassVar, Literal, get_args
+from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, SkipValidation, ValidationInfo, field_validator, model_validator
+from typing_extensions import Self
 
 from piapi._models import (
     Task,
-    TaskConfig,
+    TaskInput,
     TaskRequest,
     WebhookConfig,
     WireModel,
     _empty_dict,
+    check_allowed,
+    from_response,
+    task_config,
 )
 
 __all__ = [
     "Sora2ProVideoInput",
+    "Sora2RemoveWatermarkInput",
     "Sora2Task",
     "Sora2VideoInput",
     "Sora2VideoOutput",
+    "build_sora2_input",
     "build_sora2_request",
     "estimate_sora2_cost",
 ]
@@ -42,77 +50,96 @@ PRICE_PER_SECOND_USD: dict[str, Decimal] = {
 }
 
 
-def _check_allowed(
-    name: str, value: object, allowed: tuple[Any, ...], info: ValidationInfo
-) -> None:
-    if _from_response(info) or value in allowed:
-        return
-    choices = ", ".join(str(choice) for choice in allowed)
-    raise ValueError(f"{name} must be one of {choices} (got {value!r})")
-
-
-def _from_response(info: ValidationInfo) -> bool:
-    return bool(info.context and info.context.get("from_response"))
-
-
-class _Sora2InputBase(WireModel):
-    prompt: str
+class _Sora2InputBase(TaskInput):
+    MODEL: ClassVar[str] = MODEL
+    # Defaults only matter when reading an answer that does not echo the field: a caller
+    # who builds an input without a prompt is told it must not be empty.
+    prompt: str = ""
     aspect_ratio: str = "16:9"
     duration: int = 4
 
-    @field_validator("prompt")
     @classmethod
-    def _prompt_not_empty(cls, value: str, info: ValidationInfo) -> str:
-        if not value.strip() and not _from_response(info):
+    def task_class(cls) -> type[Sora2Task]:
+        """`Sora2Task`: what PiAPI answers for every sora2 task type."""
+        return Sora2Task
+
+    def estimate_cost(self) -> Decimal:
+        """The price in USD: seconds x the task type's price per second."""
+        return PRICE_PER_SECOND_USD[self.TASK_TYPE] * self.duration
+
+    # One validator per model, not one per field: it also runs (and returns at once) on
+    # every Sora 2 task read from PiAPI.
+    @model_validator(mode="after")
+    def _check_values(self, info: ValidationInfo) -> Self:
+        if from_response(info):
+            return self
+        if not self.prompt.strip():
             raise ValueError("prompt must not be empty")
-        return value
+        check_allowed("aspect_ratio", self.aspect_ratio, get_args(AspectRatio))
+        check_allowed("duration", self.duration, get_args(Duration))
+        self._check_task_type_values()
+        return self
 
-    @field_validator("aspect_ratio")
-    @classmethod
-    def _known_aspect_ratio(cls, value: str, info: ValidationInfo) -> str:
-        _check_allowed("aspect_ratio", value, get_args(AspectRatio), info)
-        return value
-
-    @field_validator("duration")
-    @classmethod
-    def _known_duration(cls, value: int, info: ValidationInfo) -> int:
-        _check_allowed("duration", value, get_args(Duration), info)
-        return value
+    def _check_task_type_values(self) -> None:
+        """Checks of one task type's own values, when a caller builds it."""
 
 
 class Sora2VideoInput(_Sora2InputBase):
-    """Input of `sora2-video`: text-to-video, or image-to-video with `image_url`."""
+    """Input of `sora2-video` ($0.08/s): text-to-video, or image-to-video with `image_url`."""
 
+    TASK_TYPE: ClassVar[str] = "sora2-video"
     image_url: str | None = None
 
-    @model_validator(mode="after")
-    def _no_resolution(self, info: ValidationInfo) -> Sora2VideoInput:
-        extra = self.model_extra or {}
-        if "resolution" in extra and not _from_response(info):
+    def _check_task_type_values(self) -> None:
+        if "resolution" in (self.model_extra or {}):
             raise ValueError(
                 'resolution is only for task_type "sora2-pro-video" (720p, 1080p); '
                 '"sora2-video" has a fixed resolution'
             )
-        return self
 
 
 class Sora2ProVideoInput(_Sora2InputBase):
-    """Input of `sora2-pro-video`: text-to-video at `resolution` 720p or 1080p."""
+    """Input of `sora2-pro-video` ($0.24/s): text-to-video at `resolution` 720p or 1080p."""
 
+    TASK_TYPE: ClassVar[str] = "sora2-pro-video"
     resolution: str = "720p"
 
-    @field_validator("resolution")
+    def _check_task_type_values(self) -> None:
+        check_allowed("resolution", self.resolution, get_args(Resolution))
+        if (self.model_extra or {}).get("image_url") is not None:
+            raise ValueError('image_url (image-to-video) is only for task_type "sora2-video"')
+
+
+class Sora2RemoveWatermarkInput(TaskInput):
+    """Input of `remove-watermark`: the `video_url` of a Sora 2 video; no prompt.
+
+    PiAPI publishes no price for it, so `estimate_cost()` is None.
+    """
+
+    MODEL: ClassVar[str] = MODEL
+    TASK_TYPE: ClassVar[str] = "remove-watermark"
+    video_url: str = ""
+
     @classmethod
-    def _known_resolution(cls, value: str, info: ValidationInfo) -> str:
-        _check_allowed("resolution", value, get_args(Resolution), info)
-        return value
+    def task_class(cls) -> type[Sora2Task]:
+        """`Sora2Task`: what PiAPI answers for every sora2 task type."""
+        return Sora2Task
 
     @model_validator(mode="after")
-    def _no_image(self, info: ValidationInfo) -> Sora2ProVideoInput:
-        extra = self.model_extra or {}
-        if extra.get("image_url") is not None and not _from_response(info):
-            raise ValueError('image_url (image-to-video) is only for task_type "sora2-video"')
+    def _check_values(self, info: ValidationInfo) -> Self:
+        parts = urlsplit(self.video_url.strip())
+        if not from_response(info) and (parts.scheme not in ("http", "https") or not parts.netloc):
+            raise ValueError(
+                f"video_url must be an http(s) URL of the video (got {self.video_url!r})"
+            )
         return self
+
+
+Sora2Input = Sora2VideoInput | Sora2ProVideoInput | Sora2RemoveWatermarkInput
+_INPUT_CLASSES: dict[str, type[Sora2Input]] = {
+    input_class.TASK_TYPE: input_class
+    for input_class in (Sora2VideoInput, Sora2ProVideoInput, Sora2RemoveWatermarkInput)
+}
 
 
 class Sora2VideoOutput(WireModel):
@@ -121,23 +148,26 @@ class Sora2VideoOutput(WireModel):
     video: str | None = None
 
 
-class Sora2Task(Task[Sora2VideoInput | Sora2ProVideoInput, Sora2VideoOutput]):
-    """A Sora 2 task with typed `input` and `output` (`task.output.video`)."""
+class Sora2Task(Task[Sora2Input, Sora2VideoOutput]):
+    """A task of any Sora 2 task type, with typed `input` and `output`.
 
-    input: Sora2VideoInput | Sora2ProVideoInput = Field(default_factory=_empty_dict)  # type: ignore[assignment]
+    `task.result_url` is the video's URL; `task.input` is the input class of its
+    `task_type` (`Sora2VideoInput` for a type the SDK does not know).
+    """
+
+    input: SkipValidation[Sora2Input] = Field(default_factory=_empty_dict, validate_default=True)
 
     @field_validator("input", mode="before")
     @classmethod
-    def _input_for_task_type(cls, value: object, info: ValidationInfo) -> object:
-        # Both input models accept each other's shape (unknown fields are kept), so the
-        # task type, not the union, decides which one applies.
-        if not isinstance(value, dict):
+    def _input_for_task_type(cls, value: object, info: ValidationInfo) -> Sora2Input:
+        # The input models accept each other's shape (unknown fields are kept), so the
+        # task type, not a union, decides which one applies; the field skips pydantic's own
+        # validation, which would run the chosen model's checks a second time.
+        if isinstance(value, Sora2VideoInput | Sora2ProVideoInput | Sora2RemoveWatermarkInput):
             return value
-        input_class = (
-            Sora2ProVideoInput
-            if info.data.get("task_type") == "sora2-pro-video"
-            else Sora2VideoInput
-        )
+        if not isinstance(value, dict):
+            raise ValueError("input must be an object")  # read leniently: dropped to {}
+        input_class = _INPUT_CLASSES.get(str(info.data.get("task_type")), Sora2VideoInput)
         return input_class.model_validate(value, context=info.context)
 
 
@@ -153,6 +183,36 @@ def estimate_sora2_cost(*, duration: int, task_type: str = "sora2-video") -> Dec
     return PRICE_PER_SECOND_USD[task_type] * duration
 
 
+def build_sora2_input(
+    *,
+    prompt: str,
+    aspect_ratio: str,
+    duration: int,
+    task_type: str,
+    image_url: str | None,
+    resolution: str | None,
+) -> Sora2VideoInput | Sora2ProVideoInput:
+    """Check every value of a `client.sora2` call and build its input; raises, sends nothing."""
+    _require_known_task_type(task_type)
+    if task_type == "sora2-video":
+        extra: dict[str, Any] = {"resolution": resolution} if resolution is not None else {}
+        return Sora2VideoInput(
+            prompt=prompt,
+            aspect_ratio=aspect_ratio,
+            duration=duration,
+            image_url=image_url,
+            **extra,
+        )
+    extra = {"image_url": image_url} if image_url is not None else {}
+    return Sora2ProVideoInput(
+        prompt=prompt,
+        aspect_ratio=aspect_ratio,
+        duration=duration,
+        resolution=resolution or "720p",
+        **extra,
+    )
+
+
 def build_sora2_request(
     *,
     prompt: str,
@@ -165,27 +225,13 @@ def build_sora2_request(
     service_mode: str | None,
 ) -> TaskRequest:
     """Check every value and build the create request; raises before anything is sent."""
-    _require_known_task_type(task_type)
-    video_input: Sora2VideoInput | Sora2ProVideoInput
-    if task_type == "sora2-video":
-        extra = {"resolution": resolution} if resolution is not None else {}
-        video_input = Sora2VideoInput(
-            prompt=prompt,
-            aspect_ratio=aspect_ratio,
-            duration=duration,
-            image_url=image_url,
-            **extra,
-        )
-    else:
-        extra = {"image_url": image_url} if image_url is not None else {}
-        video_input = Sora2ProVideoInput(
-            prompt=prompt,
-            aspect_ratio=aspect_ratio,
-            duration=duration,
-            resolution=resolution or "720p",
-            **extra,
-        )
-    config = None
-    if webhook is not None or service_mode is not None:
-        config = TaskConfig(service_mode=service_mode, webhook_config=webhook)
+    video_input = build_sora2_input(
+        prompt=prompt,
+        aspect_ratio=aspect_ratio,
+        duration=duration,
+        task_type=task_type,
+        image_url=image_url,
+        resolution=resolution,
+    )
+    config = task_config(webhook, service_mode)
     return TaskRequest(model=MODEL, task_type=task_type, input=video_input, config=config)

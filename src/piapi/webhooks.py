@@ -25,9 +25,8 @@ from typing import Any, cast
 from pydantic import ValidationError
 
 from piapi._exceptions import WebhookParseError, WebhookVerificationError
-from piapi._models import RESPONSE_CONTEXT, Task
-from piapi._sora2 import MODEL as SORA2_MODEL
-from piapi._sora2 import Sora2Task
+from piapi._models import Task
+from piapi._registry import describe_validation_error, read_task_data
 
 __all__ = ["SECRET_HEADER", "WebhookEvent", "parse", "verify"]
 
@@ -38,8 +37,6 @@ HeaderValue = str | bytes
 Headers = Mapping[str, str] | Mapping[bytes, bytes] | Iterable[tuple[HeaderValue, HeaderValue]]
 """Any headers object: a dict, Starlette/Django/Flask headers, or (name, value) pairs."""
 
-_TASK_CLASSES: dict[str, type[Task[Any, Any]]] = {SORA2_MODEL: Sora2Task}
-
 
 @dataclass(frozen=True)
 class WebhookEvent:
@@ -47,7 +44,8 @@ class WebhookEvent:
 
     Attributes:
         timestamp: When PiAPI sent it (timezone-aware, UTC).
-        task: The task as it was then; a `Sora2Task` for Sora 2, else a `Task`.
+        task: The task as it was then, read like `tasks.get` reads it: a `Sora2Task` for
+            Sora 2, else a `Task`.
     """
 
     timestamp: datetime
@@ -134,7 +132,8 @@ def parse(
         secret: Your webhook secret; when given, the request is verified first.
 
     Returns:
-        The notification: its timestamp and task (a `Sora2Task` for Sora 2 tasks).
+        The notification: its timestamp and task (a `Sora2Task` for Sora 2 tasks), read
+        leniently: only the task's `task_id` and `status` must be readable.
 
     Raises:
         WebhookVerificationError: `secret` was given and the header is missing or wrong.
@@ -153,15 +152,11 @@ def parse(
     data: object = fields.get("data")
     if not isinstance(data, dict):
         raise WebhookParseError("Webhook body has no task object in `data`.")
-    task_data = cast("dict[str, Any]", data)
-    task_class = _TASK_CLASSES.get(str(task_data.get("model", "")), Task)
     try:
-        task = task_class.model_validate(task_data, context=RESPONSE_CONTEXT)
+        task = read_task_data(cast("dict[str, Any]", data))
     except ValidationError as exc:
         # Values are left out on purpose: the task echoes the webhook secret in its config.
-        first = exc.errors(include_url=False, include_input=False)[0]
-        where = ".".join(str(part) for part in first["loc"]) or "data"
         raise WebhookParseError(
-            f"Webhook task is not the expected shape: data.{where}: {first['msg']}."
+            f"Webhook task cannot be read: data.{describe_validation_error(exc)}."
         ) from None
     return WebhookEvent(timestamp=timestamp, task=task)

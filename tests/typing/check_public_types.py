@@ -5,37 +5,83 @@ Each `assert_type` fails the type check if a return type regresses (say, to Any)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
 from typing_extensions import assert_type
 
 import piapi
-from piapi import AsyncPiAPIClient, PiAPIClient, Sora2Task, Task, TaskStatus
+from piapi import (
+    AsyncPiAPIClient,
+    PiAPIClient,
+    Sora2ProVideoInput,
+    Sora2RemoveWatermarkInput,
+    Sora2Task,
+    Sora2VideoInput,
+    Task,
+    TaskInput,
+    TaskRequest,
+    TaskStatus,
+)
 
 
 def sync_usage(client: PiAPIClient) -> None:
     created = client.sora2.create(prompt="a fox", duration=8, aspect_ratio="9:16")
     assert_type(created, Sora2Task)
     assert_type(created.status, TaskStatus)
-    assert_type(created.cost_usd, Decimal)
+    assert_type(created.cost_usd, Decimal | None)
+    assert_type(created.held_usd, Decimal | None)
     finished = client.tasks.wait(created, timeout=None, on_update=lambda task: print(task.status))
     assert_type(finished, Sora2Task)
+    assert_type(finished.result_url, str)  # no None check: raises NoResultError instead
+    assert_type(finished.media_urls, list[str])
+    assert_type(finished.unreadable, Mapping[str, Any])
     if finished.output is not None:
         assert_type(finished.output.video, str | None)
-    assert_type(client.tasks.wait("id"), Task)
+    # Read by the answer's model (a Sora2Task for Sora 2): typed loosely, not as dicts.
+    assert_type(client.tasks.wait("id"), Task[Any, Any])
     assert_type(client.sora2.get("id"), Sora2Task)
-    assert_type(client.tasks.get("id"), Task)
+    assert_type(client.tasks.get("id"), Task[Any, Any])
     assert_type(client.tasks.cancel("id"), None)
+    assert_type(piapi.parse_task(b"{}"), Task[Any, Any])
     generic = client.tasks.create(model="sora2", task_type="sora2-video", input={"prompt": "x"})
-    assert_type(generic.input, dict[str, Any])
+    assert_type(generic, Task[Any, Any])
     waited = client.sora2.create_and_wait(
         prompt="x", task_type="sora2-pro-video", resolution="1080p"
     )
     assert_type(waited, Sora2Task)
     assert_type(client.sora2.estimate_cost(duration=12), Decimal)
     assert_type(client.with_options(max_retries=0), PiAPIClient)
+
+
+def typed_requests(client: PiAPIClient, hook: piapi.WebhookConfig) -> None:
+    video = Sora2VideoInput(prompt="a fox", duration=8)
+    assert_type(client.tasks.create(video), Sora2Task)
+    assert_type(client.tasks.create(video, webhook=hook, service_mode="public"), Sora2Task)
+    assert_type(client.tasks.create(Sora2ProVideoInput(prompt="x")), Sora2Task)
+    assert_type(client.tasks.create(Sora2RemoveWatermarkInput(video_url="https://v")), Sora2Task)
+    plain = TaskRequest(model="kling", task_type="video_generation", input={"prompt": "x"})
+    assert_type(client.tasks.create(plain), Task[Any, Any])
+    assert_type(client.tasks.create_and_wait(video, download_to="out/"), Sora2Task)
+    assert_type(client.tasks.create_and_wait(plain, timeout=60), Task[Any, Any])
+    assert_type(client.tasks.estimate_cost(video), Decimal | None)
+    assert_type(client.tasks.estimate_cost(plain), Decimal | None)
+    assert_type(video.estimate_cost(), Decimal)
+    assert_type(Sora2VideoInput.task_class(), type[Sora2Task])
+    assert_type(TaskInput.task_class(), type[Task[Any, Any]])
+    assert_type(client.download_all(client.tasks.get("id"), "out"), list[Path])
+    client.tasks.create(plain, webhook=hook)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]
+
+
+async def async_typed_requests(client: AsyncPiAPIClient) -> None:
+    video = Sora2VideoInput(prompt="a fox")
+    assert_type(await client.tasks.create(video), Sora2Task)
+    assert_type(await client.tasks.create_and_wait(video), Sora2Task)
+    assert_type(client.tasks.estimate_cost(video), Decimal | None)
+    assert_type(await client.download_all(await client.tasks.get("id"), "out"), list[Path])
 
 
 async def async_usage(client: AsyncPiAPIClient) -> None:
@@ -46,7 +92,7 @@ async def async_usage(client: AsyncPiAPIClient) -> None:
         print(task.status)
 
     assert_type(await client.tasks.wait(created, on_update=on_update), Sora2Task)
-    assert_type(await client.tasks.get("id"), Task)
+    assert_type(await client.tasks.get("id"), Task[Any, Any])
     assert_type(await client.sora2.get("id"), Sora2Task)
     assert_type(await client.sora2.create_and_wait(prompt="x", on_update=on_update), Sora2Task)
     assert_type(client.with_options(timeout=5.0), AsyncPiAPIClient)
@@ -57,6 +103,13 @@ def errors_have_their_attributes(error: piapi.APIStatusError) -> None:
     assert_type(error.code, int | None)
     assert_type(error.message, str | None)
     assert_type(error.task_may_exist, bool)
+    assert_type(error.task_id, str | None)
+
+
+def every_error_names_its_task(error: piapi.PiAPIError, timeout: piapi.WaitTimeoutError) -> None:
+    assert_type(error.task_id, str | None)
+    assert_type(error.task_may_exist, bool)
+    assert_type(timeout.task_id, str)
 
 
 def invalid_calls_are_type_errors(client: PiAPIClient) -> None:

@@ -16,12 +16,14 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import urlsplit
 
+from piapi.testing._catalog import CATALOG, MediaKind, ModelSpec
 from piapi.testing._clock import Clock, FakeClock, RealClock
 from piapi.testing._faults import Fault, FaultPlan
-from piapi.testing._media import MIN_MP4_SIZE, Mp4Media
+from piapi.testing._media import MIN_MP4_SIZE, Mp4Media, PngMedia
 from piapi.testing._webhooks import WebhookDelivery, WebhookDispatcher
 
 if TYPE_CHECKING:
@@ -32,12 +34,9 @@ if TYPE_CHECKING:
 __all__ = ["FakePiAPI", "FakeResponse", "FakeTask", "Outcome", "RecordedRequest"]
 
 Outcome = Literal["completed", "failed"]
+Media = Mp4Media | PngMedia
 TERMINAL: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
-# usage.consume per second of video, in 1/10,000,000 USD ($0.08/s and $0.24/s);
-# remove-watermark has no published price.
-PRICES: dict[str, dict[str, int]] = {
-    "sora2": {"sora2-video": 800_000, "sora2-pro-video": 2_400_000, "remove-watermark": 0},
-}
+_MODELS: frozenset[str] = frozenset(model for model, _ in CATALOG)
 _ZERO_TIME = "0001-01-01T00:00:00Z"
 _JSON = "application/json; charset=utf-8"
 _NOT_FOUND = b"404 page not found"
@@ -67,7 +66,12 @@ def rfc3339_nano(ns: int) -> str:
 
 @dataclass(eq=False)
 class FakeTask:
-    """The fake's state for one task; `to_json()` is exactly what the API returns."""
+    """The fake's state for one task; `to_json()` is exactly what the API returns.
+
+    `consume` is the task's price in 1/10,000,000 USD. A point-billed model (Kling, Luma,
+    Hailuo) shows it as a hold (`usage.frozen`) and charges it on completion; the others
+    show it in `usage.consume` from creation, as PiAPI does.
+    """
 
     task_id: str
     model: str
@@ -87,6 +91,7 @@ class FakeTask:
     ended_ns: int = 0
     output: dict[str, Any] | None = None
     frozen: bool = False
+    spec: ModelSpec = field(default_factory=lambda: CATALOG[("sora2", "sora2-video")], repr=False)
 
     @property
     def prompt(self) -> str | None:
@@ -103,6 +108,13 @@ class FakeTask:
     def to_json(self) -> dict[str, Any]:
         """The task object as PiAPI's JSON shows it (`data` of the envelope)."""
         failed = self.status == "failed"
+        spec = self.spec
+        output = spec.pending(self.input) if self.output is None else dict(self.output)
+        if spec.usage == "point":
+            charged = self.consume if self.status == "completed" else 0
+            usage = {"type": "point", "frozen": self.consume, "consume": charged}
+        else:
+            usage = {"type": "llm", "frozen": 0, "consume": self.consume}
         return {
             "task_id": self.task_id,
             "model": self.model,
@@ -113,18 +125,18 @@ class FakeTask:
                 "webhook_config": dict(self.config["webhook_config"]),
             },
             "input": self.input,
-            "output": None if self.output is None else dict(self.output),
+            "output": output,
             "meta": {
                 "created_at": rfc3339_nano(self.created_ns),
                 "started_at": rfc3339_nano(self.started_ns),
                 "ended_at": rfc3339_nano(self.ended_ns),
-                "usage": {"type": "llm", "frozen": 0, "consume": self.consume},
+                "usage": usage,
                 "is_using_private_pool": False,
             },
             "detail": None,
-            "logs": [],
+            "logs": None if spec.null_logs else [],
             "error": {
-                "code": _FAILED_CODE if failed else 0,
+                "code": _FAILED_CODE if failed else spec.success_error_code,
                 "raw_message": self.error_message if failed else "",
                 "message": self.error_message if failed else "",
                 "detail": None,
@@ -226,16 +238,6 @@ def _object(value: Any) -> dict[str, Any] | None:
     return cast("dict[str, Any]", value) if isinstance(value, dict) else None
 
 
-def _video_seconds(value: Any) -> int:
-    if isinstance(value, bool):
-        return 0
-    if isinstance(value, (int, float)):
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return 0
-
-
 class FakePiAPI:
     """In-memory PiAPI: create/get/cancel tasks, serve their videos, inject faults.
 
@@ -270,7 +272,7 @@ class FakePiAPI:
         self._active: dict[str, FakeTask] = {}
         self._created: list[FakeTask] = []
         self._requests: list[RecordedRequest] = []
-        self._media: dict[str, Mp4Media] = {}
+        self._media: dict[str, Media] = {}
         self._scripts: deque[_Script] = deque()
         self._prompt_scripts: dict[str, deque[_Script]] = {}
         self._total = 0
@@ -379,7 +381,7 @@ class FakePiAPI:
             for task in list(self._active.values()):
                 self._refresh(task, now)
 
-    def media(self, url_or_name: str) -> Mp4Media:
+    def media(self, url_or_name: str) -> Media:
         """The file served at an output URL (to compare downloads against)."""
         with self._lock:
             return self._media[url_or_name.rsplit("/", 1)[-1]]
@@ -496,10 +498,11 @@ class FakePiAPI:
         if fields is None:
             return _error(400, "invalid request body: expected a JSON object")
         model, task_type = fields.get("model"), fields.get("task_type")
-        if not isinstance(model, str) or model not in PRICES:
+        if not isinstance(model, str) or model not in _MODELS:
             return _error(400, "invalid model")
-        if not isinstance(task_type, str) or task_type not in PRICES[model]:
+        if not isinstance(task_type, str) or (model, task_type) not in CATALOG:
             return _error(400, "invalid task type")
+        spec = CATALOG[(model, task_type)]
         inp, config = _object(fields.get("input")), _object(fields.get("config"))
         hook = _object(config.get("webhook_config")) if config is not None else {}
         if inp is None or config is None or hook is None:
@@ -532,7 +535,8 @@ class FakePiAPI:
             end_at=now + queue_delay + duration,
             outcome="completed" if script is None else script.outcome,
             error_message="" if script is None else script.error_message,
-            consume=PRICES[model][task_type] * _video_seconds(inp.get("duration", 4)),
+            consume=spec.units(inp),
+            spec=spec,
         )
         self._tasks[task.task_id] = task
         self._active[task.task_id] = task
@@ -592,11 +596,20 @@ class FakePiAPI:
             task.ended_ns = self._wall(task, task.end_at)
             task.status = task.outcome
             if task.outcome == "completed":
-                name = f"{uuid.UUID(int=self._ids.getrandbits(128), version=4)}.mp4"
-                self._media[name] = Mp4Media(self.media_size)
-                task.output = {"video": f"{task.base_url}/ephemeral/{name}"}
+                task.output = task.spec.done(partial(self._publish, task.base_url), task.input)
             self._active.pop(task.task_id, None)
             self._notify(task)
+
+    def _publish(self, base_url: str, kind: MediaKind) -> str:
+        """Serve a new result file of `kind` and return its URL."""
+        stem = uuid.UUID(int=self._ids.getrandbits(128), version=4)
+        media: Media
+        if kind == "video":
+            name, media = f"{stem}.mp4", Mp4Media(self.media_size)
+        else:
+            name, media = f"{stem}.png", PngMedia(len(self._media))
+        self._media[name] = media
+        return f"{base_url}/ephemeral/{name}"
 
     def _notify(self, task: FakeTask) -> None:
         hook = task.webhook
@@ -610,7 +623,7 @@ class FakePiAPI:
             return _text_response(404, _NOT_FOUND, "text/plain; charset=utf-8")
         size = media.size
         start, end, status = 0, size, 200
-        headers = [("content-type", "video/mp4"), ("accept-ranges", "bytes")]
+        headers = [("content-type", media.content_type), ("accept-ranges", "bytes")]
         if range_header:
             parsed = _parse_range(range_header, size)
             if parsed is None:
@@ -682,9 +695,34 @@ class FakePiAPI:
             elif kind == "extra_fields":
                 task["x_fake_extra"] = {"nested": [1, 2, 3], "note": "unknown field"}
                 task["meta"]["queue_position"] = 3
+            elif kind == "field_drift":
+                _drift(task)
         if kind == "extra_fields":
             envelope["request_id"] = "fake-request-id"
         return _json_response(response.status, envelope)
+
+
+def _drift(task: dict[str, Any]) -> None:
+    """Change a task's JSON the ways published answers differ from the docs, keeping its
+    meaning: see `Fault.field_drift`."""
+    task["logs"] = None
+    task["detail"] = {"drift": True}
+    task["x_drift"] = ["unknown", "field"]
+    meta: dict[str, Any] = task["meta"]
+    meta["created_at"] = "string"
+    meta["failover_triggered"] = False
+    usage: dict[str, Any] = meta["usage"]
+    usage["frozen"], usage["consume"] = str(usage["frozen"]), str(usage["consume"])
+    config: dict[str, Any] = task["config"]
+    config.pop("service_mode", None)
+    if task["status"] != "failed":
+        task["error"] = {"code": 1100, "message": ""}
+    output = task["output"]
+    if isinstance(output, dict):
+        url = f"https://img.theapi.app/temp/{task['task_id']}-thumbnail.png"
+        cast("dict[str, Any]", output)["thumbnail_url"] = url
+    else:
+        task["output"] = {}
 
 
 def _parse_range(header: str, size: int) -> tuple[int, int] | None:

@@ -27,6 +27,7 @@ FaultKind = Literal[
     "capitalised_status",
     "unknown_status",
     "extra_fields",
+    "field_drift",
     "cut_media",
 ]
 BodyKind = Literal["envelope", "plain", "empty"]
@@ -141,6 +142,17 @@ class Fault:
     def extra_fields(cls) -> Fault:
         """Act, and add unknown fields to the envelope, the task and its meta."""
         return cls("extra_fields")
+
+    @classmethod
+    def field_drift(cls) -> Fault:
+        """Act, and answer the task the way PiAPI's published answers drift from its docs.
+
+        `logs` null, a time that is not a time (`"string"`), usage amounts as text,
+        `detail` an object, no `service_mode`, `error` of a task that did not fail with code
+        1100 and an empty message, unknown fields, a preview URL beside the result. The
+        status, the result URL and the amounts keep their meaning.
+        """
+        return cls("field_drift")
 
     @classmethod
     def cut_media(cls, fraction: float = 0.5) -> Fault:

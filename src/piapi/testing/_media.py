@@ -1,15 +1,16 @@
-"""A small, valid MP4 (ISO-BMFF `ftyp` + `moov` + `mdat`) generated in code, of any size.
+"""Result files the fake serves, generated in code: an MP4 of any size, a small PNG.
 
-Large files are never held in memory: any byte range is computed on demand, so
-download tests can stream gigabytes and resume with HTTP Range requests.
+The MP4 (ISO-BMFF `ftyp` + `moov` + `mdat`) is never held in memory: any byte range is
+computed on demand, so download tests can stream gigabytes and resume with Range requests.
 """
 
 from __future__ import annotations
 
 import struct
+import zlib
 from collections.abc import Iterator
 
-__all__ = ["MIN_MP4_SIZE", "Mp4Media"]
+__all__ = ["MIN_MP4_SIZE", "Mp4Media", "PngMedia"]
 
 _PERIOD = 65536
 # A non-trivial repeating payload so a test notices misplaced or duplicated chunks.
@@ -41,6 +42,8 @@ MIN_MP4_SIZE = len(_FTYP) + len(_MOOV) + 8
 
 class Mp4Media:
     """An MP4 file of exactly `size` bytes whose bytes are computed from their offset."""
+
+    content_type = "video/mp4"
 
     def __init__(self, size: int = MIN_MP4_SIZE) -> None:
         if size < MIN_MP4_SIZE:
@@ -77,3 +80,44 @@ class Mp4Media:
 
     def __repr__(self) -> str:
         return f"Mp4Media(size={self.size})"
+
+
+def _png_chunk(kind: bytes, payload: bytes) -> bytes:
+    crc = zlib.crc32(kind + payload) & 0xFFFFFFFF
+    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
+
+
+def _png(width: int, height: int, seed: int) -> bytes:
+    # 8-bit RGB, filter 0 on every row; the colour depends on `seed` so images differ.
+    red, green, blue = (seed * 67) % 256, (seed * 131) % 256, (seed * 29) % 256
+    row = b"\x00" + bytes((red, green, blue)) * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(row * height))
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+class PngMedia:
+    """A small valid PNG image (one flat colour, chosen by `seed`), served for image results."""
+
+    content_type = "image/png"
+
+    def __init__(self, seed: int = 0, *, width: int = 64, height: int = 64) -> None:
+        self._data = _png(width, height, seed)
+        self.size = len(self._data)
+
+    def read(self, start: int = 0, end: int | None = None) -> bytes:
+        """Bytes `[start, end)`."""
+        return self._data[start : self.size if end is None else end]
+
+    def iter_range(self, start: int, end: int, chunk_size: int = _PERIOD) -> Iterator[bytes]:
+        """Yield bytes `[start, end)` in chunks of at most `chunk_size`."""
+        end = min(end, self.size)
+        for pos in range(start, end, chunk_size):
+            yield self._data[pos : min(end, pos + chunk_size)]
+
+    def __repr__(self) -> str:
+        return f"PngMedia(size={self.size})"

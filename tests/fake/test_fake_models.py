@@ -1,0 +1,194 @@
+"""The fake answers every model it knows in the shape PiAPI publishes for it, and drifts
+from the docs on demand (`Fault.field_drift`); the SDK reads all of it."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from _fakeutil import KEY, sora_body
+
+from piapi import Sora2Task, Task, TaskStatus, parse_task
+from piapi.testing import FakeClock, FakePiAPI, Fault, PngMedia
+from piapi.testing._catalog import CATALOG
+
+
+def create(client: httpx.Client, body: dict[str, Any]) -> dict[str, Any]:
+    answer = client.post("/api/v1/task", json=body)
+    assert answer.status_code == 200, answer.text
+    data: dict[str, Any] = answer.json()["data"]
+    return data
+
+
+def get(client: httpx.Client, task_id: str) -> dict[str, Any]:
+    data: dict[str, Any] = client.get(f"/api/v1/task/{task_id}").json()["data"]
+    return data
+
+
+# model, task_type, input, usage type, price units, logs, results, media type
+MODELS: list[tuple[str, str, dict[str, Any], str, int, list[Any] | None, int, str]] = [
+    ("sora2", "sora2-video", {"prompt": "x", "duration": 8}, "llm", 6_400_000, [], 1, "video/mp4"),
+    ("sora2", "remove-watermark", {"video_url": "https://v"}, "llm", 0, [], 1, "video/mp4"),
+    ("kling", "video_generation", {"version": "3.0"}, "point", 4_500_000, None, 1, "video/mp4"),
+    ("kling", "omni_video_generation", {}, "point", 4_500_000, None, 1, "video/mp4"),
+    ("kling", "motion_control", {}, "point", 5_000_000, None, 2, "video/mp4"),
+    ("kling-turbo", "video_generation", {"duration": 5}, "llm", 2_800_000, [], 1, "video/mp4"),
+    ("seedance", "seedance-2-preview", {"duration": 5}, "llm", 7_500_000, [], 1, "video/mp4"),
+    ("luma", "video_generation", {"prompt": "x"}, "point", 2_000_000, None, 2, "video/mp4"),
+    ("hailuo", "video_generation", {}, "point", 2_000_000, None, 2, "video/mp4"),
+    ("Qubico/flux1-schnell", "txt2img", {}, "llm", 200_000, [], 1, "image/png"),
+    ("gemini", "nano-banana-2", {"num_images": 4}, "llm", 300_000, [], 4, "image/png"),
+    ("gemini", "gemini-2.5-flash-image", {}, "llm", 300_000, [], 1, "image/png"),
+    ("midjourney", "imagine", {"prompt": "x"}, "llm", 800_000, [], 5, "image/png"),
+]
+
+
+def test_every_catalogue_entry_is_tested() -> None:
+    assert {(model, task_type) for model, task_type, *_ in MODELS} | {
+        ("sora2", "sora2-pro-video"),
+        ("kling", "video_generation"),
+        ("seedance", "seedance-2"),
+        ("Qubico/flux1-dev", "txt2img"),
+        ("gemini", "nano-banana-pro"),
+    } == set(CATALOG)
+
+
+@pytest.mark.parametrize(
+    ("model", "task_type", "task_input", "usage", "units", "logs", "results", "media_type"),
+    MODELS,
+    ids=[f"{m}/{t}" for m, t, *_ in MODELS],
+)
+def test_each_model_answers_in_its_published_shape(
+    fake: FakePiAPI,
+    clock: FakeClock,
+    model: str,
+    task_type: str,
+    task_input: dict[str, Any],
+    usage: str,
+    units: int,
+    logs: list[Any] | None,
+    results: int,
+    media_type: str,
+) -> None:
+    body = {"model": model, "task_type": task_type, "input": task_input}
+    with fake.client(headers=KEY) as client:
+        created = create(client, body)
+        clock.advance(60)
+        done = get(client, created["task_id"])
+        served = [client.get(url) for url in parse_task(done).media_urls]
+    spec = CATALOG[(model, task_type)]
+    assert created["logs"] == logs
+    assert created["output"] == spec.pending(task_input)
+    assert created["error"]["code"] == spec.success_error_code
+    point = usage == "point"
+    assert created["meta"]["usage"] == {
+        "type": usage,
+        "frozen": units if point else 0,
+        "consume": 0 if point else units,
+    }
+    assert done["meta"]["usage"] == {
+        "type": usage,
+        "frozen": units if point else 0,
+        "consume": units,
+    }
+    assert done["error"]["code"] == spec.success_error_code
+    assert [answer.status_code for answer in served] == [200] * results
+    assert {answer.headers["content-type"] for answer in served} == {media_type}
+    task = parse_task(done)
+    assert type(task) is (Sora2Task if model == "sora2" else Task)
+    assert task.status is TaskStatus.COMPLETED
+    assert task.cost_usd == Decimal(units) / 10_000_000
+    assert task.error is not None
+    assert not task.error.is_error  # Flux's 1100 on success included
+    assert task.unreadable == {}
+
+
+def test_a_point_billed_task_that_fails_is_not_charged(fake: FakePiAPI, clock: FakeClock) -> None:
+    fake.script(outcome="failed", error_message="upstream refused")
+    with fake.client(headers=KEY) as client:
+        created = create(client, {"model": "luma", "task_type": "video_generation", "input": {}})
+        clock.advance(60)
+        failed = parse_task(get(client, created["task_id"]))
+    assert failed.status is TaskStatus.FAILED
+    assert failed.meta.usage.consume == 0
+    assert (failed.cost_usd, failed.held_usd) == (Decimal(0), Decimal("0.2"))
+    assert failed.media_urls == []
+
+
+def test_unknown_task_types_of_known_models_are_refused(fake: FakePiAPI) -> None:
+    with fake.client(headers=KEY) as client:
+        answer = client.post(
+            "/api/v1/task", json={"model": "kling", "task_type": "sora2-video", "input": {}}
+        )
+    assert answer.status_code == 400
+    assert answer.json()["message"] == "invalid task type"
+
+
+def test_png_media_is_a_valid_png() -> None:
+    media = PngMedia(3, width=2, height=3)
+    data = media.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) == media.size
+    assert b"".join(media.iter_range(5, 40, chunk_size=7)) == data[5:40]
+    offset = 8
+    kinds = []
+    while offset < len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind = data[offset + 4 : offset + 8]
+        payload = data[offset + 8 : offset + 8 + length]
+        (crc,) = struct.unpack(">I", data[offset + 8 + length : offset + 12 + length])
+        assert crc == zlib.crc32(kind + payload) & 0xFFFFFFFF
+        kinds.append(kind)
+        offset += 12 + length
+    assert kinds == [b"IHDR", b"IDAT", b"IEND"]
+    assert struct.unpack(">II", data[16:24]) == (2, 3)
+    assert PngMedia(1).read() != PngMedia(2).read()
+
+
+# --- field drift -------------------------------------------------------------------------------
+
+
+def test_field_drift_changes_the_shape_not_the_meaning(fake: FakePiAPI, clock: FakeClock) -> None:
+    fake.faults.add(Fault.field_drift(), endpoint="get")
+    with fake.client(headers=KEY) as client:
+        created = create(client, sora_body("a fox"))
+        pending = get(client, created["task_id"])
+        clock.advance(60)
+        done = get(client, created["task_id"])
+    truth = fake.get_task(created["task_id"])
+    assert pending["output"] == {}
+    assert done["logs"] is None
+    assert done["meta"]["created_at"] == "string"
+    assert done["meta"]["usage"] == {"type": "llm", "frozen": "0", "consume": "3200000"}
+    assert done["error"] == {"code": 1100, "message": ""}
+    assert "service_mode" not in done["config"]
+    assert done["output"]["thumbnail_url"].endswith("-thumbnail.png")
+    task = parse_task(done)
+    assert type(task) is Sora2Task
+    assert task.status is TaskStatus.COMPLETED
+    assert task.result_url == truth["output"]["video"]
+    assert task.media_urls == [truth["output"]["video"]]
+    assert task.cost_usd == Decimal("0.32")
+    assert task.error is not None
+    assert not task.error.is_error
+    assert task.unreadable == {"meta.created_at": "string"}
+    assert task.model_extra == {"x_drift": ["unknown", "field"]}
+    assert [r.fault for r in fake.requests if r.endpoint == "get"] == ["field_drift()"] * 2
+
+
+def test_field_drift_keeps_the_reason_of_a_failure(fake: FakePiAPI, clock: FakeClock) -> None:
+    fake.script(outcome="failed", error_message="content policy")
+    fake.faults.add(Fault.field_drift(), endpoint="get")
+    with fake.client(headers=KEY) as client:
+        created = create(client, {"model": "kling", "task_type": "video_generation", "input": {}})
+        clock.advance(60)
+        failed = parse_task(get(client, created["task_id"]))
+    assert failed.status is TaskStatus.FAILED
+    assert failed.error is not None
+    assert failed.error.message == "content policy"
+    assert failed.error.is_error
+    assert failed.logs == []

@@ -1,0 +1,127 @@
+"""Answers copied from PiAPI's documentation pages parse through every path.
+
+tests/data/published/ holds one JSON file per answer (a create or get answer
+`{code, data, message}`, or a webhook body `{timestamp, data}`) and index.json with each
+file's page, a note on what is odd about it, and what the SDK must read from it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from _support import Api
+from piapi import Sora2Task, Task, parse_task, webhooks
+
+PUBLISHED = Path(__file__).parent / "data" / "published"
+INDEX: list[dict[str, Any]] = json.loads((PUBLISHED / "index.json").read_text())
+ENTRIES = {entry["file"]: entry for entry in INDEX}
+SECRET = "published-secret"
+
+MakeApi = Callable[..., Api]
+
+
+def body(entry: dict[str, Any]) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((PUBLISHED / entry["file"]).read_text())
+    return loaded
+
+
+def task_data(entry: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = body(entry)["data"]
+    return data
+
+
+def as_answer(entry: dict[str, Any]) -> dict[str, Any]:
+    """What `GET /api/v1/task/{id}` answers: the file itself, or a webhook's task wrapped."""
+    if entry["kind"] == "webhook":
+        return {"code": 200, "data": task_data(entry), "message": "success"}
+    return body(entry)
+
+
+def as_webhook(entry: dict[str, Any]) -> bytes:
+    """The body PiAPI POSTs: the file itself, or an answer's task wrapped."""
+    if entry["kind"] == "webhook":
+        return (PUBLISHED / entry["file"]).read_bytes()
+    return json.dumps({"timestamp": 1767749959, "data": task_data(entry)}).encode()
+
+
+def check(task: Task[Any, Any], entry: dict[str, Any]) -> None:
+    expect = entry["expect"]
+    assert task.status.value == expect["status"]
+    assert task.is_terminal is expect["terminal"]
+    assert task.media_urls == expect["media_urls"]
+    for name in ("cost_usd", "held_usd"):
+        expected = expect[name]
+        assert getattr(task, name) == (None if expected is None else Decimal(expected)), name
+    if (task_data(entry).get("model") or "").lower() == "sora2":
+        assert type(task) is Sora2Task
+    else:
+        assert type(task) is Task
+
+
+def test_the_corpus_is_complete_and_noted() -> None:
+    files = {path.name for path in PUBLISHED.glob("*.json")} - {"index.json"}
+    assert files == set(ENTRIES)
+    assert len(ENTRIES) >= 20
+    families = {entry["model"].split("/")[-1].split("-")[0] for entry in INDEX if entry["model"]}
+    assert len(families) >= 8, families
+    for entry in INDEX:
+        assert entry["page"].startswith("https://"), entry["file"]
+        assert entry["note"], entry["file"]
+        assert entry["kind"] in ("create", "get", "webhook"), entry["file"]
+
+
+@pytest.mark.parametrize("name", sorted(ENTRIES))
+def test_parse_task(name: str) -> None:
+    entry = ENTRIES[name]
+    check(parse_task(task_data(entry)), entry)
+    check(parse_task((PUBLISHED / name).read_bytes()), entry)  # the whole file, unwrapped
+
+
+@pytest.mark.parametrize("name", sorted(ENTRIES))
+def test_webhooks_parse(name: str) -> None:
+    entry = ENTRIES[name]
+    event = webhooks.parse(as_webhook(entry), {"x-webhook-secret": SECRET}, secret=SECRET)
+    check(event.task, entry)
+
+
+@pytest.mark.parametrize("name", sorted(ENTRIES))
+def test_tasks_get(make_api: MakeApi, name: str) -> None:
+    entry = ENTRIES[name]
+    answer = as_answer(entry)
+    api = make_api(lambda request: httpx.Response(200, json=answer))
+    task_id = task_data(entry)["task_id"]
+    check(api("tasks.get", task_id), entry)
+    assert api.requests[0].url.path.endswith(task_id)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(name for name, entry in ENTRIES.items() if entry["expect"]["terminal"])
+)
+def test_wait_returns_a_finished_published_task_on_the_first_poll(
+    make_api: MakeApi, name: str
+) -> None:
+    entry = ENTRIES[name]
+    answer = as_answer(entry)
+    api = make_api(lambda request: httpx.Response(200, json=answer))
+    check(api("tasks.wait", task_data(entry)["task_id"]), entry)
+    assert len(api.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "name", sorted(name for name, entry in ENTRIES.items() if entry["kind"] == "create")
+)
+def test_a_published_create_answer_is_a_created_task(make_api: MakeApi, name: str) -> None:
+    entry = ENTRIES[name]
+    answer = as_answer(entry)
+    api = make_api(lambda request: httpx.Response(200, json=answer))
+    data = task_data(entry)
+    task = api("tasks.create", model=data.get("model") or "x", task_type="t", input={})
+    check(task, entry)
+    assert len(api.requests) == 1
