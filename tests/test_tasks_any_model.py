@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from _support import TASK_ID, Api, ok, task_envelope
+from _support import TASK_ID, Api, fake_handler, ok, task_envelope
 from piapi import (
     APIResponseValidationError,
     DownloadError,
@@ -270,18 +270,6 @@ def test_estimate_cost_on_both_clients(make_api: MakeApi) -> None:
 
 
 # --- every model against the fake: results and downloads ------------------------------------
-
-
-def fake_handler(fake: FakePiAPI) -> Callable[[httpx.Request], httpx.Response]:
-    """The fake PiAPI behind an `httpx.MockTransport`, so the `Api` harness can use it."""
-
-    def handle(request: httpx.Request) -> httpx.Response:
-        answer = fake.handle(request.method, str(request.url), request.headers, request.content)
-        return httpx.Response(
-            answer.status, headers=answer.headers, content=b"".join(answer.iter_body())
-        )
-
-    return handle
 
 
 @pytest.fixture

@@ -16,7 +16,15 @@ from typing import Any, ClassVar, Generic, cast
 from pydantic import Field, SkipValidation, ValidationInfo, field_validator, model_validator
 from typing_extensions import Self
 
-from piapi._models import InputT, OutputT, Task, TaskInput, _empty_dict, from_response
+from piapi._models import (
+    RESPONSE_CONTEXT,
+    InputT,
+    OutputT,
+    Task,
+    TaskInput,
+    _empty_dict,
+    from_response,
+)
 
 __all__ = [
     "FamilyInput",
@@ -91,7 +99,9 @@ class FamilyTask(Task[InputT, OutputT], Generic[InputT, OutputT]):
         if not isinstance(value, dict):
             raise ValueError("input must be an object")  # read leniently: dropped to {}
         chosen = _input_class(cls.INPUTS, info.data.get("model"), info.data.get("task_type"))
-        return chosen.model_validate(value, context=info.context)
+        # A task's input is what PiAPI echoes, even in a task built by hand: never judged.
+        context: dict[str, Any] = {**(info.context or {}), **RESPONSE_CONTEXT}
+        return chosen.model_validate(value, context=context)
 
 
 def require_text(name: str, value: str | None, source: str = "") -> None:
@@ -115,10 +125,8 @@ def check_range(
         return
     above_low = value >= low if low_included else value > low
     if not (above_low and value <= high):
-        bound = "from" if low_included else "above"
-        raise ValueError(
-            f"{name} must be {bound} {low:g} to {high:g} (got {value!r}); see {source}"
-        )
+        span = f"from {low:g} to {high:g}" if low_included else f"above {low:g}, at most {high:g}"
+        raise ValueError(f"{name} must be {span} (got {value!r}); see {source}")
 
 
 def check_max_length(name: str, value: str | None, limit: int, source: str) -> None:
