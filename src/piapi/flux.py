@@ -102,7 +102,7 @@ class _FluxImg2ImgInput(_FluxGenerateInput):
     PAGE: ClassVar[str] = IMG2IMG_PAGE
 
     image: str | None = None
-    """The image to start from: a URL PiAPI can fetch (`client.files.upload`)."""
+    """The image to start from: a URL PiAPI can fetch (upload a local file first)."""
     negative_prompt: str | None = None
     denoise: float | None = None
     """How far to move from the image: above 0 up to 1 (PiAPI's default 0.7)."""
@@ -159,7 +159,7 @@ class FluxKontextInput(_FluxInput):
     PAGE: ClassVar[str] = KONTEXT_PAGE
 
     image: str | None = None
-    """The image to edit: a URL PiAPI can fetch (`client.files.upload`)."""
+    """The image to edit: a URL PiAPI can fetch (upload a local file first)."""
     width: int | None = None
     height: int | None = None
     steps: int | None = None

@@ -36,7 +36,7 @@ class _GeminiInput(FamilyInput):
 
     prompt: str | None = None
     image_urls: list[str] | None = None
-    """Images to edit or take as references: URLs PiAPI can fetch (`client.files.upload`)."""
+    """Images to edit or take as references: URLs PiAPI can fetch (upload a local file first)."""
     aspect_ratio: str | None = None
     """Such as "1:1" or "16:9" (not checked)."""
     resolution: str | None = None

@@ -53,7 +53,7 @@ class HailuoVideoInput(FamilyInput):
     """Let Hailuo rewrite the prompt."""
     image_url: str | None = None
     """JPG or PNG, up to 10 MB, 300-4096 px a side: a URL PiAPI can fetch
-    (`client.files.upload`). A subject image (s2v-01) must show a face."""
+    (upload a local file first). A subject image (s2v-01) must show a face."""
 
     @classmethod
     def task_class(cls) -> type[HailuoTask]:

@@ -157,7 +157,7 @@ class KlingVideoInput(_KlingInput):
     cfg_scale: float | None = None
     """How closely to follow the prompt, 0 to 1."""
     image_url: str | None = None
-    """The first frame (image-to-video): a URL PiAPI can fetch, e.g. from `client.files.upload`."""
+    """The first frame (image-to-video): a URL PiAPI can fetch (upload a local file first)."""
     image_tail_url: str | None = None
     """The last frame; needs `image_url`."""
 

@@ -31,7 +31,7 @@ class LumaFrame(WireModel):
 
     type: str = "image"
     url: str | None = None
-    """A URL PiAPI can fetch, e.g. from `client.files.upload`."""
+    """A URL PiAPI can fetch (upload a local file first)."""
 
 
 class LumaKeyFrames(WireModel):

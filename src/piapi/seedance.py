@@ -63,7 +63,7 @@ class Seedance2Input(FamilyInput):
     resolution: str | None = None
     """`480p`, `720p` or `1080p`: it sets the price."""
     image_urls: list[str] | None = None
-    """First (and last) frame, or references: URLs PiAPI can fetch (`client.files.upload`)."""
+    """First (and last) frame, or references: URLs PiAPI can fetch (upload a local file first)."""
     video_urls: list[str] | None = None
     """Reference videos (mp4, mov), `omni_reference` only."""
     audio_urls: list[str] | None = None

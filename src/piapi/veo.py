@@ -44,7 +44,7 @@ class _VeoInput(FamilyInput):
 
     prompt: str | None = None
     image_url: str | None = None
-    """The first frame (image-to-video): a URL PiAPI can fetch, e.g. from `client.files.upload`."""
+    """The first frame (image-to-video): a URL PiAPI can fetch (upload a local file first)."""
     negative_prompt: str | None = None
     aspect_ratio: str | None = None
     """The docs show "16:9", and "auto" (from the image) for image-to-video."""
