@@ -47,7 +47,7 @@ KLING_OMNI_PRODUCT_PAGE = "https://piapi.ai/kling-3-omni"
 ASPECT_RATIOS = ("16:9", "9:16", "1:1")  # VIDEO_GENERATION_PAGE
 MODES = ("std", "pro")  # CREATE_TASK_PAGE ("std", "pro"; pay-as-you-go only)
 MAX_PROMPT = 2500  # VIDEO_GENERATION_PAGE, prompt and negative_prompt
-RESOLUTION_OF_MODE = {"std": "720p", "pro": "1080p"}  # the product pages' tier names
+RESOLUTION_OF_MODE = {"std": "720p", "pro": "1080p"}  # the two product pages above
 
 # USD per second of video, by (resolution, enable_audio).
 VIDEO_PRICE_PER_SECOND: dict[tuple[str, bool], Decimal] = {  # KLING_3_PAGE, Kling 3.0
@@ -77,6 +77,8 @@ class KlingShot(WireModel):
 class _KlingInput(FamilyInput):
     MODEL: ClassVar[str] = "kling"
     PRICES: ClassVar[dict[tuple[str, bool], Decimal]]
+    PAGE: ClassVar[str]
+    SUBJECTS: ClassVar[str] = "a prompt or multi_shots"
 
     prompt: str | None = None
     duration: int | None = None
@@ -122,12 +124,12 @@ class _KlingInput(FamilyInput):
 
     def _check(self) -> None:
         if not self._describes_a_video():
-            raise ValueError(f"give a prompt, multi_shots or an image_url; see {KLING_3_PAGE}")
+            raise ValueError(f"give {self.SUBJECTS}; see {self.PAGE}")
         check_positive("duration", [self.duration])
         for shot in self.multi_shots or []:
             check_positive("multi_shots duration", [shot.duration])
             if not shot.prompt.strip():
-                raise ValueError(f"each of multi_shots needs a prompt; see {KLING_3_PAGE}")
+                raise ValueError(f"each of multi_shots needs a prompt; see {self.PAGE}")
 
 
 class KlingVideoInput(_KlingInput):
@@ -143,6 +145,8 @@ class KlingVideoInput(_KlingInput):
 
     TASK_TYPE: ClassVar[str] = "video_generation"
     PRICES: ClassVar[dict[tuple[str, bool], Decimal]] = VIDEO_PRICE_PER_SECOND
+    PAGE: ClassVar[str] = KLING_3_PAGE
+    SUBJECTS: ClassVar[str] = "a prompt, multi_shots or an image_url"
     CALLER_DEFAULTS: ClassVar[Mapping[str, Any]] = {
         "version": "3.0",
         "mode": "std",
@@ -193,6 +197,7 @@ class KlingOmniVideoInput(_KlingInput):
 
     TASK_TYPE: ClassVar[str] = "omni_video_generation"
     PRICES: ClassVar[dict[tuple[str, bool], Decimal]] = OMNI_PRICE_PER_SECOND
+    PAGE: ClassVar[str] = KLING_OMNI_PAGE
     CALLER_DEFAULTS: ClassVar[Mapping[str, Any]] = {
         "version": "3.0",
         "resolution": "720p",

@@ -22,6 +22,7 @@ from piapi.kling import (
 )
 
 KLING_3 = "https://piapi.ai/docs/kling-api/kling-3-api"
+KLING_OMNI = "https://piapi.ai/docs/kling-api/kling-3-omni-api"
 VIDEO_GENERATION = "https://piapi.ai/docs/kling-api/video-generation"
 CREATE_TASK = "https://piapi.ai/docs/kling-api/create-task"
 SHOTS = [{"duration": 2, "prompt": "a dog"}, {"duration": 3, "prompt": "a cat"}]
@@ -126,8 +127,8 @@ REFUSED: dict[str, tuple[Build, str, str | None]] = {
     ),
     "omni, nothing to make": (
         lambda: KlingOmniVideoInput(),
-        "give a prompt, multi_shots or an image_url",
-        KLING_3,
+        "give a prompt or multi_shots",
+        KLING_OMNI,
     ),
     "zero seconds": (
         lambda: KlingVideoInput(prompt="x", duration=0),
@@ -137,7 +138,7 @@ REFUSED: dict[str, tuple[Build, str, str | None]] = {
     "a shot without a prompt": (
         lambda: KlingOmniVideoInput(multi_shots=[{"duration": 2, "prompt": ""}]),
         "each of multi_shots needs a prompt",
-        KLING_3,
+        KLING_OMNI,
     ),
     "a shot of no length": (
         lambda: KlingVideoInput(multi_shots=[{"duration": 0, "prompt": "a"}]),
