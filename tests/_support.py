@@ -13,6 +13,7 @@ import anyio
 import httpx
 
 from piapi import AsyncPiAPIClient, PiAPIClient
+from piapi.testing import FakePiAPI
 
 DATA = Path(__file__).parent / "data"
 API_KEY = "sk-test-0123456789abcdef"  # a distinctive value so leak checks can search for it
@@ -45,6 +46,18 @@ def task_envelope(status: str = "pending", **changes: Any) -> dict[str, Any]:
 
 def ok(status: str = "pending", **changes: Any) -> httpx.Response:
     return httpx.Response(200, json=task_envelope(status, **changes))
+
+
+def fake_handler(fake: FakePiAPI) -> Handler:
+    """The fake PiAPI behind an `httpx.MockTransport`, so the `Api` harness can use it."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        answer = fake.handle(request.method, str(request.url), request.headers, request.content)
+        return httpx.Response(
+            answer.status, headers=answer.headers, content=b"".join(answer.iter_body())
+        )
+
+    return handle
 
 
 class FakeTime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import re
 from collections.abc import Iterator
@@ -24,11 +25,18 @@ def documented() -> set[str]:
     return set(re.findall(r"^:::\s+([\w.]+)\s*$", text, re.M))
 
 
+FAMILIES = [
+    importlib.import_module(f"piapi.{name}")
+    for name in ("kling", "veo", "seedance", "hailuo", "luma", "gemini", "flux")
+]
+
+
 @pytest.mark.parametrize(
     ("module", "names"),
     [
         (piapi, piapi.__all__),
         (piapi.testing, piapi.testing.__all__),
+        *[(family, family.__all__) for family in FAMILIES],
     ],
     ids=lambda value: getattr(value, "__name__", "names"),
 )
@@ -70,7 +78,8 @@ def _public_members(module: ModuleType) -> Iterator[tuple[str, object]]:
 def test_every_public_class_method_and_function_has_a_docstring() -> None:
     from piapi import _resources
 
-    modules = [piapi, piapi.webhooks, piapi.testing, _resources]  # _resources: client.tasks etc.
+    # _resources: client.tasks etc.
+    modules = [piapi, piapi.webhooks, piapi.testing, _resources, *FAMILIES]
     missing = [
         name
         for module in modules

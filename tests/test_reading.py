@@ -46,6 +46,8 @@ from piapi._polling import WaitState
 from piapi._protocol import estimate_cost, transport_error
 from piapi._registry import REQUEST_CLASSES, TASK_CLASSES, request_class_for, task_class_for
 from piapi._results import result_urls
+from piapi.flux import FluxTask
+from piapi.kling import KlingTask, KlingVideoInput
 
 V = "https://cdn.example/v.mp4"
 W = "https://cdn.example/v_watermarked.mp4"
@@ -512,7 +514,9 @@ def test_estimate_cost_of_any_request(request_: TaskInput | TaskRequest, price: 
         ("sora2", "sora2-video", Sora2Task),
         ("sora2", "remove-watermark", Sora2Task),
         (" SORA2 ", "anything", Sora2Task),
-        ("kling", "video_generation", Task),
+        ("kling", "video_generation", KlingTask),
+        ("kling", "motion_control", Task),
+        ("Qubico/FLUX1-dev", "txt2img", FluxTask),
         ("", "", Task),
         (None, None, Task),
         (5, ["x"], Task),
@@ -525,11 +529,14 @@ def test_task_class_by_model(model: object, task_type: object, task_class: type[
 def test_request_classes_by_model_and_task_type() -> None:
     assert request_class_for("sora2", "sora2-pro-video") is Sora2ProVideoInput
     assert request_class_for("sora2", "remove-watermark") is Sora2RemoveWatermarkInput
-    assert request_class_for("kling", "video_generation") is None
+    assert request_class_for("kling", "video_generation") is KlingVideoInput
+    assert request_class_for("kling", "motion_control") is None
     for (model, task_type), target in REQUEST_CLASSES.items():
         loaded = request_class_for(model, task_type)
         assert loaded is not None
-        assert (model, task_type) == (loaded.MODEL, loaded.TASK_TYPE), target
+        # keys are lower case (lookups ignore case): Flux's models are "Qubico/flux1-..."
+        assert (model, task_type) == (loaded.MODEL.lower(), loaded.TASK_TYPE), target
+        assert task_class_for(loaded.MODEL, loaded.TASK_TYPE) is loaded.task_class(), target
 
 
 def test_a_family_module_is_imported_only_when_its_answer_arrives(

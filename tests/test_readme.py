@@ -119,6 +119,6 @@ def test_any_model_block_downloads_a_kling_video(
     assert path == Path("videos") / f"{task.task_id}.mp4"
     assert (tmp_path / path).read_bytes()[4:8] == b"ftyp"
     done = names["done"]
-    assert done.media_urls == [done.output["video"]]
+    assert done.media_urls == [done.output.video]  # read as a typed KlingTask
     assert f"{url}/ephemeral/" in output.getvalue()
-    assert "0.45 0.45" in output.getvalue()  # the fake's Kling hold, charged on completion
+    assert "0.5 0.5" in output.getvalue()  # Kling 3.0 std, 5 s at $0.10/s: held, then charged

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from _support import TASK_ID, Api, ok, task_envelope
+from _support import TASK_ID, Api, fake_handler, ok, task_envelope
 from piapi import (
     APIResponseValidationError,
     DownloadError,
@@ -27,7 +27,14 @@ from piapi import (
     WaitTimeoutError,
     WebhookConfig,
 )
+from piapi.flux import FluxTask
+from piapi.gemini import GeminiTask
+from piapi.hailuo import HailuoTask
+from piapi.kling import KlingTask
+from piapi.luma import LumaTask
+from piapi.seedance import SeedanceTask
 from piapi.testing import FakeClock, FakePiAPI
+from piapi.veo import VeoTask
 
 MakeApi = Callable[..., Api]
 HTML = "<!DOCTYPE html><html><body>502 Bad gateway</body></html>"
@@ -265,18 +272,6 @@ def test_estimate_cost_on_both_clients(make_api: MakeApi) -> None:
 # --- every model against the fake: results and downloads ------------------------------------
 
 
-def fake_handler(fake: FakePiAPI) -> Callable[[httpx.Request], httpx.Response]:
-    """The fake PiAPI behind an `httpx.MockTransport`, so the `Api` harness can use it."""
-
-    def handle(request: httpx.Request) -> httpx.Response:
-        answer = fake.handle(request.method, str(request.url), request.headers, request.content)
-        return httpx.Response(
-            answer.status, headers=answer.headers, content=b"".join(answer.iter_body())
-        )
-
-    return handle
-
-
 @pytest.fixture
 def fake() -> FakePiAPI:
     # Each create or poll moves the fake's clock on, so tasks finish after a few polls.
@@ -285,20 +280,22 @@ def fake() -> FakePiAPI:
     )
 
 
+# The plain form reads each answer as its family's typed task where the SDK has one.
 MODELS = [
-    ("kling", "video_generation", {"prompt": "x", "version": "3.0"}, 1, ".mp4", "0.45"),
-    ("luma", "video_generation", {"prompt": "x"}, 2, ".mp4", "0.2"),
-    ("hailuo", "video_generation", {"prompt": "x"}, 2, ".mp4", "0.2"),
-    ("kling", "motion_control", {"image_url": "https://i"}, 2, ".mp4", "0.5"),
-    ("gemini", "nano-banana-pro", {"prompt": "x", "num_images": 4}, 4, ".png", "0.03"),
-    ("Qubico/flux1-dev", "txt2img", {"prompt": "x"}, 1, ".png", "0.02"),
-    ("midjourney", "imagine", {"prompt": "x"}, 5, ".png", "0.08"),
-    ("seedance", "seedance-2", {"prompt": "x", "duration": 5}, 1, ".mp4", "0.75"),
+    ("kling", "video_generation", {"prompt": "x", "version": "3.0"}, 1, ".mp4", "0.5", KlingTask),
+    ("luma", "video_generation", {"prompt": "x"}, 2, ".mp4", "0.2", LumaTask),
+    ("hailuo", "video_generation", {"prompt": "x"}, 2, ".mp4", "0.2", HailuoTask),
+    ("kling", "motion_control", {"image_url": "https://i"}, 2, ".mp4", "0.5", Task),
+    ("gemini", "nano-banana-pro", {"prompt": "x", "num_images": 4}, 4, ".png", "0.03", GeminiTask),
+    ("Qubico/flux1-dev", "txt2img", {"prompt": "x"}, 1, ".png", "0.02", FluxTask),
+    ("midjourney", "imagine", {"prompt": "x"}, 5, ".png", "0.08", Task),
+    ("seedance", "seedance-2", {"prompt": "x", "duration": 5}, 1, ".mp4", "0.5", SeedanceTask),
+    ("veo3.1", "veo3.1-video-fast", {"prompt": "x"}, 1, ".mp4", "0.72", VeoTask),
 ]
 
 
 @pytest.mark.parametrize(
-    ("model", "task_type", "task_input", "results", "suffix", "cost"),
+    ("model", "task_type", "task_input", "results", "suffix", "cost", "task_class"),
     MODELS,
     ids=[f"{m}/{t}" for m, t, *_ in MODELS],
 )
@@ -312,12 +309,13 @@ def test_create_and_wait_downloads_every_result_of_any_model(
     results: int,
     suffix: str,
     cost: str,
+    task_class: type[Task],
 ) -> None:
     api = make_api(fake_handler(fake), base_url="https://api.piapi.ai")
     request = TaskRequest(model=model, task_type=task_type, input=task_input)
     (tmp_path / "all").mkdir()  # an existing directory: every result goes in it
     done = api("tasks.create_and_wait", request, download_to=tmp_path / "all", poll_interval=1)
-    assert type(done) is Task
+    assert type(done) is task_class
     assert len(done.media_urls) == results
     assert done.cost_usd == Decimal(cost)
     saved = sorted((tmp_path / "all").iterdir())

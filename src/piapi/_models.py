@@ -55,12 +55,13 @@ def from_response(info: ValidationInfo) -> bool:
     return bool(info.context and info.context.get("from_response"))
 
 
-def check_allowed(name: str, value: object, allowed: tuple[Any, ...]) -> None:
-    """Refuse a value a caller chose outside `allowed`, naming the allowed ones (call it only
-    for values a caller builds, never for answers from PiAPI)."""
+def check_allowed(name: str, value: object, allowed: tuple[Any, ...], source: str = "") -> None:
+    """Refuse a value a caller chose outside `allowed`, naming the allowed ones and the page
+    that lists them (call it only for values a caller builds, never for answers from PiAPI)."""
     if value not in allowed:
         choices = ", ".join(str(choice) for choice in allowed)
-        raise ValueError(f"{name} must be one of {choices} (got {value!r})")
+        where = f"; see {source}" if source else ""
+        raise ValueError(f"{name} must be one of {choices} (got {value!r}){where}")
 
 
 class TaskStatus(str, Enum):

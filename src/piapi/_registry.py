@@ -35,17 +35,54 @@ logger = logging.getLogger("piapi")
 
 ANY_TASK_TYPE = "*"
 
-TASK_CLASSES: dict[tuple[str, str], str] = {
-    ("sora2", ANY_TASK_TYPE): "piapi._sora2:Sora2Task",
-}
-"""(model, task_type or "*") -> the class that reads its tasks; others are read as `Task`."""
-
 REQUEST_CLASSES: dict[tuple[str, str], str] = {
     ("sora2", "sora2-video"): "piapi._sora2:Sora2VideoInput",
     ("sora2", "sora2-pro-video"): "piapi._sora2:Sora2ProVideoInput",
     ("sora2", "remove-watermark"): "piapi._sora2:Sora2RemoveWatermarkInput",
+    ("kling", "video_generation"): "piapi.kling:KlingVideoInput",
+    ("kling", "omni_video_generation"): "piapi.kling:KlingOmniVideoInput",
+    ("veo3", "veo3-video"): "piapi.veo:Veo3VideoInput",
+    ("veo3", "veo3-video-fast"): "piapi.veo:Veo3FastVideoInput",
+    ("veo3.1", "veo3.1-video"): "piapi.veo:Veo31VideoInput",
+    ("veo3.1", "veo3.1-video-fast"): "piapi.veo:Veo31FastVideoInput",
+    ("seedance", "seedance-2"): "piapi.seedance:Seedance2Input",
+    ("seedance", "seedance-2-preview"): "piapi.seedance:Seedance2PreviewInput",
+    ("hailuo", "video_generation"): "piapi.hailuo:HailuoVideoInput",
+    ("luma", "video_generation"): "piapi.luma:LumaVideoInput",
+    ("gemini", "gemini-2.5-flash-image"): "piapi.gemini:Gemini25FlashImageInput",
+    ("gemini", "nano-banana-pro"): "piapi.gemini:NanoBananaProInput",
+    ("gemini", "nano-banana-2"): "piapi.gemini:NanoBanana2Input",
+    ("qubico/flux1-dev", "txt2img"): "piapi.flux:FluxDevTxt2ImgInput",
+    ("qubico/flux1-schnell", "txt2img"): "piapi.flux:FluxSchnellTxt2ImgInput",
+    ("qubico/flux1-dev-advanced", "txt2img"): "piapi.flux:FluxDevAdvancedTxt2ImgInput",
+    ("qubico/flux1-dev", "img2img"): "piapi.flux:FluxDevImg2ImgInput",
+    ("qubico/flux1-schnell", "img2img"): "piapi.flux:FluxSchnellImg2ImgInput",
+    ("qubico/flux1-dev-advanced", "img2img"): "piapi.flux:FluxDevAdvancedImg2ImgInput",
+    ("qubico/flux1-dev-advanced", "kontext"): "piapi.flux:FluxKontextInput",
 }
-"""(model, task_type) -> the typed request of that `input` (prices for `estimate_cost`)."""
+"""(model, task_type), lower case -> the typed request of that `input` (prices for
+`estimate_cost`). A family registers each request class here and its task class below."""
+
+_TASK_CLASS_OF_MODULE = {
+    "piapi.kling": "KlingTask",
+    "piapi.veo": "VeoTask",
+    "piapi.seedance": "SeedanceTask",
+    "piapi.hailuo": "HailuoTask",
+    "piapi.luma": "LumaTask",
+    "piapi.gemini": "GeminiTask",
+    "piapi.flux": "FluxTask",
+}
+
+TASK_CLASSES: dict[tuple[str, str], str] = {
+    ("sora2", ANY_TASK_TYPE): "piapi._sora2:Sora2Task",
+    **{
+        key: f"{module}:{_TASK_CLASS_OF_MODULE[module]}"
+        for key, target in REQUEST_CLASSES.items()
+        if (module := target.partition(":")[0]) in _TASK_CLASS_OF_MODULE
+    },
+}
+"""(model, task_type or "*"), lower case -> the class that reads its tasks; others are read
+as `Task`. Each typed request's (model, task_type) is read by its family's task class."""
 
 
 @cache

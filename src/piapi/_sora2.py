@@ -11,16 +11,15 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal, get_args
 from urllib.parse import urlsplit
 
-from pydantic import Field, SkipValidation, ValidationInfo, field_validator, model_validator
+from pydantic import ValidationInfo, model_validator
 from typing_extensions import Self
 
+from piapi._family import FamilyTask
 from piapi._models import (
-    Task,
     TaskInput,
     TaskRequest,
     WebhookConfig,
     WireModel,
-    _empty_dict,
     check_allowed,
     from_response,
     task_config,
@@ -136,10 +135,6 @@ class Sora2RemoveWatermarkInput(TaskInput):
 
 
 Sora2Input = Sora2VideoInput | Sora2ProVideoInput | Sora2RemoveWatermarkInput
-_INPUT_CLASSES: dict[str, type[Sora2Input]] = {
-    input_class.TASK_TYPE: input_class
-    for input_class in (Sora2VideoInput, Sora2ProVideoInput, Sora2RemoveWatermarkInput)
-}
 
 
 class Sora2VideoOutput(WireModel):
@@ -148,27 +143,18 @@ class Sora2VideoOutput(WireModel):
     video: str | None = None
 
 
-class Sora2Task(Task[Sora2Input, Sora2VideoOutput]):
+class Sora2Task(FamilyTask[Sora2Input, Sora2VideoOutput]):
     """A task of any Sora 2 task type, with typed `input` and `output`.
 
     `task.result_url` is the video's URL; `task.input` is the input class of its
     `task_type` (`Sora2VideoInput` for a type the SDK does not know).
     """
 
-    input: SkipValidation[Sora2Input] = Field(default_factory=_empty_dict, validate_default=True)
-
-    @field_validator("input", mode="before")
-    @classmethod
-    def _input_for_task_type(cls, value: object, info: ValidationInfo) -> Sora2Input:
-        # The input models accept each other's shape (unknown fields are kept), so the
-        # task type, not a union, decides which one applies; the field skips pydantic's own
-        # validation, which would run the chosen model's checks a second time.
-        if isinstance(value, Sora2VideoInput | Sora2ProVideoInput | Sora2RemoveWatermarkInput):
-            return value
-        if not isinstance(value, dict):
-            raise ValueError("input must be an object")  # read leniently: dropped to {}
-        input_class = _INPUT_CLASSES.get(str(info.data.get("task_type")), Sora2VideoInput)
-        return input_class.model_validate(value, context=info.context)
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
+        Sora2VideoInput,
+        Sora2ProVideoInput,
+        Sora2RemoveWatermarkInput,
+    )
 
 
 def _require_known_task_type(task_type: str) -> None:

@@ -13,8 +13,15 @@ import pytest
 from _fakeutil import KEY, sora_body
 
 from piapi import Sora2Task, Task, TaskStatus, parse_task
+from piapi.flux import FluxTask
+from piapi.gemini import GeminiTask
+from piapi.hailuo import HailuoTask
+from piapi.kling import KlingTask
+from piapi.luma import LumaTask
+from piapi.seedance import SeedanceTask
 from piapi.testing import FakeClock, FakePiAPI, Fault, PngMedia
 from piapi.testing._catalog import CATALOG
+from piapi.veo import VeoTask
 
 
 def create(client: httpx.Client, body: dict[str, Any]) -> dict[str, Any]:
@@ -33,25 +40,101 @@ def get(client: httpx.Client, task_id: str) -> dict[str, Any]:
 MODELS: list[tuple[str, str, dict[str, Any], str, int, list[Any] | None, int, str]] = [
     ("sora2", "sora2-video", {"prompt": "x", "duration": 8}, "llm", 6_400_000, [], 1, "video/mp4"),
     ("sora2", "remove-watermark", {"video_url": "https://v"}, "llm", 0, [], 1, "video/mp4"),
-    ("kling", "video_generation", {"version": "3.0"}, "point", 4_500_000, None, 1, "video/mp4"),
-    ("kling", "omni_video_generation", {}, "point", 4_500_000, None, 1, "video/mp4"),
+    # Kling 3.0: $0.10/s std without audio, $0.20/s pro with audio; shots add up
+    ("kling", "video_generation", {"version": "3.0"}, "point", 5_000_000, None, 1, "video/mp4"),
+    (
+        "kling",
+        "video_generation",
+        {
+            "version": "3.0",
+            "mode": "pro",
+            "enable_audio": True,
+            "multi_shots": [{"duration": 2, "prompt": "a"}, {"duration": 3, "prompt": "b"}],
+        },
+        "point",
+        10_000_000,
+        None,
+        1,
+        "video/mp4",
+    ),
+    # an older version answers the legacy works[] shape: a clean and a watermarked video
+    ("kling", "video_generation", {"version": "1.6"}, "point", 5_000_000, None, 2, "video/mp4"),
+    ("kling", "omni_video_generation", {}, "point", 7_500_000, None, 1, "video/mp4"),
+    (
+        "kling",
+        "omni_video_generation",
+        {"resolution": "1080p", "enable_audio": True, "duration": 3},
+        "point",
+        9_000_000,
+        None,
+        1,
+        "video/mp4",
+    ),
     ("kling", "motion_control", {}, "point", 5_000_000, None, 2, "video/mp4"),
     ("kling-turbo", "video_generation", {"duration": 5}, "llm", 2_800_000, [], 1, "video/mp4"),
+    # Veo: per second, with audio unless generate_audio is false; "8s" when not given
+    ("veo3", "veo3-video", {"duration": "8s"}, "llm", 19_200_000, [], 1, "video/mp4"),
+    (
+        "veo3",
+        "veo3-video-fast",
+        {"duration": "4s", "generate_audio": False},
+        "llm",
+        2_400_000,
+        [],
+        1,
+        "video/mp4",
+    ),
+    ("veo3.1", "veo3.1-video", {"generate_audio": False}, "llm", 9_600_000, [], 1, "video/mp4"),
+    ("veo3.1", "veo3.1-video-fast", {}, "llm", 7_200_000, [], 1, "video/mp4"),
+    (
+        "seedance",
+        "seedance-2",
+        {"duration": 10, "resolution": "1080p"},
+        "llm",
+        50_000_000,
+        [],
+        1,
+        "video/mp4",
+    ),
     ("seedance", "seedance-2-preview", {"duration": 5}, "llm", 7_500_000, [], 1, "video/mp4"),
     ("luma", "video_generation", {"prompt": "x"}, "point", 2_000_000, None, 2, "video/mp4"),
     ("hailuo", "video_generation", {}, "point", 2_000_000, None, 2, "video/mp4"),
-    ("Qubico/flux1-schnell", "txt2img", {}, "llm", 200_000, [], 1, "image/png"),
+    ("hailuo", "video_generation", {"model": "s2v-01"}, "point", 3_000_000, None, 2, "video/mp4"),
+    ("Qubico/flux1-schnell", "txt2img", {"batch_size": 4}, "llm", 800_000, [], 1, "image/png"),
+    ("Qubico/flux1-dev-advanced", "txt2img", {}, "llm", 200_000, [], 1, "image/png"),
+    ("Qubico/flux1-dev", "img2img", {}, "llm", 200_000, [], 1, "image/png"),
+    ("Qubico/flux1-schnell", "img2img", {}, "llm", 200_000, [], 1, "image/png"),
+    ("Qubico/flux1-dev-advanced", "img2img", {}, "llm", 200_000, [], 1, "image/png"),
+    ("Qubico/flux1-dev-advanced", "kontext", {}, "llm", 200_000, [], 1, "image/png"),
     ("gemini", "nano-banana-2", {"num_images": 4}, "llm", 300_000, [], 4, "image/png"),
     ("gemini", "gemini-2.5-flash-image", {}, "llm", 300_000, [], 1, "image/png"),
     ("midjourney", "imagine", {"prompt": "x"}, "llm", 800_000, [], 5, "image/png"),
 ]
 
+# The class each answer is read as: a family's typed task, else Task.
+TYPED: dict[str, type[Task]] = {
+    "sora2": Sora2Task,
+    "kling": KlingTask,
+    "veo3": VeoTask,
+    "veo3.1": VeoTask,
+    "seedance": SeedanceTask,
+    "luma": LumaTask,
+    "hailuo": HailuoTask,
+    "Qubico/flux1-dev": FluxTask,
+    "Qubico/flux1-schnell": FluxTask,
+    "Qubico/flux1-dev-advanced": FluxTask,
+    "gemini": GeminiTask,
+}
+UNTYPED = {
+    ("kling", "motion_control"),
+    ("kling-turbo", "video_generation"),
+    ("midjourney", "imagine"),
+}
+
 
 def test_every_catalogue_entry_is_tested() -> None:
     assert {(model, task_type) for model, task_type, *_ in MODELS} | {
         ("sora2", "sora2-pro-video"),
-        ("kling", "video_generation"),
-        ("seedance", "seedance-2"),
         ("Qubico/flux1-dev", "txt2img"),
         ("gemini", "nano-banana-pro"),
     } == set(CATALOG)
@@ -99,7 +182,7 @@ def test_each_model_answers_in_its_published_shape(
     assert [answer.status_code for answer in served] == [200] * results
     assert {answer.headers["content-type"] for answer in served} == {media_type}
     task = parse_task(done)
-    assert type(task) is (Sora2Task if model == "sora2" else Task)
+    assert type(task) is (Task if (model, task_type) in UNTYPED else TYPED[model])
     assert task.status is TaskStatus.COMPLETED
     assert task.cost_usd == Decimal(units) / 10_000_000
     assert task.error is not None
