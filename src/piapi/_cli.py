@@ -242,9 +242,10 @@ def _wait(
             ui.info(f"  {current.status.value} after {_duration(line.elapsed)}")
         line.status = current.status.value
 
-    if not ui.live:
-        ui.info(f"Waiting for task {task_id} ({line.status})...")
     try:
+        # Inside the try: a Ctrl-C right after this line is printed must still be handled.
+        if not ui.live:
+            ui.info(f"Waiting for task {task_id} ({line.status})...")
         with _maybe_status(ui, line):
             done = client.tasks.wait(task, timeout=timeout, on_update=on_update)
         if ui.live:
