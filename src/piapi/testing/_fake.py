@@ -263,7 +263,9 @@ class FakePiAPI:
         self.record_requests = True
         self.faults = FaultPlan(seed)
         self.request_counts: Counter[str] = Counter()
-        self.webhooks = WebhookDispatcher(self.tick)
+        # On a FakeClock, delivery retries wait on it too: no test sleeps for real.
+        fake_sleep = self.clock.sleep if isinstance(self.clock, FakeClock) else None
+        self.webhooks = WebhookDispatcher(self.tick, sleep=fake_sleep)
         self._ids = random.Random(seed)
         self._lock = threading.Lock()
         self._tasks: dict[str, FakeTask] = {}
