@@ -7,13 +7,14 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 import piapi._cli as cli
 from piapi import PiAPIClient
+from piapi._client import DEFAULT_MAX_RETRIES
 from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
 
 KEY = "sk-live-do-not-print-me"
@@ -174,10 +175,15 @@ def test_api_errors_exit_4(run: Run, piapi_fake: FakePiAPI) -> None:
     assert "404" in err
 
 
-def test_connection_errors_exit_4(capsys: pytest.CaptureFixture[str]) -> None:
+def test_connection_errors_exit_4(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backoffs: list[float] = []  # the retries' waits, recorded instead of slept
+    monkeypatch.setattr(PiAPIClient, "_sleep", staticmethod(backoffs.append))
     code = cli.main(["task", "get", "x", "--api-key", KEY, "--base-url", "http://127.0.0.1:9"])
     err = capsys.readouterr().err
     assert code == cli.EXIT_API
+    assert len(backoffs) == DEFAULT_MAX_RETRIES  # retried, then reported
     assert "Could not reach PiAPI" in err
     assert err.count("\n") == 1  # one line, no traceback
 
@@ -263,9 +269,17 @@ def piapi(*argv: str, server: FakePiAPIServer, cwd: Path) -> subprocess.Complete
     )
 
 
+@pytest.fixture
+def instant_server() -> Iterator[FakePiAPIServer]:
+    """A fake over HTTP whose tasks are done when created: the CLI never sleeps on it."""
+    with FakePiAPIServer(FakePiAPI(queue_delay=0, task_duration=0)) as server:
+        yield server
+
+
 def test_script_makes_a_video_into_the_current_directory(
-    piapi_server: FakePiAPIServer, tmp_path: Path
+    instant_server: FakePiAPIServer, tmp_path: Path
 ) -> None:
+    piapi_server = instant_server
     refused = piapi("sora2", "A fox", server=piapi_server, cwd=tmp_path)
     assert refused.returncode == cli.EXIT_USAGE
     assert "Pass --yes" in refused.stderr

@@ -2,8 +2,9 @@
 shows only code that runs: snippet includes of example files, or blocks executed here.
 
 The examples run as subprocesses with `PIAPI_API_KEY` / `PIAPI_BASE_URL` removed, so each
-one starts its embedded fake (`fake_unless_configured`). They are started all at once and
-checked one by one, so the whole module takes about as long as the slowest example.
+one starts its embedded fake (`fake_unless_configured`), in instant timing: the SDK's waits
+advance the fake's clock instead of sleeping. They are started all at once and checked one
+by one, so the whole module takes about as long as the slowest example's start-up.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from piapi.testing import FakePiAPI, FakePiAPIServer
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 DOCS = ROOT / "docs"
-QUICKSTART_PAGES = [DOCS / "index.md", DOCS / "quickstart.md"]
+QUICKSTART_PAGE = DOCS / "index.md"
 TIMEOUT = 60.0
 
 VIDEO = r"https?://\S+\.mp4"
@@ -86,9 +87,10 @@ SCRIPTS = [path for path in EXAMPLE_FILES if path.name not in SERVERS]
 
 
 def offline_env(**extra: str) -> dict[str, str]:
-    """The environment without PiAPI settings, so examples use the embedded fake."""
+    """The environment without PiAPI settings, so examples use the embedded fake (instant)."""
     env = {k: v for k, v in os.environ.items() if k not in ("PIAPI_API_KEY", "PIAPI_BASE_URL")}
     env["PYTHONUNBUFFERED"] = "1"
+    env["PIAPI_FAKE_TIMING"] = "instant"
     env.update(extra)
     return env
 
@@ -106,26 +108,28 @@ class Run:
 
 
 def run_all(scripts: list[Path], env: dict[str, str], out_dir: Path) -> dict[str, Run]:
-    """Run every script at once (output to files, so no pipe can fill up) and collect."""
-    started: dict[str, tuple[subprocess.Popen[bytes], Path, Path]] = {}
-    for path in scripts:
-        out, err = out_dir / f"{path.stem}.out", out_dir / f"{path.stem}.err"
-        with out.open("wb") as stdout, err.open("wb") as stderr:
-            process = subprocess.Popen(
-                [sys.executable, str(path)], cwd=ROOT, env=env, stdout=stdout, stderr=stderr
-            )
-        started[path.name] = (process, out, err)
-    deadline = time.monotonic() + TIMEOUT
-    runs: dict[str, Run] = {}
-    for name, (process, out, err) in started.items():
-        try:
-            returncode: int | None = process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            returncode = None
-        runs[name] = Run(returncode, out.read_text("utf-8"), err.read_text("utf-8"))
-    return runs
+    """Run every script at once, each in its own process (see forkrun.py), and collect."""
+    runner = [sys.executable, str(Path(__file__).with_name("forkrun.py")), str(out_dir)]
+    result = subprocess.run(
+        [*runner, str(TIMEOUT), *map(str, scripts)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT + 30,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    codes = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    assert set(codes) == {path.name for path in scripts}, result.stdout
+    return {
+        path.name: Run(
+            None if codes[path.name] == "killed" else int(codes[path.name]),
+            (out_dir / f"{path.stem}.out").read_text("utf-8"),
+            (out_dir / f"{path.stem}.err").read_text("utf-8"),
+        )
+        for path in scripts
+    }
 
 
 @pytest.fixture(scope="module")
@@ -253,46 +257,60 @@ def snippet_paths(code: str) -> list[str] | None:
 
 
 QUICKSTART_BLOCKS = [
-    pytest.param(page, index, code, id=f"{page.name}-block{index}")
-    for page in QUICKSTART_PAGES
-    if page.exists()
-    for index, code in enumerate(python_blocks(page))
+    pytest.param(index, code, id=f"block{index}")
+    for index, code in enumerate(python_blocks(QUICKSTART_PAGE))
 ]
+# Runs a block as written, inside the embedded fake (the block itself does not start one).
+IN_FAKE = (
+    "import runpy, sys\n"
+    "from piapi.testing import fake_unless_configured\n"
+    "with fake_unless_configured():\n"
+    "    runpy.run_path(sys.argv[1], run_name='__main__')\n"
+)
 
 
 def test_quickstart_page_includes_both_quickstarts() -> None:
     included = {
-        path
-        for page in QUICKSTART_PAGES
-        if page.exists()
-        for code in python_blocks(page)
-        for path in snippet_paths(code) or []
+        path for code in python_blocks(QUICKSTART_PAGE) for path in snippet_paths(code) or []
     }
     assert {"examples/quickstart.py", "examples/async_quickstart.py"} <= included
 
 
-@pytest.mark.parametrize(("page", "index", "code"), QUICKSTART_BLOCKS)
-def test_quickstart_code_block_runs(
-    page: Path, index: int, code: str, fake_server: FakePiAPIServer, tmp_path: Path
-) -> None:
+@pytest.mark.parametrize(("index", "code"), QUICKSTART_BLOCKS)
+def test_quickstart_code_block_runs(index: int, code: str, tmp_path: Path) -> None:
     """A block is an include of an example (run above) or is run here, on the fake."""
     included = snippet_paths(code)
     if included is not None:
         for name in included:
             path = ROOT / name
             assert path.parent == EXAMPLES, f"{name}: include only example files, which are run"
-            assert path.is_file(), f"{page.name} block {index} includes missing {name}"
+            assert path.is_file(), f"block {index} includes missing {name}"
         return
     script = tmp_path / f"block{index}.py"
     script.write_text(code, encoding="utf-8")
-    env = offline_env(PIAPI_API_KEY="test", PIAPI_BASE_URL=fake_server.url)
     result = subprocess.run(
-        [sys.executable, str(script)],
+        [sys.executable, "-c", IN_FAKE, str(script)],
         cwd=ROOT,
-        env=env,
+        env=offline_env(),
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
         check=False,
     )
-    assert result.returncode == 0, f"{page.name} block {index}:\n{result.stdout}{result.stderr}"
+    assert result.returncode == 0, f"block {index}:\n{result.stdout}{result.stderr}"
+    assert "[piapi] PIAPI_API_KEY is not set: using the embedded fake" in result.stderr
+
+
+def test_the_example_runner_reports_what_python_would(tmp_path: Path) -> None:
+    scripts = {
+        "ok.py": "import threading\nthreading.Thread(target=lambda: print('joined')).start()\n",
+        "exits.py": "import sys\nprint('bye')\nsys.exit(3)\n",
+        "raises.py": "raise RuntimeError('boom')\n",
+    }
+    for name, code in scripts.items():
+        (tmp_path / name).write_text(code)
+    runs = run_all([tmp_path / name for name in scripts], offline_env(), tmp_path)
+    assert (runs["ok.py"].returncode, runs["ok.py"].stdout) == (0, "joined\n")
+    assert (runs["exits.py"].returncode, runs["exits.py"].stdout) == (3, "bye\n")
+    assert runs["raises.py"].returncode == 1
+    assert "RuntimeError: boom" in runs["raises.py"].stderr

@@ -35,7 +35,7 @@ def test_every_python_block_in_the_readme_is_tested() -> None:
 def test_quick_start_runs_against_the_fake(block: str) -> None:
     output = io.StringIO()
     with (
-        fake_unless_configured(task_duration=0.1, queue_delay=0.05) as server,
+        fake_unless_configured(timing="instant") as server,
         contextlib.redirect_stdout(output),
     ):
         assert server is not None
@@ -47,7 +47,7 @@ def test_quick_start_runs_against_the_fake(block: str) -> None:
 
 def test_pytest_example_passes_with_the_shipped_fixtures(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user_code=TESTS[0])
-    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
 
 

@@ -21,7 +21,6 @@ from starlette.datastructures import Headers
 
 from piapi import (
     PiAPIClient,
-    PiAPIError,
     Sora2Task,
     Task,
     TaskStatus,
@@ -30,7 +29,7 @@ from piapi import (
     WebhookVerificationError,
     webhooks,
 )
-from piapi.testing import FakePiAPI, FakePiAPIServer
+from piapi.testing import FakeClock, FakePiAPI, FakePiAPIServer
 
 SECRET = "s3cret-for-tests-only"
 WRONG = "not-the-secret-value"
@@ -99,7 +98,6 @@ def test_verify_rejects_a_missing_or_wrong_secret_without_revealing_it(
 ) -> None:
     with pytest.raises(WebhookVerificationError, match=words) as info:
         webhooks.verify(headers, SECRET)
-    assert isinstance(info.value, PiAPIError)
     for text in (str(info.value), repr(info.value)):
         assert SECRET not in text
         assert WRONG not in text
@@ -235,7 +233,7 @@ def wait_until(condition: Callable[[], object], what: str, timeout: float = 10.0
 def test_receiver_verifies_dedups_and_downloads_over_real_sockets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = FakePiAPI(queue_delay=0.05, task_duration=0.2)
+    fake = FakePiAPI(clock=FakeClock())  # the test moves time: no real waiting
     example = load_example()
     with FakePiAPIServer(fake) as api:
         monkeypatch.setenv("PIAPI_API_KEY", "test")
@@ -244,8 +242,9 @@ def test_receiver_verifies_dedups_and_downloads_over_real_sockets(
         with serve_app(app) as receiver, PiAPIClient() as client:
             hook = WebhookConfig(endpoint=f"{receiver}/webhook", secret=SECRET)
             task = client.sora2.create(prompt="A fox", webhook=hook)
+            fake.clock.advance(fake.queue_delay + fake.task_duration)
             wait_until(lambda: task.task_id in app.state.downloads, "the video download")
-            done = client.tasks.wait(task)
+            done = client.sora2.get(task.task_id)
 
             path: Path = app.state.downloads[task.task_id]
             assert done.output is not None
