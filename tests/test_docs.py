@@ -78,3 +78,35 @@ def test_every_public_class_method_and_function_has_a_docstring() -> None:
         if not inspect.getdoc(obj)
     ]
     assert missing == []
+
+
+def _documented_error_tree() -> list[tuple[str, str]]:
+    """(class, documented parent) for each `PiAPIError` line of the tree on errors.md."""
+    text = (ROOT / "docs" / "errors.md").read_text("utf-8")
+    block = text.split("```text\n", 1)[1].split("```", 1)[0]
+    tree = block[block.index("PiAPIError") :]
+    stack: list[tuple[int, str]] = []
+    pairs: list[tuple[str, str]] = []
+    for line in tree.splitlines():
+        match = re.match(r"^([│├└─ ]*)([A-Z]\w*Error)\b", line)
+        if match is None:
+            continue
+        depth, name = len(match[1]), match[2]
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        if stack:
+            pairs.append((name, stack[-1][1]))
+        stack.append((depth, name))
+    return pairs
+
+
+def test_the_error_tree_on_the_errors_page_is_the_class_hierarchy() -> None:
+    pairs = _documented_error_tree()
+    assert len(pairs) >= 14
+    wrong = [
+        (name, parent)
+        for name, parent in pairs
+        if getattr(piapi, name).__bases__[0] is not getattr(piapi, parent)
+    ]
+    assert wrong == []
+    assert issubclass(piapi.WaitTimeoutError, TimeoutError)  # "(also a built-in TimeoutError)"
