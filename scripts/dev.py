@@ -145,7 +145,10 @@ def stress(runs: int = 20) -> None:
                 ).returncode  # fmt: skip
             durations.append(time.monotonic() - started)
             tail = log.read_text(errors="replace").strip().splitlines()[-1:]
-            print(f"run {number:>2}/{runs}: exit {code}, {durations[-1]:.1f} s  {''.join(tail)}")
+            print(
+                f"run {number:>2}/{runs}: exit {code}, {durations[-1]:.1f} s  {''.join(tail)}",
+                flush=True,
+            )
             if code != 0:
                 failures.append(number)
     finally:

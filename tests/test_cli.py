@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -295,26 +296,82 @@ def test_script_makes_a_video_into_the_current_directory(
     assert missing.stderr.startswith("error: PiAPI error 404")
 
 
-def test_script_ctrl_c_while_waiting(tmp_path: Path) -> None:
-    with FakePiAPIServer(FakePiAPI(task_duration=600)) as server:
+# A background job (`cmd &` in a script) starts with SIGINT ignored, and Python then installs
+# no KeyboardInterrupt handler: the CLI is started through this shim so Ctrl-C behaves as in
+# a terminal however pytest itself was started.
+WITH_DEFAULT_SIGINT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])"
+)
+
+
+class Running:
+    """The installed `piapi` script running in the background, its stderr read as it comes."""
+
+    def __init__(self, *argv: str, server: FakePiAPIServer, cwd: Path) -> None:
         env = {**os.environ, "PIAPI_API_KEY": "test", "PIAPI_BASE_URL": server.url}
-        with subprocess.Popen(
-            [str(SCRIPT), "sora2", "A slow fox", "--yes"],
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", WITH_DEFAULT_SIGINT, str(SCRIPT), *argv],
             env=env,
-            cwd=tmp_path,
+            cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        ) as process:
-            assert process.stderr is not None
-            for line in process.stderr:
-                if line.startswith("Waiting for task"):
-                    break
-            process.send_signal(signal.SIGINT)
-            rest = process.stderr.read()
-            code = process.wait(timeout=30)
+        )
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self._changed.notify_all()
+
+    def wait_for_line(self, prefix: str, timeout: float = 30) -> None:
+        """Block until stderr has a line starting with `prefix` (a state, not a delay)."""
+        with self._changed:
+            found = self._changed.wait_for(
+                lambda: (
+                    any(line.startswith(prefix) for line in self.lines)
+                    or not self._reader.is_alive()
+                ),
+                timeout,
+            )
+            seen = "".join(self.lines)
+        assert found, f"no line {prefix!r} within {timeout} s; stderr so far:\n{seen}"
+        assert any(line.startswith(prefix) for line in self.lines), f"exited first:\n{seen}"
+
+    def interrupt(self, timeout: float = 30) -> tuple[int, str]:
+        """Ctrl-C; returns the exit code and the whole stderr."""
+        self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=timeout)
+        self._reader.join(timeout)
+        return code, "".join(self.lines)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_script_ctrl_c_while_waiting(tmp_path: Path) -> None:
+    with FakePiAPIServer(FakePiAPI(task_duration=600)) as server:
+        running = Running("sora2", "A slow fox", "--yes", server=server, cwd=tmp_path)
+        try:
+            running.wait_for_line("Waiting for task")
+            code, err = running.interrupt()
+        finally:
+            running.close()
         (task,) = server.fake.created_tasks
     assert code == cli.EXIT_INTERRUPTED
-    assert f"resume with: piapi task wait {task.task_id}" in rest
-    assert "Traceback" not in rest
+    assert f"resume with: piapi task wait {task.task_id}" in err
+    assert "Traceback" not in err
