@@ -15,6 +15,8 @@ import pytest
 
 import piapi._cli as cli
 from piapi import PiAPIClient
+from piapi._cli import _checks, _ui
+from piapi._cli import _exit as codes
 from piapi._client import DEFAULT_MAX_RETRIES
 from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
 
@@ -33,8 +35,8 @@ def run(
     def make_client(args: object) -> PiAPIClient:
         return piapi_client
 
-    monkeypatch.setattr(cli, "_make_client", make_client)
-    monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: False)
+    monkeypatch.setattr(_checks, "make_client", make_client)
+    monkeypatch.setattr(_ui, "stdin_is_terminal", lambda: False)
 
     def run(*argv: str) -> tuple[int, str, str]:
         code = cli.main(list(argv))
@@ -68,7 +70,7 @@ def test_sora2_estimates_creates_waits_and_downloads(
 
 def test_sora2_without_a_terminal_needs_yes(run: Run, piapi_fake: FakePiAPI) -> None:
     code, _, err = run("sora2", "A red fox")
-    assert code == cli.EXIT_USAGE
+    assert code == codes.EXIT_USAGE
     assert "stdin is not a terminal. Pass --yes" in err
     assert piapi_fake.created_tasks == []
 
@@ -83,7 +85,7 @@ def test_sora2_asks_on_a_terminal(
     code: int,
     created: int,
 ) -> None:
-    monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(_ui, "stdin_is_terminal", lambda: True)
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO(answer))
     result, _, err = run("sora2", "A red fox", "-o", str(tmp_path))
     assert result == code
@@ -114,13 +116,13 @@ def test_sora2_json_and_no_wait(run: Run, piapi_fake: FakePiAPI) -> None:
 )
 def test_sora2_usage_errors(run: Run, argv: list[str], words: str) -> None:
     code, _, err = run("sora2", "A fox", "--yes", *argv)
-    assert code == cli.EXIT_USAGE
+    assert code == codes.EXIT_USAGE
     assert words in err
 
 
 def test_argparse_errors_exit_2(run: Run) -> None:
     code, _, err = run("sora2", "A fox", "--duration", "5")
-    assert code == cli.EXIT_USAGE
+    assert code == codes.EXIT_USAGE
     assert "invalid choice" in err
 
 
@@ -156,7 +158,7 @@ def test_no_api_key_exits_3(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("PIAPI_API_KEY", raising=False)
-    assert cli.main(["task", "get", "x"]) == cli.EXIT_AUTH
+    assert cli.main(["task", "get", "x"]) == codes.EXIT_AUTH
     assert "No API key: set the PIAPI_API_KEY" in capsys.readouterr().err
 
 
@@ -165,14 +167,14 @@ def test_a_refused_key_exits_3_without_echoing_it(
 ) -> None:
     code = cli.main(["task", "get", "x", "--api-key", KEY, "--base-url", piapi_server.url])
     out, err = capsys.readouterr()
-    assert code == cli.EXIT_AUTH
+    assert code == codes.EXIT_AUTH
     assert "PiAPI refused the API key" in err
     assert KEY not in out + err
 
 
 def test_api_errors_exit_4(run: Run, piapi_fake: FakePiAPI) -> None:
     code, _, err = run("task", "get", "no-such-task")
-    assert code == cli.EXIT_API
+    assert code == codes.EXIT_API
     assert "404" in err
 
 
@@ -183,7 +185,7 @@ def test_connection_errors_exit_4(
     monkeypatch.setattr(PiAPIClient, "_sleep", staticmethod(backoffs.append))
     code = cli.main(["task", "get", "x", "--api-key", KEY, "--base-url", "http://127.0.0.1:9"])
     err = capsys.readouterr().err
-    assert code == cli.EXIT_API
+    assert code == codes.EXIT_API
     assert len(backoffs) == DEFAULT_MAX_RETRIES  # retried, then reported
     assert "Could not reach PiAPI" in err
     assert err.count("\n") == 1  # one line, no traceback
@@ -192,14 +194,14 @@ def test_connection_errors_exit_4(
 def test_a_failed_task_exits_5(run: Run, piapi_fake: FakePiAPI) -> None:
     piapi_fake.script(outcome="failed", error_message="content policy")
     code, _, err = run("sora2", "A fox", "--yes", "--no-download")
-    assert code == cli.EXIT_TASK_FAILED
+    assert code == codes.EXIT_TASK_FAILED
     assert "ended failed: content policy" in err
 
 
 def test_a_timeout_exits_6_and_says_how_to_resume(run: Run, piapi_fake: FakePiAPI) -> None:
     code, _, err = run("sora2", "A fox", "--yes", "--timeout", "3")
     task_id = one_task(piapi_fake)
-    assert code == cli.EXIT_TIMEOUT
+    assert code == codes.EXIT_TIMEOUT
     assert f"piapi task wait {task_id}" in err
 
 
@@ -207,7 +209,7 @@ def test_a_failed_download_exits_7(run: Run, piapi_fake: FakePiAPI, tmp_path: Pa
     piapi_fake.faults.add(Fault.cut_media(0.5), endpoint="media")
     code, _, err = run("sora2", "A fox", "--yes", "-o", str(tmp_path))
     task_id = one_task(piapi_fake)
-    assert code == cli.EXIT_DOWNLOAD
+    assert code == codes.EXIT_DOWNLOAD
     assert f"piapi task wait {task_id} -o PATH" in err
     assert list(tmp_path.iterdir()) == []
 
@@ -220,7 +222,7 @@ def test_ctrl_c_while_waiting_exits_130_with_the_resume_command(
 
     piapi_client._sleep = interrupted
     code, _, err = run("sora2", "A fox", "--yes")
-    assert code == cli.EXIT_INTERRUPTED
+    assert code == codes.EXIT_INTERRUPTED
     assert f"resume with: piapi task wait {one_task(piapi_fake)}" in err
 
 
@@ -228,9 +230,9 @@ def test_a_bug_exits_70_without_a_traceback(run: Run, monkeypatch: pytest.Monkey
     def broken(args: object) -> PiAPIClient:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "_make_client", broken)
+    monkeypatch.setattr(_checks, "make_client", broken)
     code, _, err = run("task", "get", "x")
-    assert code == cli.EXIT_INTERNAL
+    assert code == codes.EXIT_INTERNAL
     assert "Traceback" not in err
     assert "RuntimeError: boom" in err
 
@@ -239,7 +241,7 @@ def test_missing_rich_exits_2_with_the_install_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "rich", None)
-    assert cli.main(["task", "get", "x"]) == cli.EXIT_USAGE
+    assert cli.main(["task", "get", "x"]) == codes.EXIT_USAGE
     assert (
         capsys.readouterr().err.strip()
         == 'piapi: the command line needs rich: pip install "piapi-sdk[cli]"'
@@ -249,7 +251,7 @@ def test_missing_rich_exits_2_with_the_install_line(
 def test_help_lists_every_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--help"]) == 0
     out = capsys.readouterr().out
-    for code in cli.EXIT_CODES:
+    for code in codes.EXIT_CODES:
         assert f"  {code:<4} " in out
 
 
@@ -282,7 +284,7 @@ def test_script_makes_a_video_into_the_current_directory(
 ) -> None:
     piapi_server = instant_server
     refused = piapi("sora2", "A fox", server=piapi_server, cwd=tmp_path)
-    assert refused.returncode == cli.EXIT_USAGE
+    assert refused.returncode == codes.EXIT_USAGE
     assert "Pass --yes" in refused.stderr
 
     done = piapi("sora2", "A fox", "--yes", server=piapi_server, cwd=tmp_path)
@@ -292,7 +294,7 @@ def test_script_makes_a_video_into_the_current_directory(
     assert "Traceback" not in done.stderr
 
     missing = piapi("task", "get", "nope", server=piapi_server, cwd=tmp_path)
-    assert missing.returncode == cli.EXIT_API
+    assert missing.returncode == codes.EXIT_API
     assert missing.stderr.startswith("error: PiAPI error 404")
 
 
@@ -372,6 +374,6 @@ def test_script_ctrl_c_while_waiting(tmp_path: Path) -> None:
         finally:
             running.close()
         (task,) = server.fake.created_tasks
-    assert code == cli.EXIT_INTERRUPTED
+    assert code == codes.EXIT_INTERRUPTED
     assert f"resume with: piapi task wait {task.task_id}" in err
     assert "Traceback" not in err
