@@ -11,13 +11,13 @@ from piapi._cli._exit import (
     EXIT_AUTH,
     EXIT_DOWNLOAD,
     EXIT_INTERNAL,
-    EXIT_INTERRUPTED,
     EXIT_TASK_FAILED,
     EXIT_TIMEOUT,
     EXIT_USAGE,
     CliError,
 )
 from piapi._cli._parsing import EPILOG, Parents, make_parents
+from piapi._cli._session import Session
 from piapi._cli._ui import Ui
 from piapi._exceptions import (
     APIConnectionError,
@@ -35,7 +35,9 @@ from piapi._version import __version__
 __all__ = ["build_parser", "run"]
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", Parents], None]
-# A new command group is a module with `register(commands, parents)`, listed here.
+Handler = Callable[[argparse.Namespace, Ui, Session], int]
+# A new command group is a module with `register(commands, parents)`, listed here; each of
+# its commands sets `handler=` to a `Handler`, which records its progress in the session.
 COMMANDS: tuple[Register, ...] = (
     _cmd_sora2.register,
     _cmd_task.register,
@@ -60,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _explain(exc: PiAPIError) -> tuple[str, int]:
+def _explain(exc: PiAPIError, session: Session) -> tuple[str, int]:
     """One line and an exit code for an SDK error."""
     if isinstance(exc, AuthenticationError):
         return (
@@ -74,12 +76,12 @@ def _explain(exc: PiAPIError) -> tuple[str, int]:
     if isinstance(exc, WaitTimeoutError):
         return (
             f"Task {exc.task_id} is not finished yet; it goes on at PiAPI. Keep waiting "
-            f"with: piapi task wait {exc.task_id}",
+            f"with: {session.resume_command(exc.task_id)}",
             EXIT_TIMEOUT,
         )
     if isinstance(exc, DownloadError):
         hint = (
-            f" Try again while the URL lasts: piapi task wait {exc.task.task_id} -o PATH"
+            f" Try again while the URL lasts: {session.resume_command(exc.task.task_id)}"
             if exc.task is not None
             else ""
         )
@@ -101,27 +103,27 @@ def _first_line_of_validation(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def run(argv: list[str] | None) -> int:
-    """Parse `argv`, run the command, and turn every failure into one line and a code."""
+def run(argv: list[str] | None, session: Session) -> int:
+    """Parse `argv`, run the command, and turn every failure into one line and a code.
+
+    Ctrl-C is not caught here: `main` explains it from the session.
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error already printed
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     ui = Ui(json_output=getattr(args, "json", False))
-    handler: Callable[[argparse.Namespace, Ui], int] = args.handler
+    handler: Handler = args.handler
     try:
-        return handler(args, ui)
+        return handler(args, ui, session)
     except CliError as exc:
         ui.error(str(exc))
         return exc.code
     except PiAPIError as exc:
-        message, code = _explain(exc)
+        message, code = _explain(exc, session)
         ui.error(message)
         return code
-    except KeyboardInterrupt:
-        ui.error("Interrupted.")
-        return EXIT_INTERRUPTED
     except ValueError as exc:  # a value the SDK refused before sending anything
         ui.error(f"Invalid argument: {_first_line_of_validation(exc)}")
         return EXIT_USAGE

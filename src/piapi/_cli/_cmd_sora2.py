@@ -8,13 +8,16 @@ from decimal import Decimal
 
 from piapi._cli import _checks, _ui
 from piapi._cli._exit import EXIT_DECLINED, EXIT_OK, EXIT_USAGE, CliError
-from piapi._cli._parsing import DEFAULT_TIMEOUT, EPILOG, Formatter, Parents
+from piapi._cli._parsing import DEFAULT_TIMEOUT, EPILOG, Formatter, Parents, resume_options
+from piapi._cli._session import Session, Stage
 from piapi._cli._ui import Ui, usd
 from piapi._cli._waiting import finish, wait
 from piapi._models import WebhookConfig
 from piapi._sora2 import Sora2TaskType, estimate_sora2_cost
 
 __all__ = ["register", "run"]
+
+WEBHOOK_SECRET_ENV = "PIAPI_WEBHOOK_SECRET"
 
 
 def _confirm(ui: Ui, cost: Decimal, yes: bool) -> bool:
@@ -26,40 +29,58 @@ def _confirm(ui: Ui, cost: Decimal, yes: bool) -> bool:
             "terminal. Pass --yes to confirm.",
             EXIT_USAGE,
         )
-    from rich.prompt import Confirm
-
-    return Confirm.ask(f"Create it for [bold]{usd(cost)}[/]?", console=ui.err, default=True)
+    return ui.confirm("Create it for [bold]{cost}[/]?", cost=usd(cost))
 
 
-def run(args: argparse.Namespace, ui: Ui) -> int:
-    """Estimate, confirm, create, wait, download."""
-    from rich.markup import escape
-
-    task_type: Sora2TaskType = "sora2-pro-video" if args.pro else "sora2-video"
+def _check(args: argparse.Namespace) -> None:
+    """The option combinations PiAPI would refuse, refused here before anything is sent."""
     if args.resolution is not None and not args.pro:
         raise CliError("--resolution needs --pro (sora2-video has a fixed resolution).", EXIT_USAGE)
     if args.image_url is not None and args.pro:
         raise CliError("--image-url works only without --pro (sora2-video).", EXIT_USAGE)
-    if args.webhook_secret and not args.webhook:
+    if args.webhook_secret is not None and not args.webhook:
         raise CliError("--webhook-secret needs --webhook URL.", EXIT_USAGE)
     if not args.prompt.strip():
         raise CliError("The prompt is empty: say what the video should show.", EXIT_USAGE)
-    client = _checks.make_client(args)
-    with client:
+
+
+def _webhook(args: argparse.Namespace, ui: Ui) -> WebhookConfig | None:
+    if not args.webhook:
+        return None
+    secret = args.webhook_secret or os.environ.get(WEBHOOK_SECRET_ENV) or ""
+    if not secret:
+        ui.warning(
+            "--webhook without a secret: anyone who learns the URL can post fake task updates "
+            "to it. Pass --webhook-secret or set " + WEBHOOK_SECRET_ENV + "."
+        )
+    return WebhookConfig(endpoint=args.webhook, secret=secret)
+
+
+def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+    """Estimate, confirm, create, wait, download."""
+    task_type: Sora2TaskType = "sora2-pro-video" if args.pro else "sora2-video"
+    _check(args)
+    output = None if args.no_download else (args.output or ".")
+    _checks.check(args, output=output if not args.no_wait or args.output else None)
+    session.resume = resume_options(args, output=output)
+    webhook = _webhook(args, ui)
+    with _checks.make_client(args) as client:
         cost = estimate_sora2_cost(duration=args.duration, task_type=task_type)
         ui.info(
-            f"Sora 2 {'pro ' if args.pro else ''}video: {args.duration} s, {args.aspect_ratio}"
-            f"{', ' + args.resolution if args.resolution else ''}. "
-            f"Estimated cost [bold]{usd(cost)}[/]."
+            "Sora 2 {kind}video: {duration} s, {ratio}{resolution}. "
+            "Estimated cost [bold]{cost}[/].",
+            kind="pro " if args.pro else "",
+            duration=args.duration,
+            ratio=args.aspect_ratio,
+            resolution=", " + args.resolution if args.resolution else "",
+            cost=usd(cost),
         )
         if not _confirm(ui, cost, args.yes):
             ui.info("Nothing was created.")
             return EXIT_DECLINED
-        webhook = None
-        if args.webhook:
-            webhook = WebhookConfig(endpoint=args.webhook, secret=args.webhook_secret or "")
         started = client._now()
-        task = client.sora2.create(
+        session.stage = Stage.CREATE_SENT
+        task = session.task = client.sora2.create(
             prompt=args.prompt,
             aspect_ratio=args.aspect_ratio,
             duration=args.duration,
@@ -68,17 +89,18 @@ def run(args: argparse.Namespace, ui: Ui) -> int:
             resolution=args.resolution,
             webhook=webhook,
         )
-        ui.info(f"Created task [bold]{escape(task.task_id)}[/] ({task.status.value}).")
+        session.stage = Stage.WAITING
+        ui.info("Created task [bold]{id}[/] ({status}).", id=task.task_id, status=task.status.value)
         if args.no_wait:
             if ui.json_output:
                 ui.json(task)
             else:
-                ui.result(task.task_id)
-            ui.info(f"Wait for it with: piapi task wait {task.task_id} -o {args.output or '.'}")
+                ui.result("{id}", id=task.task_id)
+            ui.info("Wait for it with: {command}", command=session.resume_command(task.task_id))
+            session.stage = Stage.DONE
             return EXIT_OK
-        done = wait(client, task, ui, args.timeout)
-        output = None if args.no_download else (args.output or ".")
-        return finish(client, done, ui, output, client._now() - started)
+        done = wait(client, task, ui, args.timeout or DEFAULT_TIMEOUT, session)
+        return finish(client, done, ui, session, output=output, elapsed=client._now() - started)
 
 
 def register(
@@ -88,11 +110,11 @@ def register(
     sora2 = commands.add_parser(
         "sora2",
         help="make a Sora 2 video: estimate, confirm, create, wait, download",
-        description="Make a Sora 2 video. Shows the estimated cost and asks before spending; "
-        "without a terminal, pass --yes.",
+        description="Make a Sora 2 video. Shows the estimated cost and asks before spending "
+        "(Enter means no); without a terminal, pass --yes.",
         epilog=EPILOG,
         formatter_class=Formatter,
-        parents=[parents.common, parents.output],
+        parents=[parents.common, parents.output, parents.waiting],
     )
     sora2.add_argument("prompt", help="what the video shows")
     sora2.add_argument(
@@ -110,8 +132,7 @@ def register(
     sora2.add_argument(
         "--webhook-secret",
         metavar="S",
-        default=os.environ.get("PIAPI_WEBHOOK_SECRET"),
-        help="sent back in x-webhook-secret (default: $PIAPI_WEBHOOK_SECRET)",
+        help=f"sent back in x-webhook-secret (default with --webhook: ${WEBHOOK_SECRET_ENV})",
     )
     sora2.add_argument("--no-wait", action="store_true", help="print the task id and exit")
     sora2.add_argument("--no-download", action="store_true", help="wait but do not download")
@@ -119,7 +140,4 @@ def register(
         "-o", "--output", metavar="PATH", help="file or directory for the video (default: .)"
     )
     sora2.add_argument("-y", "--yes", action="store_true", help="do not ask before spending")
-    sora2.add_argument(
-        "--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds to wait (default 1800)"
-    )
     sora2.set_defaults(handler=run)

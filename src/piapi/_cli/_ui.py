@@ -1,4 +1,9 @@
-"""Where `piapi` writes and how it shows things: results on stdout, the rest on stderr."""
+"""Where `piapi` writes and how it shows things: results on stdout, the rest on stderr.
+
+Every line is a template of our own rich markup filled with values shown as plain text:
+a status word, task id, message or prompt (from PiAPI or the user) is escaped for rich and
+its control characters made visible, so `[/oops]` or an ESC sequence is printed, not run.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,33 @@ import sys
 from decimal import Decimal
 from typing import Any, cast
 
+from rich.markup import escape
+
 from piapi._download import video_url
 from piapi._models import Task, TaskStatus
+from piapi._text import json_safe, printable
 
-__all__ = ["Ui", "duration", "input_field", "size", "stdin_is_terminal", "summary", "usd"]
+__all__ = [
+    "Ui",
+    "duration",
+    "input_field",
+    "markup",
+    "size",
+    "stdin_is_terminal",
+    "summary",
+    "text",
+    "usd",
+]
+
+
+def text(value: object) -> str:
+    """`value` as rich markup that shows exactly its text, on one line."""
+    return escape(printable(str(value)))
+
+
+def markup(template: str, **values: object) -> str:
+    """Our `template` (rich markup, `{name}` fields) filled with `values` shown as text."""
+    return template.format(**{name: text(value) for name, value in values.items()})
 
 
 class Ui:
@@ -20,8 +48,9 @@ class Ui:
         from rich.console import Console
 
         # soft_wrap: never break a message into several lines in a narrow or piped output.
-        self.out = Console(soft_wrap=True, highlight=False)
-        self.err = Console(stderr=True, soft_wrap=True, highlight=False)
+        # No emoji codes or highlighting: only our own markup styles anything.
+        self.out = Console(soft_wrap=True, highlight=False, emoji=False)
+        self.err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
         self.json_output = json_output
 
     @property
@@ -29,20 +58,36 @@ class Ui:
         """Whether stderr is a terminal, where spinners and progress bars make sense."""
         return self.err.is_terminal
 
-    def info(self, message: str) -> None:
-        """A progress line on stderr (rich markup allowed)."""
-        self.err.print(message)
+    def info(self, template: str, **values: object) -> None:
+        """A progress line on stderr."""
+        self.err.print(markup(template, **values))
+
+    def warning(self, template: str, **values: object) -> None:
+        """A line on stderr about something risky that goes ahead anyway."""
+        self.err.print("[bold yellow]warning:[/] " + markup(template, **values))
 
     def error(self, message: str) -> None:
-        """The one-line failure message."""
-        from rich.markup import escape
+        """The one-line failure message (all of it shown as text)."""
+        self.err.print(f"[bold red]error:[/] {text(message)}")
 
-        self.err.print(f"[bold red]error:[/] {escape(message)}")
-
-    def result(self, message: str) -> None:
-        """A result line on stdout (rich markup allowed); skipped in --json mode."""
+    def result(self, template: str, **values: object) -> None:
+        """A result line on stdout; skipped in --json mode."""
         if not self.json_output:
-            self.out.print(message)
+            self.out.print(markup(template, **values))
+
+    def result_lines(self, lines: list[str]) -> None:
+        """Result lines already built with `markup` (like `summary`); skipped in --json mode."""
+        if not self.json_output:
+            for line in lines:
+                self.out.print(line)
+
+    def confirm(self, template: str, **values: object) -> bool:
+        """Ask on stderr; only `y` or `yes` is yes, so Enter (or end of input) spends nothing."""
+        self.err.print(markup(template, **values) + r" \[y/N] ", end="")
+        answer = sys.stdin.readline()
+        if not answer.endswith("\n"):
+            self.err.print()  # end of input: finish the prompt's line
+        return answer.strip().lower() in ("y", "yes")
 
     def json(self, task: Task[Any, Any]) -> None:
         """The task as JSON on stdout, the webhook secret PiAPI echoes redacted."""
@@ -51,7 +96,7 @@ class Ui:
         hook = cast("dict[str, Any]", config.get("webhook_config") or {})
         if hook.get("secret"):
             hook["secret"] = "<redacted>"
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
         sys.stdout.flush()
 
 
@@ -85,7 +130,8 @@ def size(count: int) -> str:
     raise AssertionError("unreachable")
 
 
-def _status_style(status: TaskStatus) -> str:
+def status_style(status: TaskStatus) -> str:
+    """The colour of a status word."""
     styles = {
         TaskStatus.COMPLETED: "green",
         TaskStatus.FAILED: "red",
@@ -103,11 +149,14 @@ def input_field(task: Task[Any, Any], name: str) -> object:
 
 
 def summary(task: Task[Any, Any]) -> list[str]:
-    """A readable, markup-escaped description of a task, one line per fact."""
-    from rich.markup import escape
-
-    status = task.status.value
-    lines = [f"Task [bold]{escape(task.task_id)}[/]  [{_status_style(task.status)}]{status}[/]"]
+    """A readable description of a task, one markup line per fact."""
+    lines = [
+        markup(
+            "Task [bold]{task_id}[/]  [" + status_style(task.status) + "]{status}[/]",
+            task_id=task.task_id,
+            status=task.status.value,
+        )
+    ]
     rows: list[tuple[str, str]] = [("model", f"{task.model} / {task.task_type}")]
     prompt = input_field(task, "prompt")
     if isinstance(prompt, str) and prompt:
@@ -123,5 +172,5 @@ def summary(task: Task[Any, Any]) -> list[str]:
         rows.append(("video", url))
     if task.error is not None and task.error.is_error:
         rows.append(("error", task.error.message or task.error.raw_message))
-    lines += [f"  [dim]{name:<8}[/] {escape(value)}" for name, value in rows]
+    lines += [markup("  [dim]{name}[/] {value}", name=f"{name:<8}", value=v) for name, v in rows]
     return lines

@@ -7,8 +7,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from piapi._cli._exit import EXIT_INTERRUPTED, EXIT_OK, CliError
-from piapi._cli._ui import Ui, duration, input_field, size, summary, usd
+from piapi._cli._exit import EXIT_OK
+from piapi._cli._session import Session, Stage
+from piapi._cli._ui import Ui, duration, input_field, markup, size, summary, usd
 from piapi._models import Task
 
 if TYPE_CHECKING:
@@ -20,9 +21,9 @@ __all__ = ["download", "finish", "wait"]
 class _StatusLine:
     """The live status text; rich re-renders it, so the elapsed time keeps ticking."""
 
-    def __init__(self, task_id: str, now: Callable[[], float]) -> None:
+    def __init__(self, task_id: str, status: str | None, now: Callable[[], float]) -> None:
         self.task_id = task_id
-        self.status = "pending"
+        self.status = status  # None until PiAPI has said anything about the task
         self._now = now
         self._started = now()
 
@@ -31,41 +32,59 @@ class _StatusLine:
         return self._now() - self._started
 
     def __rich__(self) -> str:
-        return (
-            f"Waiting for task [bold]{self.task_id}[/]: [cyan]{self.status}[/] "
-            f"[dim]({duration(self.elapsed)})[/]"
+        return markup(
+            "Waiting for task [bold]{task_id}[/]: [cyan]{status}[/] [dim]({elapsed})[/]",
+            task_id=self.task_id,
+            status=self.status or "...",
+            elapsed=duration(self.elapsed),
         )
 
 
 def wait(
-    client: PiAPIClient, task: Task[Any, Any] | str, ui: Ui, timeout: float | None
+    client: PiAPIClient,
+    task: Task[Any, Any] | str,
+    ui: Ui,
+    timeout: float | None,
+    session: Session,
 ) -> Task[Any, Any]:
-    """`tasks.wait` with a live status line; Ctrl-C says how to resume."""
-    task_id = task if isinstance(task, str) else task.task_id
-    line = _StatusLine(task_id, client._now)
-    if isinstance(task, Task):
-        line.status = task.status.value
+    """`tasks.wait`, saying what happens: a line per status change (a live line on a terminal).
+
+    "Waiting for task X (status)" comes once PiAPI has shown the task unfinished: never for
+    a task that does not exist, nor one already over.
+    """
+    known = task if isinstance(task, Task) else None
+    line = _StatusLine(
+        known.task_id if known else str(task), known.status.value if known else None, client._now
+    )
+    session.stage = Stage.WAITING
+
+    def announce(current: Task[Any, Any]) -> None:
+        if not ui.live and not current.is_terminal:
+            ui.info("Waiting for task {id} ({status})...", id=line.task_id, status=line.status)
 
     def on_update(current: Task[Any, Any]) -> None:
-        if current.status.value != line.status and not ui.live:
-            ui.info(f"  {current.status.value} after {duration(line.elapsed)}")
+        first_look = line.status is None
+        changed = current.status.value != line.status
         line.status = current.status.value
+        if first_look:
+            announce(current)
+        elif changed and not ui.live:
+            ui.info(
+                "  {status} after {elapsed}", status=line.status, elapsed=duration(line.elapsed)
+            )
 
-    try:
-        # Inside the try: a Ctrl-C right after this line is printed must still be handled.
-        if not ui.live:
-            ui.info(f"Waiting for task {task_id} ({line.status})...")
-        with _maybe_status(ui, line):
-            done = client.tasks.wait(task, timeout=timeout, on_update=on_update)
-        if ui.live:
-            ui.info(f"Task {task_id} {done.status.value} after {duration(line.elapsed)}.")
-        return done
-    except KeyboardInterrupt:
-        raise CliError(
-            f"Stopped waiting. Task {task_id} goes on at PiAPI; resume with: "
-            f"piapi task wait {task_id}",
-            EXIT_INTERRUPTED,
-        ) from None
+    if known is not None:
+        announce(known)
+    with _maybe_status(ui, line):
+        done = client.tasks.wait(task, timeout=timeout, on_update=on_update)
+    if ui.live:
+        ui.info(
+            "Task {id} {status} after {elapsed}.",
+            id=line.task_id,
+            status=done.status.value,
+            elapsed=duration(line.elapsed),
+        )
+    return done
 
 
 @contextmanager
@@ -77,57 +96,59 @@ def _maybe_status(ui: Ui, line: _StatusLine) -> Generator[None, None, None]:
         yield
 
 
-def download(client: PiAPIClient, task: Task[Any, Any], dest: str, ui: Ui) -> Path:
+def download(
+    client: PiAPIClient, task: Task[Any, Any], dest: str, ui: Ui, session: Session
+) -> Path:
     """`client.download` with a progress bar on a terminal."""
-    try:
-        if not ui.live:
-            return client.download(task, dest)
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TimeRemainingColumn,
-            TransferSpeedColumn,
-        )
+    if session.task is None:
+        session.task = task
+    session.stage = Stage.DOWNLOADING
+    if not ui.live:
+        return client.download(task, dest)
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
 
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            TimeRemainingColumn(),
-            console=ui.err,
-            transient=True,
-        ) as progress:
-            bar = progress.add_task("Downloading", total=None)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=ui.err,
+        transient=True,
+    ) as progress:
+        bar = progress.add_task("Downloading", total=None)
 
-            def on_progress(received: int, total: int | None) -> None:
-                progress.update(bar, completed=received, total=total)
+        def on_progress(received: int, total: int | None) -> None:
+            progress.update(bar, completed=received, total=total)
 
-            return client.download(task, dest, on_progress=on_progress)
-    except KeyboardInterrupt:
-        raise CliError(
-            f"Download stopped; no partial file was kept. Try again while the URL lasts: "
-            f"piapi task wait {task.task_id} -o {dest}",
-            EXIT_INTERRUPTED,
-        ) from None
+        return client.download(task, dest, on_progress=on_progress)
 
 
 def finish(
-    client: PiAPIClient, task: Task[Any, Any], ui: Ui, output: str | None, elapsed: float | None
+    client: PiAPIClient,
+    task: Task[Any, Any],
+    ui: Ui,
+    session: Session,
+    *,
+    output: str | None,
+    elapsed: float | None,
 ) -> int:
     """Download (when asked) and report a completed task; returns the exit code."""
-    from rich.markup import escape
-
-    path = download(client, task, output, ui) if output is not None else None
+    path = download(client, task, output, ui, session) if output is not None else None
+    session.stage = Stage.DONE
     if ui.json_output:
         if path is not None:
-            ui.info(f"Saved {escape(str(path))}")
+            ui.info("Saved {path}", path=path)
         ui.json(task)
         return EXIT_OK
     if path is None:
-        for line in summary(task):
-            ui.result(line)
+        ui.result_lines(summary(task))
         return EXIT_OK
     facts = [size(path.stat().st_size)]
     seconds = input_field(task, "duration")
@@ -136,5 +157,7 @@ def finish(
     facts.append(f"cost {usd(task.cost_usd)}")
     if elapsed is not None:
         facts.append(f"took {duration(elapsed)}")
-    ui.result(f"[green]✓[/] Saved [bold]{escape(str(path))}[/]  [dim]({', '.join(facts)})[/]")
+    ui.result(
+        "[green]✓[/] Saved [bold]{path}[/]  [dim]({facts})[/]", path=path, facts=", ".join(facts)
+    )
     return EXIT_OK
