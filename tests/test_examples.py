@@ -9,6 +9,8 @@ by one, so the whole module takes about as long as the slowest example's start-u
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import os
 import re
 import socket
@@ -16,14 +18,14 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from piapi import PiAPIClient, WebhookConfig
-from piapi.testing import FakePiAPI, FakePiAPIServer
+from piapi.testing import FakeClock, FakePiAPI, FakePiAPIServer
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -79,11 +81,10 @@ EXPECTED: dict[str, list[str]] = {
         r"cost: \$0\.32",
         rf"GET /videos/{UUID} -> 200 completed",
     ],
+    "webhook_receiver.py": [rf"saved \S+/{UUID}\.mp4 \(\d+ bytes\) from task {UUID}"],
 }
-# Long-running servers, not scripts that finish: tested on their own below.
-SERVERS = {"webhook_receiver.py"}
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.py"))
-SCRIPTS = [path for path in EXAMPLE_FILES if path.name not in SERVERS]
+SCRIPTS = EXAMPLE_FILES  # each one runs to its end offline; webhook_receiver also serves
 
 
 def offline_env(**extra: str) -> dict[str, str]:
@@ -134,7 +135,8 @@ def run_all(scripts: list[Path], env: dict[str, str], out_dir: Path) -> dict[str
 
 @pytest.fixture(scope="module")
 def example_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
-    return run_all(SCRIPTS, offline_env(), tmp_path_factory.mktemp("examples"))
+    out_dir = tmp_path_factory.mktemp("examples")
+    return run_all(SCRIPTS, offline_env(TMPDIR=str(out_dir)), out_dir)
 
 
 def test_every_expected_example_exists() -> None:
@@ -148,6 +150,9 @@ def test_example_runs_offline(path: Path, example_runs: dict[str, Run]) -> None:
     assert "Traceback" not in run.stdout + run.stderr, run.describe(path.name)
     for pattern in EXPECTED.get(path.name, []):
         assert re.search(pattern, run.stdout), f"no {pattern!r}: {run.describe(path.name)}"
+    lines = run.stdout.splitlines()
+    # A progress callback prints a line per status change, not one per poll.
+    assert len(lines) == len(set(lines)), f"a line printed twice: {run.describe(path.name)}"
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda path: path.name)
@@ -155,11 +160,63 @@ def test_example_starts_with_a_docstring(path: Path) -> None:
     assert path.read_text("utf-8").lstrip().startswith('"""'), f"{path.name}: no docstring"
 
 
+def _provided(extras: set[str]) -> set[str]:
+    """The distributions `pip install piapi-sdk[extras]` brings, dependencies included."""
+    from packaging.requirements import Requirement
+
+    wanted = [Requirement(text) for text in importlib.metadata.requires("piapi-sdk") or []]
+    wanted = [
+        Requirement(r.name) for r in wanted  # the extras' own markers, evaluated here
+        if r.marker is None or any(r.marker.evaluate({"extra": e}) for e in extras)
+    ]  # fmt: skip
+    seen: set[str] = set()
+    while wanted:
+        requirement = wanted.pop()
+        name = requirement.name.lower().replace("_", "-")
+        if name in seen or (requirement.marker and not requirement.marker.evaluate({"extra": ""})):
+            continue
+        seen.add(name)
+        wanted += [Requirement(text) for text in importlib.metadata.requires(name) or []]
+    return seen
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda path: path.name)
+def test_example_names_the_install_line_that_provides_its_imports(path: Path) -> None:
+    tree = ast.parse(path.read_text("utf-8"))
+    docstring = ast.get_docstring(tree) or ""
+    match = re.search(r'^Install: `pip install "?piapi-sdk(?:\[([\w,]+)\])?"?`', docstring, re.M)
+    assert match, f"{path.name}: no 'Install: `pip install piapi-sdk...`' line in the docstring"
+    extras = set(match[1].split(",")) if match[1] else set()
+    provided = _provided(extras) | {"piapi-sdk"}
+    owners = {**importlib.metadata.packages_distributions(), "piapi": ["piapi-sdk"]}
+    imported = {
+        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {
+        node.module.split(".")[0] for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+    }  # fmt: skip
+    third_party = {name for name in imported if name not in sys.stdlib_module_names}
+    missing = {
+        name for name in third_party
+        if not {d.lower().replace("_", "-") for d in owners.get(name, [name])} & provided
+    }  # fmt: skip
+    assert not missing, f"{path.name} imports {missing}, not installed by its install line"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def wait_until(condition: Callable[[], object], what: str) -> None:
+    """Wait for a state another process brings about, within a generous bound."""
+    deadline = time.monotonic() + TIMEOUT
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float) -> None:
@@ -174,50 +231,54 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float) -
     raise AssertionError(f"nothing listening on 127.0.0.1:{port} after {timeout} s")
 
 
-@pytest.fixture
-def fake_server() -> Iterator[FakePiAPIServer]:
-    with FakePiAPIServer(FakePiAPI(api_key="test", queue_delay=0.05, task_duration=0.2)) as s:
-        yield s
-
-
-@pytest.mark.skipif(
-    not (EXAMPLES / "webhook_receiver.py").exists(), reason="no webhook receiver example"
-)
-def test_webhook_receiver_runs_as_a_script(fake_server: FakePiAPIServer, tmp_path: Path) -> None:
-    """Run the receiver as documented; the fake PiAPI delivers real webhooks to it."""
+@pytest.mark.parametrize("secret_from", ["environment", "generated"])
+def test_webhook_receiver_serves_with_a_real_key(tmp_path: Path, secret_from: str) -> None:
+    """With a key set it serves, as documented; the fake PiAPI delivers real webhooks to it."""
+    fake = FakePiAPI(api_key="test", clock=FakeClock())  # the test moves time
     port, secret = free_port(), "example-secret"
-    env = offline_env(
-        PIAPI_API_KEY="test",
-        PIAPI_BASE_URL=fake_server.url,
-        PIAPI_WEBHOOK_SECRET=secret,
-        PIAPI_DOWNLOAD_DIR=str(tmp_path),
-        PORT=str(port),
-    )
-    log = tmp_path / "receiver.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, str(EXAMPLES / "webhook_receiver.py")],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
+    with FakePiAPIServer(fake) as server:
+        env = offline_env(
+            PIAPI_API_KEY="test",
+            PIAPI_BASE_URL=server.url,
+            PIAPI_DOWNLOAD_DIR=str(tmp_path),
+            PORT=str(port),
         )
-    try:
-        wait_for_port(port, process, timeout=20)
-        hook = WebhookConfig(endpoint=f"http://127.0.0.1:{port}/webhook", secret=secret)
-        with PiAPIClient(api_key="test", base_url=fake_server.url) as client:
-            task = client.sora2.create_and_wait(prompt="A koi pond", webhook=hook)
-        video = tmp_path / f"{task.task_id}.mp4"
-        deadline = time.monotonic() + 20
-        while not video.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert video.exists(), log.read_text("utf-8")
-        assert task.output is not None
-        assert task.output.video is not None
-        assert video.read_bytes() == fake_server.fake.media(task.output.video).read()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+        if secret_from == "environment":
+            env["PIAPI_WEBHOOK_SECRET"] = secret
+        log = tmp_path / "receiver.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, str(EXAMPLES / "webhook_receiver.py")],
+                cwd=ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            wait_for_port(port, process, timeout=TIMEOUT)
+            hook = WebhookConfig(endpoint=f"http://127.0.0.1:{port}/webhook", secret=secret)
+            with PiAPIClient(api_key="test", base_url=server.url) as client:
+                task = client.sora2.create(prompt="A koi pond", webhook=hook)
+            fake.clock.advance(fake.queue_delay + fake.task_duration)
+            video = tmp_path / f"{task.task_id}.mp4"
+            known = secret_from == "environment"
+            # pending, processing, completed; each refused call is tried max_attempts times
+            calls = 3 if known else 3 * fake.webhooks.max_attempts
+            wait_until(lambda: len(fake.webhook_deliveries) >= calls, "the webhook calls")
+            codes = [d.status_code for d in fake.webhook_deliveries]
+            if known:
+                assert codes == [200] * calls, log.read_text("utf-8")
+                wait_until(video.exists, "the download")
+                url = fake.get_task(task.task_id)["output"]["video"]
+                assert video.read_bytes() == fake.media(url).read()
+            else:  # a secret nobody else knows: every call is refused, nothing is saved
+                assert codes == [401] * calls
+                assert "PIAPI_WEBHOOK_SECRET is not set" in log.read_text("utf-8")
+                assert not video.exists()
+        finally:
+            process.terminate()
+            process.wait(timeout=TIMEOUT)
+    assert secret not in log.read_text("utf-8")
 
 
 # --- the Quick start page ----------------------------------------------------------------
