@@ -38,7 +38,7 @@ EXIT_CODES: dict[int, str] = {
     EXIT_TIMEOUT: "gave up waiting (--timeout); the task goes on at PiAPI",
     EXIT_DOWNLOAD: "the task completed but its video could not be downloaded",
     EXIT_INTERNAL: "unexpected error (a bug: please report it)",
-    EXIT_INTERRUPTED: "interrupted (Ctrl-C); the task goes on at PiAPI",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C); the line printed says what exists and how to resume",
 }
 
 
