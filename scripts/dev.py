@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -129,6 +130,7 @@ def _docs() -> list[str]:
 def stress(runs: int = 20) -> None:
     """Run pytest `runs` times with two busy loops on the cores; print passes and median time."""
     setup("dev")
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # run finally
     busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
     durations: list[float] = []
     failures: list[int] = []

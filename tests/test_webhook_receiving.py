@@ -221,7 +221,7 @@ def serve_app(app: Any) -> Generator[str, None, None]:
         thread.join(timeout=10)
 
 
-def wait_until(condition: Callable[[], object], what: str, timeout: float = 10.0) -> None:
+def wait_until(condition: Callable[[], object], what: str, timeout: float = 30.0) -> None:
     """Wait for something another thread does; fails the test after `timeout`."""
     deadline = time.monotonic() + timeout
     while not condition():

@@ -135,7 +135,7 @@ async def test_chaos_in_process() -> None:
 async def test_chaos_over_real_sockets() -> None:
     fake = chaos_fake(seed=7)
     with FakePiAPIServer(fake) as server:
-        client = AsyncPiAPIClient(api_key="test", base_url=server.url, max_retries=4, timeout=10)
+        client = AsyncPiAPIClient(api_key="test", base_url=server.url, max_retries=4, timeout=30)
         await run_chaos(fake, client, [Fault.rate_limited(0.01)])
 
 

@@ -42,7 +42,9 @@ def in_fake_time(sdk: SDK, server: FakePiAPIServer) -> SDK:
 
 @pytest.fixture
 def client(server: FakePiAPIServer) -> Iterator[PiAPIClient]:
-    with in_fake_time(PiAPIClient(api_key="test", base_url=server.url, timeout=5.0), server) as sdk:
+    with in_fake_time(
+        PiAPIClient(api_key="test", base_url=server.url, timeout=30.0), server
+    ) as sdk:
         yield sdk
 
 
@@ -155,7 +157,7 @@ def test_sync_ambiguous_create_is_not_retried(server: FakePiAPIServer) -> None:
 @pytest.mark.anyio
 async def test_async_create_wait_fail_cancel_timeout(server: FakePiAPIServer) -> None:
     fake = server.fake
-    sdk = in_fake_time(AsyncPiAPIClient(api_key="test", base_url=server.url, timeout=5.0), server)
+    sdk = in_fake_time(AsyncPiAPIClient(api_key="test", base_url=server.url, timeout=30.0), server)
     async with sdk:
         done = await sdk.sora2.create_and_wait(prompt="async fox", poll_interval=0.02)
         assert done.status == TaskStatus.COMPLETED
