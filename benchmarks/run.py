@@ -52,7 +52,7 @@ def cpu_model() -> str:
 def verdict(row: Row) -> str:
     if row.met is None:
         return row.note or "-"
-    return "yes" if row.met else "NO"
+    return "yes" if row.met else "missed"
 
 
 def table(rows: list[Row]) -> str:
@@ -111,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nResults ({mode} run, {time.perf_counter() - started:.0f} s):\n", flush=True)
     print(table(rows))
     missed = [row.name for row in rows if row.met is False]
-    print(f"\nTargets missed: {', '.join(missed) if missed else 'none'}")
+    # One line, information only: a missed target is something to look at, not a failure.
+    print(f"\nTargets missed (information, not a failure): {', '.join(missed) or 'none'}")
     if crashed:
         print(f"Crashed: {', '.join(crashed)}", file=sys.stderr)
         return 1

@@ -2,6 +2,8 @@
 
 Runs against an embedded fake PiAPI unless `PIAPI_API_KEY` is set; with a real key it
 creates a real (billed, $0.32) 4-second video.
+
+Install: `pip install piapi-sdk`.
 """
 
 import asyncio
@@ -10,11 +12,14 @@ from piapi import AsyncPiAPIClient, Sora2Task
 from piapi.testing import fake_unless_configured
 
 
-def show(task: Sora2Task) -> None:
-    print(f"  status: {task.status}")
-
-
 async def main() -> None:
+    seen: set[str] = set()
+
+    def show(task: Sora2Task) -> None:
+        if task.status not in seen:  # on_update runs after every poll: print changes only
+            seen.add(task.status)
+            print(f"  status: {task.status}")
+
     async with AsyncPiAPIClient() as client:  # reads PIAPI_API_KEY (and PIAPI_BASE_URL)
         task = await client.sora2.create_and_wait(
             prompt="A red fox trotting through fresh snow at dawn", duration=4, on_update=show

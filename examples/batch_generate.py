@@ -5,6 +5,8 @@ tasks run at PiAPI at once (your account has a `max_concurrent_task_count`). A p
 line is printed as each video finishes, failures are reported without stopping the
 others, and the total cost is summed at the end. Runs against an embedded fake PiAPI
 unless `PIAPI_API_KEY` is set; with a real key the six 4-second videos cost $1.92.
+
+Install: `pip install piapi-sdk` (anyio comes with httpx).
 """
 
 from decimal import Decimal

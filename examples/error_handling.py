@@ -3,6 +3,8 @@
 Every error is a `piapi.PiAPIError`. Part 1 runs against PiAPI (the embedded fake unless
 `PIAPI_API_KEY` is set; with a real key it creates one billed $0.32 video). PiAPI cannot
 be made to fail on demand, so part 2 simulates failures with the in-process fake.
+
+Install: `pip install piapi-sdk`.
 """
 
 import pydantic

@@ -7,8 +7,10 @@
 One `AsyncPiAPIClient` is opened in the app's lifespan and shared by every request (it
 holds the connection pool). SDK errors become HTTP answers in one exception handler.
 Serve it with `uvicorn examples.fastapi_service:app`; run as a script it starts itself
-on 127.0.0.1, makes one request to itself, prints the answer and exits. Needs `fastapi`
-and `uvicorn`; uses the embedded fake PiAPI unless `PIAPI_API_KEY` is set.
+on 127.0.0.1, makes one request to itself, prints the answer and exits. Uses the embedded
+fake PiAPI unless `PIAPI_API_KEY` is set.
+
+Install: `pip install "piapi-sdk[examples]"` (FastAPI and uvicorn).
 """
 
 import asyncio

@@ -2,17 +2,26 @@
 
 Usage: `python examples/image_to_video.py [IMAGE_URL]`. The image must be reachable by
 PiAPI over HTTPS. Runs against an embedded fake PiAPI unless `PIAPI_API_KEY` is set.
+
+Install: `pip install piapi-sdk`.
 """
 
 import sys
 
-from piapi import PiAPIClient, Sora2VideoInput
+from piapi import PiAPIClient, Sora2Task, Sora2VideoInput
 from piapi.testing import fake_unless_configured
 
 DEFAULT_IMAGE = "https://example.com/first-frame.png"
 
 
 def main(image_url: str) -> None:
+    seen: set[str] = set()
+
+    def show(task: Sora2Task) -> None:
+        if task.status not in seen:  # on_update runs after every poll: print changes only
+            seen.add(task.status)
+            print(f"  status: {task.status}")
+
     with PiAPIClient() as client:
         price = client.sora2.estimate_cost(duration=8)
         print(f"estimated cost: ${price:.2f}")
@@ -21,7 +30,7 @@ def main(image_url: str) -> None:
             image_url=image_url,  # the first frame; "sora2-pro-video" does not accept it
             aspect_ratio="9:16",
             duration=8,
-            on_update=lambda t: print(f"  status: {t.status}"),
+            on_update=show,
         )
         if isinstance(task.input, Sora2VideoInput):  # typed echo of what was sent
             print("from image:", task.input.image_url)

@@ -3,13 +3,22 @@
 Pro costs $0.24 per second (three times standard) and is the only type with a
 `resolution` ("720p" or "1080p"). Runs against an embedded fake PiAPI unless
 `PIAPI_API_KEY` is set; with a real key this video costs $1.92.
+
+Install: `pip install piapi-sdk`.
 """
 
-from piapi import PiAPIClient, Sora2ProVideoInput
+from piapi import PiAPIClient, Sora2ProVideoInput, Sora2Task
 from piapi.testing import fake_unless_configured
 
 
 def main() -> None:
+    seen: set[str] = set()
+
+    def show(task: Sora2Task) -> None:
+        if task.status not in seen:  # on_update runs after every poll: print changes only
+            seen.add(task.status)
+            print(f"  status: {task.status}")
+
     with PiAPIClient() as client:
         estimate = client.sora2.estimate_cost(duration=8, task_type="sora2-pro-video")
         standard = client.sora2.estimate_cost(duration=8, task_type="sora2-video")
@@ -20,7 +29,7 @@ def main() -> None:
             resolution="1080p",
             aspect_ratio="16:9",
             duration=8,
-            on_update=lambda t: print(f"  status: {t.status}"),
+            on_update=show,
         )
         if isinstance(task.input, Sora2ProVideoInput):  # typed echo of what was sent
             print(f"{task.task_type} at {task.input.resolution}, {task.input.duration} s")

@@ -2,17 +2,22 @@
 
 Offline and free by default: with no PIAPI_API_KEY set, it runs against the fake PiAPI
 that ships in `piapi.testing`. With PIAPI_API_KEY set it makes a real 4 s video ($0.32).
+
+Install: `pip install piapi-sdk`.
 """
 
 from piapi import PiAPIClient, Sora2Task
 from piapi.testing import fake_unless_configured
 
 
-def show_progress(task: Sora2Task) -> None:
-    print(f"  {task.task_id}: {task.status}", flush=True)
-
-
 def main() -> None:
+    seen: set[str] = set()
+
+    def show_progress(task: Sora2Task) -> None:
+        if task.status not in seen:  # on_update runs after every poll: print changes only
+            seen.add(task.status)
+            print(f"  {task.task_id}: {task.status}", flush=True)
+
     with fake_unless_configured(), PiAPIClient() as client:
         print(f"Estimated cost: ${client.sora2.estimate_cost(duration=4)}")
         task = client.sora2.create_and_wait(

@@ -3,12 +3,14 @@
 A task goes on at PiAPI whatever happens to your process, so keep its id and wait
 again later: `python examples/resume_wait.py TASK_ID`. Offline (no `PIAPI_API_KEY`)
 and without an id, it first creates a task on the embedded fake to have one.
+
+Install: `pip install piapi-sdk`.
 """
 
 import os
 import sys
 
-from piapi import PiAPIClient, WaitTimeoutError
+from piapi import PiAPIClient, Sora2Task, WaitTimeoutError
 from piapi.testing import fake_unless_configured
 
 
@@ -21,6 +23,13 @@ def create_one() -> str:
 
 
 def resume(task_id: str) -> int:
+    seen: set[str] = set()
+
+    def show(task: Sora2Task) -> None:
+        if task.status not in seen:  # on_update runs after every poll: print changes only
+            seen.add(task.status)
+            print(f"  status: {task.status}")
+
     with PiAPIClient() as client:
         print(f"waiting on {task_id}")
         try:
@@ -28,7 +37,7 @@ def resume(task_id: str) -> int:
             task = client.tasks.wait(
                 client.sora2.get(task_id),
                 timeout=600,
-                on_update=lambda t: print(f"  status: {t.status}"),
+                on_update=show,
             )
         except WaitTimeoutError as exc:
             last = exc.task.status if exc.task is not None else "unknown"

@@ -9,6 +9,7 @@ import pytest
 
 import piapi._cli as cli
 from piapi import PiAPIClient, parse_task
+from piapi._cli import _checks, _ui
 from piapi.testing import FakePiAPI
 
 Run = Callable[..., tuple[int, str, str]]
@@ -19,8 +20,8 @@ def run(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, piapi_client: PiAPIClient
 ) -> Run:
     """`run(*argv)` -> (exit code, stdout, stderr), with the CLI talking to `piapi_fake`."""
-    monkeypatch.setattr(cli, "_make_client", lambda args: piapi_client)
-    monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: False)
+    monkeypatch.setattr(_checks, "make_client", lambda args: piapi_client)
+    monkeypatch.setattr(_ui, "stdin_is_terminal", lambda: False)
 
     def run(*argv: str) -> tuple[int, str, str]:
         code = cli.main(list(argv))
@@ -76,5 +77,5 @@ def test_task_wait_to_a_file_saves_the_best_result(
 
 def test_a_cost_that_was_not_reported_is_not_shown_as_free() -> None:
     task = parse_task({"task_id": "t", "status": "completed", "meta": {}})
-    (cost,) = [line for line in cli._summary(task) if "cost" in line]
+    (cost,) = [line for line in _ui.summary(task) if "cost" in line]
     assert cost.endswith(" not reported")

@@ -87,3 +87,63 @@ def test_every_public_class_method_and_function_has_a_docstring() -> None:
         if not inspect.getdoc(obj)
     ]
     assert missing == []
+
+
+def _documented_error_tree() -> list[tuple[str, str]]:
+    """(class, documented parent) for each `PiAPIError` line of the tree on errors.md."""
+    text = (ROOT / "docs" / "errors.md").read_text("utf-8")
+    block = text.split("```text\n", 1)[1].split("```", 1)[0]
+    tree = block[block.index("PiAPIError") :]
+    stack: list[tuple[int, str]] = []
+    pairs: list[tuple[str, str]] = []
+    for line in tree.splitlines():
+        match = re.match(r"^([│├└─ ]*)([A-Z]\w*Error)\b", line)
+        if match is None:
+            continue
+        depth, name = len(match[1]), match[2]
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        if stack:
+            pairs.append((name, stack[-1][1]))
+        stack.append((depth, name))
+    return pairs
+
+
+def test_the_error_tree_on_the_errors_page_is_the_class_hierarchy() -> None:
+    pairs = _documented_error_tree()
+    assert len(pairs) >= 14
+    wrong = [
+        (name, parent)
+        for name, parent in pairs
+        if getattr(piapi, name).__bases__[0] is not getattr(piapi, parent)
+    ]
+    assert wrong == []
+    assert issubclass(piapi.WaitTimeoutError, TimeoutError)  # "(also a built-in TimeoutError)"
+
+
+def _page_code(page: Path) -> str:
+    """The Python a page shows, in page order, its snippet includes resolved."""
+    code: list[str] = []
+    for block in re.findall(r"```python\n(.*?)```", page.read_text("utf-8"), re.S):
+        for line in block.splitlines():
+            include = re.fullmatch(r"\s*([\w/.]+\.py):(\w+)\s*", line)
+            if include is None:
+                if not line.strip().startswith("--8<--"):
+                    code.append(line)
+                continue
+            text = (ROOT / include[1]).read_text("utf-8")
+            start, end = f"# --8<-- [start:{include[2]}]\n", f"# --8<-- [end:{include[2]}]"
+            code.append(text.split(start, 1)[1].split(end, 1)[0])
+    return "\n".join(code)
+
+
+def test_the_testing_pages_snippets_run_as_shown(pytester: pytest.Pytester) -> None:
+    """Read top to bottom, the page is a complete test module: nothing is left unimported."""
+    code = _page_code(ROOT / "docs" / "testing.md")
+    tests = len(re.findall(r"^(?:async )?def test_", code, re.M))
+    pytester.makepyfile(test_page=code)
+    result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed", 0) >= tests, result.stdout.str()
+    assert "failed" not in outcomes
+    assert "errors" not in outcomes

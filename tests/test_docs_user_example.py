@@ -1,8 +1,6 @@
 """Tests a user writes with piapi's pytest fixtures, included verbatim in docs/testing.md."""
 
 # ruff: noqa: I001  (imports are grouped by the docs section that shows them)
-from decimal import Decimal
-
 # --8<-- [start:basic_imports]
 import pytest
 
@@ -16,6 +14,8 @@ from piapi.testing import Fault
 
 # --8<-- [end:faults_imports]
 # --8<-- [start:async_imports]
+from decimal import Decimal
+
 from piapi import AsyncPiAPIClient
 
 # --8<-- [end:async_imports]

@@ -18,7 +18,6 @@ from piapi import (
     AsyncPiAPIClient,
     DownloadError,
     PiAPIClient,
-    PiAPIError,
     Sora2Task,
     Sora2VideoOutput,
     Task,
@@ -484,7 +483,6 @@ def test_ctrl_c_during_a_download_leaves_nothing_behind(runner: Runner, tmp_path
 def test_an_unwritable_destination_is_a_download_error(runner: Runner, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("not a directory")
     transport, seen = serve(body(b"video"))
-    with pytest.raises(DownloadError, match="Could not write") as info:
+    with pytest.raises(DownloadError, match="Could not write"):
         runner.download(transport, CDN + "/v.mp4", tmp_path / "file" / "v.mp4")
-    assert isinstance(info.value, PiAPIError)
     assert seen == []

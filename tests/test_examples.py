@@ -2,12 +2,16 @@
 shows only code that runs: snippet includes of example files, or blocks executed here.
 
 The examples run as subprocesses with `PIAPI_API_KEY` / `PIAPI_BASE_URL` removed, so each
-one starts its embedded fake (`fake_unless_configured`). They are started all at once and
-checked one by one, so the whole module takes about as long as the slowest example.
+one starts its embedded fake (`fake_unless_configured`), in instant timing: the SDK's waits
+advance the fake's clock instead of sleeping. They are started all at once and checked one
+by one, so the whole module takes about as long as the slowest example's start-up.
 """
 
 from __future__ import annotations
 
+import ast
+import functools
+import importlib.metadata
 import os
 import re
 import socket
@@ -15,19 +19,19 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from piapi import PiAPIClient, WebhookConfig
-from piapi.testing import FakePiAPI, FakePiAPIServer
+from piapi.testing import FakeClock, FakePiAPI, FakePiAPIServer
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 DOCS = ROOT / "docs"
-QUICKSTART_PAGES = [DOCS / "index.md", DOCS / "quickstart.md"]
+QUICKSTART_PAGE = DOCS / "index.md"
 TIMEOUT = 60.0
 
 VIDEO = r"https?://\S+\.mp4"
@@ -78,17 +82,17 @@ EXPECTED: dict[str, list[str]] = {
         r"cost: \$0\.32",
         rf"GET /videos/{UUID} -> 200 completed",
     ],
+    "webhook_receiver.py": [rf"saved \S+/{UUID}\.mp4 \(\d+ bytes\) from task {UUID}"],
 }
-# Long-running servers, not scripts that finish: tested on their own below.
-SERVERS = {"webhook_receiver.py"}
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.py"))
-SCRIPTS = [path for path in EXAMPLE_FILES if path.name not in SERVERS]
+SCRIPTS = EXAMPLE_FILES  # each one runs to its end offline; webhook_receiver also serves
 
 
 def offline_env(**extra: str) -> dict[str, str]:
-    """The environment without PiAPI settings, so examples use the embedded fake."""
+    """The environment without PiAPI settings, so examples use the embedded fake (instant)."""
     env = {k: v for k, v in os.environ.items() if k not in ("PIAPI_API_KEY", "PIAPI_BASE_URL")}
     env["PYTHONUNBUFFERED"] = "1"
+    env["PIAPI_FAKE_TIMING"] = "instant"
     env.update(extra)
     return env
 
@@ -106,31 +110,34 @@ class Run:
 
 
 def run_all(scripts: list[Path], env: dict[str, str], out_dir: Path) -> dict[str, Run]:
-    """Run every script at once (output to files, so no pipe can fill up) and collect."""
-    started: dict[str, tuple[subprocess.Popen[bytes], Path, Path]] = {}
-    for path in scripts:
-        out, err = out_dir / f"{path.stem}.out", out_dir / f"{path.stem}.err"
-        with out.open("wb") as stdout, err.open("wb") as stderr:
-            process = subprocess.Popen(
-                [sys.executable, str(path)], cwd=ROOT, env=env, stdout=stdout, stderr=stderr
-            )
-        started[path.name] = (process, out, err)
-    deadline = time.monotonic() + TIMEOUT
-    runs: dict[str, Run] = {}
-    for name, (process, out, err) in started.items():
-        try:
-            returncode: int | None = process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            returncode = None
-        runs[name] = Run(returncode, out.read_text("utf-8"), err.read_text("utf-8"))
-    return runs
+    """Run every script at once, each in its own process (see forkrun.py), and collect."""
+    runner = [sys.executable, str(Path(__file__).with_name("forkrun.py")), str(out_dir)]
+    result = subprocess.run(
+        [*runner, str(TIMEOUT), *map(str, scripts)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT + 30,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    codes = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    assert set(codes) == {path.name for path in scripts}, result.stdout
+    return {
+        path.name: Run(
+            None if codes[path.name] == "killed" else int(codes[path.name]),
+            (out_dir / f"{path.stem}.out").read_text("utf-8"),
+            (out_dir / f"{path.stem}.err").read_text("utf-8"),
+        )
+        for path in scripts
+    }
 
 
 @pytest.fixture(scope="module")
 def example_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
-    return run_all(SCRIPTS, offline_env(), tmp_path_factory.mktemp("examples"))
+    out_dir = tmp_path_factory.mktemp("examples")
+    return run_all(SCRIPTS, offline_env(TMPDIR=str(out_dir)), out_dir)
 
 
 def test_every_expected_example_exists() -> None:
@@ -144,6 +151,9 @@ def test_example_runs_offline(path: Path, example_runs: dict[str, Run]) -> None:
     assert "Traceback" not in run.stdout + run.stderr, run.describe(path.name)
     for pattern in EXPECTED.get(path.name, []):
         assert re.search(pattern, run.stdout), f"no {pattern!r}: {run.describe(path.name)}"
+    lines = run.stdout.splitlines()
+    # A progress callback prints a line per status change, not one per poll.
+    assert len(lines) == len(set(lines)), f"a line printed twice: {run.describe(path.name)}"
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda path: path.name)
@@ -151,11 +161,69 @@ def test_example_starts_with_a_docstring(path: Path) -> None:
     assert path.read_text("utf-8").lstrip().startswith('"""'), f"{path.name}: no docstring"
 
 
+@functools.cache
+def _distributions() -> Mapping[str, list[str]]:
+    return importlib.metadata.packages_distributions()
+
+
+@functools.cache
+def _provided(extras: frozenset[str]) -> set[str]:
+    """The distributions `pip install piapi-sdk[extras]` brings, dependencies included."""
+    from packaging.requirements import Requirement
+
+    wanted = [Requirement(text) for text in importlib.metadata.requires("piapi-sdk") or []]
+    wanted = [
+        Requirement(r.name) for r in wanted  # the extras' own markers, evaluated here
+        if r.marker is None or any(r.marker.evaluate({"extra": e}) for e in extras)
+    ]  # fmt: skip
+    seen: set[str] = set()
+    while wanted:
+        requirement = wanted.pop()
+        name = requirement.name.lower().replace("_", "-")
+        if name in seen or (requirement.marker and not requirement.marker.evaluate({"extra": ""})):
+            continue
+        seen.add(name)
+        wanted += [Requirement(text) for text in importlib.metadata.requires(name) or []]
+    return seen
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda path: path.name)
+def test_example_names_the_install_line_that_provides_its_imports(path: Path) -> None:
+    tree = ast.parse(path.read_text("utf-8"))
+    docstring = ast.get_docstring(tree) or ""
+    match = re.search(r'^Install: `pip install "?piapi-sdk(?:\[([\w,]+)\])?"?`', docstring, re.M)
+    assert match, f"{path.name}: no 'Install: `pip install piapi-sdk...`' line in the docstring"
+    extras = set(match[1].split(",")) if match[1] else set()
+    provided = _provided(frozenset(extras)) | {"piapi-sdk"}
+    owners = {**_distributions(), "piapi": ["piapi-sdk"]}
+    imported = {
+        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {
+        node.module.split(".")[0] for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+    }  # fmt: skip
+    third_party = {name for name in imported if name not in sys.stdlib_module_names}
+    missing = {
+        name for name in third_party
+        if not {d.lower().replace("_", "-") for d in owners.get(name, [name])} & provided
+    }  # fmt: skip
+    assert not missing, f"{path.name} imports {missing}, not installed by its install line"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def wait_until(condition: Callable[[], object], what: str) -> None:
+    """Wait for a state another process brings about, within a generous bound."""
+    deadline = time.monotonic() + TIMEOUT
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float) -> None:
@@ -170,50 +238,61 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float) -
     raise AssertionError(f"nothing listening on 127.0.0.1:{port} after {timeout} s")
 
 
-@pytest.fixture
-def fake_server() -> Iterator[FakePiAPIServer]:
-    with FakePiAPIServer(FakePiAPI(api_key="test", queue_delay=0.05, task_duration=0.2)) as s:
-        yield s
+def test_webhook_receiver_makes_up_a_secret_when_none_is_set(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from test_webhook_receiving import load_example
+
+    receiver = load_example()
+    monkeypatch.setenv("PIAPI_WEBHOOK_SECRET", "from-the-environment")
+    assert receiver.secret_from_env() == "from-the-environment"
+    monkeypatch.delenv("PIAPI_WEBHOOK_SECRET")
+    first, second = receiver.secret_from_env(), receiver.secret_from_env()
+    assert len(first) >= 32
+    assert first != second
+    assert "PIAPI_WEBHOOK_SECRET is not set: using a random secret" in caplog.text
+    assert first not in caplog.text
 
 
-@pytest.mark.skipif(
-    not (EXAMPLES / "webhook_receiver.py").exists(), reason="no webhook receiver example"
-)
-def test_webhook_receiver_runs_as_a_script(fake_server: FakePiAPIServer, tmp_path: Path) -> None:
-    """Run the receiver as documented; the fake PiAPI delivers real webhooks to it."""
+def test_webhook_receiver_serves_with_a_real_key(tmp_path: Path) -> None:
+    """With a key set it serves, as documented; the fake PiAPI delivers real webhooks to it."""
+    fake = FakePiAPI(api_key="test", clock=FakeClock())  # the test moves time
     port, secret = free_port(), "example-secret"
-    env = offline_env(
-        PIAPI_API_KEY="test",
-        PIAPI_BASE_URL=fake_server.url,
-        PIAPI_WEBHOOK_SECRET=secret,
-        PIAPI_DOWNLOAD_DIR=str(tmp_path),
-        PORT=str(port),
-    )
-    log = tmp_path / "receiver.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, str(EXAMPLES / "webhook_receiver.py")],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
+    with FakePiAPIServer(fake) as server:
+        env = offline_env(
+            PIAPI_API_KEY="test",
+            PIAPI_BASE_URL=server.url,
+            PIAPI_DOWNLOAD_DIR=str(tmp_path),
+            PORT=str(port),
+            PIAPI_WEBHOOK_SECRET=secret,
         )
-    try:
-        wait_for_port(port, process, timeout=20)
-        hook = WebhookConfig(endpoint=f"http://127.0.0.1:{port}/webhook", secret=secret)
-        with PiAPIClient(api_key="test", base_url=fake_server.url) as client:
-            task = client.sora2.create_and_wait(prompt="A koi pond", webhook=hook)
-        video = tmp_path / f"{task.task_id}.mp4"
-        deadline = time.monotonic() + 20
-        while not video.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert video.exists(), log.read_text("utf-8")
-        assert task.output is not None
-        assert task.output.video is not None
-        assert video.read_bytes() == fake_server.fake.media(task.output.video).read()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+        log = tmp_path / "receiver.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, str(EXAMPLES / "webhook_receiver.py")],
+                cwd=ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            wait_for_port(port, process, timeout=TIMEOUT)
+            hook = WebhookConfig(endpoint=f"http://127.0.0.1:{port}/webhook", secret=secret)
+            with PiAPIClient(api_key="test", base_url=server.url) as client:
+                task = client.sora2.create(prompt="A koi pond", webhook=hook)
+            fake.clock.advance(fake.queue_delay + fake.task_duration)
+            video = tmp_path / f"{task.task_id}.mp4"
+            calls = 3  # pending, processing, completed
+            wait_until(lambda: len(fake.webhook_deliveries) >= calls, "the webhook calls")
+            codes = [d.status_code for d in fake.webhook_deliveries]
+            assert codes == [200] * calls, log.read_text("utf-8")
+            wait_until(video.exists, "the download")
+            url = fake.get_task(task.task_id)["output"]["video"]
+            assert video.read_bytes() == fake.media(url).read()
+        finally:
+            process.terminate()
+            process.wait(timeout=TIMEOUT)
+    assert secret not in log.read_text("utf-8")
 
 
 # --- the Quick start page ----------------------------------------------------------------
@@ -253,46 +332,60 @@ def snippet_paths(code: str) -> list[str] | None:
 
 
 QUICKSTART_BLOCKS = [
-    pytest.param(page, index, code, id=f"{page.name}-block{index}")
-    for page in QUICKSTART_PAGES
-    if page.exists()
-    for index, code in enumerate(python_blocks(page))
+    pytest.param(index, code, id=f"block{index}")
+    for index, code in enumerate(python_blocks(QUICKSTART_PAGE))
 ]
+# Runs a block as written, inside the embedded fake (the block itself does not start one).
+IN_FAKE = (
+    "import runpy, sys\n"
+    "from piapi.testing import fake_unless_configured\n"
+    "with fake_unless_configured():\n"
+    "    runpy.run_path(sys.argv[1], run_name='__main__')\n"
+)
 
 
 def test_quickstart_page_includes_both_quickstarts() -> None:
     included = {
-        path
-        for page in QUICKSTART_PAGES
-        if page.exists()
-        for code in python_blocks(page)
-        for path in snippet_paths(code) or []
+        path for code in python_blocks(QUICKSTART_PAGE) for path in snippet_paths(code) or []
     }
     assert {"examples/quickstart.py", "examples/async_quickstart.py"} <= included
 
 
-@pytest.mark.parametrize(("page", "index", "code"), QUICKSTART_BLOCKS)
-def test_quickstart_code_block_runs(
-    page: Path, index: int, code: str, fake_server: FakePiAPIServer, tmp_path: Path
-) -> None:
+@pytest.mark.parametrize(("index", "code"), QUICKSTART_BLOCKS)
+def test_quickstart_code_block_runs(index: int, code: str, tmp_path: Path) -> None:
     """A block is an include of an example (run above) or is run here, on the fake."""
     included = snippet_paths(code)
     if included is not None:
         for name in included:
             path = ROOT / name
             assert path.parent == EXAMPLES, f"{name}: include only example files, which are run"
-            assert path.is_file(), f"{page.name} block {index} includes missing {name}"
+            assert path.is_file(), f"block {index} includes missing {name}"
         return
     script = tmp_path / f"block{index}.py"
     script.write_text(code, encoding="utf-8")
-    env = offline_env(PIAPI_API_KEY="test", PIAPI_BASE_URL=fake_server.url)
     result = subprocess.run(
-        [sys.executable, str(script)],
+        [sys.executable, "-c", IN_FAKE, str(script)],
         cwd=ROOT,
-        env=env,
+        env=offline_env(),
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
         check=False,
     )
-    assert result.returncode == 0, f"{page.name} block {index}:\n{result.stdout}{result.stderr}"
+    assert result.returncode == 0, f"block {index}:\n{result.stdout}{result.stderr}"
+    assert "[piapi] PIAPI_API_KEY is not set: using the embedded fake" in result.stderr
+
+
+def test_the_example_runner_reports_what_python_would(tmp_path: Path) -> None:
+    scripts = {
+        "ok.py": "import threading\nthreading.Thread(target=lambda: print('joined')).start()\n",
+        "exits.py": "import sys\nprint('bye')\nsys.exit(3)\n",
+        "raises.py": "raise RuntimeError('boom')\n",
+    }
+    for name, code in scripts.items():
+        (tmp_path / name).write_text(code)
+    runs = run_all([tmp_path / name for name in scripts], offline_env(), tmp_path)
+    assert (runs["ok.py"].returncode, runs["ok.py"].stdout) == (0, "joined\n")
+    assert (runs["exits.py"].returncode, runs["exits.py"].stdout) == (3, "bye\n")
+    assert runs["raises.py"].returncode == 1
+    assert "RuntimeError: boom" in runs["raises.py"].stderr

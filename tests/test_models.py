@@ -234,9 +234,8 @@ def test_task_without_usage_has_no_cost() -> None:
 def test_invalid_sora2_arguments_name_the_allowed_values(
     overrides: dict[str, Any], message: str
 ) -> None:
-    with pytest.raises(ValueError, match=message) as caught:
+    with pytest.raises(ValueError, match=message):  # pydantic's ValidationError is one
         sora2_request(**overrides)
-    assert isinstance(caught.value, ValidationError | ValueError)
 
 
 def test_direct_input_models_check_values_too() -> None:

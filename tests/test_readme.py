@@ -58,7 +58,7 @@ def test_typed_blocks_are_type_checked_as_written(block: str, copy: str) -> None
 def test_quick_start_runs_against_the_fake(block: str) -> None:
     output = io.StringIO()
     with (
-        fake_unless_configured(task_duration=0.1, queue_delay=0.05) as server,
+        fake_unless_configured(timing="instant") as server,
         contextlib.redirect_stdout(output),
     ):
         assert server is not None
@@ -70,7 +70,7 @@ def test_quick_start_runs_against_the_fake(block: str) -> None:
 
 def test_pytest_example_passes_with_the_shipped_fixtures(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user_code=TESTS[0])
-    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
 
 

@@ -165,7 +165,6 @@ def test_wait_state_lands_the_last_poll_on_the_deadline_then_times_out() -> None
     with pytest.raises(WaitTimeoutError) as caught:
         state.next_delay(105.0)
     error = caught.value
-    assert isinstance(error, TimeoutError)
     assert error.task_id == "t"
     assert error.task is last
     assert "within 5 s" in str(error)

@@ -2,7 +2,9 @@
 
 Every wait must end with the task's true outcome (also when its answers drift from the
 docs' shapes), and no prompt may be created twice: an ambiguous create (dropped after the
-fake acted) is reported, never blindly resent.
+fake acted) is reported, never blindly resent. The fake's clock moves with each request,
+not with real time, so a loaded machine makes the same number of polls (and meets every
+fault kind) as an idle one.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pytest
 
 import piapi
 from piapi import AsyncPiAPIClient, Sora2Task, TaskStatus
-from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
+from piapi.testing import FakeClock, FakePiAPI, FakePiAPIServer, Fault
 
 TASKS = 200
 GET_FAULTS = [
@@ -40,6 +42,19 @@ GET_FAULTS = [
 SAFE_CREATE_FAULTS = [Fault.rate_limited(0.01), Fault.drop_before()]
 
 
+# Each kind once at a fixed poll (the n-th GET): every run meets every kind, however few
+# polls a loaded machine makes; the other polls get faults at random.
+SCHEDULED = {10 * (i + 1): fault for i, fault in enumerate(GET_FAULTS)}
+
+
+def chaos_fake(seed: int) -> FakePiAPI:
+    """Tasks of 0.12 s on a clock that each create or poll moves on by 0.8 ms: about 150
+    requests pass before a task is done, whatever the machine's speed."""
+    return FakePiAPI(
+        clock=FakeClock(), queue_delay=0.02, task_duration=0.1, poll_advance=0.0008, seed=seed
+    )
+
+
 async def run_chaos(fake: FakePiAPI, client: AsyncPiAPIClient, create_faults: list[Fault]) -> None:
     """Create and wait on TASKS videos concurrently, then check outcomes and the fake's record."""
     failing = {f"video {i}" for i in range(0, TASKS, 10)}
@@ -47,6 +62,8 @@ async def run_chaos(fake: FakePiAPI, client: AsyncPiAPIClient, create_faults: li
         fake.script(prompt=prompt, outcome="failed", error_message="scripted failure")
     # Exact-count rule first, so the three ambiguous creates always happen.
     fake.faults.add(Fault.drop_after(), endpoint="create", nth=[7, 77, 177])
+    for nth, fault in SCHEDULED.items():
+        fake.faults.add(fault, endpoint="get", nth=nth)
     fake.faults.add(GET_FAULTS, endpoint="get", rate=0.3)
     fake.faults.add(create_faults, endpoint="create", rate=0.15)
     outcomes: dict[str, str] = {}
@@ -109,12 +126,11 @@ async def run_chaos(fake: FakePiAPI, client: AsyncPiAPIClient, create_faults: li
             assert fake.tasks[_task_id(fake, prompt)].status == expected
 
     kinds = Counter((r.endpoint, (r.fault or "").split("(")[0]) for r in fake.requests)
-    gets = sum(n for (endpoint, _), n in kinds.items() if endpoint == "get")
-    faulted_gets = sum(n for (endpoint, f), n in kinds.items() if endpoint == "get" and f)
-    assert 0.2 < faulted_gets / gets < 0.4
-    assert {f for (endpoint, f) in kinds if endpoint == "get" and f} == {
-        fault.kind for fault in GET_FAULTS
-    }
+    gets = [r for r in fake.requests if r.endpoint == "get"]  # in arrival order: n-th = nth
+    assert [gets[nth - 1].fault for nth in SCHEDULED] == [f.describe() for f in GET_FAULTS]
+    at_random = [r for number, r in enumerate(gets, start=1) if number not in SCHEDULED]
+    assert len(at_random) >= TASKS
+    assert 0.2 < sum(r.fault is not None for r in at_random) / len(at_random) < 0.4
     for fault in create_faults:
         assert kinds[("create", fault.kind)] > 0
 
@@ -122,7 +138,7 @@ async def run_chaos(fake: FakePiAPI, client: AsyncPiAPIClient, create_faults: li
 @pytest.mark.anyio
 async def test_chaos_in_process() -> None:
     """Connection refused is only possible in process: the SDK may resend those creates."""
-    fake = FakePiAPI(queue_delay=0.02, task_duration=0.1, seed=2024)
+    fake = chaos_fake(seed=2024)
     client = AsyncPiAPIClient(api_key="test", http_client=fake.async_client(), max_retries=4)
     await run_chaos(fake, client, [Fault.rate_limited(0.01), Fault.drop_before()])
     ambiguous = [r for r in fake.requests if r.endpoint == "create" and r.fault == "drop_after()"]
@@ -131,9 +147,9 @@ async def test_chaos_in_process() -> None:
 
 @pytest.mark.anyio
 async def test_chaos_over_real_sockets() -> None:
-    fake = FakePiAPI(queue_delay=0.02, task_duration=0.1, seed=7)
+    fake = chaos_fake(seed=7)
     with FakePiAPIServer(fake) as server:
-        client = AsyncPiAPIClient(api_key="test", base_url=server.url, max_retries=4, timeout=10)
+        client = AsyncPiAPIClient(api_key="test", base_url=server.url, max_retries=4, timeout=30)
         await run_chaos(fake, client, [Fault.rate_limited(0.01)])
 
 

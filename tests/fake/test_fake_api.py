@@ -321,3 +321,13 @@ async def test_async_client_lifecycle(fake: FakePiAPI, clock: FakeClock) -> None
     assert video.status_code == 200
     assert video.content[4:8] == b"ftyp"
     assert (await_count := fake.request_counts["media"]) == 1, await_count
+
+
+def test_any_positive_advance_moves_the_fake_clock() -> None:
+    clock = FakeClock()
+    clock.advance(1e-13)  # far below a nanosecond: a wait loop must still see time pass
+    assert clock.monotonic() > 0
+    clock.advance(0)
+    assert clock.monotonic() == pytest.approx(1e-9)
+    with pytest.raises(ValueError, match="backwards"):
+        clock.advance(-1)

@@ -133,17 +133,21 @@ def test_extra_fields(fake: FakePiAPI) -> None:
     assert body["data"]["status"] == "pending"
 
 
-def test_slow_uses_fake_clock_and_read_timeout(fake: FakePiAPI, clock: FakeClock) -> None:
+def test_slow_uses_fake_clock_and_read_timeout(
+    fake: FakePiAPI, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_real_sleep(seconds: float) -> None:
+        raise AssertionError(f"slept {seconds} s for real")
+
+    monkeypatch.setattr(time, "sleep", no_real_sleep)
     fake.faults.add(Fault.slow(5.0), endpoint="get")
     task_id = make_task(fake)
-    started = time.monotonic()
     with fake.client(headers=KEY, timeout=10.0) as client:
         assert client.get(f"/api/v1/task/{task_id}").status_code == 200
         assert clock.monotonic() == pytest.approx(5.0)
     with fake.client(headers=KEY, timeout=2.0) as client, pytest.raises(httpx.ReadTimeout):
         client.get(f"/api/v1/task/{task_id}")
     assert clock.monotonic() == pytest.approx(7.0)
-    assert time.monotonic() - started < 1.0
 
 
 def test_slow_in_real_time() -> None:
@@ -152,7 +156,7 @@ def test_slow_in_real_time() -> None:
     with fake.client(headers=KEY) as client:
         started = time.monotonic()
         assert client.post("/api/v1/task", json=sora_body()).status_code == 200
-    assert 0.2 <= time.monotonic() - started < 2.0
+    assert time.monotonic() - started >= 0.2  # a lower bound only: load may slow it further
 
 
 def test_cut_media_raises_mid_download(fake: FakePiAPI) -> None:

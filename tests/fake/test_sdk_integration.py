@@ -4,24 +4,47 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import TypeVar
 
 import httpx
 import pytest
 
 import piapi
 from piapi import AsyncPiAPIClient, PiAPIClient, TaskStatus
-from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
+from piapi.testing import FakeClock, FakePiAPI, FakePiAPIServer, Fault
+
+SDK = TypeVar("SDK", PiAPIClient, AsyncPiAPIClient)
 
 
 @pytest.fixture
 def server() -> Iterator[FakePiAPIServer]:
-    with FakePiAPIServer(FakePiAPI(queue_delay=0.03, task_duration=0.1)) as running:
+    """Real sockets, fake time: the SDK's waits and backoffs advance the fake's clock."""
+    fake = FakePiAPI(clock=FakeClock(), queue_delay=0.03, task_duration=0.1)
+    with FakePiAPIServer(fake) as running:
         yield running
+
+
+def in_fake_time(sdk: SDK, server: FakePiAPIServer) -> SDK:
+    """Make `sdk` sleep on (and read) the server's fake clock."""
+    clock = server.fake.clock
+    assert isinstance(clock, FakeClock)
+    if isinstance(sdk, PiAPIClient):
+        sdk._sleep = clock.sleep
+    else:
+
+        async def advance(seconds: float) -> None:
+            clock.advance(seconds)
+
+        sdk._sleep = advance
+    sdk._now = clock.monotonic
+    return sdk
 
 
 @pytest.fixture
 def client(server: FakePiAPIServer) -> Iterator[PiAPIClient]:
-    with PiAPIClient(api_key="test", base_url=server.url, timeout=5.0) as sdk:
+    with in_fake_time(
+        PiAPIClient(api_key="test", base_url=server.url, timeout=30.0), server
+    ) as sdk:
         yield sdk
 
 
@@ -83,11 +106,13 @@ def test_sync_wait_timeout(client: PiAPIClient, server: FakePiAPIServer) -> None
 
 def test_sync_errors(server: FakePiAPIServer) -> None:
     with (
-        PiAPIClient(api_key="wrong", base_url=server.url) as bad,
+        in_fake_time(PiAPIClient(api_key="wrong", base_url=server.url), server) as bad,
         pytest.raises(piapi.AuthenticationError),
     ):
         bad.tasks.get("x")
-    with PiAPIClient(api_key="test", base_url=server.url, max_retries=0) as sdk:
+    with in_fake_time(
+        PiAPIClient(api_key="test", base_url=server.url, max_retries=0), server
+    ) as sdk:
         with pytest.raises(piapi.NotFoundError):
             sdk.tasks.get("x")
         server.fake.faults.add(Fault.http_status(503), endpoint="create", nth=1)
@@ -101,7 +126,9 @@ def test_sync_retries_gets_and_safe_creates(server: FakePiAPIServer) -> None:
     fake.faults.add(Fault.rate_limited(0.01), endpoint="create", nth=1)
     fake.faults.add(Fault.http_status(502), endpoint="get", nth=1)
     fake.faults.add(Fault.rate_limited(0.01), endpoint="get", nth=2)
-    with PiAPIClient(api_key="test", base_url=server.url, max_retries=2) as sdk:
+    with in_fake_time(
+        PiAPIClient(api_key="test", base_url=server.url, max_retries=2), server
+    ) as sdk:
         task = sdk.sora2.create(prompt="retried once")
         assert sdk.tasks.get(task.task_id).task_id == task.task_id
     assert fake.create_counts() == {"retried once": 1}
@@ -117,7 +144,9 @@ def test_sync_retries_gets_and_safe_creates(server: FakePiAPIServer) -> None:
 def test_sync_ambiguous_create_is_not_retried(server: FakePiAPIServer) -> None:
     server.fake.faults.add(Fault.drop_after(), endpoint="create", nth=1)
     with (
-        PiAPIClient(api_key="test", base_url=server.url, max_retries=3) as sdk,
+        in_fake_time(
+            PiAPIClient(api_key="test", base_url=server.url, max_retries=3), server
+        ) as sdk,
         pytest.raises(piapi.APIConnectionError) as caught,
     ):
         sdk.sora2.create(prompt="maybe created")
@@ -128,7 +157,8 @@ def test_sync_ambiguous_create_is_not_retried(server: FakePiAPIServer) -> None:
 @pytest.mark.anyio
 async def test_async_create_wait_fail_cancel_timeout(server: FakePiAPIServer) -> None:
     fake = server.fake
-    async with AsyncPiAPIClient(api_key="test", base_url=server.url, timeout=5.0) as sdk:
+    sdk = in_fake_time(AsyncPiAPIClient(api_key="test", base_url=server.url, timeout=30.0), server)
+    async with sdk:
         done = await sdk.sora2.create_and_wait(prompt="async fox", poll_interval=0.02)
         assert done.status == TaskStatus.COMPLETED
         assert done.output is not None

@@ -6,6 +6,7 @@ life without sleeping.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -77,7 +78,9 @@ class FakeClock:
         if seconds < 0:
             raise ValueError("a clock cannot go backwards")
         with self._lock:
-            self._offset_ns += round(seconds * 1e9)
+            # Rounded up: any positive wait moves time on, or a loop sleeping "the rest of
+            # the deadline" (a few float ulps) would spin forever on a clock that never moves.
+            self._offset_ns += math.ceil(seconds * 1e9)
             listeners = list(self._listeners)
         for listener in listeners:
             listener()

@@ -199,6 +199,7 @@ class _Script:
     queue_delay: float | None
     prompt: str | None
     times: int | None
+    task_id: str | None
 
 
 def _json_response(status: int, obj: Any) -> FakeResponse:
@@ -265,7 +266,9 @@ class FakePiAPI:
         self.record_requests = True
         self.faults = FaultPlan(seed)
         self.request_counts: Counter[str] = Counter()
-        self.webhooks = WebhookDispatcher(self.tick)
+        # On a FakeClock, delivery retries wait on it too: no test sleeps for real.
+        fake_sleep = self.clock.sleep if isinstance(self.clock, FakeClock) else None
+        self.webhooks = WebhookDispatcher(self.tick, sleep=fake_sleep)
         self._ids = random.Random(seed)
         self._lock = threading.Lock()
         self._tasks: dict[str, FakeTask] = {}
@@ -293,13 +296,15 @@ class FakePiAPI:
         queue_delay: float | None = None,
         prompt: str | None = None,
         times: int | None = 1,
+        task_id: str | None = None,
     ) -> None:
         """Decide the fate of the next `times` created tasks (None: all of them).
 
         With `prompt`, only tasks with that exact prompt match; prompt scripts
-        win over general ones, and the earliest matching script is used.
+        win over general ones, and the earliest matching script is used. `task_id`
+        gives the task that id instead of a random one (any text: odd ids test readers).
         """
-        script = _Script(outcome, error_message, duration, queue_delay, prompt, times)
+        script = _Script(outcome, error_message, duration, queue_delay, prompt, times, task_id)
         with self._lock:
             if prompt is None:
                 self._scripts.append(script)
@@ -516,8 +521,9 @@ class FakePiAPI:
             self.task_duration if script is None or script.duration is None else script.duration
         )
         now = self.clock.monotonic()
+        random_id = str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
         task = FakeTask(
-            task_id=str(uuid.UUID(int=self._ids.getrandbits(128), version=4)),
+            task_id=random_id if script is None or script.task_id is None else script.task_id,
             model=model,
             task_type=task_type,
             input=inp,

@@ -7,19 +7,23 @@ delayed ACKs and would cost ~40 ms per request on keep-alive connections.
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 import threading
-import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, cast
 
+from piapi._text import printable
 from piapi.testing._fake import FakePiAPI, FakeResponse
 
-__all__ = ["FakePiAPIServer"]
+__all__ = ["REQUEST_LOGGER", "FakePiAPIServer"]
 
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
+# One INFO line per request (method, path, status); `python -m piapi.testing` shows them.
+REQUEST_LOGGER = "piapi.testing.requests"
+_log = logging.getLogger(REQUEST_LOGGER)
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -29,6 +33,7 @@ class _HTTPServer(ThreadingHTTPServer):
     fake: FakePiAPI
     connections: set[socket.socket]
     connections_lock: threading.Lock
+    stopping: threading.Event  # set by stop(): ends a scripted delay at once
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -52,7 +57,7 @@ class _Handler(BaseHTTPRequestHandler):
             super().finish()
 
     def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet: no per-request lines on stderr."""
+        """Quiet: requests are logged once, by `_log`, to the `REQUEST_LOGGER` logger."""
 
     def handle_one_request(self) -> None:
         """Parse one request with a lean parser (the email-based one costs half the time)."""
@@ -122,8 +127,10 @@ class _Handler(BaseHTTPRequestHandler):
                 [("content-type", "text/plain"), ("content-length", str(len(message)))],
                 message,
             )
-        if response.delay:
-            time.sleep(response.delay)
+        if response.delay and self.fake_server.stopping.wait(response.delay):
+            self._drop()
+            return
+        self._log(response)
         if response.drop is not None:
             self._drop()
             return
@@ -139,6 +146,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(head + response.body)
             return
         self._stream(head, response)
+
+    def _log(self, response: FakeResponse) -> None:
+        if not _log.isEnabledFor(logging.INFO):
+            return
+        outcome = "dropped" if response.drop is not None else str(response.status)
+        fault = f" (fault: {response.fault})" if response.fault else ""
+        # The request line is anyone's text: shown, never run, on the terminal.
+        _log.info("%s %s %s%s", printable(self.command), printable(self.path), outcome, fault)
 
     def _stream(self, head: bytes, response: FakeResponse) -> None:
         pending = head
@@ -191,6 +206,7 @@ class FakePiAPIServer:
         httpd.fake = self.fake
         httpd.connections = set()
         httpd.connections_lock = threading.Lock()
+        httpd.stopping = threading.Event()
         self.port = httpd.server_address[1]
         self._httpd = httpd
         self._thread = threading.Thread(
@@ -206,6 +222,7 @@ class FakePiAPIServer:
         httpd, self._httpd = self._httpd, None
         if httpd is None:
             return
+        httpd.stopping.set()
         httpd.shutdown()
         with httpd.connections_lock:
             connections = list(httpd.connections)

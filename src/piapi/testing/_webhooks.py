@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -52,13 +51,15 @@ class WebhookDispatcher:
     """Queue and send webhook calls, retrying failures `max_attempts` times with backoff.
 
     Only hosts in `allowed_hosts` (loopback by default) are ever contacted; other
-    endpoints are recorded as blocked, so a copied production URL never leaks.
+    endpoints are recorded as blocked, so a copied production URL never leaks. The backoff
+    goes through `sleep` (a fake's `FakeClock.sleep`), else a real wait that `stop` ends.
     """
 
     def __init__(
         self,
         tick: Callable[[], None] | None = None,
         *,
+        sleep: Callable[[float], None] | None = None,
         max_attempts: int = 3,
         backoff: float = 0.05,
         timeout: float = 5.0,
@@ -69,6 +70,7 @@ class WebhookDispatcher:
         self.timeout = timeout
         self.allowed_hosts = set(allowed_hosts)
         self._tick = tick
+        self._sleep = sleep if sleep is not None else self._stoppable_sleep
         self._queue: deque[_Pending] = deque()
         self._deliveries: list[WebhookDelivery] = []
         self._lock = threading.Lock()
@@ -169,8 +171,11 @@ class WebhookDispatcher:
             made.append(delivery)
             if delivery.ok or attempt == self.max_attempts or self._stop.is_set():
                 break
-            time.sleep(self.backoff * 2 ** (attempt - 1))
+            self._sleep(self.backoff * 2 ** (attempt - 1))
         return made
+
+    def _stoppable_sleep(self, seconds: float) -> None:
+        self._stop.wait(seconds)
 
     def _record(self, delivery: WebhookDelivery) -> None:
         with self._lock:

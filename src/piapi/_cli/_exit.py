@@ -1,0 +1,50 @@
+"""Exit codes of `piapi`, one per kind of failure, and the error that carries one."""
+
+from __future__ import annotations
+
+__all__ = [
+    "EXIT_API",
+    "EXIT_AUTH",
+    "EXIT_CODES",
+    "EXIT_DECLINED",
+    "EXIT_DOWNLOAD",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_TASK_FAILED",
+    "EXIT_TIMEOUT",
+    "EXIT_USAGE",
+    "CliError",
+]
+
+EXIT_OK = 0
+EXIT_DECLINED = 1
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_API = 4
+EXIT_TASK_FAILED = 5
+EXIT_TIMEOUT = 6
+EXIT_DOWNLOAD = 7
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "success",
+    EXIT_DECLINED: "you answered no at the cost confirmation; nothing was created",
+    EXIT_USAGE: "usage error: bad option, missing --yes without a terminal, rich not installed",
+    EXIT_AUTH: "no API key, or PiAPI refused it (401/403)",
+    EXIT_API: "PiAPI answered an error, or could not be reached",
+    EXIT_TASK_FAILED: "the task failed or was cancelled",
+    EXIT_TIMEOUT: "gave up waiting (--timeout); the task goes on at PiAPI",
+    EXIT_DOWNLOAD: "the task completed but its video could not be downloaded",
+    EXIT_INTERNAL: "unexpected error (a bug: please report it)",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C); the line printed says what exists and how to resume",
+}
+
+
+class CliError(Exception):
+    """A failure to report in one line with an exit code."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code

@@ -1,0 +1,36 @@
+"""Text from outside (a server's answer, a user's prompt) shown safely on a terminal.
+
+A status word, task id or message can carry ESC/OSC sequences that recolour, retitle or
+rewrite a terminal, or bidirectional controls that reorder what is shown: `printable`
+turns each such character into a visible escape (`\\x1b`, `\\u202e`), so it is seen, not run.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["json_safe", "printable"]
+
+# DEL, C1 controls, and the invisible format characters that change how the text around
+# them is shown (zero-width, line/paragraph separators, bidi embeddings, isolates, BOM).
+_INVISIBLE = "\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+_UNSAFE = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
+_UNSAFE_IN_JSON = re.compile(f"[{_INVISIBLE}]")  # json.dumps already escapes C0 controls
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(text: str) -> str:
+    """`text` on one line, every control or invisible formatting character shown as an escape."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def json_safe(document: str) -> str:
+    """JSON text (from `json.dumps(..., ensure_ascii=False)`) with the characters a terminal
+    acts on, which JSON allows raw inside strings, written as `\\u` escapes instead."""
+    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", document)

@@ -1,0 +1,39 @@
+"""Text from outside shown on a terminal: every control character visible, nothing run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from piapi._text import json_safe, printable
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("plain text, é, 日本, emoji 🦊", "plain text, é, 日本, emoji 🦊"),
+        ("\x1b[2J\x1b[31mred", "\\x1b[2J\\x1b[31mred"),  # CSI: clear screen, colour
+        ("\x1b]0;pwned\x07", "\\x1b]0;pwned\\x07"),  # OSC: window title, ended by BEL
+        ("\x1b]8;;https://evil\x1b\\link", "\\x1b]8;;https://evil\\x1b\\link"),  # OSC 8 link
+        ("\x9b31m", "\\x9b31m"),  # the 8-bit CSI
+        ("a\nb\rc\td", "a\\nb\\rc\\td"),  # one line stays one line
+        ("\x00\x7f", "\\x00\\x7f"),
+        ("abc\u202edcba", "abc\\u202edcba"),  # right-to-left override
+        ("x\u200by\ufeffz\u2028", "x\\u200by\\ufeffz\\u2028"),  # zero-width, BOM, separator
+        ("[/oops] [red]", "[/oops] [red]"),  # markup is rich's business, not this one's
+    ],
+)
+def test_printable_shows_controls_as_escapes(raw: str, shown: str) -> None:
+    assert printable(raw) == shown
+
+
+def test_json_safe_escapes_what_json_leaves_raw_and_stays_json() -> None:
+    data = {"id": "a\x9b[31m\u202eb", "esc": "\x1b]0;t\x07", "fine": "日本 é"}
+    document = json_safe(json.dumps(data, indent=2, ensure_ascii=False))
+    assert json.loads(document) == data
+    assert "\x9b" not in document
+    assert "\u202e" not in document
+    assert "\x1b" not in document
+    assert "日本 é" in document
+    assert document.count("\n") == 4  # the indentation's own newlines are kept
