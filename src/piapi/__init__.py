@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from piapi._version import __version__
 
 if TYPE_CHECKING:
+    from piapi._batch_journal import BatchJournalError
+    from piapi._batch_plan import BatchItem, BatchState
     from piapi._client import AsyncPiAPIClient, PiAPIClient
     from piapi._exceptions import (
         APIConnectionError,
@@ -59,6 +61,9 @@ if TYPE_CHECKING:
 # Where each public name lives. They load on first use, so `import piapi` (and the `piapi`
 # command, which must answer Ctrl-C from its very first line) costs next to nothing.
 _LAZY: dict[str, str] = {
+    "BatchItem": "piapi._batch_plan",
+    "BatchJournalError": "piapi._batch_journal",
+    "BatchState": "piapi._batch_plan",
     "AsyncPiAPIClient": "piapi._client",
     "PiAPIClient": "piapi._client",
     "APIConnectionError": "piapi._exceptions",
@@ -124,6 +129,9 @@ __all__ = [
     "AsyncPiAPIClient",
     "AuthenticationError",
     "BadRequestError",
+    "BatchItem",
+    "BatchJournalError",
+    "BatchState",
     "ConflictError",
     "DownloadError",
     "InternalServerError",

@@ -7,7 +7,7 @@ the answer with `_protocol`; waiting is decided by `_polling.WaitState`.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypedDict, overload
@@ -39,6 +39,8 @@ from piapi._sora2 import (
 )
 
 if TYPE_CHECKING:
+    from piapi._batch_plan import BatchItem
+    from piapi._batch_run import BatchOptions
     from piapi._client import AsyncPiAPIClient, PiAPIClient
     from piapi._download import StrPath
 
@@ -228,6 +230,21 @@ class Tasks:
             else:
                 self._client.download(task, download_to)
         return task
+
+    def run_many(
+        self, requests: Iterable[TaskRequest | TaskInput], /, **options: Unpack[BatchOptions]
+    ) -> list[BatchItem]:
+        """Create many tasks, at most `concurrency` in flight, wait for each and download its
+        results; one failing item never stops the others. With a `journal` file, a crash or
+        Ctrl-C loses nothing and running again resumes without paying twice. See the
+        Batches guide and `BatchOptions` for every option.
+
+        Returns:
+            One `BatchItem` per request, in request order.
+        """
+        from piapi._batch_sync import run_many  # a feature: loaded only when used
+
+        return run_many(self._client, requests, **options)
 
     def estimate_cost(self, request: TaskInput | TaskRequest) -> Decimal | None:
         """The price in USD of a request before creating it; None where PiAPI publishes none.
@@ -497,6 +514,21 @@ class AsyncTasks:
             else:
                 await self._client.download(task, download_to)
         return task
+
+    async def run_many(
+        self, requests: Iterable[TaskRequest | TaskInput], /, **options: Unpack[BatchOptions]
+    ) -> list[BatchItem]:
+        """Create many tasks, at most `concurrency` in flight, wait for each and download its
+        results; one failing item never stops the others. With a `journal` file, a crash or
+        Ctrl-C loses nothing and running again resumes without paying twice. See the
+        Batches guide and `BatchOptions` for every option.
+
+        Returns:
+            One `BatchItem` per request, in request order.
+        """
+        from piapi._batch_async import run_many  # a feature: loaded only when used
+
+        return await run_many(self._client, requests, **options)
 
     def estimate_cost(self, request: TaskInput | TaskRequest) -> Decimal | None:
         """The price in USD of a request before creating it; None where PiAPI publishes none.
