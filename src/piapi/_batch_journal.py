@@ -91,8 +91,9 @@ def _time(text: str | None) -> datetime | None:
 
 
 def _task_record(task: Task[Any, Any]) -> str:
-    """The task as compact JSON, without the webhook secret PiAPI echoes."""
-    data = task.model_dump(mode="json", exclude_none=True)
+    """The task as compact JSON, without the webhook secret PiAPI echoes, nor the `input`
+    it echoes: that is the request's, given again on every run (it halves the journal)."""
+    data = task.model_dump(mode="json", exclude_none=True, exclude={"input"})
     config: object = data.get("config")
     hook: object = (
         cast("dict[str, Any]", config).get("webhook_config") if isinstance(config, dict) else None

@@ -133,6 +133,8 @@ class Identity:
     digest: str
     label: str
     prompt: str | None
+    input: Mapping[str, Any]
+    """The request's `input` as sent."""
 
 
 def request_identity(request: object) -> Identity:
@@ -157,16 +159,14 @@ def request_identity(request: object) -> Identity:
         )
     canonical = json.dumps(wire, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     digest = hashlib.sha256(canonical.encode()).hexdigest()
-    task_input: object = wire.get("input")
-    prompt: object = (
-        cast("dict[str, Any]", task_input).get("prompt") if isinstance(task_input, dict) else None
-    )
+    task_input = cast("dict[str, Any]", wire.get("input") or {})
+    prompt: object = task_input.get("prompt")
     prompt_text = prompt if isinstance(prompt, str) else None
     label = f"{wire.get('model')}/{wire.get('task_type')}"
     if prompt_text:
         short = prompt_text if len(prompt_text) <= LABEL_PROMPT_CHARS else prompt_text[:77] + "..."
         label += f" {short!r}"
-    return Identity(digest, label, prompt_text)
+    return Identity(digest, label, prompt_text, task_input)
 
 
 # --- what an item needs next -------------------------------------------------------------
@@ -490,7 +490,7 @@ def state_detail(state: BatchState, error: str | None) -> str:
     """A sentence for an item that is not uncertain."""
     if state is BatchState.COMPLETED:
         return "Completed."
-    reason = f": {error}" if error else ""
+    reason = f": {error.rstrip('.')}" if error else ""
     texts = {
         BatchState.FAILED: f"The task ended at PiAPI without a result{reason}.",
         BatchState.RUNNING: (

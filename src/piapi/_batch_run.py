@@ -309,7 +309,7 @@ class BatchRun:
         item.paths = [Path(path) for path in row.paths or []]
         if row.task is not None:
             try:
-                item.task = parse_task(row.task)
+                item.task = parse_task({**row.task, "input": item.identity.input})
             except ValueError:
                 item.task = None  # the id is enough: the next look fetches the task
         if item.phase is Phase.SENDING:

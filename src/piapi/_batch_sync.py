@@ -66,6 +66,8 @@ class _Runner:
         self.changed = threading.Condition()
         self.reporting = threading.Lock()
         self.failure: BaseException | None = None
+        self.running = 0
+        self.all_done = threading.Event()
         self.inside_create = threading.local()
         # A copy sharing the pool whose sleeps (in waits, downloads, retries) end when the
         # run stops, except inside a create: its answer must be read and recorded.
@@ -75,19 +77,16 @@ class _Runner:
         run.on_change = self._notify
 
     def run(self) -> list[BatchItem]:
-        threads = [
-            threading.Thread(target=self._work, name=f"piapi-batch-{number}", daemon=True)
-            for number in range(self.run_state.workers)
-        ]
-        for thread in threads:
-            thread.start()
+        self.running = self.run_state.workers
+        for number in range(self.running):
+            threading.Thread(target=self._work, name=f"piapi-batch-{number}", daemon=True).start()
+        # Waited for on an event, not with join: an interrupted join takes a running thread
+        # for finished (CPython's bpo-45274 fix).
         try:
-            for thread in threads:
-                thread.join()
+            self.all_done.wait()
         except KeyboardInterrupt:
             self.run_state.stop()
-            for thread in threads:
-                thread.join()
+            self.all_done.wait()  # a second Ctrl-C leaves at once: the journal is consistent
             raise
         if self.failure is not None:
             raise self.failure
@@ -102,6 +101,11 @@ class _Runner:
         except BaseException as exc:  # a bug, or on_result raised: stop, then raise it
             self.failure = self.failure or exc
             self.run_state.stop(f"{type(exc).__name__}: {exc}")
+        finally:
+            with self.changed:
+                self.running -= 1
+                if self.running == 0:
+                    self.all_done.set()
 
     def _drive(self, program: Program) -> None:
         reply: object = None
