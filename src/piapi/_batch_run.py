@@ -187,6 +187,8 @@ class Progress:
     total: int
     counts: Mapping[BatchState, int]
     creating: int
+    downloading: int
+    """Completed at PiAPI, results being saved (not counted as `NOT_DOWNLOADED`)."""
     cost_usd: Decimal
     committed_usd: Decimal
 
@@ -312,6 +314,8 @@ class BatchRun:
                 item.task = parse_task({**row.task, "input": item.identity.input})
             except ValueError:
                 item.task = None  # the id is enough: the next look fetches the task
+        if item.task is not None and item.phase is Phase.FINISHED and item.task.status.is_failure:
+            item.fail(TaskFailedError(item.task))
         if item.phase is Phase.SENDING:
             # The run that sent it ended before recording PiAPI's answer.
             item.phase = Phase.UNCERTAIN
@@ -392,12 +396,21 @@ class BatchRun:
     def progress(self) -> Progress:
         """Counts by state now, and the cost so far."""
         with self._lock:
-            phases = [(item.phase, item.status) for item in self.items]
+            phases = [(item.phase, item.status, item.error) for item in self.items]
             committed = self.gate.committed_usd
-        counts = Counter(state_of(phase, status, saving=self.saving) for phase, status in phases)
-        creating = sum(1 for phase, _ in phases if phase is Phase.SENDING)
+        counts = Counter(state_of(phase, status, saving=self.saving) for phase, status, _ in phases)
+        creating = sum(1 for phase, _, _ in phases if phase is Phase.SENDING)
+        downloading = sum(
+            1
+            for phase, status, error in phases
+            if self.saving and phase is Phase.FINISHED and status is TaskStatus.COMPLETED
+            if error is None
+        )
         counts[BatchState.UNCERTAIN] -= creating
-        return Progress(len(self.items), counts, creating, self._cost_so_far(), committed)
+        counts[BatchState.NOT_DOWNLOADED] -= downloading
+        return Progress(
+            len(self.items), counts, creating, downloading, self._cost_so_far(), committed
+        )
 
     def preview(self) -> Preview:
         """What running would do: counts by state, what is left to create and its cost."""
