@@ -482,7 +482,7 @@ def uncertain_detail(
         f"A create of {label} was sent at {when} and may have reached PiAPI{why}, so the "
         "task may exist and be billed; it was not sent again. Look for it in your PiAPI "
         f"task history: if it is there, pass resolve={{{position}: TASK_ID}}; if not, "
-        "retry_uncertain=True to create it."
+        f"retry_uncertain=[{position}] to create it."
     )
 
 

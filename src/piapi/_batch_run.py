@@ -88,7 +88,10 @@ class BatchOptions(TypedDict, total=False):
             coroutine function too, on the async client).
         max_cost_usd: Stop creating before the estimated total cost (items created in
             earlier runs of the journal included) would pass this many USD.
-        retry_uncertain: Create uncertain items again (they may exist and be billed).
+        retry_uncertain: Create uncertain items again (they may exist and be billed):
+            the positions of those you looked for in your PiAPI task history and did not
+            find, or True for every uncertain item, those a crash of the last run left
+            behind included (which nobody has looked for yet).
         resolve: `{position: task_id}`: uncertain items you found in your PiAPI task
             history; the batch follows those tasks instead.
     """
@@ -99,7 +102,7 @@ class BatchOptions(TypedDict, total=False):
     timeout: float | None
     on_result: Callable[[BatchItem], object] | None
     max_cost_usd: Decimal | float | None
-    retry_uncertain: bool
+    retry_uncertain: bool | Iterable[int]
     resolve: Mapping[int, str] | None
 
 
@@ -262,7 +265,7 @@ class BatchRun:
         download_to: StrPath | None = None,
         timeout: float | None = DEFAULT_ITEM_TIMEOUT,
         max_cost_usd: Decimal | float | None = None,
-        retry_uncertain: bool = False,
+        retry_uncertain: bool | Iterable[int] = False,
         resolve: Mapping[int, str] | None = None,
         on_result: Callable[[BatchItem], object] | None = None,
     ) -> None:
@@ -272,7 +275,12 @@ class BatchRun:
         self.timeout = _checked_timeout(timeout)
         max_cost = _checked_cost(max_cost_usd)
         self.folder = Path(download_to).expanduser() if download_to is not None else None
-        self.retry_uncertain = bool(retry_uncertain)
+        retry_all = retry_uncertain is True
+        retry = _checked_positions(
+            "retry_uncertain",
+            () if isinstance(retry_uncertain, bool) else retry_uncertain,
+            len(given),
+        )
         settle = _checked_resolve(resolve or {}, len(given))
         self.now, self.wall, self.jitter = now, wall, jitter
         self.on_result = on_result
@@ -285,6 +293,7 @@ class BatchRun:
             for row in self.journal.rows:
                 self._load(self.items[row.position], row)
             self._resolve(settle)
+            self._retry_all, self._retry = retry_all, self._checked_retry(retry, settle)
         except BaseException:
             self.journal.close()
             raise
@@ -344,6 +353,21 @@ class BatchRun:
                 None,
                 None,
             )
+
+    def _checked_retry(self, retry: list[int], settle: Mapping[int, str]) -> frozenset[int]:
+        for position in retry:
+            item = self.items[position]
+            if item.phase is not Phase.UNCERTAIN and position not in settle:
+                state = state_of(item.phase, item.status, saving=False)
+                raise ValueError(
+                    f"retry_uncertain: item {position} is {state.value}, not uncertain: only an "
+                    "uncertain item can be created again"
+                )
+        return frozenset(retry)
+
+    def _retried(self, item: _Item) -> bool:
+        """Whether this run creates the item again if it is uncertain."""
+        return self._retry_all or item.position in self._retry
 
     def _committed(self) -> Decimal:
         total = Decimal(0)
@@ -414,8 +438,11 @@ class BatchRun:
 
     def preview(self) -> Preview:
         """What running would do: counts by state, what is left to create and its cost."""
-        waiting = {Phase.NEW, Phase.UNCERTAIN} if self.retry_uncertain else {Phase.NEW}
-        to_create = [item for item in self.items if item.phase in waiting]
+        to_create = [
+            item
+            for item in self.items
+            if item.phase is Phase.NEW or (item.phase is Phase.UNCERTAIN and self._retried(item))
+        ]
         return Preview(
             total=len(self.items),
             counts=Counter(state_of(i.phase, i.status, saving=self.saving) for i in self.items),
@@ -426,7 +453,7 @@ class BatchRun:
             uncertain=[
                 self._result(item)
                 for item in self.items
-                if item.phase is Phase.UNCERTAIN and not self.retry_uncertain
+                if item.phase is Phase.UNCERTAIN and not self._retried(item)
             ],
         )
 
@@ -450,7 +477,7 @@ class BatchRun:
                     saving=self.saving,
                     files_present=all(path.exists() for path in item.paths),
                     fresh=fresh,
-                    retry_uncertain=self.retry_uncertain,
+                    retry_uncertain=self._retried(item),
                 )
                 if step is Step.DONE:
                     break
@@ -643,13 +670,21 @@ class BatchRun:
         return total
 
 
+def _checked_positions(option: str, positions: Iterable[Any], count: int) -> list[int]:
+    checked: list[int] = []
+    for position in positions:
+        if not isinstance(position, int) or isinstance(position, bool):
+            raise ValueError(f"{option}: positions are item indexes (got {position!r})")
+        if not 0 <= position < count:
+            raise ValueError(f"{option}: there is no item {position} (0 to {count - 1})")
+        checked.append(position)
+    return checked
+
+
 def _checked_resolve(resolve: Mapping[Any, Any], count: int) -> dict[int, str]:
     checked: dict[int, str] = {}
+    _checked_positions("resolve", resolve, count)
     for position, task_id in resolve.items():
-        if not isinstance(position, int) or isinstance(position, bool):
-            raise ValueError(f"resolve: positions are item indexes (got {position!r})")
-        if not 0 <= position < count:
-            raise ValueError(f"resolve: there is no item {position} (0 to {count - 1})")
         if not isinstance(task_id, str) or not task_id.strip():
             raise ValueError(f"resolve: item {position} needs a task id (got {task_id!r})")
         checked[position] = task_id.strip()

@@ -333,4 +333,4 @@ def test_uncertain_detail_says_what_to_check_and_how_to_settle() -> None:
     assert "(connection dropped)" in text
     assert "task history" in text
     assert "resolve={3: TASK_ID}" in text
-    assert "retry_uncertain=True" in text
+    assert "retry_uncertain=[3]" in text

@@ -116,7 +116,10 @@ def test_invalid_lines_are_all_reported_with_their_numbers_before_anything_is_cr
         (["--max-cost", "lots"], "expected an amount in USD above 0"),
         (["--resolve", "seven"], "expected LINE=TASK_ID"),
         (["--resolve", "9=abc"], "line 9 holds no request"),
-        (["--resolve", "1=abc"], "item 0 is not_created, not uncertain"),
+        (["--resolve", "1=abc"], "--resolve: line 1 is not_created, not uncertain"),
+        (["--retry-uncertain", "2"], "--retry-uncertain: line 2 is not_created, not uncertain"),
+        (["--retry-uncertain", "9"], "line 9 holds no request"),
+        (["--retry-uncertain", "x"], "expected a line number"),
         (["--timeout", "0"], "expected a number of seconds above 0"),
     ],
 )
@@ -175,7 +178,7 @@ def test_an_uncertain_item_is_reported_then_settled_with_resolve(
     assert code == codes.EXIT_INCOMPLETE
     assert "2 items: 1 completed, 1 uncertain." in out
     assert "--resolve 1=TASK_ID" in out
-    assert "--retry-uncertain" in out
+    assert "--retry-uncertain 1" in out
     # The next run says so before anything else, and sends nothing for it.
     code, _, err = run("batch", file, "--out", "videos")
     assert code == codes.EXIT_INCOMPLETE
@@ -188,11 +191,14 @@ def test_an_uncertain_item_is_reported_then_settled_with_resolve(
     assert all(count == 1 for count in piapi_fake.create_counts().values())
 
 
-def test_retry_uncertain_creates_it_again(run: Run, piapi_fake: FakePiAPI, tmp_path: Path) -> None:
+@pytest.mark.parametrize("retry", [["--retry-uncertain", "2"], ["--retry-uncertain"]])
+def test_retry_uncertain_creates_it_again(
+    run: Run, piapi_fake: FakePiAPI, tmp_path: Path, retry: list[str]
+) -> None:
     piapi_fake.faults.add(Fault.http_status(502, body="empty"), endpoint="create", nth=1)
-    file = write(tmp_path / "in.jsonl", LINES[:1])
+    file = write(tmp_path / "in.jsonl", ["", LINES[0]])
     assert run("batch", file, "--out", "videos", "--yes")[0] == codes.EXIT_INCOMPLETE
-    code, _, err = run("batch", file, "--out", "videos", "--yes", "--retry-uncertain")
+    code, _, err = run("batch", file, "--out", "videos", "--yes", *retry)
     assert code == codes.EXIT_OK
     assert "To create: 1, estimated $0.32." in err
     assert len(piapi_fake.created_tasks) == 1

@@ -110,6 +110,7 @@ def test_a_create_that_may_have_reached_piapi_is_uncertain_never_resent_until_se
     assert uncertain.error.task_may_exist
     assert "sora2/sora2-video 'clip 1' was sent at" in uncertain.detail
     assert "resolve={1: TASK_ID}" in uncertain.detail
+    assert "retry_uncertain=[1]" in uncertain.detail
     # Running again does not send it again: the task may exist and be billed.
     again = runner.run_many(clips(4), concurrency=1, journal=journal, download_to=tmp_path)
     assert states(again) == ["completed", "uncertain", "completed", "completed"]
@@ -135,6 +136,22 @@ def test_retry_uncertain_creates_it_again(runner: Runner, fake: FakePiAPI, tmp_p
     items = runner.run_many(clips(2), journal=journal, retry_uncertain=True)
     assert states(items) == ["completed", "completed"]
     assert fake.create_counts() == {"clip 0": 1, "clip 1": 1}
+
+
+def test_retry_uncertain_by_position_resends_only_those(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    journal = tmp_path / "j.sqlite"
+    fake.faults.add(Fault.http_status(503, body="empty"), endpoint="create", nth=[1, 2])
+    items = runner.run_many(clips(3), concurrency=1, journal=journal)
+    assert states(items) == ["uncertain", "uncertain", "completed"]
+    items = runner.run_many(clips(3), journal=journal, retry_uncertain=[1])
+    assert states(items) == ["uncertain", "completed", "completed"]
+    with pytest.raises(ValueError, match="retry_uncertain: item 2 is completed, not uncertain"):
+        runner.run_many(clips(3), journal=journal, retry_uncertain=[0, 2])
+    with pytest.raises(ValueError, match="retry_uncertain: there is no item 3"):
+        runner.run_many(clips(3), journal=journal, retry_uncertain=[3])
+    assert fake.create_counts() == {"clip 1": 1, "clip 2": 1}
 
 
 def test_a_garbled_create_answer_that_names_its_task_is_followed(

@@ -100,23 +100,36 @@ def _lines(args: argparse.Namespace, ui: Ui) -> list[BatchLine]:
     return parsed.lines
 
 
-def _positions(args: argparse.Namespace, lines: list[BatchLine]) -> dict[int, str]:
-    """`--resolve LINE=TASK_ID` as item positions."""
+def _settled(
+    args: argparse.Namespace, lines: list[BatchLine]
+) -> tuple[dict[int, str], bool | list[int]]:
+    """`--resolve LINE=TASK_ID` and `--retry-uncertain [LINE]` as item positions."""
     position_of = {line.number: position for position, line in enumerate(lines)}
-    resolve: dict[int, str] = {}
-    given: list[tuple[int, str]] = args.resolve or []
-    for number, task_id in given:
+
+    def position(number: int, option: str) -> int:
         if number not in position_of:
-            raise CliError(f"--resolve {number}=...: line {number} holds no request.", EXIT_USAGE)
-        resolve[position_of[number]] = task_id
-    return resolve
+            raise CliError(f"{option} {number}: line {number} holds no request.", EXIT_USAGE)
+        return position_of[number]
+
+    given: list[tuple[int, str]] = args.resolve or []
+    resolve = {position(number, "--resolve"): task_id for number, task_id in given}
+    retries: list[int | None] = args.retry_uncertain or []
+    if None in retries:  # the option without a line: every uncertain item
+        return resolve, True
+    return resolve, [position(number, "--retry-uncertain") for number in retries if number]
+
+
+def _line_number(value: str) -> int:
+    if not value.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"expected a line number (got {value!r})")
+    return int(value)
 
 
 def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     """Check the file and the options, show the cost, confirm, run, report."""
     lines = _lines(args, ui)
     _checks.check(args, output=os.path.join(args.out, ""))
-    resolve = _positions(args, lines)
+    resolve, retry = _settled(args, lines)
     journal = Path(args.journal if args.journal else os.path.join(args.out, JOURNAL_NAME))
     # Loaded here: `piapi` without `batch` never loads sqlite3.
     from piapi._batch_journal import BatchJournalError
@@ -133,14 +146,14 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 download_to=args.out,
                 timeout=args.timeout or DEFAULT_TIMEOUT,
                 max_cost_usd=args.max_cost,
-                retry_uncertain=args.retry_uncertain,
+                retry_uncertain=retry,
                 resolve=resolve,
                 on_result=_reporter(ui, lines),
             )
         except BatchJournalError as exc:
             raise CliError(str(exc), EXIT_USAGE) from None
-        except ValueError as exc:  # --resolve of an item that is not uncertain
-            raise CliError(str(exc).removeprefix("resolve: "), EXIT_USAGE) from None
+        except ValueError as exc:  # --resolve or --retry-uncertain of an item not uncertain
+            raise CliError(_in_lines(str(exc), lines), EXIT_USAGE) from None
         with batch:
             preview = batch.preview()
             _show_preview(ui, args, preview, lines, journal)
@@ -153,6 +166,16 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 items = run_batch(client, batch)
             session.explain = None
             return _report(ui, items, lines, batch.progress(), args)
+
+
+def _in_lines(message: str, lines: list[BatchLine]) -> str:
+    """A `run_many` message about "item N" (a position), about its line in FILE instead."""
+    option, _, rest = message.partition(": ")
+    words = rest.split(" ")
+    if len(words) > 1 and words[0] == "item" and words[1].isdigit():
+        words[:2] = ["line", str(lines[int(words[1])].number)]
+    flag = {"resolve": "--resolve", "retry_uncertain": "--retry-uncertain"}.get(option, option)
+    return f"{flag}: {' '.join(words)}"
 
 
 # --- before: what will happen -----------------------------------------------------------
@@ -191,7 +214,7 @@ def _show_preview(
         ui.warning(
             "line {line} uncertain: {label} was sent {when} and may exist at PiAPI; it is not "
             "sent again. Look for it in your PiAPI task history: found, pass --resolve "
-            "{line}=TASK_ID; not there, pass --retry-uncertain.",
+            "{line}=TASK_ID; not there, pass --retry-uncertain {line}.",
             line=line,
             label=_label(item),
             when=_when(item),
@@ -346,7 +369,7 @@ def _todo(item: BatchItem, line: int) -> str:
     if state == "uncertain":
         return (
             f"sent {_when(item)}: look for {_label(item)} in your PiAPI task history; found: "
-            f"--resolve {line}=TASK_ID, not there: --retry-uncertain"
+            f"--resolve {line}=TASK_ID, not there: --retry-uncertain {line}"
         )
     if state == "running":
         return "goes on at PiAPI: run the same command again to keep waiting"
@@ -470,7 +493,8 @@ def register(
         help="an uncertain item is this task (found in your PiAPI task history); repeatable",
     )  # fmt: skip
     batch.add_argument(
-        "--retry-uncertain", action="store_true",
-        help="create uncertain items again (they may exist and be billed: look first)",
+        "--retry-uncertain", type=_line_number, nargs="?", action="append", metavar="LINE",
+        help="create this uncertain item again (you looked: it is not in your PiAPI task "
+        "history); repeatable; without LINE, every uncertain item, even one nobody has looked for",
     )  # fmt: skip
     batch.set_defaults(handler=run)
