@@ -4,8 +4,8 @@ Each run is a fresh child process (its peak RSS is its own) with the fake PiAPI 
 on a fake clock, so the tasks' minutes take no real time and what is measured is the SDK:
 creating, waiting, downloading every video and journaling every step (the "sending" record
 synced to disk before each create). Reported: wall time, items not completed ("lost"),
-creates per item, peak RSS growth over the child's RSS after its imports, and the journal's
-size on disk.
+creates per item, peak RSS growth over the child's RSS once its imports are done, and the
+journal's size on disk.
 
     python benchmarks/bench_batch.py --child MODE COUNT DIR   (used internally; MODE is
     sync, asyncio or trio; prints one JSON line)
@@ -30,7 +30,20 @@ MB = 1024 * 1024
 
 
 def _rss_mb() -> float:
+    """The peak RSS so far."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _current_rss_mb() -> float:
+    """The RSS now (the peak so far where /proc is missing): the base growth counts from, so
+    that a peak reached while importing does not hide what the batch adds."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return _rss_mb()
 
 
 def child(mode: str, count: int, directory: str) -> dict[str, Any]:
@@ -56,7 +69,7 @@ def child(mode: str, count: int, directory: str) -> dict[str, Any]:
         "journal": journal,
         "download_to": out,
     }
-    base_rss = _rss_mb()
+    base_rss = _current_rss_mb()
     started = time.perf_counter()
     items: list[BatchItem]
     if mode == "sync":
