@@ -1,6 +1,6 @@
 """The issue's "Done when": `piapi batch` killed with SIGKILL at random moments and run again,
 10 times over, ends with every item completed, one file each, and exactly one create per
-item at PiAPI.
+item at PiAPI. And Ctrl-C on the real process: it stops creating and says what exists.
 
 The fake server lives in this test's process, so it outlives every kill. Each kill moment is
 chosen at random (seeded; the seed and each moment are printed) as the k-th request a run
@@ -31,6 +31,12 @@ from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
 from piapi.testing._fake import FakeResponse
 
 SCRIPT = Path(sys.executable).parent / "piapi"
+# A background job starts with SIGINT ignored, and Python then installs no KeyboardInterrupt
+# handler: the command starts through this shim so Ctrl-C behaves as in a terminal.
+WITH_DEFAULT_SIGINT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])"
+)
 SEED = int(os.environ.get("PIAPI_SIGKILL_SEED", "13"))
 # A killed run handles at most 3 + (CONCURRENCY - 1) requests, an item needs at least 3
 # (create, look, download): 20 items always leave work for the 10th kill.
@@ -52,8 +58,9 @@ class Moment:
 class Killer:
     """Wraps the fake's handler: counts a run's requests and kills the run at its moment."""
 
-    def __init__(self, fake: FakePiAPI) -> None:
+    def __init__(self, fake: FakePiAPI, sig: signal.Signals = signal.SIGKILL) -> None:
         self.fake = fake
+        self.signal = sig
         self.handle = fake.handle
         self.lock = threading.Lock()
         self.process: subprocess.Popen[bytes] | None = None
@@ -81,8 +88,9 @@ class Killer:
 
     def _kill(self, method: str, url: str, moment: Moment) -> None:
         assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
+        self.process.send_signal(self.signal)
+        if self.signal is signal.SIGKILL:
+            self.process.wait()
         path = url.split("//", 1)[-1].partition("/")[2]
         self.killed_at = f"request {moment.request} ({method} /{path[:30]}), {moment.when} acting"
 
@@ -162,3 +170,42 @@ def test_sigkill_at_random_moments_then_rerunning_creates_each_item_exactly_once
     assert all(path.stat().st_size == fake.media_size for path in files)
     leftovers = [path.name for path in out.iterdir() if path.name.endswith(".part")]
     print(f"partial downloads left by kills (hidden): {len(leftovers)}")
+
+
+def test_ctrl_c_stops_creating_says_what_exists_and_the_next_run_resumes(
+    tmp_path: Path,
+) -> None:
+    fake = FakePiAPI(queue_delay=0.05, task_duration=0.2)
+    file = tmp_path / "prompts.jsonl"
+    file.write_text("".join(f'{{"prompt": "clip {n}"}}\n' for n in range(1, 9)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIAPI_")}
+    argv = [str(file), "--out", "videos", "--yes", "--concurrency", "3"]
+    with FakePiAPIServer(fake) as server:
+        env |= {"PIAPI_API_KEY": "test", "PIAPI_BASE_URL": server.url}
+        killer = Killer(fake, signal.SIGINT)
+        process = subprocess.Popen(
+            [sys.executable, "-c", WITH_DEFAULT_SIGINT, str(SCRIPT), "batch", *argv],
+            env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        # Ctrl-C while PiAPI handles the 3rd request, the 3rd create (the first polls come
+        # a second later): the task exists, its answer is on its way.
+        killer.arm(process, Moment(3, "after"))
+        _, stderr = process.communicate(timeout=RUN_TIMEOUT)
+        message = stderr.decode()
+        assert process.returncode == 130, message
+        assert "Interrupted: no more tasks are created." in message
+        assert "3 tasks exist at PiAPI and are paid for (3 still running there)" in message
+        assert "run the same command again to resume" in message
+        assert "Traceback" not in message
+        assert len(fake.created_tasks) == 3  # creating stopped
+        process = subprocess.Popen(
+            [str(SCRIPT), "batch", *argv, "--concurrency", "8"],
+            env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        stdout, stderr = process.communicate(timeout=RUN_TIMEOUT)
+    assert process.returncode == 0, stderr.decode()
+    assert "uncertain" not in stderr.decode()  # the create in flight was answered, recorded
+    assert "8 items: 8 completed." in stdout.decode()
+    assert fake.create_counts() == {f"clip {n}": 1 for n in range(1, 9)}
