@@ -53,6 +53,7 @@ class _Runner:
     def __init__(self, client: AsyncPiAPIClient, run: BatchRun) -> None:
         self.run_state = run
         self.changed = anyio.Event()
+        self.reporting = anyio.Lock()
         self.failure: BaseException | None = None
         self.client = client
         self.group: anyio.abc.TaskGroup | None = None
@@ -112,9 +113,10 @@ class _Runner:
             return None
         on_result = self.run_state.on_result
         if on_result is not None:
-            result = on_result(op.item)
-            if inspect.isawaitable(result):
-                await result
+            async with self.reporting:
+                result = on_result(op.item)
+                if inspect.isawaitable(result):
+                    await result
         return None
 
     async def _create(self, request: BatchRequest) -> Task[Any, Any]:

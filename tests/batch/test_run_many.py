@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import anyio.lowlevel
 import pytest
 from _batchutil import Runner, clips
 
@@ -333,8 +334,14 @@ def test_on_result_is_called_once_per_item(runner: Runner, tmp_path: Path) -> No
 def test_async_on_result_may_be_a_coroutine_function(mode: str, fake: FakePiAPI) -> None:
     seen: list[int] = []
 
+    inside = [0]
+
     async def on_result(item: BatchItem) -> None:
+        inside[0] += 1
+        assert inside[0] == 1, "on_result runs one at a time"
+        await anyio.lowlevel.checkpoint()  # another item's result may come meanwhile
         seen.append(item.position)
+        inside[0] -= 1
 
     runner = Runner(mode, fake)
     runner.run_many(clips(3), on_result=on_result)
