@@ -18,9 +18,9 @@ from piapi import (
     TaskFailedError,
     WaitTimeoutError,
 )
-from piapi._exceptions import status_error_class
+from piapi._exceptions import ClientClosedError, status_error_class
 from piapi._polling import WaitState, is_transient, poll_delay
-from piapi._retries import retry_after, retry_delay, should_retry
+from piapi._retries import backoff, retry_after, retry_decision, should_retry
 
 REQUEST = httpx.Request("POST", "https://api.piapi.ai/api/v1/task")
 
@@ -96,24 +96,63 @@ def test_retry_after(headers: dict[str, str], expected: float | None) -> None:
     assert retry_after(httpx.Headers(headers), NOW) == expected
 
 
-def test_retry_delay_prefers_the_servers_wish() -> None:
-    error = status_error(429, {"Retry-After": "7"})
-    assert retry_delay(error, 1, jitter=0.5, now=NOW) == 7.0
+def rate_limited(seconds: float | None) -> Any:
+    error = status_error(429)
+    error.retry_after = seconds
+    return error
+
+
+@pytest.mark.parametrize(
+    ("error", "attempt", "max_retries", "time_left", "expected", "why"),
+    [
+        (rate_limited(7.0), 1, 2, None, 7.0, "the server's wish wins over the backoff"),
+        (rate_limited(60.0), 1, 2, None, 60.0, "up to 60 s is honoured"),
+        (rate_limited(61.0), 1, 2, None, None, "longer: raised at once, with retry_after"),
+        (rate_limited(600.0), 1, 2, None, None, "far longer: raised at once"),
+        (rate_limited(7.0), 1, 2, 5.0, None, "the pause would outlive the deadline"),
+        (rate_limited(4.0), 1, 2, 5.0, 4.0, "the pause ends before the deadline"),
+        (NOT_SENT, 1, 2, None, 0.5, "backoff"),
+        (NOT_SENT, 1, 2, 0.4, None, "backoff longer than the time left"),
+        (NOT_SENT, 1, 2, 0.0, None, "no time left"),
+        (NOT_SENT, 3, 2, None, None, "retries used up"),
+        (NOT_SENT, 1, 0, None, None, "retries off"),
+        (status_error(404), 1, 2, None, None, "never retried"),
+        (ClientClosedError("closed"), 1, 2, None, None, "a closed client is not retried"),
+    ],
+)
+def test_retry_decision(
+    error: PiAPIError,
+    attempt: int,
+    max_retries: int,
+    time_left: float | None,
+    expected: float | None,
+    why: str,
+) -> None:
+    decided = retry_decision(
+        error,
+        attempt,
+        is_create=False,
+        max_retries=max_retries,
+        time_left=time_left,
+        jitter=0.0,
+    )
+    assert decided == expected, why
+
+
+def test_a_create_is_retried_after_a_429_only_within_the_cap() -> None:
+    for seconds, expected in ((3.0, 3.0), (61.0, None)):
+        decided = retry_decision(
+            rate_limited(seconds), 1, is_create=True, max_retries=2, time_left=None, jitter=0
+        )
+        assert decided == expected
 
 
 @pytest.mark.parametrize(
     ("attempt", "longest"), [(1, 0.5), (2, 1.0), (3, 2.0), (4, 4.0), (5, 8.0), (6, 8.0), (20, 8.0)]
 )
 def test_backoff_doubles_to_a_cap_with_jitter(attempt: int, longest: float) -> None:
-    assert retry_delay(NOT_SENT, attempt, jitter=0.0, now=NOW) == longest
-    assert retry_delay(NOT_SENT, attempt, jitter=0.999, now=NOW) == pytest.approx(
-        longest * 0.75, 0.01
-    )
-    # a Retry-After we will not honour falls back to the backoff
-    assert (
-        retry_delay(status_error(503, {"retry-after": "600"}), attempt, jitter=0, now=NOW)
-        == longest
-    )
+    assert backoff(attempt, jitter=0.0) == longest
+    assert backoff(attempt, jitter=0.999) == pytest.approx(longest * 0.75, 0.01)
 
 
 def test_default_poll_schedule() -> None:
