@@ -29,7 +29,8 @@ def run(
     """`run(*argv)` -> (exit code, stdout, stderr), with the CLI talking to `piapi_fake`."""
 
     def make_client(args: object) -> PiAPIClient:
-        return piapi_client
+        # A copy: each command closes its client, and closing a copy closes nothing.
+        return piapi_client.with_options()
 
     monkeypatch.setattr(cli, "_make_client", make_client)
     monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: False)

@@ -26,6 +26,7 @@ from piapi import (
 from piapi._download import (
     DownloadState,
     RetryableDownloadFailure,
+    Step,
     destination_path,
     download_headers,
     download_source,
@@ -225,12 +226,14 @@ def test_resume_asks_for_the_rest_and_accepts_only_the_right_range(tmp_path: Pat
     state = DownloadState(
         download_source(CDN + "/v.mp4"), tmp_path / "v", base_url=API, api_headers={}, max_retries=2
     )
-    assert state.start(200, {"content-length": "100"}) is True
+    assert "Range" not in state.headers()
+    assert state.start(200, {"content-length": "100"}) is Step.WRITE_FROM_START
     state.advance(40)
     with pytest.raises(RetryableDownloadFailure):
         state.finish()
     assert state.headers()["Range"] == "bytes=40-"
-    assert state.start(206, {"content-range": "bytes 40-99/100", "content-length": "60"}) is False
+    step = state.start(206, {"content-range": "bytes 40-99/100", "content-length": "60"})
+    assert step is Step.APPEND
     assert state.total == 100
     state.advance(60)
     state.finish()
@@ -240,9 +243,11 @@ def test_a_200_answer_to_a_range_restarts_from_zero(tmp_path: Path) -> None:
     state = DownloadState(
         download_source(CDN + "/v.mp4"), tmp_path / "v", base_url=API, api_headers={}, max_retries=2
     )
+    state.headers()
     state.start(200, {"content-length": "100"})
     state.advance(40)
-    assert state.start(200, {"content-length": "100"}) is True
+    state.headers()
+    assert state.start(200, {"content-length": "100"}) is Step.WRITE_FROM_START
     assert state.received == 0
 
 
