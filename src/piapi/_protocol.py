@@ -137,11 +137,31 @@ def is_loopback(host: str) -> bool:
 
 
 def request_headers(api_key: str, extra: Mapping[str, str] | None) -> dict[str, str]:
-    """Headers sent with every request; the caller's own headers cannot drop the key."""
+    """Headers sent with every request; the caller's own headers cannot drop the key.
+
+    Raises:
+        ValueError: A header name or value that cannot be sent (a control character, a
+            non-ASCII letter); the message names the header, never its value.
+    """
     headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-    headers.update(extra or {})
+    for name, value in (extra or {}).items():
+        _check_header(name, value)
+        if name.lower() != "x-api-key":
+            headers[name] = value
     headers["X-API-Key"] = api_key
     return headers
+
+
+def _check_header(name: object, value: object) -> None:
+    if not isinstance(name, str) or not name or not _PRINTABLE_ASCII.issuperset(name):
+        raise ValueError(f"default_headers has an invalid header name {str(name)[:40]!r}")
+    if not isinstance(value, str):
+        raise TypeError(f"default_headers[{name!r}] must be a string")
+    if any(not (" " <= char <= "~" or char == "\t") for char in value):
+        raise ValueError(
+            f"default_headers[{name!r}] contains a control or non-ASCII character "
+            "(its value is not shown)"
+        )
 
 
 def check_task_id(task_id: object) -> str:
