@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from email.utils import formatdate
 from typing import Any
 
@@ -274,3 +275,89 @@ def test_task_failed_error_message() -> None:
     error = TaskFailedError(finished("failed"))
     assert error.task.task_id in str(error)
     assert "ended failed: prompt refused" in str(error)
+
+
+def test_a_wait_honours_the_pause_a_failed_poll_asked_for_within_its_deadline() -> None:
+    state = WaitState("t", timeout=30.0, poll_interval=1.0, raise_on_failure=True, started_at=0)
+    assert state.next_delay(0) == 0.0
+    state.observe_error(rate_limited(7.0))
+    assert state.next_delay(0) == 7.0  # not 1 s: the server asked for 7
+    state.observe(pending())
+    assert state.next_delay(7) == 1.0  # once only
+    state.observe_error(rate_limited(120.0))
+    assert state.next_delay(8) == 22.0  # cut at the deadline
+
+
+def test_a_waits_requests_may_run_a_little_past_its_deadline() -> None:
+    from piapi._polling import FINAL_POLL_GRACE
+
+    state = WaitState("t", timeout=10.0, poll_interval=None, raise_on_failure=True, started_at=5)
+    assert state.deadline.at == 15.0
+    assert state.io_deadline.at == 15.0 + FINAL_POLL_GRACE <= 15.5
+    forever = WaitState("t", timeout=None, poll_interval=None, raise_on_failure=True, started_at=0)
+    assert forever.io_deadline.at is None
+
+
+def test_a_wait_inside_create_and_wait_keeps_the_calls_deadline() -> None:
+    from piapi._deadline import Deadline
+
+    state = WaitState(
+        "t",
+        timeout=10.0,
+        poll_interval=None,
+        raise_on_failure=True,
+        started_at=8.0,
+        deadline=Deadline(10.0),  # the create took 8 of the 10 s
+    )
+    state.observe(pending())
+    assert state.next_delay(8.0) == 1.0
+    with pytest.raises(WaitTimeoutError, match="within 10 s"):
+        state.next_delay(10.0)
+
+
+@pytest.mark.parametrize(
+    ("timeout", "poll_interval"),
+    [(math.nan, None), (math.inf, None), (-1, None), (None, math.nan), (None, 0), (None, math.inf)],
+)
+def test_a_wait_refuses_nan_and_infinite_times(timeout: Any, poll_interval: Any) -> None:
+    with pytest.raises(ValueError, match=r"timeout|poll_interval"):
+        WaitState(
+            "t", timeout=timeout, poll_interval=poll_interval, raise_on_failure=True, started_at=0
+        )
+
+
+@pytest.mark.parametrize("task_id", ["", ".", "..", "a/b"])
+def test_a_wait_refuses_a_bad_task_id(task_id: str) -> None:
+    with pytest.raises(ValueError, match="task_id"):
+        WaitState(task_id, timeout=None, poll_interval=None, raise_on_failure=True, started_at=0)
+
+
+def test_a_closed_client_ends_a_wait_naming_the_task() -> None:
+    state = WaitState("t-7", timeout=None, poll_interval=None, raise_on_failure=True, started_at=0)
+    closed = ClientClosedError("The call ended: the client was closed")
+    assert not is_transient(closed)
+    with pytest.raises(ClientClosedError) as caught:
+        state.observe_error(closed)
+    assert caught.value.task_id == "t-7"
+    assert str(caught.value).startswith("Task t-7: ")
+
+
+def test_the_sync_client_refuses_coroutine_callbacks() -> None:
+    from piapi._polling import check_sync_callback, refuse_awaitable
+
+    async def coroutine_function(task: Task) -> None:
+        pass
+
+    class AsyncCallable:
+        async def __call__(self, task: Task) -> None:
+            pass
+
+    check_sync_callback(None)
+    check_sync_callback(print)
+    for callback in (coroutine_function, AsyncCallable()):
+        with pytest.raises(TypeError, match="coroutine"):
+            check_sync_callback(callback)
+    coroutine = coroutine_function(pending())
+    with pytest.raises(TypeError, match="awaitable"):
+        refuse_awaitable(coroutine)  # closed: no "never awaited" warning
+    refuse_awaitable(None)

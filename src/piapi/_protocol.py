@@ -109,8 +109,11 @@ def resolve_base_url(base_url: str | None) -> str:
     url = url.strip().rstrip("/")
     try:
         parsed = httpx.URL(url)
+        port = parsed.port
     except (httpx.InvalidURL, ValueError, TypeError):
         raise ValueError(f"base_url {url!r} is not a valid URL") from None
+    if port is not None and not 0 < port < 65536:
+        raise ValueError(f"base_url has an invalid port {port} (got {url!r})")
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise ValueError(
             f"base_url must be an http:// or https:// URL with a host, such as "
@@ -225,6 +228,9 @@ class CreatePlan(NamedTuple):
     body: bytes
     task_class: type[Task[Any, Any]] | None
     secrets: Secrets
+
+    def __repr__(self) -> str:  # the body holds the webhook secret
+        return f"CreatePlan(<{len(self.body)} bytes>, {self.task_class!r}, {self.secrets!r})"
 
 
 def create_plan(

@@ -99,7 +99,10 @@ def read_task_data(
 
 def describe_validation_error(exc: ValidationError) -> str:
     """Where and why a task could not be read, without the values (they may hold secrets)."""
-    first = exc.errors(include_url=False, include_input=False)[0]
+    errors = exc.errors(include_url=False, include_input=False)
+    if not errors:
+        return "data: unreadable"
+    first = errors[0]
     where = ".".join(str(part) for part in first["loc"]) or "data"
     return f"{where}: {first['msg']}"
 
