@@ -14,7 +14,7 @@ import random
 import threading
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
-from contextlib import aclosing
+from contextlib import AbstractContextManager, aclosing, nullcontext
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
@@ -278,6 +278,13 @@ class _SyncLifetime:
         self.closed = threading.Event()
 
 
+_NO_IO_DEADLINE = nullcontext()
+
+
+def _no_io_deadline(seconds_left: float | None) -> AbstractContextManager[None]:
+    return _NO_IO_DEADLINE
+
+
 class PiAPIClient(_BaseClient[httpx.Client]):
     """Synchronous PiAPI client; safe to share between threads.
 
@@ -316,6 +323,9 @@ class PiAPIClient(_BaseClient[httpx.Client]):
         self._lifetime = _SyncLifetime()
         # Replaced in tests by a fake clock; waits and retries sleep only through this.
         self._sleep: Callable[[float], None] = self._interruptible_sleep
+        # The pool the SDK builds keeps deadlines at its sockets (`_socket_deadline`);
+        # a caller's pool is left as it is.
+        self._io_deadline: Callable[[float | None], AbstractContextManager[None]] = _no_io_deadline
         super().__init__(
             api_key,
             base_url=base_url,
@@ -326,10 +336,11 @@ class PiAPIClient(_BaseClient[httpx.Client]):
         )
 
     def _new_http_client(self, timeout: Timeout) -> httpx.Client:
-        from piapi._socket_deadline import install
+        from piapi._socket_deadline import install, io_deadline
 
         http = httpx.Client(timeout=timeout)
-        install(http)  # every socket operation keeps the call's deadline
+        if install(http):  # every socket operation keeps the call's deadline
+            self._io_deadline = io_deadline
         return http
 
     def _bind_resources(self) -> None:
@@ -372,23 +383,22 @@ class PiAPIClient(_BaseClient[httpx.Client]):
         is_create: bool,
         deadline: Deadline,
     ) -> T:
-        from piapi._socket_deadline import io_deadline
-
         if self._lifetime.closed.is_set():
             raise closed_error(request, is_create=False)
         if deadline.expired(self._now()):
             raise deadline_error(request, is_create=is_create, sent=False)
         request.extensions["timeout"] = timeouts = self._timeouts(deadline)
+        left = deadline.remaining(self._now())
         started = time.perf_counter()
         response: httpx.Response | None = None
         try:
-            with self._gate.slot(timeouts["pool"]), io_deadline(deadline.remaining(self._now())):
+            with self._gate.slot(timeouts["pool"]), self._io_deadline(left):
                 response = self._http.send(request, stream=True, follow_redirects=False)
                 try:
                     reader = BodyReader()
                     for chunk in response.iter_bytes():
                         reader.add(chunk)
-                        if deadline.expired(self._now()):
+                        if left is not None and deadline.expired(self._now()):
                             raise deadline_error(request, is_create=is_create, sent=True)
                     # What Response.read() stores: the body was read here, to count it.
                     response._content = reader.body()
@@ -486,7 +496,6 @@ class PiAPIClient(_BaseClient[httpx.Client]):
         self, state: DownloadState, on_progress: ProgressCallback | None, deadline: Deadline
     ) -> Path:
         from piapi._download import Step, writing
-        from piapi._socket_deadline import io_deadline
 
         with writing(state) as part:
             while True:
@@ -494,7 +503,7 @@ class PiAPIClient(_BaseClient[httpx.Client]):
                     if deadline.expired(self._now()):
                         raise state.deadline_error()
                     request = self._download_request(state, deadline)
-                    with io_deadline(deadline.remaining(self._now())):
+                    with self._io_deadline(deadline.remaining(self._now())):
                         response = self._http.send(
                             request, stream=True, follow_redirects=False, auth=None
                         )
@@ -585,7 +594,12 @@ class _LifetimeScope:
         self._lifetime = lifetime
         self._seconds = seconds
 
-    def __enter__(self) -> anyio.CancelScope:
+    @property
+    def cancelled_caught(self) -> bool:
+        """Whether the deadline or a close ended the block."""
+        return self._scope.cancelled_caught
+
+    def __enter__(self) -> _LifetimeScope:
         import anyio
 
         scope = self._scope = (
@@ -596,7 +610,8 @@ class _LifetimeScope:
         if self._lifetime.closed:
             scope.cancel()
         self._lifetime.scopes.add(scope)
-        return scope.__enter__()
+        scope.__enter__()
+        return self
 
     def __exit__(
         self,
@@ -606,6 +621,22 @@ class _LifetimeScope:
     ) -> bool:
         self._lifetime.scopes.discard(self._scope)
         return bool(self._scope.__exit__(exc_type, exc, tb))
+
+
+class _NoScope:
+    """A request without a deadline runs unscoped (a close ends it by closing the pool)."""
+
+    __slots__ = ()
+    cancelled_caught = False
+
+    def __enter__(self) -> _NoScope:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+_NO_SCOPE = _NoScope()
 
 
 class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
@@ -706,12 +737,13 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
         if deadline.expired(self._now()):
             raise deadline_error(request, is_create=is_create, sent=False)
         request.extensions["timeout"] = timeouts = self._timeouts(deadline)
+        left = deadline.remaining(self._now())
         started = time.perf_counter()
         response: httpx.Response | None = None
         sent = False
-        # The scope ends the whole exchange, a dripping body included, at the deadline,
-        # and any exchange at once when the client closes: cancellation is safe here.
-        with self._lifetime.scope(deadline.remaining(self._now())) as scope:
+        # The scope ends the whole exchange, a dripping body included, at the deadline, and
+        # at once when the client closes: cancellation is safe here.
+        with self._lifetime.scope(left) if left is not None else _NO_SCOPE as scope:
             try:
                 async with self._gate.slot(timeouts["pool"]):
                     sent = True

@@ -19,14 +19,14 @@ import contextlib
 import socket
 import ssl
 import time
-from collections.abc import Generator, Iterable
+from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import Any
 
 import httpcore
 import httpx
 
-__all__ = ["DeadlineBackend", "DeadlineStream", "install", "io_deadline"]
+__all__ = ["NO_IO_DEADLINE", "DeadlineBackend", "DeadlineStream", "install", "io_deadline"]
 
 _deadline: ContextVar[float | None] = ContextVar("piapi_io_deadline", default=None)
 """The deadline of the request this thread is sending, on `time.monotonic`; None: none."""
@@ -34,18 +34,30 @@ _deadline: ContextVar[float | None] = ContextVar("piapi_io_deadline", default=No
 SocketOption = Any  # httpcore's SOCKET_OPTION union, not exported
 
 
-@contextlib.contextmanager
-def io_deadline(seconds_left: float | None) -> Generator[None, None, None]:
+class _IODeadline:
+    """The context manager of `io_deadline`: sets the deadline, then restores the last one."""
+
+    __slots__ = ("_at", "_token")
+
+    def __init__(self, at: float) -> None:
+        self._at = at
+
+    def __enter__(self) -> None:
+        self._token = _deadline.set(self._at)
+
+    def __exit__(self, *exc_info: object) -> None:
+        _deadline.reset(self._token)
+
+
+NO_IO_DEADLINE: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+
+
+def io_deadline(seconds_left: float | None) -> contextlib.AbstractContextManager[None]:
     """Give every socket operation of the requests sent inside the block `seconds_left`
     seconds in total (None: no deadline)."""
     if seconds_left is None:
-        yield
-        return
-    token = _deadline.set(time.monotonic() + seconds_left)
-    try:
-        yield
-    finally:
-        _deadline.reset(token)
+        return NO_IO_DEADLINE
+    return _IODeadline(time.monotonic() + seconds_left)
 
 
 def _capped(timeout: float | None, error: type[Exception]) -> float | None:

@@ -368,7 +368,7 @@ def test_closing_the_client_ends_every_wait_promptly(caller: Caller, serve: Serv
         return [Stall()] if "inflight" in request.path else [Send(PROCESSING)]
 
     server = serve(script)
-    ids = ["sleeping-1", "sleeping-2", "inflight-1"]
+    ids = ["sleeping-1", "sleeping-2", "inflight-1", "inflight-get"]  # the last: no deadline
     client = caller.client(server.url)
     errors: dict[str, BaseException] = {}
     closed_at: list[float] = []
@@ -382,7 +382,10 @@ def test_closing_the_client_ends_every_wait_promptly(caller: Caller, serve: Serv
 
         def wait(task_id: str) -> None:
             try:
-                client.tasks.wait(task_id, poll_interval=60)
+                if task_id.endswith("get"):
+                    client.tasks.get(task_id)
+                else:
+                    client.tasks.wait(task_id, poll_interval=60)
             except Exception as exc:
                 errors[task_id] = exc
             ended_at[task_id] = time.monotonic()
@@ -401,7 +404,10 @@ def test_closing_the_client_ends_every_wait_promptly(caller: Caller, serve: Serv
         async def main() -> None:
             async def wait(task_id: str) -> None:
                 try:
-                    await client.tasks.wait(task_id, poll_interval=60)
+                    if task_id.endswith("get"):
+                        await client.tasks.get(task_id)
+                    else:
+                        await client.tasks.wait(task_id, poll_interval=60)
                 except Exception as exc:
                     errors[task_id] = exc
                 ended_at[task_id] = time.monotonic()
