@@ -28,7 +28,6 @@ from piapi._expectations import Expectations
 from piapi._gate import AsyncGate, SyncGate, gate_for
 from piapi._models import Task
 from piapi._protocol import (
-    TASK_PATH,
     BodyReader,
     Secrets,
     closed_error,
@@ -139,10 +138,6 @@ class _BaseClient(Generic[HttpClientT]):
 
     def _bind_resources(self) -> None:
         raise NotImplementedError
-
-    @property
-    def _create_url(self) -> str:
-        return self.base_url + TASK_PATH
 
     def __repr__(self) -> str:
         # The key is deliberately absent: reprs end up in logs and tracebacks.
