@@ -73,6 +73,7 @@ def typed_requests(client: PiAPIClient, hook: piapi.WebhookConfig) -> None:
     assert_type(Sora2VideoInput.task_class(), type[Sora2Task])
     assert_type(TaskInput.task_class(), type[Task[Any, Any]])
     assert_type(client.download_all(client.tasks.get("id"), "out"), list[Path])
+    assert_type(client.download("https://cdn/v.mp4", "out", timeout=30.0), Path)
     client.tasks.create(plain, webhook=hook)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]
 
 
@@ -82,6 +83,7 @@ async def async_typed_requests(client: AsyncPiAPIClient) -> None:
     assert_type(await client.tasks.create_and_wait(video), Sora2Task)
     assert_type(client.tasks.estimate_cost(video), Decimal | None)
     assert_type(await client.download_all(await client.tasks.get("id"), "out"), list[Path])
+    assert_type(await client.download("https://cdn/v.mp4", "out", timeout=30.0), Path)
 
 
 async def async_usage(client: AsyncPiAPIClient) -> None:
