@@ -34,9 +34,15 @@ from piapi._protocol import (
 )
 from piapi._resources import AsyncSora2, AsyncTasks, Sora2, Tasks
 from piapi._retries import retry_options
+from piapi._spending import Spending, UsdAmount
+from piapi._uploads import resolve_upload_url
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from piapi._account_resources import Account, AsyncAccount
     from piapi._download import DownloadSource, DownloadState, StrPath
+    from piapi._files_resources import AsyncFiles, Files
 
 __all__ = ["AsyncPiAPIClient", "PiAPIClient"]
 
@@ -55,6 +61,7 @@ class ClientOptions(TypedDict, total=False):
 
     timeout: Timeout
     max_retries: int
+    spend_limit_usd: UsdAmount | None
 
 
 def _checked_max_retries(max_retries: int) -> int:
@@ -77,9 +84,13 @@ class _BaseClient(Generic[HttpClientT]):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: HttpClientT | None = None,
         default_headers: Mapping[str, str] | None = None,
+        spend_limit_usd: UsdAmount | None = None,
+        upload_url: str | None = None,
     ) -> None:
         self._api_key = resolve_api_key(api_key)
         self.base_url = resolve_base_url(base_url)
+        self.upload_url = resolve_upload_url(upload_url, self.base_url)
+        self._spending = Spending.new(spend_limit_usd)  # shared with `with_options` copies
         self.timeout = timeout
         self.max_retries = _checked_max_retries(max_retries)
         self._headers = request_headers(self._api_key, default_headers)
@@ -123,8 +134,21 @@ class _BaseClient(Generic[HttpClientT]):
             f"max_retries={self.max_retries})"
         )
 
+    @property
+    def spent_usd(self) -> Decimal:
+        """What this client and its `with_options` copies have spent, in USD: each task
+        created at the charge or hold PiAPI reported, creates in flight or unanswered at
+        their estimate (see Spending limit in the docs). Not your balance: `account.info()`."""
+        return self._spending.ledger.spent_usd
+
+    @property
+    def spend_limit_usd(self) -> Decimal | None:
+        """The spending limit in USD (None: none); creates past it raise `SpendLimitError`."""
+        return self._spending.limit_usd
+
     def with_options(self, **options: Unpack[ClientOptions]) -> Self:
-        """A copy with another `timeout` and/or `max_retries` that shares the connection pool.
+        """A copy with another `timeout`, `max_retries` and/or `spend_limit_usd` that shares
+        the connection pool and the running total of `spent_usd`.
 
         Closing the copy leaves the pool open; close the original when done.
         """
@@ -134,6 +158,8 @@ class _BaseClient(Generic[HttpClientT]):
             clone.timeout = options["timeout"]
         if "max_retries" in options:
             clone.max_retries = _checked_max_retries(options["max_retries"])
+        if "spend_limit_usd" in options:
+            clone._spending = self._spending.with_limit(options["spend_limit_usd"])
         clone._bind_resources()
         return clone
 
@@ -197,6 +223,10 @@ class PiAPIClient(_BaseClient[httpx.Client]):
         max_retries: Extra attempts for requests that are safe to resend.
         http_client: Your own `httpx.Client` (proxies, transports); you close it.
         default_headers: Extra headers sent with every request.
+        spend_limit_usd: Refuse creates (`SpendLimitError`, nothing sent) once their
+            estimated prices would pass this many USD; None: no limit.
+        upload_url: Where `files.upload` POSTs; default PiAPI's upload service for
+            PiAPI's API, else `base_url` + `/api/ephemeral_resource`.
 
     Raises:
         PiAPIError: No API key was given or found in the environment.
@@ -215,6 +245,20 @@ class PiAPIClient(_BaseClient[httpx.Client]):
         self._gate = gate_for(self._http, self.base_url)  # the pool's own: copies share it
         self.tasks = Tasks(self)
         self.sora2 = Sora2(self)
+
+    @property
+    def account(self) -> Account:
+        """Your account: credits, plan, running tasks."""
+        from piapi._account_resources import Account
+
+        return Account(self)
+
+    @property
+    def files(self) -> Files:
+        """Uploads of local files, for tasks that take a file by URL."""
+        from piapi._files_resources import Files
+
+        return Files(self)
 
     # Replaced in tests by a fake clock; the waits and retries read time only through these.
     _sleep: Callable[[float], None] = staticmethod(time.sleep)
@@ -393,6 +437,10 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
         max_retries: Extra attempts for requests that are safe to resend.
         http_client: Your own `httpx.AsyncClient` (proxies, transports); you close it.
         default_headers: Extra headers sent with every request.
+        spend_limit_usd: Refuse creates (`SpendLimitError`, nothing sent) once their
+            estimated prices would pass this many USD; None: no limit.
+        upload_url: Where `files.upload` POSTs; default PiAPI's upload service for
+            PiAPI's API, else `base_url` + `/api/ephemeral_resource`.
 
     Raises:
         PiAPIError: No API key was given or found in the environment.
@@ -411,6 +459,20 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
         self._gate = gate_for(self._http, self.base_url)  # the pool's own: copies share it
         self.tasks = AsyncTasks(self)
         self.sora2 = AsyncSora2(self)
+
+    @property
+    def account(self) -> AsyncAccount:
+        """Your account: credits, plan, running tasks."""
+        from piapi._account_resources import AsyncAccount
+
+        return AsyncAccount(self)
+
+    @property
+    def files(self) -> AsyncFiles:
+        """Uploads of local files, for tasks that take a file by URL."""
+        from piapi._files_resources import AsyncFiles
+
+        return AsyncFiles(self)
 
     _sleep: Callable[[float], Awaitable[None]] = staticmethod(_anyio_sleep)
     _now: Callable[[], float] = staticmethod(time.monotonic)

@@ -37,6 +37,7 @@ from piapi._sora2 import (
     build_sora2_input,
     estimate_sora2_cost,
 )
+from piapi._spending import CreateCost, UsdAmount
 
 if TYPE_CHECKING:
     from piapi._client import AsyncPiAPIClient, PiAPIClient
@@ -82,10 +83,13 @@ class Tasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> TaskT: ...
 
     @overload
-    def create(self, request: TaskRequest, /) -> Task[Any, Any]: ...
+    def create(
+        self, request: TaskRequest, /, *, max_cost_usd: UsdAmount | None = None
+    ) -> Task[Any, Any]: ...
 
     @overload
     def create(
@@ -96,6 +100,7 @@ class Tasks:
         task_type: str,
         input: Mapping[str, Any] | BaseModel,
         config: TaskConfig | Mapping[str, Any] | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> Task[Any, Any]: ...
 
     def create(
@@ -109,6 +114,7 @@ class Tasks:
         task_type: str | None = None,
         input: Mapping[str, Any] | BaseModel | None = None,
         config: TaskConfig | Mapping[str, Any] | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> Task[Any, Any]:
         """Create a task (`POST /api/v1/task`) and return it, usually `pending`.
 
@@ -124,12 +130,15 @@ class Tasks:
             task_type: The task type, for the keyword form (e.g. "video_generation").
             input: The input, sent as given, for the keyword form.
             config: `TaskConfig` (webhook, service mode), for the keyword form.
+            max_cost_usd: The most this task may cost: refused if its estimate is more;
+                under the client's spending limit, what counts for a task without a price.
 
         Returns:
             The new task: the request's task class, or the class of its model.
 
         Raises:
             ValueError: The arguments mix forms or miss one; nothing was sent.
+            SpendLimitError: Over the spending limit or `max_cost_usd`; nothing was sent.
             APIConnectionError: The request failed; see `task_may_exist`.
             APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
@@ -142,13 +151,22 @@ class Tasks:
             input=input,
             config=config,
         )
-        return self._create(body, task_class)
-
-    def _create(self, body: bytes, task_class: type[Task[Any, Any]] | None) -> Task[Any, Any]:
-        read = partial(read_task, task_class=task_class, is_create=True)
-        return self._client._send(
-            "POST", self._client._create_url, read, content=body, is_create=True
+        cost = CreateCost.of(
+            request, model=model, task_type=task_type, input=input, max_cost_usd=max_cost_usd
         )
+        return self._create(body, task_class, cost)
+
+    def _create(
+        self, body: bytes, task_class: type[Task[Any, Any]] | None, cost: CreateCost
+    ) -> Task[Any, Any]:
+        read = partial(read_task, task_class=task_class, is_create=True)
+        # The spending limit: counted before the create is sent, settled by its answer.
+        with self._client._spending.reserve(cost) as reservation:
+            return reservation.settle(
+                self._client._send(
+                    "POST", self._client._create_url, read, content=body, is_create=True
+                )
+            )
 
     @overload
     def create_and_wait(
@@ -158,6 +176,7 @@ class Tasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[TaskT], object] | None = None,
@@ -170,6 +189,7 @@ class Tasks:
         request: TaskRequest,
         /,
         *,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[Task[Any, Any]], object] | None = None,
@@ -183,6 +203,7 @@ class Tasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[Any], object] | None = None,
@@ -194,6 +215,7 @@ class Tasks:
             request: A typed request (`Sora2VideoInput(...)`) or a `TaskRequest`.
             webhook: Where PiAPI should POST status changes (typed requests).
             service_mode: "public" or "private" (typed requests).
+            max_cost_usd: The most the task may cost (see `create`).
             timeout: Deadline in seconds for the wait; None waits forever.
             poll_interval: Fixed seconds between polls; default 1 s growing to 10 s.
             on_update: Called with the task after every poll.
@@ -205,12 +227,14 @@ class Tasks:
             The completed task.
 
         Raises:
+            SpendLimitError: Over the spending limit or `max_cost_usd`; nothing was sent.
             TaskFailedError: The task failed or was cancelled.
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
             DownloadError: A result could not be downloaded; `exc.task` is the task.
         """
         body, task_class = create_plan(request, webhook=webhook, service_mode=service_mode)
-        task = self._create(body, task_class)
+        cost = CreateCost.of(request, max_cost_usd=max_cost_usd)
+        task = self._create(body, task_class, cost)
         return self._wait_and_save(task, timeout, poll_interval, on_update, download_to)
 
     def _wait_and_save(
@@ -348,10 +372,13 @@ class AsyncTasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> TaskT: ...
 
     @overload
-    async def create(self, request: TaskRequest, /) -> Task[Any, Any]: ...
+    async def create(
+        self, request: TaskRequest, /, *, max_cost_usd: UsdAmount | None = None
+    ) -> Task[Any, Any]: ...
 
     @overload
     async def create(
@@ -362,6 +389,7 @@ class AsyncTasks:
         task_type: str,
         input: Mapping[str, Any] | BaseModel,
         config: TaskConfig | Mapping[str, Any] | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> Task[Any, Any]: ...
 
     async def create(
@@ -375,6 +403,7 @@ class AsyncTasks:
         task_type: str | None = None,
         input: Mapping[str, Any] | BaseModel | None = None,
         config: TaskConfig | Mapping[str, Any] | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> Task[Any, Any]:
         """Create a task (`POST /api/v1/task`) and return it, usually `pending`.
 
@@ -390,12 +419,15 @@ class AsyncTasks:
             task_type: The task type, for the keyword form (e.g. "video_generation").
             input: The input, sent as given, for the keyword form.
             config: `TaskConfig` (webhook, service mode), for the keyword form.
+            max_cost_usd: The most this task may cost: refused if its estimate is more;
+                under the client's spending limit, what counts for a task without a price.
 
         Returns:
             The new task: the request's task class, or the class of its model.
 
         Raises:
             ValueError: The arguments mix forms or miss one; nothing was sent.
+            SpendLimitError: Over the spending limit or `max_cost_usd`; nothing was sent.
             APIConnectionError: The request failed; see `task_may_exist`.
             APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
@@ -408,13 +440,22 @@ class AsyncTasks:
             input=input,
             config=config,
         )
-        return await self._create(body, task_class)
-
-    async def _create(self, body: bytes, task_class: type[Task[Any, Any]] | None) -> Task[Any, Any]:
-        read = partial(read_task, task_class=task_class, is_create=True)
-        return await self._client._send(
-            "POST", self._client._create_url, read, content=body, is_create=True
+        cost = CreateCost.of(
+            request, model=model, task_type=task_type, input=input, max_cost_usd=max_cost_usd
         )
+        return await self._create(body, task_class, cost)
+
+    async def _create(
+        self, body: bytes, task_class: type[Task[Any, Any]] | None, cost: CreateCost
+    ) -> Task[Any, Any]:
+        read = partial(read_task, task_class=task_class, is_create=True)
+        # The spending limit: counted before the create is sent, settled by its answer.
+        with self._client._spending.reserve(cost) as reservation:
+            return reservation.settle(
+                await self._client._send(
+                    "POST", self._client._create_url, read, content=body, is_create=True
+                )
+            )
 
     @overload
     async def create_and_wait(
@@ -424,6 +465,7 @@ class AsyncTasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[TaskT], object] | None = None,
@@ -436,6 +478,7 @@ class AsyncTasks:
         request: TaskRequest,
         /,
         *,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[Task[Any, Any]], object] | None = None,
@@ -449,6 +492,7 @@ class AsyncTasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[Any], object] | None = None,
@@ -460,6 +504,7 @@ class AsyncTasks:
             request: A typed request (`Sora2VideoInput(...)`) or a `TaskRequest`.
             webhook: Where PiAPI should POST status changes (typed requests).
             service_mode: "public" or "private" (typed requests).
+            max_cost_usd: The most the task may cost (see `create`).
             timeout: Deadline in seconds for the wait; None waits forever.
             poll_interval: Fixed seconds between polls; default 1 s growing to 10 s.
             on_update: Called with the task after every poll; a plain function or a
@@ -472,12 +517,14 @@ class AsyncTasks:
             The completed task.
 
         Raises:
+            SpendLimitError: Over the spending limit or `max_cost_usd`; nothing was sent.
             TaskFailedError: The task failed or was cancelled.
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
             DownloadError: A result could not be downloaded; `exc.task` is the task.
         """
         body, task_class = create_plan(request, webhook=webhook, service_mode=service_mode)
-        task = await self._create(body, task_class)
+        cost = CreateCost.of(request, max_cost_usd=max_cost_usd)
+        task = await self._create(body, task_class, cost)
         return await self._wait_and_save(task, timeout, poll_interval, on_update, download_to)
 
     async def _wait_and_save(
