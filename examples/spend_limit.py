@@ -33,11 +33,11 @@ def main() -> None:
             client.tasks.create(model="kling", task_type="motion_control", input=motion)
         except SpendLimitError as exc:
             print("refused:", exc)
-        task = client.tasks.create(
+        motion_task = client.tasks.create(
             model="kling", task_type="motion_control", input=motion, max_cost_usd="0.60"
         )
         # Counted at $0.60 while sent, then at the hold PiAPI reported.
-        print(f"created {task.task_id}: held ${task.held_usd:.2f}")
+        print(f"created {motion_task.task_id}: held ${motion_task.held_usd:.2f}")
         print(f"spent ${client.spent_usd:.2f} of ${client.spend_limit_usd:.2f}")
 
 

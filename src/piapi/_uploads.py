@@ -145,7 +145,10 @@ def check_upload_size(size: int, name: str) -> None:
 
 
 def upload_body(file_name: str, data: bytes) -> bytes:
-    """The JSON body PiAPI expects: the name and the bytes in base64."""
+    """The JSON body PiAPI expects: the name and the bytes in base64 (an empty file or one
+    over 10 MB is refused)."""
+    if not data:
+        raise ValueError(f"{file_name} is empty: there is nothing to upload")
     check_upload_size(len(data), file_name)
     encoded = base64.b64encode(data).decode("ascii")
     return json.dumps({"file_name": file_name, "file_data": encoded}).encode()
