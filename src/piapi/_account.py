@@ -37,7 +37,12 @@ ALL_PROVIDERS = "all"
 """The `by_provider` key of counts PiAPI sends without a per-provider breakdown."""
 
 
+# Factories as plain functions, not `dict`: pydantic would parse a builtin's signature.
 def _empty_raw() -> dict[str, Any]:
+    return {}
+
+
+def _no_counts() -> dict[str, ActiveTaskCounts]:
     return {}
 
 
@@ -89,7 +94,7 @@ class ActiveTasks(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    by_provider: dict[str, ActiveTaskCounts] = Field(default_factory=dict)
+    by_provider: dict[str, ActiveTaskCounts] = Field(default_factory=_no_counts)
     """Counts per provider; `"all"` when PiAPI sent totals only."""
     raw: dict[str, Any] = Field(default_factory=_empty_raw, repr=False)
 
