@@ -455,3 +455,18 @@ def test_tasks_creating_at_once_never_pass_the_limit(server: FakePiAPIServer, ba
     assert sorted(outcomes) == ["created"] * ALLOWED + ["refused"] * (CONCURRENT - ALLOWED)
     assert len(server.fake.created_tasks) == ALLOWED
     assert spent == D("0.96")
+
+
+def test_a_spend_limit_error_pickles_with_its_amounts() -> None:
+    import pickle
+
+    error = SpendLimitError(
+        "Not sent: x", spent_usd=D("0.96"), cost_usd=D("0.32"), limit_usd=D(1), max_cost_usd=None
+    )
+    copy = pickle.loads(pickle.dumps(error))
+    assert (str(copy), copy.spent_usd, copy.cost_usd, copy.limit_usd) == (
+        "Not sent: x",
+        D("0.96"),
+        D("0.32"),
+        D(1),
+    )
