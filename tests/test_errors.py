@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import pickle
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -20,6 +21,7 @@ from piapi import (
     DownloadError,
     NoResultError,
     PiAPIError,
+    SpendLimitError,
     Task,
     TaskFailedError,
     WaitTimeoutError,
@@ -77,6 +79,13 @@ def every_error() -> list[PiAPIError]:
         DownloadError("dl", url="https://cdn/x", task=task("completed"), received=5, total=9),
         WebhookVerificationError("no header"),
         WebhookParseError("not JSON"),
+        SpendLimitError(
+            "over the limit",
+            spent_usd=Decimal("0.96"),
+            cost_usd=Decimal("0.32"),
+            limit_usd=Decimal("1"),
+            max_cost_usd=None,
+        ),
     ]
 
 

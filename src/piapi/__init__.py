@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from piapi._version import __version__
 
 if TYPE_CHECKING:
+    from piapi._account import AccountInfo, ActiveTaskCounts, ActiveTasks
     from piapi._client import AsyncPiAPIClient, PiAPIClient
     from piapi._exceptions import (
         APIConnectionError,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         PiAPIError,
         RateLimitError,
+        SpendLimitError,
         TaskFailedError,
         UnprocessableEntityError,
         WaitTimeoutError,
@@ -59,6 +61,9 @@ if TYPE_CHECKING:
 # Where each public name lives. They load on first use, so `import piapi` (and the `piapi`
 # command, which must answer Ctrl-C from its very first line) costs next to nothing.
 _LAZY: dict[str, str] = {
+    "AccountInfo": "piapi._account",
+    "ActiveTaskCounts": "piapi._account",
+    "ActiveTasks": "piapi._account",
     "AsyncPiAPIClient": "piapi._client",
     "PiAPIClient": "piapi._client",
     "APIConnectionError": "piapi._exceptions",
@@ -75,6 +80,7 @@ _LAZY: dict[str, str] = {
     "PermissionDeniedError": "piapi._exceptions",
     "PiAPIError": "piapi._exceptions",
     "RateLimitError": "piapi._exceptions",
+    "SpendLimitError": "piapi._exceptions",
     "TaskFailedError": "piapi._exceptions",
     "UnprocessableEntityError": "piapi._exceptions",
     "WaitTimeoutError": "piapi._exceptions",
@@ -120,6 +126,9 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AccountInfo",
+    "ActiveTaskCounts",
+    "ActiveTasks",
     "ApiResponse",
     "AsyncPiAPIClient",
     "AuthenticationError",
@@ -138,6 +147,7 @@ __all__ = [
     "Sora2Task",
     "Sora2VideoInput",
     "Sora2VideoOutput",
+    "SpendLimitError",
     "Task",
     "TaskConfig",
     "TaskError",

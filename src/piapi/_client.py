@@ -40,11 +40,17 @@ from piapi._protocol import (
 from piapi._resources import AsyncSora2, AsyncTasks, Sora2, Tasks
 from piapi._retries import retry_decision
 from piapi._shell import ProgressCallback
+from piapi._spending import Spending, UsdAmount
+from piapi._uploads import resolve_upload_url
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     import anyio
 
+    from piapi._account_resources import Account, AsyncAccount
     from piapi._download import DownloadSource, DownloadState, PartFile, StrPath
+    from piapi._files_resources import AsyncFiles, Files
 
 __all__ = ["AsyncPiAPIClient", "NotGiven", "PiAPIClient"]
 
@@ -72,6 +78,7 @@ class ClientOptions(TypedDict, total=False):
 
     timeout: Timeout
     max_retries: int
+    spend_limit_usd: UsdAmount | None
 
 
 def _checked_max_retries(max_retries: object) -> int:
@@ -98,12 +105,16 @@ class _BaseClient(Generic[HttpClientT]):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: HttpClientT | None = None,
         default_headers: Mapping[str, str] | None = None,
+        spend_limit_usd: UsdAmount | None = None,
+        upload_url: str | None = None,
     ) -> None:
         self._api_key = resolve_api_key(api_key)
         self._secrets = Secrets((self._api_key,))
         self.base_url = resolve_base_url(base_url)
         if isinstance(timeout, NotGiven):
             timeout = http_client.timeout if http_client is not None else DEFAULT_TIMEOUT
+        self.upload_url = resolve_upload_url(upload_url, self.base_url)
+        self._spending = Spending.new(spend_limit_usd)  # shared with `with_options` copies
         self.timeout = timeout
         self.max_retries = _checked_max_retries(max_retries)
         self._headers = request_headers(self._api_key, default_headers)
@@ -148,8 +159,21 @@ class _BaseClient(Generic[HttpClientT]):
             f"max_retries={self.max_retries})"
         )
 
+    @property
+    def spent_usd(self) -> Decimal:
+        """What this client and its `with_options` copies have spent, in USD: each task
+        created at the charge or hold PiAPI reported, creates in flight or unanswered at
+        their estimate (see Spending limit in the docs). Not your balance: `account.info()`."""
+        return self._spending.ledger.spent_usd
+
+    @property
+    def spend_limit_usd(self) -> Decimal | None:
+        """The spending limit in USD (None: none); creates past it raise `SpendLimitError`."""
+        return self._spending.limit_usd
+
     def with_options(self, **options: Unpack[ClientOptions]) -> Self:
-        """A copy with another `timeout` and/or `max_retries` that shares the connection pool.
+        """A copy with another `timeout`, `max_retries` and/or `spend_limit_usd` that shares
+        the connection pool and the running total of `spent_usd`.
 
         Closing the copy leaves the pool open; close the original when done.
         """
@@ -160,6 +184,8 @@ class _BaseClient(Generic[HttpClientT]):
             clone.timeout = options["timeout"]
         if "max_retries" in options:
             clone.max_retries = _checked_max_retries(options["max_retries"])
+        if "spend_limit_usd" in options:
+            clone._spending = self._spending.with_limit(options["spend_limit_usd"])
         clone._bind_resources()
         return clone
 
@@ -295,6 +321,10 @@ class PiAPIClient(_BaseClient[httpx.Client]):
             timeout, params, cookies, auth, headers and event hooks apply to API calls
             (redirects are never followed). You close it.
         default_headers: Extra headers sent with every API request.
+        spend_limit_usd: Refuse creates (`SpendLimitError`, nothing sent) once their
+            estimated prices would pass this many USD; None: no limit.
+        upload_url: Where `files.upload` POSTs; default PiAPI's upload service for
+            PiAPI's API, else `base_url` + `/api/ephemeral_resource`.
 
     Raises:
         PiAPIError: No API key was given or found, or it is blank or malformed.
@@ -318,6 +348,8 @@ class PiAPIClient(_BaseClient[httpx.Client]):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        spend_limit_usd: UsdAmount | None = None,
+        upload_url: str | None = None,
     ) -> None:
         self._lifetime = _SyncLifetime()
         # Replaced in tests by a fake clock; waits and retries sleep only through this.
@@ -332,6 +364,8 @@ class PiAPIClient(_BaseClient[httpx.Client]):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            spend_limit_usd=spend_limit_usd,
+            upload_url=upload_url,
         )
 
     def _new_http_client(self, timeout: Timeout) -> httpx.Client:
@@ -346,6 +380,20 @@ class PiAPIClient(_BaseClient[httpx.Client]):
         self._gate = gate_for(self._http, self.base_url)  # the pool's own: copies share it
         self.tasks = Tasks(self)
         self.sora2 = Sora2(self.tasks)
+
+    @property
+    def account(self) -> Account:
+        """Your account: credits, plan, running tasks."""
+        from piapi._account_resources import Account
+
+        return Account(self)
+
+    @property
+    def files(self) -> Files:
+        """Uploads of local files, for tasks that take a file by URL."""
+        from piapi._files_resources import Files
+
+        return Files(self)
 
     def _interruptible_sleep(self, seconds: float) -> None:
         if self._lifetime.closed.wait(seconds):
@@ -651,6 +699,10 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout, params, cookies, auth, headers and event hooks apply to API calls
             (redirects are never followed). You close it.
         default_headers: Extra headers sent with every API request.
+        spend_limit_usd: Refuse creates (`SpendLimitError`, nothing sent) once their
+            estimated prices would pass this many USD; None: no limit.
+        upload_url: Where `files.upload` POSTs; default PiAPI's upload service for
+            PiAPI's API, else `base_url` + `/api/ephemeral_resource`.
 
     Raises:
         PiAPIError: No API key was given or found, or it is blank or malformed.
@@ -674,6 +726,8 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        spend_limit_usd: UsdAmount | None = None,
+        upload_url: str | None = None,
     ) -> None:
         self._lifetime = _AsyncLifetime()
         self._sleep: Callable[[float], Awaitable[None]] = (
@@ -686,6 +740,8 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            spend_limit_usd=spend_limit_usd,
+            upload_url=upload_url,
         )
 
     def _new_http_client(self, timeout: Timeout) -> httpx.AsyncClient:
@@ -695,6 +751,20 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
         self._gate = gate_for(self._http, self.base_url)  # the pool's own: copies share it
         self.tasks = AsyncTasks(self)
         self.sora2 = AsyncSora2(self.tasks)
+
+    @property
+    def account(self) -> AsyncAccount:
+        """Your account: credits, plan, running tasks."""
+        from piapi._account_resources import AsyncAccount
+
+        return AsyncAccount(self)
+
+    @property
+    def files(self) -> AsyncFiles:
+        """Uploads of local files, for tasks that take a file by URL."""
+        from piapi._files_resources import AsyncFiles
+
+        return AsyncFiles(self)
 
     async def _interruptible_sleep(self, seconds: float) -> None:
         import anyio

@@ -6,6 +6,7 @@ Messages never contain the API key or a webhook secret, so they are safe to log.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -29,6 +30,7 @@ __all__ = [
     "PermissionDeniedError",
     "PiAPIError",
     "RateLimitError",
+    "SpendLimitError",
     "TaskFailedError",
     "UnprocessableEntityError",
     "WaitTimeoutError",
@@ -353,6 +355,34 @@ class WebhookVerificationError(PiAPIError):
 
 class WebhookParseError(PiAPIError):
     """A webhook body is not PiAPI's `{"timestamp", "data": <task>}` JSON."""
+
+
+class SpendLimitError(PiAPIError):
+    """A create was refused before anything was sent: it would pass the client's spending
+    limit (`spend_limit_usd`) or the call's `max_cost_usd`, or its price cannot be
+    estimated under a limit. Nothing reached PiAPI, so nothing is billed.
+
+    Attributes:
+        spent_usd: What the client (and its `with_options` copies) had spent or reserved.
+        cost_usd: What this task would cost; None when its price cannot be estimated.
+        limit_usd: The client's spending limit; None when only `max_cost_usd` refused it.
+        max_cost_usd: The call's `max_cost_usd`, when it gave one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        spent_usd: Decimal = Decimal(0),
+        cost_usd: Decimal | None = None,
+        limit_usd: Decimal | None = None,
+        max_cost_usd: Decimal | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.spent_usd = spent_usd
+        self.cost_usd = cost_usd
+        self.limit_usd = limit_usd
+        self.max_cost_usd = max_cost_usd
 
 
 STATUS_ERRORS: dict[int, type[APIStatusError]] = {

@@ -50,6 +50,7 @@ from piapi._sora2 import (
     build_sora2_input,
     estimate_sora2_cost,
 )
+from piapi._spending import CreateCost, UsdAmount
 
 if TYPE_CHECKING:
     from piapi._download import StrPath
@@ -112,10 +113,13 @@ class Tasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> TaskT: ...
 
     @overload
-    def create(self, request: TaskRequest, /) -> Task[Any, Any]: ...
+    def create(
+        self, request: TaskRequest, /, *, max_cost_usd: UsdAmount | None = None
+    ) -> Task[Any, Any]: ...
 
     @overload
     def create(
@@ -126,6 +130,7 @@ class Tasks:
         task_type: str,
         input: Mapping[str, Any] | BaseModel,
         config: TaskConfig | Mapping[str, Any] | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> Task[Any, Any]: ...
 
     def create(
@@ -139,6 +144,7 @@ class Tasks:
         task_type: str | None = None,
         input: Mapping[str, Any] | BaseModel | None = None,
         config: TaskConfig | Mapping[str, Any] | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> Task[Any, Any]:
         """Create a task (`POST /api/v1/task`) and return it, usually `pending`.
 
@@ -154,12 +160,15 @@ class Tasks:
             task_type: The task type, for the keyword form (e.g. "video_generation").
             input: The input, sent as given, for the keyword form.
             config: `TaskConfig` (webhook, service mode), for the keyword form.
+            max_cost_usd: The most this task may cost: refused if its estimate is more;
+                under the client's spending limit, what counts for a task without a price.
 
         Returns:
             The new task: the request's task class, or the class of its model.
 
         Raises:
             ValueError: The arguments mix forms or miss one; nothing was sent.
+            SpendLimitError: Over the spending limit or `max_cost_usd`; nothing was sent.
             APIConnectionError: The request failed; see `task_may_exist`.
             APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
@@ -172,11 +181,14 @@ class Tasks:
             input=input,
             config=config,
         )
-        return self._create(plan, NO_DEADLINE)
+        cost = CreateCost.of(
+            request, model=model, task_type=task_type, input=input, max_cost_usd=max_cost_usd
+        )
+        return self._create(plan, NO_DEADLINE, cost)
 
-    def _create(self, plan: CreatePlan, deadline: Deadline) -> Task[Any, Any]:
-        # The one place a create is sent (create, create_and_wait, sora2): checks that must
-        # run right before one is paid for, or right after its answer, belong here.
+    def _create(self, plan: CreatePlan, deadline: Deadline, cost: CreateCost) -> Task[Any, Any]:
+        # The one place a create is sent (create, create_and_wait, sora2): the spending limit
+        # counts it right before it is sent and settles it by its answer.
         read = partial(
             read_task,
             task_class=plan.task_class,
@@ -184,9 +196,12 @@ class Tasks:
             secrets=Secrets((*self._client._secrets, *plan.secrets)),
         )
         url = self._client.base_url + TASK_PATH
-        return self._client._send(
-            "POST", url, read, content=plan.body, is_create=True, deadline=deadline
-        )
+        with self._client._spending.reserve(cost) as reservation:
+            return reservation.settle(
+                self._client._send(
+                    "POST", url, read, content=plan.body, is_create=True, deadline=deadline
+                )
+            )
 
     @overload
     def create_and_wait(
@@ -196,6 +211,7 @@ class Tasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[TaskT], object] | None = None,
@@ -208,6 +224,7 @@ class Tasks:
         request: TaskRequest,
         /,
         *,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[Task[Any, Any]], object] | None = None,
@@ -221,6 +238,7 @@ class Tasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[Any], object] | None = None,
@@ -232,6 +250,7 @@ class Tasks:
             request: A typed request (`Sora2VideoInput(...)`) or a `TaskRequest`.
             webhook: Where PiAPI should POST status changes (typed requests).
             service_mode: "public" or "private" (typed requests).
+            max_cost_usd: The most the task may cost (see `create`).
             timeout: Deadline in seconds for the whole call (create, wait and download);
                 None waits forever.
             poll_interval: Fixed seconds between polls; default: by expected run time.
@@ -244,6 +263,7 @@ class Tasks:
             The completed task.
 
         Raises:
+            SpendLimitError: Over the spending limit or `max_cost_usd`; nothing was sent.
             TaskFailedError: The task failed or was cancelled.
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
             DownloadError: A result could not be downloaded; `exc.task` is the task.
@@ -254,7 +274,8 @@ class Tasks:
         )
         check_sync_callback(on_update)
         plan = create_plan(request, webhook=webhook, service_mode=service_mode)
-        task = self._create(plan, deadline)
+        cost = CreateCost.of(request, max_cost_usd=max_cost_usd)
+        task = self._create(plan, deadline, cost)
         return self._wait_and_save(task, timeout, poll_interval, on_update, download_to, deadline)
 
     def _wait_and_save(
@@ -411,10 +432,13 @@ class AsyncTasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> TaskT: ...
 
     @overload
-    async def create(self, request: TaskRequest, /) -> Task[Any, Any]: ...
+    async def create(
+        self, request: TaskRequest, /, *, max_cost_usd: UsdAmount | None = None
+    ) -> Task[Any, Any]: ...
 
     @overload
     async def create(
@@ -425,6 +449,7 @@ class AsyncTasks:
         task_type: str,
         input: Mapping[str, Any] | BaseModel,
         config: TaskConfig | Mapping[str, Any] | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> Task[Any, Any]: ...
 
     async def create(
@@ -438,6 +463,7 @@ class AsyncTasks:
         task_type: str | None = None,
         input: Mapping[str, Any] | BaseModel | None = None,
         config: TaskConfig | Mapping[str, Any] | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> Task[Any, Any]:
         """Create a task (`POST /api/v1/task`) and return it, usually `pending`.
 
@@ -453,12 +479,15 @@ class AsyncTasks:
             task_type: The task type, for the keyword form (e.g. "video_generation").
             input: The input, sent as given, for the keyword form.
             config: `TaskConfig` (webhook, service mode), for the keyword form.
+            max_cost_usd: The most this task may cost: refused if its estimate is more;
+                under the client's spending limit, what counts for a task without a price.
 
         Returns:
             The new task: the request's task class, or the class of its model.
 
         Raises:
             ValueError: The arguments mix forms or miss one; nothing was sent.
+            SpendLimitError: Over the spending limit or `max_cost_usd`; nothing was sent.
             APIConnectionError: The request failed; see `task_may_exist`.
             APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
@@ -471,11 +500,16 @@ class AsyncTasks:
             input=input,
             config=config,
         )
-        return await self._create(plan, NO_DEADLINE)
+        cost = CreateCost.of(
+            request, model=model, task_type=task_type, input=input, max_cost_usd=max_cost_usd
+        )
+        return await self._create(plan, NO_DEADLINE, cost)
 
-    async def _create(self, plan: CreatePlan, deadline: Deadline) -> Task[Any, Any]:
-        # The one place a create is sent (create, create_and_wait, sora2): checks that must
-        # run right before one is paid for, or right after its answer, belong here.
+    async def _create(
+        self, plan: CreatePlan, deadline: Deadline, cost: CreateCost
+    ) -> Task[Any, Any]:
+        # The one place a create is sent (create, create_and_wait, sora2): the spending limit
+        # counts it right before it is sent and settles it by its answer.
         read = partial(
             read_task,
             task_class=plan.task_class,
@@ -483,9 +517,12 @@ class AsyncTasks:
             secrets=Secrets((*self._client._secrets, *plan.secrets)),
         )
         url = self._client.base_url + TASK_PATH
-        return await self._client._send(
-            "POST", url, read, content=plan.body, is_create=True, deadline=deadline
-        )
+        with self._client._spending.reserve(cost) as reservation:
+            return reservation.settle(
+                await self._client._send(
+                    "POST", url, read, content=plan.body, is_create=True, deadline=deadline
+                )
+            )
 
     @overload
     async def create_and_wait(
@@ -495,6 +532,7 @@ class AsyncTasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[TaskT], object] | None = None,
@@ -507,6 +545,7 @@ class AsyncTasks:
         request: TaskRequest,
         /,
         *,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[Task[Any, Any]], object] | None = None,
@@ -520,6 +559,7 @@ class AsyncTasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[Any], object] | None = None,
@@ -531,6 +571,7 @@ class AsyncTasks:
             request: A typed request (`Sora2VideoInput(...)`) or a `TaskRequest`.
             webhook: Where PiAPI should POST status changes (typed requests).
             service_mode: "public" or "private" (typed requests).
+            max_cost_usd: The most the task may cost (see `create`).
             timeout: Deadline in seconds for the whole call (create, wait and download);
                 None waits forever.
             poll_interval: Fixed seconds between polls; default: by expected run time.
@@ -544,6 +585,7 @@ class AsyncTasks:
             The completed task.
 
         Raises:
+            SpendLimitError: Over the spending limit or `max_cost_usd`; nothing was sent.
             TaskFailedError: The task failed or was cancelled.
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
             DownloadError: A result could not be downloaded; `exc.task` is the task.
@@ -553,7 +595,8 @@ class AsyncTasks:
             timeout, poll_interval, self._client._now()
         )
         plan = create_plan(request, webhook=webhook, service_mode=service_mode)
-        task = await self._create(plan, deadline)
+        cost = CreateCost.of(request, max_cost_usd=max_cost_usd)
+        task = await self._create(plan, deadline, cost)
         return await self._wait_and_save(
             task, timeout, poll_interval, on_update, download_to, deadline
         )

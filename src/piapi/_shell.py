@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from piapi._download import DownloadState, StrPath
     from piapi._expectations import Expectations
     from piapi._models import Task
+    from piapi._spending import Spending
 
 __all__ = ["AsyncShell", "ProgressCallback", "SyncShell"]
 
@@ -33,6 +34,7 @@ class SyncShell(Protocol):
     base_url: str
     _expectations: Expectations
     _secrets: Secrets
+    _spending: Spending
     _now: Callable[[], float]
     _sleep: Callable[[float], None]
 
@@ -60,6 +62,7 @@ class AsyncShell(Protocol):
     base_url: str
     _expectations: Expectations
     _secrets: Secrets
+    _spending: Spending
     _now: Callable[[], float]
     _sleep: Callable[[float], Awaitable[None]]
 
