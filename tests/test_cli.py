@@ -44,7 +44,8 @@ def run(
     """
 
     def make_client(args: object) -> PiAPIClient:
-        return piapi_client
+        # A copy: each command closes its client, and closing a copy closes nothing.
+        return piapi_client.with_options()
 
     monkeypatch.setattr(_checks, "make_client", make_client)
     monkeypatch.setattr(_ui, "stdin_is_terminal", lambda: False)
@@ -302,7 +303,7 @@ def test_connection_errors_exit_4(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     backoffs: list[float] = []  # the retries' waits, recorded instead of slept
-    monkeypatch.setattr(PiAPIClient, "_sleep", staticmethod(backoffs.append))
+    monkeypatch.setattr(PiAPIClient, "_default_sleep", staticmethod(backoffs.append))
     code = cli.main(["task", "get", "x", "--api-key", KEY, "--base-url", "http://127.0.0.1:9"])
     err = capsys.readouterr().err
     assert code == codes.EXIT_API

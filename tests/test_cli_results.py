@@ -20,7 +20,8 @@ def run(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, piapi_client: PiAPIClient
 ) -> Run:
     """`run(*argv)` -> (exit code, stdout, stderr), with the CLI talking to `piapi_fake`."""
-    monkeypatch.setattr(_checks, "make_client", lambda args: piapi_client)
+    # A copy: each command closes its client, and closing a copy closes nothing.
+    monkeypatch.setattr(_checks, "make_client", lambda args: piapi_client.with_options())
     monkeypatch.setattr(_ui, "stdin_is_terminal", lambda: False)
 
     def run(*argv: str) -> tuple[int, str, str]:

@@ -76,10 +76,20 @@ def _public_members(module: ModuleType) -> Iterator[tuple[str, object]]:
 
 
 def test_every_public_class_method_and_function_has_a_docstring() -> None:
-    from piapi import _resources
+    from piapi import _account, _account_resources, _files_resources, _resources
 
-    # _resources: client.tasks etc.
-    modules = [piapi, piapi.webhooks, piapi.testing, _resources, *FAMILIES]
+    # _resources: client.tasks etc.; _account_resources and _files_resources: client.account
+    # and client.files; _account: what they read.
+    modules = [
+        piapi,
+        piapi.webhooks,
+        piapi.testing,
+        _resources,
+        _account,
+        _account_resources,
+        _files_resources,
+        *FAMILIES,
+    ]
     missing = [
         name
         for module in modules

@@ -25,6 +25,7 @@ from piapi import (
 from piapi._download import (
     DownloadState,
     RetryableDownloadFailure,
+    Step,
     destination_path,
     download_headers,
     download_source,
@@ -224,12 +225,14 @@ def test_resume_asks_for_the_rest_and_accepts_only_the_right_range(tmp_path: Pat
     state = DownloadState(
         download_source(CDN + "/v.mp4"), tmp_path / "v", base_url=API, api_headers={}, max_retries=2
     )
-    assert state.start(200, {"content-length": "100"}) is True
+    assert "Range" not in state.headers()
+    assert state.start(200, {"content-length": "100"}) is Step.WRITE_FROM_START
     state.advance(40)
     with pytest.raises(RetryableDownloadFailure):
         state.finish()
     assert state.headers()["Range"] == "bytes=40-"
-    assert state.start(206, {"content-range": "bytes 40-99/100", "content-length": "60"}) is False
+    step = state.start(206, {"content-range": "bytes 40-99/100", "content-length": "60"})
+    assert step is Step.APPEND
     assert state.total == 100
     state.advance(60)
     state.finish()
@@ -239,9 +242,11 @@ def test_a_200_answer_to_a_range_restarts_from_zero(tmp_path: Path) -> None:
     state = DownloadState(
         download_source(CDN + "/v.mp4"), tmp_path / "v", base_url=API, api_headers={}, max_retries=2
     )
+    state.headers()
     state.start(200, {"content-length": "100"})
     state.advance(40)
-    assert state.start(200, {"content-length": "100"}) is True
+    state.headers()
+    assert state.start(200, {"content-length": "100"}) is Step.WRITE_FROM_START
     assert state.received == 0
 
 
@@ -486,3 +491,193 @@ def test_an_unwritable_destination_is_a_download_error(runner: Runner, tmp_path:
     with pytest.raises(DownloadError, match="Could not write"):
         runner.download(transport, CDN + "/v.mp4", tmp_path / "file" / "v.mp4")
     assert seen == []
+
+
+# --- the decisions of the download loop, by table ---------------------------------------------
+
+
+def state_for(tmp_path: Path, *, max_retries: int = 2) -> DownloadState:
+    return DownloadState(
+        download_source(CDN + "/v.mp4"),
+        tmp_path / "v",
+        base_url=API,
+        api_headers={},
+        max_retries=max_retries,
+    )
+
+
+def cut_at(state: DownloadState, headers: dict[str, str], received: int) -> None:
+    """A first full answer with `headers`, cut after `received` bytes."""
+    state.headers()
+    state.start(200, headers)
+    state.advance(received)
+
+
+@pytest.mark.parametrize(
+    ("first", "if_range"),
+    [
+        ({"content-length": "100", "etag": '"abc"'}, '"abc"'),
+        (
+            {"content-length": "100", "etag": 'W/"weak"', "last-modified": "Tue, 1 Jul 2025"},
+            "Tue, 1 Jul 2025",
+        ),
+        ({"content-length": "100", "last-modified": "Tue, 1 Jul 2025"}, "Tue, 1 Jul 2025"),
+        ({"content-length": "100"}, None),  # no validator: the size is checked instead
+    ],
+)
+def test_a_resume_is_guarded_by_if_range(
+    tmp_path: Path, first: dict[str, str], if_range: str | None
+) -> None:
+    state = state_for(tmp_path)
+    cut_at(state, first, 40)
+    headers = state.headers()
+    assert headers["Range"] == "bytes=40-"
+    assert headers.get("If-Range") == if_range
+
+
+def test_without_a_validator_or_a_size_a_drop_starts_over(tmp_path: Path) -> None:
+    state = state_for(tmp_path)
+    cut_at(state, {}, 40)
+    assert "Range" not in state.headers()
+    assert state.received == 0
+
+
+@pytest.mark.parametrize(
+    ("first", "answer", "why"),
+    [
+        (
+            {"content-length": "100", "etag": '"a"'},
+            {"content-range": "bytes 40-99/100", "etag": '"b"'},
+            "changed ETag",
+        ),
+        ({"content-length": "100"}, {"content-range": "bytes 40-119/120"}, "changed size"),
+        ({"content-length": "100"}, {"content-range": "bytes 0-99/100"}, "wrong offset"),
+        ({"content-length": "100"}, {}, "no Content-Range"),
+    ],
+)  # fmt: skip
+def test_a_range_that_does_not_fit_restarts_from_zero(
+    tmp_path: Path, first: dict[str, str], answer: dict[str, str], why: str
+) -> None:
+    state = state_for(tmp_path)
+    cut_at(state, first, 40)
+    state.headers()
+    with pytest.raises(RetryableDownloadFailure):
+        state.start(206, answer)
+    assert state.received == 0, why
+    assert "Range" not in state.headers(), why
+
+
+def test_a_partial_answer_nobody_asked_for_is_not_the_file(tmp_path: Path) -> None:
+    state = state_for(tmp_path)
+    state.headers()
+    with pytest.raises(RetryableDownloadFailure, match="unasked"):
+        state.start(206, {"content-range": "bytes 0-99/100"})
+
+
+def test_an_unsatisfiable_range_restarts(tmp_path: Path) -> None:
+    state = state_for(tmp_path)
+    cut_at(state, {"content-length": "100"}, 40)
+    state.headers()
+    with pytest.raises(RetryableDownloadFailure, match="416"):
+        state.start(416, {})
+    assert state.received == 0
+
+
+def test_redirects_are_followed_five_times_then_refused(tmp_path: Path) -> None:
+    state = state_for(tmp_path)
+    for hop in range(5):
+        assert state.start(302, {"location": f"/hop{hop}"}) is Step.FOLLOW
+    assert state.url == CDN + "/hop4"
+    with pytest.raises(DownloadError, match="more than 5 redirects"):
+        state.start(302, {"location": "/hop5"})
+
+
+@pytest.mark.parametrize("location", ["ftp://x/y", "https://cdn.example:99999/x", "http://h/\x00"])
+def test_a_redirect_to_a_url_that_cannot_be_requested_is_refused(
+    tmp_path: Path, location: str
+) -> None:
+    with pytest.raises(DownloadError, match="Cannot download"):
+        state_for(tmp_path).start(307, {"location": location})
+
+
+@pytest.mark.parametrize(
+    ("failure", "retried"),
+    [
+        (RetryableDownloadFailure("HTTP 503"), True),
+        (httpx.ReadError("reset"), True),
+        (httpx.ReadTimeout("slow"), True),
+        (httpx.DecodingError("gzip"), False),
+        (httpx.InvalidURL("bad"), False),
+        (KeyError("the caller's"), None),
+    ],
+)
+def test_which_failures_are_worth_another_attempt(
+    tmp_path: Path, failure: Exception, retried: bool | None
+) -> None:
+    state = state_for(tmp_path)
+    if retried is None:
+        assert state.failed(failure, jitter=0.0) is None  # not ours: re-raised as it is
+    elif retried:
+        assert state.failed(failure, jitter=0.0) == 0.5
+    else:
+        with pytest.raises(DownloadError):
+            state.failed(failure, jitter=0.0)
+
+
+@pytest.mark.parametrize(
+    ("time_left", "closed", "words"),
+    [
+        (0.0, False, "did not finish within its timeout"),
+        (0.3, False, "did not finish within its timeout"),  # the 0.5 s pause would not fit
+        (None, True, "client was closed"),
+    ],
+)
+def test_no_retry_outlives_the_timeout_or_the_client(
+    tmp_path: Path, time_left: float | None, closed: bool, words: str
+) -> None:
+    with pytest.raises(DownloadError, match=words):
+        state_for(tmp_path).failed(
+            httpx.ReadError("x"), jitter=0.0, time_left=time_left, closed=closed
+        )
+
+
+def test_retries_run_out(tmp_path: Path) -> None:
+    state = state_for(tmp_path, max_retries=1)
+    assert state.failed(httpx.ReadError("x"), jitter=0.0) == 0.5
+    with pytest.raises(DownloadError, match="after 2 attempt"):
+        state.failed(httpx.ReadError("x"), jitter=0.0)
+
+
+def test_progress_is_reported_at_start_every_step_and_at_the_end(tmp_path: Path) -> None:
+    from piapi._download import PROGRESS_STEP
+
+    state = state_for(tmp_path)
+    state.headers()
+    state.start(200, {"content-length": str(3 * PROGRESS_STEP + 10)})
+    state.body_started()
+    reports = [state.received] if state.progress_due() else []
+    for _ in range(12):
+        state.advance(PROGRESS_STEP // 4)
+        if state.progress_due():
+            reports.append(state.received)
+    state.advance(10)
+    if state.progress_due():
+        reports.append(state.received)
+    if state.progress_due(ended=True):
+        reports.append(state.received)
+    assert reports[0] == 0
+    assert reports[1:4] == [PROGRESS_STEP, 2 * PROGRESS_STEP, 3 * PROGRESS_STEP]
+    assert reports[-1] == state.received
+    assert not state.progress_due(ended=True)  # nothing new since
+
+
+def test_write_batches_gather_small_chunks() -> None:
+    from piapi._download import WriteBatch
+
+    batch = WriteBatch(limit=10)
+    assert batch.add(b"1234") is None
+    assert batch.add(b"5678") is None
+    assert batch.add(b"90ab") == b"1234567890ab"
+    assert batch.rest() is None
+    assert batch.add(b"c") is None
+    assert batch.rest() == b"c"

@@ -53,6 +53,21 @@ EXPECTED: dict[str, list[str]] = {
         rf"video: {VIDEO}",
         r"cost: \$0\.64",
     ],
+    "kling_from_image.py": [
+        r"uploaded: https?://\S+\.png",
+        r"estimated cost: \$0\.50",
+        r"status: completed",
+        rf"video: {VIDEO}",
+        r"cost: \$0\.50",
+    ],
+    "spend_limit.py": [
+        rf"created {UUID}: \$0\.32, spent \$0\.96",
+        r"refused: Not sent: sora2 sora2-pro-video would cost \$2\.88, and \$0\.96 of the "
+        r"\$2\.00 spending limit is spent or reserved \(\$1\.04 left\)",
+        r"refused: Not sent: the price of kling motion_control cannot be estimated",
+        rf"created {UUID}: held \$0\.50",
+        r"spent \$1\.46 of \$2\.00",
+    ],
     "pro_1080p.py": [
         r"estimated cost: \$1\.92 \(standard would be \$0\.64\)",
         r"sora2-pro-video at 1080p, 8 s",

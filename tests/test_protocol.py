@@ -82,8 +82,8 @@ def test_headers_carry_key_and_user_agent_and_cannot_lose_the_key() -> None:
 
 
 def test_task_url_quotes_the_id() -> None:
-    assert task_url("https://h", "a/../b?c") == "https://h/api/v1/task/a%2F..%2Fb%3Fc"
-    for bad in ("", "   "):
+    assert task_url("https://h", "a..b?c#d e%2F") == "https://h/api/v1/task/a..b%3Fc%23d%20e%252F"
+    for bad in ("", "   ", ".", "..", " .. ", "a/b", "..\\x", "a\nb", "a\x00b", "a\x7fb"):
         with pytest.raises(ValueError, match="task_id"):
             task_url("https://h", bad)
 

@@ -25,6 +25,7 @@ QUICK_STARTS = SECTIONS["Quick start"]
 TESTS = SECTIONS["Testing your code offline"]
 [ANY_MODEL] = SECTIONS["Any PiAPI model"]
 [DOWNLOAD_AND_WEBHOOKS] = SECTIONS["Download, webhooks, command line"]
+[ACCOUNT] = SECTIONS["Account, uploads and a spending limit"]
 TYPING = Path(__file__).parent / "typing"
 
 
@@ -34,6 +35,7 @@ def test_every_python_block_in_the_readme_is_tested() -> None:
         "Any PiAPI model",
         "Testing your code offline",
         "Download, webhooks, command line",
+        "Account, uploads and a spending limit",
     }
     assert {title for title, blocks in SECTIONS.items() if blocks} == tested
     assert len(QUICK_STARTS) == 2  # sync and async
@@ -122,3 +124,34 @@ def test_any_model_block_downloads_a_kling_video(
     assert done.media_urls == [done.output.video]  # read as a typed KlingTask
     assert f"{url}/ephemeral/" in output.getvalue()
     assert "0.5 0.5" in output.getvalue()  # Kling 3.0 std, 5 s at $0.10/s: held, then charged
+
+
+def test_account_block_uploads_creates_under_a_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from piapi.testing import PngMedia
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "frame.png").write_bytes(PngMedia().read())
+    output = io.StringIO()
+    with fake_unless_configured(timing="instant") as server, contextlib.redirect_stdout(output):
+        assert server is not None
+        exec(compile(ACCOUNT, "README.md", "exec"), {"__name__": "readme"})
+        (uploaded,) = server.fake.uploads
+        (task,) = server.fake.created_tasks
+    assert task.input["image_url"] == uploaded
+    assert output.getvalue().splitlines() == ["creator 100.0", "0.50"]  # Kling's $0.50 hold
+
+
+def test_account_block_reports_a_refusal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from piapi.testing import PngMedia
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "frame.png").write_bytes(PngMedia().read())
+    output = io.StringIO()
+    block = ACCOUNT.replace("spend_limit_usd=5", "spend_limit_usd=0.25")
+    with fake_unless_configured(timing="instant") as server, contextlib.redirect_stdout(output):
+        assert server is not None
+        exec(compile(block, "README.md", "exec"), {"__name__": "readme"})
+        assert server.fake.created_tasks == []
+    assert "Not sent: kling video_generation would cost $0.50" in output.getvalue()

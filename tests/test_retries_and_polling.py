@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from email.utils import formatdate
 from typing import Any
 
@@ -18,9 +19,9 @@ from piapi import (
     TaskFailedError,
     WaitTimeoutError,
 )
-from piapi._exceptions import status_error_class
+from piapi._exceptions import ClientClosedError, status_error_class
 from piapi._polling import WaitState, is_transient, poll_delay
-from piapi._retries import retry_after, retry_delay, should_retry
+from piapi._retries import backoff, retry_after, retry_decision, should_retry
 
 REQUEST = httpx.Request("POST", "https://api.piapi.ai/api/v1/task")
 
@@ -96,24 +97,63 @@ def test_retry_after(headers: dict[str, str], expected: float | None) -> None:
     assert retry_after(httpx.Headers(headers), NOW) == expected
 
 
-def test_retry_delay_prefers_the_servers_wish() -> None:
-    error = status_error(429, {"Retry-After": "7"})
-    assert retry_delay(error, 1, jitter=0.5, now=NOW) == 7.0
+def rate_limited(seconds: float | None) -> Any:
+    error = status_error(429)
+    error.retry_after = seconds
+    return error
+
+
+@pytest.mark.parametrize(
+    ("error", "attempt", "max_retries", "time_left", "expected", "why"),
+    [
+        (rate_limited(7.0), 1, 2, None, 7.0, "the server's wish wins over the backoff"),
+        (rate_limited(60.0), 1, 2, None, 60.0, "up to 60 s is honoured"),
+        (rate_limited(61.0), 1, 2, None, None, "longer: raised at once, with retry_after"),
+        (rate_limited(600.0), 1, 2, None, None, "far longer: raised at once"),
+        (rate_limited(7.0), 1, 2, 5.0, None, "the pause would outlive the deadline"),
+        (rate_limited(4.0), 1, 2, 5.0, 4.0, "the pause ends before the deadline"),
+        (NOT_SENT, 1, 2, None, 0.5, "backoff"),
+        (NOT_SENT, 1, 2, 0.4, None, "backoff longer than the time left"),
+        (NOT_SENT, 1, 2, 0.0, None, "no time left"),
+        (NOT_SENT, 3, 2, None, None, "retries used up"),
+        (NOT_SENT, 1, 0, None, None, "retries off"),
+        (status_error(404), 1, 2, None, None, "never retried"),
+        (ClientClosedError("closed"), 1, 2, None, None, "a closed client is not retried"),
+    ],
+)
+def test_retry_decision(
+    error: PiAPIError,
+    attempt: int,
+    max_retries: int,
+    time_left: float | None,
+    expected: float | None,
+    why: str,
+) -> None:
+    decided = retry_decision(
+        error,
+        attempt,
+        is_create=False,
+        max_retries=max_retries,
+        time_left=time_left,
+        jitter=0.0,
+    )
+    assert decided == expected, why
+
+
+def test_a_create_is_retried_after_a_429_only_within_the_cap() -> None:
+    for seconds, expected in ((3.0, 3.0), (61.0, None)):
+        decided = retry_decision(
+            rate_limited(seconds), 1, is_create=True, max_retries=2, time_left=None, jitter=0
+        )
+        assert decided == expected
 
 
 @pytest.mark.parametrize(
     ("attempt", "longest"), [(1, 0.5), (2, 1.0), (3, 2.0), (4, 4.0), (5, 8.0), (6, 8.0), (20, 8.0)]
 )
 def test_backoff_doubles_to_a_cap_with_jitter(attempt: int, longest: float) -> None:
-    assert retry_delay(NOT_SENT, attempt, jitter=0.0, now=NOW) == longest
-    assert retry_delay(NOT_SENT, attempt, jitter=0.999, now=NOW) == pytest.approx(
-        longest * 0.75, 0.01
-    )
-    # a Retry-After we will not honour falls back to the backoff
-    assert (
-        retry_delay(status_error(503, {"retry-after": "600"}), attempt, jitter=0, now=NOW)
-        == longest
-    )
+    assert backoff(attempt, jitter=0.0) == longest
+    assert backoff(attempt, jitter=0.999) == pytest.approx(longest * 0.75, 0.01)
 
 
 def test_default_poll_schedule() -> None:
@@ -234,3 +274,89 @@ def test_task_failed_error_message() -> None:
     error = TaskFailedError(finished("failed"))
     assert error.task.task_id in str(error)
     assert "ended failed: prompt refused" in str(error)
+
+
+def test_a_wait_honours_the_pause_a_failed_poll_asked_for_within_its_deadline() -> None:
+    state = WaitState("t", timeout=30.0, poll_interval=1.0, raise_on_failure=True, started_at=0)
+    assert state.next_delay(0) == 0.0
+    state.observe_error(rate_limited(7.0))
+    assert state.next_delay(0) == 7.0  # not 1 s: the server asked for 7
+    state.observe(pending())
+    assert state.next_delay(7) == 1.0  # once only
+    state.observe_error(rate_limited(120.0))
+    assert state.next_delay(8) == 22.0  # cut at the deadline
+
+
+def test_a_waits_requests_may_run_a_little_past_its_deadline() -> None:
+    from piapi._polling import FINAL_POLL_GRACE
+
+    state = WaitState("t", timeout=10.0, poll_interval=None, raise_on_failure=True, started_at=5)
+    assert state.deadline.at == 15.0
+    assert state.io_deadline.at == 15.0 + FINAL_POLL_GRACE <= 15.5
+    forever = WaitState("t", timeout=None, poll_interval=None, raise_on_failure=True, started_at=0)
+    assert forever.io_deadline.at is None
+
+
+def test_a_wait_inside_create_and_wait_keeps_the_calls_deadline() -> None:
+    from piapi._deadline import Deadline
+
+    state = WaitState(
+        "t",
+        timeout=10.0,
+        poll_interval=None,
+        raise_on_failure=True,
+        started_at=8.0,
+        deadline=Deadline(10.0),  # the create took 8 of the 10 s
+    )
+    state.observe(pending())
+    assert state.next_delay(8.0) == 1.0
+    with pytest.raises(WaitTimeoutError, match="within 10 s"):
+        state.next_delay(10.0)
+
+
+@pytest.mark.parametrize(
+    ("timeout", "poll_interval"),
+    [(math.nan, None), (math.inf, None), (-1, None), (None, math.nan), (None, 0), (None, math.inf)],
+)
+def test_a_wait_refuses_nan_and_infinite_times(timeout: Any, poll_interval: Any) -> None:
+    with pytest.raises(ValueError, match=r"timeout|poll_interval"):
+        WaitState(
+            "t", timeout=timeout, poll_interval=poll_interval, raise_on_failure=True, started_at=0
+        )
+
+
+@pytest.mark.parametrize("task_id", ["", ".", "..", "a/b"])
+def test_a_wait_refuses_a_bad_task_id(task_id: str) -> None:
+    with pytest.raises(ValueError, match="task_id"):
+        WaitState(task_id, timeout=None, poll_interval=None, raise_on_failure=True, started_at=0)
+
+
+def test_a_closed_client_ends_a_wait_naming_the_task() -> None:
+    state = WaitState("t-7", timeout=None, poll_interval=None, raise_on_failure=True, started_at=0)
+    closed = ClientClosedError("The call ended: the client was closed")
+    assert not is_transient(closed)
+    with pytest.raises(ClientClosedError) as caught:
+        state.observe_error(closed)
+    assert caught.value.task_id == "t-7"
+    assert str(caught.value).startswith("Task t-7: ")
+
+
+def test_the_sync_client_refuses_coroutine_callbacks() -> None:
+    from piapi._polling import check_sync_callback, refuse_awaitable
+
+    async def coroutine_function(task: Task) -> None:
+        pass
+
+    class AsyncCallable:
+        async def __call__(self, task: Task) -> None:
+            pass
+
+    check_sync_callback(None)
+    check_sync_callback(print)
+    for callback in (coroutine_function, AsyncCallable()):
+        with pytest.raises(TypeError, match="coroutine"):
+            check_sync_callback(callback)
+    coroutine = coroutine_function(pending())
+    with pytest.raises(TypeError, match="awaitable"):
+        refuse_awaitable(coroutine)  # closed: no "never awaited" warning
+    refuse_awaitable(None)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from piapi._version import __version__
 
 if TYPE_CHECKING:
+    from piapi._account import AccountInfo, ActiveTaskCounts, ActiveTasks
     from piapi._batch_journal import BatchJournalError
     from piapi._batch_plan import BatchItem, BatchState
     from piapi._client import AsyncPiAPIClient, PiAPIClient
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         PiAPIError,
         RateLimitError,
+        SpendLimitError,
         TaskFailedError,
         UnprocessableEntityError,
         WaitTimeoutError,
@@ -61,6 +63,9 @@ if TYPE_CHECKING:
 # Where each public name lives. They load on first use, so `import piapi` (and the `piapi`
 # command, which must answer Ctrl-C from its very first line) costs next to nothing.
 _LAZY: dict[str, str] = {
+    "AccountInfo": "piapi._account",
+    "ActiveTaskCounts": "piapi._account",
+    "ActiveTasks": "piapi._account",
     "BatchItem": "piapi._batch_plan",
     "BatchJournalError": "piapi._batch_journal",
     "BatchState": "piapi._batch_plan",
@@ -80,6 +85,7 @@ _LAZY: dict[str, str] = {
     "PermissionDeniedError": "piapi._exceptions",
     "PiAPIError": "piapi._exceptions",
     "RateLimitError": "piapi._exceptions",
+    "SpendLimitError": "piapi._exceptions",
     "TaskFailedError": "piapi._exceptions",
     "UnprocessableEntityError": "piapi._exceptions",
     "WaitTimeoutError": "piapi._exceptions",
@@ -125,6 +131,9 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AccountInfo",
+    "ActiveTaskCounts",
+    "ActiveTasks",
     "ApiResponse",
     "AsyncPiAPIClient",
     "AuthenticationError",
@@ -146,6 +155,7 @@ __all__ = [
     "Sora2Task",
     "Sora2VideoInput",
     "Sora2VideoOutput",
+    "SpendLimitError",
     "Task",
     "TaskConfig",
     "TaskError",

@@ -32,14 +32,23 @@ from piapi._models import Task
 
 if TYPE_CHECKING:
     from piapi._client import AsyncPiAPIClient
+    from piapi._shell import AsyncShell
 
 __all__ = ["run_batch", "run_many"]
 
 
 async def run_many(
-    client: AsyncPiAPIClient, requests: Iterable[BatchRequest], **options: Unpack[BatchOptions]
+    shell: AsyncShell, requests: Iterable[BatchRequest], **options: Unpack[BatchOptions]
 ) -> list[BatchItem]:
-    """`client.tasks.run_many`: check everything, open the journal, run, close it."""
+    """`client.tasks.run_many`: check everything, open the journal, run, close it.
+
+    `shell` is what `client.tasks` holds: the client itself (a batch uses the whole of it).
+    """
+    from piapi._client import AsyncPiAPIClient
+
+    if not isinstance(shell, AsyncPiAPIClient):
+        raise TypeError(f"run_many needs a AsyncPiAPIClient, not {type(shell).__name__}")
+    client = shell
     with BatchRun(requests, now=client._now, **options) as run:
         return await run_batch(client, run)
 

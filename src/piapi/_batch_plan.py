@@ -26,6 +26,7 @@ from piapi._exceptions import (
     PermissionDeniedError,
     PiAPIError,
     RateLimitError,
+    SpendLimitError,
     WaitTimeoutError,
 )
 from piapi._models import Task, TaskInput, TaskRequest, TaskStatus
@@ -246,15 +247,10 @@ class CreateOutcome(enum.Enum):
     NOT_SENT = "not_sent"
     """It never reached PiAPI (connection refused): nothing was created; try later."""
     STOP_CREATING = "stop_creating"
-    """The spend limit, or PiAPI refused the key or the credit: no more creates."""
+    """The client's spending limit is reached, or PiAPI refused the key or the credit: no
+    more creates."""
     REFUSED = "refused"
     """PiAPI refused this request (400, ...): nothing was created; the others go on."""
-
-
-def _is_spend_limit(exc: PiAPIError) -> bool:
-    # The client-wide spend limit (`SpendLimitError`, raised before a create is sent) is
-    # named, not imported: the batch works with clients built with or without it.
-    return any(cls.__name__ == "SpendLimitError" for cls in type(exc).__mro__)
 
 
 def is_concurrency_limit(exc: PiAPIError) -> bool:
@@ -272,7 +268,11 @@ def classify_create_error(exc: PiAPIError) -> CreateOutcome:
     """What a failed create means; the money comes first (`task_may_exist` is uncertain)."""
     if exc.task_may_exist:
         return CreateOutcome.ADOPT if exc.task_id else CreateOutcome.UNCERTAIN
-    if _is_spend_limit(exc) or isinstance(exc, AuthenticationError | PermissionDeniedError):
+    if isinstance(exc, SpendLimitError) and exc.cost_usd is None:
+        return CreateOutcome.REFUSED  # no price to hold against the client's limit: this one
+    # The client's spending limit is reached, or the key or credit refused: no other create
+    # would succeed.
+    if isinstance(exc, SpendLimitError | AuthenticationError | PermissionDeniedError):
         return CreateOutcome.STOP_CREATING
     if is_concurrency_limit(exc):
         return CreateOutcome.THROTTLED

@@ -34,6 +34,7 @@ from piapi._models import Task
 
 if TYPE_CHECKING:
     from piapi._client import PiAPIClient
+    from piapi._shell import SyncShell
 
 __all__ = ["run_batch", "run_many"]
 
@@ -46,9 +47,17 @@ class _Stopped(BaseException):
 
 
 def run_many(
-    client: PiAPIClient, requests: Iterable[BatchRequest], **options: Unpack[BatchOptions]
+    shell: SyncShell, requests: Iterable[BatchRequest], **options: Unpack[BatchOptions]
 ) -> list[BatchItem]:
-    """`client.tasks.run_many`: check everything, open the journal, run, close it."""
+    """`client.tasks.run_many`: check everything, open the journal, run, close it.
+
+    `shell` is what `client.tasks` holds: the client itself (a batch uses the whole of it).
+    """
+    from piapi._client import PiAPIClient
+
+    if not isinstance(shell, PiAPIClient):
+        raise TypeError(f"run_many needs a PiAPIClient, not {type(shell).__name__}")
+    client = shell
     if inspect.iscoroutinefunction(options.get("on_result")):
         raise TypeError("on_result of PiAPIClient must be a plain function, not async")
     with BatchRun(requests, now=client._now, **options) as run:

@@ -1,11 +1,14 @@
-"""Downloading a task's results: every decision (name, headers, resume, retry, size) is here.
+"""Downloading a task's results: every decision (name, headers, resume, retry, size,
+progress, batching) is here.
 
-The clients only stream bytes and sleep; a `DownloadState` tells them what to send next and
-what an answer means, and a `PartFile` keeps unfinished bytes out of the destination.
+The clients only stream bytes, write and sleep; a `DownloadState` tells them what to send
+next, what an answer means (a named `Step`), when to report progress and whether a failure
+is worth another attempt, and a `PartFile` keeps unfinished bytes out of the destination.
 """
 
 from __future__ import annotations
 
+import enum
 import os
 import re
 import secrets
@@ -17,15 +20,19 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
+import httpx
+
 from piapi._exceptions import DownloadError
 from piapi._models import Task, TaskStatus
-from piapi._retries import retry_delay
+from piapi._retries import backoff
 
 __all__ = [
     "DownloadSource",
     "DownloadState",
     "PartFile",
     "RetryableDownloadFailure",
+    "Step",
+    "WriteBatch",
     "destination_path",
     "download_headers",
     "download_source",
@@ -46,10 +53,52 @@ _UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows would otherwise translate newlines
+PROGRESS_STEP = 256 * 1024
+"""`on_progress` is called when a body starts, every 256 KiB, and when it ends."""
+WRITE_BATCH_BYTES = 1024 * 1024
+"""The async client writes in batches this large: one thread hop per MiB, not per chunk."""
 
 
 class RetryableDownloadFailure(Exception):
     """An attempt failed in a way worth retrying (dropped, cut short, 5xx); internal only."""
+
+
+class Step(enum.Enum):
+    """What to do with an answer whose status and headers have arrived."""
+
+    FOLLOW = "follow"
+    """A redirect: send the next request to `state.url`; there is no body to read."""
+    WRITE_FROM_START = "write from start"
+    """The whole file: empty the part file, then write the body."""
+    APPEND = "append"
+    """The rest of the file (a resumed range): append the body."""
+
+
+class WriteBatch:
+    """Gathers small chunks into `WRITE_BATCH_BYTES` writes (the async client writes in a
+    worker thread, and a hop per 64 KiB chunk would cost more than the write)."""
+
+    __slots__ = ("_chunks", "_size", "limit")
+
+    def __init__(self, limit: int = WRITE_BATCH_BYTES) -> None:
+        self.limit = limit
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def add(self, chunk: bytes) -> bytes | None:
+        """Keep `chunk`; returns the bytes to write now once a batch is full."""
+        self._chunks.append(chunk)
+        self._size += len(chunk)
+        return self.rest() if self._size >= self.limit else None
+
+    def rest(self) -> bytes | None:
+        """Whatever is kept (None if nothing), emptying the batch."""
+        if not self._chunks:
+            return None
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        self._size = 0
+        return data
 
 
 @dataclass(frozen=True)
@@ -136,9 +185,21 @@ def is_directory_destination(dest: StrPath) -> bool:
 
 
 def _checked_url(url: str, task: Task[Any, Any] | None) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise DownloadError(f"Cannot download {url!r}: not an http(s) URL.", url=url, task=task)
+    """`url` if it can be requested: http(s), a host, a valid port, no control characters."""
+    shown = url[:200]
+    try:
+        parsed = httpx.URL(url)
+        port = parsed.port
+    except (httpx.InvalidURL, ValueError, TypeError):
+        raise DownloadError(
+            f"Cannot download {shown!r}: not a valid URL.", url=url, task=task
+        ) from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise DownloadError(f"Cannot download {shown!r}: not an http(s) URL.", url=url, task=task)
+    if port is not None and not 0 < port < 65536:
+        raise DownloadError(
+            f"Cannot download {shown!r}: port {port} is out of range.", url=url, task=task
+        )
     return url
 
 
@@ -195,12 +256,28 @@ def _content_length(headers: Mapping[str, str]) -> int | None:
     return int(value)
 
 
+def _validator(headers: Mapping[str, str]) -> str | None:
+    """What identifies this version of the file for `If-Range`: a strong ETag, else
+    Last-Modified (a weak ETag may not be used there)."""
+    etag = headers.get("etag", "").strip()
+    if etag and not etag.startswith("W/"):
+        return etag
+    return headers.get("last-modified", "").strip() or None
+
+
 class DownloadState:
     """The decisions of one download: which URL and range to ask for, what an answer means.
 
-    Feed it each response's status and headers (`start`), each chunk's size (`advance`),
-    the end of the body (`finish`) and each failure (`failed`); it raises `DownloadError`
-    when the download cannot succeed.
+    Ask it for each request's `headers()`; feed it each response's status and headers
+    (`start`, which names the next `Step`), each chunk's size (`advance`), the end of the
+    body (`finish`) and each failure (`failed`, which says whether and when to try again);
+    it raises `DownloadError` when the download cannot succeed.
+
+    Resuming: after a drop it asks for the rest with `Range`, guarded by `If-Range` (the
+    first answer's strong ETag, else its Last-Modified) so a file replaced meanwhile comes
+    back whole. Without either, it resumes only when the file's size is known and checks
+    it. A changed validator, a wrong `Content-Range` or a 206 nobody asked for restart the
+    file from zero.
     """
 
     def __init__(
@@ -222,6 +299,11 @@ class DownloadState:
         self.total: int | None = None
         self.failures = 0
         self.redirects = 0
+        self.validator: str | None = None
+        """The first full answer's strong ETag or Last-Modified, for `If-Range`."""
+        self.asked_range = False
+        """Whether the request in flight asked for a range."""
+        self._reported: int | None = None
 
     def error(self, message: str) -> DownloadError:
         """A `DownloadError` carrying this download's URL, task and progress."""
@@ -229,23 +311,32 @@ class DownloadState:
             message, url=self.url, task=self.task, received=self.received, total=self.total
         )
 
+    def _restart(self) -> None:
+        self.received = 0
+        self.total = None
+        self.validator = None
+        self._reported = None
+
     def headers(self) -> dict[str, str]:
         """Headers of the next request; after a drop it asks for the rest with a Range."""
         headers = download_headers(self.url, self.base_url, self.api_headers)
-        if self.received > 0:
+        if self.received > 0 and self.validator is None and self.total is None:
+            self._restart()  # nothing to check a resumed range against: start over
+        self.asked_range = self.received > 0
+        if self.asked_range:
             headers["Range"] = f"bytes={self.received}-"
+            if self.validator is not None:
+                headers["If-Range"] = self.validator
         return headers
 
-    def start(self, status: int, headers: Mapping[str, str]) -> bool | None:
-        """Read a response's status and headers before its body.
-
-        Returns:
-            None to follow a redirect (request `self.url` again, no body to read), True when
-            the file must be emptied first (a full body), False to append (a resumed range).
+    def start(self, status: int, headers: Mapping[str, str]) -> Step:
+        """Read a response's status and headers before its body, and name the next step.
 
         Raises:
-            RetryableDownloadFailure: Worth another attempt (5xx, 429, wrong range).
-            DownloadError: Never going to work (404 on an expired URL, too many redirects).
+            RetryableDownloadFailure: Worth another attempt (5xx, 429, a wrong or unasked
+                range, a changed file); a wrong range also restarts from zero.
+            DownloadError: Never going to work (404 on an expired URL, too many redirects,
+                a redirect to a URL that cannot be requested).
         """
         if status in _REDIRECT_STATUSES and headers.get("location"):
             self.redirects += 1
@@ -253,27 +344,20 @@ class DownloadState:
                 raise self.error(
                     f"Download of {self.url} failed: more than {MAX_REDIRECTS} redirects."
                 )
-            self.url = urljoin(self.url, headers["location"])
-            return None
-        if status == 206 and self.received > 0:
-            content_range = _content_range(headers.get("content-range"))
-            if content_range is None or content_range[0] != self.received:
-                # Bytes from the wrong offset cannot be appended; ask for everything again.
-                self.received = 0
-                raise RetryableDownloadFailure("the server resumed at the wrong byte")
-            length = _content_length(headers)
-            full = content_range[1]
-            self.total = (
-                full
-                if full is not None
-                else (self.received + length if length is not None else None)
-            )
-            return False
+            self.url = _checked_url(urljoin(self.url, headers["location"]), self.task)
+            return Step.FOLLOW
+        if status == 206:
+            return self._resumed(headers)
         if 200 <= status < 300:
-            # A full body, also the answer of a server that ignored our Range: start over.
-            self.received = 0
+            # A full body, also the answer of a server that ignored our Range or found the
+            # file changed since (If-Range): start over.
+            self._restart()
             self.total = _content_length(headers)
-            return True
+            self.validator = _validator(headers)
+            return Step.WRITE_FROM_START
+        if status == 416 and self.asked_range:
+            self._restart()
+            raise RetryableDownloadFailure("the server cannot serve the rest (HTTP 416)")
         if status in _RETRYABLE_STATUSES or status >= 500:
             raise RetryableDownloadFailure(f"HTTP {status}")
         hint = (
@@ -284,6 +368,31 @@ class DownloadState:
         )
         raise self.error(f"Download of {self.url} failed: HTTP {status}.{hint}")
 
+    def _resumed(self, headers: Mapping[str, str]) -> Step:
+        if not self.asked_range:
+            self._restart()
+            raise RetryableDownloadFailure("the server sent part of the file unasked (HTTP 206)")
+        content_range = _content_range(headers.get("content-range"))
+        if content_range is None or content_range[0] != self.received:
+            # Bytes from the wrong offset cannot be appended; ask for everything again.
+            self._restart()
+            raise RetryableDownloadFailure("the server resumed at the wrong byte")
+        full = content_range[1]
+        validator = _validator(headers)
+        changed_version = (
+            self.validator is not None and validator is not None and validator != self.validator
+        )
+        changed_size = self.total is not None and full is not None and full != self.total
+        if changed_version or changed_size:
+            self._restart()
+            raise RetryableDownloadFailure("the file changed on the server")
+        length = _content_length(headers)
+        if full is not None:
+            self.total = full
+        elif length is not None:
+            self.total = self.received + length
+        return Step.APPEND
+
     def advance(self, size: int) -> None:
         """Count `size` more bytes received; raises if the body outgrows its Content-Length."""
         self.received += size
@@ -293,6 +402,21 @@ class DownloadState:
                 f"{self.total} bytes."
             )
 
+    def progress_due(self, *, ended: bool = False) -> bool:
+        """Whether to call `on_progress` now: a body started (its first call), another
+        `PROGRESS_STEP` bytes arrived, or the body `ended` with bytes not yet reported."""
+        last = self._reported
+        due = last is None or (
+            self.received != last and (ended or self.received - last >= PROGRESS_STEP)
+        )
+        if due:
+            self._reported = self.received
+        return due
+
+    def body_started(self) -> None:
+        """A new body begins: its first progress report is due."""
+        self._reported = None
+
     def finish(self) -> None:
         """The body ended cleanly; raises `RetryableDownloadFailure` if it is short."""
         if self.total is not None and self.received != self.total:
@@ -300,25 +424,52 @@ class DownloadState:
                 f"the body ended after {self.received} of {self.total} bytes"
             )
 
-    def failed(self, reason: str, *, jitter: float) -> float:
-        """Record a failed attempt; returns the seconds to wait before resuming.
+    def failed(
+        self,
+        exc: BaseException,
+        *,
+        jitter: float,
+        time_left: float | None = None,
+        closed: bool = False,
+    ) -> float | None:
+        """Record a failed attempt; returns the seconds to wait before trying again, or
+        None when `exc` is not a download failure (the caller's own exception: re-raise it).
 
         Raises:
-            DownloadError: No retries left.
+            DownloadError: No retries or time left, the client was closed, or the failure
+                can never succeed (an invalid URL, a body that cannot be decoded).
         """
+        if isinstance(exc, DownloadError):
+            raise exc
+        if closed:
+            raise self.error(f"Download of {self.url} stopped: the client was closed.")
+        if isinstance(exc, RetryableDownloadFailure):
+            reason = str(exc)
+        elif isinstance(exc, httpx.TransportError):
+            reason = f"connection error ({type(exc).__name__})"
+        elif isinstance(exc, httpx.HTTPError | httpx.InvalidURL | httpx.StreamError):
+            raise self.error(f"Download of {self.url} failed: {type(exc).__name__}.")
+        else:
+            return None
         self.failures += 1
+        if time_left is not None and time_left <= 0:
+            raise self.deadline_error(reason)
         if self.failures > self.max_retries:
             raise self.error(
                 f"Download of {self.url} failed after {self.failures} attempt(s): {reason}."
             )
-        return retry_delay(None, self.failures, jitter=jitter, now=0.0)
+        delay = backoff(self.failures, jitter=jitter)
+        if time_left is not None and delay >= time_left:
+            raise self.deadline_error(reason)
+        return delay
 
-
-def describe_failure(exc: BaseException) -> str:
-    """A short reason for a failed attempt, for the final error message."""
-    if isinstance(exc, RetryableDownloadFailure):
-        return str(exc)
-    return f"connection error ({type(exc).__name__})"
+    def deadline_error(self, reason: str | None = None) -> DownloadError:
+        """The error of a download whose `timeout` passed."""
+        last = f" (last failure: {reason})" if reason else ""
+        return self.error(
+            f"Download of {self.url} did not finish within its timeout{last}; "
+            f"{self.received} bytes were received."
+        )
 
 
 class PartFile:
@@ -380,6 +531,12 @@ class PartFile:
         self.discard()
 
 
+def disk_error(state: DownloadState, exc: OSError) -> DownloadError:
+    """A disk failure (full, read-only, no permission) as the download's error."""
+    reason = exc.strerror or type(exc).__name__
+    return state.error(f"Could not write {state.path}: {reason}.")
+
+
 @contextmanager
 def writing(state: DownloadState) -> Generator[PartFile, None, None]:
     """A `PartFile` for `state.path` that is removed on any failure (Ctrl-C included), and
@@ -388,5 +545,4 @@ def writing(state: DownloadState) -> Generator[PartFile, None, None]:
         with PartFile(state.path) as part:
             yield part
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise state.error(f"Could not write {state.path}: {reason}.") from exc
+        raise disk_error(state, exc) from exc

@@ -5,9 +5,12 @@ Messages never contain the API key or a webhook secret, so they are safe to log.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from typing_extensions import Self
 
 if TYPE_CHECKING:
     from piapi._models import Task
@@ -27,6 +30,7 @@ __all__ = [
     "PermissionDeniedError",
     "PiAPIError",
     "RateLimitError",
+    "SpendLimitError",
     "TaskFailedError",
     "UnprocessableEntityError",
     "WaitTimeoutError",
@@ -44,9 +48,13 @@ MAY_HAVE_CREATED_TASK = (
 class PiAPIError(Exception):
     """Base class of every error raised by piapi.
 
+    Errors pickle and unpickle with their fields (a worker process can raise them); the
+    pickle leaves out the request and keeps only the status and a few headers of the
+    response, and never holds the API key or a webhook secret.
+
     Attributes:
         task_id: The task the error is about, when known: `tasks.wait(exc.task_id)` or
-            `tasks.get(exc.task_id)` picks it up again.
+            `tasks.get(exc.task_id)` picks it up again. The message then names it too.
         task_may_exist: True when a create may have reached PiAPI although no task came
             back: the task may exist and be billed, so it was not sent again. The message
             then says how to check.
@@ -55,9 +63,79 @@ class PiAPIError(Exception):
     def __init__(
         self, message: str, *, task_id: str | None = None, task_may_exist: bool = False
     ) -> None:
+        if task_id and task_id not in message:
+            message = f"Task {task_id}: {message}"
         super().__init__(f"{message}. {MAY_HAVE_CREATED_TASK}" if task_may_exist else message)
         self.task_id = task_id
         self.task_may_exist = task_may_exist
+
+    def _about_task(self, task_id: str) -> Self:
+        """Name `task_id` in this error (raised on behalf of a task it did not know)."""
+        if self.task_id is None:
+            self.task_id = task_id
+            message = str(self.args[0]) if self.args else ""
+            if task_id not in message:
+                self.args = (f"Task {task_id}: {message}", *self.args[1:])
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's own pickling calls __init__(*args), which our signatures do not take.
+        return (_rebuild, (type(self), self.args), self._pickled_state())
+
+    def _pickled_state(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if "request" in state:
+            state["request"] = None  # its headers hold the key, its body a webhook secret
+        if isinstance(state.get("response"), httpx.Response):
+            state["response"] = _ResponseSnapshot.of(state["response"])
+        if state.get("task") is not None:
+            state["task"] = _without_secrets(state["task"])
+        return state
+
+    def __setstate__(self, state: dict[str, Any] | None) -> None:
+        if state is None:
+            return
+        snapshot = state.get("response")
+        if isinstance(snapshot, _ResponseSnapshot):
+            state = {**state, "response": snapshot.response()}
+        self.__dict__.update(state)
+
+
+def _rebuild(cls: type[PiAPIError], args: tuple[Any, ...]) -> PiAPIError:
+    error = cls.__new__(cls)
+    error.args = args
+    return error
+
+
+_SNAPSHOT_HEADERS = ("content-type", "retry-after", "retry-after-ms", "location")
+
+
+@dataclass(frozen=True)
+class _ResponseSnapshot:
+    """What an unpickled error keeps of its response: the status and a few headers."""
+
+    status_code: int
+    headers: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, response: httpx.Response) -> _ResponseSnapshot:
+        kept = tuple(
+            (name, response.headers[name]) for name in _SNAPSHOT_HEADERS if name in response.headers
+        )
+        return cls(response.status_code, kept)
+
+    def response(self) -> httpx.Response:
+        return httpx.Response(self.status_code, headers=list(self.headers))
+
+
+def _without_secrets(task: Any) -> Any:
+    """The task with its echoed webhook secret blanked (pickles leave the process)."""
+    config = getattr(task, "config", None)
+    webhook = getattr(config, "webhook_config", None)
+    if config is None or webhook is None or not getattr(webhook, "secret", ""):
+        return task
+    blank = webhook.model_copy(update={"secret": ""})
+    return task.model_copy(update={"config": config.model_copy(update={"webhook_config": blank})})
 
 
 class APIConnectionError(PiAPIError):
@@ -82,7 +160,13 @@ class APIConnectionError(PiAPIError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out (connecting, writing, or waiting for the answer)."""
+    """The request timed out (connecting, writing, or waiting for the answer), or the
+    call's deadline (`wait(timeout=...)`, `download(timeout=...)`) left it no more time."""
+
+
+class ClientClosedError(APIConnectionError):
+    """The client was closed while the call ran, or before it; not retried, not polled
+    through. Public as `APIConnectionError`."""
 
 
 class APIStatusError(PiAPIError):
@@ -93,7 +177,9 @@ class APIStatusError(PiAPIError):
         code: The envelope's `code`, when the body had one.
         message: PiAPI's own words, when the body had any (None for an HTML page).
         body: The parsed JSON body, or the raw text when it was not JSON.
-        response: The `httpx.Response`.
+        response: The `httpx.Response` (after unpickling: its status and a few headers).
+        retry_after: Seconds the server asked to wait before trying again
+            (`Retry-After` / `retry-after-ms`), or None.
         task_may_exist: True when a create got a 5xx: the task may exist and be billed.
     """
 
@@ -105,6 +191,7 @@ class APIStatusError(PiAPIError):
         body: object,
         code: int | None = None,
         api_message: str | None = None,
+        retry_after: float | None = None,
         task_id: str | None = None,
         task_may_exist: bool = False,
     ) -> None:
@@ -114,6 +201,7 @@ class APIStatusError(PiAPIError):
         self.body = body
         self.code = code
         self.message = api_message
+        self.retry_after = retry_after
 
 
 class BadRequestError(APIStatusError):
@@ -141,7 +229,11 @@ class UnprocessableEntityError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429: too many requests or too many concurrent tasks."""
+    """429: too many requests or too many concurrent tasks.
+
+    Retried after the wait the server asks for (`retry_after`) when that is at most 60 s
+    and fits the call's deadline; otherwise raised at once, with `retry_after` set.
+    """
 
 
 class InternalServerError(APIStatusError):
@@ -150,12 +242,14 @@ class InternalServerError(APIStatusError):
 
 class APIResponseValidationError(PiAPIError):
     """The answer could not be read as a task: an HTML page from a proxy, truncated JSON,
-    no `task_id` or `status`. A wait polls through such answers, up to 3 in a row.
+    JSON nested too deep, a body that cannot be decompressed, an answer over 16 MB, no
+    `task_id` or `status`, or another task than the one asked for. A wait polls through
+    such answers, up to 3 in a row.
 
     Attributes:
         status_code: The HTTP status of the answer.
-        text: The raw body, for diagnosis.
-        response: The `httpx.Response`.
+        text: The raw body (empty when it could not be read), for diagnosis.
+        response: The `httpx.Response` (after unpickling: its status and a few headers).
         task_id: The task polled (a wait), or the id found in an otherwise unreadable answer.
         task_may_exist: True for a create answered with a garbled success: PiAPI probably
             created (and bills) the task, but it could not be read.
@@ -261,6 +355,34 @@ class WebhookVerificationError(PiAPIError):
 
 class WebhookParseError(PiAPIError):
     """A webhook body is not PiAPI's `{"timestamp", "data": <task>}` JSON."""
+
+
+class SpendLimitError(PiAPIError):
+    """A create was refused before anything was sent: it would pass the client's spending
+    limit (`spend_limit_usd`) or the call's `max_cost_usd`, or its price cannot be
+    estimated under a limit. Nothing reached PiAPI, so nothing is billed.
+
+    Attributes:
+        spent_usd: What the client (and its `with_options` copies) had spent or reserved.
+        cost_usd: What this task would cost; None when its price cannot be estimated.
+        limit_usd: The client's spending limit; None when only `max_cost_usd` refused it.
+        max_cost_usd: The call's `max_cost_usd`, when it gave one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        spent_usd: Decimal = Decimal(0),
+        cost_usd: Decimal | None = None,
+        limit_usd: Decimal | None = None,
+        max_cost_usd: Decimal | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.spent_usd = spent_usd
+        self.cost_usd = cost_usd
+        self.limit_usd = limit_usd
+        self.max_cost_usd = max_cost_usd
 
 
 STATUS_ERRORS: dict[int, type[APIStatusError]] = {

@@ -167,8 +167,18 @@ def _noted(model: BaseModel, key: str) -> Any:
     return (model.__pydantic_private__ or {}).get(key)
 
 
+# Validation errors of the models that carry a webhook secret leave the input values out:
+# pydantic would otherwise print the secret in the error.
+_SECRET_SAFE = ConfigDict(extra="allow", hide_input_in_errors=True)
+
+
 class WebhookConfig(WireModel):
-    """Where PiAPI should POST status changes; `secret` comes back in `x-webhook-secret`."""
+    """Where PiAPI should POST status changes; `secret` comes back in `x-webhook-secret`.
+
+    The secret never shows: not in the repr, nor in a validation error.
+    """
+
+    model_config = _SECRET_SAFE
 
     endpoint: str
     secret: str = Field(default="", repr=False)
@@ -176,6 +186,8 @@ class WebhookConfig(WireModel):
 
 class TaskConfig(WireModel):
     """Per-task options: `service_mode` ("" / "public" / "private") and the webhook."""
+
+    model_config = _SECRET_SAFE
 
     service_mode: str | None = None
     webhook_config: WebhookConfig | None = None
@@ -192,7 +204,7 @@ class TaskRequest(WireModel):
     """The body of `POST /api/v1/task`. `input` is sent as given: no value is judged here."""
 
     # Built on first use, not at `import piapi`: importing should not pay for a create.
-    model_config = ConfigDict(defer_build=True)
+    model_config = ConfigDict(defer_build=True, hide_input_in_errors=True)
 
     model: str
     task_type: str

@@ -6,21 +6,26 @@ disagree about which statuses are terminal or which errors are worth waiting thr
 
 from __future__ import annotations
 
+import inspect
 import logging
 import math
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from piapi._deadline import Deadline, checked_seconds
 from piapi._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
+    ClientClosedError,
     PiAPIError,
     TaskFailedError,
     WaitTimeoutError,
 )
 from piapi._expectations import Expectation, Expectations, TaskKey, task_key
 from piapi._models import Task, TaskStatus
+from piapi._protocol import check_task_id
 from piapi._retries import should_retry
 
 logger = logging.getLogger("piapi")
@@ -30,6 +35,45 @@ POLL_GROWTH = 1.5
 MAX_POLL_DELAY = 10.0
 MAX_UNREADABLE_IN_A_ROW = 3
 """Unreadable answers (HTML, truncated JSON, no task) a wait polls through before raising."""
+FINAL_POLL_GRACE = 0.5
+"""The last poll of a wait lands on its deadline and may take this long to answer, so a
+task finishing just in time is seen; a wait ends at most this long after its deadline."""
+
+
+def check_wait_options(timeout: object, poll_interval: object) -> tuple[float | None, float | None]:
+    """A wait's `timeout` (>= 0 or None) and `poll_interval` (> 0 or None), checked before
+    anything is sent (for `create_and_wait`, before the create)."""
+    return (
+        checked_seconds("timeout", timeout, allow_zero=True),
+        checked_seconds("poll_interval", poll_interval),
+    )
+
+
+def check_sync_callback(callback: Callable[..., object] | None, name: str = "on_update") -> None:
+    """Refuse a coroutine function where the sync client would call it and never await it."""
+    if callback is None:
+        return
+    if not callable(callback):
+        raise TypeError(f"{name} must be callable (got {type(callback).__name__})")
+    if inspect.iscoroutinefunction(callback) or inspect.iscoroutinefunction(
+        getattr(callback, "__call__", None)  # noqa: B004 - an object with an async __call__
+    ):
+        raise TypeError(
+            f"{name} is a coroutine function: the sync client cannot await it. Pass a plain "
+            "function, or use AsyncPiAPIClient."
+        )
+
+
+def refuse_awaitable(result: object, name: str = "on_update") -> None:
+    """Refuse a sync callback that returned an awaitable (it would never run)."""
+    if inspect.isawaitable(result):
+        close = getattr(result, "close", None)
+        if callable(close):
+            close()  # no "coroutine was never awaited" warning on top of the error
+        raise TypeError(
+            f"{name} returned an awaitable: the sync client cannot await it. Pass a plain "
+            "function, or use AsyncPiAPIClient."
+        )
 
 
 def poll_delay(polls_done: int, poll_interval: float | None = None) -> float:
@@ -152,13 +196,19 @@ class PollPlanner:
 
 def is_transient(exc: PiAPIError) -> bool:
     """Whether a failed poll is worth polling through (the wait's deadline still applies)."""
+    if isinstance(exc, ClientClosedError):
+        return False
     if isinstance(exc, APIConnectionError | APIResponseValidationError):
         return True
     return isinstance(exc, APIStatusError) and should_retry(exc, is_create=False)
 
 
 class WaitState:
-    """The decisions of one wait: feed it each poll's outcome, ask it how long to sleep."""
+    """The decisions of one wait: feed it each poll's outcome, ask it how long to sleep.
+
+    `deadline` (default: `timeout` after `started_at`) ends the wait: sleeps stop at it,
+    the last poll lands on it, and each poll's request may take until `io_deadline`.
+    """
 
     def __init__(
         self,
@@ -169,14 +219,16 @@ class WaitState:
         raise_on_failure: bool,
         started_at: float,
         expectations: Expectations | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
-        if timeout is not None and timeout < 0:
-            raise ValueError(f"timeout must be >= 0 or None (got {timeout})")
-        if poll_interval is not None and poll_interval <= 0:
-            raise ValueError(f"poll_interval must be > 0 or None (got {poll_interval})")
+        timeout, poll_interval = check_wait_options(timeout, poll_interval)
         self.timeout = timeout
-        self.deadline = None if timeout is None else started_at + timeout
+        self.deadline = Deadline.after(timeout, started_at) if deadline is None else deadline
+        self.io_deadline = self.deadline.extended(FINAL_POLL_GRACE)
+        """Until when a poll's request may run: the deadline plus `FINAL_POLL_GRACE`."""
         self.poll_interval = poll_interval
+        self.not_before: float | None = None
+        """A pause the server asked for (`Retry-After` of a failed poll), in seconds."""
         self.raise_on_failure = raise_on_failure
         self.polls = 0
         self.unreadable_in_a_row = 0
@@ -193,7 +245,7 @@ class WaitState:
             self.task_class = type(task)
             self.observe(task)
         else:
-            self.task_id = task
+            self.task_id = check_task_id(task)
             self.task_class = None
 
     def next_delay(self, now: float) -> float:
@@ -204,9 +256,12 @@ class WaitState:
         if self.polls == 0:
             return 0.0
         delay = self.planner.delay(now, self.polls)
-        if self.deadline is None:
+        if self.not_before is not None:
+            delay = max(delay, self.not_before)
+            self.not_before = None
+        remaining = self.deadline.remaining(now)
+        if remaining is None:
             return delay
-        remaining = self.deadline - now
         if remaining <= 0:
             raise WaitTimeoutError(self.task_id, self.timeout or 0.0, self.last_task)
         return min(delay, remaining)
@@ -225,13 +280,18 @@ class WaitState:
         return True
 
     def observe_error(self, exc: PiAPIError) -> None:
-        """Record a failed poll; re-raises it unless it is transient.
+        """Record a failed poll; re-raises it, naming the task, unless it is transient.
+
+        A `Retry-After` in the error pushes the next poll back (within the deadline).
 
         Raises:
             APIResponseValidationError: The third unreadable answer in a row, with its raw
                 body and the task id, instead of polling silently to the deadline.
         """
         self.polls += 1
+        exc._about_task(self.task_id)
+        if isinstance(exc, APIStatusError) and exc.retry_after is not None:
+            self.not_before = exc.retry_after
         if isinstance(exc, APIResponseValidationError):
             self.unreadable_in_a_row += 1
             if self.unreadable_in_a_row >= MAX_UNREADABLE_IN_A_ROW:

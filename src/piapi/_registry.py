@@ -8,13 +8,13 @@ family means adding its strings here.
 from __future__ import annotations
 
 import importlib
-import json
 import logging
 from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
+from pydantic_core import from_json
 
 from piapi._models import RESPONSE_CONTEXT, Task
 
@@ -128,13 +128,18 @@ def read_task_data(
     except ValidationError as exc:
         if chosen is Task:
             raise
-        logger.debug("read task as Task: %s cannot read it: %s", chosen.__name__, exc)
+        # Without the values: a task echoes its webhook secret in its config.
+        reason = describe_validation_error(exc)
+        logger.debug("read task as Task: %s cannot read it: %s", chosen.__name__, reason)
     return Task.model_validate(data, context=RESPONSE_CONTEXT)
 
 
 def describe_validation_error(exc: ValidationError) -> str:
     """Where and why a task could not be read, without the values (they may hold secrets)."""
-    first = exc.errors(include_url=False, include_input=False)[0]
+    errors = exc.errors(include_url=False, include_input=False)
+    if not errors:
+        return "data: unreadable"
+    first = errors[0]
     where = ".".join(str(part) for part in first["loc"]) or "data"
     return f"{where}: {first['msg']}"
 
@@ -159,9 +164,11 @@ def parse_task(data: Mapping[str, Any] | str | bytes) -> Task[Any, Any]:
     fields: object = data
     if isinstance(data, str | bytes):
         try:
-            fields = json.loads(data)
+            fields = from_json(data)  # depth-bounded, unlike json.loads
         except ValueError:
-            raise ValueError("Not a PiAPI task: the text is not JSON.") from None
+            raise ValueError(
+                "Not a PiAPI task: the text is not JSON (or nested too deep)."
+            ) from None
     if not isinstance(fields, Mapping):
         raise ValueError("Not a PiAPI task: expected a JSON object.")
     task_data = cast("Mapping[str, Any]", fields)

@@ -1,7 +1,8 @@
 """The public methods: `client.tasks` and `client.sora2`, sync and async.
 
-Each method builds its request with `_protocol`, sends it through the client, and reads
-the answer with `_protocol`; waiting is decided by `_polling.WaitState`.
+Each method builds its request with `_protocol`, sends it through the client (any
+`SyncShell` / `AsyncShell`), and reads the answer with `_protocol`; waiting is decided by
+`_polling.WaitState`. The sync and async classes mirror each other line by line.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import inspect
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypedDict, overload
+from typing import TYPE_CHECKING, Any, TypedDict, cast, overload
 
 from pydantic import BaseModel
 from typing_extensions import Required, Unpack
 
+from piapi._deadline import NO_DEADLINE, Deadline
 from piapi._exceptions import PiAPIError
 from piapi._models import (
     Task,
@@ -25,24 +27,36 @@ from piapi._models import (
     TypedRequest,
     WebhookConfig,
 )
-from piapi._polling import WaitState
-from piapi._protocol import create_plan, estimate_cost, read_ack, read_task, task_url
+from piapi._polling import WaitState, check_sync_callback, check_wait_options, refuse_awaitable
+from piapi._protocol import (
+    TASK_PATH,
+    CreatePlan,
+    Secrets,
+    create_plan,
+    estimate_cost,
+    read_ack,
+    read_task,
+    task_url,
+)
 from piapi._sora2 import (
     AspectRatio,
     Duration,
     Resolution,
     ServiceMode,
+    Sora2ProVideoInput,
     Sora2Task,
     Sora2TaskType,
+    Sora2VideoInput,
     build_sora2_input,
     estimate_sora2_cost,
 )
+from piapi._spending import CreateCost, UsdAmount
 
 if TYPE_CHECKING:
     from piapi._batch_plan import BatchItem
     from piapi._batch_run import BatchOptions
-    from piapi._client import AsyncPiAPIClient, PiAPIClient
     from piapi._download import StrPath
+    from piapi._shell import AsyncShell, SyncShell
 
 __all__ = ["AsyncSora2", "AsyncTasks", "Sora2", "Sora2CreateParams", "Tasks"]
 
@@ -62,18 +76,35 @@ class Sora2CreateParams(TypedDict, total=False):
     service_mode: ServiceMode | None
 
 
-def _saves_every_result(download_to: StrPath) -> bool:
-    # Imported here: only downloads need it, and `import piapi` should not pay for it.
-    from piapi._download import is_directory_destination
+def _sora2_request(
+    params: Sora2CreateParams,
+) -> tuple[Sora2VideoInput | Sora2ProVideoInput, WebhookConfig | None, ServiceMode | None]:
+    """The checked input of a `sora2` call, and its webhook and service mode."""
+    video_input = build_sora2_input(
+        prompt=params["prompt"],
+        aspect_ratio=params.get("aspect_ratio", "16:9"),
+        duration=params.get("duration", 4),
+        task_type=params.get("task_type", "sora2-video"),
+        image_url=params.get("image_url"),
+        resolution=params.get("resolution"),
+    )
+    return video_input, params.get("webhook"), params.get("service_mode")
 
-    return is_directory_destination(download_to)
+
+def _wait_deadline(
+    timeout: float | None, poll_interval: float | None, now: float
+) -> tuple[float | None, float | None, Deadline]:
+    """A `create_and_wait`'s checked options and its deadline, which starts before the
+    create: the whole call ends by `timeout`."""
+    timeout, poll_interval = check_wait_options(timeout, poll_interval)
+    return timeout, poll_interval, Deadline.after(timeout, now)
 
 
 class Tasks:
     """Tasks of any PiAPI model: typed requests (`Sora2VideoInput`, ...) or plain ones, whose
     `input` is sent unchecked so that values PiAPI adds later pass through."""
 
-    def __init__(self, client: PiAPIClient) -> None:
+    def __init__(self, client: SyncShell) -> None:
         self._client = client
 
     @overload
@@ -84,10 +115,13 @@ class Tasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> TaskT: ...
 
     @overload
-    def create(self, request: TaskRequest, /) -> Task[Any, Any]: ...
+    def create(
+        self, request: TaskRequest, /, *, max_cost_usd: UsdAmount | None = None
+    ) -> Task[Any, Any]: ...
 
     @overload
     def create(
@@ -98,6 +132,7 @@ class Tasks:
         task_type: str,
         input: Mapping[str, Any] | BaseModel,
         config: TaskConfig | Mapping[str, Any] | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> Task[Any, Any]: ...
 
     def create(
@@ -111,6 +146,7 @@ class Tasks:
         task_type: str | None = None,
         input: Mapping[str, Any] | BaseModel | None = None,
         config: TaskConfig | Mapping[str, Any] | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> Task[Any, Any]:
         """Create a task (`POST /api/v1/task`) and return it, usually `pending`.
 
@@ -126,16 +162,19 @@ class Tasks:
             task_type: The task type, for the keyword form (e.g. "video_generation").
             input: The input, sent as given, for the keyword form.
             config: `TaskConfig` (webhook, service mode), for the keyword form.
+            max_cost_usd: The most this task may cost: refused if its estimate is more;
+                under the client's spending limit, what counts for a task without a price.
 
         Returns:
             The new task: the request's task class, or the class of its model.
 
         Raises:
             ValueError: The arguments mix forms or miss one; nothing was sent.
+            SpendLimitError: Over the spending limit or `max_cost_usd`; nothing was sent.
             APIConnectionError: The request failed; see `task_may_exist`.
             APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
-        body, task_class = create_plan(
+        plan = create_plan(
             request,
             webhook=webhook,
             service_mode=service_mode,
@@ -144,13 +183,27 @@ class Tasks:
             input=input,
             config=config,
         )
-        return self._create(body, task_class)
-
-    def _create(self, body: bytes, task_class: type[Task[Any, Any]] | None) -> Task[Any, Any]:
-        read = partial(read_task, task_class=task_class, is_create=True)
-        return self._client._send(
-            "POST", self._client._create_url, read, content=body, is_create=True
+        cost = CreateCost.of(
+            request, model=model, task_type=task_type, input=input, max_cost_usd=max_cost_usd
         )
+        return self._create(plan, NO_DEADLINE, cost)
+
+    def _create(self, plan: CreatePlan, deadline: Deadline, cost: CreateCost) -> Task[Any, Any]:
+        # The one place a create is sent (create, create_and_wait, sora2): the spending limit
+        # counts it right before it is sent and settles it by its answer.
+        read = partial(
+            read_task,
+            task_class=plan.task_class,
+            is_create=True,
+            secrets=Secrets((*self._client._secrets, *plan.secrets)),
+        )
+        url = self._client.base_url + TASK_PATH
+        with self._client._spending.reserve(cost) as reservation:
+            return reservation.settle(
+                self._client._send(
+                    "POST", url, read, content=plan.body, is_create=True, deadline=deadline
+                )
+            )
 
     @overload
     def create_and_wait(
@@ -160,6 +213,7 @@ class Tasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[TaskT], object] | None = None,
@@ -172,6 +226,7 @@ class Tasks:
         request: TaskRequest,
         /,
         *,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[Task[Any, Any]], object] | None = None,
@@ -185,6 +240,7 @@ class Tasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[Any], object] | None = None,
@@ -196,8 +252,10 @@ class Tasks:
             request: A typed request (`Sora2VideoInput(...)`) or a `TaskRequest`.
             webhook: Where PiAPI should POST status changes (typed requests).
             service_mode: "public" or "private" (typed requests).
-            timeout: Deadline in seconds for the wait; None waits forever.
-            poll_interval: Fixed seconds between polls; default 1 s growing to 10 s.
+            max_cost_usd: The most the task may cost (see `create`).
+            timeout: Deadline in seconds for the whole call (create, wait and download);
+                None waits forever.
+            poll_interval: Fixed seconds between polls; default: by expected run time.
             on_update: Called with the task after every poll.
             download_to: Also download the results (their URLs are ephemeral): the best one
                 to this file, or every one into this directory (`<task_id>.<ext>`, or
@@ -207,13 +265,20 @@ class Tasks:
             The completed task.
 
         Raises:
+            SpendLimitError: Over the spending limit or `max_cost_usd`; nothing was sent.
             TaskFailedError: The task failed or was cancelled.
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
             DownloadError: A result could not be downloaded; `exc.task` is the task.
+            PiAPIError: Anything else after the create names the task (`exc.task_id`).
         """
-        body, task_class = create_plan(request, webhook=webhook, service_mode=service_mode)
-        task = self._create(body, task_class)
-        return self._wait_and_save(task, timeout, poll_interval, on_update, download_to)
+        timeout, poll_interval, deadline = _wait_deadline(
+            timeout, poll_interval, self._client._now()
+        )
+        check_sync_callback(on_update)
+        plan = create_plan(request, webhook=webhook, service_mode=service_mode)
+        cost = CreateCost.of(request, max_cost_usd=max_cost_usd)
+        task = self._create(plan, deadline, cost)
+        return self._wait_and_save(task, timeout, poll_interval, on_update, download_to, deadline)
 
     def _wait_and_save(
         self,
@@ -222,13 +287,12 @@ class Tasks:
         poll_interval: float | None,
         on_update: Callable[[TaskT], object] | None,
         download_to: StrPath | None,
+        deadline: Deadline,
     ) -> TaskT:
-        task = self.wait(task, timeout=timeout, poll_interval=poll_interval, on_update=on_update)
+        task = cast("TaskT", self._wait(task, timeout, poll_interval, on_update, True, deadline))
         if download_to is not None:
-            if _saves_every_result(download_to):
-                self._client.download_all(task, download_to)
-            else:
-                self._client.download(task, download_to)
+            for state in self._client._plan_saves(task, download_to):
+                self._client._download(state, None, deadline)
         return task
 
     def run_many(
@@ -256,18 +320,22 @@ class Tasks:
     def get(self, task_id: str) -> Task[Any, Any]:
         """Fetch a task's current state (`GET /api/v1/task/{task_id}`), typed by its model
         (a `Sora2Task` for Sora 2, else a `Task`)."""
-        return self._get(task_id, None)
+        return self._get(task_id, None, NO_DEADLINE)
 
     @overload
-    def _get(self, task_id: str, task_class: type[TaskT]) -> TaskT: ...
+    def _get(self, task_id: str, task_class: type[TaskT], deadline: Deadline) -> TaskT: ...
 
     @overload
-    def _get(self, task_id: str, task_class: None) -> Task[Any, Any]: ...
+    def _get(self, task_id: str, task_class: None, deadline: Deadline) -> Task[Any, Any]: ...
 
-    def _get(self, task_id: str, task_class: type[Task[Any, Any]] | None) -> Task[Any, Any]:
+    def _get(
+        self, task_id: str, task_class: type[Task[Any, Any]] | None, deadline: Deadline
+    ) -> Task[Any, Any]:
         url = task_url(self._client.base_url, task_id)
-        read = partial(read_task, task_class=task_class, task_id=task_id)
-        return self._client._send("GET", url, read)
+        read = partial(
+            read_task, task_class=task_class, task_id=task_id, secrets=self._client._secrets
+        )
+        return self._client._send("GET", url, read, deadline=deadline)
 
     def cancel(self, task_id: str) -> None:
         """Cancel a `pending` task (`DELETE /api/v1/task/{task_id}`).
@@ -275,7 +343,8 @@ class Tasks:
         PiAPI supports this for some models only; its refusal is raised as `APIStatusError`.
         """
         url = task_url(self._client.base_url, task_id)
-        self._client._send("DELETE", url, partial(read_ack, task_id=task_id))
+        read = partial(read_ack, task_id=task_id, secrets=self._client._secrets)
+        self._client._send("DELETE", url, read)
 
     @overload
     def wait(
@@ -315,7 +384,8 @@ class Tasks:
 
         Args:
             task: A task id (read typed by its model), or a task (its class is kept).
-            timeout: Deadline in seconds for the whole wait; None waits forever.
+            timeout: Deadline in seconds for the whole wait: it returns or raises at most
+                0.5 s after it, whatever the server does; None waits forever.
             poll_interval: Fixed seconds between polls; default: by expected run time.
             on_update: Called with the task after every successful poll.
             raise_on_failure: Raise `TaskFailedError` for a failed or cancelled task,
@@ -326,7 +396,20 @@ class Tasks:
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
             APIResponseValidationError: 3 answers in a row could not be read at all.
             APIStatusError: A poll was refused for good (401, 403, 404, ...).
+            APIConnectionError: The client was closed while waiting.
         """
+        check_sync_callback(on_update)
+        return self._wait(task, timeout, poll_interval, on_update, raise_on_failure, None)
+
+    def _wait(
+        self,
+        task: str | Task[Any, Any],
+        timeout: float | None,
+        poll_interval: float | None,
+        on_update: Callable[[Any], object] | None,
+        raise_on_failure: bool,
+        deadline: Deadline | None,
+    ) -> Task[Any, Any]:
         state = WaitState(
             task,
             timeout=timeout,
@@ -334,18 +417,19 @@ class Tasks:
             raise_on_failure=raise_on_failure,
             started_at=self._client._now(),
             expectations=self._client._expectations,
+            deadline=deadline,
         )
         while state.finished is None:
             delay = state.next_delay(self._client._now())
-            if delay > 0:
-                self._client._sleep(delay)
             try:
-                current = self._get(state.task_id, state.task_class)
+                if delay > 0:
+                    self._client._sleep(delay)
+                current = self._get(state.task_id, state.task_class, state.io_deadline)
             except PiAPIError as exc:
                 state.observe_error(exc)
                 continue
             if on_update is not None:
-                on_update(current)
+                refuse_awaitable(on_update(current))
             state.observe(current)
         return state.finished
 
@@ -354,7 +438,7 @@ class AsyncTasks:
     """Tasks of any PiAPI model: typed requests (`Sora2VideoInput`, ...) or plain ones, whose
     `input` is sent unchecked so that values PiAPI adds later pass through."""
 
-    def __init__(self, client: AsyncPiAPIClient) -> None:
+    def __init__(self, client: AsyncShell) -> None:
         self._client = client
 
     @overload
@@ -365,10 +449,13 @@ class AsyncTasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> TaskT: ...
 
     @overload
-    async def create(self, request: TaskRequest, /) -> Task[Any, Any]: ...
+    async def create(
+        self, request: TaskRequest, /, *, max_cost_usd: UsdAmount | None = None
+    ) -> Task[Any, Any]: ...
 
     @overload
     async def create(
@@ -379,6 +466,7 @@ class AsyncTasks:
         task_type: str,
         input: Mapping[str, Any] | BaseModel,
         config: TaskConfig | Mapping[str, Any] | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> Task[Any, Any]: ...
 
     async def create(
@@ -392,6 +480,7 @@ class AsyncTasks:
         task_type: str | None = None,
         input: Mapping[str, Any] | BaseModel | None = None,
         config: TaskConfig | Mapping[str, Any] | None = None,
+        max_cost_usd: UsdAmount | None = None,
     ) -> Task[Any, Any]:
         """Create a task (`POST /api/v1/task`) and return it, usually `pending`.
 
@@ -407,16 +496,19 @@ class AsyncTasks:
             task_type: The task type, for the keyword form (e.g. "video_generation").
             input: The input, sent as given, for the keyword form.
             config: `TaskConfig` (webhook, service mode), for the keyword form.
+            max_cost_usd: The most this task may cost: refused if its estimate is more;
+                under the client's spending limit, what counts for a task without a price.
 
         Returns:
             The new task: the request's task class, or the class of its model.
 
         Raises:
             ValueError: The arguments mix forms or miss one; nothing was sent.
+            SpendLimitError: Over the spending limit or `max_cost_usd`; nothing was sent.
             APIConnectionError: The request failed; see `task_may_exist`.
             APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
-        body, task_class = create_plan(
+        plan = create_plan(
             request,
             webhook=webhook,
             service_mode=service_mode,
@@ -425,13 +517,29 @@ class AsyncTasks:
             input=input,
             config=config,
         )
-        return await self._create(body, task_class)
-
-    async def _create(self, body: bytes, task_class: type[Task[Any, Any]] | None) -> Task[Any, Any]:
-        read = partial(read_task, task_class=task_class, is_create=True)
-        return await self._client._send(
-            "POST", self._client._create_url, read, content=body, is_create=True
+        cost = CreateCost.of(
+            request, model=model, task_type=task_type, input=input, max_cost_usd=max_cost_usd
         )
+        return await self._create(plan, NO_DEADLINE, cost)
+
+    async def _create(
+        self, plan: CreatePlan, deadline: Deadline, cost: CreateCost
+    ) -> Task[Any, Any]:
+        # The one place a create is sent (create, create_and_wait, sora2): the spending limit
+        # counts it right before it is sent and settles it by its answer.
+        read = partial(
+            read_task,
+            task_class=plan.task_class,
+            is_create=True,
+            secrets=Secrets((*self._client._secrets, *plan.secrets)),
+        )
+        url = self._client.base_url + TASK_PATH
+        with self._client._spending.reserve(cost) as reservation:
+            return reservation.settle(
+                await self._client._send(
+                    "POST", url, read, content=plan.body, is_create=True, deadline=deadline
+                )
+            )
 
     @overload
     async def create_and_wait(
@@ -441,6 +549,7 @@ class AsyncTasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[TaskT], object] | None = None,
@@ -453,6 +562,7 @@ class AsyncTasks:
         request: TaskRequest,
         /,
         *,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[Task[Any, Any]], object] | None = None,
@@ -466,6 +576,7 @@ class AsyncTasks:
         *,
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
+        max_cost_usd: UsdAmount | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_update: Callable[[Any], object] | None = None,
@@ -477,8 +588,10 @@ class AsyncTasks:
             request: A typed request (`Sora2VideoInput(...)`) or a `TaskRequest`.
             webhook: Where PiAPI should POST status changes (typed requests).
             service_mode: "public" or "private" (typed requests).
-            timeout: Deadline in seconds for the wait; None waits forever.
-            poll_interval: Fixed seconds between polls; default 1 s growing to 10 s.
+            max_cost_usd: The most the task may cost (see `create`).
+            timeout: Deadline in seconds for the whole call (create, wait and download);
+                None waits forever.
+            poll_interval: Fixed seconds between polls; default: by expected run time.
             on_update: Called with the task after every poll; a plain function or a
                 coroutine function.
             download_to: Also download the results (their URLs are ephemeral): the best one
@@ -489,13 +602,21 @@ class AsyncTasks:
             The completed task.
 
         Raises:
+            SpendLimitError: Over the spending limit or `max_cost_usd`; nothing was sent.
             TaskFailedError: The task failed or was cancelled.
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
             DownloadError: A result could not be downloaded; `exc.task` is the task.
+            PiAPIError: Anything else after the create names the task (`exc.task_id`).
         """
-        body, task_class = create_plan(request, webhook=webhook, service_mode=service_mode)
-        task = await self._create(body, task_class)
-        return await self._wait_and_save(task, timeout, poll_interval, on_update, download_to)
+        timeout, poll_interval, deadline = _wait_deadline(
+            timeout, poll_interval, self._client._now()
+        )
+        plan = create_plan(request, webhook=webhook, service_mode=service_mode)
+        cost = CreateCost.of(request, max_cost_usd=max_cost_usd)
+        task = await self._create(plan, deadline, cost)
+        return await self._wait_and_save(
+            task, timeout, poll_interval, on_update, download_to, deadline
+        )
 
     async def _wait_and_save(
         self,
@@ -504,15 +625,13 @@ class AsyncTasks:
         poll_interval: float | None,
         on_update: Callable[[TaskT], object] | None,
         download_to: StrPath | None,
+        deadline: Deadline,
     ) -> TaskT:
-        task = await self.wait(
-            task, timeout=timeout, poll_interval=poll_interval, on_update=on_update
-        )
+        finished = await self._wait(task, timeout, poll_interval, on_update, True, deadline)
+        task = cast("TaskT", finished)
         if download_to is not None:
-            if _saves_every_result(download_to):
-                await self._client.download_all(task, download_to)
-            else:
-                await self._client.download(task, download_to)
+            for state in self._client._plan_saves(task, download_to):
+                await self._client._download(state, None, deadline)
         return task
 
     async def run_many(
@@ -540,18 +659,22 @@ class AsyncTasks:
     async def get(self, task_id: str) -> Task[Any, Any]:
         """Fetch a task's current state (`GET /api/v1/task/{task_id}`), typed by its model
         (a `Sora2Task` for Sora 2, else a `Task`)."""
-        return await self._get(task_id, None)
+        return await self._get(task_id, None, NO_DEADLINE)
 
     @overload
-    async def _get(self, task_id: str, task_class: type[TaskT]) -> TaskT: ...
+    async def _get(self, task_id: str, task_class: type[TaskT], deadline: Deadline) -> TaskT: ...
 
     @overload
-    async def _get(self, task_id: str, task_class: None) -> Task[Any, Any]: ...
+    async def _get(self, task_id: str, task_class: None, deadline: Deadline) -> Task[Any, Any]: ...
 
-    async def _get(self, task_id: str, task_class: type[Task[Any, Any]] | None) -> Task[Any, Any]:
+    async def _get(
+        self, task_id: str, task_class: type[Task[Any, Any]] | None, deadline: Deadline
+    ) -> Task[Any, Any]:
         url = task_url(self._client.base_url, task_id)
-        read = partial(read_task, task_class=task_class, task_id=task_id)
-        return await self._client._send("GET", url, read)
+        read = partial(
+            read_task, task_class=task_class, task_id=task_id, secrets=self._client._secrets
+        )
+        return await self._client._send("GET", url, read, deadline=deadline)
 
     async def cancel(self, task_id: str) -> None:
         """Cancel a `pending` task (`DELETE /api/v1/task/{task_id}`).
@@ -559,7 +682,8 @@ class AsyncTasks:
         PiAPI supports this for some models only; its refusal is raised as `APIStatusError`.
         """
         url = task_url(self._client.base_url, task_id)
-        await self._client._send("DELETE", url, partial(read_ack, task_id=task_id))
+        read = partial(read_ack, task_id=task_id, secrets=self._client._secrets)
+        await self._client._send("DELETE", url, read)
 
     @overload
     async def wait(
@@ -599,7 +723,8 @@ class AsyncTasks:
 
         Args:
             task: A task id (read typed by its model), or a task (its class is kept).
-            timeout: Deadline in seconds for the whole wait; None waits forever.
+            timeout: Deadline in seconds for the whole wait: it returns or raises at most
+                0.5 s after it, whatever the server does; None waits forever.
             poll_interval: Fixed seconds between polls; default: by expected run time.
             on_update: Called with the task after every successful poll; a plain
                 function or a coroutine function.
@@ -611,7 +736,19 @@ class AsyncTasks:
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
             APIResponseValidationError: 3 answers in a row could not be read at all.
             APIStatusError: A poll was refused for good (401, 403, 404, ...).
+            APIConnectionError: The client was closed while waiting.
         """
+        return await self._wait(task, timeout, poll_interval, on_update, raise_on_failure, None)
+
+    async def _wait(
+        self,
+        task: str | Task[Any, Any],
+        timeout: float | None,
+        poll_interval: float | None,
+        on_update: Callable[[Any], object] | None,
+        raise_on_failure: bool,
+        deadline: Deadline | None,
+    ) -> Task[Any, Any]:
         state = WaitState(
             task,
             timeout=timeout,
@@ -619,13 +756,14 @@ class AsyncTasks:
             raise_on_failure=raise_on_failure,
             started_at=self._client._now(),
             expectations=self._client._expectations,
+            deadline=deadline,
         )
         while state.finished is None:
             delay = state.next_delay(self._client._now())
-            if delay > 0:
-                await self._client._sleep(delay)
             try:
-                current = await self._get(state.task_id, state.task_class)
+                if delay > 0:
+                    await self._client._sleep(delay)
+                current = await self._get(state.task_id, state.task_class, state.io_deadline)
             except PiAPIError as exc:
                 state.observe_error(exc)
                 continue
@@ -640,8 +778,8 @@ class AsyncTasks:
 class Sora2:
     """OpenAI's Sora 2 video model: arguments are checked before anything is sent."""
 
-    def __init__(self, client: PiAPIClient) -> None:
-        self._client = client
+    def __init__(self, tasks: Tasks) -> None:
+        self._tasks = tasks
 
     def create(
         self,
@@ -683,7 +821,7 @@ class Sora2:
             image_url=image_url,
             resolution=resolution,
         )
-        return self._client.tasks.create(video_input, webhook=webhook, service_mode=service_mode)
+        return self._tasks.create(video_input, webhook=webhook, service_mode=service_mode)
 
     def create_and_wait(
         self,
@@ -697,7 +835,8 @@ class Sora2:
         """`create` with the same arguments, then `tasks.wait` for the finished video.
 
         Args:
-            timeout: Deadline in seconds for the wait; None waits forever.
+            timeout: Deadline in seconds for the whole call (create, wait and download);
+                None waits forever.
             poll_interval: Fixed seconds between polls; default: by expected run time.
             on_update: Called with the task after every poll.
             download_to: Also download the video (its URL is ephemeral): to this file, or
@@ -712,14 +851,20 @@ class Sora2:
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
             DownloadError: The video could not be downloaded; `exc.task` is the task.
         """
-        task = self.create(**params)
-        return self._client.tasks._wait_and_save(
-            task, timeout, poll_interval, on_update, download_to
+        video_input, webhook, service_mode = _sora2_request(params)
+        return self._tasks.create_and_wait(
+            video_input,
+            webhook=webhook,
+            service_mode=service_mode,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_update=on_update,
+            download_to=download_to,
         )
 
     def get(self, task_id: str) -> Sora2Task:
         """Fetch a Sora 2 task by id with typed input and output, e.g. to resume a wait."""
-        return self._client.tasks._get(task_id, Sora2Task)
+        return self._tasks._get(task_id, Sora2Task, NO_DEADLINE)
 
     @staticmethod
     def estimate_cost(*, duration: int = 4, task_type: str = "sora2-video") -> Decimal:
@@ -730,8 +875,8 @@ class Sora2:
 class AsyncSora2:
     """OpenAI's Sora 2 video model: arguments are checked before anything is sent."""
 
-    def __init__(self, client: AsyncPiAPIClient) -> None:
-        self._client = client
+    def __init__(self, tasks: AsyncTasks) -> None:
+        self._tasks = tasks
 
     async def create(
         self,
@@ -773,9 +918,7 @@ class AsyncSora2:
             image_url=image_url,
             resolution=resolution,
         )
-        return await self._client.tasks.create(
-            video_input, webhook=webhook, service_mode=service_mode
-        )
+        return await self._tasks.create(video_input, webhook=webhook, service_mode=service_mode)
 
     async def create_and_wait(
         self,
@@ -789,7 +932,8 @@ class AsyncSora2:
         """`create` with the same arguments, then `tasks.wait` for the finished video.
 
         Args:
-            timeout: Deadline in seconds for the wait; None waits forever.
+            timeout: Deadline in seconds for the whole call (create, wait and download);
+                None waits forever.
             poll_interval: Fixed seconds between polls; default: by expected run time.
             on_update: Called with the task after every poll; a plain function or a
                 coroutine function.
@@ -805,13 +949,19 @@ class AsyncSora2:
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
             DownloadError: The video could not be downloaded; `exc.task` is the task.
         """
-        task = await self.create(**params)
-        return await self._client.tasks._wait_and_save(
-            task, timeout, poll_interval, on_update, download_to
+        video_input, webhook, service_mode = _sora2_request(params)
+        return await self._tasks.create_and_wait(
+            video_input,
+            webhook=webhook,
+            service_mode=service_mode,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_update=on_update,
+            download_to=download_to,
         )
 
     async def get(self, task_id: str) -> Sora2Task:
         """Fetch a Sora 2 task by id with typed input and output, e.g. to resume a wait."""
-        return await self._client.tasks._get(task_id, Sora2Task)
+        return await self._tasks._get(task_id, Sora2Task, NO_DEADLINE)
 
     estimate_cost = staticmethod(Sora2.estimate_cost)

@@ -16,13 +16,13 @@ if event.task.status == "completed":
 from __future__ import annotations
 
 import hmac
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, cast
 
 from pydantic import ValidationError
+from pydantic_core import from_json
 
 from piapi._exceptions import WebhookParseError, WebhookVerificationError
 from piapi._models import Task
@@ -142,9 +142,10 @@ def parse(
     if secret is not None:
         verify(headers if headers is not None else {}, secret)
     try:
-        payload: object = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise WebhookParseError("Webhook body is not JSON.") from None
+        # pydantic-core's parser bounds the depth: nested JSON cannot exhaust the stack.
+        payload: object = from_json(body)
+    except ValueError:
+        raise WebhookParseError("Webhook body is not JSON (or is nested too deep).") from None
     if not isinstance(payload, dict):
         raise WebhookParseError("Webhook body is not a JSON object.")
     fields = cast("dict[str, Any]", payload)

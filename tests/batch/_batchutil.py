@@ -57,8 +57,15 @@ class Runner:
         """`client.tasks.run_many(requests, **options)`, on this runner's client."""
         if isinstance(self.client, PiAPIClient):
             return self.client.tasks.run_many(requests, **options)
+        if not self.server_url:
+            in_process = self.client
+
+            async def call_in_process() -> list[BatchItem]:
+                return await in_process.tasks.run_many(requests, **options)
+
+            return anyio.run(call_in_process, backend=self.mode)
         # Over sockets, a client per event loop: its connections belong to the loop.
-        client = self._client() if self.server_url else self.client
+        client = self._client()
 
         async def call() -> list[BatchItem]:
             assert isinstance(client, AsyncPiAPIClient)

@@ -22,6 +22,7 @@ from piapi import (
     RateLimitError,
     Sora2ProVideoInput,
     Sora2VideoInput,
+    SpendLimitError,
     TaskRequest,
     TaskStatus,
     WaitTimeoutError,
@@ -51,10 +52,6 @@ REQUEST = httpx.Request("POST", "https://api.piapi.ai/api/v1/task")
 def status_error(cls: type[PiAPIError], status: int, message: str = "no") -> PiAPIError:
     response = httpx.Response(status, request=REQUEST)
     return cls(message, response=response, body=None)  # type: ignore[call-arg]
-
-
-class SpendLimitError(PiAPIError):
-    """Stands for the client-wide spend limit (raised before a create is sent)."""
 
 
 @pytest.mark.parametrize(
@@ -150,7 +147,8 @@ def test_state_of(phase: Phase, status: TaskStatus | None, saving: bool, state: 
         (status_error(NotFoundError, 404), CreateOutcome.REFUSED),
         (status_error(AuthenticationError, 401), CreateOutcome.STOP_CREATING),
         (status_error(PermissionDeniedError, 403, "no credit"), CreateOutcome.STOP_CREATING),
-        (SpendLimitError("over the spend limit"), CreateOutcome.STOP_CREATING),
+        (SpendLimitError("over", cost_usd=Decimal("0.32")), CreateOutcome.STOP_CREATING),
+        (SpendLimitError("no price under a limit"), CreateOutcome.REFUSED),
     ],
     ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
 )

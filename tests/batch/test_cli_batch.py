@@ -40,7 +40,8 @@ def run(
     tmp_path: Path,
 ) -> Run:
     """`run(*argv)` -> (exit code, stdout, stderr), the CLI talking to `piapi_fake`."""
-    monkeypatch.setattr(_checks, "make_client", lambda args: piapi_client)
+    # A copy: each command closes its client, and closing a copy closes nothing.
+    monkeypatch.setattr(_checks, "make_client", lambda args: piapi_client.with_options())
     monkeypatch.setattr(_ui, "stdin_is_terminal", lambda: False)
     monkeypatch.chdir(tmp_path)
 

@@ -18,13 +18,12 @@ from piapi import (
     BatchItem,
     BatchJournalError,
     BatchState,
-    PiAPIError,
     Sora2Task,
     Sora2VideoInput,
+    SpendLimitError,
     TaskFailedError,
     TaskRequest,
 )
-from piapi._resources import AsyncTasks, Tasks
 from piapi.testing import FakePiAPI, Fault
 from piapi.testing._fake import FakeResponse
 
@@ -264,28 +263,25 @@ def test_a_refused_key_stops_creating_and_the_created_go_on(
     assert fake.request_counts["create"] == 3
 
 
-def test_the_spend_limit_stops_creating(
-    runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    class SpendLimitError(PiAPIError):
-        """Stands for the client-wide spend limit, raised before a create is sent."""
-
-    def limited(resource: type[Tasks] | type[AsyncTasks]) -> None:
-        create = resource.create
-
-        def check(self: Any, request: Any) -> Any:
-            if len(fake.created_tasks) >= 2:
-                raise SpendLimitError("the spend limit of $0.64 would be passed")
-            return create(self, request)
-
-        monkeypatch.setattr(resource, "create", check)
-
-    limited(Tasks if runner.mode == "sync" else AsyncTasks)
-    items = runner.run_many(clips(4), concurrency=1)
+def test_the_clients_spending_limit_stops_creating(runner: Runner, fake: FakePiAPI) -> None:
+    limited = Runner(runner.mode, fake, spend_limit_usd=Decimal("0.64"))
+    items = limited.run_many(clips(4), concurrency=1)
     assert states(items) == ["completed", "completed", "not_created", "not_created"]
     assert isinstance(items[2].error, SpendLimitError)
-    assert "the spend limit of $0.64" in items[3].detail
+    assert "creating stopped" in items[3].detail
     assert fake.request_counts["create"] == 2
+    limited.close()
+
+
+def test_an_item_without_a_price_under_the_spending_limit_is_refused_alone(
+    runner: Runner, fake: FakePiAPI
+) -> None:
+    limited = Runner(runner.mode, fake, spend_limit_usd=Decimal(5))
+    unpriced = TaskRequest(model="midjourney", task_type="imagine", input={"prompt": "a cat"})
+    items = limited.run_many([clips(1)[0], unpriced, *clips(3)[1:]], concurrency=1)
+    assert states(items) == ["completed", "not_created", "completed", "completed"]
+    assert isinstance(items[1].error, SpendLimitError)
+    limited.close()
 
 
 def test_max_cost_stops_creating_before_the_estimated_total_would_pass_it(

@@ -34,8 +34,8 @@ def test_instant_timing_moves_tasks_on_the_fake_clock_and_restores_everything() 
     assert "processing" in statuses
     assert "PIAPI_API_KEY" not in os.environ
     assert "PIAPI_BASE_URL" not in os.environ
-    assert PiAPIClient._sleep is time.sleep
-    assert PiAPIClient._now is time.monotonic
+    assert PiAPIClient._default_sleep is None  # every later client sleeps for real again
+    assert PiAPIClient._default_now is time.monotonic
 
 
 @pytest.mark.anyio
@@ -45,14 +45,15 @@ async def test_instant_timing_serves_the_async_client_too() -> None:
         async with AsyncPiAPIClient() as client:
             task = await client.sora2.create_and_wait(prompt="A fox", timeout=60)
         assert task.status == "completed"
-    assert AsyncPiAPIClient._now is time.monotonic
+    assert AsyncPiAPIClient._default_sleep is None
+    assert AsyncPiAPIClient._default_now is time.monotonic
 
 
 def test_real_timing_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     with fake_unless_configured(task_duration=0, queue_delay=0) as server:
         assert server is not None
         assert isinstance(server.fake.clock, RealClock)
-        assert PiAPIClient._sleep is time.sleep
+        assert PiAPIClient._default_sleep is None
         with PiAPIClient() as client:
             task: Task = client.tasks.get(client.sora2.create(prompt="A fox").task_id)
         assert task.status == "completed"  # zero durations: done when created
@@ -74,4 +75,4 @@ def test_a_configured_key_means_no_fake(monkeypatch: pytest.MonkeyPatch) -> None
     with fake_unless_configured(timing="instant") as server:
         assert server is None
         assert os.environ["PIAPI_API_KEY"] == "a-real-key"
-        assert PiAPIClient._sleep is time.sleep
+        assert PiAPIClient._default_sleep is None

@@ -30,8 +30,12 @@ __all__ = [
     "corrupt_gzip_response",
     "deep_json",
     "json_response",
+    "media_script",
+    "redirect",
     "response",
     "sequence",
+    "split",
+    "wait_until",
 ]
 
 _MAX_HEAD = 64 * 1024
@@ -306,3 +310,57 @@ def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout} s")
         time.sleep(0.005)
+
+
+def split(data: bytes) -> tuple[bytes, bytes]:
+    """A response's head (status line and headers, with the blank line) and its body."""
+    end = data.index(b"\r\n\r\n") + 4
+    return data[:end], data[end:]
+
+
+def redirect(location: str, status: int = 307) -> bytes:
+    """A redirect to `location`, with a small body."""
+    return response(status, b"moved", [("Location", location)])
+
+
+def media_script(
+    versions: Sequence[bytes],
+    *,
+    cut_first_at: int | None = None,
+    honour_if_range: bool = True,
+    etag: bool = True,
+) -> Script:
+    """A file served with byte ranges, as a CDN would: the n-th request gets version n (the
+    last one from then on), each with its own strong ETag (`etag`). The first answer is cut
+    after `cut_first_at` body bytes. `If-Range` naming an older version gets the whole new
+    file, unless `honour_if_range` is False (a broken server resuming into the new one)."""
+    lock = threading.Lock()
+    count = [0]
+
+    def tag(index: int) -> str:
+        return f'"v{index}"'
+
+    def script(request: RawRequest) -> Sequence[Action]:
+        with lock:
+            first = count[0] == 0
+            index = min(count[0], len(versions) - 1)
+            count[0] += 1
+        data = versions[index]
+        headers = [("Content-Type", "video/mp4"), ("Accept-Ranges", "bytes")]
+        if etag:
+            headers.append(("ETag", tag(index)))
+        wanted = request.headers.get("range", "")
+        condition = request.headers.get("if-range")
+        stale = condition is not None and condition != tag(index) and honour_if_range
+        if wanted.startswith("bytes=") and not stale:
+            start = int(wanted[len("bytes=") :].split("-")[0])
+            headers.append(("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}"))
+            answer = response(206, data[start:], headers)
+        else:
+            answer = response(200, data, headers)
+        if first and cut_first_at is not None:
+            head, body = split(answer)
+            return [Send(head + body[:cut_first_at]), Close()]
+        return [Send(answer)]
+
+    return script

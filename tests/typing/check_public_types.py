@@ -73,6 +73,7 @@ def typed_requests(client: PiAPIClient, hook: piapi.WebhookConfig) -> None:
     assert_type(Sora2VideoInput.task_class(), type[Sora2Task])
     assert_type(TaskInput.task_class(), type[Task[Any, Any]])
     assert_type(client.download_all(client.tasks.get("id"), "out"), list[Path])
+    assert_type(client.download("https://cdn/v.mp4", "out", timeout=30.0), Path)
     client.tasks.create(plain, webhook=hook)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]
 
 
@@ -82,6 +83,7 @@ async def async_typed_requests(client: AsyncPiAPIClient) -> None:
     assert_type(await client.tasks.create_and_wait(video), Sora2Task)
     assert_type(client.tasks.estimate_cost(video), Decimal | None)
     assert_type(await client.download_all(await client.tasks.get("id"), "out"), list[Path])
+    assert_type(await client.download("https://cdn/v.mp4", "out", timeout=30.0), Path)
 
 
 async def async_usage(client: AsyncPiAPIClient) -> None:
@@ -119,3 +121,40 @@ def invalid_calls_are_type_errors(client: PiAPIClient) -> None:
 
 def http_client_must_match_the_client(async_http: httpx.AsyncClient) -> None:
     PiAPIClient(http_client=async_http)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+def account_uploads_and_spending(client: PiAPIClient, frame: Path) -> None:
+    info = client.account.info()
+    assert_type(info, piapi.AccountInfo)
+    assert_type(info.balance_usd, Decimal | None)
+    assert_type(client.account.active_tasks().total, int)
+    assert_type(client.files.upload(frame), str)
+    assert_type(client.files.upload(b"...", file_name="frame.png"), str)
+    with frame.open("rb") as file:
+        assert_type(client.files.upload(file), str)
+    assert_type(client.spent_usd, Decimal)
+    assert_type(client.spend_limit_usd, Decimal | None)
+    limited = PiAPIClient(spend_limit_usd="5.00", upload_url="https://files.example/up")
+    assert_type(limited.with_options(spend_limit_usd=Decimal(2)), PiAPIClient)
+    plain = TaskRequest(model="kling", task_type="motion_control", input={})
+    assert_type(client.tasks.create(plain, max_cost_usd=1), Task[Any, Any])
+    video = Sora2VideoInput(prompt="a fox")
+    assert_type(client.tasks.create(video, max_cost_usd="0.50"), Sora2Task)
+    assert_type(client.tasks.create_and_wait(video, max_cost_usd=0.5), Sora2Task)
+    keyword = client.tasks.create(model="x", task_type="y", input={}, max_cost_usd=Decimal(1))
+    assert_type(keyword, Task[Any, Any])
+
+
+async def async_account_uploads_and_spending(client: AsyncPiAPIClient) -> None:
+    assert_type(await client.account.info(), piapi.AccountInfo)
+    assert_type(await client.account.active_tasks(), piapi.ActiveTasks)
+    assert_type(await client.files.upload("frame.png"), str)
+    assert_type(client.spent_usd, Decimal)
+
+
+def spend_limit_error_attributes(error: piapi.SpendLimitError) -> None:
+    assert_type(error.spent_usd, Decimal)
+    assert_type(error.cost_usd, Decimal | None)
+    assert_type(error.limit_usd, Decimal | None)
+    base: piapi.PiAPIError = error
+    assert_type(base.task_may_exist, bool)

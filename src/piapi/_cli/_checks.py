@@ -19,7 +19,7 @@ from piapi._protocol import API_KEY_ENV, BASE_URL_ENV
 if TYPE_CHECKING:
     from piapi._client import PiAPIClient
 
-__all__ = ["base_url", "check", "make_client", "seconds"]
+__all__ = ["base_url", "check", "check_upload", "make_client", "seconds"]
 
 
 def seconds(value: str) -> float:
@@ -74,6 +74,23 @@ def check_output(path: str) -> None:
             f"Cannot save to {path}: no permission to write in {existing}. Choose another -o.",
             EXIT_USAGE,
         )
+
+
+def check_upload(path: str) -> None:
+    """Make sure `path` is a file PiAPI takes (type, size) and we can read, before anything
+    is sent or created."""
+    from piapi._uploads import check_upload_size, upload_name
+
+    target = Path(path).expanduser()
+    if not target.is_file():
+        raise CliError(f"Cannot upload {path}: no such file.", EXIT_USAGE)
+    if not os.access(target, os.R_OK):
+        raise CliError(f"Cannot upload {path}: no permission to read it.", EXIT_USAGE)
+    try:
+        name = upload_name(path, None)
+        check_upload_size(target.stat().st_size, name)
+    except ValueError as exc:
+        raise CliError(f"Cannot upload {path}: {exc}.", EXIT_USAGE) from None
 
 
 def check(args: argparse.Namespace, *, output: str | None) -> None:

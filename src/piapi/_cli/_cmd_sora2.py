@@ -38,6 +38,10 @@ def _check(args: argparse.Namespace) -> None:
         raise CliError("--resolution needs --pro (sora2-video has a fixed resolution).", EXIT_USAGE)
     if args.image_url is not None and args.pro:
         raise CliError("--image-url works only without --pro (sora2-video).", EXIT_USAGE)
+    if args.image is not None and args.pro:
+        raise CliError("--image works only without --pro (sora2-video).", EXIT_USAGE)
+    if args.image is not None and args.image_url is not None:
+        raise CliError("Give --image FILE or --image-url URL, not both.", EXIT_USAGE)
     if args.webhook_secret is not None and not args.webhook:
         raise CliError("--webhook-secret needs --webhook URL.", EXIT_USAGE)
     if not args.prompt.strip():
@@ -62,6 +66,8 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     _check(args)
     output = None if args.no_download else (args.output or ".")
     _checks.check(args, output=output if not args.no_wait or args.output else None)
+    if args.image is not None:
+        _checks.check_upload(args.image)
     session.resume = resume_options(args, output=output)
     webhook = _webhook(args, ui)
     with _checks.make_client(args) as client:
@@ -78,6 +84,10 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
         if not _confirm(ui, cost, args.yes):
             ui.info("Nothing was created.")
             return EXIT_DECLINED
+        image_url = args.image_url
+        if args.image is not None:  # free, and only once the task is confirmed
+            image_url = client.files.upload(args.image)
+            ui.info("Uploaded {name}: {url}", name=args.image, url=image_url)
         started = client._now()
         session.stage = Stage.CREATE_SENT
         task = session.task = client.sora2.create(
@@ -85,7 +95,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             aspect_ratio=args.aspect_ratio,
             duration=args.duration,
             task_type=task_type,
-            image_url=args.image_url,
+            image_url=image_url,
             resolution=args.resolution,
             webhook=webhook,
         )
@@ -128,6 +138,11 @@ def register(
         "--resolution", choices=("720p", "1080p"), help="with --pro only (default 720p)"
     )
     sora2.add_argument("--image-url", metavar="URL", help="first frame (image-to-video)")
+    sora2.add_argument(
+        "--image",
+        metavar="FILE",
+        help="first frame from a local file: uploaded first (Creator plan or higher)",
+    )
     sora2.add_argument("--webhook", metavar="URL", help="PiAPI also POSTs updates here")
     sora2.add_argument(
         "--webhook-secret",

@@ -95,6 +95,10 @@ class Ui:
         hook = cast("dict[str, Any]", config.get("webhook_config") or {})
         if hook.get("secret"):
             hook["secret"] = "<redacted>"
+        self.json_value(data)
+
+    def json_value(self, data: object) -> None:
+        """JSON-ready data on stdout, its text shown safely."""
         sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
         sys.stdout.flush()
 

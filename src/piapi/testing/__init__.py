@@ -7,7 +7,7 @@ port; `Fault` and `FakeClock` script failures and time. Nothing here is imported
 from piapi.testing._clock import Clock, FakeClock, RealClock
 from piapi.testing._fake import FakePiAPI, FakeResponse, FakeTask, RecordedRequest
 from piapi.testing._faults import Fault, FaultPlan, FaultRule
-from piapi.testing._media import Mp4Media, PngMedia
+from piapi.testing._media import Mp4Media, PngMedia, UploadedMedia
 from piapi.testing._offline import fake_unless_configured
 from piapi.testing._server import FakePiAPIServer
 from piapi.testing._transport import FakeTransport
@@ -28,6 +28,7 @@ __all__ = [
     "PngMedia",
     "RealClock",
     "RecordedRequest",
+    "UploadedMedia",
     "WebhookDelivery",
     "fake_unless_configured",
 ]

@@ -6,6 +6,8 @@ and every transport (in-process or real HTTP) is a thin shell around `handle`.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import hmac
 import json
@@ -23,7 +25,7 @@ from urllib.parse import urlsplit
 from piapi.testing._catalog import CATALOG, MediaKind, ModelSpec
 from piapi.testing._clock import Clock, FakeClock, RealClock
 from piapi.testing._faults import Fault, FaultPlan
-from piapi.testing._media import MIN_MP4_SIZE, Mp4Media, PngMedia
+from piapi.testing._media import MIN_MP4_SIZE, Mp4Media, PngMedia, UploadedMedia
 from piapi.testing._webhooks import WebhookDelivery, WebhookDispatcher
 
 if TYPE_CHECKING:
@@ -34,13 +36,34 @@ if TYPE_CHECKING:
 __all__ = ["FakePiAPI", "FakeResponse", "FakeTask", "Outcome", "RecordedRequest"]
 
 Outcome = Literal["completed", "failed"]
-Media = Mp4Media | PngMedia
+AccountShape = Literal["current", "legacy"]
+Media = Mp4Media | PngMedia | UploadedMedia
 TERMINAL: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
 _MODELS: frozenset[str] = frozenset(model for model, _ in CATALOG)
 _ZERO_TIME = "0001-01-01T00:00:00Z"
 _JSON = "application/json; charset=utf-8"
 _NOT_FOUND = b"404 page not found"
 _FAILED_CODE = 10000
+UPLOAD_PATH = "/api/ephemeral_resource"
+# https://piapi.ai/docs/tools/file-upload: a name of at most 128 characters with a
+# supported extension, data of at most 10 MB, the Creator plan or higher.
+_UPLOAD_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+    ".mp4": "video/mp4",
+    ".mov": "video/quicktime",
+    ".webm": "video/webm",
+    ".mp3": "audio/mpeg",
+    ".wav": "audio/wav",
+    ".m4a": "audio/mp4",
+}
+_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+_PLANS_WITHOUT_UPLOADS = frozenset({"free"})
+_ACTIVE = ("staged", "pending", "processing")
+_UNITS_PER_CREDIT = 100_000  # the fake's own rate: a credit is a US cent (PiAPI's is unpublished)
 
 _CLOUDFLARE_PAGE = """<!DOCTYPE html>
 <html lang="en-US"><head><title>{host} | {status}: Bad gateway</title>
@@ -158,6 +181,8 @@ class RecordedRequest:
     fault: str | None
     status: int | None
     task_id: str | None
+    host: str = ""
+    """The host the request was sent to (`upload.theapi.app`, `127.0.0.1:8000`, ...)."""
 
     def json(self) -> Any:
         """The request body parsed as JSON."""
@@ -217,7 +242,13 @@ def _error(status: int, message: str, code: int | None = None) -> FakeResponse:
     return _json_response(status, {"code": code or status, "data": None, "message": message})
 
 
-def _route(method: str, path: str) -> tuple[str, str | None]:
+def _route(method: str, path: str, upload_path: str) -> tuple[str, str | None]:
+    if path == upload_path:
+        return ("upload", None) if method == "POST" else ("other", None)
+    if path == "/account/info" and method == "GET":
+        return "account_info", None
+    if path == "/account/active_tasks" and method == "GET":
+        return "active_tasks", None
     if path == "/api/v1/task":
         return ("create", None) if method == "POST" else ("other", None)
     if path.startswith("/api/v1/task/"):
@@ -240,10 +271,17 @@ def _object(value: Any) -> dict[str, Any] | None:
 
 
 class FakePiAPI:
-    """In-memory PiAPI: create/get/cancel tasks, serve their videos, inject faults.
+    """In-memory PiAPI: create/get/cancel tasks, serve their videos, inject faults; the
+    account (`/account/info`, `/account/active_tasks`) and uploads too.
 
     Tasks go `pending` (for `queue_delay` s) -> `processing` (for `task_duration` s)
     -> `completed`/`failed`, on `clock` (real time unless a `FakeClock` is given).
+
+    The account has `plan` ("free" refuses uploads with 403, as PiAPI does below Creator)
+    and `balance_usd` of credits, from which its tasks' charges and holds are taken (a
+    credit is a US cent here). Uploads are taken at `upload_path` on any host name (the
+    SDK sends them to upload.theapi.app, or to its `base_url` when that is not PiAPI's)
+    and served at `/ephemeral/<id>.<ext>` like results.
     """
 
     def __init__(
@@ -256,8 +294,16 @@ class FakePiAPI:
         media_size: int = MIN_MP4_SIZE,
         seed: int | None = 0,
         poll_advance: float = 0.0,
+        plan: str = "creator",
+        balance_usd: float = 100.0,
+        upload_path: str = UPLOAD_PATH,
+        account_shape: AccountShape = "current",
     ) -> None:
         self.api_key = api_key
+        self.plan = plan
+        self.balance_usd = balance_usd
+        self.upload_path = upload_path
+        self.account_shape: AccountShape = account_shape
         self.clock: Clock = clock if clock is not None else RealClock()
         self.queue_delay = queue_delay
         self.task_duration = task_duration
@@ -276,6 +322,7 @@ class FakePiAPI:
         self._created: list[FakeTask] = []
         self._requests: list[RecordedRequest] = []
         self._media: dict[str, Media] = {}
+        self._uploads: dict[str, str] = {}
         self._scripts: deque[_Script] = deque()
         self._prompt_scripts: dict[str, deque[_Script]] = {}
         self._total = 0
@@ -387,9 +434,15 @@ class FakePiAPI:
                 self._refresh(task, now)
 
     def media(self, url_or_name: str) -> Media:
-        """The file served at an output URL (to compare downloads against)."""
+        """The file served at an output or upload URL (to compare downloads against)."""
         with self._lock:
             return self._media[url_or_name.rsplit("/", 1)[-1]]
+
+    @property
+    def uploads(self) -> dict[str, str]:
+        """Every file uploaded so far: its URL -> the `file_name` it was sent with."""
+        with self._lock:
+            return dict(self._uploads)
 
     # --- in-process clients --------------------------------------------------
 
@@ -424,7 +477,7 @@ class FakePiAPI:
         path = parts.path.rstrip("/") or "/"
         base = f"{parts.scheme}://{parts.netloc}"
         lowered = {k.lower(): v for k, v in headers.items()}
-        endpoint, ref = _route(method, path)
+        endpoint, ref = _route(method, path, self.upload_path)
         if (
             endpoint in ("get", "create")
             and self.poll_advance
@@ -456,6 +509,7 @@ class FakePiAPI:
                         method, path, endpoint, lowered, body, self.clock.monotonic(),
                         key_ok, response.fault,
                         None if response.drop == "before" else response.status, task_id,
+                        parts.netloc,
                     )
                 )  # fmt: skip
         return response
@@ -487,6 +541,14 @@ class FakePiAPI:
             return _error(401, "Unauthorized: missing api key (X-API-Key header)")
         if endpoint == "create":
             return self._create(body, base)
+        if endpoint == "upload":
+            return self._upload(body, base)
+        if endpoint == "account_info":
+            return _json_response(200, {"code": 200, "data": self._account(), "message": "success"})
+        if endpoint == "active_tasks":
+            return _json_response(
+                200, {"code": 200, "data": self._active_tasks(), "message": "success"}
+            )
         task = self._tasks.get(ref or "")
         if task is None:
             return _error(404, f"task {ref} not found")
@@ -550,6 +612,88 @@ class FakePiAPI:
         self._notify(task)
         self._refresh(task, now)
         return _json_response(200, {"code": 200, "data": task.to_json(), "message": "success"})
+
+    def _upload(self, body: bytes, base: str) -> FakeResponse:
+        if self.plan.strip().lower() in _PLANS_WITHOUT_UPLOADS:
+            return _error(403, "Insufficient plan level")
+        try:
+            fields = _object(json.loads(body))
+        except ValueError:
+            fields = None
+        name = fields.get("file_name") if fields else None
+        encoded = fields.get("file_data") if fields else None
+        if not isinstance(name, str) or not isinstance(encoded, str) or len(name) > 128:
+            return _error(400, "Invalid request parameters")
+        extension = "." + name.rpartition(".")[2].lower() if "." in name else ""
+        content_type = _UPLOAD_TYPES.get(extension)
+        if content_type is None:
+            return _error(400, "Invalid request parameters")
+        if encoded.startswith("data:"):  # a data URI must name the extension's type
+            head, _, encoded = encoded.partition(",")
+            if head != f"data:{content_type};base64":
+                return _error(400, "Invalid request parameters")
+        try:
+            data = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            return _error(400, "Invalid request parameters")
+        if not data or len(data) > _MAX_UPLOAD_BYTES:
+            return _error(400, "Invalid request parameters")
+        stored = f"{uuid.UUID(int=self._ids.getrandbits(128), version=4)}{extension}"
+        self._media[stored] = UploadedMedia(data, content_type)
+        url = f"{base}/ephemeral/{stored}"
+        self._uploads[url] = name
+        return _json_response(200, {"code": 200, "data": {"url": url}, "message": "success"})
+
+    def _account(self) -> dict[str, Any]:
+        """`data` of `/account/info`: the tasks' charges and holds taken from the balance."""
+        now = self.clock.monotonic()
+        used = held = 0
+        for task in self._tasks.values():
+            self._refresh(task, now)
+            if task.spec.usage != "point" or task.status == "completed":
+                used += task.consume
+            elif task.status not in TERMINAL:
+                held += task.consume
+        total = round(self.balance_usd * 100, 4)
+        used_credits = used / _UNITS_PER_CREDIT
+        available = round(total - used_credits - held / _UNITS_PER_CREDIT, 4)
+        if self.account_shape == "legacy":  # an older spelling, seen in PiAPI's CLI
+            return {
+                "account_id": "4242",
+                "account_name": "fake-account",
+                "remaining_credits": available,
+                "quota_used": used_credits,
+            }
+        return {
+            "id": 4242,
+            "name": "fake-account",
+            "plan": self.plan,
+            "type": "user",
+            "is_enable": True,
+            "credit_pack_info": {
+                "available_credits": available,
+                "used_credits": used_credits,
+                "total_credits": total,
+                "frozen_credits": held / _UNITS_PER_CREDIT,
+            },
+            "equivalent_in_usd": round(available / 100, 6),
+        }
+
+    def _active_tasks(self) -> dict[str, Any]:
+        """`data` of `/account/active_tasks`: per model, its tasks not finished yet."""
+        now = self.clock.monotonic()
+        providers: dict[str, dict[str, Any]] = {}
+        for task in self._tasks.values():
+            self._refresh(task, now)
+            status = task.status.lower()
+            if status not in _ACTIVE:
+                continue
+            counts = providers.setdefault(
+                task.model, {**{f"{name}_count": 0 for name in _ACTIVE}, "active_tasks": []}
+            )
+            counts[f"{status}_count"] += 1
+            counts["active_tasks"].append(task.task_id)
+        return providers
 
     def _take_script(self, prompt: Any) -> _Script | None:
         # Indexed by prompt so thousands of scripted tasks stay O(1) per create.

@@ -14,7 +14,9 @@ from typing import Literal
 
 __all__ = ["Endpoint", "Fault", "FaultKind", "FaultPlan", "FaultRule"]
 
-Endpoint = Literal["create", "get", "cancel", "media", "any"]
+Endpoint = Literal[
+    "create", "get", "cancel", "media", "account_info", "active_tasks", "upload", "any"
+]
 FaultKind = Literal[
     "http_status",
     "slow",

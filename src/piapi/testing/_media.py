@@ -1,4 +1,4 @@
-"""Result files the fake serves, generated in code: an MP4 of any size, a small PNG.
+"""Files the fake serves, generated in code (an MP4 of any size, a small PNG) or uploaded.
 
 The MP4 (ISO-BMFF `ftyp` + `moov` + `mdat`) is never held in memory: any byte range is
 computed on demand, so download tests can stream gigabytes and resume with Range requests.
@@ -10,7 +10,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 
-__all__ = ["MIN_MP4_SIZE", "Mp4Media", "PngMedia"]
+__all__ = ["MIN_MP4_SIZE", "Mp4Media", "PngMedia", "UploadedMedia"]
 
 _PERIOD = 65536
 # A non-trivial repeating payload so a test notices misplaced or duplicated chunks.
@@ -121,3 +121,25 @@ class PngMedia:
 
     def __repr__(self) -> str:
         return f"PngMedia(size={self.size})"
+
+
+class UploadedMedia:
+    """A file uploaded to the fake (`POST /api/ephemeral_resource`), served like a result."""
+
+    def __init__(self, data: bytes, content_type: str) -> None:
+        self._data = data
+        self.size = len(data)
+        self.content_type = content_type
+
+    def read(self, start: int = 0, end: int | None = None) -> bytes:
+        """Bytes `[start, end)`."""
+        return self._data[start : self.size if end is None else end]
+
+    def iter_range(self, start: int, end: int, chunk_size: int = _PERIOD) -> Iterator[bytes]:
+        """Yield bytes `[start, end)` in chunks of at most `chunk_size`."""
+        end = min(end, self.size)
+        for pos in range(start, end, chunk_size):
+            yield self._data[pos : min(end, pos + chunk_size)]
+
+    def __repr__(self) -> str:
+        return f"UploadedMedia(size={self.size}, content_type={self.content_type!r})"

@@ -80,8 +80,8 @@ def _timing(timing: Timing | None) -> Timing:
 def _sdk_waits_on(clock: FakeClock | None) -> Generator[None, None, None]:
     """Make every SDK client's sleeps advance `clock` (and read it), then put things back.
 
-    The clients read time only through `_sleep` and `_now`; the class attributes are the
-    defaults every client made inside the block uses.
+    The clients read time only through `_sleep` and `_now`, which a new client takes from
+    the class attributes `_default_sleep` and `_default_now`.
     """
     if clock is None:
         yield
@@ -95,10 +95,14 @@ def _sdk_waits_on(clock: FakeClock | None) -> Generator[None, None, None]:
         await anyio.lowlevel.checkpoint()  # other tasks run, cancellation is seen
 
     hooks: dict[type[object], dict[str, Callable[..., object]]] = {
-        PiAPIClient: {"_sleep": clock.sleep, "_now": clock.monotonic},
-        AsyncPiAPIClient: {"_sleep": advance, "_now": clock.monotonic},
+        PiAPIClient: {"_default_sleep": clock.sleep, "_default_now": clock.monotonic},
+        AsyncPiAPIClient: {"_default_sleep": advance, "_default_now": clock.monotonic},
     }
-    saved = {cls: {name: cls.__dict__[name] for name in names} for cls, names in hooks.items()}
+    missing = object()
+    saved = {
+        cls: {name: cls.__dict__.get(name, missing) for name in names}
+        for cls, names in hooks.items()
+    }
     for cls, names in hooks.items():
         for name, hook in names.items():
             setattr(cls, name, staticmethod(hook))
@@ -107,4 +111,7 @@ def _sdk_waits_on(clock: FakeClock | None) -> Generator[None, None, None]:
     finally:
         for cls, names in saved.items():
             for name, original in names.items():
-                setattr(cls, name, original)
+                if original is missing:
+                    delattr(cls, name)  # back to the inherited default
+                else:
+                    setattr(cls, name, original)

@@ -1,0 +1,107 @@
+"""Deadlines and the time values callers give: pure arithmetic, the clock passed in.
+
+A `Deadline` is a point on the monotonic clock (or none). The shells ask it how much time
+is left, cap each request's timeouts and each sleep to that, and stop when it has passed,
+so `wait(timeout=T)` ends at T whatever a server does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import httpx
+
+__all__ = [
+    "NO_DEADLINE",
+    "Deadline",
+    "checked_client_timeout",
+    "checked_seconds",
+]
+
+TimeoutValue = float | httpx.Timeout | None
+TIMEOUT_PHASES = ("connect", "read", "write", "pool")
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """When something must be over, on the monotonic clock; `at=None`: no deadline."""
+
+    at: float | None = None
+
+    @classmethod
+    def after(cls, seconds: float | None, now: float) -> Deadline:
+        """The deadline `seconds` from `now` (None: none)."""
+        return NO_DEADLINE if seconds is None else cls(now + seconds)
+
+    def remaining(self, now: float) -> float | None:
+        """Seconds left (0 once passed); None without a deadline."""
+        return None if self.at is None else max(self.at - now, 0.0)
+
+    def expired(self, now: float) -> bool:
+        """Whether the deadline has passed."""
+        return self.at is not None and now >= self.at
+
+    def extended(self, seconds: float) -> Deadline:
+        """The same deadline `seconds` later (a grace for a last request)."""
+        return self if self.at is None else Deadline(self.at + seconds)
+
+    def earliest(self, other: Deadline) -> Deadline:
+        """The sooner of two deadlines."""
+        if self.at is None:
+            return other
+        if other.at is None:
+            return self
+        return self if self.at <= other.at else other
+
+    def cap(self, seconds: float | None, now: float) -> float | None:
+        """`seconds` (None: unlimited) shortened to the time left."""
+        left = self.remaining(now)
+        if left is None:
+            return seconds
+        return left if seconds is None else min(seconds, left)
+
+    def cap_timeouts(
+        self, timeouts: Mapping[str, float | None], now: float
+    ) -> dict[str, float | None]:
+        """httpx's timeout dict (connect, read, write, pool) with each phase capped."""
+        return {phase: self.cap(timeouts.get(phase), now) for phase in TIMEOUT_PHASES}
+
+
+NO_DEADLINE = Deadline()
+
+
+def checked_seconds(
+    name: str, value: object, *, allow_none: bool = True, allow_zero: bool = False
+) -> float | None:
+    """A duration a caller gave, checked before anything is sent: a finite number of
+    seconds, > 0 (or >= 0 with `allow_zero`), or None where that means "no limit".
+
+    Raises:
+        TypeError: Not a number (a bool counts as no number).
+        ValueError: NaN, infinite, negative, zero where refused, or None where refused.
+    """
+    if value is None:
+        if allow_none:
+            return None
+        raise ValueError(f"{name} must be a number of seconds, not None")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number of seconds (got {type(value).__name__})")
+    seconds = float(value)
+    if not math.isfinite(seconds):
+        hint = "; use None for no limit" if allow_none else ""
+        raise ValueError(f"{name} must be a finite number of seconds (got {value!r}){hint}")
+    if seconds < 0 or (seconds == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be {bound} seconds (got {value!r})")
+    return seconds
+
+
+def checked_client_timeout(value: object) -> TimeoutValue:
+    """A client's `timeout`: seconds, an `httpx.Timeout` (each phase checked), or None."""
+    if isinstance(value, httpx.Timeout):
+        for phase in TIMEOUT_PHASES:
+            checked_seconds(f"timeout.{phase}", getattr(value, phase))
+        return value
+    return checked_seconds("timeout", value)
