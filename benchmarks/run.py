@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_batch
 import bench_download
 import bench_import
 import bench_polling
@@ -35,6 +36,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], list[Row]]]] = {
     "waits": ("3. concurrent waits", bench_waits.run),
     "polling": ("4. polling efficiency", bench_polling.run),
     "download": ("5. download", bench_download.run),
+    "batch": ("6. batch of 1,000 (run_many)", bench_batch.run),
 }
 HEADERS = ("Benchmark", "Figure", "Baseline", "Ratio", "Target", "Met")
 

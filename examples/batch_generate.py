@@ -1,19 +1,24 @@
-"""Batch generation: many Sora 2 videos on one `AsyncPiAPIClient`, at most N at a time.
+"""Batch generation: many Sora 2 videos with `tasks.run_many`, a few at a time, crash-safe.
 
-An anyio task group runs one job per prompt; a `CapacityLimiter` bounds how many
-tasks run at PiAPI at once (your account has a `max_concurrent_task_count`). A progress
-line is printed as each video finishes, failures are reported without stopping the
-others, and the total cost is summed at the end. Runs against an embedded fake PiAPI
-unless `PIAPI_API_KEY` is set; with a real key the six 4-second videos cost $1.92.
+`run_many` creates at most `concurrency` tasks at once, waits for each, downloads each
+video, and returns one `BatchItem` per prompt, in order; one failure never stops the
+others. Its journal (one SQLite file) records every step: stop the script at any moment
+(Ctrl-C, a crash) and run it again, and it picks up where it was without paying for any
+video twice. `max_cost_usd` stops creating before the estimated total would pass it.
+
+Runs against an embedded fake PiAPI unless `PIAPI_API_KEY` is set (then the videos and
+the journal go to `./batch_videos`; the six 4-second videos cost $1.92).
 
 Install: `pip install piapi-sdk` (anyio comes with httpx).
 """
 
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 import anyio
 
-from piapi import AsyncPiAPIClient, PiAPIError, Sora2Task
+from piapi import AsyncPiAPIClient, BatchItem, BatchState, Sora2VideoInput
 from piapi.testing import fake_unless_configured
 
 PROMPTS = [
@@ -24,36 +29,40 @@ PROMPTS = [
     "A steaming cup of coffee on a windowsill, morning light",
     "Northern lights rippling over a snowy pine forest",
 ]
-MAX_CONCURRENT = 3
+CONCURRENCY = 3
 
 
-async def main() -> None:
-    limiter = anyio.CapacityLimiter(MAX_CONCURRENT)
-    finished: list[Sora2Task] = []
-    failed: list[str] = []
+async def main(folder: Path) -> None:
+    requests = [Sora2VideoInput(prompt=prompt, duration=4) for prompt in PROMPTS]
+    ended: list[BatchItem] = []
 
-    async def generate(client: AsyncPiAPIClient, index: int, prompt: str) -> None:
-        async with limiter:  # at most MAX_CONCURRENT tasks in flight
-            try:
-                task = await client.sora2.create_and_wait(prompt=prompt, duration=4)
-            except PiAPIError as exc:  # one failure does not cancel the others
-                failed.append(prompt)
-                print(f"[{len(finished) + len(failed)}/{len(PROMPTS)}] #{index} failed: {exc}")
-                return
-        finished.append(task)
-        print(f"[{len(finished) + len(failed)}/{len(PROMPTS)}] #{index} done: {task.result_url}")
+    def on_result(item: BatchItem) -> None:  # a line per video, as each one ends
+        ended.append(item)
+        outcome = ", ".join(str(path) for path in item.paths) or item.detail
+        print(f"[{len(ended)}/{len(requests)}] #{item.position + 1} {item.state.value}: {outcome}")
 
     async with AsyncPiAPIClient() as client:
-        estimate = sum(client.sora2.estimate_cost(duration=4) for _ in PROMPTS)
-        print(f"{len(PROMPTS)} videos, {MAX_CONCURRENT} at a time, estimated ${estimate:.2f}")
-        async with anyio.create_task_group() as group:
-            for index, prompt in enumerate(PROMPTS, start=1):
-                group.start_soon(generate, client, index, prompt)
+        estimate = sum((client.tasks.estimate_cost(r) or Decimal(0) for r in requests), Decimal(0))
+        print(f"{len(requests)} videos, {CONCURRENCY} at a time, estimated ${estimate:.2f}")
+        items = await client.tasks.run_many(
+            requests,
+            concurrency=CONCURRENCY,
+            journal=folder / "journal.sqlite",  # run again after a crash: nothing paid twice
+            download_to=folder,
+            max_cost_usd=5,  # stop creating before the estimated total would pass $5
+            on_result=on_result,
+        )
 
-    total = sum((task.cost_usd or Decimal(0) for task in finished), Decimal(0))
-    print(f"{len(finished)} videos done, {len(failed)} failed, total cost ${total:.2f}")
+    completed = [item for item in items if item.state is BatchState.COMPLETED]
+    total = sum((item.task.cost_usd or Decimal(0) for item in items if item.task), Decimal(0))
+    print(f"{len(completed)} of {len(items)} videos completed, total cost ${total:.2f}")
+    for item in items:
+        if item.state is not BatchState.COMPLETED:  # failed, uncertain, not created, ...
+            print(f"#{item.position + 1} {item.state.value}: {item.detail}")
 
 
 if __name__ == "__main__":
-    with fake_unless_configured():
-        anyio.run(main)
+    with fake_unless_configured() as fake:
+        # The fake forgets its tasks when the script ends: offline, a fresh folder each run.
+        folder = Path(tempfile.mkdtemp(prefix="batch-")) if fake else Path("batch_videos")
+        anyio.run(main, folder)

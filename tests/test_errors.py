@@ -18,6 +18,7 @@ from piapi import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    BatchJournalError,
     DownloadError,
     NoResultError,
     PiAPIError,
@@ -79,6 +80,7 @@ def every_error() -> list[PiAPIError]:
         DownloadError("dl", url="https://cdn/x", task=task("completed"), received=5, total=9),
         WebhookVerificationError("no header"),
         WebhookParseError("not JSON"),
+        BatchJournalError("the journal records other requests"),
         SpendLimitError(
             "over the limit",
             spent_usd=Decimal("0.96"),

@@ -43,9 +43,9 @@ EXPECTED: dict[str, list[str]] = {
     "async_quickstart.py": [r"status: completed", rf"video: {VIDEO}", r"cost: \$0\.32"],
     "batch_generate.py": [
         r"6 videos, 3 at a time, estimated \$1\.92",
-        rf"\[1/6\] #\d done: {VIDEO}",
-        rf"\[6/6\] #\d done: {VIDEO}",
-        r"6 videos done, 0 failed, total cost \$1\.92",
+        rf"\[1/6\] #\d completed: \S+/batch-\w+/{UUID}\.mp4",
+        rf"\[6/6\] #\d completed: \S+/batch-\w+/{UUID}\.mp4",
+        r"6 of 6 videos completed, total cost \$1\.92",
     ],
     "image_to_video.py": [
         r"estimated cost: \$0\.64",

@@ -13,6 +13,8 @@ from piapi._version import __version__
 
 if TYPE_CHECKING:
     from piapi._account import AccountInfo, ActiveTaskCounts, ActiveTasks
+    from piapi._batch_journal import BatchJournalError
+    from piapi._batch_plan import BatchItem, BatchState
     from piapi._client import AsyncPiAPIClient, PiAPIClient
     from piapi._exceptions import (
         APIConnectionError,
@@ -64,6 +66,9 @@ _LAZY: dict[str, str] = {
     "AccountInfo": "piapi._account",
     "ActiveTaskCounts": "piapi._account",
     "ActiveTasks": "piapi._account",
+    "BatchItem": "piapi._batch_plan",
+    "BatchJournalError": "piapi._batch_journal",
+    "BatchState": "piapi._batch_plan",
     "AsyncPiAPIClient": "piapi._client",
     "PiAPIClient": "piapi._client",
     "APIConnectionError": "piapi._exceptions",
@@ -133,6 +138,9 @@ __all__ = [
     "AsyncPiAPIClient",
     "AuthenticationError",
     "BadRequestError",
+    "BatchItem",
+    "BatchJournalError",
+    "BatchState",
     "ConflictError",
     "DownloadError",
     "InternalServerError",

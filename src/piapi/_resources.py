@@ -8,7 +8,7 @@ Each method builds its request with `_protocol`, sends it through the client (an
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypedDict, cast, overload
@@ -53,6 +53,8 @@ from piapi._sora2 import (
 from piapi._spending import CreateCost, UsdAmount
 
 if TYPE_CHECKING:
+    from piapi._batch_plan import BatchItem
+    from piapi._batch_run import BatchOptions
     from piapi._download import StrPath
     from piapi._shell import AsyncShell, SyncShell
 
@@ -292,6 +294,21 @@ class Tasks:
             for state in self._client._plan_saves(task, download_to):
                 self._client._download(state, None, deadline)
         return task
+
+    def run_many(
+        self, requests: Iterable[TaskRequest | TaskInput], /, **options: Unpack[BatchOptions]
+    ) -> list[BatchItem]:
+        """Create many tasks, at most `concurrency` in flight, wait for each and download its
+        results; one failing item never stops the others. With a `journal` file, a crash or
+        Ctrl-C loses nothing and running again resumes without paying twice. See the
+        Batches guide and `BatchOptions` for every option.
+
+        Returns:
+            One `BatchItem` per request, in request order.
+        """
+        from piapi._batch_sync import run_many  # a feature: loaded only when used
+
+        return run_many(self._client, requests, **options)
 
     def estimate_cost(self, request: TaskInput | TaskRequest) -> Decimal | None:
         """The price in USD of a request before creating it; None where PiAPI publishes none.
@@ -616,6 +633,21 @@ class AsyncTasks:
             for state in self._client._plan_saves(task, download_to):
                 await self._client._download(state, None, deadline)
         return task
+
+    async def run_many(
+        self, requests: Iterable[TaskRequest | TaskInput], /, **options: Unpack[BatchOptions]
+    ) -> list[BatchItem]:
+        """Create many tasks, at most `concurrency` in flight, wait for each and download its
+        results; one failing item never stops the others. With a `journal` file, a crash or
+        Ctrl-C loses nothing and running again resumes without paying twice. See the
+        Batches guide and `BatchOptions` for every option.
+
+        Returns:
+            One `BatchItem` per request, in request order.
+        """
+        from piapi._batch_async import run_many  # a feature: loaded only when used
+
+        return await run_many(self._client, requests, **options)
 
     def estimate_cost(self, request: TaskInput | TaskRequest) -> Decimal | None:
         """The price in USD of a request before creating it; None where PiAPI publishes none.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from piapi._cli import _cmd_account, _cmd_fake_server, _cmd_sora2, _cmd_task
+from piapi._cli import _cmd_account, _cmd_batch, _cmd_fake_server, _cmd_sora2, _cmd_task
 from piapi._cli._exit import (
     EXIT_API,
     EXIT_AUTH,
@@ -42,6 +42,7 @@ COMMANDS: tuple[Register, ...] = (
     _cmd_sora2.register,
     _cmd_task.register,
     _cmd_account.register,
+    _cmd_batch.register,
     _cmd_fake_server.register,
 )
 

@@ -8,6 +8,7 @@ __all__ = [
     "EXIT_CODES",
     "EXIT_DECLINED",
     "EXIT_DOWNLOAD",
+    "EXIT_INCOMPLETE",
     "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
@@ -25,6 +26,7 @@ EXIT_API = 4
 EXIT_TASK_FAILED = 5
 EXIT_TIMEOUT = 6
 EXIT_DOWNLOAD = 7
+EXIT_INCOMPLETE = 8
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
@@ -37,6 +39,7 @@ EXIT_CODES: dict[int, str] = {
     EXIT_TASK_FAILED: "the task failed or was cancelled",
     EXIT_TIMEOUT: "gave up waiting (--timeout); the task goes on at PiAPI",
     EXIT_DOWNLOAD: "the task completed but its video could not be downloaded",
+    EXIT_INCOMPLETE: "piapi batch: not every item completed and was downloaded (see the table)",
     EXIT_INTERNAL: "unexpected error (a bug: please report it)",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C); the line printed says what exists and how to resume",
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,8 @@ class Session:
     task_id_given: str | None = None  # `piapi task wait ID`: the task is known from the start
     resume: Resume = field(default_factory=Resume)
     reporting: bool = False  # the interruption is being reported: later Ctrl-C are ignored
+    # A command following many tasks (`piapi batch`) says itself what Ctrl-C left behind.
+    explain: Callable[[], str] | None = None
 
     @property
     def task_id(self) -> str | None:
@@ -82,6 +85,8 @@ class Session:
 
         Raw text (a task id comes from the server): the writer makes it printable.
         """
+        if self.explain is not None:
+            return self.explain()
         task_id = self.task_id
         if task_id is None:
             if self.stage is Stage.CREATE_SENT:

@@ -1,0 +1,211 @@
+"""The issue's "Done when": `piapi batch` killed with SIGKILL at random moments and run again,
+10 times over, ends with every item completed, one file each, and exactly one create per
+item at PiAPI. And Ctrl-C on the real process: it stops creating and says what exists.
+
+The fake server lives in this test's process, so it outlives every kill. Each kill moment is
+chosen at random (seeded; the seed and each moment are printed) as the k-th request a run
+sends, and fired from inside the server while it handles that request, before or after the
+fake acts on it: never after a delay. Faults add creates that may or may not have reached
+PiAPI, and garbled polls.
+
+Between runs the test is the user: for each item a run reported uncertain, it looks at the
+fake's records (the PiAPI task history): if there is a task for it, the next run is told
+`--resolve LINE=TASK_ID`; if not, `--retry-uncertain LINE`.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
+from piapi.testing._fake import FakeResponse
+
+SCRIPT = Path(sys.executable).parent / "piapi"
+# A background job starts with SIGINT ignored, and Python then installs no KeyboardInterrupt
+# handler: the command starts through this shim so Ctrl-C behaves as in a terminal.
+WITH_DEFAULT_SIGINT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])"
+)
+SEED = int(os.environ.get("PIAPI_SIGKILL_SEED", "13"))
+# A killed run handles at most 3 + (CONCURRENCY - 1) requests, an item needs at least 3
+# (create, look, download): 20 items always leave work for the 10th kill.
+ITEMS = 20
+CONCURRENCY = 3
+KILLS = 10
+RUN_TIMEOUT = 60.0  # generous: a run with nothing odd takes a couple of seconds
+UNCERTAIN = re.compile(r"(?:line (\d+) uncertain|line (\d+): uncertain|^(\d+) +uncertain )", re.M)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """Kill the run while the server handles its `request`-th request, `when` the fake acts."""
+
+    request: int
+    when: str  # "before" (the fake never acts on it) or "after" (it did; no answer arrives)
+
+
+class Killer:
+    """Wraps the fake's handler: counts a run's requests and kills the run at its moment."""
+
+    def __init__(self, fake: FakePiAPI, sig: signal.Signals = signal.SIGKILL) -> None:
+        self.fake = fake
+        self.signal = sig
+        self.handle = fake.handle
+        self.lock = threading.Lock()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.moment: Moment | None = None
+        self.seen = 0
+        self.killed_at: str | None = None
+        fake.handle = self._handle  # type: ignore[method-assign]
+
+    def arm(self, process: subprocess.Popen[bytes], moment: Moment | None) -> None:
+        with self.lock:
+            self.process, self.moment, self.seen, self.killed_at = process, moment, 0, None
+
+    def _handle(self, method: str, url: str, headers: Any, body: bytes = b"") -> FakeResponse:
+        with self.lock:
+            self.seen += 1
+            moment = self.moment
+            due = moment is not None and self.killed_at is None and self.seen == moment.request
+        if due and moment is not None and moment.when == "before":
+            self._kill(method, url, moment)
+            return FakeResponse(0, [], drop="before")
+        response = self.handle(method, url, headers, body)
+        if due and moment is not None:
+            self._kill(method, url, moment)
+        return response
+
+    def _kill(self, method: str, url: str, moment: Moment) -> None:
+        assert self.process is not None
+        self.process.send_signal(self.signal)
+        if self.signal is signal.SIGKILL:
+            self.process.wait()
+        path = url.split("//", 1)[-1].partition("/")[2]
+        self.killed_at = f"request {moment.request} ({method} /{path[:30]}), {moment.when} acting"
+
+
+def settle(output: str, fake: FakePiAPI) -> list[str]:
+    """The user's answer to the uncertain items a run reported: the next run's options."""
+    options: list[str] = []
+    for line in sorted({int(next(g for g in m.groups() if g)) for m in UNCERTAIN.finditer(output)}):
+        found = [task for task in fake.created_tasks if task.prompt == f"clip {line}"]
+        assert len(found) <= 1, f"line {line} was created {len(found)} times"
+        if found:
+            options += ["--resolve", f"{line}={found[0].task_id}"]
+        else:
+            options += ["--retry-uncertain", str(line)]
+    return options
+
+
+def test_sigkill_at_random_moments_then_rerunning_creates_each_item_exactly_once(
+    tmp_path: Path,
+) -> None:
+    rng = random.Random(SEED)
+    print(f"\nseed {SEED} (set PIAPI_SIGKILL_SEED to replay another)")
+    fake = FakePiAPI(queue_delay=0.05, task_duration=0.2, seed=SEED)
+    # Creates PiAPI acted on but never answered, or refused with a 5xx: both "uncertain".
+    fake.faults.add(Fault.drop_after(), endpoint="create", nth=rng.sample(range(1, ITEMS), 2))
+    fake.faults.add(
+        Fault.http_status(503, body="empty"), endpoint="create", nth=rng.randint(1, ITEMS)
+    )
+    fake.faults.add([Fault.truncated_json(), Fault.html(502)], endpoint="get", rate=0.2)
+    file = tmp_path / "prompts.jsonl"
+    # Line n holds "clip n": the user finds an item's task by its prompt.
+    file.write_text(
+        "".join(f'{{"prompt": "clip {n}", "duration": 4}}\n' for n in range(1, ITEMS + 1))
+    )
+    out = tmp_path / "videos"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIAPI_")}
+    with FakePiAPIServer(fake) as server:
+        env |= {"PIAPI_API_KEY": "test", "PIAPI_BASE_URL": server.url}
+        killer = Killer(fake)
+        kills, options, code = 0, list[str](), None
+        for run in range(1, KILLS + 8):
+            moment = Moment(rng.randint(1, 3), rng.choice(["before", "after"]))
+            if kills == KILLS:
+                moment = None
+            argv = [str(file), "--out", str(out), "--yes", "--concurrency", str(CONCURRENCY)]
+            process = subprocess.Popen(
+                [str(SCRIPT), "batch", *argv, *options],
+                env=env,
+                cwd=tmp_path,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            killer.arm(process, moment)
+            stdout, stderr = process.communicate(timeout=RUN_TIMEOUT)
+            output = stdout.decode() + stderr.decode()
+            code = process.returncode
+            if killer.killed_at is not None:
+                kills += 1
+                print(f"run {run} {' '.join(options)}: SIGKILL at {killer.killed_at}")
+            else:
+                print(f"run {run} {' '.join(options)}: exit {code}")
+                assert "Traceback" not in output, output
+            options = settle(output, fake)
+            if killer.killed_at is None and code == 0:
+                break
+    assert kills == KILLS
+    assert code == 0, output
+    assert f"{ITEMS} items: {ITEMS} completed." in stdout.decode()
+    counts = fake.create_counts()
+    print(f"creates per item: {sorted(Counter(counts.values()).items())}; runs: {run}")
+    assert counts == {f"clip {n}": 1 for n in range(1, ITEMS + 1)}
+    files = [path for path in out.iterdir() if not path.name.startswith(".")]
+    assert sorted(path.name for path in files) == sorted(
+        f"{task.task_id}.mp4" for task in fake.created_tasks
+    )
+    assert all(path.stat().st_size == fake.media_size for path in files)
+    leftovers = [path.name for path in out.iterdir() if path.name.endswith(".part")]
+    print(f"partial downloads left by kills (hidden): {len(leftovers)}")
+
+
+def test_ctrl_c_stops_creating_says_what_exists_and_the_next_run_resumes(
+    tmp_path: Path,
+) -> None:
+    fake = FakePiAPI(queue_delay=0.05, task_duration=0.2)
+    file = tmp_path / "prompts.jsonl"
+    file.write_text("".join(f'{{"prompt": "clip {n}"}}\n' for n in range(1, 9)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIAPI_")}
+    argv = [str(file), "--out", "videos", "--yes", "--concurrency", "3"]
+    with FakePiAPIServer(fake) as server:
+        env |= {"PIAPI_API_KEY": "test", "PIAPI_BASE_URL": server.url}
+        killer = Killer(fake, signal.SIGINT)
+        process = subprocess.Popen(
+            [sys.executable, "-c", WITH_DEFAULT_SIGINT, str(SCRIPT), "batch", *argv],
+            env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        # Ctrl-C while PiAPI handles the 3rd request, the 3rd create (the first polls come
+        # a second later): the task exists, its answer is on its way.
+        killer.arm(process, Moment(3, "after"))
+        _, stderr = process.communicate(timeout=RUN_TIMEOUT)
+        message = stderr.decode()
+        assert process.returncode == 130, message
+        assert "Interrupted: no more tasks are created." in message
+        assert "3 tasks exist at PiAPI and are paid for (3 still running there)" in message
+        assert "run the same command again to resume" in message
+        assert "Traceback" not in message
+        assert len(fake.created_tasks) == 3  # creating stopped
+        process = subprocess.Popen(
+            [str(SCRIPT), "batch", *argv, "--concurrency", "8"],
+            env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        stdout, stderr = process.communicate(timeout=RUN_TIMEOUT)
+    assert process.returncode == 0, stderr.decode()
+    assert "uncertain" not in stderr.decode()  # the create in flight was answered, recorded
+    assert "8 items: 8 completed." in stdout.decode()
+    assert fake.create_counts() == {f"clip {n}": 1 for n in range(1, 9)}

@@ -1,0 +1,420 @@
+"""`client.tasks.run_many` against the fake in process, on sync, asyncio and trio: every item
+created once, waited for and downloaded; failures and odd answers stay with their item;
+uncertain creates are never resent; journals resume; 429s slow down; the cost limit holds."""
+
+from __future__ import annotations
+
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import anyio.lowlevel
+import pytest
+from _batchutil import Runner, clips
+
+from piapi import (
+    AuthenticationError,
+    BatchItem,
+    BatchJournalError,
+    BatchState,
+    Sora2Task,
+    Sora2VideoInput,
+    SpendLimitError,
+    TaskFailedError,
+    TaskRequest,
+)
+from piapi.testing import FakePiAPI, Fault
+from piapi.testing._fake import FakeResponse
+
+
+def most_in_flight(fake: FakePiAPI) -> int:
+    """The most tasks running at the fake at once (created, not ended), seen at each create.
+
+    The client follows a task until after it ends, so this is at most what it had in flight.
+    """
+    tasks = fake.created_tasks
+    return max(
+        sum(1 for other in tasks if other.created_mono <= task.created_mono < other.end_at)
+        for task in tasks
+    )
+
+
+def states(items: list[BatchItem]) -> list[str]:
+    return [item.state.value for item in items]
+
+
+def test_every_item_is_created_once_waited_for_and_downloaded_in_order(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    requests = clips(8)
+    items = runner.run_many(
+        requests, concurrency=3, journal=tmp_path / "j.sqlite", download_to=tmp_path / "out"
+    )
+    assert states(items) == ["completed"] * 8
+    assert [item.request for item in items] == requests
+    assert [item.position for item in items] == list(range(8))
+    assert all(count == 1 for count in fake.create_counts().values())
+    assert len(fake.created_tasks) == 8
+    assert 1 < most_in_flight(fake) <= 3
+    for item in items:
+        assert item.task is not None
+        assert item.error is None
+        assert item.paths == [tmp_path / "out" / f"{item.task.task_id}.mp4"]
+        assert item.paths[0].stat().st_size == fake.media_size
+        assert item.task.cost_usd == Decimal("0.32")
+        assert item.sent_at is not None
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"{item.task_id}.mp4" for item in items
+    )
+
+
+def test_without_a_journal_or_a_folder_it_still_runs(runner: Runner, fake: FakePiAPI) -> None:
+    items = runner.run_many(clips(3), concurrency=2)
+    assert states(items) == ["completed"] * 3
+    assert all(item.paths == [] for item in items)
+    assert fake.request_counts["media"] == 0
+
+
+def test_a_failed_task_and_garbled_polls_never_stop_the_others(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    fake.script(outcome="failed", error_message="prompt refused", prompt="clip 2")
+    # Polls come back garbled often, sometimes three times in a row for a task.
+    fake.faults.add(
+        [Fault.truncated_json(), Fault.html(502), Fault.non_json(), Fault.maintenance()],
+        endpoint="get",
+        rate=0.5,
+    )
+    items = runner.run_many(clips(6), concurrency=3, download_to=tmp_path)
+    assert states(items) == ["completed", "completed", "failed"] + ["completed"] * 3
+    failed = items[2]
+    assert isinstance(failed.error, TaskFailedError)
+    assert "prompt refused" in failed.detail
+    assert failed.paths == []
+    assert len(list(tmp_path.iterdir())) == 5
+    assert sum(1 for r in fake.requests if r.endpoint == "get" and r.fault) > 5
+
+
+def test_a_create_that_may_have_reached_piapi_is_uncertain_never_resent_until_settled(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    journal = tmp_path / "j.sqlite"
+    # PiAPI creates the task, then the connection drops before the answer.
+    fake.faults.add(Fault.drop_after(), endpoint="create", nth=2)
+    items = runner.run_many(clips(4), concurrency=1, journal=journal, download_to=tmp_path)
+    assert states(items) == ["completed", "uncertain", "completed", "completed"]
+    uncertain = items[1]
+    assert uncertain.task is None
+    assert uncertain.error is not None
+    assert uncertain.error.task_may_exist
+    assert "sora2/sora2-video 'clip 1' was sent at" in uncertain.detail
+    assert "resolve={1: TASK_ID}" in uncertain.detail
+    assert "retry_uncertain=[1]" in uncertain.detail
+    # Running again does not send it again: the task may exist and be billed.
+    again = runner.run_many(clips(4), concurrency=1, journal=journal, download_to=tmp_path)
+    assert states(again) == ["completed", "uncertain", "completed", "completed"]
+    assert fake.create_counts()["clip 1"] == 1
+    # The user finds it in the task history and says which task it is.
+    (found,) = [task for task in fake.created_tasks if task.prompt == "clip 1"]
+    settled = runner.run_many(
+        clips(4), concurrency=1, journal=journal, download_to=tmp_path,
+        resolve={1: found.task_id},
+    )  # fmt: skip
+    assert states(settled) == ["completed"] * 4
+    assert settled[1].task_id == found.task_id
+    assert settled[1].paths == [tmp_path / f"{found.task_id}.mp4"]
+    assert all(count == 1 for count in fake.create_counts().values())
+
+
+def test_retry_uncertain_creates_it_again(runner: Runner, fake: FakePiAPI, tmp_path: Path) -> None:
+    journal = tmp_path / "j.sqlite"
+    fake.faults.add(Fault.http_status(502, body="empty"), endpoint="create", nth=1)  # not created
+    items = runner.run_many(clips(2), journal=journal)
+    assert states(items) == ["uncertain", "completed"]
+    assert fake.create_counts() == {"clip 1": 1}
+    items = runner.run_many(clips(2), journal=journal, retry_uncertain=True)
+    assert states(items) == ["completed", "completed"]
+    assert fake.create_counts() == {"clip 0": 1, "clip 1": 1}
+
+
+def test_retry_uncertain_by_position_resends_only_those(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    journal = tmp_path / "j.sqlite"
+    fake.faults.add(Fault.http_status(503, body="empty"), endpoint="create", nth=[1, 2])
+    items = runner.run_many(clips(3), concurrency=1, journal=journal)
+    assert states(items) == ["uncertain", "uncertain", "completed"]
+    items = runner.run_many(clips(3), journal=journal, retry_uncertain=[1])
+    assert states(items) == ["uncertain", "completed", "completed"]
+    with pytest.raises(ValueError, match="retry_uncertain: item 2 is completed, not uncertain"):
+        runner.run_many(clips(3), journal=journal, retry_uncertain=[0, 2])
+    with pytest.raises(ValueError, match="retry_uncertain: there is no item 3"):
+        runner.run_many(clips(3), journal=journal, retry_uncertain=[3])
+    assert fake.create_counts() == {"clip 1": 1, "clip 2": 1}
+
+
+def test_a_garbled_create_answer_that_names_its_task_is_followed(
+    runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handle = fake.handle
+
+    def no_status_on_create(method: str, url: str, headers: Any, body: bytes = b"") -> FakeResponse:
+        response = handle(method, url, headers, body)
+        if method == "POST":
+            response.body = response.body.replace(b'"status":"pending",', b"")
+            response.headers = [("content-type", "application/json")]
+        return response
+
+    monkeypatch.setattr(fake, "handle", no_status_on_create)
+    items = runner.run_many(clips(2))
+    assert states(items) == ["completed", "completed"]
+    assert len(fake.created_tasks) == 2
+
+
+def test_running_again_resumes_without_creating_or_downloading_twice(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    journal, out = tmp_path / "j.sqlite", tmp_path / "out"
+    fake.task_duration = 300.0  # far longer than the waits of the first run
+    first = runner.run_many(clips(5), concurrency=5, journal=journal, download_to=out, timeout=3)
+    assert states(first) == ["running"] * 5
+    assert all(item.task_id is not None for item in first)
+    assert "goes on at PiAPI" in first[0].detail
+    second = runner.run_many(clips(5), concurrency=2, journal=journal, download_to=out)
+    assert states(second) == ["completed"] * 5
+    assert [item.task_id for item in second] == [item.task_id for item in first]
+    assert len(fake.created_tasks) == 5
+    before = fake.request_counts.copy()
+    third = runner.run_many(clips(5), concurrency=2, journal=journal, download_to=out)
+    assert states(third) == ["completed"] * 5
+    assert fake.request_counts == before  # nothing asked of PiAPI, nothing downloaded
+    assert [item.paths for item in third] == [item.paths for item in second]
+    # The journal keeps the task (its input is the request's), typed by its model.
+    resumed = third[1].task
+    assert isinstance(resumed, Sora2Task)
+    assert (resumed.input.prompt, resumed.status.value) == ("clip 1", "completed")
+    assert resumed.cost_usd == Decimal("0.32")
+
+
+def test_a_result_file_that_is_gone_is_downloaded_again(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    journal = tmp_path / "j.sqlite"
+    (item,) = runner.run_many(clips(1), journal=journal, download_to=tmp_path / "out")
+    item.paths[0].unlink()
+    (again,) = runner.run_many(clips(1), journal=journal, download_to=tmp_path / "out")
+    assert again.state is BatchState.COMPLETED
+    assert again.paths[0].exists()
+    assert len(fake.created_tasks) == 1
+
+
+def test_a_finished_task_is_downloaded_on_the_next_run(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    journal = tmp_path / "j.sqlite"
+    fake.faults.add(Fault.http_status(404, body="plain"), endpoint="media", times=1)
+    (item,) = runner.run_many(clips(1), journal=journal, download_to=tmp_path)
+    assert item.state is BatchState.NOT_DOWNLOADED
+    assert item.error is not None
+    assert "download" in item.detail
+    (again,) = runner.run_many(clips(1), journal=journal, download_to=tmp_path)
+    assert again.state is BatchState.COMPLETED
+    assert len(fake.created_tasks) == 1
+
+
+def test_429_and_the_concurrency_limit_slow_the_batch_down_instead_of_failing(
+    fake: FakePiAPI, tmp_path: Path, runner: Runner
+) -> None:
+    # No retries in the client: every refusal reaches the batch.
+    runner = Runner(runner.mode, fake, max_retries=0)
+    fake.faults.add(Fault.rate_limited(retry_after=2), endpoint="create", nth=[3, 4])
+    fake.faults.add(
+        Fault.http_status(400, message="You have reached the max concurrent task count"),
+        endpoint="create",
+        nth=6,
+    )
+    items = runner.run_many(clips(6), concurrency=4, journal=tmp_path / "j.sqlite")
+    assert states(items) == ["completed"] * 6
+    assert all(count == 1 for count in fake.create_counts().values())
+    assert fake.request_counts["create"] == 9  # 6 tasks, 3 refusals tried again later
+    runner.close()
+
+
+def test_a_create_refused_for_good_leaves_that_item_not_created(
+    runner: Runner, fake: FakePiAPI
+) -> None:
+    requests: list[Any] = clips(2)
+    requests.insert(1, TaskRequest(model="sora2", task_type="no-such-type", input={}))
+    items = runner.run_many(requests)
+    assert states(items) == ["completed", "not_created", "completed"]
+    assert items[1].error is not None
+    assert "invalid task type" in str(items[1].error)
+
+
+def test_a_refused_key_stops_creating_and_the_created_go_on(
+    fake: FakePiAPI, runner: Runner
+) -> None:
+    fake.faults.add(Fault.http_status(401), endpoint="create", nth=3)
+    items = runner.run_many(clips(5), concurrency=1)
+    assert states(items) == ["completed", "completed"] + ["not_created"] * 3
+    assert isinstance(items[2].error, AuthenticationError)
+    assert "creating stopped: PiAPI refused a create" in items[4].detail
+    assert fake.request_counts["create"] == 3
+
+
+def test_the_clients_spending_limit_stops_creating(runner: Runner, fake: FakePiAPI) -> None:
+    limited = Runner(runner.mode, fake, spend_limit_usd=Decimal("0.64"))
+    items = limited.run_many(clips(4), concurrency=1)
+    assert states(items) == ["completed", "completed", "not_created", "not_created"]
+    assert isinstance(items[2].error, SpendLimitError)
+    assert "creating stopped" in items[3].detail
+    assert fake.request_counts["create"] == 2
+    limited.close()
+
+
+def test_an_item_without_a_price_under_the_spending_limit_is_refused_alone(
+    runner: Runner, fake: FakePiAPI
+) -> None:
+    limited = Runner(runner.mode, fake, spend_limit_usd=Decimal(5))
+    unpriced = TaskRequest(model="midjourney", task_type="imagine", input={"prompt": "a cat"})
+    items = limited.run_many([clips(1)[0], unpriced, *clips(3)[1:]], concurrency=1)
+    assert states(items) == ["completed", "not_created", "completed", "completed"]
+    assert isinstance(items[1].error, SpendLimitError)
+    limited.close()
+
+
+def test_max_cost_stops_creating_before_the_estimated_total_would_pass_it(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    journal = tmp_path / "j.sqlite"
+    items = runner.run_many(clips(5), concurrency=2, journal=journal, max_cost_usd=1)
+    assert sorted(states(items)) == ["completed"] * 3 + ["not_created"] * 2  # 3 x $0.32
+    stopped = next(item for item in items if item.state is BatchState.NOT_CREATED)
+    assert "past the cost limit of $1.00" in stopped.detail
+    assert len(fake.created_tasks) == 3
+    # The limit covers the whole batch: the next run counts what exists already.
+    again = runner.run_many(clips(5), journal=journal, max_cost_usd=Decimal("1.20"))
+    assert sorted(states(again)) == ["completed"] * 3 + ["not_created"] * 2
+    more = runner.run_many(clips(5), journal=journal, max_cost_usd=2.0)
+    assert states(more) == ["completed"] * 5
+    assert len(fake.created_tasks) == 5
+
+
+def test_an_unknown_price_counts_by_what_piapi_reports(runner: Runner, fake: FakePiAPI) -> None:
+    # Midjourney has no price in the SDK; the fake charges $0.08 per task.
+    requests = [
+        TaskRequest(model="midjourney", task_type="imagine", input={"prompt": f"cat {n}"})
+        for n in range(5)
+    ]
+    items = runner.run_many(requests, concurrency=5, max_cost_usd="0.20")
+    # $0.08, $0.16, then $0.16 < $0.20 so one more; never two unknown prices at once.
+    assert sorted(states(items)) == ["completed"] * 3 + ["not_created"] * 2
+    stopped = next(item for item in items if item.state is BatchState.NOT_CREATED)
+    assert "cost limit of $0.20 is reached ($0.24" in stopped.detail
+    assert len(fake.created_tasks) == 3
+
+
+def test_on_result_is_called_once_per_item(runner: Runner, tmp_path: Path) -> None:
+    seen: list[tuple[int, str]] = []
+    items = runner.run_many(
+        clips(4),
+        concurrency=2,
+        on_result=lambda item: seen.append((item.position, item.state.value)),
+    )
+    assert sorted(seen) == [(n, "completed") for n in range(4)]
+    assert len(items) == 4
+
+
+@pytest.mark.parametrize("mode", ["asyncio", "trio"])
+def test_async_on_result_may_be_a_coroutine_function(mode: str, fake: FakePiAPI) -> None:
+    seen: list[int] = []
+
+    inside = [0]
+
+    async def on_result(item: BatchItem) -> None:
+        inside[0] += 1
+        assert inside[0] == 1, "on_result runs one at a time"
+        await anyio.lowlevel.checkpoint()  # another item's result may come meanwhile
+        seen.append(item.position)
+        inside[0] -= 1
+
+    runner = Runner(mode, fake)
+    runner.run_many(clips(3), on_result=on_result)
+    assert sorted(seen) == [0, 1, 2]
+
+
+def test_sync_on_result_must_not_be_a_coroutine_function(fake: FakePiAPI) -> None:
+    async def on_result(item: BatchItem) -> None: ...
+
+    with pytest.raises(TypeError, match="plain function"):
+        Runner("sync", fake).run_many(clips(1), on_result=on_result)
+    assert fake.requests == []
+
+
+def test_an_error_in_on_result_stops_the_batch_and_is_raised(
+    runner: Runner, fake: FakePiAPI
+) -> None:
+    def broken(item: BatchItem) -> None:
+        raise RuntimeError("my callback is broken")
+
+    with pytest.raises(RuntimeError, match="my callback is broken"):
+        runner.run_many(clips(6), concurrency=2, on_result=broken)
+    assert len(fake.created_tasks) < 6
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"concurrency": 0}, "concurrency must be a whole number of at least 1"),
+        ({"concurrency": 2.5}, "concurrency must be a whole number"),
+        ({"timeout": 0}, "timeout must be above 0 seconds"),
+        ({"timeout": float("nan")}, "timeout must be a number of seconds"),
+        ({"max_cost_usd": -1}, "max_cost_usd must be a finite amount of 0 or more"),
+        ({"max_cost_usd": "lots"}, "max_cost_usd must be a finite amount"),
+        ({"resolve": {7: "t"}}, "there is no item 7"),
+        ({"resolve": {0: " "}}, "item 0 needs a task id"),
+        ({"resolve": {0: "t-1"}}, "item 0 is not_created, not uncertain"),
+    ],
+)
+def test_bad_options_are_refused_before_anything_is_sent(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path, options: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        runner.run_many(clips(2), journal=tmp_path / "j.sqlite", **options)
+    assert fake.requests == []
+
+
+def test_what_is_not_a_request_is_refused_before_anything_is_sent(
+    runner: Runner, fake: FakePiAPI
+) -> None:
+    with pytest.raises(TypeError, match="not dict"):
+        runner.run_many([Sora2VideoInput(prompt="a"), {"prompt": "b"}])
+    assert fake.requests == []
+
+
+def test_a_journal_of_other_requests_is_refused_before_anything_is_sent(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    journal = tmp_path / "j.sqlite"
+    runner.run_many(clips(2), journal=journal)
+    sent = len(fake.requests)
+    with pytest.raises(BatchJournalError, match="request 1 was sora2/sora2-video 'clip 1'"):
+        runner.run_many([*clips(1), Sora2VideoInput(prompt="something else")], journal=journal)
+    assert len(fake.requests) == sent
+
+
+def test_a_create_sent_before_a_crash_is_uncertain_on_the_next_run(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    journal = tmp_path / "j.sqlite"
+    runner.run_many(clips(2), journal=journal)
+    # What a crash right after "sending" was written leaves behind.
+    db = sqlite3.connect(journal)
+    db.execute("UPDATE items SET phase = 'sending', task_id = NULL WHERE position = 1")
+    db.commit()
+    db.close()
+    items = runner.run_many(clips(2), journal=journal)
+    assert states(items) == ["completed", "uncertain"]
+    assert "stopped before PiAPI's answer was recorded" in items[1].detail
+    assert len(fake.created_tasks) == 2
