@@ -311,6 +311,29 @@ def test_retries_stop_after_max_retries(
     assert len(zero.requests) == 1
 
 
+def test_tenacity_runs_the_retries_and_a_request_that_succeeds_never_meets_it(
+    make_api: MakeApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tenacity
+
+    built: list[str] = []
+    for name in ("Retrying", "AsyncRetrying"):
+        engine = getattr(tenacity, name)
+
+        def counting(*args: Any, _engine: Any = engine, _name: str = name, **kwargs: Any) -> Any:
+            built.append(_name)
+            return _engine(*args, **kwargs)
+
+        monkeypatch.setattr(tenacity, name, counting)
+    api = make_api(sequence(ok(), error(503), error(503), ok()))
+    api("tasks.get", TASK_ID)
+    assert built == []  # the first attempt runs outside tenacity
+    api("tasks.get", TASK_ID)
+    assert built == ["Retrying" if api.mode == "sync" else "AsyncRetrying"]  # one per call
+    assert len(api.requests) == 4
+    assert len(api.clock.sleeps) == 2  # on the client's sleep (here the fake clock's)
+
+
 # Which class each status raises is one table, in test_protocol.py; here: what happens next.
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 422])
 @pytest.mark.parametrize("method", ["tasks.get", "tasks.cancel", "tasks.wait"])
