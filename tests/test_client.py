@@ -173,6 +173,20 @@ async def test_async_context_manager_closes_its_own_pool_but_not_a_given_one() -
 # --- create, get, cancel ------------------------------------------------------------------
 
 
+def test_clients_share_one_tls_context_per_ca_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Making one reads the whole CA bundle (~20 ms): no client should pay it again.
+    import certifi
+
+    def tls_of(client: PiAPIClient | AsyncPiAPIClient) -> object:
+        return client._http._transport._pool._ssl_context  # type: ignore[union-attr]
+
+    with PiAPIClient(api_key=API_KEY) as first, PiAPIClient(api_key=API_KEY) as second:
+        assert tls_of(first) is tls_of(second) is tls_of(AsyncPiAPIClient(api_key=API_KEY))
+        monkeypatch.setenv("SSL_CERT_FILE", certifi.where())  # httpx honours it: so do we
+        with PiAPIClient(api_key=API_KEY) as third:
+            assert tls_of(third) is not tls_of(first)
+
+
 def test_sora2_create_sends_the_seed_request(make_api: MakeApi) -> None:
     api = make_api(sequence(ok()))
     hook = SEED_REQUEST["config"]["webhook_config"]
