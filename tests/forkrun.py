@@ -24,9 +24,10 @@ import traceback
 from pathlib import Path
 
 
-def run_as_main(script: Path) -> int:
-    """What `python SCRIPT` does, in this process: run it, wait for its threads, exit code."""
-    sys.argv = [str(script)]
+def run_as_main(script: Path, argv: list[str] | None = None) -> int:
+    """What `python SCRIPT ARGS...` does, in this process: run it (`argv`: the whole
+    `sys.argv`, default `[SCRIPT]`), wait for its threads; returns the exit code."""
+    sys.argv = argv or [str(script)]
     sys.path[0] = str(script.parent)
     try:
         runpy.run_path(str(script), run_name="__main__")

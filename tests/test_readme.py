@@ -108,7 +108,7 @@ def test_any_model_block_downloads_a_kling_video(
     monkeypatch.chdir(tmp_path)
     output = io.StringIO()
     with (
-        fake_unless_configured(task_duration=0.1, queue_delay=0.05) as server,
+        fake_unless_configured(timing="instant") as server,
         contextlib.redirect_stdout(output),
     ):
         assert server is not None
