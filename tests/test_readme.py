@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from _support import runpytest_forked
 from piapi import PiAPIClient
 from piapi.testing import FakePiAPI, fake_unless_configured
 
@@ -72,7 +73,7 @@ def test_quick_start_runs_against_the_fake(block: str) -> None:
 
 def test_pytest_example_passes_with_the_shipped_fixtures(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user_code=TESTS[0])
-    result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
+    result = runpytest_forked(pytester, "-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
 
 
