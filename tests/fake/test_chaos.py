@@ -13,6 +13,7 @@ from collections import Counter
 from decimal import Decimal
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 import piapi
@@ -73,7 +74,7 @@ async def run_chaos(fake: FakePiAPI, client: AsyncPiAPIClient, create_faults: li
     async def fast_sleep(seconds: float) -> None:
         # Retry backoffs and poll intervals only move the other tasks along: the fake's
         # clock moves with requests, not with real time, so a checkpoint is enough.
-        await anyio.sleep(0)
+        await anyio.lowlevel.checkpoint()
 
     client._sleep = fast_sleep  # pyright: ignore[reportPrivateUsage]
 

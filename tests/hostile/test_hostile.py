@@ -170,8 +170,10 @@ class Call:
 
 def run_concurrently(mode: str, calls: list[Call]) -> list[Outcome]:
     """Make independent calls at the same time (threads for sync, tasks on one event loop
-    for asyncio and trio); each outcome is timed from its own call's start."""
+    for asyncio and trio); each outcome is timed from its own call's start. Pools given
+    as `http_client` are closed at the end, on the loop their connections belong to."""
     outcomes = [Outcome(error=AssertionError("the call never ended")) for _ in calls]
+    pools = {id(c.client._http): c.client._http for c in calls if not c.client._owns_http_client}
     if mode == "sync":
 
         def run(index: int, call: Call) -> None:
@@ -183,6 +185,8 @@ def run_concurrently(mode: str, calls: list[Call]) -> list[Outcome]:
             thread.start()
         for thread in threads:
             thread.join(60)
+        for pool in pools.values():
+            pool.close()
         return outcomes
 
     async def run_async(index: int, call: Call) -> None:
@@ -199,6 +203,8 @@ def run_concurrently(mode: str, calls: list[Call]) -> list[Outcome]:
         async with anyio.create_task_group() as group:
             for index, call in enumerate(calls):
                 group.start_soon(run_async, index, call)
+        for pool in pools.values():
+            await pool.aclose()
 
     anyio.run(main, backend=mode)
     return outcomes
