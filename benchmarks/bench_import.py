@@ -1,7 +1,7 @@
 """Benchmark 1: import time and first use, as whole fresh processes, against the floor.
 
-The floor is what any httpx + pydantic SDK must load anyway:
-`import httpx; from pydantic import BaseModel`. Runs are interleaved (the
+The floor is what any httpx + tenacity + pydantic SDK must load anyway:
+`import httpx, tenacity; from pydantic import BaseModel`. Runs are interleaved (the
 order rotates every round) and the median of each command is compared.
 """
 
@@ -62,7 +62,7 @@ on PiAPI. It's crazy good.",
 "message": "success"
 }"""
 
-FLOOR = "import httpx; from pydantic import BaseModel"
+FLOOR = "import httpx, tenacity; from pydantic import BaseModel"
 FLOOR_MODEL = FLOOR + "\nclass M(BaseModel):\n    x: int = 0"
 IMPORT = "import piapi"
 FIRST_USE = f"""\

@@ -5,12 +5,16 @@ from __future__ import annotations
 import copy
 import inspect
 import json
+import os
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import anyio
 import httpx
+import pytest
 
 from piapi import AsyncPiAPIClient, PiAPIClient
 from piapi.testing import FakePiAPI
@@ -122,3 +126,37 @@ class Api:
         for part in path.split("."):
             target = getattr(target, part)
         return self.run(target, *args, **kwargs)
+
+
+def runpytest_forked(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """Run pytest on `pytester`'s files in a fork of this process (all loaded already),
+    as `pytester.runpytest_inprocess` would, but leaving this process as it was.
+
+    An in-process run unloads the modules it loaded, while what lives on keeps using them
+    (httpx maps httpcore's exception classes from the first httpcore it met; `piapi`
+    caches the classes it loaded lazily): a later import makes second copies, and tests
+    that run afterwards fail. Without `os.fork`, a subprocess.
+    """
+    if not hasattr(os, "fork"):
+        return pytester.runpytest_subprocess(*args)
+    output = pytester.path / "pytest-output.txt"
+    started = time.monotonic()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 1
+        try:
+            fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            os.dup2(fd, 1)
+            os.dup2(fd, 2)
+            sys.stdout = sys.stderr = open(1, "w", closefd=False)  # noqa: SIM115
+            code = int(pytest.main([*args, str(pytester.path)]))
+            sys.stdout.flush()
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    lines = output.read_text("utf-8", "replace").splitlines()
+    return pytest.RunResult(
+        os.waitstatus_to_exitcode(status), lines, [], time.monotonic() - started
+    )

@@ -1,5 +1,9 @@
 """The installed `piapi` script as a user runs it: a real process against the fake server.
 
+Each is a fork of a process that loaded the command line already (`cli_forkserver.py`:
+the same script, ~0.4 s of CPU less each); the test of Ctrl-C during the first import
+starts a fresh interpreter.
+
 Ctrl-C is a real SIGINT, sent at moments the test observes (a line printed, a request the
 fake received, an import reached), never after a delay: each test waits for a state.
 """
@@ -21,6 +25,8 @@ from typing import IO
 import httpx
 import pytest
 
+import cli_forkserver
+from cli_forkserver import ForkedProcess
 from piapi._cli import _exit as codes
 from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
 
@@ -37,28 +43,36 @@ RAW_CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")
 
 
 class Running:
-    """`piapi ARGS...` running in the background; its output is collected as it comes."""
+    """`piapi ARGS...` running in the background; its output is collected as it comes.
+
+    A fork of the fork server (`forks`), or with `forks=None` a fresh interpreter.
+    """
 
     def __init__(
         self,
         *argv: str,
         server: FakePiAPIServer | None,
         cwd: Path,
+        forks: str | None,
         env: dict[str, str] | None = None,
-        stdin: int | IO[bytes] = subprocess.DEVNULL,
+        stdin: int | None = None,
     ) -> None:
         environment = {k: v for k, v in os.environ.items() if not k.startswith("PIAPI_")}
         if server is not None:
             environment |= {"PIAPI_API_KEY": "test", "PIAPI_BASE_URL": server.url}
         environment |= env or {}
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", WITH_DEFAULT_SIGINT, str(SCRIPT), *argv],
-            env=environment,
-            cwd=cwd,
-            stdin=stdin,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        self.process: subprocess.Popen[bytes] | ForkedProcess
+        if forks is not None:
+            self.process = ForkedProcess(forks, list(argv), environment, cwd, stdin)
+        else:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", WITH_DEFAULT_SIGINT, str(SCRIPT), *argv],
+                env=environment,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL if stdin is None else stdin,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
         self._changed = threading.Condition()
         self._output = {"out": bytearray(), "err": bytearray()}
         assert self.process.stdout is not None
@@ -116,13 +130,37 @@ class Running:
                 stream.close()
 
 
+@pytest.fixture(scope="module")
+def forks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
+    """The socket of a fork server with the command line loaded (None where there is none)."""
+    if not cli_forkserver.available():
+        yield None
+        return
+    path = str(tmp_path_factory.mktemp("forks") / "s")
+    server = subprocess.Popen(
+        [sys.executable, cli_forkserver.__file__, path],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert server.stdout is not None
+    assert server.stdin is not None
+    try:
+        assert server.stdout.readline() == b"ready\n"
+        yield path
+    finally:
+        server.stdin.close()
+        server.wait(TIMEOUT)
+        server.stdout.close()
+
+
 @pytest.fixture
-def start(tmp_path: Path) -> Iterator[Callable[..., Running]]:
+def start(tmp_path: Path, forks: str | None) -> Iterator[Callable[..., Running]]:
     """`start(*argv, server=..., ...)`; every process is reaped at the end of the test."""
     started: list[Running] = []
 
     def start(*argv: str, **options: object) -> Running:
         options.setdefault("cwd", tmp_path)
+        options.setdefault("forks", forks)
         running = Running(*argv, **options)  # type: ignore[arg-type]
         started.append(running)
         return running
@@ -203,7 +241,9 @@ def test_ctrl_c_during_the_first_import(
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(BLOCK_IMPORT.format(module="pydantic"))
-    running = start("sora2", "A fox", "--yes", server=slow, env={"PYTHONPATH": str(hook)})
+    running = start(
+        "sora2", "A fox", "--yes", server=slow, env={"PYTHONPATH": str(hook)}, forks=None
+    )  # a fresh interpreter: its first import is the point
     running.wait_for_text("importing pydantic")
     assert running.interrupt() == codes.EXIT_INTERRUPTED
     assert running.text().endswith("Interrupted. Nothing was created.\n")

@@ -173,6 +173,20 @@ async def test_async_context_manager_closes_its_own_pool_but_not_a_given_one() -
 # --- create, get, cancel ------------------------------------------------------------------
 
 
+def test_clients_share_one_tls_context_per_ca_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Making one reads the whole CA bundle (~20 ms): no client should pay it again.
+    import certifi
+
+    def tls_of(client: PiAPIClient | AsyncPiAPIClient) -> object:
+        return client._http._transport._pool._ssl_context  # type: ignore[union-attr]
+
+    with PiAPIClient(api_key=API_KEY) as first, PiAPIClient(api_key=API_KEY) as second:
+        assert tls_of(first) is tls_of(second) is tls_of(AsyncPiAPIClient(api_key=API_KEY))
+        monkeypatch.setenv("SSL_CERT_FILE", certifi.where())  # httpx honours it: so do we
+        with PiAPIClient(api_key=API_KEY) as third:
+            assert tls_of(third) is not tls_of(first)
+
+
 def test_sora2_create_sends_the_seed_request(make_api: MakeApi) -> None:
     api = make_api(sequence(ok()))
     hook = SEED_REQUEST["config"]["webhook_config"]
@@ -309,6 +323,29 @@ def test_retries_stop_after_max_retries(
     with pytest.raises(error_class):
         zero("tasks.get", TASK_ID)
     assert len(zero.requests) == 1
+
+
+def test_tenacity_runs_the_retries_and_a_request_that_succeeds_never_meets_it(
+    make_api: MakeApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tenacity
+
+    built: list[str] = []
+    for name in ("Retrying", "AsyncRetrying"):
+        engine = getattr(tenacity, name)
+
+        def counting(*args: Any, _engine: Any = engine, _name: str = name, **kwargs: Any) -> Any:
+            built.append(_name)
+            return _engine(*args, **kwargs)
+
+        monkeypatch.setattr(tenacity, name, counting)
+    api = make_api(sequence(ok(), error(503), error(503), ok()))
+    api("tasks.get", TASK_ID)
+    assert built == []  # the first attempt runs outside tenacity
+    api("tasks.get", TASK_ID)
+    assert built == ["Retrying" if api.mode == "sync" else "AsyncRetrying"]  # one per call
+    assert len(api.requests) == 4
+    assert len(api.clock.sleeps) == 2  # on the client's sleep (here the fake clock's)
 
 
 # Which class each status raises is one table, in test_protocol.py; here: what happens next.

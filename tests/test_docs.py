@@ -14,6 +14,7 @@ import pytest
 import piapi
 import piapi.testing
 import piapi.webhooks
+from _support import runpytest_forked
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "reference"
@@ -152,7 +153,7 @@ def test_the_testing_pages_snippets_run_as_shown(pytester: pytest.Pytester) -> N
     code = _page_code(ROOT / "docs" / "testing.md")
     tests = len(re.findall(r"^(?:async )?def test_", code, re.M))
     pytester.makepyfile(test_page=code)
-    result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
+    result = runpytest_forked(pytester, "-q", "-p", "no:cacheprovider")
     outcomes = result.parseoutcomes()
     assert outcomes.get("passed", 0) >= tests, result.stdout.str()
     assert "failed" not in outcomes

@@ -151,8 +151,16 @@ def run_all(scripts: list[Path], env: dict[str, str], out_dir: Path) -> dict[str
 
 @pytest.fixture(scope="module")
 def example_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    """Every example, and every Quick start block that is not an include, run at once."""
     out_dir = tmp_path_factory.mktemp("examples")
-    return run_all(SCRIPTS, offline_env(TMPDIR=str(out_dir)), out_dir)
+    blocks: list[Path] = []
+    for index, code in enumerate(python_blocks(QUICKSTART_PAGE)):
+        if snippet_paths(code) is None:
+            block = out_dir / f"block{index}.py"
+            block.write_text(code, encoding="utf-8")
+            blocks.append(out_dir / f"run_block{index}.py")
+            blocks[-1].write_text(IN_FAKE.format(path=str(block)), encoding="utf-8")
+    return run_all([*SCRIPTS, *blocks], offline_env(TMPDIR=str(out_dir)), out_dir)
 
 
 def test_every_expected_example_exists() -> None:
@@ -352,10 +360,10 @@ QUICKSTART_BLOCKS = [
 ]
 # Runs a block as written, inside the embedded fake (the block itself does not start one).
 IN_FAKE = (
-    "import runpy, sys\n"
+    "import runpy\n"
     "from piapi.testing import fake_unless_configured\n"
     "with fake_unless_configured():\n"
-    "    runpy.run_path(sys.argv[1], run_name='__main__')\n"
+    "    runpy.run_path({path!r}, run_name='__main__')\n"
 )
 
 
@@ -367,8 +375,8 @@ def test_quickstart_page_includes_both_quickstarts() -> None:
 
 
 @pytest.mark.parametrize(("index", "code"), QUICKSTART_BLOCKS)
-def test_quickstart_code_block_runs(index: int, code: str, tmp_path: Path) -> None:
-    """A block is an include of an example (run above) or is run here, on the fake."""
+def test_quickstart_code_block_runs(index: int, code: str, example_runs: dict[str, Run]) -> None:
+    """A block is an include of an example (run above) or is run, on the fake, with them."""
     included = snippet_paths(code)
     if included is not None:
         for name in included:
@@ -376,19 +384,9 @@ def test_quickstart_code_block_runs(index: int, code: str, tmp_path: Path) -> No
             assert path.parent == EXAMPLES, f"{name}: include only example files, which are run"
             assert path.is_file(), f"block {index} includes missing {name}"
         return
-    script = tmp_path / f"block{index}.py"
-    script.write_text(code, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-c", IN_FAKE, str(script)],
-        cwd=ROOT,
-        env=offline_env(),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
-    assert result.returncode == 0, f"block {index}:\n{result.stdout}{result.stderr}"
-    assert "[piapi] PIAPI_API_KEY is not set: using the embedded fake" in result.stderr
+    run = example_runs[f"run_block{index}.py"]
+    assert run.returncode == 0, run.describe(f"block {index}")
+    assert "[piapi] PIAPI_API_KEY is not set: using the embedded fake" in run.stderr
 
 
 def test_the_example_runner_reports_what_python_would(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from _support import runpytest_forked
 from piapi import PiAPIClient
 from piapi.testing import FakePiAPI, fake_unless_configured
 
@@ -72,7 +73,7 @@ def test_quick_start_runs_against_the_fake(block: str) -> None:
 
 def test_pytest_example_passes_with_the_shipped_fixtures(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user_code=TESTS[0])
-    result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
+    result = runpytest_forked(pytester, "-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
 
 
@@ -108,7 +109,7 @@ def test_any_model_block_downloads_a_kling_video(
     monkeypatch.chdir(tmp_path)
     output = io.StringIO()
     with (
-        fake_unless_configured(task_duration=0.1, queue_delay=0.05) as server,
+        fake_unless_configured(timing="instant") as server,
         contextlib.redirect_stdout(output),
     ):
         assert server is not None

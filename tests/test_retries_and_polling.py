@@ -1,15 +1,18 @@
-"""Pure decisions: which failures are retried, how long to wait, how a wait proceeds."""
+"""Pure decisions (which failures are retried, how long to wait, how a wait proceeds), and
+tenacity running the retry decisions as the clients hand them to it."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from email.utils import formatdate
 from typing import Any
 
 import httpx
 import pytest
+from tenacity import Retrying
 
-from _support import task_envelope
+from _support import FakeTime, task_envelope
 from piapi import (
     APIConnectionError,
     APIResponseValidationError,
@@ -19,9 +22,11 @@ from piapi import (
     TaskFailedError,
     WaitTimeoutError,
 )
+from piapi._deadline import NO_DEADLINE, Deadline
 from piapi._exceptions import ClientClosedError, status_error_class
 from piapi._polling import WaitState, is_transient, poll_delay
-from piapi._retries import backoff, retry_after, retry_decision, should_retry
+from piapi._retries import backoff, retries_over, retry_after, retry_decision, should_retry
+from piapi._retrying import retry_options
 
 REQUEST = httpx.Request("POST", "https://api.piapi.ai/api/v1/task")
 
@@ -138,6 +143,73 @@ def test_retry_decision(
         jitter=0.0,
     )
     assert decided == expected, why
+
+
+@pytest.mark.parametrize(
+    ("attempt", "max_retries", "delay", "time_left", "over"),
+    [
+        (1, 2, 0.5, None, False),
+        (2, 2, 1.0, None, False),
+        (3, 2, 2.0, None, True),  # retries used up
+        (1, 0, 0.5, None, True),  # retries off
+        (1, 2, 0.5, 0.6, False),
+        (1, 2, 0.5, 0.5, True),  # the pause would end just as the deadline passes
+        (1, 2, 7.0, 5.0, True),
+    ],
+)
+def test_retries_over(
+    attempt: int, max_retries: int, delay: float, time_left: float | None, over: bool
+) -> None:
+    assert retries_over(attempt, max_retries=max_retries, delay=delay, time_left=time_left) is over
+
+
+def failing(*failures: BaseException) -> Callable[[], Any]:
+    remaining = iter(failures)
+
+    def attempt() -> Any:
+        raise next(remaining)
+
+    return attempt
+
+
+def test_tenacity_retries_as_decided_and_never_sleeps_past_the_deadline() -> None:
+    clock = FakeTime()
+    options = retry_options(
+        is_create=False,
+        max_retries=5,
+        deadline=Deadline.after(1.0, clock.monotonic()),
+        now=clock.monotonic,
+        sleep=clock.sleep,
+    )
+    with pytest.raises(APIConnectionError):  # the last failure itself, not tenacity's
+        Retrying(**options)(failing(NOT_SENT, NOT_SENT, NOT_SENT))
+    (slept,) = clock.sleeps  # the second pause (>= 0.75 s) would outlive the 0.5 s left
+    assert 0.375 <= slept <= 0.5
+
+
+SLOW_DOWN = (rate_limited(7.0), rate_limited(3.0), rate_limited(1.0))
+
+
+@pytest.mark.parametrize(
+    ("failures", "sleeps", "raised"),
+    [
+        (SLOW_DOWN, [7.0, 3.0], SLOW_DOWN[2]),  # Retry-After honoured, then retries used up
+        ((rate_limited(61.0),), [], None),  # a longer pause asked for: raised at once
+        ((status_error(404),), [], None),  # never retried
+        ((MAYBE_SENT,), [], None),  # a create that may exist is never resent
+    ],
+)
+def test_tenacity_follows_the_retry_rules(
+    failures: tuple[PiAPIError, ...], sleeps: list[float], raised: PiAPIError | None
+) -> None:
+    clock = FakeTime()
+    options = retry_options(
+        is_create=True, max_retries=2, deadline=NO_DEADLINE, now=clock.monotonic, sleep=clock.sleep
+    )
+    with pytest.raises(PiAPIError) as caught:
+        Retrying(**options)(failing(*failures))
+    assert caught.value is (raised or failures[0])
+    assert clock.sleeps == sleeps
 
 
 def test_a_create_is_retried_after_a_429_only_within_the_cap() -> None:

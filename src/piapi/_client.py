@@ -8,8 +8,10 @@ method of one mirrors the same method of the other line by line.
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import logging
+import os
 import random
 import threading
 import time
@@ -23,7 +25,7 @@ import httpx
 from typing_extensions import Self, Unpack
 
 from piapi._deadline import NO_DEADLINE, Deadline, checked_client_timeout, checked_seconds
-from piapi._exceptions import PiAPIError
+from piapi._exceptions import ClientClosedError, PiAPIError
 from piapi._expectations import Expectations
 from piapi._gate import AsyncGate, SyncGate, gate_for
 from piapi._models import Task
@@ -38,12 +40,12 @@ from piapi._protocol import (
     resolve_base_url,
 )
 from piapi._resources import AsyncSora2, AsyncTasks, Sora2, Tasks
-from piapi._retries import retry_decision
 from piapi._shell import ProgressCallback
 from piapi._spending import Spending, UsdAmount
 from piapi._uploads import resolve_upload_url
 
 if TYPE_CHECKING:
+    import ssl
     from decimal import Decimal
 
     import anyio
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
     from piapi._account_resources import Account, AsyncAccount
     from piapi._download import DownloadSource, DownloadState, PartFile, StrPath
     from piapi._files_resources import AsyncFiles, Files
+    from piapi._retrying import Sleep
 
 __all__ = ["AsyncPiAPIClient", "NotGiven", "PiAPIClient"]
 
@@ -212,22 +215,18 @@ class _BaseClient(Generic[HttpClientT]):
             return self._timeout_extension
         return deadline.cap_timeouts(self._timeout_extension, self._now())
 
-    def _retry_delay(
-        self, exc: PiAPIError, attempt: int, is_create: bool, deadline: Deadline
-    ) -> float | None:
-        delay = retry_decision(
-            exc,
-            attempt,
+    def _retry_options(self, is_create: bool, deadline: Deadline, sleep: Sleep) -> dict[str, Any]:
+        """tenacity's options for retrying one call after its first failure."""
+        # Imported here: only a failed request needs tenacity.
+        from piapi._retrying import retry_options
+
+        return retry_options(
             is_create=is_create,
             max_retries=self.max_retries,
-            time_left=deadline.remaining(self._now()),
-            jitter=random.random(),
+            deadline=deadline,
+            now=self._now,
+            sleep=sleep,
         )
-        if delay is None:
-            logger.debug("not retrying: %s", exc)
-        else:
-            logger.debug("retrying in %.2f s after attempt %d failed: %s", delay, attempt, exc)
-        return delay
 
     def _plan_download(self, task_or_url: Task[Any, Any] | str, dest: StrPath) -> DownloadState:
         # Imported here: only downloads need it, and `import piapi` should not pay for it.
@@ -274,6 +273,18 @@ class _BaseClient(Generic[HttpClientT]):
             headers=state.headers(),
             extensions={"timeout": self._timeouts(deadline)},
         )
+
+
+def _shared_ssl_context() -> ssl.SSLContext:
+    """httpx's default TLS verification for the pools the SDK builds, made once per process
+    (and per `SSL_CERT_FILE` / `SSL_CERT_DIR`): making it reads the whole CA bundle, ~20 ms,
+    nearly all that building a client cost."""
+    return _ssl_context_for(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+@functools.lru_cache(maxsize=4)
+def _ssl_context_for(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    return httpx.create_ssl_context()  # reads the same two variables
 
 
 def _deadline_after(timeout: object, now: float) -> Deadline:
@@ -371,7 +382,7 @@ class PiAPIClient(_BaseClient[httpx.Client]):
     def _new_http_client(self, timeout: Timeout) -> httpx.Client:
         from piapi._socket_deadline import install, io_deadline
 
-        http = httpx.Client(timeout=timeout)
+        http = httpx.Client(timeout=timeout, verify=_shared_ssl_context())
         if install(http):  # every socket operation keeps the call's deadline
             self._io_deadline = io_deadline
         return http
@@ -409,18 +420,30 @@ class PiAPIClient(_BaseClient[httpx.Client]):
         is_create: bool = False,
         deadline: Deadline = NO_DEADLINE,
     ) -> T:
-        """Send with retries as `_retries` decides, and return what `read` makes of the answer."""
+        """Send, with retries run by tenacity as `_retries` decides; return what `read`
+        makes of the answer."""
         request = self._build_request(method, url, content)
-        attempt = 1
-        while True:
-            try:
-                return self._send_once(request, read, attempt, is_create, deadline)
-            except PiAPIError as exc:
-                delay = self._retry_delay(exc, attempt, is_create, deadline)
-                if delay is None:
-                    raise
-            self._sleep(delay)
-            attempt += 1
+        try:
+            return self._send_once(request, read, 1, is_create, deadline)
+        except PiAPIError as exc:
+            first_failure = exc
+        # The first attempt ran outside tenacity so that a request that succeeds pays
+        # nothing for it; tenacity takes its failure as attempt 1 and runs the retries.
+        from tenacity import Retrying
+
+        try:
+            retrying = Retrying(**self._retry_options(is_create, deadline, self._sleep))
+            for attempt in retrying:
+                with attempt:
+                    number = attempt.retry_state.attempt_number
+                    if number == 1:
+                        raise first_failure
+                    return self._send_once(request, read, number, is_create, deadline)
+        except ClientClosedError as exc:
+            if exc.request is None:  # closed during a retry's sleep: name the request
+                raise closed_error(request, is_create=False) from None
+            raise
+        raise AssertionError("unreachable: tenacity re-raises the last failure")
 
     def _send_once(
         self,
@@ -745,7 +768,7 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
         )
 
     def _new_http_client(self, timeout: Timeout) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=timeout)
+        return httpx.AsyncClient(timeout=timeout, verify=_shared_ssl_context())
 
     def _bind_resources(self) -> None:
         self._gate = gate_for(self._http, self.base_url)  # the pool's own: copies share it
@@ -784,18 +807,29 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
         is_create: bool = False,
         deadline: Deadline = NO_DEADLINE,
     ) -> T:
-        """Send with retries as `_retries` decides, and return what `read` makes of the answer."""
+        """Send, with retries run by tenacity as `_retries` decides; return what `read`
+        makes of the answer."""
         request = self._build_request(method, url, content)
-        attempt = 1
-        while True:
-            try:
-                return await self._send_once(request, read, attempt, is_create, deadline)
-            except PiAPIError as exc:
-                delay = self._retry_delay(exc, attempt, is_create, deadline)
-                if delay is None:
-                    raise
-            await self._sleep(delay)
-            attempt += 1
+        try:
+            return await self._send_once(request, read, 1, is_create, deadline)
+        except PiAPIError as exc:
+            first_failure = exc
+        # As in `PiAPIClient._send`: tenacity only steps in after a failure.
+        from tenacity import AsyncRetrying
+
+        try:
+            retrying = AsyncRetrying(**self._retry_options(is_create, deadline, self._sleep))
+            async for attempt in retrying:
+                with attempt:
+                    number = attempt.retry_state.attempt_number
+                    if number == 1:
+                        raise first_failure
+                    return await self._send_once(request, read, number, is_create, deadline)
+        except ClientClosedError as exc:
+            if exc.request is None:  # closed during a retry's sleep: name the request
+                raise closed_error(request, is_create=False) from None
+            raise
+        raise AssertionError("unreachable: tenacity re-raises the last failure")
 
     async def _send_once(
         self,

@@ -7,6 +7,7 @@ asserted and nothing sleeps to make timing pass.
 
 from __future__ import annotations
 
+import functools
 import gc
 import gzip
 import json
@@ -70,16 +71,21 @@ from piapi import (
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="module")
 def _collect_abandoned_generators() -> Iterator[None]:
     yield
-    gc.collect()  # so their warnings land in the test that abandoned them, not in a later one
+    # So their warnings land in this module (where they are expected), not in a later one;
+    # once for the module: a full collection per test cost ~0.1 s each.
+    gc.collect()
 
 
 MODES = ["sync", "asyncio", "trio"]
-T = 1.0
-"""The deadline of every timed call; each must end by T + SLACK."""
+T = 0.3
+"""The deadline of every timed call; each must end by T + SLACK (issue 10's bound)."""
 SLACK = 1.0
+DRIP = T / 10
+"""A hostile server's pause between two bytes: far below any read timeout, and its answer
+takes many times T to arrive, so only the deadline can end the call."""
 KEY = "sk-MARKER-key-7f3a9c"
 SECRET = "whsec-MARKER-secret-41d2"
 MARKERS = ("MARKER", KEY, SECRET)
@@ -104,7 +110,7 @@ def created(request: RawRequest) -> list[Action]:
 class Outcome:
     value: Any = None
     error: BaseException | None = None
-    elapsed: float = 0.0
+    elapsed: float = math.inf
 
     def raised(self, error_class: type[BaseException]) -> Any:
         assert isinstance(self.error, error_class), f"expected {error_class}, got {self.error!r}"
@@ -117,12 +123,19 @@ class Caller:
 
     mode: str
     options: dict[str, Any] = field(default_factory=dict)
+    sleeps: list[float] | None = None
+    """When a list, the clients' pauses (retry backoff) are recorded in it, not slept."""
 
     def client(self, base_url: str, **options: Any) -> PiAPIClient | AsyncPiAPIClient:
-        settings = {"api_key": KEY, "base_url": base_url, **self.options, **options}
-        if self.mode == "sync":
-            return PiAPIClient(**settings)
-        return AsyncPiAPIClient(**settings)
+        client = make_client(self.mode, base_url, **self.options, **options)
+        sleeps = self.sleeps
+        if sleeps is not None:
+
+            async def record_async(seconds: float) -> None:
+                sleeps.append(seconds)
+
+            client._sleep = sleeps.append if self.mode == "sync" else record_async  # type: ignore[assignment]
+        return client
 
     def call(self, base_url: str, method: str, *args: Any, **kwargs: Any) -> Outcome:
         client_options = kwargs.pop("client_options", {})
@@ -130,23 +143,71 @@ class Caller:
         return self.on(client, method, *args, **kwargs)
 
     def on(self, client: Any, method: str, *args: Any, **kwargs: Any) -> Outcome:
-        target: Any = client
-        for part in method.split("."):
+        (outcome,) = run_concurrently(self.mode, [Call(client, method, args, kwargs)])
+        return outcome
+
+
+def make_client(mode: str, base_url: str, **options: Any) -> PiAPIClient | AsyncPiAPIClient:
+    settings = {"api_key": KEY, "base_url": base_url, **options}
+    return PiAPIClient(**settings) if mode == "sync" else AsyncPiAPIClient(**settings)
+
+
+@dataclass
+class Call:
+    """`client.<method>(*args, **kwargs)`; the client is closed after it."""
+
+    client: Any
+    method: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def target(self) -> Any:
+        target: Any = self.client
+        for part in self.method.split("."):
             target = getattr(target, part)
-        if self.mode == "sync":
-            with client:
-                return _timed(lambda: target(*args, **kwargs))
+        return target
 
-        async def main() -> Outcome:
-            async with client:
-                started = time.monotonic()
-                try:
-                    value = await target(*args, **kwargs)
-                except Exception as exc:
-                    return Outcome(error=exc, elapsed=time.monotonic() - started)
-                return Outcome(value=value, elapsed=time.monotonic() - started)
 
-        return anyio.run(main, backend=self.mode)
+def run_concurrently(mode: str, calls: list[Call]) -> list[Outcome]:
+    """Make independent calls at the same time (threads for sync, tasks on one event loop
+    for asyncio and trio); each outcome is timed from its own call's start. Pools given
+    as `http_client` are closed at the end, on the loop their connections belong to."""
+    outcomes = [Outcome(error=AssertionError("the call never ended")) for _ in calls]
+    pools = {id(c.client._http): c.client._http for c in calls if not c.client._owns_http_client}
+    if mode == "sync":
+
+        def run(index: int, call: Call) -> None:
+            with call.client:
+                outcomes[index] = _timed(lambda: call.target()(*call.args, **call.kwargs))
+
+        threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        for pool in pools.values():
+            pool.close()
+        return outcomes
+
+    async def run_async(index: int, call: Call) -> None:
+        async with call.client:
+            started = time.monotonic()
+            try:
+                value = await call.target()(*call.args, **call.kwargs)
+            except Exception as exc:
+                outcomes[index] = Outcome(error=exc, elapsed=time.monotonic() - started)
+            else:
+                outcomes[index] = Outcome(value=value, elapsed=time.monotonic() - started)
+
+    async def main() -> None:
+        async with anyio.create_task_group() as group:
+            for index, call in enumerate(calls):
+                group.start_soon(run_async, index, call)
+        for pool in pools.values():
+            await pool.aclose()
+
+    anyio.run(main, backend=mode)
+    return outcomes
 
 
 def _timed(function: Callable[[], Any]) -> Outcome:
@@ -187,83 +248,145 @@ def leftovers(directory: Path) -> list[str]:
 # --- 1. deadlines ---------------------------------------------------------------------------
 
 HOSTILE_ANSWERS: dict[str, Callable[[RawRequest], list[Action]]] = {
-    "dripping headers": lambda request: [Drip(HEAD, every=0.1), Send(BODY)],
-    "dripping body": lambda request: [Send(HEAD), Drip(BODY, every=0.1)],
+    "dripping headers": lambda request: [Drip(HEAD, every=DRIP), Send(BODY)],
+    "dripping body": lambda request: [Send(HEAD), Drip(BODY, every=DRIP)],
     "stall before headers": lambda request: [Stall()],
     "stall mid-body": lambda request: [Send(HEAD + BODY[:20]), Stall()],
     "Retry-After longer than the time left": lambda request: [
         Send(json_response({"code": 503, "message": "busy"}, 503, [("Retry-After", "20")]))
     ],
 }
+MEDIA = bytes(range(256)) * 8
+MEDIA_HEAD, MEDIA_BODY = split(response(200, MEDIA, [("Content-Type", "video/mp4")]))
+HOSTILE_MEDIA: dict[str, Callable[[RawRequest], list[Action]]] = {
+    "dripping headers": lambda request: [Drip(MEDIA_HEAD, every=DRIP), Send(MEDIA_BODY)],
+    "dripping body": lambda request: [Send(MEDIA_HEAD), Drip(MEDIA_BODY, every=DRIP, size=4)],
+    "stall before headers": lambda request: [Stall()],
+    "stall mid-body": lambda request: [Send(MEDIA_HEAD + MEDIA_BODY[:100]), Stall()],
+}
+Check = Callable[[Any, HostileServer, Path], None]
 
 
-@pytest.mark.parametrize("hostility", list(HOSTILE_ANSWERS))
-def test_wait_ends_by_its_deadline(caller: Caller, serve: Serve, hostility: str) -> None:
-    server = serve(HOSTILE_ANSWERS[hostility])
-    outcome = caller.call(server.url, "tasks.wait", TASK_ID, timeout=T)
-    error = outcome.raised(WaitTimeoutError)
-    assert outcome.elapsed <= T + SLACK, f"{hostility}: {outcome.elapsed:.2f} s"
+@dataclass
+class TimedCase:
+    """One call on its own hostile server that must raise `expected` within `limit` + SLACK
+    of its start, then pass `check(error, server, download_dir)`."""
+
+    script: Callable[[RawRequest], list[Action]]
+    method: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    expected: type[BaseException]
+    check: Check
+    limit: float = T
+    client_options: dict[str, Any] = field(default_factory=dict)
+    own_pool: httpx.Timeout | None = None
+    """Give the client a pool of the caller's own with this timeout (None: the SDK's)."""
+
+
+def names_the_task(error: Any, server: HostileServer, directory: Path) -> None:
     assert error.task_id == TASK_ID
     assert TASK_ID in str(error)
 
 
-@pytest.mark.parametrize("hostility", list(HOSTILE_ANSWERS))
-def test_create_and_wait_ends_by_its_deadline(caller: Caller, serve: Serve, hostility: str) -> None:
-    server = serve(sequence(created, HOSTILE_ANSWERS[hostility]))
-    outcome = caller.call(
-        server.url, "tasks.create_and_wait", Sora2VideoInput(prompt="a fox"), timeout=T
-    )
-    error = outcome.raised(WaitTimeoutError)
-    assert outcome.elapsed <= T + SLACK, f"{hostility}: {outcome.elapsed:.2f} s"
+def created_once(error: Any, server: HostileServer, directory: Path) -> None:
     assert error.task_id == TASK_ID
     assert len([r for r in server.requests if r.method == "POST"]) == 1
 
 
-def test_a_create_that_drips_past_the_deadline_may_exist(caller: Caller, serve: Serve) -> None:
-    server = serve(HOSTILE_ANSWERS["dripping body"])
-    outcome = caller.call(
-        server.url, "tasks.create_and_wait", Sora2VideoInput(prompt="a fox"), timeout=T
-    )
-    error = outcome.raised(APITimeoutError)
-    assert outcome.elapsed <= T + SLACK
+def may_exist(error: Any, server: HostileServer, directory: Path) -> None:
     assert error.task_may_exist
     assert "may exist and be billed" in str(error)
     assert len(server.requests) == 1
 
 
-MEDIA = bytes(range(256)) * 8
-MEDIA_HEAD, MEDIA_BODY = split(response(200, MEDIA, [("Content-Type", "video/mp4")]))
-HOSTILE_MEDIA: dict[str, Callable[[RawRequest], list[Action]]] = {
-    "dripping headers": lambda request: [Drip(MEDIA_HEAD, every=0.1), Send(MEDIA_BODY)],
-    "dripping body": lambda request: [Send(MEDIA_HEAD), Drip(MEDIA_BODY, every=0.05, size=4)],
-    "stall before headers": lambda request: [Stall()],
-    "stall mid-body": lambda request: [Send(MEDIA_HEAD + MEDIA_BODY[:100]), Stall()],
-}
-
-
-@pytest.mark.parametrize("hostility", list(HOSTILE_MEDIA))
-def test_download_ends_by_its_timeout(
-    caller: Caller, serve: Serve, tmp_path: Path, hostility: str
-) -> None:
-    server = serve(HOSTILE_MEDIA[hostility])
-    outcome = caller.call(server.url, "download", server.url + "/v.mp4", tmp_path, timeout=T)
-    error = outcome.raised(DownloadError)
-    assert outcome.elapsed <= T + SLACK, f"{hostility}: {outcome.elapsed:.2f} s"
+def leaves_no_file(error: Any, server: HostileServer, directory: Path) -> None:
     assert "timeout" in str(error)
-    assert leftovers(tmp_path) == []
+    assert leftovers(directory) == []
 
 
-@pytest.mark.parametrize("hostility", ["dripping body", "stall before headers", "stall mid-body"])
-def test_a_callers_client_keeps_the_deadline_against_slow_bodies_and_stalls(
-    caller: Caller, serve: Serve, hostility: str
-) -> None:
+def nothing_more(error: Any, server: HostileServer, directory: Path) -> None:
+    pass
+
+
+def deadline_cases() -> dict[str, TimedCase]:
+    """Every deadline of issue 10 against every way of stalling it (fresh scripts: some
+    count their requests)."""
+    fox = (Sora2VideoInput(prompt="a fox"),)
+    within = {"timeout": T}
+    cases: dict[str, TimedCase] = {}
+    for hostility, answer in HOSTILE_ANSWERS.items():
+        cases[f"wait, {hostility}"] = TimedCase(
+            answer, "tasks.wait", (TASK_ID,), within, WaitTimeoutError, names_the_task
+        )
+        cases[f"create_and_wait, {hostility}"] = TimedCase(
+            sequence(created, answer),
+            "tasks.create_and_wait",
+            fox,
+            within,
+            WaitTimeoutError,
+            created_once,
+        )
+    cases["a create dripping past the deadline"] = TimedCase(
+        HOSTILE_ANSWERS["dripping body"],
+        "tasks.create_and_wait",
+        fox,
+        within,
+        APITimeoutError,
+        may_exist,
+    )
+    for hostility, answer in HOSTILE_MEDIA.items():
+        cases[f"download, {hostility}"] = TimedCase(
+            answer, "download", (), within, DownloadError, leaves_no_file
+        )
     # The documented limit: with your own sync client, dripping *headers* can outlast it.
-    server = serve(HOSTILE_ANSWERS[hostility])
-    http: Any = httpx.Client() if caller.mode == "sync" else httpx.AsyncClient()
-    caller.options["http_client"] = http
-    outcome = caller.call(server.url, "tasks.wait", TASK_ID, timeout=T)
-    outcome.raised(WaitTimeoutError)
-    assert outcome.elapsed <= T + SLACK, f"{hostility}: {outcome.elapsed:.2f} s"
+    for hostility in ("dripping body", "stall before headers", "stall mid-body"):
+        cases[f"the caller's client, {hostility}"] = TimedCase(
+            HOSTILE_ANSWERS[hostility],
+            "tasks.wait",
+            (TASK_ID,),
+            within,
+            WaitTimeoutError,
+            nothing_more,
+            own_pool=httpx.Timeout(None),
+        )
+    # A caller's client's timeout applies to each request unless the client is given one.
+    stall = HOSTILE_ANSWERS["stall before headers"]
+    no_retries = {"max_retries": 0}
+    cases["the caller's client's timeout"] = TimedCase(
+        stall, "tasks.get", (TASK_ID,), {}, APITimeoutError, nothing_more,
+        client_options=no_retries, own_pool=httpx.Timeout(T),
+    )  # fmt: skip
+    cases["the client's timeout over the caller's"] = TimedCase(
+        stall, "tasks.get", (TASK_ID,), {}, APITimeoutError, nothing_more,
+        client_options={**no_retries, "timeout": T}, own_pool=httpx.Timeout(60.0),
+    )  # fmt: skip
+    return cases
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_deadline_holds_whatever_the_server_does(
+    mode: str, serve: Serve, tmp_path: Path
+) -> None:
+    # The cases are independent: they run at the same time, each timed from its own start
+    # against its own bound (an upper bound only: load makes calls slower, never faster).
+    cases = deadline_cases()
+    servers = {name: serve(case.script) for name, case in cases.items()}
+    calls: list[Call] = []
+    for index, (name, case) in enumerate(cases.items()):
+        server = servers[name]
+        options: dict[str, Any] = {"api_key": KEY, "base_url": server.url, **case.client_options}
+        if case.own_pool is not None:
+            pool = httpx.Client if mode == "sync" else httpx.AsyncClient
+            options["http_client"] = pool(timeout=case.own_pool)
+        client = PiAPIClient(**options) if mode == "sync" else AsyncPiAPIClient(**options)
+        args = case.args or (server.url + "/v.mp4", tmp_path / str(index))
+        calls.append(Call(client, case.method, args, case.kwargs))
+    outcomes = run_concurrently(mode, calls)
+    for index, ((name, case), outcome) in enumerate(zip(cases.items(), outcomes, strict=True)):
+        error = outcome.raised(case.expected)
+        assert outcome.elapsed <= case.limit + SLACK, f"{name}: {outcome.elapsed:.2f} s"
+        case.check(error, servers[name], tmp_path / str(index))
 
 
 def test_the_sdks_own_sync_pool_keeps_deadlines_on_every_socket() -> None:
@@ -279,20 +402,25 @@ def test_the_sdks_own_sync_pool_keeps_deadlines_on_every_socket() -> None:
 
 # --- 2. one error tree ----------------------------------------------------------------------
 
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """17 MB of JSON in 17 kB of gzip (made once: compressing it takes ~0.1 s)."""
+    bomb = gzip.compress(b"{" + b" " * (17 * 1024 * 1024) + b"}")
+    return response(200, bomb, [("Content-Encoding", "gzip"), ("Content-Type", "application/json")])
+
+
+@functools.cache
+def too_large() -> bytes:
+    return response(200, b"[" + b"0," * (9 * 1024 * 1024) + b"0]")
+
+
 GARBLED: dict[str, Callable[[RawRequest], list[Action]]] = {
     "corrupt gzip": lambda request: [Send(corrupt_gzip_response(task_envelope("processing")))],
     "deep JSON": lambda request: [Send(response(200, deep_json(100_000)))],
     "HTML": lambda request: [Send(response(200, b"<html>cloudflare</html>"))],
-    "gzip bomb": lambda request: [
-        Send(
-            response(
-                200,
-                gzip.compress(b"{" + b" " * (17 * 1024 * 1024) + b"}"),
-                [("Content-Encoding", "gzip"), ("Content-Type", "application/json")],
-            )
-        )
-    ],
-    "over 16 MB": lambda request: [Send(response(200, b"[" + b"0," * (9 * 1024 * 1024) + b"0]"))],
+    "gzip bomb": lambda request: [Send(gzip_bomb())],
+    "over 16 MB": lambda request: [Send(too_large())],
     "another task": lambda request: [Send(json_response(task_envelope("completed", task_id="B")))],
 }
 
@@ -364,11 +492,16 @@ def test_deep_json_in_a_webhook_is_a_parse_error() -> None:
 
 
 def test_closing_the_client_ends_every_wait_promptly(caller: Caller, serve: Serve) -> None:
+    busy = json_response({"code": 503, "message": "busy"}, 503, [("Retry-After", "30")])
+
     def script(request: RawRequest) -> list[Action]:
-        return [Stall()] if "inflight" in request.path else [Send(PROCESSING)]
+        if "inflight" in request.path:
+            return [Stall()]
+        return [Send(busy if "retrying" in request.path else PROCESSING)]
 
     server = serve(script)
-    ids = ["sleeping-1", "sleeping-2", "inflight-1", "inflight-get"]  # the last: no deadline
+    # Between polls, a request in flight, a retry's pause; "-get": a call without a deadline.
+    ids = ["sleeping-1", "sleeping-2", "inflight-1", "inflight-get", "retrying-1", "retrying-get"]
     client = caller.client(server.url)
     errors: dict[str, BaseException] = {}
     closed_at: list[float] = []
@@ -462,9 +595,11 @@ def test_api_calls_never_follow_redirects(caller: Caller, serve: Serve, status: 
     )
     caller.options["http_client"] = http
     hook = WebhookConfig(endpoint="https://hooks.example/x", secret=SECRET)
-    created_ = caller.call(server.url, "sora2.create", prompt="a fox", webhook=hook)
-    got = caller.call(server.url, "tasks.get", TASK_ID)
-    for outcome in (created_, got):
+    calls = [  # on one event loop: an async pool's connections belong to the loop they met
+        Call(caller.client(server.url), "sora2.create", (), {"prompt": "a fox", "webhook": hook}),
+        Call(caller.client(server.url), "tasks.get", (TASK_ID,)),
+    ]
+    for outcome in run_concurrently(caller.mode, calls):
         error = outcome.raised(APIStatusError)
         assert error.status_code == status
         assert "redirect" in str(error)
@@ -529,22 +664,6 @@ def test_the_callers_http_client_applies_to_api_calls(caller: Caller, serve: Ser
     assert seen == [f"/api/v1/task/{TASK_ID}"]
 
 
-def test_the_callers_timeout_applies_unless_one_is_given(caller: Caller, serve: Serve) -> None:
-    server = serve(lambda request: [Stall()])
-    for given, limit in ((None, 0.3), (0.3, 60.0)):
-        timeout = httpx.Timeout(limit)
-        http: Any = (
-            httpx.Client(timeout=timeout)
-            if caller.mode == "sync"
-            else httpx.AsyncClient(timeout=timeout)
-        )
-        caller.options = {"http_client": http, "max_retries": 0}
-        client_options = {} if given is None else {"timeout": given}
-        outcome = caller.call(server.url, "tasks.get", TASK_ID, client_options=client_options)
-        outcome.raised(APITimeoutError)
-        assert outcome.elapsed <= 0.3 + SLACK
-
-
 @dataclass
 class Leaks:
     """Everything an error or a log can show, gathered to search for the markers."""
@@ -589,31 +708,48 @@ SECRET_PATHS: dict[str, Callable[[RawRequest], list[Action]]] = {
 }
 
 
-@pytest.mark.parametrize("path", list(SECRET_PATHS))
+@pytest.mark.parametrize("mode", MODES)
 def test_no_error_or_log_line_contains_the_key_or_the_webhook_secret(
-    caller: Caller, serve: Serve, caplog: pytest.LogCaptureFixture, tmp_path: Path, path: str
+    mode: str, serve: Serve, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    server = serve(SECRET_PATHS[path])
-    leaks = Leaks()
     hook = WebhookConfig(endpoint="https://hooks.example/x", secret=SECRET)
-    with caplog.at_level(logging.DEBUG):
-        for logger_name in ("piapi", "httpx", "httpcore"):
-            logging.getLogger(logger_name).setLevel(logging.DEBUG)
-        caller.options = {"max_retries": 0, "timeout": 0.3}
-        calls = [
-            caller.call(server.url, "sora2.create", prompt="a fox", webhook=hook),
-            caller.call(server.url, "tasks.get", TASK_ID),
-            caller.call(server.url, "tasks.wait", TASK_ID, timeout=0.5, poll_interval=0.2),
-            caller.call(server.url, "download", server.url + "/v.mp4", tmp_path, timeout=0.5),
+    for logger_name in ("piapi", "httpx", "httpcore"):
+        caplog.set_level(logging.DEBUG, logger=logger_name)  # restored after the test
+    calls: list[Call] = []
+    for index, script in enumerate(SECRET_PATHS.values()):  # independent: all at once
+        url = serve(script).url
+        options = {"max_retries": 0, "timeout": T}
+        calls += [
+            Call(
+                make_client(mode, url, **options),
+                "sora2.create",
+                (),
+                {"prompt": "x", "webhook": hook},
+            ),
+            Call(make_client(mode, url, **options), "tasks.get", (TASK_ID,)),
+            Call(
+                make_client(mode, url, **options),
+                "tasks.wait",
+                (TASK_ID,),
+                {"timeout": T, "poll_interval": T / 2},
+            ),
+            Call(
+                make_client(mode, url, **options),
+                "download",
+                (url + "/v.mp4", tmp_path / str(index)),
+                {"timeout": T},
+            ),
         ]
-    for outcome in calls[:3]:  # a download of a 200 answer succeeds: any body is a file
-        assert isinstance(outcome.error, PiAPIError), repr(outcome.error)
-    for outcome in calls:
+    outcomes = run_concurrently(mode, calls)
+    leaks = Leaks()
+    for call, outcome in zip(calls, outcomes, strict=True):
+        if call.method != "download":  # a download of a 200 answer succeeds: any body is a file
+            assert isinstance(outcome.error, PiAPIError), f"{call.method}: {outcome.error!r}"
         if outcome.error is not None:
-            assert isinstance(outcome.error, PiAPIError), repr(outcome.error)
+            assert isinstance(outcome.error, PiAPIError), f"{call.method}: {outcome.error!r}"
             leaks.error(outcome.error)
     leaks.texts += [record.getMessage() for record in caplog.records]
-    leaks.texts.append(repr(caller.client(server.url)))
+    leaks.texts.append(repr(make_client(mode, "http://127.0.0.1:1")))
     assert leaks.find() == []
     assert any(r.name.startswith("httpcore") for r in caplog.records)  # the loggers did log
 
@@ -658,6 +794,7 @@ NEW = b"B" * 1000
 def test_a_file_changed_during_a_resume_restarts_from_zero(
     caller: Caller, serve: Serve, tmp_path: Path, honour_if_range: bool
 ) -> None:
+    caller.sleeps = []  # the backoff is recorded, not slept
     server = serve(media_script([OLD, NEW], cut_first_at=500, honour_if_range=honour_if_range))
     outcome = caller.call(server.url, "download", server.url + "/v.mp4", tmp_path / "v.mp4")
     assert outcome.error is None, repr(outcome.error)
@@ -666,17 +803,20 @@ def test_a_file_changed_during_a_resume_restarts_from_zero(
     assert resumed.headers["range"] == "bytes=500-"
     assert resumed.headers["if-range"] == '"v0"'
     assert leftovers(tmp_path) == ["v.mp4"]
+    assert len(caller.sleeps) == len(server.requests) - 1  # a backoff before each retry
 
 
 def test_a_resume_without_a_validator_checks_the_size(
     caller: Caller, serve: Serve, tmp_path: Path
 ) -> None:
+    caller.sleeps = []  # the backoff is recorded, not slept
     server = serve(media_script([OLD, OLD], cut_first_at=300, etag=False))
     outcome = caller.call(server.url, "download", server.url + "/v.mp4", tmp_path / "v.mp4")
     assert outcome.error is None, repr(outcome.error)
     assert (tmp_path / "v.mp4").read_bytes() == OLD
     assert "if-range" not in server.requests[1].headers
     assert server.requests[1].headers["range"] == "bytes=300-"
+    assert len(caller.sleeps) == len(server.requests) - 1  # a backoff before each retry
 
 
 @pytest.mark.parametrize(
@@ -690,6 +830,7 @@ def test_a_resume_without_a_validator_checks_the_size(
 def test_a_partial_answer_that_does_not_fit_restarts_from_zero(
     caller: Caller, serve: Serve, tmp_path: Path, wrong: bytes
 ) -> None:
+    caller.sleeps = []  # the backoff is recorded, not slept
     head, _ = split(response(200, OLD))
     first = [Send(head + OLD[:500]), Close()] if b"400-899" in wrong else [Send(wrong)]
     server = serve(
@@ -703,6 +844,7 @@ def test_a_partial_answer_that_does_not_fit_restarts_from_zero(
     assert outcome.error is None, repr(outcome.error)
     assert (tmp_path / "v.mp4").read_bytes() == NEW
     assert "range" not in server.requests[-1].headers  # the last request started over
+    assert len(caller.sleeps) == len(server.requests) - 1  # a backoff before each retry
 
 
 def test_more_than_five_redirects_is_a_download_error(

@@ -1,0 +1,170 @@
+"""Start `piapi` commands as forks of one process that has loaded the command line already.
+
+    python tests/cli_forkserver.py SOCKET_PATH
+
+A `piapi` process spends most of its ~0.4 s of CPU loading Python, httpx, pydantic and rich.
+This server loads them once, then forks a child per request: a real process (its own pid,
+real signals, the stdin, stdout and stderr the test passes over the socket) that runs the
+installed `piapi` script as `python` would and exits as Python would. Only what happens
+during the CLI's first imports cannot be seen this way: test that in a fresh interpreter.
+
+Per connection, the test sends one JSON line `{"argv", "env", "cwd"}` with three file
+descriptors (stdin, stdout, stderr); the server answers `PID\\n`, then `EXIT_CODE\\n` when
+the child has ended (negative: killed by that signal). The server ends when its stdin closes.
+`ForkedProcess` is the test's side: enough of `subprocess.Popen` for the CLI tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import selectors
+import signal
+import socket
+import sys
+from pathlib import Path
+from typing import IO
+
+SCRIPT = Path(sys.executable).parent / "piapi"
+
+
+def available() -> bool:
+    """Whether this platform can fork and watch children (Linux): else use plain processes."""
+    return hasattr(os, "fork") and hasattr(os, "pidfd_open") and hasattr(socket, "send_fds")
+
+
+class ForkedProcess:
+    """A `piapi` child of the fork server, used like the `subprocess.Popen` it stands for."""
+
+    def __init__(
+        self, socket_path: str, argv: list[str], env: dict[str, str], cwd: Path, stdin: int | None
+    ) -> None:
+        out_read, out_write = os.pipe()
+        err_read, err_write = os.pipe()
+        devnull = os.open(os.devnull, os.O_RDONLY) if stdin is None else None
+        self._channel = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            self._channel.connect(socket_path)
+            request = json.dumps({"argv": argv, "env": env, "cwd": str(cwd)}).encode() + b"\n"
+            stdin_fd = devnull if devnull is not None else stdin
+            assert stdin_fd is not None
+            socket.send_fds(self._channel, [request], [stdin_fd, out_write, err_write])
+        finally:
+            for fd in (out_write, err_write, devnull):
+                if fd is not None:
+                    os.close(fd)  # the child has its own copies: EOF comes when it ends
+        self._answers = self._channel.makefile("rb")
+        self.pid = int(self._answers.readline())
+        self.stdout: IO[bytes] = open(out_read, "rb", buffering=0)  # noqa: SIM115
+        self.stderr: IO[bytes] = open(err_read, "rb", buffering=0)  # noqa: SIM115
+        self.returncode: int | None = None
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            self._channel.settimeout(timeout)
+            line = self._answers.readline()
+            if not line:
+                raise RuntimeError("the fork server closed the connection without an exit code")
+            self.returncode = int(line)
+            self._answers.close()
+            self._channel.close()
+        return self.returncode
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            ready, _, _ = select.select([self._channel], [], [], 0)
+            if ready:
+                return self.wait()
+        return self.returncode
+
+
+# --- the server ---------------------------------------------------------------------------
+
+
+def _warm_up() -> None:
+    """What every `piapi` run loads; the command line's own first import stays undone."""
+    import importlib
+
+    from piapi import AsyncPiAPIClient, PiAPIClient
+
+    for module in ("anyio._backends._asyncio", "rich.console", "piapi.testing", "piapi._cli._app"):
+        importlib.import_module(module)
+
+    PiAPIClient(api_key="warm-up", base_url="http://127.0.0.1:9").close()
+    AsyncPiAPIClient(api_key="warm-up", base_url="http://127.0.0.1:9")
+
+
+def _run_child(request: dict[str, object], fds: list[int]) -> None:
+    """In the child: take the given stdio, environment and directory, run `piapi`, exit."""
+    from forkrun import run_as_main
+
+    code = 1
+    try:
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024)
+        os.chdir(str(request["cwd"]))
+        os.environ.clear()
+        os.environ.update(request["env"])  # type: ignore[arg-type]
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # as a fresh interpreter
+        sys.argv = [str(SCRIPT), *request["argv"]]  # type: ignore[misc]
+        code = run_as_main(SCRIPT, argv=sys.argv)
+    finally:
+        os._exit(code)
+
+
+def serve(socket_path: str) -> None:
+    _warm_up()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path)
+    listener.listen(64)
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ, "accept")
+    selector.register(sys.stdin, selectors.EVENT_READ, "stdin")
+    children: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> (pid, connection)
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
+    while True:
+        for key, _ in selector.select():
+            if key.data == "stdin":
+                if not os.read(sys.stdin.fileno(), 1024):
+                    for pid, _connection in children.values():
+                        os.kill(pid, signal.SIGKILL)
+                    return
+            elif key.data == "accept":
+                connection, _ = listener.accept()
+                message, fds, _, _ = socket.recv_fds(connection, 1 << 16, 3)
+                request = json.loads(message)
+                sys.stdout.flush()
+                sys.stderr.flush()
+                pid = os.fork()
+                if pid == 0:
+                    _run_child(request, fds)
+                for fd in fds:
+                    os.close(fd)
+                pidfd = os.pidfd_open(pid)
+                children[pidfd] = (pid, connection)
+                selector.register(pidfd, selectors.EVENT_READ, "child")
+                connection.sendall(f"{pid}\n".encode())
+            else:
+                pidfd = key.fd
+                pid, connection = children.pop(pidfd)
+                selector.unregister(pidfd)
+                os.close(pidfd)
+                _, status = os.waitpid(pid, 0)
+                with contextlib.suppress(OSError):  # the test may have given up on it
+                    connection.sendall(f"{os.waitstatus_to_exitcode(status)}\n".encode())
+                connection.close()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])
