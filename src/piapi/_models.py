@@ -145,9 +145,14 @@ def _empty_list() -> list[Any]:
 
 
 class WireModel(BaseModel):
-    """Base of every wire model: unknown fields are kept, never rejected."""
+    """Base of every wire model: unknown fields are kept, never rejected.
 
-    model_config = ConfigDict(extra="allow")
+    Each class builds its validator on first use, not when defined: a class used only
+    inside another (`TaskMeta` in a task) is read by that class's validator and never
+    builds its own, and `import piapi` pays for none of them.
+    """
+
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready dict PiAPI expects: unset optional fields are left out, not null."""
@@ -203,8 +208,7 @@ def task_config(webhook: WebhookConfig | None, service_mode: str | None) -> Task
 class TaskRequest(WireModel):
     """The body of `POST /api/v1/task`. `input` is sent as given: no value is judged here."""
 
-    # Built on first use, not at `import piapi`: importing should not pay for a create.
-    model_config = ConfigDict(defer_build=True, hide_input_in_errors=True)
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     model: str
     task_type: str
@@ -411,9 +415,6 @@ class ApiResponse(WireModel, Generic[DataT]):
     The clients read envelopes leniently without it (a missing `code` or `message` is not
     an error); it is here for code that validates answers itself.
     """
-
-    # Built on first use: the SDK's own reading does not need it.
-    model_config = ConfigDict(defer_build=True)
 
     code: int
     data: DataT | None = None
