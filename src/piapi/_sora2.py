@@ -150,6 +150,7 @@ class Sora2Task(FamilyTask[Sora2Input, Sora2VideoOutput]):
     `task_type` (`Sora2VideoInput` for a type the SDK does not know).
     """
 
+    output: Sora2VideoOutput | None = None
     INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
         Sora2VideoInput,
         Sora2ProVideoInput,
