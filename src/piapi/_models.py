@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, ClassVar, Generic, Protocol, cast
+from types import GenericAlias
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Protocol, cast
 
 from pydantic import (
     BaseModel,
@@ -19,10 +20,12 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     ModelWrapValidatorHandler,
+    SkipValidation,
     ValidationError,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     WrapValidator,
+    field_validator,
     model_validator,
 )
 from pydantic_core import CoreSchema, core_schema
@@ -32,6 +35,7 @@ from piapi._exceptions import NoResultError
 
 __all__ = [
     "ApiResponse",
+    "FamilyTask",
     "Task",
     "TaskConfig",
     "TaskError",
@@ -466,6 +470,50 @@ class TaskInput(WireModel):
     def estimate_cost(self) -> Decimal | None:
         """The price in USD before creating the task; None where PiAPI publishes none."""
         return None
+
+
+def _input_class(
+    inputs: tuple[type[TaskInput], ...], model: object, task_type: object
+) -> type[TaskInput]:
+    model_key = model.strip().lower() if isinstance(model, str) else ""
+    same_type = [cls for cls in inputs if task_type == cls.TASK_TYPE]
+    exact = [cls for cls in same_type if cls.MODEL.lower() == model_key]
+    return (exact or same_type or list(inputs))[0]
+
+
+class FamilyTask(Task[InputT, OutputT], Generic[InputT, OutputT]):
+    """A task of one model family: `input` is read as the request class of its task type.
+
+    A family's task class names its types twice: as parameters for type checkers, and as
+    its own `output` field for pydantic (`class KlingTask(FamilyTask[KlingInput,
+    KlingVideoOutput])` with `output: KlingVideoOutput | None = None`): at run time
+    `FamilyTask[...]` is a plain alias, not a parametrised pydantic class (~2 ms each).
+    """
+
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = ()
+    """The family's request classes; the first reads a task type the SDK does not know."""
+
+    if not TYPE_CHECKING:
+        # The input models accept each other's shape (unknown fields are kept), so the
+        # model and task type, not a union, decide which one applies; the field skips
+        # pydantic's own validation, which would run the chosen model's checks a second
+        # time, and is written out as the input model it holds.
+        input: SkipValidation[Any] = Field(default_factory=_empty_dict, validate_default=True)
+
+        def __class_getitem__(cls, params: object) -> object:
+            return GenericAlias(cls, params)
+
+    @field_validator("input", mode="before")
+    @classmethod
+    def _input_of_task_type(cls, value: object, info: ValidationInfo) -> object:
+        if not cls.INPUTS or isinstance(value, cls.INPUTS):
+            return value
+        if not isinstance(value, dict):
+            raise ValueError("input must be an object")  # read leniently: dropped to {}
+        chosen = _input_class(cls.INPUTS, info.data.get("model"), info.data.get("task_type"))
+        # A task's input is what PiAPI echoes, even in a task built by hand: never judged.
+        context: dict[str, Any] = {**(info.context or {}), **RESPONSE_CONTEXT}
+        return chosen.model_validate(value, context=context)
 
 
 class TypedRequest(Protocol[TaskT_co]):

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 from pydantic import ValidationInfo, model_validator
 from typing_extensions import Self
 
-from piapi._family import FamilyTask
 from piapi._models import (
+    FamilyTask,
     TaskInput,
     TaskRequest,
     WebhookConfig,
