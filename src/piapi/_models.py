@@ -503,7 +503,18 @@ class FamilyTask(Task[InputT, OutputT], Generic[InputT, OutputT]):
         input: SkipValidation[Any] = Field(default_factory=_empty_dict, validate_default=True)
 
         def __class_getitem__(cls, params: object) -> object:
+            if not cls.__pydantic_generic_metadata__["parameters"]:
+                return super().__class_getitem__(params)  # a family's task: not generic
             return GenericAlias(cls, params)
+
+        @classmethod
+        def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+            super().__pydantic_init_subclass__(**kwargs)
+            # `class KlingTask(FamilyTask[In, Out])` leaves no type parameter open (typing
+            # says so in `__parameters__`): like a subclass of a parametrised class, it is
+            # not generic, so `KlingTask[...]` is refused as before.
+            if not cls.__parameters__:
+                cls.__pydantic_generic_metadata__ = {"origin": None, "args": (), "parameters": ()}
 
     @field_validator("input", mode="before")
     @classmethod

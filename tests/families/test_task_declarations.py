@@ -69,3 +69,11 @@ def test_subscripting_builds_no_pydantic_class() -> None:
     assert typing.get_origin(alias) is FamilyTask
     assert typing.get_args(alias) == (int, str)
     assert FamilyTask.__subclasses__() == before
+
+
+@pytest.mark.parametrize("task_class", FAMILY_TASK_CLASSES, ids=lambda cls: cls.__name__)
+def test_a_family_task_is_not_generic(task_class: type[Task[Any, Any]]) -> None:
+    # Every type parameter is named, as for a subclass of a parametrised class.
+    assert task_class.__pydantic_generic_metadata__["parameters"] == ()
+    with pytest.raises(TypeError, match="not a generic class"):
+        task_class[int, int]  # type: ignore[misc]
