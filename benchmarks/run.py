@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\nResults ({mode} run, {time.perf_counter() - started:.0f} s):\n", flush=True)
     print(table(rows))
-    missed = [row.name for row in rows if row.met is False]
+    missed = [row.name.strip() for row in rows if row.met is False]
     # One line, information only: a missed target is something to look at, not a failure.
     print(f"\nTargets missed (information, not a failure): {', '.join(missed) or 'none'}")
     if crashed:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import httpx
 
@@ -24,8 +24,8 @@ TimeoutValue = float | httpx.Timeout | None
 TIMEOUT_PHASES = ("connect", "read", "write", "pool")
 
 
-@dataclass(frozen=True, slots=True)
-class Deadline:
+# A NamedTuple, not a frozen dataclass: as immutable, and ~6x cheaper to define at import.
+class Deadline(NamedTuple):
     """When something must be over, on the monotonic clock; `at=None`: no deadline."""
 
     at: float | None = None

@@ -5,9 +5,8 @@ Messages never contain the API key or a webhook secret, so they are safe to log.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import httpx
 from typing_extensions import Self
@@ -110,8 +109,8 @@ def _rebuild(cls: type[PiAPIError], args: tuple[Any, ...]) -> PiAPIError:
 _SNAPSHOT_HEADERS = ("content-type", "retry-after", "retry-after-ms", "location")
 
 
-@dataclass(frozen=True)
-class _ResponseSnapshot:
+# A NamedTuple, not a frozen dataclass: as immutable, and ~6x cheaper to define at import.
+class _ResponseSnapshot(NamedTuple):
     """What an unpickled error keeps of its response: the status and a few headers."""
 
     status_code: int

@@ -13,9 +13,8 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 if TYPE_CHECKING:
     from piapi._models import Task
@@ -52,8 +51,8 @@ SORA2_PRIORS: Mapping[TaskKey, float] = {
 PIAPI_HOST_URL = "https://api.piapi.ai"
 
 
-@dataclass(frozen=True)
-class Expectation:
+# A NamedTuple, not a frozen dataclass: as immutable, and ~6x cheaper to define at import.
+class Expectation(NamedTuple):
     """When a task should be done, in seconds after its creation: likely in [low, high]."""
 
     median: float

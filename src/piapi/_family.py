@@ -1,30 +1,23 @@
-"""What every model family's module shares: checked inputs, typed tasks, checks and prices.
+"""What every model family's module shares: checked inputs, checks and prices.
 
 A family module (`piapi.kling`, `piapi.veo`, ...) only declares: its inputs subclass
 `FamilyInput` (checks in `_check`, run when a caller builds one, never when PiAPI echoes
 it), its task subclasses `FamilyTask` (which reads `input` as the request class of its task
-type). The checks here raise `ValueError` naming the allowed values and the page they come
-from, so pydantic reports them as a `ValidationError` before anything is sent.
+type; it lives beside `Task` in `_models`, so Sora 2 loads nothing of this module). The
+checks here raise `ValueError` naming the allowed values and the page they come from, so
+pydantic reports them as a `ValidationError` before anything is sent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, ClassVar, Generic, cast
+from typing import Any, ClassVar, cast
 
-from pydantic import Field, SkipValidation, ValidationInfo, field_validator, model_validator
+from pydantic import ValidationInfo, model_validator
 from typing_extensions import Self
 
-from piapi._models import (
-    RESPONSE_CONTEXT,
-    InputT,
-    OutputT,
-    Task,
-    TaskInput,
-    _empty_dict,
-    from_response,
-)
+from piapi._models import FamilyTask, TaskInput, from_response
 
 __all__ = [
     "FamilyInput",
@@ -69,39 +62,6 @@ class FamilyInput(TaskInput):
 
     def _check(self) -> None:
         """Raise `ValueError` for a value the docs do not allow (only when a caller builds)."""
-
-
-def _input_class(
-    inputs: tuple[type[TaskInput], ...], model: object, task_type: object
-) -> type[TaskInput]:
-    model_key = model.strip().lower() if isinstance(model, str) else ""
-    same_type = [cls for cls in inputs if task_type == cls.TASK_TYPE]
-    exact = [cls for cls in same_type if cls.MODEL.lower() == model_key]
-    return (exact or same_type or list(inputs))[0]
-
-
-class FamilyTask(Task[InputT, OutputT], Generic[InputT, OutputT]):
-    """A task of one model family: `input` is read as the request class of its task type."""
-
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = ()
-    """The family's request classes; the first reads a task type the SDK does not know."""
-
-    # The input models accept each other's shape (unknown fields are kept), so the model and
-    # task type, not a union, decide which one applies; the field skips pydantic's own
-    # validation, which would run the chosen model's checks a second time.
-    input: SkipValidation[InputT] = Field(default_factory=_empty_dict, validate_default=True)
-
-    @field_validator("input", mode="before")
-    @classmethod
-    def _input_of_task_type(cls, value: object, info: ValidationInfo) -> object:
-        if not cls.INPUTS or isinstance(value, cls.INPUTS):
-            return value
-        if not isinstance(value, dict):
-            raise ValueError("input must be an object")  # read leniently: dropped to {}
-        chosen = _input_class(cls.INPUTS, info.data.get("model"), info.data.get("task_type"))
-        # A task's input is what PiAPI echoes, even in a task built by hand: never judged.
-        context: dict[str, Any] = {**(info.context or {}), **RESPONSE_CONTEXT}
-        return chosen.model_validate(value, context=context)
 
 
 def require_text(name: str, value: str | None, source: str = "") -> None:

@@ -5,32 +5,39 @@ essential, so a new field, a null or a value of another type never loses a task.
 a caller builds (`TaskInput`) is checked strictly, before anything is sent.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would compile and evaluate every field's
+# annotation as text when each class is made (~0.6 ms of a first use); the few forward
+# references are quoted instead.
 
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, ClassVar, Generic, Protocol, cast
+from types import GenericAlias
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Protocol, cast
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     ModelWrapValidatorHandler,
-    SerializeAsAny,
+    SkipValidation,
     ValidationError,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     WrapValidator,
+    field_validator,
     model_validator,
 )
+from pydantic_core import CoreSchema, core_schema
 from typing_extensions import Self, TypeVar
 
 from piapi._exceptions import NoResultError
 
 __all__ = [
     "ApiResponse",
+    "FamilyTask",
     "Task",
     "TaskConfig",
     "TaskError",
@@ -82,7 +89,7 @@ class TaskStatus(str, Enum):
         return self.value
 
     @classmethod
-    def _missing_(cls, value: object) -> TaskStatus | None:
+    def _missing_(cls, value: object) -> "TaskStatus | None":
         if not isinstance(value, str):
             return None
         lowered = value.strip().lower()
@@ -145,9 +152,14 @@ def _empty_list() -> list[Any]:
 
 
 class WireModel(BaseModel):
-    """Base of every wire model: unknown fields are kept, never rejected."""
+    """Base of every wire model: unknown fields are kept, never rejected.
 
-    model_config = ConfigDict(extra="allow")
+    Each class builds its validator on first use, not when defined: a class used only
+    inside another (`TaskMeta` in a task) is read by that class's validator and never
+    builds its own, and `import piapi` pays for none of them.
+    """
+
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready dict PiAPI expects: unset optional fields are left out, not null."""
@@ -200,15 +212,32 @@ def task_config(webhook: WebhookConfig | None, service_mode: str | None) -> Task
     return TaskConfig(service_mode=service_mode, webhook_config=webhook)
 
 
+class _AsItsOwnClass:
+    """Annotation: write a model out with the fields of its own class, not the declared one.
+
+    What pydantic's `SerializeAsAny` does, without importing the module that holds it: that
+    module defines dataclasses, ~1 ms of a first use that needs none of them.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        schema = handler(source)
+        target = cast("dict[str, Any]", schema)
+        while target["type"] == "definitions":
+            target = target["schema"]
+        target["serialization"] = core_schema.simple_ser_schema("any")
+        return schema
+
+
 class TaskRequest(WireModel):
     """The body of `POST /api/v1/task`. `input` is sent as given: no value is judged here."""
 
-    # Built on first use, not at `import piapi`: importing should not pay for a create.
-    model_config = ConfigDict(defer_build=True, hide_input_in_errors=True)
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     model: str
     task_type: str
-    input: dict[str, Any] | SerializeAsAny[BaseModel]
+    input: dict[str, Any] | Annotated[BaseModel, _AsItsOwnClass()]
     config: TaskConfig | None = None
 
 
@@ -412,9 +441,6 @@ class ApiResponse(WireModel, Generic[DataT]):
     an error); it is here for code that validates answers itself.
     """
 
-    # Built on first use: the SDK's own reading does not need it.
-    model_config = ConfigDict(defer_build=True)
-
     code: int
     data: DataT | None = None
     message: str = ""
@@ -439,13 +465,68 @@ class TaskInput(WireModel):
     """The `task_type` PiAPI expects, e.g. `"sora2-video"`."""
 
     @classmethod
-    def task_class(cls) -> type[Task[Any, Any]]:
+    def task_class(cls) -> "type[Task[Any, Any]]":
         """The class of the task PiAPI answers with (a subclass narrows it)."""
         return Task
 
     def estimate_cost(self) -> Decimal | None:
         """The price in USD before creating the task; None where PiAPI publishes none."""
         return None
+
+
+def _input_class(
+    inputs: tuple[type[TaskInput], ...], model: object, task_type: object
+) -> type[TaskInput]:
+    model_key = model.strip().lower() if isinstance(model, str) else ""
+    same_type = [cls for cls in inputs if task_type == cls.TASK_TYPE]
+    exact = [cls for cls in same_type if cls.MODEL.lower() == model_key]
+    return (exact or same_type or list(inputs))[0]
+
+
+class FamilyTask(Task[InputT, OutputT], Generic[InputT, OutputT]):
+    """A task of one model family: `input` is read as the request class of its task type.
+
+    A family's task class names its types twice: as parameters for type checkers, and as
+    its own `output` field for pydantic (`class KlingTask(FamilyTask[KlingInput,
+    KlingVideoOutput])` with `output: KlingVideoOutput | None = None`): at run time
+    `FamilyTask[...]` is a plain alias, not a parametrised pydantic class (~2 ms each).
+    """
+
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = ()
+    """The family's request classes; the first reads a task type the SDK does not know."""
+
+    if not TYPE_CHECKING:
+        # The input models accept each other's shape (unknown fields are kept), so the
+        # model and task type, not a union, decide which one applies; the field skips
+        # pydantic's own validation, which would run the chosen model's checks a second
+        # time, and is written out as the input model it holds.
+        input: SkipValidation[Any] = Field(default_factory=_empty_dict, validate_default=True)
+
+        def __class_getitem__(cls, params: object) -> object:
+            if not cls.__pydantic_generic_metadata__["parameters"]:
+                return super().__class_getitem__(params)  # a family's task: not generic
+            return GenericAlias(cls, params)
+
+        @classmethod
+        def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+            super().__pydantic_init_subclass__(**kwargs)
+            # `class KlingTask(FamilyTask[In, Out])` leaves no type parameter open (typing
+            # says so in `__parameters__`): like a subclass of a parametrised class, it is
+            # not generic, so `KlingTask[...]` is refused as before.
+            if not cls.__parameters__:
+                cls.__pydantic_generic_metadata__ = {"origin": None, "args": (), "parameters": ()}
+
+    @field_validator("input", mode="before")
+    @classmethod
+    def _input_of_task_type(cls, value: object, info: ValidationInfo) -> object:
+        if not cls.INPUTS or isinstance(value, cls.INPUTS):
+            return value
+        if not isinstance(value, dict):
+            raise ValueError("input must be an object")  # read leniently: dropped to {}
+        chosen = _input_class(cls.INPUTS, info.data.get("model"), info.data.get("task_type"))
+        # A task's input is what PiAPI echoes, even in a task built by hand: never judged.
+        context: dict[str, Any] = {**(info.context or {}), **RESPONSE_CONTEXT}
+        return chosen.model_validate(value, context=context)
 
 
 class TypedRequest(Protocol[TaskT_co]):

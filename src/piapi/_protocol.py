@@ -10,7 +10,6 @@ import ipaddress
 import json
 import logging
 import os
-import re
 import time
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -60,7 +59,8 @@ logger = logging.getLogger("piapi")
 _NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _BODY_EXCERPT = 200
 _REDACTED = "[redacted]"
-_NOT_IN_A_TASK_ID = re.compile(r"[/\\\x00-\x1f\x7f]")
+# A set, not a regex: as fast per id, and nothing to compile at import.
+_NOT_IN_A_TASK_ID = frozenset({"/", "\\", "\x7f", *map(chr, range(0x20))})
 _PRINTABLE_ASCII = frozenset(chr(code) for code in range(0x21, 0x7F))
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -182,7 +182,7 @@ def check_task_id(task_id: object) -> str:
         raise ValueError(f"task_id must be a non-empty string (got {task_id!r})")
     if task_id.strip() in (".", ".."):
         raise ValueError(f"task_id cannot be {task_id!r}: it would name another path")
-    if _NOT_IN_A_TASK_ID.search(task_id):
+    if not _NOT_IN_A_TASK_ID.isdisjoint(task_id):
         raise ValueError(
             f"task_id must not contain '/', '\\' or control characters (got {task_id!r})"
         )

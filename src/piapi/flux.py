@@ -193,6 +193,7 @@ class FluxImageOutput(WireModel):
 class FluxTask(FamilyTask[FluxInput, FluxImageOutput]):
     """A Flux task of any of its models and task types, typed."""
 
+    output: FluxImageOutput | None = None
     INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
         FluxDevTxt2ImgInput,
         FluxSchnellTxt2ImgInput,

@@ -85,6 +85,7 @@ class GeminiImageOutput(WireModel):
 class GeminiTask(FamilyTask[GeminiInput, GeminiImageOutput]):
     """A Gemini (Nano Banana) image task, typed."""
 
+    output: GeminiImageOutput | None = None
     INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
         Gemini25FlashImageInput,
         NanoBananaProInput,

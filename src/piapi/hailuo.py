@@ -99,4 +99,5 @@ class HailuoVideoOutput(WireModel):
 class HailuoTask(FamilyTask[HailuoVideoInput, HailuoVideoOutput]):
     """A Hailuo `video_generation` task, typed."""
 
+    output: HailuoVideoOutput | None = None
     INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (HailuoVideoInput,)

@@ -258,4 +258,5 @@ class KlingTask(FamilyTask[KlingInput, KlingVideoOutput]):
     `task.output` a `KlingVideoOutput`; `task.result_url` is the best video.
     """
 
+    output: KlingVideoOutput | None = None
     INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (KlingVideoInput, KlingOmniVideoInput)

@@ -107,4 +107,5 @@ class LumaVideoOutput(WireModel):
 class LumaTask(FamilyTask[LumaVideoInput, LumaVideoOutput]):
     """A Luma `video_generation` task, typed."""
 
+    output: LumaVideoOutput | None = None
     INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (LumaVideoInput,)

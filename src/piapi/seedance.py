@@ -128,4 +128,5 @@ class SeedanceVideoOutput(WireModel):
 class SeedanceTask(FamilyTask[SeedanceInput, SeedanceVideoOutput]):
     """A `seedance-2` or `seedance-2-preview` task, typed."""
 
+    output: SeedanceVideoOutput | None = None
     INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (Seedance2Input, Seedance2PreviewInput)

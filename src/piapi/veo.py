@@ -146,6 +146,7 @@ class VeoVideoOutput(WireModel):
 class VeoTask(FamilyTask[VeoInput, VeoVideoOutput]):
     """A Veo 3 or Veo 3.1 task, typed: `task.input` is the request class of its task type."""
 
+    output: VeoVideoOutput | None = None
     INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
         Veo3VideoInput,
         Veo3FastVideoInput,

@@ -6,15 +6,17 @@ import json
 import subprocess
 import sys
 
-FAMILIES = [
-    "piapi.kling",
-    "piapi.veo",
-    "piapi.seedance",
-    "piapi.hailuo",
-    "piapi.luma",
-    "piapi.gemini",
-    "piapi.flux",
-]
+from piapi._registry import REQUEST_CLASSES, TASK_CLASSES
+
+# Every family module the registry names, so a family added later is covered too.
+FAMILIES = sorted(
+    {target.partition(":")[0] for target in [*REQUEST_CLASSES.values(), *TASK_CLASSES.values()]}
+    - {"piapi._sora2"}
+)
+
+
+def test_the_registry_names_the_families() -> None:
+    assert {"piapi.kling", "piapi.veo", "piapi.flux"} <= set(FAMILIES)
 
 
 def loaded_after(code: str) -> list[str]:
@@ -29,6 +31,24 @@ def loaded_after(code: str) -> list[str]:
 
 def test_import_piapi_loads_no_family() -> None:
     assert loaded_after("import piapi; piapi.PiAPIClient; piapi.parse_task") == []
+
+
+def test_importing_the_clients_loads_no_family() -> None:
+    assert loaded_after("from piapi import PiAPIClient") == []
+    assert loaded_after("from piapi import AsyncPiAPIClient") == []
+
+
+def test_a_client_and_a_sora2_answer_load_no_family() -> None:
+    code = (
+        "from piapi import PiAPIClient, Sora2Task, parse_task\n"
+        "client = PiAPIClient(api_key='test', base_url='http://127.0.0.1:9')\n"
+        "client.sora2, client.tasks\n"
+        "task = parse_task({'task_id': 't', 'status': 'pending', 'model': 'sora2',"
+        " 'task_type': 'sora2-video', 'input': {'prompt': 'p', 'duration': 4}})\n"
+        "assert isinstance(task, Sora2Task)\n"
+        "client.close()"
+    )
+    assert loaded_after(code) == []
 
 
 def test_a_kling_answer_loads_only_kling() -> None:

@@ -1,0 +1,79 @@
+"""Each family's task class tells pydantic what it tells type checkers.
+
+`FamilyTask[SomeInput, SomeOutput]` is a plain alias at run time (no parametrised pydantic
+class is built), so a task class declares its `output` field itself and lists its request
+classes in `INPUTS`: both must match its type parameters, or a task would read its output
+as a plain dict while type checkers promise the model.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+import pytest
+
+from piapi import Task
+from piapi._family import FamilyTask
+from piapi._registry import TASK_CLASSES, task_class_for
+
+FAMILY_TASK_CLASSES = sorted(
+    {task_class_for(model, task_type) for model, task_type in TASK_CLASSES},
+    key=lambda cls: cls.__name__,
+)
+
+
+def _members(annotation: Any) -> set[Any]:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return set(typing.get_args(annotation))
+    return {annotation}
+
+
+def _parameters(task_class: type[Task[Any, Any]]) -> tuple[Any, Any]:
+    (base,) = (b for b in task_class.__orig_bases__ if typing.get_origin(b) is FamilyTask)  # type: ignore[attr-defined]
+    input_type, output_type = typing.get_args(base)
+    return input_type, output_type
+
+
+def test_every_registered_family_is_checked() -> None:
+    names = {cls.__name__ for cls in FAMILY_TASK_CLASSES}
+    assert {"Sora2Task", "KlingTask", "VeoTask", "FluxTask"} <= names
+    assert all(issubclass(cls, FamilyTask) for cls in FAMILY_TASK_CLASSES)
+
+
+@pytest.mark.parametrize("task_class", FAMILY_TASK_CLASSES, ids=lambda cls: cls.__name__)
+def test_output_field_is_the_output_parameter(task_class: type[Task[Any, Any]]) -> None:
+    _, output_type = _parameters(task_class)
+    field = task_class.model_fields["output"]
+    assert _members(field.annotation) == {output_type, type(None)}
+    assert field.default is None
+
+
+@pytest.mark.parametrize("task_class", FAMILY_TASK_CLASSES, ids=lambda cls: cls.__name__)
+def test_inputs_are_the_input_parameter(task_class: type[FamilyTask[Any, Any]]) -> None:
+    input_type, _ = _parameters(task_class)
+    assert set(task_class.INPUTS) == _members(input_type)
+
+
+@pytest.mark.parametrize("task_class", FAMILY_TASK_CLASSES, ids=lambda cls: cls.__name__)
+def test_a_read_output_is_the_output_model(task_class: type[Task[Any, Any]]) -> None:
+    _, output_type = _parameters(task_class)
+    task = task_class.model_validate({"task_id": "t", "status": "completed", "output": {}})
+    assert type(task.output) is output_type
+
+
+def test_subscripting_builds_no_pydantic_class() -> None:
+    before = FamilyTask.__subclasses__()
+    alias = FamilyTask[int, str]
+    assert typing.get_origin(alias) is FamilyTask
+    assert typing.get_args(alias) == (int, str)
+    assert FamilyTask.__subclasses__() == before
+
+
+@pytest.mark.parametrize("task_class", FAMILY_TASK_CLASSES, ids=lambda cls: cls.__name__)
+def test_a_family_task_is_not_generic(task_class: type[Task[Any, Any]]) -> None:
+    # Every type parameter is named, as for a subclass of a parametrised class.
+    assert task_class.__pydantic_generic_metadata__["parameters"] == ()
+    with pytest.raises(TypeError, match="not a generic class"):
+        task_class[int, int]  # type: ignore[misc]
