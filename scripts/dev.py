@@ -28,7 +28,12 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
 # NO_MKDOCS_2_WARNING: Material's banner about MkDocs 2 is noise in every build.
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+# Bytecode is written (Python's default, which some environments turn off): every test
+# worker and child process would otherwise compile pydantic, httpx and the tests again.
+ENV = {
+    **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+    "NO_MKDOCS_2_WARNING": "1",
+}
 
 
 class StepFailed(Exception):

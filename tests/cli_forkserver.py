@@ -11,7 +11,8 @@ during the CLI's first imports cannot be seen this way: test that in a fresh int
 Per connection, the test sends one JSON line `{"argv", "env", "cwd"}` with three file
 descriptors (stdin, stdout, stderr); the server answers `PID\\n`, then `EXIT_CODE\\n` when
 the child has ended (negative: killed by that signal). The server ends when its stdin closes.
-`ForkedProcess` is the test's side: enough of `subprocess.Popen` for the CLI tests.
+`ForkedProcess` is the test's side: enough of `subprocess.Popen` for the CLI tests;
+`Running` is a `piapi` command run by a test, forked or fresh, its output collected.
 """
 
 from __future__ import annotations
@@ -19,15 +20,29 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import select
 import selectors
 import signal
 import socket
+import subprocess
 import sys
+import threading
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from piapi.testing import FakePiAPIServer
 
 SCRIPT = Path(sys.executable).parent / "piapi"
+TIMEOUT = 30.0  # generous: a bound for a state that comes at once, not a timing
+# A background job (`cmd &` in a script) starts with SIGINT ignored, and Python then installs
+# no KeyboardInterrupt handler: a fresh interpreter starts through this shim so Ctrl-C
+# behaves as in a terminal however pytest itself was started.
+WITH_DEFAULT_SIGINT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])"
+)
 
 
 def available() -> bool:
@@ -60,6 +75,7 @@ class ForkedProcess:
         self.stdout: IO[bytes] = open(out_read, "rb", buffering=0)  # noqa: SIM115
         self.stderr: IO[bytes] = open(err_read, "rb", buffering=0)  # noqa: SIM115
         self.returncode: int | None = None
+        self._waiting = threading.Lock()
 
     def send_signal(self, signum: int) -> None:
         if self.returncode is None:
@@ -69,15 +85,17 @@ class ForkedProcess:
         self.send_signal(signal.SIGKILL)
 
     def wait(self, timeout: float | None = None) -> int:
-        if self.returncode is None:
-            self._channel.settimeout(timeout)
-            line = self._answers.readline()
-            if not line:
-                raise RuntimeError("the fork server closed the connection without an exit code")
-            self.returncode = int(line)
-            self._answers.close()
-            self._channel.close()
-        return self.returncode
+        """The exit code, once the child has ended (callable from several threads)."""
+        with self._waiting:
+            if self.returncode is None:
+                self._channel.settimeout(timeout)
+                line = self._answers.readline()
+                if not line:
+                    raise RuntimeError("the fork server closed the connection without an exit code")
+                self.returncode = int(line)
+                self._answers.close()
+                self._channel.close()
+            return self.returncode
 
     def poll(self) -> int | None:
         if self.returncode is None:
@@ -85,6 +103,94 @@ class ForkedProcess:
             if ready:
                 return self.wait()
         return self.returncode
+
+
+class Running:
+    """`piapi ARGS...` running in the background; its output is collected as it comes.
+
+    A fork of the fork server (`forks`), or with `forks=None` a fresh interpreter.
+    """
+
+    def __init__(
+        self,
+        *argv: str,
+        server: FakePiAPIServer | None,
+        cwd: Path,
+        forks: str | None,
+        env: dict[str, str] | None = None,
+        stdin: int | None = None,
+    ) -> None:
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("PIAPI_")}
+        if server is not None:
+            environment |= {"PIAPI_API_KEY": "test", "PIAPI_BASE_URL": server.url}
+        environment |= env or {}
+        self.process: subprocess.Popen[bytes] | ForkedProcess
+        if forks is not None:
+            self.process = ForkedProcess(forks, list(argv), environment, cwd, stdin)
+        else:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", WITH_DEFAULT_SIGINT, str(SCRIPT), *argv],
+                env=environment,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL if stdin is None else stdin,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        self._changed = threading.Condition()
+        self._output = {"out": bytearray(), "err": bytearray()}
+        assert self.process.stdout is not None
+        assert self.process.stderr is not None
+        self._readers = [
+            threading.Thread(target=self._read, args=(self.process.stdout, "out"), daemon=True),
+            threading.Thread(target=self._read, args=(self.process.stderr, "err"), daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    def _read(self, stream: IO[bytes], name: str) -> None:
+        while chunk := os.read(stream.fileno(), 65536):
+            with self._changed:
+                self._output[name] += chunk
+                self._changed.notify_all()
+        with self._changed:
+            self._changed.notify_all()
+
+    def text(self, name: str = "err") -> str:
+        with self._changed:
+            return self._output[name].decode("utf-8", "replace")
+
+    def wait_for_text(self, pattern: str, name: str = "err") -> re.Match[str]:
+        """Block until the output matches `pattern` (a regular expression)."""
+        with self._changed:
+            self._changed.wait_for(
+                lambda: (
+                    re.search(pattern, self.text(name)) is not None
+                    or not any(reader.is_alive() for reader in self._readers)
+                ),
+                TIMEOUT,
+            )
+        match = re.search(pattern, self.text(name))
+        assert match, f"no {pattern!r} on std{name}:\n{self.text('out')}\n{self.text('err')}"
+        return match
+
+    def interrupt(self) -> int:
+        """Ctrl-C, then the exit code."""
+        self.process.send_signal(signal.SIGINT)
+        return self.finish()
+
+    def finish(self) -> int:
+        code = self.process.wait(timeout=TIMEOUT)
+        for reader in self._readers:
+            reader.join(TIMEOUT)
+        return code
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
 
 
 # --- the server ---------------------------------------------------------------------------

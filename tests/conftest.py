@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import cli_forkserver
 from _support import Api, FakeTime, Handler
+from cli_forkserver import TIMEOUT, Running
 
 pytest_plugins = ["pytester"]  # test_readme.py runs the README's pytest example for real
 
@@ -37,3 +42,43 @@ def _no_piapi_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never pick up a developer's real key or URL from the environment."""
     monkeypatch.delenv("PIAPI_API_KEY", raising=False)
     monkeypatch.delenv("PIAPI_BASE_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def forks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
+    """The socket of a fork server with the command line loaded (None where there is none)."""
+    if not cli_forkserver.available():
+        yield None
+        return
+    path = str(tmp_path_factory.mktemp("forks") / "s")
+    server = subprocess.Popen(
+        [sys.executable, cli_forkserver.__file__, path],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert server.stdout is not None
+    assert server.stdin is not None
+    try:
+        assert server.stdout.readline() == b"ready\n"
+        yield path
+    finally:
+        server.stdin.close()
+        server.wait(TIMEOUT)
+        server.stdout.close()
+
+
+@pytest.fixture
+def start(tmp_path: Path, forks: str | None) -> Iterator[Callable[..., Running]]:
+    """`start(*argv, server=..., ...)`; every process is reaped at the end of the test."""
+    started: list[Running] = []
+
+    def start(*argv: str, **options: object) -> Running:
+        options.setdefault("cwd", tmp_path)
+        options.setdefault("forks", forks)
+        running = Running(*argv, **options)  # type: ignore[arg-type]
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.close()

@@ -12,162 +12,20 @@ from __future__ import annotations
 
 import os
 import pty
-import re
-import signal
-import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
 
 import httpx
 import pytest
 
-import cli_forkserver
-from cli_forkserver import ForkedProcess
+from cli_forkserver import TIMEOUT, Running
 from piapi._cli import _exit as codes
 from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
 
 SCRIPT = Path(sys.executable).parent / "piapi"
-TIMEOUT = 30.0  # generous: a bound for a state that comes at once, not a timing
-# A background job (`cmd &` in a script) starts with SIGINT ignored, and Python then installs
-# no KeyboardInterrupt handler: the CLI starts through this shim so Ctrl-C behaves as in a
-# terminal however pytest itself was started.
-WITH_DEFAULT_SIGINT = (
-    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
-    "os.execv(sys.argv[1], sys.argv[1:])"
-)
 RAW_CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")
-
-
-class Running:
-    """`piapi ARGS...` running in the background; its output is collected as it comes.
-
-    A fork of the fork server (`forks`), or with `forks=None` a fresh interpreter.
-    """
-
-    def __init__(
-        self,
-        *argv: str,
-        server: FakePiAPIServer | None,
-        cwd: Path,
-        forks: str | None,
-        env: dict[str, str] | None = None,
-        stdin: int | None = None,
-    ) -> None:
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("PIAPI_")}
-        if server is not None:
-            environment |= {"PIAPI_API_KEY": "test", "PIAPI_BASE_URL": server.url}
-        environment |= env or {}
-        self.process: subprocess.Popen[bytes] | ForkedProcess
-        if forks is not None:
-            self.process = ForkedProcess(forks, list(argv), environment, cwd, stdin)
-        else:
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", WITH_DEFAULT_SIGINT, str(SCRIPT), *argv],
-                env=environment,
-                cwd=cwd,
-                stdin=subprocess.DEVNULL if stdin is None else stdin,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-        self._changed = threading.Condition()
-        self._output = {"out": bytearray(), "err": bytearray()}
-        assert self.process.stdout is not None
-        assert self.process.stderr is not None
-        self._readers = [
-            threading.Thread(target=self._read, args=(self.process.stdout, "out"), daemon=True),
-            threading.Thread(target=self._read, args=(self.process.stderr, "err"), daemon=True),
-        ]
-        for reader in self._readers:
-            reader.start()
-
-    def _read(self, stream: IO[bytes], name: str) -> None:
-        while chunk := os.read(stream.fileno(), 65536):
-            with self._changed:
-                self._output[name] += chunk
-                self._changed.notify_all()
-        with self._changed:
-            self._changed.notify_all()
-
-    def text(self, name: str = "err") -> str:
-        with self._changed:
-            return self._output[name].decode("utf-8", "replace")
-
-    def wait_for_text(self, pattern: str, name: str = "err") -> re.Match[str]:
-        """Block until the output matches `pattern` (a regular expression)."""
-        with self._changed:
-            self._changed.wait_for(
-                lambda: (
-                    re.search(pattern, self.text(name)) is not None
-                    or not any(reader.is_alive() for reader in self._readers)
-                ),
-                TIMEOUT,
-            )
-        match = re.search(pattern, self.text(name))
-        assert match, f"no {pattern!r} on std{name}:\n{self.text('out')}\n{self.text('err')}"
-        return match
-
-    def interrupt(self) -> int:
-        """Ctrl-C, then the exit code."""
-        self.process.send_signal(signal.SIGINT)
-        return self.finish()
-
-    def finish(self) -> int:
-        code = self.process.wait(timeout=TIMEOUT)
-        for reader in self._readers:
-            reader.join(TIMEOUT)
-        return code
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream is not None:
-                stream.close()
-
-
-@pytest.fixture(scope="module")
-def forks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
-    """The socket of a fork server with the command line loaded (None where there is none)."""
-    if not cli_forkserver.available():
-        yield None
-        return
-    path = str(tmp_path_factory.mktemp("forks") / "s")
-    server = subprocess.Popen(
-        [sys.executable, cli_forkserver.__file__, path],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-    )
-    assert server.stdout is not None
-    assert server.stdin is not None
-    try:
-        assert server.stdout.readline() == b"ready\n"
-        yield path
-    finally:
-        server.stdin.close()
-        server.wait(TIMEOUT)
-        server.stdout.close()
-
-
-@pytest.fixture
-def start(tmp_path: Path, forks: str | None) -> Iterator[Callable[..., Running]]:
-    """`start(*argv, server=..., ...)`; every process is reaped at the end of the test."""
-    started: list[Running] = []
-
-    def start(*argv: str, **options: object) -> Running:
-        options.setdefault("cwd", tmp_path)
-        options.setdefault("forks", forks)
-        running = Running(*argv, **options)  # type: ignore[arg-type]
-        started.append(running)
-        return running
-
-    yield start
-    for running in started:
-        running.close()
 
 
 def wait_until(condition: Callable[[], object], what: str) -> None:

@@ -64,7 +64,10 @@ def every_error() -> list[PiAPIError]:
             retry_after=7.0,
             task_id="t-1",
         )
-        for error_class in {*STATUS_ERRORS.values(), InternalServerError, APIStatusError}
+        # A list, not a set: every pytest worker must collect the same tests in the same order.
+        for error_class in dict.fromkeys(
+            [*STATUS_ERRORS.values(), InternalServerError, APIStatusError]
+        )
     ]
     return [
         PiAPIError("base", task_id="t-1", task_may_exist=True),

@@ -19,31 +19,23 @@ import os
 import random
 import re
 import signal
-import subprocess
-import sys
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cli_forkserver import TIMEOUT, Running
 from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
 from piapi.testing._fake import FakeResponse
 
-SCRIPT = Path(sys.executable).parent / "piapi"
-# A background job starts with SIGINT ignored, and Python then installs no KeyboardInterrupt
-# handler: the command starts through this shim so Ctrl-C behaves as in a terminal.
-WITH_DEFAULT_SIGINT = (
-    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
-    "os.execv(sys.argv[1], sys.argv[1:])"
-)
 SEED = int(os.environ.get("PIAPI_SIGKILL_SEED", "13"))
 # A killed run handles at most 3 + (CONCURRENCY - 1) requests, an item needs at least 3
 # (create, look, download): 20 items always leave work for the 10th kill.
 ITEMS = 20
 CONCURRENCY = 3
 KILLS = 10
-RUN_TIMEOUT = 60.0  # generous: a run with nothing odd takes a couple of seconds
 UNCERTAIN = re.compile(r"(?:line (\d+) uncertain|line (\d+): uncertain|^(\d+) +uncertain )", re.M)
 
 
@@ -63,15 +55,22 @@ class Killer:
         self.signal = sig
         self.handle = fake.handle
         self.lock = threading.Lock()
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: Running | None = None
+        self.started = threading.Event()
         self.moment: Moment | None = None
         self.seen = 0
         self.killed_at: str | None = None
         fake.handle = self._handle  # type: ignore[method-assign]
 
-    def arm(self, process: subprocess.Popen[bytes], moment: Moment | None) -> None:
+    def arm(self, moment: Moment | None) -> None:
+        """Count the next run's requests from 1 (before it starts: a fork sends at once)."""
         with self.lock:
-            self.process, self.moment, self.seen, self.killed_at = process, moment, 0, None
+            self.process, self.moment, self.seen, self.killed_at = None, moment, 0, None
+            self.started.clear()
+
+    def started_as(self, process: Running) -> None:
+        self.process = process
+        self.started.set()
 
     def _handle(self, method: str, url: str, headers: Any, body: bytes = b"") -> FakeResponse:
         with self.lock:
@@ -87,12 +86,14 @@ class Killer:
         return response
 
     def _kill(self, method: str, url: str, moment: Moment) -> None:
+        assert self.started.wait(TIMEOUT), "the run never started"
         assert self.process is not None
-        self.process.send_signal(self.signal)
-        if self.signal is signal.SIGKILL:
-            self.process.wait()
         path = url.split("//", 1)[-1].partition("/")[2]
+        # Recorded first: the test reads it as soon as the run has ended.
         self.killed_at = f"request {moment.request} ({method} /{path[:30]}), {moment.when} acting"
+        self.process.process.send_signal(self.signal)
+        if self.signal is signal.SIGKILL:
+            self.process.process.wait(TIMEOUT)  # dead before the fake answers: none arrives
 
 
 def settle(output: str, fake: FakePiAPI) -> list[str]:
@@ -109,11 +110,13 @@ def settle(output: str, fake: FakePiAPI) -> list[str]:
 
 
 def test_sigkill_at_random_moments_then_rerunning_creates_each_item_exactly_once(
-    tmp_path: Path,
+    tmp_path: Path, start: Callable[..., Running]
 ) -> None:
     rng = random.Random(SEED)
     print(f"\nseed {SEED} (set PIAPI_SIGKILL_SEED to replay another)")
-    fake = FakePiAPI(queue_delay=0.05, task_duration=0.2, seed=SEED)
+    # Tasks finish when created: kills, faults and garbled polls are what is tested here;
+    # a resumed run waiting for unfinished tasks is test_run_many's.
+    fake = FakePiAPI(queue_delay=0, task_duration=0, seed=SEED)
     # Creates PiAPI acted on but never answered, or refused with a 5xx: both "uncertain".
     fake.faults.add(Fault.drop_after(), endpoint="create", nth=rng.sample(range(1, ITEMS), 2))
     fake.faults.add(
@@ -126,9 +129,7 @@ def test_sigkill_at_random_moments_then_rerunning_creates_each_item_exactly_once
         "".join(f'{{"prompt": "clip {n}", "duration": 4}}\n' for n in range(1, ITEMS + 1))
     )
     out = tmp_path / "videos"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIAPI_")}
     with FakePiAPIServer(fake) as server:
-        env |= {"PIAPI_API_KEY": "test", "PIAPI_BASE_URL": server.url}
         killer = Killer(fake)
         kills, options, code = 0, list[str](), None
         for run in range(1, KILLS + 8):
@@ -136,18 +137,11 @@ def test_sigkill_at_random_moments_then_rerunning_creates_each_item_exactly_once
             if kills == KILLS:
                 moment = None
             argv = [str(file), "--out", str(out), "--yes", "--concurrency", str(CONCURRENCY)]
-            process = subprocess.Popen(
-                [str(SCRIPT), "batch", *argv, *options],
-                env=env,
-                cwd=tmp_path,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-            killer.arm(process, moment)
-            stdout, stderr = process.communicate(timeout=RUN_TIMEOUT)
-            output = stdout.decode() + stderr.decode()
-            code = process.returncode
+            killer.arm(moment)
+            process = start("batch", *argv, *options, server=server)
+            killer.started_as(process)
+            code = process.finish()
+            stdout, output = process.text("out"), process.text("out") + process.text("err")
             if killer.killed_at is not None:
                 kills += 1
                 print(f"run {run} {' '.join(options)}: SIGKILL at {killer.killed_at}")
@@ -159,7 +153,7 @@ def test_sigkill_at_random_moments_then_rerunning_creates_each_item_exactly_once
                 break
     assert kills == KILLS
     assert code == 0, output
-    assert f"{ITEMS} items: {ITEMS} completed." in stdout.decode()
+    assert f"{ITEMS} items: {ITEMS} completed." in stdout
     counts = fake.create_counts()
     print(f"creates per item: {sorted(Counter(counts.values()).items())}; runs: {run}")
     assert counts == {f"clip {n}": 1 for n in range(1, ITEMS + 1)}
@@ -173,39 +167,31 @@ def test_sigkill_at_random_moments_then_rerunning_creates_each_item_exactly_once
 
 
 def test_ctrl_c_stops_creating_says_what_exists_and_the_next_run_resumes(
-    tmp_path: Path,
+    tmp_path: Path, start: Callable[..., Running]
 ) -> None:
     fake = FakePiAPI(queue_delay=0.05, task_duration=0.2)
     file = tmp_path / "prompts.jsonl"
     file.write_text("".join(f'{{"prompt": "clip {n}"}}\n' for n in range(1, 9)))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIAPI_")}
-    argv = [str(file), "--out", "videos", "--yes", "--concurrency", "3"]
+    argv = [str(file), "--out", "videos", "--yes"]
     with FakePiAPIServer(fake) as server:
-        env |= {"PIAPI_API_KEY": "test", "PIAPI_BASE_URL": server.url}
         killer = Killer(fake, signal.SIGINT)
-        process = subprocess.Popen(
-            [sys.executable, "-c", WITH_DEFAULT_SIGINT, str(SCRIPT), "batch", *argv],
-            env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )  # fmt: skip
         # Ctrl-C while PiAPI handles the 3rd request, the 3rd create (the first polls come
         # a second later): the task exists, its answer is on its way.
-        killer.arm(process, Moment(3, "after"))
-        _, stderr = process.communicate(timeout=RUN_TIMEOUT)
-        message = stderr.decode()
-        assert process.returncode == 130, message
+        killer.arm(Moment(3, "after"))
+        process = start("batch", *argv, "--concurrency", "3", server=server)
+        killer.started_as(process)
+        code = process.finish()
+        message = process.text("err")
+        assert code == 130, message
         assert "Interrupted: no more tasks are created." in message
         assert "3 tasks exist at PiAPI and are paid for (3 still running there)" in message
         assert "run the same command again to resume" in message
         assert "Traceback" not in message
         assert len(fake.created_tasks) == 3  # creating stopped
-        process = subprocess.Popen(
-            [str(SCRIPT), "batch", *argv, "--concurrency", "8"],
-            env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )  # fmt: skip
-        stdout, stderr = process.communicate(timeout=RUN_TIMEOUT)
-    assert process.returncode == 0, stderr.decode()
-    assert "uncertain" not in stderr.decode()  # the create in flight was answered, recorded
-    assert "8 items: 8 completed." in stdout.decode()
+        killer.arm(None)
+        process = start("batch", *argv, "--concurrency", "8", server=server)
+        code = process.finish()
+    assert code == 0, process.text("err")
+    assert "uncertain" not in process.text("err")  # the create in flight was answered, recorded
+    assert "8 items: 8 completed." in process.text("out")
     assert fake.create_counts() == {f"clip {n}": 1 for n in range(1, 9)}

@@ -4,7 +4,9 @@ uncertain creates are never resent; journals resume; 429s slow down; the cost li
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
+import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,8 @@ from piapi import (
 from piapi.testing import FakePiAPI, Fault
 from piapi.testing._fake import FakeResponse
 
+WAIT_FOR_OTHER_THREADS = 30.0  # generous: the other threads are started at once
+
 
 def most_in_flight(fake: FakePiAPI) -> int:
     """The most tasks running at the fake at once (created, not ended), seen at each create.
@@ -40,6 +44,27 @@ def most_in_flight(fake: FakePiAPI) -> int:
     )
 
 
+def hold_first_create_until_another_arrives(fake: FakePiAPI) -> None:
+    """Sync runs only: threads may start late under load, and on a fake clock the first one
+    can finish its task before the next creates. The first create's answer is held (its task
+    exists) until a second create has been handled: the overlap is a state, not a race, and
+    a batch that creates one at a time fails the check."""
+    handle = fake.handle
+    another = threading.Event()
+    creates = itertools.count(1)
+
+    def holding(method: str, url: str, headers: Any, body: bytes = b"") -> FakeResponse:
+        response = handle(method, url, headers, body)
+        if method == "POST":
+            if next(creates) == 1:
+                another.wait(WAIT_FOR_OTHER_THREADS)
+            else:
+                another.set()
+        return response
+
+    fake.handle = holding  # type: ignore[method-assign]
+
+
 def states(items: list[BatchItem]) -> list[str]:
     return [item.state.value for item in items]
 
@@ -48,6 +73,8 @@ def test_every_item_is_created_once_waited_for_and_downloaded_in_order(
     runner: Runner, fake: FakePiAPI, tmp_path: Path
 ) -> None:
     requests = clips(8)
+    if runner.mode == "sync":
+        hold_first_create_until_another_arrives(fake)
     items = runner.run_many(
         requests, concurrency=3, journal=tmp_path / "j.sqlite", download_to=tmp_path / "out"
     )
