@@ -97,8 +97,15 @@ class WebhookDispatcher:
 
     def flush(self) -> list[WebhookDelivery]:
         """Send everything queued now, in the calling thread; return the attempts made."""
-        with httpx.Client(timeout=self.timeout, trust_env=False) as client:
+        with self._http_client() as client:
             return self._flush(client)
+
+    def _http_client(self) -> httpx.Client:
+        """A pool on the SDK's shared TLS context: building httpx's default reads the CA
+        bundle (~20 ms), and a fake flushes webhooks often."""
+        from piapi._client import _shared_ssl_context
+
+        return httpx.Client(timeout=self.timeout, trust_env=False, verify=_shared_ssl_context())
 
     def _flush(self, client: httpx.Client) -> list[WebhookDelivery]:
         made: list[WebhookDelivery] = []
@@ -130,7 +137,7 @@ class WebhookDispatcher:
             thread.join(timeout=10)
 
     def _run(self, interval: float) -> None:
-        with httpx.Client(timeout=self.timeout, trust_env=False) as client:
+        with self._http_client() as client:
             while not self._stop.is_set():
                 self._wake.wait(interval)
                 self._wake.clear()
