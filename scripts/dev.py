@@ -93,17 +93,13 @@ def test() -> None:
     """Every check in turn; the last line says passed or what failed, and missed targets."""
     setup("dev")
     notes: list[str] = []
-    try:
-        run(PYTHON, "-m", "ruff", "check", ".")
-        run(PYTHON, "-m", "ruff", "format", "--check", ".")
-        run(PYTHON, "-m", "mypy")
-        run(BIN / "pyright")
-        run(PYTHON, "-m", "pytest", "-q")
-        for extra_step in EXTRA_TEST_STEPS:
-            notes += extra_step()
-    except StepFailed as failed:
-        print(f"\ndev.py test: FAILED: {failed}", flush=True)
-        sys.exit(failed.code)
+    run(PYTHON, "-m", "ruff", "check", ".")
+    run(PYTHON, "-m", "ruff", "format", "--check", ".")
+    run(PYTHON, "-m", "mypy")
+    run(BIN / "pyright")
+    run(PYTHON, "-m", "pytest", "-q")
+    for extra_step in EXTRA_TEST_STEPS:
+        notes += extra_step()
     summary = "lint, format, mypy, pyright, pytest, docs and quick benchmarks all passed"
     print(f"\ndev.py test: PASSED ({summary}){''.join('; ' + note for note in notes)}")
 
@@ -186,5 +182,6 @@ if __name__ == "__main__":
         sys.exit(f"usage: python3 scripts/dev.py {{{'|'.join(COMMANDS)}}} [N for stress]")
     try:
         COMMANDS[arguments[0]](*(int(value) for value in arguments[1:]))
-    except StepFailed as failed:
-        sys.exit(f"dev.py: FAILED: {failed}")
+    except StepFailed as failed:  # one last line naming the step; exit as it did
+        print(f"\ndev.py {arguments[0]}: FAILED: {failed}", flush=True)
+        sys.exit(failed.code)

@@ -47,7 +47,7 @@ async def run_many(
     from piapi._client import AsyncPiAPIClient
 
     if not isinstance(shell, AsyncPiAPIClient):
-        raise TypeError(f"run_many needs a AsyncPiAPIClient, not {type(shell).__name__}")
+        raise TypeError(f"run_many needs an AsyncPiAPIClient, not {type(shell).__name__}")
     client = shell
     with BatchRun(requests, now=client._now, **options) as run:
         return await run_batch(client, run)

@@ -31,6 +31,8 @@ from piapi._exceptions import (
 )
 from piapi._models import Task, TaskInput, TaskRequest, TaskStatus
 from piapi._polling import is_transient
+from piapi._retries import backoff as doubling_backoff
+from piapi._text import format_usd
 
 __all__ = [
     "BatchItem",
@@ -302,7 +304,7 @@ def backoff(strikes: int, *, jitter: float, retry_after: float | None = None) ->
     Retry-After when it sent one, else 1 s doubling to 60 s, minus up to 25 % jitter."""
     if retry_after is not None:
         return retry_after
-    return min(FIRST_BACKOFF * 2.0 ** max(strikes - 1, 0), MAX_BACKOFF) * (1 - 0.25 * jitter)
+    return doubling_backoff(max(strikes, 1), jitter=jitter, first=FIRST_BACKOFF, cap=MAX_BACKOFF)
 
 
 # --- when to create -------------------------------------------------------------------
@@ -328,11 +330,6 @@ class Decision:
     admission: Admission
     seconds: float = 0.0
     reason: str = ""
-
-
-def usd(amount: Decimal) -> str:
-    """`$0.32`."""
-    return f"${amount.quantize(Decimal('0.01'))}"
 
 
 class CreateGate:
@@ -389,13 +386,14 @@ class CreateGate:
                     return Decision(Admission.WAIT)
                 if self.committed_usd >= limit:
                     return self._stop(
-                        f"the cost limit of {usd(limit)} is reached "
-                        f"({usd(self.committed_usd)} created or possibly created)"
+                        f"the cost limit of {format_usd(limit)} is reached "
+                        f"({format_usd(self.committed_usd)} created or possibly created)"
                     )
             elif self.committed_usd + estimate > limit:
                 return self._stop(
-                    f"creating it ({usd(estimate)}) would bring the estimated total to "
-                    f"{usd(self.committed_usd + estimate)}, past the cost limit of {usd(limit)}"
+                    f"creating it ({format_usd(estimate)}) would bring the estimated total "
+                    f"to {format_usd(self.committed_usd + estimate)}, past the cost limit of "
+                    f"{format_usd(limit)}"
                 )
         if estimate is None:
             self.unpriced_creating += 1
@@ -462,11 +460,6 @@ class CreateGate:
     def _stop(self, reason: str) -> Decision:
         self.stopped = reason
         return Decision(Admission.STOP, reason=reason)
-
-
-def committed_cost(costs: Mapping[int, Decimal | None]) -> Decimal:
-    """The sum of known costs (an unknown one counts 0)."""
-    return sum((cost for cost in costs.values() if cost is not None), Decimal(0))
 
 
 # --- what to tell the user ------------------------------------------------------------

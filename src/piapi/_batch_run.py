@@ -47,7 +47,7 @@ from piapi._batch_plan import (
 )
 from piapi._exceptions import APIStatusError, PiAPIError, TaskFailedError
 from piapi._models import Task, TaskStatus
-from piapi._protocol import estimate_cost
+from piapi._protocol import check_task_id, estimate_cost
 from piapi._registry import parse_task
 from piapi._retries import retry_after
 
@@ -687,5 +687,8 @@ def _checked_resolve(resolve: Mapping[Any, Any], count: int) -> dict[int, str]:
     for position, task_id in resolve.items():
         if not isinstance(task_id, str) or not task_id.strip():
             raise ValueError(f"resolve: item {position} needs a task id (got {task_id!r})")
-        checked[position] = task_id.strip()
+        try:  # before it is journaled: a bad id would stop every later run
+            checked[position] = check_task_id(task_id.strip())
+        except ValueError as exc:
+            raise ValueError(f"resolve: item {position}: {exc}") from None
     return checked

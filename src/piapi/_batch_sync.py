@@ -9,7 +9,6 @@ Mirrors `_batch_async` line by line.
 
 from __future__ import annotations
 
-import inspect
 import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -31,6 +30,7 @@ from piapi._batch_run import (
 )
 from piapi._exceptions import PiAPIError
 from piapi._models import Task
+from piapi._polling import check_sync_callback, refuse_awaitable
 
 if TYPE_CHECKING:
     from piapi._client import PiAPIClient
@@ -58,8 +58,7 @@ def run_many(
     if not isinstance(shell, PiAPIClient):
         raise TypeError(f"run_many needs a PiAPIClient, not {type(shell).__name__}")
     client = shell
-    if inspect.iscoroutinefunction(options.get("on_result")):
-        raise TypeError("on_result of PiAPIClient must be a plain function, not async")
+    check_sync_callback(options.get("on_result"), "on_result")
     with BatchRun(requests, now=client._now, **options) as run:
         return run_batch(client, run)
 
@@ -156,7 +155,7 @@ class _Runner:
         on_result = self.run_state.on_result
         if on_result is not None:
             with self.reporting:
-                on_result(op.item)
+                refuse_awaitable(on_result(op.item), "on_result")
         return None
 
     def _create(self, request: BatchRequest) -> Task[Any, Any]:

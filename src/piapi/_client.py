@@ -193,20 +193,20 @@ class _BaseClient(Generic[HttpClientT]):
         return clone
 
     def _build_request(self, method: str, url: str, content: bytes | None) -> httpx.Request:
+        """The request of one call, without its timeout: each attempt sets that from the
+        call's deadline (`_send_once`)."""
         if self._builds_requests:
             return self._http.build_request(
                 method,
                 url,
                 headers=self._headers if content is None else self._json_only_headers,
                 content=content,
-                timeout=self._timeout,
             )
         return httpx.Request(
             method,
             url,
             headers=self._api_headers if content is None else self._json_headers,
             content=content,
-            extensions={"timeout": self._timeout_extension},
         )
 
     def _timeouts(self, deadline: Deadline) -> dict[str, float | None]:
@@ -967,9 +967,7 @@ class AsyncPiAPIClient(_BaseClient[httpx.AsyncClient]):
             with self._lifetime.scope(deadline.remaining(self._now())) as scope:
                 await self._download_into(part, state, on_progress, deadline)
             if scope.cancelled_caught:
-                if self._lifetime.closed:
-                    raise state.error(f"Download of {state.url} stopped: the client was closed.")
-                raise state.deadline_error()
+                raise state.closed_error() if self._lifetime.closed else state.deadline_error()
             path = await anyio.to_thread.run_sync(part.commit)
         except OSError as exc:
             raise disk_error(state, exc) from exc

@@ -442,7 +442,7 @@ class DownloadState:
         if isinstance(exc, DownloadError):
             raise exc
         if closed:
-            raise self.error(f"Download of {self.url} stopped: the client was closed.")
+            raise self.closed_error()
         if isinstance(exc, RetryableDownloadFailure):
             reason = str(exc)
         elif isinstance(exc, httpx.TransportError):
@@ -462,6 +462,10 @@ class DownloadState:
         if time_left is not None and delay >= time_left:
             raise self.deadline_error(reason)
         return delay
+
+    def closed_error(self) -> DownloadError:
+        """The error of a download the client's closing stopped."""
+        return self.error(f"Download of {self.url} stopped: the client was closed.")
 
     def deadline_error(self, reason: str | None = None) -> DownloadError:
         """The error of a download whose `timeout` passed."""

@@ -44,11 +44,17 @@ def retry_after(headers: Mapping[str, str], now: float) -> float | None:
     return delay if delay is not None and delay <= MAX_RETRY_AFTER else None
 
 
-def backoff(attempt: int, *, jitter: float) -> float:
+def backoff(
+    attempt: int,
+    *,
+    jitter: float,
+    first: float = INITIAL_RETRY_DELAY,
+    cap: float = MAX_RETRY_DELAY,
+) -> float:
     """Seconds to wait after failed attempt number `attempt` (1-based) when the server
-    asked for nothing: 0.5 s doubling to 8 s, minus up to 25 % jitter (`jitter` in [0, 1))
-    so that many clients do not retry in step."""
-    delay = min(INITIAL_RETRY_DELAY * 2.0 ** (attempt - 1), MAX_RETRY_DELAY)
+    asked for nothing: `first` (0.5 s) doubling to `cap` (8 s), minus up to 25 % jitter
+    (`jitter` in [0, 1)) so that many clients do not retry in step."""
+    delay = min(first * 2.0 ** (attempt - 1), cap)
     return delay * (1 - 0.25 * jitter)
 
 

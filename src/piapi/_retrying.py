@@ -1,7 +1,8 @@
 """tenacity runs the retries of both clients; the pure decisions of `_retries` steer it.
 
-`retry_options` builds tenacity's `retry`, `stop`, `wait`, `sleep` and `before_sleep` for
-one call, so `PiAPIClient` and `AsyncPiAPIClient` hand the same options to `Retrying` and
+`retry_options` builds tenacity's `retry`, `wait`, `sleep` and `before_sleep` for one call
+(`retry` asks `_retries.retry_decision`, which also stops: tenacity's own stop never does),
+so `PiAPIClient` and `AsyncPiAPIClient` hand the same options to `Retrying` and
 `AsyncRetrying` and write no retry rule of their own. Imported on a first failure only.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 from tenacity import RetryCallState
 
 from piapi._deadline import Deadline
-from piapi._retries import may_retry, retries_over, retry_delay
+from piapi._retries import retry_decision
 
 __all__ = ["retry_options"]
 
@@ -37,7 +38,6 @@ def retry_options(
     plan = _RetryPlan(is_create, max_retries, deadline, now)
     return {
         "retry": plan.retry,
-        "stop": plan.stop,
         "wait": plan.wait,
         "sleep": sleep,
         "before_sleep": plan.before_sleep,
@@ -54,9 +54,10 @@ def _failure(state: RetryCallState) -> BaseException:
 
 
 class _RetryPlan:
-    """The decisions for one call's retries, as tenacity asks for them after a failure."""
+    """The decisions for one call's retries, as tenacity asks for them after a failure:
+    `retry` first (whether, and how long to pause), then `wait` (that pause)."""
 
-    __slots__ = ("_attempt", "_deadline", "_delay", "_is_create", "_max_retries", "_now")
+    __slots__ = ("_deadline", "_delay", "_is_create", "_max_retries", "_now")
 
     def __init__(
         self, is_create: bool, max_retries: int, deadline: Deadline, now: Callable[[], float]
@@ -65,7 +66,6 @@ class _RetryPlan:
         self._max_retries = max_retries
         self._deadline = deadline
         self._now = now
-        self._attempt = 0
         self._delay = 0.0
 
     def retry(self, state: RetryCallState) -> bool:
@@ -73,24 +73,23 @@ class _RetryPlan:
         if outcome is None or not outcome.failed:
             return False  # a result: returned as it is
         exc = _failure(state)
-        if may_retry(exc, is_create=self._is_create):
-            return True
-        logger.debug("not retrying: %s", exc)
-        return False
-
-    def stop(self, state: RetryCallState) -> bool:
-        left = self._deadline.remaining(self._now())
-        delay = self._planned_delay(state)
-        if retries_over(
-            state.attempt_number, max_retries=self._max_retries, delay=delay, time_left=left
-        ):
-            logger.debug("not retrying: %s", _failure(state))
-            return True
-        return False
+        delay = retry_decision(
+            exc,
+            state.attempt_number,
+            is_create=self._is_create,
+            max_retries=self._max_retries,
+            time_left=self._deadline.remaining(self._now()),
+            jitter=random.random(),
+        )
+        if delay is None:
+            logger.debug("not retrying: %s", exc)
+            return False
+        self._delay = delay
+        return True
 
     def wait(self, state: RetryCallState) -> float:
-        # Capped again: the deadline may have come closer since `stop` looked.
-        return self._deadline.cap(self._planned_delay(state), self._now()) or 0.0
+        # Capped again: the deadline may have come closer since `retry` looked.
+        return self._deadline.cap(self._delay, self._now()) or 0.0
 
     def before_sleep(self, state: RetryCallState) -> None:
         action = state.next_action
@@ -100,11 +99,3 @@ class _RetryPlan:
             state.attempt_number,
             _failure(state),
         )
-
-    def _planned_delay(self, state: RetryCallState) -> float:
-        # `stop` and `wait` both need it, in an order that depends on tenacity's version:
-        # the jitter is drawn once per failed attempt.
-        if state.attempt_number != self._attempt:
-            self._attempt = state.attempt_number
-            self._delay = retry_delay(_failure(state), self._attempt, jitter=random.random())
-        return self._delay

@@ -128,8 +128,10 @@ class Sora2RemoveWatermarkInput(TaskInput):
 
     @model_validator(mode="after")
     def _check_values(self, info: ValidationInfo) -> Self:
+        if from_response(info):
+            return self  # PiAPI's echo is read as it is
         parts = urlsplit(self.video_url.strip())
-        if not from_response(info) and (parts.scheme not in ("http", "https") or not parts.netloc):
+        if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(
                 f"video_url must be an http(s) URL of the video (got {self.video_url!r})"
             )

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from piapi._exceptions import PiAPIError, SpendLimitError
 from piapi._models import Task, TaskInput, TaskRequest, TaskT
 from piapi._protocol import estimate_cost
+from piapi._text import format_usd
 
 __all__ = [
     "CreateCost",
@@ -62,12 +63,6 @@ def usd_amount(name: str, value: UsdAmount | None) -> Decimal | None:
     if not amount.is_finite() or amount < 0:
         raise ValueError(f"{name} must be a finite amount of 0 or more (got {value!r})")
     return amount
-
-
-def format_usd(amount: Decimal) -> str:
-    """`$0.32`, `$5.00`; sub-cent prices keep their digits (`$0.0035`)."""
-    cents = amount.quantize(Decimal("0.01"))
-    return f"${cents}" if cents == amount else f"${amount.normalize():f}"
 
 
 # A NamedTuple, not a frozen dataclass: as immutable, and ~6x cheaper to define at import.

@@ -8,8 +8,9 @@ turns each such character into a visible escape (`\\x1b`, `\\u202e`), so it is s
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
-__all__ = ["json_safe", "printable"]
+__all__ = ["format_usd", "json_safe", "printable"]
 
 # DEL, C1 controls, and the invisible format characters that change how the text around
 # them is shown (zero-width, line/paragraph separators, bidi embeddings, isolates, BOM).
@@ -34,3 +35,9 @@ def json_safe(document: str) -> str:
     """JSON text (from `json.dumps(..., ensure_ascii=False)`) with the characters a terminal
     acts on, which JSON allows raw inside strings, written as `\\u` escapes instead."""
     return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", document)
+
+
+def format_usd(amount: Decimal) -> str:
+    """`$0.32`, `$5.00`; sub-cent prices keep their digits (`$0.0035`)."""
+    cents = amount.quantize(Decimal("0.01"))
+    return f"${cents}" if cents == amount else f"${amount.normalize():f}"

@@ -379,6 +379,16 @@ def test_sync_on_result_must_not_be_a_coroutine_function(fake: FakePiAPI) -> Non
     assert fake.requests == []
 
 
+def test_a_sync_on_result_that_returns_an_awaitable_stops_the_batch(fake: FakePiAPI) -> None:
+    async def report(item: BatchItem) -> None: ...
+
+    def on_result(item: BatchItem) -> Any:
+        return report(item)  # a plain function that forgot the coroutine it made
+
+    with pytest.raises(TypeError, match="on_result returned an awaitable"):
+        Runner("sync", fake).run_many(clips(1), on_result=on_result)
+
+
 def test_an_error_in_on_result_stops_the_batch_and_is_raised(
     runner: Runner, fake: FakePiAPI
 ) -> None:
@@ -401,6 +411,8 @@ def test_an_error_in_on_result_stops_the_batch_and_is_raised(
         ({"max_cost_usd": "lots"}, "max_cost_usd must be a finite amount"),
         ({"resolve": {7: "t"}}, "there is no item 7"),
         ({"resolve": {0: " "}}, "item 0 needs a task id"),
+        ({"resolve": {0: "../x"}}, "item 0: task_id must not contain '/'"),
+        ({"resolve": {0: ".."}}, "item 0: task_id cannot be '..'"),
         ({"resolve": {0: "t-1"}}, "item 0 is not_created, not uncertain"),
     ],
 )

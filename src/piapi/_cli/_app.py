@@ -21,7 +21,6 @@ from piapi._cli._session import Session
 from piapi._cli._ui import Ui
 from piapi._exceptions import (
     APIConnectionError,
-    APIStatusError,
     AuthenticationError,
     DownloadError,
     PermissionDeniedError,
@@ -90,8 +89,6 @@ def _explain(exc: PiAPIError, session: Session) -> tuple[str, int]:
         return f"{exc}{hint}", EXIT_DOWNLOAD
     if isinstance(exc, APIConnectionError):
         return f"Could not reach PiAPI: {exc}. Check your network or {BASE_URL_ENV}.", EXIT_API
-    if isinstance(exc, APIStatusError):
-        return str(exc), EXIT_API
     return str(exc), EXIT_API
 
 

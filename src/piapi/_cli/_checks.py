@@ -59,8 +59,10 @@ def check_output(path: str) -> None:
     Missing directories are created by the download, so the nearest existing one must be
     a directory we can write to; an existing file is replaced, so its directory must be.
     """
+    from piapi._download import is_directory_destination  # as the download will decide
+
     target = Path(path).expanduser()
-    directory = target if target.is_dir() or path.endswith(("/", os.sep)) else target.parent
+    directory = target if is_directory_destination(path) else target.parent
     existing = directory
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent

@@ -11,7 +11,8 @@ from piapi._cli import _checks
 from piapi._cli._exit import EXIT_OK
 from piapi._cli._parsing import EPILOG, Formatter, Parents
 from piapi._cli._session import Session
-from piapi._cli._ui import Ui, size, usd
+from piapi._cli._ui import Ui, size
+from piapi._text import format_usd
 
 __all__ = ["account_lines", "register"]
 
@@ -25,7 +26,7 @@ def account_lines(info: AccountInfo, active: ActiveTasks) -> list[tuple[str, str
     name = info.account_name or "(no name)"
     rows = [("account", f"{name} (id {info.account_id})" if info.account_id else name)]
     rows.append(("plan", info.plan or "not reported"))
-    balance = "not reported" if info.balance_usd is None else usd(info.balance_usd)
+    balance = "not reported" if info.balance_usd is None else format_usd(info.balance_usd)
     detail = [f"{_credits(info.credits_available)} credits left"]
     if info.credits_total is not None:
         detail[0] += f" of {_credits(info.credits_total)}"

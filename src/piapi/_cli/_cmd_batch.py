@@ -19,13 +19,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from piapi._cli import _checks, _ui
+from piapi._cli import _checks
 from piapi._cli._batch_file import read_batch_file
 from piapi._cli._exit import EXIT_DECLINED, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, CliError
 from piapi._cli._parsing import DEFAULT_TIMEOUT, EPILOG, Formatter, Parents
 from piapi._cli._session import Session
-from piapi._cli._ui import Ui, duration, markup, text, usd
-from piapi._text import json_safe
+from piapi._cli._ui import Ui, duration, markup, text
+from piapi._text import format_usd, json_safe
 
 if TYPE_CHECKING:
     from piapi._batch_plan import BatchItem
@@ -199,15 +199,15 @@ def _show_preview(
         ui.info(
             "To create: {count}, estimated [bold]{cost}[/]{unpriced}.",
             count=preview.to_create,
-            cost=usd(preview.estimate_usd),
+            cost=format_usd(preview.estimate_usd),
             unpriced=unpriced,
         )
     if args.max_cost is not None:
         ui.info(
             "Cost limit {limit}: creating stops before the estimated total (now {now}) would "
             "pass it.",
-            limit=usd(args.max_cost),
-            now=usd(preview.committed_usd),
+            limit=format_usd(args.max_cost),
+            now=format_usd(preview.committed_usd),
         )
     for item in preview.uncertain:
         line = lines[item.position].number
@@ -222,17 +222,13 @@ def _show_preview(
 
 
 def _confirm(ui: Ui, preview: Preview, yes: bool) -> bool:
-    if yes:
-        return True
-    cost = usd(preview.estimate_usd)
-    if not _ui.stdin_is_terminal():
-        raise CliError(
-            f"Not creating {preview.to_create} paid tasks (estimated {cost}) without "
-            "confirmation: stdin is not a terminal. Pass --yes to confirm.",
-            EXIT_USAGE,
-        )
-    return ui.confirm(
-        "Create {count} tasks for [bold]{cost}[/]?", count=preview.to_create, cost=cost
+    cost = format_usd(preview.estimate_usd)
+    return ui.confirm_spending(
+        yes,
+        f"{preview.to_create} paid tasks (estimated {cost})",
+        "Create {count} tasks for [bold]{cost}[/]?",
+        count=preview.to_create,
+        cost=cost,
     )
 
 
@@ -263,7 +259,7 @@ def _progress_text(progress: Progress, elapsed: float) -> str:
         downloading=progress.downloading,
         failed=counts.get("failed", 0) + counts.get("not_downloaded", 0),
         uncertain=counts.get("uncertain", 0),
-        cost=usd(progress.cost_usd),
+        cost=format_usd(progress.cost_usd),
         elapsed=duration(elapsed),
     )
 
@@ -413,7 +409,7 @@ def _report(
         "{count} items: {summary}. Cost reported by PiAPI: {cost}. Saved in {out}.",
         count=len(items),
         summary=summary,
-        cost=usd(progress.cost_usd),
+        cost=format_usd(progress.cost_usd),
         out=args.out,
     )
     unfinished = [item for item in items if item.state.value != "completed"]

@@ -22,7 +22,7 @@ def register(
     commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: Parents
 ) -> None:
     """Add `piapi fake-server`, its options taken from `python -m piapi.testing`."""
-    from piapi.testing.__main__ import DESCRIPTION, add_arguments
+    from piapi._fake_server_options import DESCRIPTION, add_arguments
 
     fake = commands.add_parser(
         "fake-server",

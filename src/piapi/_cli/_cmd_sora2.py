@@ -6,14 +6,15 @@ import argparse
 import os
 from decimal import Decimal
 
-from piapi._cli import _checks, _ui
+from piapi._cli import _checks
 from piapi._cli._exit import EXIT_DECLINED, EXIT_OK, EXIT_USAGE, CliError
 from piapi._cli._parsing import DEFAULT_TIMEOUT, EPILOG, Formatter, Parents, resume_options
 from piapi._cli._session import Session, Stage
-from piapi._cli._ui import Ui, usd
+from piapi._cli._ui import Ui
 from piapi._cli._waiting import finish, wait
 from piapi._models import WebhookConfig
 from piapi._sora2 import Sora2TaskType, estimate_sora2_cost
+from piapi._text import format_usd
 
 __all__ = ["register", "run"]
 
@@ -21,15 +22,10 @@ WEBHOOK_SECRET_ENV = "PIAPI_WEBHOOK_SECRET"
 
 
 def _confirm(ui: Ui, cost: Decimal, yes: bool) -> bool:
-    if yes:
-        return True
-    if not _ui.stdin_is_terminal():
-        raise CliError(
-            f"Not creating a paid task ({usd(cost)}) without confirmation: stdin is not a "
-            "terminal. Pass --yes to confirm.",
-            EXIT_USAGE,
-        )
-    return ui.confirm("Create it for [bold]{cost}[/]?", cost=usd(cost))
+    price = format_usd(cost)
+    return ui.confirm_spending(
+        yes, f"a paid task ({price})", "Create it for [bold]{cost}[/]?", cost=price
+    )
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -79,7 +75,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             duration=args.duration,
             ratio=args.aspect_ratio,
             resolution=", " + args.resolution if args.resolution else "",
-            cost=usd(cost),
+            cost=format_usd(cost),
         )
         if not _confirm(ui, cost, args.yes):
             ui.info("Nothing was created.")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import sys
-from decimal import Decimal
 from typing import Any, cast
 
 from rich.markup import escape
 
+from piapi._cli._exit import EXIT_USAGE, CliError
 from piapi._models import Task, TaskStatus
-from piapi._text import json_safe, printable
+from piapi._text import format_usd, json_safe, printable
 
 __all__ = [
     "Ui",
@@ -26,7 +26,6 @@ __all__ = [
     "stdin_is_terminal",
     "summary",
     "text",
-    "usd",
 ]
 
 
@@ -88,6 +87,19 @@ class Ui:
             self.err.print()  # end of input: finish the prompt's line
         return answer.strip().lower() in ("y", "yes")
 
+    def confirm_spending(self, yes: bool, what: str, template: str, **values: object) -> bool:
+        """`--yes`, or ask with `confirm`; with no terminal to ask on, refuse to create
+        `what` (exit 2): money is never spent on a guess."""
+        if yes:
+            return True
+        if not stdin_is_terminal():
+            raise CliError(
+                f"Not creating {what} without confirmation: stdin is not a terminal. "
+                "Pass --yes to confirm.",
+                EXIT_USAGE,
+            )
+        return self.confirm(template, **values)
+
     def json(self, task: Task[Any, Any]) -> None:
         """The task as JSON on stdout, the webhook secret PiAPI echoes redacted."""
         data = task.model_dump(mode="json")
@@ -118,19 +130,14 @@ def duration(seconds: float) -> str:
     return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 
 
-def usd(amount: Decimal) -> str:
-    """`$0.32`."""
-    return f"${amount.quantize(Decimal('0.01'))}"
-
-
 def cost(task: Task[Any, Any]) -> str:
     """The task's cost as PiAPI reports it: the charge, a hold while it runs, or unknown."""
     amount = task.cost_usd
     if amount is None:
         return "not reported"
     if task.meta.usage.consume == 0 and amount > 0:
-        return f"{usd(amount)} held until the task ends"
-    return usd(amount)
+        return f"{format_usd(amount)} held until the task ends"
+    return format_usd(amount)
 
 
 def size(count: int) -> str:

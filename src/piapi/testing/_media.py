@@ -100,29 +100,6 @@ def _png(width: int, height: int, seed: int) -> bytes:
     )
 
 
-class PngMedia:
-    """A small valid PNG image (one flat colour, chosen by `seed`), served for image results."""
-
-    content_type = "image/png"
-
-    def __init__(self, seed: int = 0, *, width: int = 64, height: int = 64) -> None:
-        self._data = _png(width, height, seed)
-        self.size = len(self._data)
-
-    def read(self, start: int = 0, end: int | None = None) -> bytes:
-        """Bytes `[start, end)`."""
-        return self._data[start : self.size if end is None else end]
-
-    def iter_range(self, start: int, end: int, chunk_size: int = _PERIOD) -> Iterator[bytes]:
-        """Yield bytes `[start, end)` in chunks of at most `chunk_size`."""
-        end = min(end, self.size)
-        for pos in range(start, end, chunk_size):
-            yield self._data[pos : min(end, pos + chunk_size)]
-
-    def __repr__(self) -> str:
-        return f"PngMedia(size={self.size})"
-
-
 class UploadedMedia:
     """A file uploaded to the fake (`POST /api/ephemeral_resource`), served like a result."""
 
@@ -143,3 +120,13 @@ class UploadedMedia:
 
     def __repr__(self) -> str:
         return f"UploadedMedia(size={self.size}, content_type={self.content_type!r})"
+
+
+class PngMedia(UploadedMedia):
+    """A small valid PNG image (one flat colour, chosen by `seed`), served for image results."""
+
+    def __init__(self, seed: int = 0, *, width: int = 64, height: int = 64) -> None:
+        super().__init__(_png(width, height, seed), "image/png")
+
+    def __repr__(self) -> str:
+        return f"PngMedia(size={self.size})"
