@@ -51,8 +51,8 @@ def child(mode: str, count: int, directory: str) -> dict[str, Any]:
     import anyio
     import anyio.lowlevel
 
-    import piapi._batch_async
-    import piapi._batch_sync  # noqa: F401  # imported before the baseline is taken
+    import piapi._async.batch
+    import piapi._sync.batch  # noqa: F401  # imported before the baseline is taken
     from piapi import AsyncPiAPIClient, BatchItem, PiAPIClient, Sora2VideoInput
     from piapi.testing import FakeClock, FakePiAPI
 

@@ -81,7 +81,7 @@ IMPORT = "import piapi"
 FIRST_USE = f"""\
 import httpx
 from piapi import PiAPIClient, Sora2Task
-from piapi._protocol import read_task
+from piapi._core.protocol import read_task
 task = read_task(httpx.Response(200, content={SEED_RESPONSE.encode()!r}), Sora2Task)
 assert task.task_id == "4eba5893-2a39-4218-b5aa-bb9f3c4a26b2" and task.input.duration == 4
 """
@@ -101,7 +101,7 @@ PLAIN = "import sys\nsys.modules['httpx._main'] = None  # as if httpx's CLI were
 PEERS = ("openai", "runwayml")
 # Modules a command must not pull in: optional extras, event loops, and model families
 # (a family loads when one of its tasks or requests is first used, never before).
-EXTRAS = ("piapi.webhooks", "piapi._cli", "piapi.testing", "rich", "starlette")
+EXTRAS = ("piapi.webhooks", "piapi.cli", "piapi.testing", "rich", "starlette")
 LOOPS = ("anyio", "asyncio")
 LOADED = "import sys\n{setup}\nprint(' '.join(m for m in {mods!r} if m in sys.modules))"
 TARGET_RATIO = 1.15
@@ -121,9 +121,9 @@ def _families() -> tuple[str, ...]:
     """Every family module the registry names, read from the registry in a child (so this
     process does not import piapi)."""
     code = (
-        "from piapi._registry import REQUEST_CLASSES, TASK_CLASSES\n"
+        "from piapi.families._registry import REQUEST_CLASSES, TASK_CLASSES\n"
         "targets = list(REQUEST_CLASSES.values()) + list(TASK_CLASSES.values())\n"
-        "print(' '.join(sorted({t.partition(':')[0] for t in targets} - {'piapi._sora2'})))"
+        "print(' '.join(sorted({t.partition(':')[0] for t in targets} - {'piapi.families.sora2'})))"
     )
     out = subprocess.run(
         [PYTHON, "-c", code], capture_output=True, text=True, timeout=60, check=True

@@ -21,8 +21,8 @@ from statistics import fmean
 
 from _common import Row, say
 from piapi import Task
-from piapi._expectations import Expectations
-from piapi._polling import WaitState, poll_delay
+from piapi._core.expectations import Expectations
+from piapi._core.polling import WaitState, poll_delay
 
 Curve = Callable[[int], float]
 TRUE_SECONDS = 90.0

@@ -45,7 +45,7 @@ def _rss_mb() -> float:
 
 
 def _curve(polls_done: int) -> float:
-    from piapi._polling import poll_delay
+    from piapi._core.polling import poll_delay
 
     return poll_delay(polls_done)
 

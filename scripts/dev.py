@@ -122,9 +122,7 @@ def _quick_benchmarks() -> list[str]:
 
 def _docs() -> list[str]:
     if (ROOT / "mkdocs.yml").exists():
-        run(
-            PYTHON, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(VENV / "site")
-        )
+        run(PYTHON, "-m", "mkdocs", "build", "--strict", "--site-dir", str(VENV / "site"))
     return []
 
 

@@ -202,7 +202,7 @@ def _warm_up() -> None:
 
     from piapi import AsyncPiAPIClient, PiAPIClient
 
-    for module in ("anyio._backends._asyncio", "rich.console", "piapi.testing", "piapi._cli._app"):
+    for module in ("anyio._backends._asyncio", "rich.console", "piapi.testing", "piapi.cli._app"):
         importlib.import_module(module)
 
     PiAPIClient(api_key="warm-up", base_url="http://127.0.0.1:9").close()

@@ -19,7 +19,7 @@ from piapi import (
     AuthenticationError,
     InternalServerError,
 )
-from piapi._account import account_info_from, active_tasks_from
+from piapi._core.account import account_info_from, active_tasks_from
 from piapi.testing import FakePiAPI
 
 D = Decimal

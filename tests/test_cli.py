@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-import piapi._cli as cli
+import piapi.cli as cli
 from piapi import PiAPIClient
-from piapi._cli import _app, _checks, _ui
-from piapi._cli import _exit as codes
-from piapi._cli._session import Resume, Session, Stage
-from piapi._client import DEFAULT_MAX_RETRIES
+from piapi._async.client import DEFAULT_MAX_RETRIES
+from piapi.cli import _app, _checks, _ui
+from piapi.cli import _exit as codes
+from piapi.cli._session import Resume, Session, Stage
 from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
 
 KEY = "sk-live-do-not-print-me"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import piapi._cli as cli
+import piapi.cli as cli
 from piapi import PiAPIClient
-from piapi._cli import _checks, _ui
-from piapi._cli import _exit as codes
+from piapi.cli import _checks, _ui
+from piapi.cli import _exit as codes
 from piapi.testing import FakePiAPI, PngMedia
 
 Run = Callable[..., tuple[int, str, str]]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import piapi._cli as cli
+import piapi.cli as cli
 from piapi import PiAPIClient, parse_task
-from piapi._cli import _checks, _ui
+from piapi.cli import _checks, _ui
 from piapi.testing import FakePiAPI
 
 Run = Callable[..., tuple[int, str, str]]

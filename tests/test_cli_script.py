@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from cli_forkserver import TIMEOUT, Running
-from piapi._cli import _exit as codes
+from piapi.cli import _exit as codes
 from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
 
 SCRIPT = Path(sys.executable).parent / "piapi"

@@ -7,7 +7,7 @@ import math
 import httpx
 import pytest
 
-from piapi._deadline import (
+from piapi._core.deadline import (
     NO_DEADLINE,
     Deadline,
     checked_client_timeout,

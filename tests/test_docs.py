@@ -77,18 +77,19 @@ def _public_members(module: ModuleType) -> Iterator[tuple[str, object]]:
 
 
 def test_every_public_class_method_and_function_has_a_docstring() -> None:
-    from piapi import _account, _account_resources, _files_resources, _resources
+    from piapi._async import account, files, tasks
+    from piapi._core import account as account_records
 
-    # _resources: client.tasks etc.; _account_resources and _files_resources: client.account
-    # and client.files; _account: what they read.
+    # The resources (client.tasks, client.sora2, client.account, client.files) of both
+    # clients, and the records they return.
     modules = [
         piapi,
         piapi.webhooks,
         piapi.testing,
-        _resources,
-        _account,
-        _account_resources,
-        _files_resources,
+        tasks,
+        account,
+        files,
+        account_records,
         *FAMILIES,
     ]
     missing = [

@@ -22,7 +22,7 @@ from piapi import (
     Sora2VideoOutput,
     Task,
 )
-from piapi._download import (
+from piapi._core.download import (
     DownloadState,
     RetryableDownloadFailure,
     Step,
@@ -649,7 +649,7 @@ def test_retries_run_out(tmp_path: Path) -> None:
 
 
 def test_progress_is_reported_at_start_every_step_and_at_the_end(tmp_path: Path) -> None:
-    from piapi._download import PROGRESS_STEP
+    from piapi._core.download import PROGRESS_STEP
 
     state = state_for(tmp_path)
     state.headers()
@@ -672,7 +672,7 @@ def test_progress_is_reported_at_start_every_step_and_at_the_end(tmp_path: Path)
 
 
 def test_write_batches_gather_small_chunks() -> None:
-    from piapi._download import WriteBatch
+    from piapi._core.download import WriteBatch
 
     batch = WriteBatch(limit=10)
     assert batch.add(b"1234") is None

@@ -19,7 +19,7 @@ import pytest
 
 from _support import API_KEY, TASK_ID, task_envelope
 from piapi import APITimeoutError, AsyncPiAPIClient, PiAPIClient, TaskStatus
-from piapi._gate import DEFAULT_POOL_LIMIT, AsyncGate, gate_for, pool_limit
+from piapi._core.gate import DEFAULT_POOL_LIMIT, AsyncGate, gate_for, pool_limit
 from piapi.testing import FakePiAPIServer
 
 BOUND = 20.0  # seconds: generous, only reached if something is stuck

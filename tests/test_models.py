@@ -21,9 +21,9 @@ from piapi import (
     TaskStatus,
     WebhookConfig,
 )
-from piapi._models import RESPONSE_CONTEXT
-from piapi._protocol import request_body
-from piapi._sora2 import build_sora2_request, estimate_sora2_cost
+from piapi._core.models import RESPONSE_CONTEXT
+from piapi._core.protocol import request_body
+from piapi.families.sora2 import build_sora2_request, estimate_sora2_cost
 
 
 def parse(envelope: dict[str, Any], task_class: type[Task[Any, Any]] = Sora2Task) -> Any:

@@ -12,7 +12,7 @@ import pytest
 
 from _support import Api, ok, task_envelope
 from piapi import Sora2Task, Task
-from piapi._expectations import (
+from piapi._core.expectations import (
     MAX_KEYS,
     SAMPLES_PER_KEY,
     SORA2_PRIORS,
@@ -20,7 +20,7 @@ from piapi._expectations import (
     Expectations,
     task_key,
 )
-from piapi._polling import (
+from piapi._core.polling import (
     DENSE_POLLS,
     FIRST_SPARSE_AGE,
     MAX_POLL_DELAY,

@@ -27,7 +27,7 @@ from piapi import (
     Task,
     UnprocessableEntityError,
 )
-from piapi._protocol import (
+from piapi._core.protocol import (
     create_body,
     read_ack,
     read_task,

@@ -25,8 +25,8 @@ from piapi import (
     TaskRequest,
     WebhookConfig,
 )
-from piapi._exceptions import ClientClosedError
-from piapi._protocol import (
+from piapi._core.errors import ClientClosedError
+from piapi._core.protocol import (
     MAX_ANSWER_BYTES,
     AnswerTooLarge,
     BodyReader,

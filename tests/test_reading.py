@@ -39,13 +39,18 @@ from piapi import (
     WaitTimeoutError,
     parse_task,
 )
-from piapi._exceptions import status_error_class
-from piapi._lenient import data_path, repair
-from piapi._models import RESPONSE_CONTEXT
-from piapi._polling import WaitState
-from piapi._protocol import estimate_cost, transport_error
-from piapi._registry import REQUEST_CLASSES, TASK_CLASSES, request_class_for, task_class_for
-from piapi._results import result_urls
+from piapi._core.errors import status_error_class
+from piapi._core.lenient import data_path, repair
+from piapi._core.models import RESPONSE_CONTEXT
+from piapi._core.polling import WaitState
+from piapi._core.protocol import estimate_cost, transport_error
+from piapi._core.results import result_urls
+from piapi.families._registry import (
+    REQUEST_CLASSES,
+    TASK_CLASSES,
+    request_class_for,
+    task_class_for,
+)
 from piapi.flux import FluxTask
 from piapi.kling import KlingTask, KlingVideoInput
 
@@ -601,7 +606,7 @@ def test_a_typed_class_that_cannot_read_an_answer_gives_way_to_task(
             raise ValidationError.from_exception_data("Refusing", [])
 
     monkeypatch.setitem(TASK_CLASSES, ("refusing", "*"), "x:Refusing")
-    monkeypatch.setattr("piapi._registry._load", lambda target: Refusing)
+    monkeypatch.setattr("piapi.families._registry._load", lambda target: Refusing)
     task = parse_task({"task_id": "t", "status": "completed", "model": "refusing"})
     assert type(task) is Task
     assert task.status is TaskStatus.COMPLETED

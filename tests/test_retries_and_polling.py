@@ -22,11 +22,11 @@ from piapi import (
     TaskFailedError,
     WaitTimeoutError,
 )
-from piapi._deadline import NO_DEADLINE, Deadline
-from piapi._exceptions import ClientClosedError, status_error_class
-from piapi._polling import WaitState, is_transient, poll_delay
-from piapi._retries import backoff, retries_over, retry_after, retry_decision, should_retry
-from piapi._retrying import retry_options
+from piapi._core.deadline import NO_DEADLINE, Deadline
+from piapi._core.errors import ClientClosedError, status_error_class
+from piapi._core.polling import WaitState, is_transient, poll_delay
+from piapi._core.retries import backoff, retries_over, retry_after, retry_decision, should_retry
+from piapi._core.retrying import retry_options
 
 REQUEST = httpx.Request("POST", "https://api.piapi.ai/api/v1/task")
 
@@ -360,7 +360,7 @@ def test_a_wait_honours_the_pause_a_failed_poll_asked_for_within_its_deadline() 
 
 
 def test_a_waits_requests_may_run_a_little_past_its_deadline() -> None:
-    from piapi._polling import FINAL_POLL_GRACE
+    from piapi._core.polling import FINAL_POLL_GRACE
 
     state = WaitState("t", timeout=10.0, poll_interval=None, raise_on_failure=True, started_at=5)
     assert state.deadline.at == 15.0
@@ -370,7 +370,7 @@ def test_a_waits_requests_may_run_a_little_past_its_deadline() -> None:
 
 
 def test_a_wait_inside_create_and_wait_keeps_the_calls_deadline() -> None:
-    from piapi._deadline import Deadline
+    from piapi._core.deadline import Deadline
 
     state = WaitState(
         "t",
@@ -414,7 +414,7 @@ def test_a_closed_client_ends_a_wait_naming_the_task() -> None:
 
 
 def test_the_sync_client_refuses_coroutine_callbacks() -> None:
-    from piapi._polling import check_sync_callback, refuse_awaitable
+    from piapi._core.polling import check_sync_callback, refuse_awaitable
 
     async def coroutine_function(task: Task) -> None:
         pass

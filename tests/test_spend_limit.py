@@ -25,7 +25,7 @@ from piapi import (
     SpendLimitError,
     TaskRequest,
 )
-from piapi._spending import (
+from piapi._core.spending import (
     CreateCost,
     ReservationState,
     SpendLedger,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from piapi._text import json_safe, printable
+from piapi._core.text import json_safe, printable
 
 
 @pytest.mark.parametrize(

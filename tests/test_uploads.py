@@ -22,7 +22,7 @@ from piapi import (
     PermissionDeniedError,
     PiAPIClient,
 )
-from piapi._uploads import (
+from piapi._core.uploads import (
     MAX_UPLOAD_BYTES,
     PIAPI_UPLOAD_URL,
     read_upload_url,

@@ -12,11 +12,9 @@ from typing import TYPE_CHECKING
 from piapi._version import __version__
 
 if TYPE_CHECKING:
-    from piapi._account import AccountInfo, ActiveTaskCounts, ActiveTasks
-    from piapi._batch_journal import BatchJournalError
-    from piapi._batch_plan import BatchItem, BatchState
-    from piapi._client import AsyncPiAPIClient, PiAPIClient
-    from piapi._exceptions import (
+    from piapi._async.client import AsyncPiAPIClient, PiAPIClient
+    from piapi._core.account import AccountInfo, ActiveTaskCounts, ActiveTasks
+    from piapi._core.errors import (
         APIConnectionError,
         APIResponseValidationError,
         APIStatusError,
@@ -38,7 +36,7 @@ if TYPE_CHECKING:
         WebhookParseError,
         WebhookVerificationError,
     )
-    from piapi._models import (
+    from piapi._core.models import (
         ApiResponse,
         Task,
         TaskConfig,
@@ -51,8 +49,10 @@ if TYPE_CHECKING:
         TypedRequest,
         WebhookConfig,
     )
-    from piapi._registry import parse_task
-    from piapi._sora2 import (
+    from piapi.batch._journal import BatchJournalError
+    from piapi.batch._plan import BatchItem, BatchState
+    from piapi.families._registry import parse_task
+    from piapi.families.sora2 import (
         Sora2ProVideoInput,
         Sora2RemoveWatermarkInput,
         Sora2Task,
@@ -63,51 +63,51 @@ if TYPE_CHECKING:
 # Where each public name lives. They load on first use, so `import piapi` (and the `piapi`
 # command, which must answer Ctrl-C from its very first line) costs next to nothing.
 _LAZY: dict[str, str] = {
-    "AccountInfo": "piapi._account",
-    "ActiveTaskCounts": "piapi._account",
-    "ActiveTasks": "piapi._account",
-    "BatchItem": "piapi._batch_plan",
-    "BatchJournalError": "piapi._batch_journal",
-    "BatchState": "piapi._batch_plan",
-    "AsyncPiAPIClient": "piapi._client",
-    "PiAPIClient": "piapi._client",
-    "APIConnectionError": "piapi._exceptions",
-    "APIResponseValidationError": "piapi._exceptions",
-    "APIStatusError": "piapi._exceptions",
-    "APITimeoutError": "piapi._exceptions",
-    "AuthenticationError": "piapi._exceptions",
-    "BadRequestError": "piapi._exceptions",
-    "ConflictError": "piapi._exceptions",
-    "DownloadError": "piapi._exceptions",
-    "InternalServerError": "piapi._exceptions",
-    "NoResultError": "piapi._exceptions",
-    "NotFoundError": "piapi._exceptions",
-    "PermissionDeniedError": "piapi._exceptions",
-    "PiAPIError": "piapi._exceptions",
-    "RateLimitError": "piapi._exceptions",
-    "SpendLimitError": "piapi._exceptions",
-    "TaskFailedError": "piapi._exceptions",
-    "UnprocessableEntityError": "piapi._exceptions",
-    "WaitTimeoutError": "piapi._exceptions",
-    "WebhookParseError": "piapi._exceptions",
-    "WebhookVerificationError": "piapi._exceptions",
-    "ApiResponse": "piapi._models",
-    "Task": "piapi._models",
-    "TaskConfig": "piapi._models",
-    "TaskError": "piapi._models",
-    "TaskInput": "piapi._models",
-    "TaskMeta": "piapi._models",
-    "TaskRequest": "piapi._models",
-    "TaskStatus": "piapi._models",
-    "TaskUsage": "piapi._models",
-    "TypedRequest": "piapi._models",
-    "WebhookConfig": "piapi._models",
-    "parse_task": "piapi._registry",
-    "Sora2ProVideoInput": "piapi._sora2",
-    "Sora2RemoveWatermarkInput": "piapi._sora2",
-    "Sora2Task": "piapi._sora2",
-    "Sora2VideoInput": "piapi._sora2",
-    "Sora2VideoOutput": "piapi._sora2",
+    "AccountInfo": "piapi._core.account",
+    "ActiveTaskCounts": "piapi._core.account",
+    "ActiveTasks": "piapi._core.account",
+    "BatchItem": "piapi.batch._plan",
+    "BatchJournalError": "piapi.batch._journal",
+    "BatchState": "piapi.batch._plan",
+    "AsyncPiAPIClient": "piapi._async.client",
+    "PiAPIClient": "piapi._async.client",
+    "APIConnectionError": "piapi._core.errors",
+    "APIResponseValidationError": "piapi._core.errors",
+    "APIStatusError": "piapi._core.errors",
+    "APITimeoutError": "piapi._core.errors",
+    "AuthenticationError": "piapi._core.errors",
+    "BadRequestError": "piapi._core.errors",
+    "ConflictError": "piapi._core.errors",
+    "DownloadError": "piapi._core.errors",
+    "InternalServerError": "piapi._core.errors",
+    "NoResultError": "piapi._core.errors",
+    "NotFoundError": "piapi._core.errors",
+    "PermissionDeniedError": "piapi._core.errors",
+    "PiAPIError": "piapi._core.errors",
+    "RateLimitError": "piapi._core.errors",
+    "SpendLimitError": "piapi._core.errors",
+    "TaskFailedError": "piapi._core.errors",
+    "UnprocessableEntityError": "piapi._core.errors",
+    "WaitTimeoutError": "piapi._core.errors",
+    "WebhookParseError": "piapi._core.errors",
+    "WebhookVerificationError": "piapi._core.errors",
+    "ApiResponse": "piapi._core.models",
+    "Task": "piapi._core.models",
+    "TaskConfig": "piapi._core.models",
+    "TaskError": "piapi._core.models",
+    "TaskInput": "piapi._core.models",
+    "TaskMeta": "piapi._core.models",
+    "TaskRequest": "piapi._core.models",
+    "TaskStatus": "piapi._core.models",
+    "TaskUsage": "piapi._core.models",
+    "TypedRequest": "piapi._core.models",
+    "WebhookConfig": "piapi._core.models",
+    "parse_task": "piapi.families._registry",
+    "Sora2ProVideoInput": "piapi.families.sora2",
+    "Sora2RemoveWatermarkInput": "piapi.families.sora2",
+    "Sora2Task": "piapi.families.sora2",
+    "Sora2VideoInput": "piapi.families.sora2",
+    "Sora2VideoOutput": "piapi.families.sora2",
 }
 
 

@@ -24,9 +24,9 @@ from typing import Any, cast
 from pydantic import ValidationError
 from pydantic_core import from_json
 
-from piapi._exceptions import WebhookParseError, WebhookVerificationError
-from piapi._models import Task
-from piapi._registry import describe_validation_error, read_task_data
+from piapi._core.errors import WebhookParseError, WebhookVerificationError
+from piapi._core.models import Task
+from piapi.families._registry import describe_validation_error, read_task_data
 
 __all__ = ["SECRET_HEADER", "WebhookEvent", "parse", "verify"]
 

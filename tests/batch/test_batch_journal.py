@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from piapi import BatchJournalError, Sora2VideoInput, parse_task
-from piapi._batch_journal import APPLICATION_ID, SCHEMA_VERSION, Journal
-from piapi._batch_plan import Identity, Phase, request_identity
+from piapi.batch._journal import APPLICATION_ID, SCHEMA_VERSION, Journal
+from piapi.batch._plan import Identity, Phase, request_identity
 
 SENT = datetime(2025, 11, 26, 1, 2, 3, tzinfo=timezone.utc)
 TASK = {
@@ -138,8 +138,8 @@ def test_a_journal_in_use_by_another_run_is_refused_at_once(tmp_path: Path) -> N
         [
             sys.executable,
             "-c",
-            "import sys; from piapi._batch_journal import Journal; "
-            "from piapi._batch_plan import request_identity; "
+            "import sys; from piapi.batch._journal import Journal; "
+            "from piapi.batch._plan import request_identity; "
             "from piapi import Sora2VideoInput; "
             "ids = [request_identity(Sora2VideoInput(prompt=f'clip {n}')) for n in range(3)]; "
             f"j = Journal.open({str(path)!r}, ids); print('open', flush=True); sys.stdin.read()",

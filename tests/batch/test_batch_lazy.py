@@ -7,8 +7,8 @@ import json
 import subprocess
 import sys
 
-WATCHED = ["piapi._batch_plan", "piapi._batch_journal", "piapi._batch_run", "piapi._batch_sync",
-           "piapi._batch_async", "sqlite3"]  # fmt: skip
+WATCHED = ["piapi.batch._plan", "piapi.batch._journal", "piapi.batch._run", "piapi._sync.batch",
+           "piapi._async.batch", "sqlite3"]  # fmt: skip
 
 
 def loaded_after(code: str) -> list[str]:
@@ -27,7 +27,7 @@ def test_import_piapi_and_a_client_load_no_batch_module_nor_sqlite3() -> None:
         "client = piapi.PiAPIClient(api_key='k')\n"
         "aclient = piapi.AsyncPiAPIClient(api_key='k')\n"
         "client.tasks.estimate_cost(piapi.Sora2VideoInput(prompt='a'))\n"
-        "import piapi._cli"
+        "import piapi.cli"
     )
     assert loaded_after(code) == []
 
@@ -41,6 +41,6 @@ def test_run_many_loads_the_sync_runner_only() -> None:
         "client.tasks.run_many([piapi.Sora2VideoInput(prompt='a')])"
     )
     loaded = loaded_after(code)
-    assert "piapi._batch_sync" in loaded
+    assert "piapi._sync.batch" in loaded
     assert "sqlite3" in loaded
-    assert "piapi._batch_async" not in loaded
+    assert "piapi._async.batch" not in loaded

@@ -27,7 +27,7 @@ from piapi import (
     TaskStatus,
     WaitTimeoutError,
 )
-from piapi._batch_plan import (
+from piapi.batch._plan import (
     MAX_WAITS_IN_A_ROW,
     Admission,
     BatchState,

@@ -16,7 +16,7 @@ import pytest
 from _batchutil import Runner, clips
 
 from piapi import AsyncPiAPIClient
-from piapi._batch_run import BatchRun
+from piapi.batch._run import BatchRun
 from piapi.testing import FakePiAPI
 from piapi.testing._fake import FakeResponse
 

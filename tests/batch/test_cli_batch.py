@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-import piapi._cli as cli
+import piapi.cli as cli
 from piapi import PiAPIClient
-from piapi._cli import _checks, _ui
-from piapi._cli import _exit as codes
+from piapi.cli import _checks, _ui
+from piapi.cli import _exit as codes
 from piapi.testing import FakePiAPI, Fault
 from piapi.testing._fake import FakeResponse
 
@@ -291,8 +291,8 @@ def test_the_live_line_counts_every_state_and_the_cost() -> None:
     from decimal import Decimal
 
     from piapi import BatchState
-    from piapi._batch_run import Progress
-    from piapi._cli._cmd_batch import _progress_text
+    from piapi.batch._run import Progress
+    from piapi.cli._cmd_batch import _progress_text
 
     progress = Progress(
         total=10,

@@ -12,7 +12,7 @@ from _checks import Build, read_back, refused, refused_before_sending
 
 from _support import Api
 from piapi import TaskRequest, parse_task
-from piapi._protocol import estimate_cost
+from piapi._core.protocol import estimate_cost
 from piapi.kling import (
     KlingOmniVideoInput,
     KlingShot,

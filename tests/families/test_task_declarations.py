@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from piapi import Task
-from piapi._family import FamilyTask
-from piapi._registry import TASK_CLASSES, task_class_for
+from piapi.families._base import FamilyTask
+from piapi.families._registry import TASK_CLASSES, task_class_for
 
 FAMILY_TASK_CLASSES = sorted(
     {task_class_for(model, task_type) for model, task_type in TASK_CLASSES},

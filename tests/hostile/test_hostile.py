@@ -398,7 +398,7 @@ def test_every_deadline_holds_whatever_the_server_does(
 
 
 def test_the_sdks_own_sync_pool_keeps_deadlines_on_every_socket() -> None:
-    from piapi._socket_deadline import DeadlineBackend
+    from piapi._sync.socket_deadline import DeadlineBackend
 
     with PiAPIClient(api_key=KEY) as client:
         pool: Any = client._http._transport
@@ -868,7 +868,7 @@ def test_more_than_five_redirects_is_a_download_error(
 def test_async_downloads_write_off_the_event_loop(
     serve: Serve, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str
 ) -> None:
-    from piapi._download import PartFile
+    from piapi._core.download import PartFile
 
     data = bytes(range(256)) * 12_000  # ~3 MB: several batches
     server = serve(lambda request: [Send(response(200, data))])

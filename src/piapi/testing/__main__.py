@@ -13,7 +13,7 @@ import signal
 import sys
 from types import FrameType
 
-from piapi._fake_server_options import DESCRIPTION, add_arguments
+from piapi.testing.options import DESCRIPTION, add_arguments
 
 __all__ = ["add_arguments", "main", "serve"]
 

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, cast
 
-from piapi._text import printable
+from piapi._core.text import printable
 from piapi.testing._fake import FakePiAPI, FakeResponse
 
 __all__ = ["REQUEST_LOGGER", "FakePiAPIServer"]

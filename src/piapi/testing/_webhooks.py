@@ -103,7 +103,7 @@ class WebhookDispatcher:
     def _http_client(self) -> httpx.Client:
         """A pool on the SDK's shared TLS context: building httpx's default reads the CA
         bundle (~20 ms), and a fake flushes webhooks often."""
-        from piapi._client import _shared_ssl_context
+        from piapi._async.client import _shared_ssl_context
 
         return httpx.Client(timeout=self.timeout, trust_env=False, verify=_shared_ssl_context())
 

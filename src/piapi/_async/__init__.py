@@ -1,0 +1,1 @@
+"""The async shells: the source from which `piapi._sync` is generated."""

@@ -1,0 +1,1 @@
+"""The sans-I/O floor: wire format, models, errors and every decision, with no I/O."""

@@ -1,0 +1,106 @@
+"""When to retry a request and how long to wait first: pure decisions, shared by both clients.
+
+The rule that matters most: a create is resent only when it certainly did not create a
+task, because every Sora 2 video costs money. The second: no retry outlives the call's
+deadline, and a server asking for a longer pause than we will wait gets its error raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from piapi._core.errors import APIConnectionError, APIStatusError, ClientClosedError
+from piapi._core.protocol import effective_status, requested_delay
+
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+MAX_RETRY_AFTER = 60.0
+"""A server asking for a longer pause than this gets its error raised (with `retry_after`)."""
+_RETRYABLE_STATUSES = frozenset({408, 409, 429})
+
+
+def should_retry(exc: BaseException, *, is_create: bool) -> bool:
+    """Whether a failed attempt may be sent again.
+
+    Reads and cancels are idempotent: retry connection errors, timeouts, 408, 409, 429, 5xx.
+    A create is retried only when it never reached PiAPI (connection refused) or on 429.
+    A closed client is never retried.
+    """
+    if isinstance(exc, ClientClosedError):
+        return False
+    if isinstance(exc, APIConnectionError):
+        return not exc.task_may_exist
+    if not isinstance(exc, APIStatusError):
+        return False
+    status = effective_status(exc.status_code, exc.code)
+    if is_create:
+        return status == 429
+    return status in _RETRYABLE_STATUSES or status >= 500
+
+
+def retry_after(headers: Mapping[str, str], now: float) -> float | None:
+    """The server's requested delay if we will honour it (at most 60 s), else None."""
+    delay = requested_delay(headers, now)
+    return delay if delay is not None and delay <= MAX_RETRY_AFTER else None
+
+
+def backoff(
+    attempt: int,
+    *,
+    jitter: float,
+    first: float = INITIAL_RETRY_DELAY,
+    cap: float = MAX_RETRY_DELAY,
+) -> float:
+    """Seconds to wait after failed attempt number `attempt` (1-based) when the server
+    asked for nothing: `first` (0.5 s) doubling to `cap` (8 s), minus up to 25 % jitter
+    (`jitter` in [0, 1)) so that many clients do not retry in step."""
+    delay = min(first * 2.0 ** (attempt - 1), cap)
+    return delay * (1 - 0.25 * jitter)
+
+
+def may_retry(exc: BaseException, *, is_create: bool) -> bool:
+    """Whether a failed attempt is worth sending again at all: `should_retry`, unless the
+    server asked for a pause over `MAX_RETRY_AFTER` (then `exc.retry_after` tells the
+    caller how long, and the error is raised at once)."""
+    if not should_retry(exc, is_create=is_create):
+        return False
+    requested = exc.retry_after if isinstance(exc, APIStatusError) else None
+    return requested is None or requested <= MAX_RETRY_AFTER
+
+
+def retry_delay(exc: BaseException, attempt: int, *, jitter: float) -> float:
+    """Seconds to pause after failed attempt `attempt` (1-based): the server's Retry-After
+    when it sent one, else `backoff`."""
+    requested = exc.retry_after if isinstance(exc, APIStatusError) else None
+    return requested if requested is not None else backoff(attempt, jitter=jitter)
+
+
+def retries_over(attempt: int, *, max_retries: int, delay: float, time_left: float | None) -> bool:
+    """Whether to stop after failed attempt `attempt`: retries used up, or a pause of
+    `delay` that would not end before the deadline (`time_left`, None: no deadline)."""
+    return attempt > max_retries or (time_left is not None and delay >= time_left)
+
+
+def retry_decision(
+    exc: BaseException,
+    attempt: int,
+    *,
+    is_create: bool,
+    max_retries: int,
+    time_left: float | None,
+    jitter: float,
+) -> float | None:
+    """Seconds to wait before sending failed attempt `attempt` (1-based) again, or None to
+    raise `exc` now: `may_retry`, `retry_delay` and `retries_over` together, as the
+    retry engine (`_retrying`) applies them.
+
+    None when retries are used up, when `should_retry` says no, when the server asked for
+    a pause over `MAX_RETRY_AFTER` (`exc.retry_after` tells the caller how long), or when
+    the pause would not end before the deadline (`time_left`, None: no deadline).
+    """
+    if not may_retry(exc, is_create=is_create):
+        return None
+    delay = retry_delay(exc, attempt, jitter=jitter)
+    if retries_over(attempt, max_retries=max_retries, delay=delay, time_left=time_left):
+        return None
+    return delay

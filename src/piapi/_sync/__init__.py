@@ -1,0 +1,1 @@
+"""The sync shells, generated from `piapi._async` (see scripts/unasync.py)."""

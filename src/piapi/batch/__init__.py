@@ -1,0 +1,1 @@
+"""Batches: the plan, the program each item runs, and the crash-safe journal."""

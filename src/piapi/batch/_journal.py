@@ -1,0 +1,346 @@
+"""The batch journal: one SQLite file that records, for each request, what was done with it.
+
+A row per request (its position and content hash); each state change is one transaction,
+written before the action it records: a create is journaled as "sending" before it is
+sent, so a crash at any moment leaves either "nothing sent", "may have been sent" or the
+task id. WAL mode, an exclusive lock (two runs never share a journal), and "sending" is
+synced to disk before the create goes out.
+Standard library only (`sqlite3`), loaded only by batches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from types import TracebackType
+from typing import Any, cast
+
+from piapi._core.errors import PiAPIError
+from piapi._core.models import Task
+from piapi.batch._plan import Identity, Phase
+
+__all__ = ["SCHEMA_VERSION", "BatchJournalError", "Journal", "Row"]
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = int.from_bytes(b"PiBJ", "big")  # marks the file as a piapi batch journal
+_BUSY_TIMEOUT = 0.0  # another run holds the journal: say so at once, do not wait for it
+
+_SCHEMA = """
+CREATE TABLE items (
+    position INTEGER PRIMARY KEY,
+    request_hash TEXT NOT NULL,
+    label TEXT NOT NULL,
+    phase TEXT NOT NULL,
+    task_id TEXT,
+    sent_at TEXT,
+    status TEXT,
+    cost_usd TEXT,
+    task TEXT,
+    paths TEXT,
+    error TEXT
+)
+"""
+
+
+class BatchJournalError(PiAPIError):
+    """A batch journal cannot be used: it records other requests, it is not a journal, or
+    another run is using it. Nothing was sent."""
+
+
+@dataclass
+class Row:
+    """One request's line in the journal."""
+
+    position: int
+    request_hash: str
+    label: str
+    phase: Phase
+    task_id: str | None = None
+    sent_at: datetime | None = None
+    status: str | None = None
+    cost_usd: Decimal | None = None
+    task: dict[str, Any] | None = None
+    paths: list[str] | None = None
+    error: str | None = None
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _time(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _task_record(task: Task[Any, Any]) -> str:
+    """The task as compact JSON, without the webhook secret PiAPI echoes, nor the `input`
+    it echoes: that is the request's, given again on every run (it halves the journal)."""
+    data = task.model_dump(mode="json", exclude_none=True, exclude={"input"})
+    config: object = data.get("config")
+    hook: object = (
+        cast("dict[str, Any]", config).get("webhook_config") if isinstance(config, dict) else None
+    )
+    if isinstance(hook, dict):
+        cast("dict[str, Any]", hook).pop("secret", None)
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+class Journal:
+    """An open journal; every method that changes a row commits before it returns.
+
+    Thread-safe (one lock); `path=None` keeps it in memory (a batch without a journal).
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None, rows: list[Row]):
+        self._db = connection
+        self.path = path
+        self.rows = rows
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None, identities: Sequence[Identity]) -> Journal:
+        """Open (or create) the journal of these requests.
+
+        Raises:
+            BatchJournalError: The journal records other requests, is not a batch journal
+                (or a newer one), or another run holds it.
+        """
+        where = Path(path).expanduser() if path is not None else None
+        if where is not None:
+            where.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = sqlite3.connect(
+                ":memory:" if where is None else where,
+                isolation_level=None,  # autocommit: one statement, one transaction
+                check_same_thread=False,
+                timeout=_BUSY_TIMEOUT,
+            )
+        except sqlite3.Error as exc:
+            raise BatchJournalError(f"Cannot open the batch journal {where}: {exc}") from None
+        try:
+            rows = cls._prepare(db, where, identities)
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, where, rows)
+
+    @staticmethod
+    def _prepare(
+        db: sqlite3.Connection, where: Path | None, identities: Sequence[Identity]
+    ) -> list[Row]:
+        try:
+            db.execute("PRAGMA locking_mode=EXCLUSIVE")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("BEGIN IMMEDIATE")  # takes the exclusive lock for as long as it is open
+            try:
+                rows = Journal._read_or_create(db, where, identities)
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc):
+                raise BatchJournalError(
+                    f"The batch journal {where} is in use by another run of this batch. Wait "
+                    "for it to end (two runs of one batch would create its tasks twice)."
+                ) from None
+            raise BatchJournalError(f"Cannot use the batch journal {where}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise BatchJournalError(
+                f"{where} is not a batch journal ({exc}). Choose another journal path."
+            ) from None
+        return rows
+
+    @staticmethod
+    def _read_or_create(
+        db: sqlite3.Connection, where: Path | None, identities: Sequence[Identity]
+    ) -> list[Row]:
+        application_id = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if application_id == 0 and version == 0 and tables == 0:
+            db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            db.execute(_SCHEMA)
+            db.executemany(
+                "INSERT INTO items (position, request_hash, label, phase) VALUES (?, ?, ?, ?)",
+                [
+                    (position, identity.digest, identity.label, Phase.NEW.value)
+                    for position, identity in enumerate(identities)
+                ],
+            )
+            return [
+                Row(position, identity.digest, identity.label, Phase.NEW)
+                for position, identity in enumerate(identities)
+            ]
+        if application_id != APPLICATION_ID:
+            raise BatchJournalError(
+                f"{where} is an SQLite database but not a piapi batch journal. Choose another "
+                "journal path."
+            )
+        if version != SCHEMA_VERSION:
+            raise BatchJournalError(
+                f"The batch journal {where} has format {version}; this piapi reads format "
+                f"{SCHEMA_VERSION}. Use the piapi version that wrote it."
+            )
+        rows = [Journal._row(values) for values in db.execute("SELECT * FROM items ORDER BY 1")]
+        _check_same_requests(where, rows, identities)
+        return rows
+
+    @staticmethod
+    def _row(values: tuple[Any, ...]) -> Row:
+        position, digest, label, phase, task_id, sent_at, status, cost, task, paths, error = values
+        return Row(
+            position=position,
+            request_hash=digest,
+            label=label,
+            phase=Phase(phase),
+            task_id=task_id,
+            sent_at=_time(sent_at),
+            status=status,
+            cost_usd=_decimal(cost),
+            task=json.loads(task) if task else None,
+            paths=json.loads(paths) if paths else None,
+            error=error,
+        )
+
+    def _update(self, position: int, *, durable: bool = False, **values: object) -> None:
+        columns = ", ".join(f"{name} = ?" for name in values)
+        with self._lock:
+            if durable:
+                self._db.execute("PRAGMA synchronous=FULL")
+            try:
+                self._db.execute(
+                    f"UPDATE items SET {columns} WHERE position = ?", (*values.values(), position)
+                )
+            finally:
+                if durable:
+                    self._db.execute("PRAGMA synchronous=NORMAL")
+
+    # One method per state change; each is one transaction, committed when it returns.
+
+    def sending(self, position: int, sent_at: datetime, cost_usd: Decimal | None) -> None:
+        """Before a create is sent: from now on the task may exist.
+
+        Synced to disk before it returns (with every change before it), so even a power cut
+        cannot lose it; a later change lost that way falls back to a safe earlier one
+        (uncertain, waiting, downloading again).
+        """
+        self._update(
+            position,
+            durable=True,
+            phase=Phase.SENDING.value,
+            sent_at=sent_at.isoformat(),
+            cost_usd=_text(cost_usd),
+            error=None,
+        )
+
+    def uncertain(self, position: int, error: str | None) -> None:
+        """The create may have reached PiAPI, but no task id is known."""
+        self._update(position, phase=Phase.UNCERTAIN.value, error=error)
+
+    def not_created(self, position: int, error: str | None) -> None:
+        """PiAPI certainly created nothing (refused, or the create never left)."""
+        self._update(position, phase=Phase.NEW.value, sent_at=None, cost_usd=None, error=error)
+
+    def created(self, position: int, task: Task[Any, Any], cost_usd: Decimal | None) -> None:
+        """The task exists: its id and how it looked."""
+        self._update(
+            position,
+            phase=Phase.CREATED.value,
+            task_id=task.task_id,
+            status=task.status.value,
+            cost_usd=_text(cost_usd),
+            task=_task_record(task),
+            error=None,
+        )
+
+    def resolved(self, position: int, task_id: str) -> None:
+        """The user says which task an uncertain item is."""
+        self._update(position, phase=Phase.CREATED.value, task_id=task_id, task=None, error=None)
+
+    def finished(self, position: int, task: Task[Any, Any], cost_usd: Decimal | None) -> None:
+        """The task ended (completed, failed or cancelled)."""
+        self._update(
+            position,
+            phase=Phase.FINISHED.value,
+            status=task.status.value,
+            cost_usd=_text(cost_usd),
+            task=_task_record(task),
+        )
+
+    def note(self, position: int, error: str | None) -> None:
+        """Why an item did not move on (a wait gave up, a download failed)."""
+        self._update(position, error=error)
+
+    def saved(self, position: int, paths: Sequence[Path]) -> None:
+        """The task's results are downloaded."""
+        self._update(
+            position,
+            phase=Phase.SAVED.value,
+            paths=json.dumps([str(path) for path in paths], ensure_ascii=False),
+            error=None,
+        )
+
+    def close(self) -> None:
+        """Checkpoint the write-ahead log into the file and close it."""
+        with self._lock:
+            # On failure the log stays beside the file and is replayed on the next open.
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _text(amount: Decimal | None) -> str | None:
+    return None if amount is None else str(amount)
+
+
+def _check_same_requests(
+    where: Path | None, rows: list[Row], identities: Sequence[Identity]
+) -> None:
+    """Refuse a journal written for other requests: resuming it would mix two batches."""
+    hint = (
+        "Run it with the requests it was written for to resume it, or start a new batch "
+        "with another journal path."
+    )
+    if len(rows) != len(identities):
+        raise BatchJournalError(
+            f"The batch journal {where} records {len(rows)} requests, but {len(identities)} "
+            f"were given. {hint}"
+        )
+    for row, identity in zip(rows, identities, strict=True):
+        if row.request_hash != identity.digest:
+            raise BatchJournalError(
+                f"The batch journal {where} records other requests: request {row.position} "
+                f"was {row.label}, it is now {identity.label}. {hint}"
+            )

@@ -1,0 +1,694 @@
+"""One batch run, shared by the sync and async runners: the items, the journal, the gate,
+and each item's program.
+
+An item's program is a generator: it yields the operations a runner performs (create, wait,
+save, pause, report) and receives their results, or their `PiAPIError` thrown in. It
+records every state change in the journal before the next action, and asks `_batch_plan`
+what to do. So the runners hold no logic: one drives programs from threads, the other
+from anyio tasks.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Generator, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from piapi._core.errors import APIStatusError, PiAPIError, TaskFailedError
+from piapi._core.models import Task, TaskStatus
+from piapi._core.protocol import check_task_id, estimate_cost
+from piapi._core.retries import retry_after
+from piapi.batch._journal import Journal, Row
+from piapi.batch._plan import (
+    MAX_CREATE_TRIES,
+    Admission,
+    BatchItem,
+    BatchRequest,
+    BatchState,
+    CreateGate,
+    CreateOutcome,
+    Identity,
+    Phase,
+    Step,
+    WaitOutcome,
+    backoff,
+    classify_create_error,
+    classify_wait_error,
+    next_step,
+    request_identity,
+    state_detail,
+    state_of,
+    uncertain_detail,
+)
+from piapi.families._registry import parse_task
+
+if TYPE_CHECKING:
+    from piapi._core.download import StrPath
+
+__all__ = [
+    "AwaitChange",
+    "BatchOptions",
+    "BatchRun",
+    "Create",
+    "Op",
+    "Pause",
+    "Preview",
+    "Progress",
+    "Report",
+    "Save",
+    "Wait",
+]
+
+DEFAULT_CONCURRENCY = 4
+DEFAULT_ITEM_TIMEOUT = 1800.0
+STOPPED_BY_USER = "the batch was interrupted"
+
+
+class BatchOptions(TypedDict, total=False):
+    """The options of `tasks.run_many` (all keyword arguments, all optional).
+
+    Attributes:
+        concurrency: At most this many tasks in flight (created and not finished), default
+            4; fewer for a while after PiAPI answers 429 or its concurrency limit.
+        journal: A file (SQLite) recording every step, so that running the same requests
+            with it again resumes; None (default) records in memory only.
+        download_to: A folder to download every result into (`<task_id>.<ext>`).
+        timeout: Seconds to wait for each task (default 1800); None waits forever. A task
+            not finished by then stays `running` and goes on at PiAPI.
+        on_result: Called with each `BatchItem` once its outcome is known, one at a time (a
+            coroutine function too, on the async client).
+        max_cost_usd: Stop creating before the estimated total cost (items created in
+            earlier runs of the journal included) would pass this many USD.
+        retry_uncertain: Create uncertain items again (they may exist and be billed):
+            the positions of those you looked for in your PiAPI task history and did not
+            find, or True for every uncertain item, those a crash of the last run left
+            behind included (which nobody has looked for yet).
+        resolve: `{position: task_id}`: uncertain items you found in your PiAPI task
+            history; the batch follows those tasks instead.
+    """
+
+    concurrency: int
+    journal: StrPath | None
+    download_to: StrPath | None
+    timeout: float | None
+    on_result: Callable[[BatchItem], object] | None
+    max_cost_usd: Decimal | float | None
+    retry_uncertain: bool | Iterable[int]
+    resolve: Mapping[int, str] | None
+
+
+# --- what a program asks its runner to do ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Create:
+    """Send the create; the reply is the new task."""
+
+    request: BatchRequest
+
+
+@dataclass(frozen=True)
+class Wait:
+    """`tasks.wait(task, timeout=..., raise_on_failure=False)`; the reply is the ended task."""
+
+    task: Task[Any, Any] | str
+    timeout: float | None
+
+
+@dataclass(frozen=True)
+class Save:
+    """`download_all(task, folder)`; the reply is the list of paths."""
+
+    task: Task[Any, Any]
+    folder: Path
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Sleep on the client's clock."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class AwaitChange:
+    """Wait until the run's `generation` is no longer `generation` (something changed)."""
+
+    generation: int
+
+
+@dataclass(frozen=True)
+class Report:
+    """Hand the item to `on_result`."""
+
+    item: BatchItem
+
+
+Op = Create | Wait | Save | Pause | AwaitChange | Report
+Program = Generator[Op, Any, None]
+
+
+# --- what the run knows of each item ---------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Item:
+    position: int
+    request: BatchRequest
+    identity: Identity
+    estimate: Decimal | None
+    phase: Phase = Phase.NEW
+    task: Task[Any, Any] | None = None
+    task_id: str | None = None
+    status: TaskStatus | None = None
+    sent_at: datetime | None = None
+    cost_usd: Decimal | None = None
+    paths: list[Path] = field(default_factory=list[Path])
+    error: PiAPIError | None = None
+    error_text: str | None = None  # from this run (str(error)) or the journal
+    stopped: str | None = None  # why it was not created
+    result: BatchItem | None = None
+
+    def fail(self, error: PiAPIError) -> None:
+        self.error, self.error_text = error, str(error)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a run stands: items by state (`creating`: creates awaiting an answer), the
+    cost PiAPI reported so far and the estimate of what exists or may exist."""
+
+    total: int
+    counts: Mapping[BatchState, int]
+    creating: int
+    downloading: int
+    """Completed at PiAPI, results being saved (not counted as `NOT_DOWNLOADED`)."""
+    cost_usd: Decimal
+    committed_usd: Decimal
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a run would do, read from the journal before anything is sent."""
+
+    total: int
+    counts: Mapping[BatchState, int]
+    to_create: int
+    """Items this run would create (not created yet; uncertain ones with `retry_uncertain`)."""
+    estimate_usd: Decimal
+    """Their estimated cost (items of unknown price count 0)."""
+    unpriced: int
+    """How many of them have no known price."""
+    committed_usd: Decimal
+    """The estimated cost of what earlier runs created (or may have created)."""
+    uncertain: list[BatchItem]
+    """Items a create of which may have reached PiAPI, not sent again by this run."""
+
+
+def _checked_cost(value: Decimal | float | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"max_cost_usd must be a finite amount of 0 or more (got {value!r})")
+    return amount
+
+
+def _checked_timeout(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"timeout must be a number of seconds or None (got {value!r})")
+    if value <= 0:
+        raise ValueError(f"timeout must be above 0 seconds, or None (got {value!r})")
+    return float(value)
+
+
+def _checked_concurrency(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"concurrency must be a whole number of at least 1 (got {value!r})")
+    return value
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class BatchRun:
+    """The requests, their journal and the shared decisions of one run of a batch.
+
+    Everything is checked and the journal opened (or refused) when it is built, before
+    anything is sent. Close it (a context manager) to close the journal.
+    """
+
+    def __init__(
+        self,
+        requests: Iterable[BatchRequest],
+        *,
+        now: Callable[[], float] = time.monotonic,
+        wall: Callable[[], datetime] = _utc_now,
+        jitter: Callable[[], float] = random.random,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        journal: StrPath | None = None,
+        download_to: StrPath | None = None,
+        timeout: float | None = DEFAULT_ITEM_TIMEOUT,
+        max_cost_usd: Decimal | float | None = None,
+        retry_uncertain: bool | Iterable[int] = False,
+        resolve: Mapping[int, str] | None = None,
+        on_result: Callable[[BatchItem], object] | None = None,
+    ) -> None:
+        given = list(requests)
+        identities = [request_identity(request) for request in given]
+        self.concurrency = _checked_concurrency(concurrency)
+        self.timeout = _checked_timeout(timeout)
+        max_cost = _checked_cost(max_cost_usd)
+        self.folder = Path(download_to).expanduser() if download_to is not None else None
+        retry_all = retry_uncertain is True
+        retry = _checked_positions(
+            "retry_uncertain",
+            () if isinstance(retry_uncertain, bool) else retry_uncertain,
+            len(given),
+        )
+        settle = _checked_resolve(resolve or {}, len(given))
+        self.now, self.wall, self.jitter = now, wall, jitter
+        self.on_result = on_result
+        self.items = [
+            _Item(position, request, identity, estimate_cost(request))
+            for position, (request, identity) in enumerate(zip(given, identities, strict=True))
+        ]
+        self.journal = Journal.open(journal, identities)
+        try:
+            for row in self.journal.rows:
+                self._load(self.items[row.position], row)
+            self._resolve(settle)
+            self._retry_all, self._retry = retry_all, self._checked_retry(retry, settle)
+        except BaseException:
+            self.journal.close()
+            raise
+        self.gate = CreateGate(
+            self.concurrency, max_cost_usd=max_cost, committed_usd=self._committed()
+        )
+        self._lock = threading.Lock()
+        self.generation = 0
+        self.stopping = False
+        self.on_change: Callable[[], None] = lambda: None
+        """Set by the runner: wakes programs waiting for a change."""
+        # Items whose task exists first: they hold PiAPI's slots, and waiting on them frees
+        # those slots for the creates that follow.
+        first = [item.position for item in self.items if item.task_id is not None]
+        rest = [item.position for item in self.items if item.task_id is None]
+        self._queue = deque(first + rest)
+
+    # --- opening ---------------------------------------------------------------------
+
+    def _load(self, item: _Item, row: Row) -> None:
+        item.phase, item.task_id, item.sent_at = row.phase, row.task_id, row.sent_at
+        item.cost_usd, item.error_text = row.cost_usd, row.error
+        item.status = TaskStatus(row.status) if row.status else None
+        item.paths = [Path(path) for path in row.paths or []]
+        if row.task is not None:
+            try:
+                item.task = parse_task({**row.task, "input": item.identity.input})
+            except ValueError:
+                item.task = None  # the id is enough: the next look fetches the task
+        if item.task is not None and item.phase is Phase.FINISHED and item.task.status.is_failure:
+            item.fail(TaskFailedError(item.task))
+        if item.phase is Phase.SENDING:
+            # The run that sent it ended before recording PiAPI's answer.
+            item.phase = Phase.UNCERTAIN
+            item.error_text = "the run that sent it stopped before PiAPI's answer was recorded"
+            self.journal.uncertain(item.position, item.error_text)
+
+    def _resolve(self, settle: Mapping[int, str]) -> None:
+        for position, task_id in settle.items():
+            item = self.items[position]
+            if item.task_id is not None:
+                if item.task_id != task_id:
+                    raise ValueError(
+                        f"resolve: item {position} is already task {item.task_id}, not {task_id}"
+                    )
+                continue
+            if item.phase is not Phase.UNCERTAIN:
+                state = state_of(item.phase, item.status, saving=False)
+                raise ValueError(
+                    f"resolve: item {position} is {state.value}, not uncertain: only an "
+                    "uncertain item can be given a task id"
+                )
+            self.journal.resolved(position, task_id)
+            item.phase, item.task_id, item.task, item.error_text = (
+                Phase.CREATED,
+                task_id,
+                None,
+                None,
+            )
+
+    def _checked_retry(self, retry: list[int], settle: Mapping[int, str]) -> frozenset[int]:
+        for position in retry:
+            item = self.items[position]
+            if item.phase is not Phase.UNCERTAIN and position not in settle:
+                state = state_of(item.phase, item.status, saving=False)
+                raise ValueError(
+                    f"retry_uncertain: item {position} is {state.value}, not uncertain: only an "
+                    "uncertain item can be created again"
+                )
+        return frozenset(retry)
+
+    def _retried(self, item: _Item) -> bool:
+        """Whether this run creates the item again if it is uncertain."""
+        return self._retry_all or item.position in self._retry
+
+    def _committed(self) -> Decimal:
+        total = Decimal(0)
+        for item in self.items:
+            if item.phase is not Phase.NEW:
+                cost = item.cost_usd if item.cost_usd is not None else item.estimate
+                total += cost or Decimal(0)
+        return total
+
+    def close(self) -> None:
+        """Close the journal."""
+        self.journal.close()
+
+    def __enter__(self) -> BatchRun:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- what the runners call -------------------------------------------------------
+
+    @property
+    def workers(self) -> int:
+        """How many programs run at once."""
+        return max(1, min(self.concurrency, len(self.items)))
+
+    def take(self) -> int | None:
+        """The next item to run a program for; None when there is none (or stopping)."""
+        with self._lock:
+            if self.stopping or not self._queue:
+                return None
+            return self._queue.popleft()
+
+    def stop(self, reason: str = STOPPED_BY_USER) -> None:
+        """Create nothing more and start no item; what was created stays in the journal."""
+        with self._lock:
+            self.stopping = True
+            self.gate.stop(reason)
+        self._changed()
+
+    def results(self) -> list[BatchItem]:
+        """Every item, in request order."""
+        return [item.result or self._result(item) for item in self.items]
+
+    def progress(self) -> Progress:
+        """Counts by state now, and the cost so far."""
+        with self._lock:
+            phases = [(item.phase, item.status, item.error) for item in self.items]
+            committed = self.gate.committed_usd
+        counts = Counter(state_of(phase, status, saving=self.saving) for phase, status, _ in phases)
+        creating = sum(1 for phase, _, _ in phases if phase is Phase.SENDING)
+        downloading = sum(
+            1
+            for phase, status, error in phases
+            if self.saving and phase is Phase.FINISHED and status is TaskStatus.COMPLETED
+            if error is None
+        )
+        counts[BatchState.UNCERTAIN] -= creating
+        counts[BatchState.NOT_DOWNLOADED] -= downloading
+        return Progress(
+            len(self.items), counts, creating, downloading, self._cost_so_far(), committed
+        )
+
+    def preview(self) -> Preview:
+        """What running would do: counts by state, what is left to create and its cost."""
+        to_create = [
+            item
+            for item in self.items
+            if item.phase is Phase.NEW or (item.phase is Phase.UNCERTAIN and self._retried(item))
+        ]
+        return Preview(
+            total=len(self.items),
+            counts=Counter(state_of(i.phase, i.status, saving=self.saving) for i in self.items),
+            to_create=len(to_create),
+            estimate_usd=sum((i.estimate or Decimal(0) for i in to_create), Decimal(0)),
+            unpriced=sum(1 for item in to_create if item.estimate is None),
+            committed_usd=self.gate.committed_usd,
+            uncertain=[
+                self._result(item)
+                for item in self.items
+                if item.phase is Phase.UNCERTAIN and not self._retried(item)
+            ],
+        )
+
+    @property
+    def saving(self) -> bool:
+        """Whether results are downloaded."""
+        return self.folder is not None
+
+    # --- an item's program -------------------------------------------------------------
+
+    def program(self, position: int) -> Program:
+        """The steps of one item, from its journaled phase to its outcome."""
+        item = self.items[position]
+        fresh = False  # the task in hand was fetched in this run: its URLs are usable
+        holding = False  # the item's task takes one of the gate's slots
+        try:
+            while True:
+                step = next_step(
+                    item.phase,
+                    item.status,
+                    saving=self.saving,
+                    files_present=all(path.exists() for path in item.paths),
+                    fresh=fresh,
+                    retry_uncertain=self._retried(item),
+                )
+                if step is Step.DONE:
+                    break
+                if step is Step.CREATE:
+                    holding = yield from self._create(item)
+                    if not holding:
+                        break
+                    fresh = True
+                elif step is Step.WAIT:
+                    if item.phase is Phase.CREATED and not holding:
+                        with self._lock:
+                            self.gate.hold()
+                        holding = True
+                    finished = yield from self._wait(item, fresh)
+                    if holding and finished:
+                        self._release()
+                        holding = False
+                    if not finished:
+                        break
+                    fresh = True
+                else:
+                    yield from self._save(item)
+                    break
+        finally:
+            if holding:
+                self._release()
+        item.result = self._result(item)
+        yield Report(item.result)
+
+    def _create(self, item: _Item) -> Generator[Op, Any, bool]:
+        """Create the item once admitted; True when its task exists (or is adopted)."""
+        tries = 0
+        while True:
+            with self._lock:
+                decision = self.gate.admit(item.estimate, self.now())
+                generation = self.generation
+            if decision.admission is Admission.SLEEP:
+                yield Pause(decision.seconds)
+                continue
+            if decision.admission is Admission.WAIT:
+                yield AwaitChange(generation)
+                continue
+            if decision.admission is Admission.STOP:
+                item.stopped = decision.reason
+                return False
+            sent_at = self.wall()
+            self.journal.sending(item.position, sent_at, item.estimate)
+            item.phase, item.sent_at, item.error, item.error_text = (
+                Phase.SENDING,
+                sent_at,
+                None,
+                None,
+            )
+            try:
+                task = yield Create(item.request)
+            except PiAPIError as exc:
+                tries += 1
+                outcome = classify_create_error(exc)
+                self._create_failed(item, exc, outcome)
+                later = outcome in (CreateOutcome.THROTTLED, CreateOutcome.NOT_SENT)
+                if later and tries < MAX_CREATE_TRIES:
+                    continue
+                return outcome is CreateOutcome.ADOPT
+            cost = item.estimate if item.estimate is not None else task.cost_usd
+            self.journal.created(item.position, task, cost)
+            item.phase, item.task, item.task_id = Phase.CREATED, task, task.task_id
+            item.status, item.cost_usd = task.status, cost
+            with self._lock:
+                self.gate.settle(item.estimate, None, reported_usd=task.cost_usd)
+            self._changed()
+            return True
+
+    def _create_failed(self, item: _Item, exc: PiAPIError, outcome: CreateOutcome) -> None:
+        if outcome is CreateOutcome.UNCERTAIN:
+            self.journal.uncertain(item.position, str(exc))
+            item.phase = Phase.UNCERTAIN
+        elif outcome is CreateOutcome.ADOPT:
+            task_id = exc.task_id or ""
+            self.journal.resolved(item.position, task_id)
+            item.phase, item.task_id = Phase.CREATED, task_id
+        else:
+            self.journal.not_created(item.position, str(exc))
+            item.phase, item.sent_at = Phase.NEW, None
+        item.fail(exc)
+        waited = None
+        if isinstance(exc, APIStatusError):
+            waited = retry_after(exc.response.headers, self.wall().timestamp())
+        with self._lock:
+            self.gate.settle(
+                item.estimate,
+                outcome,
+                now=self.now(),
+                jitter=self.jitter(),
+                retry_after=waited,
+                reason=f"PiAPI refused a create: {exc}",
+            )
+        self._changed()
+
+    def _wait(self, item: _Item, fresh: bool) -> Generator[Op, Any, bool]:
+        """Wait until the task ends; True once it has (recorded), False if given up."""
+        started = self.now()
+        waits = 0
+        while True:
+            remaining = None
+            if self.timeout is not None:
+                remaining = self.timeout - (self.now() - started)
+                if remaining <= 0:  # after trouble and a pause: the last trouble stands
+                    self.journal.note(item.position, item.error_text)
+                    return False
+            # A task in hand from this run keeps its class; otherwise the first look is a
+            # fetch (a finished task's result URLs must be fresh).
+            target: Task[Any, Any] | str = (
+                item.task if fresh and item.task is not None else item.task_id or ""
+            )
+            try:
+                task = yield Wait(target, remaining)
+            except PiAPIError as exc:
+                waits += 1
+                item.fail(exc)
+                if classify_wait_error(exc, waits) is WaitOutcome.GIVE_UP:
+                    self.journal.note(item.position, str(exc))
+                    return False
+                yield Pause(backoff(waits, jitter=self.jitter()))
+                continue
+            item.task, item.status = task, task.status
+            item.error, item.error_text = None, None
+            if item.estimate is None and task.cost_usd is not None:
+                item.cost_usd = task.cost_usd
+            self.journal.finished(item.position, task, item.cost_usd)
+            item.phase = Phase.FINISHED
+            if task.status.is_failure:
+                item.fail(TaskFailedError(task))
+            return True
+
+    def _save(self, item: _Item) -> Generator[Op, Any, None]:
+        assert item.task is not None
+        assert self.folder is not None
+        try:
+            paths = yield Save(item.task, self.folder)
+        except PiAPIError as exc:
+            item.fail(exc)
+            self.journal.note(item.position, str(exc))
+            return
+        self.journal.saved(item.position, paths)
+        item.phase, item.paths = Phase.SAVED, list(paths)
+
+    def _release(self) -> None:
+        with self._lock:
+            self.gate.release()
+        self._changed()
+
+    def _changed(self) -> None:
+        with self._lock:
+            self.generation += 1
+        self.on_change()
+
+    # --- reporting -------------------------------------------------------------------
+
+    def _result(self, item: _Item) -> BatchItem:
+        state = state_of(item.phase, item.status, saving=self.saving)
+        if state is BatchState.UNCERTAIN:
+            detail = uncertain_detail(
+                item.position, item.identity.label, item.sent_at, item.error_text
+            )
+        elif state is BatchState.NOT_CREATED:
+            reason = item.error_text
+            if item.stopped is not None:
+                reason = f"creating stopped: {item.stopped}"
+            elif reason is None and self.stopping:
+                reason = f"creating stopped: {self.gate.stopped or STOPPED_BY_USER}"
+            detail = state_detail(state, reason)
+        else:
+            detail = state_detail(state, item.error_text)
+        return BatchItem(
+            position=item.position,
+            request=item.request,
+            state=state,
+            task=item.task,
+            error=item.error,
+            paths=list(item.paths),
+            sent_at=item.sent_at,
+            detail=detail,
+        )
+
+    def _cost_so_far(self) -> Decimal:
+        total = Decimal(0)
+        for item in self.items:
+            cost = item.task.cost_usd if item.task is not None else None
+            total += cost or Decimal(0)
+        return total
+
+
+def _checked_positions(option: str, positions: Iterable[Any], count: int) -> list[int]:
+    checked: list[int] = []
+    for position in positions:
+        if not isinstance(position, int) or isinstance(position, bool):
+            raise ValueError(f"{option}: positions are item indexes (got {position!r})")
+        if not 0 <= position < count:
+            raise ValueError(f"{option}: there is no item {position} (0 to {count - 1})")
+        checked.append(position)
+    return checked
+
+
+def _checked_resolve(resolve: Mapping[Any, Any], count: int) -> dict[int, str]:
+    checked: dict[int, str] = {}
+    _checked_positions("resolve", resolve, count)
+    for position, task_id in resolve.items():
+        if not isinstance(task_id, str) or not task_id.strip():
+            raise ValueError(f"resolve: item {position} needs a task id (got {task_id!r})")
+        try:  # before it is journaled: a bad id would stop every later run
+            checked[position] = check_task_id(task_id.strip())
+        except ValueError as exc:
+            raise ValueError(f"resolve: item {position}: {exc}") from None
+    return checked

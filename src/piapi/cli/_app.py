@@ -1,0 +1,134 @@
+"""The `piapi` program: its parser (one module per command group) and its error handling."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from piapi._core.errors import (
+    APIConnectionError,
+    AuthenticationError,
+    DownloadError,
+    PermissionDeniedError,
+    PiAPIError,
+    TaskFailedError,
+    WaitTimeoutError,
+)
+from piapi._core.protocol import API_KEY_ENV, BASE_URL_ENV
+from piapi._version import __version__
+from piapi.cli import _cmd_account, _cmd_batch, _cmd_fake_server, _cmd_sora2, _cmd_task
+from piapi.cli._exit import (
+    EXIT_API,
+    EXIT_AUTH,
+    EXIT_DOWNLOAD,
+    EXIT_INTERNAL,
+    EXIT_TASK_FAILED,
+    EXIT_TIMEOUT,
+    EXIT_USAGE,
+    CliError,
+)
+from piapi.cli._parsing import EPILOG, Parents, make_parents
+from piapi.cli._session import Session
+from piapi.cli._ui import Ui
+
+__all__ = ["build_parser", "run"]
+
+Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", Parents], None]
+Handler = Callable[[argparse.Namespace, Ui, Session], int]
+# A new command group is a module with `register(commands, parents)`, listed here; each of
+# its commands sets `handler=` to a `Handler`, which records its progress in the session.
+COMMANDS: tuple[Register, ...] = (
+    _cmd_sora2.register,
+    _cmd_task.register,
+    _cmd_account.register,
+    _cmd_batch.register,
+    _cmd_fake_server.register,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `piapi` and its subcommands."""
+    parents = make_parents()
+    parser = argparse.ArgumentParser(
+        prog="piapi",
+        description="Make Sora 2 videos and manage PiAPI tasks.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[parents.common],
+    )
+    parser.add_argument("--version", action="version", version=f"piapi {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for register in COMMANDS:
+        register(commands, parents)
+    return parser
+
+
+def _explain(exc: PiAPIError, session: Session) -> tuple[str, int]:
+    """One line and an exit code for an SDK error."""
+    if isinstance(exc, AuthenticationError):
+        return (
+            f"PiAPI refused the API key ({exc}). Check {API_KEY_ENV} or --api-key.",
+            EXIT_AUTH,
+        )
+    if isinstance(exc, PermissionDeniedError):
+        return f"PiAPI refused the request ({exc}). Check your plan and credit.", EXIT_AUTH
+    if isinstance(exc, TaskFailedError):
+        return str(exc), EXIT_TASK_FAILED
+    if isinstance(exc, WaitTimeoutError):
+        return (
+            f"Task {exc.task_id} is not finished yet; it goes on at PiAPI. Keep waiting "
+            f"with: {session.resume_command(exc.task_id)}",
+            EXIT_TIMEOUT,
+        )
+    if isinstance(exc, DownloadError):
+        hint = (
+            f" Try again while the URL lasts: {session.resume_command(exc.task.task_id)}"
+            if exc.task is not None
+            else ""
+        )
+        return f"{exc}{hint}", EXIT_DOWNLOAD
+    if isinstance(exc, APIConnectionError):
+        return f"Could not reach PiAPI: {exc}. Check your network or {BASE_URL_ENV}.", EXIT_API
+    return str(exc), EXIT_API
+
+
+def _first_line_of_validation(exc: Exception) -> str:
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        errors = exc.errors(include_url=False, include_input=False)
+        if errors:
+            return str(errors[0]["msg"]).removeprefix("Value error, ")
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def run(argv: list[str] | None, session: Session) -> int:
+    """Parse `argv`, run the command, and turn every failure into one line and a code.
+
+    Ctrl-C is not caught here: `main` explains it from the session.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error already printed
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    ui = Ui(json_output=getattr(args, "json", False))
+    handler: Handler = args.handler
+    try:
+        return handler(args, ui, session)
+    except CliError as exc:
+        ui.error(str(exc))
+        return exc.code
+    except PiAPIError as exc:
+        message, code = _explain(exc, session)
+        ui.error(message)
+        return code
+    except ValueError as exc:  # a value the SDK refused before sending anything
+        ui.error(f"Invalid argument: {_first_line_of_validation(exc)}")
+        return EXIT_USAGE
+    except Exception as exc:
+        ui.error(
+            f"Unexpected error ({type(exc).__name__}: {exc}). This is a bug in piapi: "
+            "please report it with the command you ran."
+        )
+        return EXIT_INTERNAL

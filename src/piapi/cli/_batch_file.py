@@ -1,0 +1,121 @@
+"""Reading `piapi batch FILE`: JSON Lines, each a Sora 2 shorthand or a full request.
+
+Pure: text in, requests and line-numbered errors out, so that every invalid line is
+reported before anything is created. Blank lines are skipped; items keep their line numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from pydantic import ValidationError
+
+from piapi._core.models import TaskRequest
+from piapi.families.sora2 import Sora2ProVideoInput, Sora2VideoInput, build_sora2_input
+
+__all__ = ["SHORTHAND_FIELDS", "BatchFile", "BatchLine", "read_batch_file"]
+
+SHORTHAND_FIELDS = ("prompt", "duration", "aspect_ratio", "pro", "resolution", "image_url")
+REQUEST_FIELDS = ("model", "task_type", "input", "config")
+EXPECTED = (
+    'expected a Sora 2 shorthand {"prompt": ..., "duration": 8, ...} or a full request '
+    '{"model": ..., "task_type": ..., "input": {...}}'
+)
+
+
+@dataclass(frozen=True)
+class BatchLine:
+    """One request of the file and the line it is on (1-based)."""
+
+    number: int
+    request: TaskRequest | Sora2VideoInput | Sora2ProVideoInput
+
+
+@dataclass(frozen=True)
+class BatchFile:
+    """The requests of a file, or what is wrong with it (`line N: ...`)."""
+
+    lines: list[BatchLine] = field(default_factory=list[BatchLine])
+    errors: list[str] = field(default_factory=list[str])
+
+
+def read_batch_file(text: str) -> BatchFile:
+    """Every request of `text`, or an error for each line that is not one."""
+    result = BatchFile()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            result.lines.append(BatchLine(number, _request(raw)))
+        except ValueError as exc:
+            result.errors.append(f"line {number}: {_reason(exc)}")
+    return result
+
+
+def _request(raw: str) -> TaskRequest | Sora2VideoInput | Sora2ProVideoInput:
+    try:
+        value: object = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"not a JSON object; {EXPECTED}")
+    fields = cast("dict[str, Any]", value)
+    if any(name in fields for name in REQUEST_FIELDS[:3]):
+        return _full_request(fields)
+    if "prompt" in fields:
+        return _shorthand(fields)
+    raise ValueError(EXPECTED)
+
+
+def _unknown(fields: dict[str, Any], known: tuple[str, ...], kind: str) -> None:
+    unknown = [name for name in fields if name not in known]
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]!r} in a {kind} (allowed: {', '.join(known)})")
+
+
+def _full_request(fields: dict[str, Any]) -> TaskRequest:
+    _unknown(fields, REQUEST_FIELDS, "full request")
+    missing = [name for name in REQUEST_FIELDS[:3] if name not in fields]
+    if missing:
+        raise ValueError(f"a full request needs {', '.join(missing)}")
+    for name in ("model", "task_type"):
+        if not isinstance(fields[name], str) or not fields[name].strip():
+            raise ValueError(f"{name} must be a non-empty string")
+    if not isinstance(fields["input"], dict):
+        raise ValueError("input must be a JSON object")
+    if fields.get("config") is not None and not isinstance(fields["config"], dict):
+        raise ValueError("config must be a JSON object")
+    return TaskRequest.model_validate(fields)
+
+
+def _shorthand(fields: dict[str, Any]) -> Sora2VideoInput | Sora2ProVideoInput:
+    _unknown(fields, SHORTHAND_FIELDS, "Sora 2 shorthand")
+    pro = fields.get("pro", False)
+    if not isinstance(pro, bool):
+        raise ValueError(f"pro must be true or false (got {pro!r})")
+    prompt, duration = fields["prompt"], fields.get("duration", 4)
+    if not isinstance(prompt, str):
+        raise ValueError("prompt must be a string")
+    if isinstance(duration, bool) or not isinstance(duration, int):
+        raise ValueError(f"duration must be 4, 8 or 12 (got {duration!r})")
+    return build_sora2_input(
+        prompt=prompt,
+        aspect_ratio=fields.get("aspect_ratio", "16:9"),
+        duration=duration,
+        task_type="sora2-pro-video" if pro else "sora2-video",
+        image_url=fields.get("image_url"),
+        resolution=fields.get("resolution"),
+    )
+
+
+def _reason(exc: ValueError) -> str:
+    """The first reason of a validation error, in our words; any other error's text."""
+    if isinstance(exc, ValidationError):
+        errors = exc.errors(include_url=False, include_input=False)
+        if errors:
+            where = ".".join(str(part) for part in errors[0]["loc"])
+            message = str(errors[0]["msg"]).removeprefix("Value error, ")
+            return f"{where}: {message}" if where else message
+    return str(exc)

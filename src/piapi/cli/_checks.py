@@ -1,0 +1,116 @@
+"""Everything a command checks before it talks to PiAPI, each failure with a hint.
+
+A bad value must stop the command before anything is created (and paid for): the API URL,
+the key, the output path and the timeout are all looked at here first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from piapi._core.protocol import API_KEY_ENV, BASE_URL_ENV
+from piapi.cli._exit import EXIT_AUTH, EXIT_USAGE, CliError
+
+if TYPE_CHECKING:
+    from piapi._async.client import PiAPIClient
+
+__all__ = ["base_url", "check", "check_upload", "make_client", "seconds"]
+
+
+def seconds(value: str) -> float:
+    """An argparse type: a finite number of seconds above zero."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds above 0, e.g. 600 (got {value!r})"
+        )
+    return number
+
+
+def base_url(args: argparse.Namespace) -> str | None:
+    """The API URL from --base-url or $PIAPI_BASE_URL, checked; None for PiAPI's own."""
+    given: str | None = getattr(args, "base_url", None)
+    source = "--base-url"
+    if given is None:
+        given, source = os.environ.get(BASE_URL_ENV) or None, BASE_URL_ENV
+    if given is None:
+        return None
+    parts = urlsplit(given)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CliError(
+            f"{source} {given!r} is not an http(s) URL. Write it in full, e.g. "
+            f"http://{given.split('://')[-1].lstrip('/')}",
+            EXIT_USAGE,
+        )
+    return given
+
+
+def check_output(path: str) -> None:
+    """Make sure the video can be saved at `path` (a file, or a directory to put it in).
+
+    Missing directories are created by the download, so the nearest existing one must be
+    a directory we can write to; an existing file is replaced, so its directory must be.
+    """
+    from piapi._core.download import is_directory_destination  # as the download will decide
+
+    target = Path(path).expanduser()
+    directory = target if is_directory_destination(path) else target.parent
+    existing = directory
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise CliError(
+            f"Cannot save to {path}: {existing} is a file, not a directory. Choose another -o.",
+            EXIT_USAGE,
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise CliError(
+            f"Cannot save to {path}: no permission to write in {existing}. Choose another -o.",
+            EXIT_USAGE,
+        )
+
+
+def check_upload(path: str) -> None:
+    """Make sure `path` is a file PiAPI takes (type, size) and we can read, before anything
+    is sent or created."""
+    from piapi._core.uploads import check_upload_size, upload_name
+
+    target = Path(path).expanduser()
+    if not target.is_file():
+        raise CliError(f"Cannot upload {path}: no such file.", EXIT_USAGE)
+    if not os.access(target, os.R_OK):
+        raise CliError(f"Cannot upload {path}: no permission to read it.", EXIT_USAGE)
+    try:
+        name = upload_name(path, None)
+        check_upload_size(target.stat().st_size, name)
+    except ValueError as exc:
+        raise CliError(f"Cannot upload {path}: {exc}.", EXIT_USAGE) from None
+
+
+def check(args: argparse.Namespace, *, output: str | None) -> None:
+    """Every check a command needs before its first request (tests keep these)."""
+    base_url(args)
+    if output is not None:
+        check_output(output)
+
+
+def make_client(args: argparse.Namespace) -> PiAPIClient:
+    """The client for a command, its key and URL checked; tests replace this with a fake's."""
+    from piapi._async.client import PiAPIClient
+
+    url = base_url(args)
+    api_key = getattr(args, "api_key", None) or os.environ.get(API_KEY_ENV)
+    if not api_key:
+        raise CliError(
+            f"No API key: set the {API_KEY_ENV} environment variable (or pass --api-key).",
+            EXIT_AUTH,
+        )
+    return PiAPIClient(api_key=api_key, base_url=url)

@@ -1,0 +1,496 @@
+"""`piapi batch FILE --out DIR`: many tasks from a JSON Lines file, with a journal.
+
+Every line is checked before anything is created; the count and estimated cost are shown
+and confirmed; a journal in DIR (`.piapi-batch.sqlite`) records every step, so running the
+same command again resumes without paying twice. One live line on a terminal, a line per
+item otherwise; a table of what did not complete at the end. The batch modules load only
+when this command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from piapi._core.text import format_usd, json_safe
+from piapi.cli import _checks
+from piapi.cli._batch_file import read_batch_file
+from piapi.cli._exit import EXIT_DECLINED, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, CliError
+from piapi.cli._parsing import DEFAULT_TIMEOUT, EPILOG, Formatter, Parents
+from piapi.cli._session import Session
+from piapi.cli._ui import Ui, duration, markup, text
+
+if TYPE_CHECKING:
+    from piapi.batch._plan import BatchItem
+    from piapi.batch._run import BatchRun, Preview, Progress
+    from piapi.cli._batch_file import BatchLine
+
+__all__ = ["register", "run"]
+
+JOURNAL_NAME = ".piapi-batch.sqlite"
+MAX_ERRORS_SHOWN = 20
+MAX_CONCURRENCY = 100
+
+
+def _concurrency(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 1 to {MAX_CONCURRENCY} (got {value!r})"
+        )
+    return number
+
+
+def _amount(value: str) -> Decimal:
+    try:
+        amount = Decimal(value.strip().removeprefix("$"))
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount <= 0:
+        raise argparse.ArgumentTypeError(
+            f"expected an amount in USD above 0, e.g. 5 (got {value!r})"
+        )
+    return amount
+
+
+def _resolve_item(value: str) -> tuple[int, str]:
+    line, sep, task_id = value.partition("=")
+    if not sep or not line.strip().isdigit() or not task_id.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected LINE=TASK_ID, e.g. 7=4eba5893-... (got {value!r})"
+        )
+    return int(line), task_id.strip()
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).expanduser().read_text("utf-8")
+    except FileNotFoundError:
+        raise CliError(f"No such file: {path}", EXIT_USAGE) from None
+    except UnicodeDecodeError:
+        raise CliError(f"{path} is not UTF-8 text (JSON Lines expected).", EXIT_USAGE) from None
+    except OSError as exc:
+        raise CliError(f"Cannot read {path}: {exc.strerror}", EXIT_USAGE) from None
+
+
+def _lines(args: argparse.Namespace, ui: Ui) -> list[BatchLine]:
+    parsed = read_batch_file(_read(args.file))
+    for error in parsed.errors[:MAX_ERRORS_SHOWN]:
+        ui.error(f"{args.file}, {error}")
+    if parsed.errors:
+        more = len(parsed.errors) - MAX_ERRORS_SHOWN
+        extra = f" (and {more} more)" if more > 0 else ""
+        raise CliError(
+            f"{len(parsed.errors)} invalid line(s) in {args.file}{extra}: nothing was created. "
+            "Fix them and run the command again.",
+            EXIT_USAGE,
+        )
+    if not parsed.lines:
+        raise CliError(f"{args.file} has no requests: nothing to do.", EXIT_USAGE)
+    return parsed.lines
+
+
+def _settled(
+    args: argparse.Namespace, lines: list[BatchLine]
+) -> tuple[dict[int, str], bool | list[int]]:
+    """`--resolve LINE=TASK_ID` and `--retry-uncertain [LINE]` as item positions."""
+    position_of = {line.number: position for position, line in enumerate(lines)}
+
+    def position(number: int, option: str) -> int:
+        if number not in position_of:
+            raise CliError(f"{option} {number}: line {number} holds no request.", EXIT_USAGE)
+        return position_of[number]
+
+    given: list[tuple[int, str]] = args.resolve or []
+    resolve = {position(number, "--resolve"): task_id for number, task_id in given}
+    retries: list[int | None] = args.retry_uncertain or []
+    if None in retries:  # the option without a line: every uncertain item
+        return resolve, True
+    return resolve, [position(number, "--retry-uncertain") for number in retries if number]
+
+
+def _line_number(value: str) -> int:
+    if not value.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"expected a line number (got {value!r})")
+    return int(value)
+
+
+def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+    """Check the file and the options, show the cost, confirm, run, report."""
+    lines = _lines(args, ui)
+    _checks.check(args, output=os.path.join(args.out, ""))
+    resolve, retry = _settled(args, lines)
+    journal = Path(args.journal if args.journal else os.path.join(args.out, JOURNAL_NAME))
+    # Loaded here: `piapi` without `batch` never loads sqlite3.
+    from piapi._sync.batch import run_batch
+    from piapi.batch._journal import BatchJournalError
+    from piapi.batch._run import BatchRun
+
+    with _checks.make_client(args) as client:
+        try:
+            batch = BatchRun(
+                [line.request for line in lines],
+                now=client._now,
+                concurrency=args.concurrency,
+                journal=journal,
+                download_to=args.out,
+                timeout=args.timeout or DEFAULT_TIMEOUT,
+                max_cost_usd=args.max_cost,
+                retry_uncertain=retry,
+                resolve=resolve,
+                on_result=_reporter(ui, lines),
+            )
+        except BatchJournalError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from None
+        except ValueError as exc:  # --resolve or --retry-uncertain of an item not uncertain
+            raise CliError(_in_lines(str(exc), lines), EXIT_USAGE) from None
+        with batch:
+            preview = batch.preview()
+            _show_preview(ui, args, preview, lines, journal)
+            if preview.to_create and not _confirm(ui, preview, args.yes):
+                ui.info("Nothing was created.")
+                return EXIT_DECLINED
+            session.explain = _explainer(batch, journal)
+            started = client._now()
+            with _LiveProgress(ui, batch, lambda: client._now() - started):
+                items = run_batch(client, batch)
+            session.explain = None
+            return _report(ui, items, lines, batch.progress(), args)
+
+
+def _in_lines(message: str, lines: list[BatchLine]) -> str:
+    """A `run_many` message about "item N" (a position), about its line in FILE instead."""
+    option, _, rest = message.partition(": ")
+    words = rest.split(" ")
+    if len(words) > 1 and words[0] == "item" and words[1].isdigit():
+        words[:2] = ["line", str(lines[int(words[1])].number)]
+    flag = {"resolve": "--resolve", "retry_uncertain": "--retry-uncertain"}.get(option, option)
+    return f"{flag}: {' '.join(words)}"
+
+
+# --- before: what will happen -----------------------------------------------------------
+
+
+def _show_preview(
+    ui: Ui, args: argparse.Namespace, preview: Preview, lines: list[BatchLine], journal: Path
+) -> None:
+    ui.info("{count} requests in {file}.", count=preview.total, file=args.file)
+    done = {
+        state.value: n for state, n in preview.counts.items() if n and state.value != "not_created"
+    }
+    if done:
+        ui.info(
+            "From the journal {journal}: {states}.",
+            journal=journal,
+            states=", ".join(f"{n} {state.replace('_', ' ')}" for state, n in done.items()),
+        )
+    if preview.to_create:
+        unpriced = f", {preview.unpriced} of unknown price" if preview.unpriced else ""
+        ui.info(
+            "To create: {count}, estimated [bold]{cost}[/]{unpriced}.",
+            count=preview.to_create,
+            cost=format_usd(preview.estimate_usd),
+            unpriced=unpriced,
+        )
+    if args.max_cost is not None:
+        ui.info(
+            "Cost limit {limit}: creating stops before the estimated total (now {now}) would "
+            "pass it.",
+            limit=format_usd(args.max_cost),
+            now=format_usd(preview.committed_usd),
+        )
+    for item in preview.uncertain:
+        line = lines[item.position].number
+        ui.warning(
+            "line {line} uncertain: {label} was sent {when} and may exist at PiAPI; it is not "
+            "sent again. Look for it in your PiAPI task history: found, pass --resolve "
+            "{line}=TASK_ID; not there, pass --retry-uncertain {line}.",
+            line=line,
+            label=_label(item),
+            when=_when(item),
+        )
+
+
+def _confirm(ui: Ui, preview: Preview, yes: bool) -> bool:
+    cost = format_usd(preview.estimate_usd)
+    return ui.confirm_spending(
+        yes,
+        f"{preview.to_create} paid tasks (estimated {cost})",
+        "Create {count} tasks for [bold]{cost}[/]?",
+        count=preview.to_create,
+        cost=cost,
+    )
+
+
+# --- during: progress ----------------------------------------------------------------
+
+
+class _ProgressLine:
+    """The live line; rich re-renders it, so counts and time keep moving."""
+
+    def __init__(self, batch: BatchRun, elapsed: Callable[[], float]) -> None:
+        self.batch = batch
+        self.elapsed = elapsed
+
+    def __rich__(self) -> str:
+        return _progress_text(self.batch.progress(), self.elapsed())
+
+
+def _progress_text(progress: Progress, elapsed: float) -> str:
+    counts = {state.value: n for state, n in progress.counts.items()}
+    return markup(
+        "[bold]Batch[/]: {done}/{total} done, {running} running, {creating} creating, "
+        "{downloading} downloading, {failed} failed, {uncertain} uncertain; {cost} so far "
+        "[dim]({elapsed})[/]",
+        done=counts.get("completed", 0),
+        total=progress.total,
+        running=counts.get("running", 0),
+        creating=progress.creating,
+        downloading=progress.downloading,
+        failed=counts.get("failed", 0) + counts.get("not_downloaded", 0),
+        uncertain=counts.get("uncertain", 0),
+        cost=format_usd(progress.cost_usd),
+        elapsed=duration(elapsed),
+    )
+
+
+class _LiveProgress:
+    """A live progress line on a terminal; nothing otherwise (the reporter prints lines)."""
+
+    def __init__(self, ui: Ui, batch: BatchRun, elapsed: Callable[[], float]) -> None:
+        self.ui = ui
+        self.line = _ProgressLine(batch, elapsed)
+        self.display: object = None
+
+    def __enter__(self) -> None:
+        if self.ui.live:
+            from rich.live import Live
+
+            live = Live(self.line, console=self.ui.err, refresh_per_second=4, transient=True)
+            live.start()
+            self.display = live
+
+    def __exit__(self, *exc: object) -> None:
+        if self.display is not None:
+            from rich.live import Live
+
+            assert isinstance(self.display, Live)
+            self.display.stop()
+
+
+def _reporter(ui: Ui, lines: list[BatchLine]) -> Callable[[BatchItem], None]:
+    """A line per item as its outcome is known (on a terminal, only those that need you)."""
+
+    def report(item: BatchItem) -> None:
+        state = item.state.value
+        if ui.live and state == "completed":
+            return
+        line = lines[item.position].number
+        if state == "completed":
+            saved = ", ".join(str(path) for path in item.paths) or "not downloaded"
+            ui.info(
+                "line {line}: completed ({task}): {saved}",
+                line=line,
+                task=item.task_id,
+                saved=saved,
+            )
+        else:
+            ui.info(
+                "line {line}: {state}: {todo}",
+                line=line,
+                state=state.replace("_", " "),
+                todo=_todo(item, line),
+            )
+
+    return report
+
+
+def _explainer(batch: BatchRun, journal: Path) -> Callable[[], str]:
+    """What Ctrl-C left behind, said once the batch has stopped (read when it is printed)."""
+
+    def explain() -> str:
+        progress = batch.progress()
+        counts = {state.value: n for state, n in progress.counts.items()}
+        exists = counts.get("completed", 0) + counts.get("running", 0)
+        exists += counts.get("failed", 0) + counts.get("not_downloaded", 0) + progress.downloading
+        maybe = counts.get("uncertain", 0) + progress.creating
+        if not exists and not maybe:
+            return "Interrupted. Nothing was created."
+        parts = [
+            f"Interrupted: no more tasks are created. {exists} tasks exist at PiAPI and are "
+            f"paid for ({counts.get('running', 0)} still running there)"
+        ]
+        if maybe:
+            parts.append(f"{maybe} may exist (a create was sent, no answer recorded)")
+        return (
+            "; ".join(parts)
+            + f". Everything is recorded in {journal}: run the same command again to resume "
+            "(waiting, downloading, creating the rest, never paying twice)."
+        )
+
+    return explain
+
+
+# --- after: the report ---------------------------------------------------------------
+
+
+def _label(item: BatchItem) -> str:
+    from piapi.batch._plan import request_identity
+
+    prompt = request_identity(item.request).prompt
+    if prompt:
+        return repr(prompt if len(prompt) <= 60 else prompt[:57] + "...")
+    return "its request"
+
+
+def _when(item: BatchItem) -> str:
+    if item.sent_at is None:
+        return "at an unknown time"
+    return "at " + item.sent_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _todo(item: BatchItem, line: int) -> str:
+    """What to do about an item that did not complete."""
+    state = item.state.value
+    if state == "uncertain":
+        return (
+            f"sent {_when(item)}: look for {_label(item)} in your PiAPI task history; found: "
+            f"--resolve {line}=TASK_ID, not there: --retry-uncertain {line}"
+        )
+    if state == "running":
+        return "goes on at PiAPI: run the same command again to keep waiting"
+    if state == "not_downloaded":
+        return "completed: run the same command again to download it"
+    task_error = item.task.error if item.task is not None else None
+    if state == "failed" and task_error is not None and task_error.is_error:
+        return f"PiAPI says: {task_error.message or task_error.raw_message}"
+    if item.error is not None:
+        return str(item.error)
+    return item.detail.removeprefix("Not created: ")
+
+
+def _report(
+    ui: Ui,
+    items: list[BatchItem],
+    lines: list[BatchLine],
+    progress: Progress,
+    args: argparse.Namespace,
+) -> int:
+    from piapi.batch._plan import BatchState
+
+    counts = {state.value: progress.counts[state] for state in BatchState if progress.counts[state]}
+    if ui.json_output:
+        for item in items:
+            record = {
+                "line": lines[item.position].number,
+                "state": item.state.value,
+                "task_id": item.task_id,
+                "paths": [str(path) for path in item.paths],
+                "cost_usd": None
+                if item.task is None or item.task.cost_usd is None
+                else str(item.task.cost_usd),
+                "error": None if item.error is None else str(item.error),
+                "detail": item.detail,
+            }
+            sys.stdout.write(json_safe(json.dumps(record, ensure_ascii=False)) + "\n")
+        sys.stdout.flush()
+    summary = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in counts.items())
+    ui.result(
+        "{count} items: {summary}. Cost reported by PiAPI: {cost}. Saved in {out}.",
+        count=len(items),
+        summary=summary,
+        cost=format_usd(progress.cost_usd),
+        out=args.out,
+    )
+    unfinished = [item for item in items if item.state.value != "completed"]
+    if not unfinished:
+        return EXIT_OK
+    if not ui.json_output:
+        _table(ui, [(lines[item.position].number, item) for item in unfinished])
+    if any(item.state.value != "failed" for item in unfinished):
+        command = shlex.join(["piapi", "batch", args.file, "--out", args.out])
+        ui.info("Run the same command ({command} ...) again to resume.", command=command)
+    return EXIT_INCOMPLETE
+
+
+def _table(ui: Ui, rows: list[tuple[int, BatchItem]]) -> None:
+    """The items that did not complete: a table on a terminal, aligned lines otherwise (a
+    pipe or a log keeps each item on one line, whatever its width)."""
+    cells = [
+        (str(line), item.state.value.replace("_", " "), item.task_id or "-", _todo(item, line))
+        for line, item in rows
+    ]
+    if ui.out.is_terminal:
+        from rich.table import Table
+
+        table = Table("line", "state", "task", "what to do")
+        for row in cells:
+            table.add_row(*(text(cell) for cell in row))
+        ui.out.print(table)
+        return
+    header = ("line", "state", "task", "what to do")
+    widths = [max(len(row[n]) for row in [header, *cells]) for n in range(3)]
+    for row in [header, *cells]:
+        ui.result(
+            "{line}  {state}  {task}  {todo}",
+            line=row[0].ljust(widths[0]),
+            state=row[1].ljust(widths[1]),
+            task=row[2].ljust(widths[2]),
+            todo=row[3],
+        )
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: Parents
+) -> None:
+    """Add `piapi batch`."""
+    batch = commands.add_parser(
+        "batch",
+        help="many tasks from a JSON Lines file, resumable: create, wait, download",
+        description="Create, wait for and download many tasks from FILE (JSON Lines: one "
+        'Sora 2 shorthand {"prompt": ..., "duration": 8, "aspect_ratio": "9:16", "pro": true, '
+        '"resolution": "1080p"} or full request {"model", "task_type", "input"} per line). '
+        "A journal records every step: running the same command again resumes, never "
+        "creating a task twice. Shows the count and estimated cost and asks first; without "
+        "a terminal, pass --yes.",
+        epilog=EPILOG,
+        formatter_class=Formatter,
+        parents=[parents.common, parents.waiting],
+    )
+    batch.add_argument("file", metavar="FILE", help="JSON Lines, one request per line")
+    batch.add_argument("--out", metavar="DIR", required=True, help="where the results go")
+    batch.add_argument(
+        "--concurrency", type=_concurrency, default=4, metavar="N",
+        help="tasks in flight at once (default 4; fewer while PiAPI says too many)",
+    )  # fmt: skip
+    batch.add_argument(
+        "--journal", metavar="PATH", help=f"the journal (default DIR/{JOURNAL_NAME})"
+    )
+    batch.add_argument(
+        "--max-cost", type=_amount, metavar="USD",
+        help="stop creating before the estimated total (the journal's tasks included) passes it",
+    )  # fmt: skip
+    batch.add_argument("-y", "--yes", action="store_true", help="do not ask before spending")
+    batch.add_argument(
+        "--json", action="store_true", help="print one JSON line per item on stdout at the end"
+    )
+    batch.add_argument(
+        "--resolve", type=_resolve_item, action="append", metavar="LINE=TASK_ID",
+        help="an uncertain item is this task (found in your PiAPI task history); repeatable",
+    )  # fmt: skip
+    batch.add_argument(
+        "--retry-uncertain", type=_line_number, nargs="?", action="append", metavar="LINE",
+        help="create this uncertain item again (you looked: it is not in your PiAPI task "
+        "history); repeatable; without LINE, every uncertain item, even one nobody has looked for",
+    )  # fmt: skip
+    batch.set_defaults(handler=run)

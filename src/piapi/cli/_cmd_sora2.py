@@ -1,0 +1,154 @@
+"""`piapi sora2 PROMPT`: estimate, confirm, create, wait, download."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from decimal import Decimal
+
+from piapi._core.models import WebhookConfig
+from piapi._core.text import format_usd
+from piapi.cli import _checks
+from piapi.cli._exit import EXIT_DECLINED, EXIT_OK, EXIT_USAGE, CliError
+from piapi.cli._parsing import DEFAULT_TIMEOUT, EPILOG, Formatter, Parents, resume_options
+from piapi.cli._session import Session, Stage
+from piapi.cli._ui import Ui
+from piapi.cli._waiting import finish, wait
+from piapi.families.sora2 import Sora2TaskType, estimate_sora2_cost
+
+__all__ = ["register", "run"]
+
+WEBHOOK_SECRET_ENV = "PIAPI_WEBHOOK_SECRET"
+
+
+def _confirm(ui: Ui, cost: Decimal, yes: bool) -> bool:
+    price = format_usd(cost)
+    return ui.confirm_spending(
+        yes, f"a paid task ({price})", "Create it for [bold]{cost}[/]?", cost=price
+    )
+
+
+def _check(args: argparse.Namespace) -> None:
+    """The option combinations PiAPI would refuse, refused here before anything is sent."""
+    if args.resolution is not None and not args.pro:
+        raise CliError("--resolution needs --pro (sora2-video has a fixed resolution).", EXIT_USAGE)
+    if args.image_url is not None and args.pro:
+        raise CliError("--image-url works only without --pro (sora2-video).", EXIT_USAGE)
+    if args.image is not None and args.pro:
+        raise CliError("--image works only without --pro (sora2-video).", EXIT_USAGE)
+    if args.image is not None and args.image_url is not None:
+        raise CliError("Give --image FILE or --image-url URL, not both.", EXIT_USAGE)
+    if args.webhook_secret is not None and not args.webhook:
+        raise CliError("--webhook-secret needs --webhook URL.", EXIT_USAGE)
+    if not args.prompt.strip():
+        raise CliError("The prompt is empty: say what the video should show.", EXIT_USAGE)
+
+
+def _webhook(args: argparse.Namespace, ui: Ui) -> WebhookConfig | None:
+    if not args.webhook:
+        return None
+    secret = args.webhook_secret or os.environ.get(WEBHOOK_SECRET_ENV) or ""
+    if not secret:
+        ui.warning(
+            "--webhook without a secret: anyone who learns the URL can post fake task updates "
+            "to it. Pass --webhook-secret or set " + WEBHOOK_SECRET_ENV + "."
+        )
+    return WebhookConfig(endpoint=args.webhook, secret=secret)
+
+
+def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+    """Estimate, confirm, create, wait, download."""
+    task_type: Sora2TaskType = "sora2-pro-video" if args.pro else "sora2-video"
+    _check(args)
+    output = None if args.no_download else (args.output or ".")
+    _checks.check(args, output=output if not args.no_wait or args.output else None)
+    if args.image is not None:
+        _checks.check_upload(args.image)
+    session.resume = resume_options(args, output=output)
+    webhook = _webhook(args, ui)
+    with _checks.make_client(args) as client:
+        cost = estimate_sora2_cost(duration=args.duration, task_type=task_type)
+        ui.info(
+            "Sora 2 {kind}video: {duration} s, {ratio}{resolution}. "
+            "Estimated cost [bold]{cost}[/].",
+            kind="pro " if args.pro else "",
+            duration=args.duration,
+            ratio=args.aspect_ratio,
+            resolution=", " + args.resolution if args.resolution else "",
+            cost=format_usd(cost),
+        )
+        if not _confirm(ui, cost, args.yes):
+            ui.info("Nothing was created.")
+            return EXIT_DECLINED
+        image_url = args.image_url
+        if args.image is not None:  # free, and only once the task is confirmed
+            image_url = client.files.upload(args.image)
+            ui.info("Uploaded {name}: {url}", name=args.image, url=image_url)
+        started = client._now()
+        session.stage = Stage.CREATE_SENT
+        task = session.task = client.sora2.create(
+            prompt=args.prompt,
+            aspect_ratio=args.aspect_ratio,
+            duration=args.duration,
+            task_type=task_type,
+            image_url=image_url,
+            resolution=args.resolution,
+            webhook=webhook,
+        )
+        session.stage = Stage.WAITING
+        ui.info("Created task [bold]{id}[/] ({status}).", id=task.task_id, status=task.status.value)
+        if args.no_wait:
+            if ui.json_output:
+                ui.json(task)
+            else:
+                ui.result("{id}", id=task.task_id)
+            ui.info("Wait for it with: {command}", command=session.resume_command(task.task_id))
+            session.stage = Stage.DONE
+            return EXIT_OK
+        done = wait(client, task, ui, args.timeout or DEFAULT_TIMEOUT, session)
+        return finish(client, done, ui, session, output=output, elapsed=client._now() - started)
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: Parents
+) -> None:
+    """Add `piapi sora2`."""
+    sora2 = commands.add_parser(
+        "sora2",
+        help="make a Sora 2 video: estimate, confirm, create, wait, download",
+        description="Make a Sora 2 video. Shows the estimated cost and asks before spending "
+        "(Enter means no); without a terminal, pass --yes.",
+        epilog=EPILOG,
+        formatter_class=Formatter,
+        parents=[parents.common, parents.output, parents.waiting],
+    )
+    sora2.add_argument("prompt", help="what the video shows")
+    sora2.add_argument(
+        "--duration", type=int, choices=(4, 8, 12), default=4, help="seconds (default 4)"
+    )
+    sora2.add_argument(
+        "--aspect-ratio", choices=("16:9", "9:16"), default="16:9", help="(default 16:9)"
+    )
+    sora2.add_argument("--pro", action="store_true", help="sora2-pro-video ($0.24/s, not $0.08/s)")
+    sora2.add_argument(
+        "--resolution", choices=("720p", "1080p"), help="with --pro only (default 720p)"
+    )
+    sora2.add_argument("--image-url", metavar="URL", help="first frame (image-to-video)")
+    sora2.add_argument(
+        "--image",
+        metavar="FILE",
+        help="first frame from a local file: uploaded first (Creator plan or higher)",
+    )
+    sora2.add_argument("--webhook", metavar="URL", help="PiAPI also POSTs updates here")
+    sora2.add_argument(
+        "--webhook-secret",
+        metavar="S",
+        help=f"sent back in x-webhook-secret (default with --webhook: ${WEBHOOK_SECRET_ENV})",
+    )
+    sora2.add_argument("--no-wait", action="store_true", help="print the task id and exit")
+    sora2.add_argument("--no-download", action="store_true", help="wait but do not download")
+    sora2.add_argument(
+        "-o", "--output", metavar="PATH", help="file or directory for the video (default: .)"
+    )
+    sora2.add_argument("-y", "--yes", action="store_true", help="do not ask before spending")
+    sora2.set_defaults(handler=run)

@@ -1,0 +1,66 @@
+"""The option groups commands share, so each command module builds its own parser."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+
+from piapi._core.protocol import API_KEY_ENV, BASE_URL_ENV
+from piapi.cli._checks import seconds
+from piapi.cli._exit import EXIT_CODES
+from piapi.cli._session import Resume
+
+__all__ = ["DEFAULT_TIMEOUT", "EPILOG", "Formatter", "Parents", "make_parents", "resume_options"]
+
+EPILOG = (
+    "exit codes:\n"
+    + "\n".join(f"  {code:<4} {text}" for code, text in EXIT_CODES.items())
+    + f"\n\nenvironment:\n  {API_KEY_ENV}   your API key (safer than --api-key, which shows in ps)"
+    + f"\n  {BASE_URL_ENV}  another API URL, e.g. a fake server"
+)
+DEFAULT_TIMEOUT = 1800.0
+# Defaults are written into the help texts by hand: an automatic "(default: ...)" would
+# print a secret taken from the environment.
+Formatter = argparse.RawDescriptionHelpFormatter
+
+
+@dataclass(frozen=True)
+class Parents:
+    """Parent parsers: `common` (--api-key, --base-url), `output` (--json), `waiting`
+    (--timeout)."""
+
+    common: argparse.ArgumentParser
+    output: argparse.ArgumentParser
+    waiting: argparse.ArgumentParser
+
+
+def make_parents() -> Parents:
+    """The shared option groups."""
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a value given before the subcommand is not reset by the subcommand's default.
+    common.add_argument(
+        "--api-key", default=argparse.SUPPRESS, help=f"API key (default: ${API_KEY_ENV})"
+    )
+    common.add_argument(
+        "--base-url", default=argparse.SUPPRESS, help=f"API URL (default: ${BASE_URL_ENV})"
+    )
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument("--json", action="store_true", help="print the task as JSON on stdout")
+    waiting = argparse.ArgumentParser(add_help=False)
+    waiting.add_argument(
+        "--timeout",
+        type=seconds,
+        metavar="SECONDS",
+        help=f"how long to wait (default {DEFAULT_TIMEOUT:g}); the task goes on after it",
+    )
+    return Parents(common, output, waiting)
+
+
+def resume_options(args: argparse.Namespace, *, output: str | None) -> Resume:
+    """What a resume command must repeat of this command line."""
+    return Resume(
+        output=output,
+        timeout=getattr(args, "timeout", None),
+        json=getattr(args, "json", False),
+        base_url=getattr(args, "base_url", None),
+    )

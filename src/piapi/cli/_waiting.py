@@ -1,0 +1,172 @@
+"""Waiting, downloading and reporting a task: shared by `piapi sora2` and `piapi task`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from piapi._core.models import Task
+from piapi.cli._exit import EXIT_OK
+from piapi.cli._session import Session, Stage
+from piapi.cli._ui import Ui, cost, duration, input_field, markup, size, summary
+
+if TYPE_CHECKING:
+    from piapi._async.client import PiAPIClient
+
+__all__ = ["download", "finish", "wait"]
+
+
+class _StatusLine:
+    """The live status text; rich re-renders it, so the elapsed time keeps ticking."""
+
+    def __init__(self, task_id: str, status: str | None, now: Callable[[], float]) -> None:
+        self.task_id = task_id
+        self.status = status  # None until PiAPI has said anything about the task
+        self._now = now
+        self._started = now()
+
+    @property
+    def elapsed(self) -> float:
+        return self._now() - self._started
+
+    def __rich__(self) -> str:
+        return markup(
+            "Waiting for task [bold]{task_id}[/]: [cyan]{status}[/] [dim]({elapsed})[/]",
+            task_id=self.task_id,
+            status=self.status or "...",
+            elapsed=duration(self.elapsed),
+        )
+
+
+def wait(
+    client: PiAPIClient,
+    task: Task[Any, Any] | str,
+    ui: Ui,
+    timeout: float | None,
+    session: Session,
+) -> Task[Any, Any]:
+    """`tasks.wait`, saying what happens: a line per status change (a live line on a terminal).
+
+    "Waiting for task X (status)" comes once PiAPI has shown the task unfinished: never for
+    a task that does not exist, nor one already over.
+    """
+    known = task if isinstance(task, Task) else None
+    line = _StatusLine(
+        known.task_id if known else str(task), known.status.value if known else None, client._now
+    )
+    session.stage = Stage.WAITING
+
+    def announce(current: Task[Any, Any]) -> None:
+        if not ui.live and not current.is_terminal:
+            ui.info("Waiting for task {id} ({status})...", id=line.task_id, status=line.status)
+
+    def on_update(current: Task[Any, Any]) -> None:
+        first_look = line.status is None
+        changed = current.status.value != line.status
+        line.status = current.status.value
+        if first_look:
+            announce(current)
+        elif changed and not ui.live:
+            ui.info(
+                "  {status} after {elapsed}", status=line.status, elapsed=duration(line.elapsed)
+            )
+
+    if known is not None:
+        announce(known)
+    with _maybe_status(ui, line):
+        done = client.tasks.wait(task, timeout=timeout, on_update=on_update)
+    if ui.live:
+        ui.info(
+            "Task {id} {status} after {elapsed}.",
+            id=line.task_id,
+            status=done.status.value,
+            elapsed=duration(line.elapsed),
+        )
+    return done
+
+
+@contextmanager
+def _maybe_status(ui: Ui, line: _StatusLine) -> Generator[None, None, None]:
+    if not ui.live:
+        yield
+        return
+    with ui.err.status(line):
+        yield
+
+
+def download(
+    client: PiAPIClient, task: Task[Any, Any], dest: str, ui: Ui, session: Session
+) -> list[Path]:
+    """`client.download` (every result with `download_all` into a directory) with a
+    progress bar on a terminal."""
+    from piapi._core.download import is_directory_destination
+
+    if session.task is None:
+        session.task = task
+    session.stage = Stage.DOWNLOADING
+    every = len(task.media_urls) > 1 and is_directory_destination(dest)
+    if not ui.live:
+        return client.download_all(task, dest) if every else [client.download(task, dest)]
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=ui.err,
+        transient=True,
+    ) as progress:
+        bar = progress.add_task("Downloading", total=None)
+
+        def on_progress(received: int, total: int | None) -> None:
+            progress.update(bar, completed=received, total=total)
+
+        if every:
+            return client.download_all(task, dest, on_progress=on_progress)
+        return [client.download(task, dest, on_progress=on_progress)]
+
+
+def finish(
+    client: PiAPIClient,
+    task: Task[Any, Any],
+    ui: Ui,
+    session: Session,
+    *,
+    output: str | None,
+    elapsed: float | None,
+) -> int:
+    """Download (when asked) and report a completed task; returns the exit code."""
+    paths = download(client, task, output, ui, session) if output is not None else []
+    session.stage = Stage.DONE
+    if ui.json_output:
+        for path in paths:
+            ui.info("Saved {path}", path=path)
+        ui.json(task)
+        return EXIT_OK
+    if not paths:
+        ui.result_lines(summary(task))
+        return EXIT_OK
+    for path in paths:
+        facts = [size(path.stat().st_size)]
+        seconds = input_field(task, "duration")
+        if isinstance(seconds, int):
+            facts.append(f"{seconds} s video")
+        facts.append(f"cost {cost(task)}")
+        if elapsed is not None:
+            facts.append(f"took {duration(elapsed)}")
+        ui.result(
+            "[green]✓[/] Saved [bold]{path}[/]  [dim]({facts})[/]",
+            path=path,
+            facts=", ".join(facts),
+        )
+    return EXIT_OK

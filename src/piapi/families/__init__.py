@@ -1,0 +1,1 @@
+"""Model families: one declarations file each (typed requests, outputs, prices)."""

@@ -1,0 +1,111 @@
+"""What every model family's module shares: checked inputs, checks and prices.
+
+A family module (`piapi.families.kling`, `piapi.families.veo`, ...) only declares: its inputs
+subclass `FamilyInput` (checks in `_check`, run when a caller builds one, never when PiAPI echoes
+it), its task subclasses `FamilyTask` (which reads `input` as the request class of its task
+type; it lives beside `Task` in `_models`, so Sora 2 loads nothing of this module). The
+checks here raise `ValueError` naming the allowed values and the page they come from, so
+pydantic reports them as a `ValidationError` before anything is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, ClassVar, cast
+
+from pydantic import ValidationInfo, model_validator
+from typing_extensions import Self
+
+from piapi._core.models import FamilyTask, TaskInput, from_response
+
+__all__ = [
+    "FamilyInput",
+    "FamilyTask",
+    "check_max_length",
+    "check_positive",
+    "check_range",
+    "per_second",
+    "require_text",
+]
+
+
+class FamilyInput(TaskInput):
+    """Base of a family's typed requests: caller defaults and checks, skipped for answers."""
+
+    CALLER_DEFAULTS: ClassVar[Mapping[str, Any]] = {}
+    """Values sent when a caller leaves them out (the docs' example values, so that the
+    price is known); never filled in when reading what PiAPI echoes."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_caller_defaults(cls, data: object, info: ValidationInfo) -> object:
+        if not isinstance(data, dict):
+            return data
+        fields = cast("dict[str, Any]", data)
+        if not cls.CALLER_DEFAULTS or from_response(info):
+            return fields
+        return {**cls._defaults_for(fields), **fields}
+
+    @classmethod
+    def _defaults_for(cls, fields: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The defaults to fill in for what a caller gave (a family may leave some out)."""
+        return cls.CALLER_DEFAULTS
+
+    # One validator per model, not one per field: it runs (and returns at once) on every
+    # task of the family read from PiAPI.
+    @model_validator(mode="after")
+    def _check_caller_values(self, info: ValidationInfo) -> Self:
+        if not from_response(info):
+            self._check()
+        return self
+
+    def _check(self) -> None:
+        """Raise `ValueError` for a value the docs do not allow (only when a caller builds)."""
+
+
+def require_text(name: str, value: str | None, source: str = "") -> None:
+    """Refuse a missing or blank text the docs mark as required."""
+    if value is None or not value.strip():
+        where = f"; see {source}" if source else ""
+        raise ValueError(f"{name} is required and must not be empty{where}")
+
+
+def check_range(
+    name: str,
+    value: float | None,
+    low: float,
+    high: float,
+    source: str,
+    *,
+    low_included: bool = True,
+) -> None:
+    """Refuse a number outside the range the docs give (None: not given, nothing to check)."""
+    if value is None:
+        return
+    above_low = value >= low if low_included else value > low
+    if not (above_low and value <= high):
+        span = f"from {low:g} to {high:g}" if low_included else f"above {low:g}, at most {high:g}"
+        raise ValueError(f"{name} must be {span} (got {value!r}); see {source}")
+
+
+def check_max_length(name: str, value: str | None, limit: int, source: str) -> None:
+    """Refuse a text longer than the docs allow."""
+    if value is not None and len(value) > limit:
+        raise ValueError(
+            f"{name} must be at most {limit} characters (got {len(value)}); see {source}"
+        )
+
+
+def check_positive(name: str, values: Iterable[int | None]) -> None:
+    """Refuse a length in seconds (or a count) that is zero or negative."""
+    for value in values:
+        if value is not None and value <= 0:
+            raise ValueError(f"{name} must be a positive number (got {value!r})")
+
+
+def per_second(rate: Decimal | None, seconds: int | None) -> Decimal | None:
+    """A per-second price for `seconds`; None when either is unknown."""
+    if rate is None or seconds is None:
+        return None
+    return rate * seconds

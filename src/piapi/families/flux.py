@@ -1,0 +1,205 @@
+"""Flux (`model: "Qubico/flux1-dev"`, `-schnell`, `-dev-advanced`): typed image requests.
+
+Text-to-image (`txt2img`) and image-to-image (`img2img`) on each of the three models, and
+`kontext` (edit an image by instruction) on `Qubico/flux1-dev-advanced`: one class per
+model and task type, e.g. `FluxSchnellTxt2ImgInput`. All answer a `FluxTask`, whose
+`output.image_url` is the image. PiAPI publishes no Flux price: `estimate_cost()` is None.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from piapi._core.models import TaskInput, WireModel
+from piapi.families._base import FamilyInput, FamilyTask, check_positive, check_range, require_text
+
+__all__ = [
+    "FluxDevAdvancedImg2ImgInput",
+    "FluxDevAdvancedTxt2ImgInput",
+    "FluxDevImg2ImgInput",
+    "FluxDevTxt2ImgInput",
+    "FluxImageOutput",
+    "FluxKontextInput",
+    "FluxSchnellImg2ImgInput",
+    "FluxSchnellTxt2ImgInput",
+    "FluxTask",
+]
+
+TXT2IMG_PAGE = "https://piapi.ai/docs/flux-api/text-to-image"
+IMG2IMG_PAGE = "https://piapi.ai/docs/flux-api/image-to-image"
+KONTEXT_PAGE = "https://piapi.ai/docs/flux-api/kontext"
+
+DEV, SCHNELL, DEV_ADVANCED = "Qubico/flux1-dev", "Qubico/flux1-schnell", "Qubico/flux1-dev-advanced"
+MAX_PIXELS = 1_048_576  # TXT2IMG_PAGE: "width*height cannot exceed 1048576"
+GUIDANCE_SCALE = (1.5, 5.0)  # TXT2IMG_PAGE, IMG2IMG_PAGE
+BATCH_SIZE = (1, 4)  # TXT2IMG_PAGE, IMG2IMG_PAGE ("only works for schnell")
+
+
+class _FluxInput(FamilyInput):
+    PAGE: ClassVar[str]
+
+    prompt: str | None = None
+
+    @classmethod
+    def task_class(cls) -> type[FluxTask]:
+        """`FluxTask`: what PiAPI answers for every Flux task type."""
+        return FluxTask
+
+    def _check(self) -> None:
+        require_text("prompt", self.prompt, self.PAGE)
+
+
+class _FluxGenerateInput(_FluxInput):
+    guidance_scale: float | None = None
+    """1.5 to 5: higher follows the prompt more closely, at some cost in realism."""
+    batch_size: int | None = None
+    """1 to 4 images (schnell only); the price is that many generations."""
+    lora_settings: list[dict[str, Any]] | None = None
+    control_net_settings: list[dict[str, Any]] | None = None
+
+    def _check(self) -> None:
+        super()._check()
+        check_range("guidance_scale", self.guidance_scale, *GUIDANCE_SCALE, self.PAGE)
+        check_range("batch_size", self.batch_size, *BATCH_SIZE, self.PAGE)
+
+
+class _FluxTxt2ImgInput(_FluxGenerateInput):
+    """Input of Flux `txt2img` (https://piapi.ai/docs/flux-api/text-to-image).
+
+    Checked: `prompt` required, `width` x `height` at most 1,048,576 pixels,
+    `guidance_scale` 1.5 to 5, `batch_size` 1 to 4. No published price.
+    """
+
+    TASK_TYPE: ClassVar[str] = "txt2img"
+    PAGE: ClassVar[str] = TXT2IMG_PAGE
+
+    width: int | None = None
+    height: int | None = None
+
+    def _check(self) -> None:
+        super()._check()
+        check_positive("width", [self.width])
+        check_positive("height", [self.height])
+        if self.width is not None and self.height is not None:
+            pixels = self.width * self.height
+            if pixels > MAX_PIXELS:
+                raise ValueError(
+                    f"width x height must be at most {MAX_PIXELS:,} pixels "
+                    f"(got {self.width} x {self.height} = {pixels:,}); see {TXT2IMG_PAGE}"
+                )
+
+
+class _FluxImg2ImgInput(_FluxGenerateInput):
+    """Input of Flux `img2img` (https://piapi.ai/docs/flux-api/image-to-image).
+
+    Checked: `prompt` and `image` required, `denoise` above 0 up to 1, `guidance_scale`
+    1.5 to 5, `batch_size` 1 to 4. No published price.
+    """
+
+    TASK_TYPE: ClassVar[str] = "img2img"
+    PAGE: ClassVar[str] = IMG2IMG_PAGE
+
+    image: str | None = None
+    """The image to start from: a URL PiAPI can fetch (upload a local file first)."""
+    negative_prompt: str | None = None
+    denoise: float | None = None
+    """How far to move from the image: above 0 up to 1 (PiAPI's default 0.7)."""
+
+    def _check(self) -> None:
+        super()._check()
+        require_text("image", self.image, IMG2IMG_PAGE)
+        check_range("denoise", self.denoise, 0, 1, IMG2IMG_PAGE, low_included=False)
+
+
+class FluxDevTxt2ImgInput(_FluxTxt2ImgInput):
+    """`txt2img` on `Qubico/flux1-dev`."""
+
+    MODEL: ClassVar[str] = DEV
+
+
+class FluxSchnellTxt2ImgInput(_FluxTxt2ImgInput):
+    """`txt2img` on `Qubico/flux1-schnell` (the fast model; `batch_size` works here)."""
+
+    MODEL: ClassVar[str] = SCHNELL
+
+
+class FluxDevAdvancedTxt2ImgInput(_FluxTxt2ImgInput):
+    """`txt2img` on `Qubico/flux1-dev-advanced`."""
+
+    MODEL: ClassVar[str] = DEV_ADVANCED
+
+
+class FluxDevImg2ImgInput(_FluxImg2ImgInput):
+    """`img2img` on `Qubico/flux1-dev`."""
+
+    MODEL: ClassVar[str] = DEV
+
+
+class FluxSchnellImg2ImgInput(_FluxImg2ImgInput):
+    """`img2img` on `Qubico/flux1-schnell`."""
+
+    MODEL: ClassVar[str] = SCHNELL
+
+
+class FluxDevAdvancedImg2ImgInput(_FluxImg2ImgInput):
+    """`img2img` on `Qubico/flux1-dev-advanced`."""
+
+    MODEL: ClassVar[str] = DEV_ADVANCED
+
+
+class FluxKontextInput(_FluxInput):
+    """Input of Flux `kontext` on `Qubico/flux1-dev-advanced`: edit `image` as the prompt
+    says (https://piapi.ai/docs/flux-api/kontext). Checked: `prompt` and `image`
+    required. No published price."""
+
+    MODEL: ClassVar[str] = DEV_ADVANCED
+    TASK_TYPE: ClassVar[str] = "kontext"
+    PAGE: ClassVar[str] = KONTEXT_PAGE
+
+    image: str | None = None
+    """The image to edit: a URL PiAPI can fetch (upload a local file first)."""
+    width: int | None = None
+    height: int | None = None
+    steps: int | None = None
+    seed: int | None = None
+    """-1 (the docs' example) for a random seed."""
+
+    def _check(self) -> None:
+        super()._check()
+        require_text("image", self.image, KONTEXT_PAGE)
+
+
+FluxInput = (
+    FluxDevTxt2ImgInput
+    | FluxSchnellTxt2ImgInput
+    | FluxDevAdvancedTxt2ImgInput
+    | FluxDevImg2ImgInput
+    | FluxSchnellImg2ImgInput
+    | FluxDevAdvancedImg2ImgInput
+    | FluxKontextInput
+)
+
+
+class FluxImageOutput(WireModel):
+    """Output of a completed Flux task: `image_url`, the image (`image_base64` is empty
+    when a URL is given)."""
+
+    image_url: str | None = None
+    image_base64: str | None = Field(default=None, repr=False)
+
+
+class FluxTask(FamilyTask[FluxInput, FluxImageOutput]):
+    """A Flux task of any of its models and task types, typed."""
+
+    output: FluxImageOutput | None = None
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
+        FluxDevTxt2ImgInput,
+        FluxSchnellTxt2ImgInput,
+        FluxDevAdvancedTxt2ImgInput,
+        FluxDevImg2ImgInput,
+        FluxSchnellImg2ImgInput,
+        FluxDevAdvancedImg2ImgInput,
+        FluxKontextInput,
+    )
