@@ -93,6 +93,7 @@ def test() -> None:
     """Every check in turn; the last line says passed or what failed, and missed targets."""
     setup("dev")
     notes: list[str] = []
+    run(PYTHON, "scripts/generate.py", "--check")
     run(PYTHON, "-m", "ruff", "check", ".")
     run(PYTHON, "-m", "ruff", "format", "--check", ".")
     run(PYTHON, "-m", "mypy")
