@@ -19,12 +19,12 @@ import pytest
 
 import piapi.cli as cli
 from piapi import PiAPIClient
-from piapi._async.client import DEFAULT_MAX_RETRIES
 from piapi.cli import _app, _checks, _ui
 from piapi.cli import _exit as codes
 from piapi.cli._session import Resume, Session, Stage
 from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
 
+DEFAULT_MAX_RETRIES = 2  # the clients' documented default
 KEY = "sk-live-do-not-print-me"
 HOOK_SECRET = "hook-secret-do-not-print"
 

@@ -117,7 +117,7 @@ def test_repr_hides_the_key(make_api: MakeApi) -> None:
 def test_with_options_shares_the_pool_and_changes_defaults(make_api: MakeApi) -> None:
     api = make_api(sequence(error(503), ok()))
     strict = api.client.with_options(timeout=5.0, max_retries=0)
-    assert strict._http is api.client._http
+    assert strict._sender.http is api.client._sender.http
     assert (strict.timeout, strict.max_retries) == (5.0, 0)
     # The harness passes an http_client built without a timeout: httpx's default applies.
     assert (api.client.timeout, api.client.max_retries) == (httpx.Timeout(5.0), 2)
@@ -136,7 +136,7 @@ def test_closing_a_copy_keeps_the_shared_pool_open(make_api: MakeApi) -> None:
     copy = api.client.with_options(max_retries=1)
     close = copy.close if isinstance(copy, PiAPIClient) else copy.aclose
     api.run(close)
-    assert not api.client._http.is_closed
+    assert not api.client._sender.http.is_closed
     assert api.run(api.client.tasks.get, TASK_ID).task_id == TASK_ID
 
 
@@ -149,7 +149,7 @@ def test_negative_max_retries_is_refused() -> None:
 
 def test_sync_context_manager_closes_its_own_pool_but_not_a_given_one() -> None:
     with PiAPIClient(api_key="k") as client:
-        pool = client._http
+        pool = client._sender.http
     assert pool.is_closed
     given = httpx.Client()
     with PiAPIClient(api_key="k", http_client=given):
@@ -161,7 +161,7 @@ def test_sync_context_manager_closes_its_own_pool_but_not_a_given_one() -> None:
 @pytest.mark.anyio
 async def test_async_context_manager_closes_its_own_pool_but_not_a_given_one() -> None:
     async with AsyncPiAPIClient(api_key="k") as client:
-        pool = client._http
+        pool = client._sender.http
     assert pool.is_closed
     given = httpx.AsyncClient()
     async with AsyncPiAPIClient(api_key="k", http_client=given):
@@ -178,7 +178,7 @@ def test_clients_share_one_tls_context_per_ca_setting(monkeypatch: pytest.Monkey
     import certifi
 
     def tls_of(client: PiAPIClient | AsyncPiAPIClient) -> object:
-        return client._http._transport._pool._ssl_context  # type: ignore[union-attr]
+        return client._sender.http._transport._pool._ssl_context  # type: ignore[union-attr]
 
     with PiAPIClient(api_key=API_KEY) as first, PiAPIClient(api_key=API_KEY) as second:
         assert tls_of(first) is tls_of(second) is tls_of(AsyncPiAPIClient(api_key=API_KEY))

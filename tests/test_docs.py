@@ -79,6 +79,9 @@ def _public_members(module: ModuleType) -> Iterator[tuple[str, object]]:
 def test_every_public_class_method_and_function_has_a_docstring() -> None:
     from piapi._async import account, files, tasks
     from piapi._core import account as account_records
+    from piapi._sync import account as sync_account
+    from piapi._sync import files as sync_files
+    from piapi._sync import tasks as sync_tasks
 
     # The resources (client.tasks, client.sora2, client.account, client.files) of both
     # clients, and the records they return.
@@ -89,6 +92,9 @@ def test_every_public_class_method_and_function_has_a_docstring() -> None:
         tasks,
         account,
         files,
+        sync_tasks,
+        sync_account,
+        sync_files,
         account_records,
         *FAMILIES,
     ]

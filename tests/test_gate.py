@@ -19,7 +19,9 @@ import pytest
 
 from _support import API_KEY, TASK_ID, task_envelope
 from piapi import APITimeoutError, AsyncPiAPIClient, PiAPIClient, TaskStatus
-from piapi._core.gate import DEFAULT_POOL_LIMIT, AsyncGate, gate_for, pool_limit
+from piapi._async._backend import Gate as AsyncGate
+from piapi._core.pools import DEFAULT_POOL_LIMIT, pool_limit
+from piapi._sync._backend import gate_for
 from piapi.testing import FakePiAPIServer
 
 BOUND = 20.0  # seconds: generous, only reached if something is stuck
@@ -121,7 +123,7 @@ def run_sync_burst(clients: list[PiAPIClient], transport: HoldingTransport, limi
     ]
     for thread in threads:
         thread.start()
-    gate = clients[0]._gate
+    gate = clients[0]._sender.gate
     wait_until(lambda: transport.count.in_flight == limit and gate.waiting == 10 - limit)
     assert transport.count.peak == limit
     transport.release.set()
@@ -141,7 +143,7 @@ async def run_async_burst(
     async def get(client: AsyncPiAPIClient) -> None:
         results.append(await client.tasks.get(TASK_ID))
 
-    gate = clients[0]._gate
+    gate = clients[0]._sender.gate
     async with anyio.create_task_group() as group:
         for index in range(10):
             group.start_soon(get, clients[index % len(clients)])
@@ -160,11 +162,11 @@ async def run_async_burst(
 def test_no_more_requests_in_flight_than_the_pool_has_connections(mode: str) -> None:
     if mode == "sync":
         client, transport = sync_client(3)
-        assert client._gate.limit == 3
+        assert client._sender.gate.limit == 3
         run_sync_burst([client], transport, 3)
     else:
         aclient, atransport = async_client(3)
-        assert aclient._gate.limit == 3
+        assert aclient._sender.gate.limit == 3
         anyio.run(run_async_burst, [aclient], atransport, 3, backend=mode)
 
 
@@ -173,14 +175,14 @@ def test_with_options_copies_share_the_gate_and_its_bound(mode: str) -> None:
     if mode == "sync":
         client, transport = sync_client(2)
         copy = client.with_options(timeout=5.0, max_retries=0)
-        assert copy._gate is client._gate
+        assert copy._sender.gate is client._sender.gate
         run_sync_burst([client, copy], transport, 2)
         copy.close()  # a copy does not close the shared pool, nor break the gate
         run_sync_burst([client], rearmed(transport), 2)
     else:
         aclient, atransport = async_client(2)
         acopy = aclient.with_options(timeout=5.0)
-        assert acopy._gate is aclient._gate
+        assert acopy._sender.gate is aclient._sender.gate
         anyio.run(run_async_burst, [aclient, acopy], atransport, 2, backend=mode)
 
 
@@ -195,14 +197,14 @@ def test_two_clients_on_one_http_client_share_its_gate() -> None:
     http = httpx.Client(transport=HoldingTransport(4))
     first = PiAPIClient(api_key=API_KEY, http_client=http)
     second = PiAPIClient(api_key=API_KEY, http_client=http)
-    assert first._gate is second._gate is gate_for(http, URL)
-    assert first._gate.limit == 4
+    assert first._sender.gate is second._sender.gate is gate_for(http, URL)
+    assert first._sender.gate.limit == 4
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
 def test_a_cancelled_waiter_gives_up_its_place_and_leaks_nothing(backend: str) -> None:
     client, transport = async_client(1)
-    gate = client._gate
+    gate = client._sender.gate
 
     async def main() -> None:
         transport.release = anyio.Event()
@@ -277,12 +279,12 @@ def test_a_sync_request_that_waits_past_the_pool_timeout_fails_as_not_sent() -> 
     with pytest.raises(APITimeoutError) as caught:
         client.tasks.get(TASK_ID)
     assert not caught.value.task_may_exist  # waiting for the pool sends nothing
-    assert client._gate.waiting == 0
+    assert client._sender.gate.waiting == 0
     transport.release.set()
     holder.join(BOUND)
     assert client.tasks.get(TASK_ID).task_id == TASK_ID  # the slot came back
     assert transport.count.peak == 1
-    assert client._gate.in_use == 0
+    assert client._sender.gate.in_use == 0
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
@@ -299,9 +301,9 @@ def test_an_async_request_that_waits_past_the_pool_timeout_fails_as_not_sent(
             with pytest.raises(APITimeoutError) as caught:
                 await client.tasks.get(TASK_ID)
             assert not caught.value.task_may_exist
-            assert client._gate.waiting == 0
+            assert client._sender.gate.waiting == 0
             transport.release.set()
-        assert client._gate.in_use == 0
+        assert client._sender.gate.in_use == 0
 
     anyio.run(main, backend=backend)
 
@@ -316,15 +318,15 @@ def test_one_client_serves_one_event_loop_after_another() -> None:
             async with anyio.create_task_group() as group:
                 for _ in range(6):
                     group.start_soon(client.tasks.get, TASK_ID)
-                await async_wait_until(lambda: client._gate.waiting == 4)
+                await async_wait_until(lambda: client._sender.gate.waiting == 4)
                 scope.cancel()  # 2 sends in flight and 4 waiters torn down at once
         transport.release = None
 
     for backend in ["asyncio", "trio", "asyncio"]:
         anyio.run(run_async_burst, [client], transport, 2, backend=backend)
         anyio.run(cancelled_burst, backend=backend)
-        assert client._gate.in_use == 0
-        assert client._gate.waiting == 0
+        assert client._sender.gate.in_use == 0
+        assert client._sender.gate.waiting == 0
         transport.count.peak = 0
     anyio.run(run_async_burst, [client], transport, 2, backend="trio")
 
@@ -334,7 +336,7 @@ def test_one_client_serves_one_event_loop_after_another() -> None:
 
 def poll_to_completion(server: FakePiAPIServer, http: httpx.Client, count: int) -> list[str]:
     client = PiAPIClient(api_key="test", base_url=server.url, http_client=http)
-    assert client._gate.limit == 2
+    assert client._sender.gate.limit == 2
     statuses: list[str] = []
 
     def one(index: int) -> None:
@@ -372,7 +374,7 @@ def test_a_callers_small_pool_shared_with_its_own_requests_never_deadlocks_async
         statuses: list[str] = []
         async with httpx.AsyncClient(limits=httpx.Limits(max_connections=2)) as http:
             client = AsyncPiAPIClient(api_key="test", base_url=piapi_server.url, http_client=http)
-            assert client._gate.limit == 2
+            assert client._sender.gate.limit == 2
 
             async def one(index: int) -> None:
                 task = await client.sora2.create(prompt=f"gate {index}")
@@ -440,7 +442,7 @@ def test_gate_size_is_read_from_the_pool(
 
 def test_own_pool_gives_the_default_size() -> None:
     with PiAPIClient(api_key=API_KEY) as client:
-        assert client._gate.limit == DEFAULT_POOL_LIMIT == 100
+        assert client._sender.gate.limit == DEFAULT_POOL_LIMIT == 100
 
 
 def test_waiting_at_the_gate_is_not_bound_to_an_event_loop() -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from piapi._version import __version__
 
 if TYPE_CHECKING:
-    from piapi._async.client import AsyncPiAPIClient, PiAPIClient
+    from piapi._async.client import AsyncPiAPIClient
     from piapi._core.account import AccountInfo, ActiveTaskCounts, ActiveTasks
     from piapi._core.errors import (
         APIConnectionError,
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         TypedRequest,
         WebhookConfig,
     )
+    from piapi._sync.client import PiAPIClient
     from piapi.batch._journal import BatchJournalError
     from piapi.batch._plan import BatchItem, BatchState
     from piapi.families._registry import parse_task
@@ -70,7 +71,7 @@ _LAZY: dict[str, str] = {
     "BatchJournalError": "piapi.batch._journal",
     "BatchState": "piapi.batch._plan",
     "AsyncPiAPIClient": "piapi._async.client",
-    "PiAPIClient": "piapi._async.client",
+    "PiAPIClient": "piapi._sync.client",
     "APIConnectionError": "piapi._core.errors",
     "APIResponseValidationError": "piapi._core.errors",
     "APIStatusError": "piapi._core.errors",

@@ -87,6 +87,6 @@ class Runner:
     def close(self) -> None:
         if isinstance(self.client, PiAPIClient):
             self.client.close()
-            self.client._http.close()
+            self.client._sender.http.close()
         elif not self.server_url:
-            anyio.run(self.client._http.aclose, backend=self.mode)
+            anyio.run(self.client._sender.http.aclose, backend=self.mode)

@@ -177,7 +177,11 @@ def run_concurrently(mode: str, calls: list[Call]) -> list[Outcome]:
     for asyncio and trio); each outcome is timed from its own call's start. Pools given
     as `http_client` are closed at the end, on the loop their connections belong to."""
     outcomes = [Outcome(error=AssertionError("the call never ended")) for _ in calls]
-    pools = {id(c.client._http): c.client._http for c in calls if not c.client._owns_http_client}
+    pools = {
+        id(c.client._sender.http): c.client._sender.http
+        for c in calls
+        if not c.client._sender.owns_pool
+    }
     if mode == "sync":
 
         def run(index: int, call: Call) -> None:
@@ -401,7 +405,7 @@ def test_the_sdks_own_sync_pool_keeps_deadlines_on_every_socket() -> None:
     from piapi._sync.socket_deadline import DeadlineBackend
 
     with PiAPIClient(api_key=KEY) as client:
-        pool: Any = client._http._transport
+        pool: Any = client._sender.http._transport
         assert isinstance(pool._pool._network_backend, DeadlineBackend)
     with httpx.Client() as http, PiAPIClient(api_key=KEY, http_client=http):
         pool = http._transport

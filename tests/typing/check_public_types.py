@@ -74,7 +74,7 @@ def typed_requests(client: PiAPIClient, hook: piapi.WebhookConfig) -> None:
     assert_type(TaskInput.task_class(), type[Task[Any, Any]])
     assert_type(client.download_all(client.tasks.get("id"), "out"), list[Path])
     assert_type(client.download("https://cdn/v.mp4", "out", timeout=30.0), Path)
-    client.tasks.create(plain, webhook=hook)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]
+    assert_type(client.tasks.create(plain, webhook=hook), Task[Any, Any])
 
 
 async def async_typed_requests(client: AsyncPiAPIClient) -> None:

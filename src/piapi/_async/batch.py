@@ -1,20 +1,21 @@
-"""`AsyncPiAPIClient.tasks.run_many`: an anyio task group drives the items' programs.
+"""`client.tasks.plan_many` and `run_many`: workers drive the items' programs.
 
 The runner only performs what a program asks (create, wait, save, pause) and hands each
-outcome back; `_batch_run` and `_batch_plan` decide everything. Cancellation (Ctrl-C)
-stops creating: a create already sent is shielded, so its answer is read and recorded.
-Runs on asyncio and trio. Mirrors `_batch_sync` line by line.
+outcome back; `batch._run` and `batch._plan` decide everything. Stopping (Ctrl-C, a
+cancellation, a failure) creates nothing more: a create already sent is answered and
+recorded first. The async code is the source of `piapi._sync.batch`.
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any, NamedTuple
 
-import anyio
-from typing_extensions import Unpack
+from typing_extensions import Self
 
+from piapi._async._backend import Signal, Stopped, Workers, call_back, check_callback
 from piapi._core.errors import PiAPIError
 from piapi._core.models import Task
 from piapi.batch._plan import BatchItem, BatchRequest
@@ -25,67 +26,109 @@ from piapi.batch._run import (
     Create,
     Op,
     Pause,
+    Preview,
     Program,
+    Progress,
+    Report,
     Save,
     Wait,
 )
 
-if TYPE_CHECKING:
-    from piapi._async.client import AsyncPiAPIClient
-    from piapi._core.shell import AsyncShell
-
-__all__ = ["run_batch", "run_many"]
+__all__ = ["AsyncBatch", "BatchSteps"]
 
 
-async def run_many(
-    shell: AsyncShell, requests: Iterable[BatchRequest], **options: Unpack[BatchOptions]
-) -> list[BatchItem]:
-    """`client.tasks.run_many`: check everything, open the journal, run, close it.
+class BatchSteps(NamedTuple):
+    """What a batch asks of `client.tasks`, on a sender whose pauses end when it stops."""
 
-    `shell` is what `client.tasks` holds: the client itself (a batch uses the whole of it).
-    """
-    from piapi._async.client import AsyncPiAPIClient
-
-    if not isinstance(shell, AsyncPiAPIClient):
-        raise TypeError(f"run_many needs an AsyncPiAPIClient, not {type(shell).__name__}")
-    client = shell
-    with BatchRun(requests, now=client._now, **options) as run:
-        return await run_batch(client, run)
+    create: Callable[[BatchRequest], Awaitable[Task[Any, Any]]]
+    wait: Callable[[Task[Any, Any] | str, float | None], Awaitable[Task[Any, Any]]]
+    save: Callable[[Task[Any, Any], Path], Awaitable[list[Path]]]
+    sleep: Callable[[float], Awaitable[None]]
 
 
-async def run_batch(client: AsyncPiAPIClient, run: BatchRun) -> list[BatchItem]:
-    """Run the items' programs on `run.workers` tasks; every item, in request order."""
-    return await _Runner(client, run).run()
+class AsyncBatch:
+    """A batch checked and its journal opened (and locked), nothing sent yet: `preview()`
+    says what `run()` would do and at what cost. Close it (a context manager)."""
+
+    def __init__(
+        self,
+        steps_for: Callable[[Callable[[float], Awaitable[None]]], BatchSteps],
+        sleep: Callable[[float], Awaitable[None]],
+        requests: Iterable[BatchRequest],
+        options: BatchOptions,
+        *,
+        now: Callable[[], float],
+    ) -> None:
+        check_callback(options.get("on_result"), "on_result")
+        self._steps_for = steps_for
+        self._sleep = sleep
+        self._run = BatchRun(requests, now=now, **options)
+
+    def preview(self) -> Preview:
+        """What `run` would do: counts by state, what is left to create and its cost, the
+        items left uncertain by an earlier run."""
+        return self._run.preview()
+
+    def progress(self) -> Progress:
+        """Counts by state now and the cost so far (for a live display while `run` goes)."""
+        return self._run.progress()
+
+    async def run(self) -> list[BatchItem]:
+        """Run every item to its outcome; one `BatchItem` per request, in request order."""
+        return await _Runner(self._run, Workers(self._sleep), self._steps_for).run()
+
+    def close(self) -> None:
+        """Close the journal (running again with it resumes)."""
+        self._run.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 class _Runner:
-    def __init__(self, client: AsyncPiAPIClient, run: BatchRun) -> None:
+    def __init__(
+        self,
+        run: BatchRun,
+        workers: Workers,
+        steps_for: Callable[[Callable[[float], Awaitable[None]]], BatchSteps],
+    ) -> None:
         self.run_state = run
-        self.changed = anyio.Event()
-        self.reporting = anyio.Lock()
+        self.workers = workers
+        self.steps = steps_for(workers.sleep)
+        self.changed = Signal()
         self.failure: BaseException | None = None
-        self.client = client
-        self.group: anyio.abc.TaskGroup | None = None
-        run.on_change = self._notify
+        run.on_change = self.changed.notify
 
     async def run(self) -> list[BatchItem]:
-        async with anyio.create_task_group() as group:
-            self.group = group
-            for _ in range(self.run_state.workers):
-                group.start_soon(self._work)
+        await self.workers.run(self.run_state.workers, self._work, self._stop)
         if self.failure is not None:
             raise self.failure
         return self.run_state.results()
+
+    def _stop(self, reason: str | None = None) -> None:
+        if reason is None:
+            self.run_state.stop()
+        else:
+            self.run_state.stop(reason)
+        self.workers.stop()
 
     async def _work(self) -> None:
         try:
             while (position := self.run_state.take()) is not None:
                 await self._drive(self.run_state.program(position))
+        except Stopped:
+            pass
         except Exception as exc:  # a bug, or on_result raised: stop, then raise it
             self.failure = self.failure or exc
-            self.run_state.stop(f"{type(exc).__name__}: {exc}")
-            assert self.group is not None
-            self.group.cancel_scope.cancel()
+            self._stop(f"{type(exc).__name__}: {exc}")
 
     async def _drive(self, program: Program) -> None:
         reply: object = None
@@ -106,33 +149,29 @@ class _Runner:
 
     async def _perform(self, op: Op) -> object:
         # A create is always sent once the journal says "sending", and its answer read and
-        # recorded: cancellation waits for it.
+        # recorded; anything else is skipped once the run stops.
+        if self.run_state.stopping and not isinstance(op, Create | Report):
+            raise Stopped
         if isinstance(op, Create):
             return await self._create(op.request)
         if isinstance(op, Wait):
-            return await self.client.tasks.wait(op.task, timeout=op.timeout, raise_on_failure=False)
+            return await self.steps.wait(op.task, op.timeout)
         if isinstance(op, Save):
-            return await self.client.download_all(op.task, op.folder)
+            return await self.steps.save(op.task, op.folder)
         if isinstance(op, Pause):
-            await self.client._sleep(op.seconds)
+            await self.steps.sleep(op.seconds)
             return None
         if isinstance(op, AwaitChange):
-            if self.run_state.generation == op.generation:
-                await self.changed.wait()
+            run = self.run_state
+            await self.changed.wait(lambda: run.generation == op.generation and not run.stopping)
             return None
         on_result = self.run_state.on_result
         if on_result is not None:
-            async with self.reporting:
-                result = on_result(op.item)
-                if inspect.isawaitable(result):
-                    await result
+            async with self.workers.lock:
+                await call_back(on_result, op.item)
         return None
 
     async def _create(self, request: BatchRequest) -> Task[Any, Any]:
-        with anyio.CancelScope(shield=True):
-            return await self.client.tasks.create(request)
+        with self.workers.shielded():
+            return await self.steps.create(request)
         raise AssertionError("unreachable: a shield swallows no exception")
-
-    def _notify(self) -> None:
-        self.changed.set()
-        self.changed = anyio.Event()

@@ -1,14 +1,14 @@
-"""`client.files`: upload a local file (a first frame, a clip) for a task to use, sync and
-async. Loaded when `client.files` is first used; the decisions are in `_uploads`.
-"""
+"""`client.files`: upload a local file (a first frame, a clip) for a task to use; the
+decisions are in `_core.uploads`. The async code is the source of `piapi._sync.files`."""
 
 from __future__ import annotations
 
 import os
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from piapi._async._backend import to_thread
+from piapi._async.sender import AsyncSender
 from piapi._core.uploads import (
     MAX_UPLOAD_BYTES,
     UploadSource,
@@ -18,13 +18,43 @@ from piapi._core.uploads import (
     upload_name,
 )
 
-if TYPE_CHECKING:
-    from piapi._async.client import AsyncPiAPIClient, PiAPIClient
-
-__all__ = ["AsyncFiles", "Files", "prepare_upload"]
+__all__ = ["AsyncFiles"]
 
 
-def prepare_upload(file: UploadSource, file_name: str | None) -> bytes:
+class AsyncFiles:
+    """Uploads to PiAPI's temporary storage, for tasks that take a file by URL."""
+
+    def __init__(self, sender: AsyncSender, upload_url: str) -> None:
+        self._sender = sender
+        self.upload_url = upload_url
+        """Where uploads are POSTed."""
+
+    async def upload(self, file: UploadSource, *, file_name: str | None = None) -> str:
+        """Upload a file and return its URL, for a task's `image_url` (or any file field).
+
+        The file stays 24 hours. PiAPI takes up to 10 MB, images, videos and audio by
+        extension; uploads need the Creator plan or higher. Free of charge. The file is read
+        and encoded off the event loop (async client).
+
+        Args:
+            file: A path, the bytes, or a file opened in binary mode.
+            file_name: The name to send (its extension gives the type); default the
+                path's or the file object's name. Required for bytes.
+
+        Returns:
+            The file's URL.
+
+        Raises:
+            ValueError: No name, an unsupported extension, or over 10 MB; nothing was sent.
+            PermissionDeniedError: The plan is below Creator (403).
+            BadRequestError: PiAPI refused the file (400).
+        """
+        body = await to_thread(_prepare_upload, file, file_name)
+        read = partial(read_upload_url, secrets=self._sender.secrets)
+        return await self._sender.send("POST", self.upload_url, read, content=body)
+
+
+def _prepare_upload(file: UploadSource, file_name: str | None) -> bytes:
     """The upload's body: the name checked first, then the size (a path's before it is
     read, a file object's after at most 10 MB + 1 byte), then the bytes in base64."""
     name = upload_name(file, file_name)
@@ -44,73 +74,3 @@ def _binary(chunk: object) -> bytes:
     if not isinstance(chunk, bytes):
         raise TypeError("files.upload needs a file opened in binary mode ('rb')")
     return chunk
-
-
-class Files:
-    """Uploads to PiAPI's temporary storage, for tasks that take a file by URL."""
-
-    def __init__(self, client: PiAPIClient) -> None:
-        self._client = client
-
-    def upload(self, file: UploadSource, *, file_name: str | None = None) -> str:
-        """Upload a file and return its URL, for a task's `image_url` (or any file field).
-
-        The file stays 24 hours. PiAPI takes up to 10 MB, images, videos and audio by
-        extension; uploads need the Creator plan or higher. Free of charge.
-
-        Args:
-            file: A path, the bytes, or a file opened in binary mode.
-            file_name: The name to send (its extension gives the type); default the
-                path's or the file object's name. Required for bytes.
-
-        Returns:
-            The file's URL.
-
-        Raises:
-            ValueError: No name, an unsupported extension, or over 10 MB; nothing was sent.
-            PermissionDeniedError: The plan is below Creator (403).
-            BadRequestError: PiAPI refused the file (400).
-        """
-        body = prepare_upload(file, file_name)
-        return self._client._send(
-            "POST",
-            self._client.upload_url,
-            partial(read_upload_url, secrets=self._client._secrets),
-            content=body,
-        )
-
-
-class AsyncFiles:
-    """Uploads to PiAPI's temporary storage, for tasks that take a file by URL."""
-
-    def __init__(self, client: AsyncPiAPIClient) -> None:
-        self._client = client
-
-    async def upload(self, file: UploadSource, *, file_name: str | None = None) -> str:
-        """Upload a file and return its URL, for a task's `image_url` (or any file field).
-
-        Same as `Files.upload`; the file is read and encoded in a worker thread, so the
-        event loop is not held up.
-
-        Args:
-            file: A path, the bytes, or a file opened in binary mode.
-            file_name: The name to send (its extension gives the type); default the
-                path's or the file object's name. Required for bytes.
-
-        Returns:
-            The file's URL.
-
-        Raises:
-            ValueError: No name, an unsupported extension, or over 10 MB; nothing was sent.
-            PermissionDeniedError: The plan is below Creator (403).
-            BadRequestError: PiAPI refused the file (400).
-        """
-        import anyio.to_thread
-
-        body = await anyio.to_thread.run_sync(prepare_upload, file, file_name)
-        return await self._client._send(
-            "POST",
-            self._client.upload_url,
-            partial(read_upload_url, secrets=self._client._secrets),
-            content=body,
-        )

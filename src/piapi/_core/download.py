@@ -12,11 +12,9 @@ import enum
 import os
 import re
 import secrets
-from collections.abc import Generator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -39,10 +37,11 @@ __all__ = [
     "download_sources",
     "is_directory_destination",
     "is_same_origin",
-    "writing",
 ]
 
 StrPath = str | os.PathLike[str]
+ProgressCallback = Callable[[int, "int | None"], object]
+"""`on_progress(received_bytes, total_bytes_or_None)`."""
 
 MAX_REDIRECTS = 5
 DEFAULT_SUFFIX = ".mp4"
@@ -523,30 +522,8 @@ class PartFile:
         self.temp_path.unlink(missing_ok=True)
         self._done = True
 
-    def __enter__(self) -> PartFile:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.discard()
-
 
 def disk_error(state: DownloadState, exc: OSError) -> DownloadError:
     """A disk failure (full, read-only, no permission) as the download's error."""
     reason = exc.strerror or type(exc).__name__
     return state.error(f"Could not write {state.path}: {reason}.")
-
-
-@contextmanager
-def writing(state: DownloadState) -> Generator[PartFile, None, None]:
-    """A `PartFile` for `state.path` that is removed on any failure (Ctrl-C included), and
-    disk errors (full, read-only, no permission) raised as `DownloadError`."""
-    try:
-        with PartFile(state.path) as part:
-            yield part
-    except OSError as exc:
-        raise disk_error(state, exc) from exc

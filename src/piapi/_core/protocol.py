@@ -370,6 +370,16 @@ def deadline_error(request: httpx.Request, *, is_create: bool, sent: bool) -> AP
     )
 
 
+def cut_short_error(
+    request: httpx.Request, *, is_create: bool, sent: bool, closed: bool
+) -> PiAPIError:
+    """The error of an exchange ended from outside: by a close, or by its deadline. A create
+    may exist once it was handed to the pool (`sent`), whatever happened after."""
+    if closed:
+        return closed_error(request, is_create=is_create and sent)
+    return deadline_error(request, is_create=is_create, sent=sent)
+
+
 def request_failure(
     exc: BaseException,
     request: httpx.Request,

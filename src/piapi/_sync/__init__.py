@@ -1,1 +1,1 @@
-"""The sync shells, generated from `piapi._async` (see scripts/unasync.py)."""
+"""The sync shells, generated from `piapi._async` by scripts/gen_unasync.py."""

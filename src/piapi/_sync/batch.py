@@ -1,23 +1,24 @@
-"""`PiAPIClient.tasks.run_many`: `concurrency` threads drive the items' programs.
+# Generated from src/piapi/_async/batch.py by scripts/gen_unasync.py: do not edit.
+"""`client.tasks.plan_many` and `run_many`: workers drive the items' programs.
 
 The runner only performs what a program asks (create, wait, save, pause) and hands each
-outcome back; `_batch_run` and `_batch_plan` decide everything. Ctrl-C stops creating: every
-create already sent is answered and recorded, waits end at their next pause, and
-`KeyboardInterrupt` is raised once the threads are done (a second Ctrl-C leaves at once).
-Mirrors `_batch_async` line by line.
+outcome back; `batch._run` and `batch._plan` decide everything. Stopping (Ctrl-C, a
+cancellation, a failure) creates nothing more: a create already sent is answered and
+recorded first. Generated from `piapi._async.batch`.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any, NamedTuple
 
-from typing_extensions import Unpack
+from typing_extensions import Self
 
 from piapi._core.errors import PiAPIError
 from piapi._core.models import Task
-from piapi._core.polling import check_sync_callback, refuse_awaitable
+from piapi._sync._backend import Signal, Stopped, Workers, call_back, check_callback
 from piapi.batch._plan import BatchItem, BatchRequest
 from piapi.batch._run import (
     AwaitChange,
@@ -26,94 +27,109 @@ from piapi.batch._run import (
     Create,
     Op,
     Pause,
+    Preview,
     Program,
+    Progress,
     Report,
     Save,
     Wait,
 )
 
-if TYPE_CHECKING:
-    from piapi._async.client import PiAPIClient
-    from piapi._core.shell import SyncShell
-
-__all__ = ["run_batch", "run_many"]
-
-SLEEP_SLICE = 0.25
-"""A stopping run ends a sleep within this many seconds."""
+__all__ = ["Batch", "BatchSteps"]
 
 
-class _Stopped(BaseException):
-    """The run is stopping: a sleep (not inside a create) ends early."""
+class BatchSteps(NamedTuple):
+    """What a batch asks of `client.tasks`, on a sender whose pauses end when it stops."""
+
+    create: Callable[[BatchRequest], Task[Any, Any]]
+    wait: Callable[[Task[Any, Any] | str, float | None], Task[Any, Any]]
+    save: Callable[[Task[Any, Any], Path], list[Path]]
+    sleep: Callable[[float], None]
 
 
-def run_many(
-    shell: SyncShell, requests: Iterable[BatchRequest], **options: Unpack[BatchOptions]
-) -> list[BatchItem]:
-    """`client.tasks.run_many`: check everything, open the journal, run, close it.
+class Batch:
+    """A batch checked and its journal opened (and locked), nothing sent yet: `preview()`
+    says what `run()` would do and at what cost. Close it (a context manager)."""
 
-    `shell` is what `client.tasks` holds: the client itself (a batch uses the whole of it).
-    """
-    from piapi._async.client import PiAPIClient
+    def __init__(
+        self,
+        steps_for: Callable[[Callable[[float], None]], BatchSteps],
+        sleep: Callable[[float], None],
+        requests: Iterable[BatchRequest],
+        options: BatchOptions,
+        *,
+        now: Callable[[], float],
+    ) -> None:
+        check_callback(options.get("on_result"), "on_result")
+        self._steps_for = steps_for
+        self._sleep = sleep
+        self._run = BatchRun(requests, now=now, **options)
 
-    if not isinstance(shell, PiAPIClient):
-        raise TypeError(f"run_many needs a PiAPIClient, not {type(shell).__name__}")
-    client = shell
-    check_sync_callback(options.get("on_result"), "on_result")
-    with BatchRun(requests, now=client._now, **options) as run:
-        return run_batch(client, run)
+    def preview(self) -> Preview:
+        """What `run` would do: counts by state, what is left to create and its cost, the
+        items left uncertain by an earlier run."""
+        return self._run.preview()
 
+    def progress(self) -> Progress:
+        """Counts by state now and the cost so far (for a live display while `run` goes)."""
+        return self._run.progress()
 
-def run_batch(client: PiAPIClient, run: BatchRun) -> list[BatchItem]:
-    """Run the items' programs on `run.workers` threads; every item, in request order."""
-    return _Runner(client, run).run()
+    def run(self) -> list[BatchItem]:
+        """Run every item to its outcome; one `BatchItem` per request, in request order."""
+        return _Runner(self._run, Workers(self._sleep), self._steps_for).run()
+
+    def close(self) -> None:
+        """Close the journal (running again with it resumes)."""
+        self._run.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 class _Runner:
-    def __init__(self, client: PiAPIClient, run: BatchRun) -> None:
+    def __init__(
+        self,
+        run: BatchRun,
+        workers: Workers,
+        steps_for: Callable[[Callable[[float], None]], BatchSteps],
+    ) -> None:
         self.run_state = run
-        self.changed = threading.Condition()
-        self.reporting = threading.Lock()
+        self.workers = workers
+        self.steps = steps_for(workers.sleep)
+        self.changed = Signal()
         self.failure: BaseException | None = None
-        self.running = 0
-        self.all_done = threading.Event()
-        self.inside_create = threading.local()
-        # A copy sharing the pool whose sleeps (in waits, downloads, retries) end when the
-        # run stops, except inside a create: its answer must be read and recorded.
-        self.sleep = client._sleep
-        self.client = client.with_options()
-        self.client._sleep = self._sleep
-        run.on_change = self._notify
+        run.on_change = self.changed.notify
 
     def run(self) -> list[BatchItem]:
-        self.running = self.run_state.workers
-        for number in range(self.running):
-            threading.Thread(target=self._work, name=f"piapi-batch-{number}", daemon=True).start()
-        # Waited for on an event, not with join: an interrupted join takes a running thread
-        # for finished (CPython's bpo-45274 fix).
-        try:
-            self.all_done.wait()
-        except KeyboardInterrupt:
-            self.run_state.stop()
-            self.all_done.wait()  # a second Ctrl-C leaves at once: the journal is consistent
-            raise
+        self.workers.run(self.run_state.workers, self._work, self._stop)
         if self.failure is not None:
             raise self.failure
         return self.run_state.results()
+
+    def _stop(self, reason: str | None = None) -> None:
+        if reason is None:
+            self.run_state.stop()
+        else:
+            self.run_state.stop(reason)
+        self.workers.stop()
 
     def _work(self) -> None:
         try:
             while (position := self.run_state.take()) is not None:
                 self._drive(self.run_state.program(position))
-        except _Stopped:
+        except Stopped:
             pass
-        except BaseException as exc:  # a bug, or on_result raised: stop, then raise it
+        except Exception as exc:  # a bug, or on_result raised: stop, then raise it
             self.failure = self.failure or exc
-            self.run_state.stop(f"{type(exc).__name__}: {exc}")
-        finally:
-            with self.changed:
-                self.running -= 1
-                if self.running == 0:
-                    self.all_done.set()
+            self._stop(f"{type(exc).__name__}: {exc}")
 
     def _drive(self, program: Program) -> None:
         reply: object = None
@@ -133,51 +149,30 @@ class _Runner:
             program.close()
 
     def _perform(self, op: Op) -> object:
-        # A create is always sent once the journal says "sending"; anything else is skipped
-        # once the run stops.
+        # A create is always sent once the journal says "sending", and its answer read and
+        # recorded; anything else is skipped once the run stops.
         if self.run_state.stopping and not isinstance(op, Create | Report):
-            raise _Stopped
+            raise Stopped
         if isinstance(op, Create):
             return self._create(op.request)
         if isinstance(op, Wait):
-            return self.client.tasks.wait(op.task, timeout=op.timeout, raise_on_failure=False)
+            return self.steps.wait(op.task, op.timeout)
         if isinstance(op, Save):
-            return self.client.download_all(op.task, op.folder)
+            return self.steps.save(op.task, op.folder)
         if isinstance(op, Pause):
-            self.client._sleep(op.seconds)
+            self.steps.sleep(op.seconds)
             return None
         if isinstance(op, AwaitChange):
-            with self.changed:
-                self.changed.wait_for(
-                    lambda: self.run_state.generation != op.generation or self.run_state.stopping
-                )
+            run = self.run_state
+            self.changed.wait(lambda: run.generation == op.generation and not run.stopping)
             return None
         on_result = self.run_state.on_result
         if on_result is not None:
-            with self.reporting:
-                refuse_awaitable(on_result(op.item), "on_result")
+            with self.workers.lock:
+                call_back(on_result, op.item)
         return None
 
     def _create(self, request: BatchRequest) -> Task[Any, Any]:
-        self.inside_create.active = True
-        try:
-            return self.client.tasks.create(request)
-        finally:
-            self.inside_create.active = False
-
-    def _notify(self) -> None:
-        with self.changed:
-            self.changed.notify_all()
-
-    def _sleep(self, seconds: float) -> None:
-        if getattr(self.inside_create, "active", False):
-            self.sleep(seconds)
-            return
-        remaining = seconds
-        while not self.run_state.stopping:
-            if remaining <= 0:
-                return
-            step = min(remaining, SLEEP_SLICE)
-            self.sleep(step)
-            remaining -= step
-        raise _Stopped
+        with self.workers.shielded():
+            return self.steps.create(request)
+        raise AssertionError("unreachable: a shield swallows no exception")

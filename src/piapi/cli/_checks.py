@@ -17,7 +17,7 @@ from piapi._core.protocol import API_KEY_ENV, BASE_URL_ENV
 from piapi.cli._exit import EXIT_AUTH, EXIT_USAGE, CliError
 
 if TYPE_CHECKING:
-    from piapi._async.client import PiAPIClient
+    from piapi._sync.client import PiAPIClient
 
 __all__ = ["base_url", "check", "check_upload", "make_client", "seconds"]
 
@@ -104,7 +104,7 @@ def check(args: argparse.Namespace, *, output: str | None) -> None:
 
 def make_client(args: argparse.Namespace) -> PiAPIClient:
     """The client for a command, its key and URL checked; tests replace this with a fake's."""
-    from piapi._async.client import PiAPIClient
+    from piapi._sync.client import PiAPIClient
 
     url = base_url(args)
     api_key = getattr(args, "api_key", None) or os.environ.get(API_KEY_ENV)

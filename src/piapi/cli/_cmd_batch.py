@@ -14,6 +14,7 @@ import json
 import os
 import shlex
 import sys
+import time
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -28,8 +29,9 @@ from piapi.cli._session import Session
 from piapi.cli._ui import Ui, duration, markup, text
 
 if TYPE_CHECKING:
+    from piapi._sync.batch import Batch
     from piapi.batch._plan import BatchItem
-    from piapi.batch._run import BatchRun, Preview, Progress
+    from piapi.batch._run import Preview, Progress
     from piapi.cli._batch_file import BatchLine
 
 __all__ = ["register", "run"]
@@ -131,16 +133,12 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     _checks.check(args, output=os.path.join(args.out, ""))
     resolve, retry = _settled(args, lines)
     journal = Path(args.journal if args.journal else os.path.join(args.out, JOURNAL_NAME))
-    # Loaded here: `piapi` without `batch` never loads sqlite3.
-    from piapi._sync.batch import run_batch
-    from piapi.batch._journal import BatchJournalError
-    from piapi.batch._run import BatchRun
+    from piapi import BatchJournalError
 
     with _checks.make_client(args) as client:
         try:
-            batch = BatchRun(
+            batch = client.tasks.plan_many(
                 [line.request for line in lines],
-                now=client._now,
                 concurrency=args.concurrency,
                 journal=journal,
                 download_to=args.out,
@@ -161,9 +159,9 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 ui.info("Nothing was created.")
                 return EXIT_DECLINED
             session.explain = _explainer(batch, journal)
-            started = client._now()
-            with _LiveProgress(ui, batch, lambda: client._now() - started):
-                items = run_batch(client, batch)
+            started = time.monotonic()
+            with _LiveProgress(ui, batch, lambda: time.monotonic() - started):
+                items = batch.run()
             session.explain = None
             return _report(ui, items, lines, batch.progress(), args)
 
@@ -238,7 +236,7 @@ def _confirm(ui: Ui, preview: Preview, yes: bool) -> bool:
 class _ProgressLine:
     """The live line; rich re-renders it, so counts and time keep moving."""
 
-    def __init__(self, batch: BatchRun, elapsed: Callable[[], float]) -> None:
+    def __init__(self, batch: Batch, elapsed: Callable[[], float]) -> None:
         self.batch = batch
         self.elapsed = elapsed
 
@@ -267,7 +265,7 @@ def _progress_text(progress: Progress, elapsed: float) -> str:
 class _LiveProgress:
     """A live progress line on a terminal; nothing otherwise (the reporter prints lines)."""
 
-    def __init__(self, ui: Ui, batch: BatchRun, elapsed: Callable[[], float]) -> None:
+    def __init__(self, ui: Ui, batch: Batch, elapsed: Callable[[], float]) -> None:
         self.ui = ui
         self.line = _ProgressLine(batch, elapsed)
         self.display: object = None
@@ -315,7 +313,7 @@ def _reporter(ui: Ui, lines: list[BatchLine]) -> Callable[[BatchItem], None]:
     return report
 
 
-def _explainer(batch: BatchRun, journal: Path) -> Callable[[], str]:
+def _explainer(batch: Batch, journal: Path) -> Callable[[], str]:
     """What Ctrl-C left behind, said once the batch has stopped (read when it is printed)."""
 
     def explain() -> str:

@@ -13,7 +13,7 @@ from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui, cost, duration, input_field, markup, size, summary
 
 if TYPE_CHECKING:
-    from piapi._async.client import PiAPIClient
+    from piapi._sync.client import PiAPIClient
 
 __all__ = ["download", "finish", "wait"]
 

@@ -88,7 +88,8 @@ def _sdk_waits_on(clock: FakeClock | None) -> Generator[None, None, None]:
         return
     import anyio.lowlevel
 
-    from piapi._async.client import AsyncPiAPIClient, PiAPIClient
+    from piapi._async.client import AsyncPiAPIClient
+    from piapi._sync.client import PiAPIClient
 
     async def advance(seconds: float) -> None:
         clock.advance(seconds)

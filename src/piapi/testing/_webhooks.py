@@ -103,9 +103,9 @@ class WebhookDispatcher:
     def _http_client(self) -> httpx.Client:
         """A pool on the SDK's shared TLS context: building httpx's default reads the CA
         bundle (~20 ms), and a fake flushes webhooks often."""
-        from piapi._async.client import _shared_ssl_context
+        from piapi._core.pools import ssl_context
 
-        return httpx.Client(timeout=self.timeout, trust_env=False, verify=_shared_ssl_context())
+        return httpx.Client(timeout=self.timeout, trust_env=False, verify=ssl_context())
 
     def _flush(self, client: httpx.Client) -> list[WebhookDelivery]:
         made: list[WebhookDelivery] = []

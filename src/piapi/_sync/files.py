@@ -1,0 +1,77 @@
+# Generated from src/piapi/_async/files.py by scripts/gen_unasync.py: do not edit.
+"""`client.files`: upload a local file (a first frame, a clip) for a task to use; the
+decisions are in `_core.uploads`. Generated from `piapi._async.files`."""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+from pathlib import Path
+
+from piapi._core.uploads import (
+    MAX_UPLOAD_BYTES,
+    UploadSource,
+    check_upload_size,
+    read_upload_url,
+    upload_body,
+    upload_name,
+)
+from piapi._sync._backend import to_thread
+from piapi._sync.sender import Sender
+
+__all__ = ["Files"]
+
+
+class Files:
+    """Uploads to PiAPI's temporary storage, for tasks that take a file by URL."""
+
+    def __init__(self, sender: Sender, upload_url: str) -> None:
+        self._sender = sender
+        self.upload_url = upload_url
+        """Where uploads are POSTed."""
+
+    def upload(self, file: UploadSource, *, file_name: str | None = None) -> str:
+        """Upload a file and return its URL, for a task's `image_url` (or any file field).
+
+        The file stays 24 hours. PiAPI takes up to 10 MB, images, videos and audio by
+        extension; uploads need the Creator plan or higher. Free of charge. The file is read
+        and encoded off the event loop (async client).
+
+        Args:
+            file: A path, the bytes, or a file opened in binary mode.
+            file_name: The name to send (its extension gives the type); default the
+                path's or the file object's name. Required for bytes.
+
+        Returns:
+            The file's URL.
+
+        Raises:
+            ValueError: No name, an unsupported extension, or over 10 MB; nothing was sent.
+            PermissionDeniedError: The plan is below Creator (403).
+            BadRequestError: PiAPI refused the file (400).
+        """
+        body = to_thread(_prepare_upload, file, file_name)
+        read = partial(read_upload_url, secrets=self._sender.secrets)
+        return self._sender.send("POST", self.upload_url, read, content=body)
+
+
+def _prepare_upload(file: UploadSource, file_name: str | None) -> bytes:
+    """The upload's body: the name checked first, then the size (a path's before it is
+    read, a file object's after at most 10 MB + 1 byte), then the bytes in base64."""
+    name = upload_name(file, file_name)
+    if isinstance(file, bytes | bytearray | memoryview):
+        data = bytes(file)
+    elif isinstance(file, str | os.PathLike):
+        path = Path(file).expanduser()
+        check_upload_size(path.stat().st_size, name)
+        data = path.read_bytes()
+    else:
+        data = _binary(file.read(MAX_UPLOAD_BYTES + 1))
+    return upload_body(name, data)
+
+
+def _binary(chunk: object) -> bytes:
+    # `object`: a file opened in text mode reads `str`, whatever its annotation says.
+    if not isinstance(chunk, bytes):
+        raise TypeError("files.upload needs a file opened in binary mode ('rb')")
+    return chunk
