@@ -20,6 +20,7 @@ from piapi import (
     Sora2RemoveWatermarkInput,
     Sora2Task,
     Sora2VideoInput,
+    SpendLimitError,
     Task,
     TaskFailedError,
     TaskRequest,
@@ -227,6 +228,43 @@ def test_create_a_typed_request(make_api: MakeApi) -> None:
     }
 
 
+def test_a_task_request_takes_a_webhook_and_a_service_mode(make_api: MakeApi) -> None:
+    api = make_api(sequence(ok()))
+    request = TaskRequest(model="kling", task_type="video_generation", input={"prompt": "x"})
+    hook = WebhookConfig(endpoint="https://hook", secret="s")
+    api("tasks.create", request, webhook=hook, service_mode="public")
+    assert json.loads(api.requests[0].content)["config"] == {
+        "service_mode": "public",
+        "webhook_config": {"endpoint": "https://hook", "secret": "s"},
+    }
+
+
+def test_create_and_wait_takes_the_keyword_form(make_api: MakeApi) -> None:
+    api = make_api(sequence(ok(), ok("completed")))
+    task = api(
+        "tasks.create_and_wait",
+        model="kling",
+        task_type="video_generation",
+        input={"prompt": "x"},
+        config={"service_mode": "public"},
+    )
+    assert task.status is TaskStatus.COMPLETED
+    assert json.loads(api.requests[0].content) == {
+        "model": "kling",
+        "task_type": "video_generation",
+        "input": {"prompt": "x"},
+        "config": {"service_mode": "public"},
+    }
+
+
+@pytest.mark.parametrize("method", ["sora2.create", "sora2.create_and_wait"])
+def test_sora2_takes_the_per_task_cap_of_tasks_create(make_api: MakeApi, method: str) -> None:
+    api = make_api(sequence())
+    with pytest.raises(SpendLimitError, match=r"max_cost_usd"):
+        api(method, prompt="a fox", duration=12, max_cost_usd="0.50")  # $0.96
+    assert api.requests == []
+
+
 def test_create_a_task_request_as_given(make_api: MakeApi) -> None:
     api = make_api(sequence(ok()))
     request = TaskRequest(
@@ -244,8 +282,20 @@ def test_create_a_task_request_as_given(make_api: MakeApi) -> None:
         ((Sora2VideoInput(prompt="x"),), {"model": "sora2"}, ValueError),
         ((Sora2VideoInput(prompt="x"),), {"config": {"service_mode": "public"}}, ValueError),
         (
-            (TaskRequest(model="m", task_type="t", input={}),),
+            (TaskRequest(model="m", task_type="t", input={}, config={"service_mode": "private"}),),
             {"service_mode": "public"},
+            ValueError,
+        ),
+        (
+            (
+                TaskRequest(
+                    model="m",
+                    task_type="t",
+                    input={},
+                    config={"webhook_config": {"endpoint": "https://a", "secret": "s"}},
+                ),
+            ),
+            {"webhook": WebhookConfig(endpoint="https://b", secret="t")},
             ValueError,
         ),
         (({"model": "sora2"},), {}, TypeError),

@@ -258,12 +258,7 @@ def create_plan(
             "tasks.create takes a request or model=/task_type=/input=/config=, not both"
         )
     elif isinstance(request, TaskRequest):
-        if webhook is not None or service_mode is not None:
-            raise ValueError(
-                "a TaskRequest carries its own config: set TaskRequest.config instead of "
-                "webhook= or service_mode="
-            )
-        wire = request
+        wire = _with_config(request, webhook, service_mode)
     elif isinstance(request, TaskInput):
         wire = TaskRequest(
             model=request.MODEL,
@@ -280,6 +275,26 @@ def create_plan(
     hook = wire.config.webhook_config if wire.config is not None else None
     secrets = Secrets((hook.secret,) if hook is not None and hook.secret else ())
     return CreatePlan(request_body(wire), task_class, secrets)
+
+
+def _with_config(
+    request: TaskRequest, webhook: WebhookConfig | None, service_mode: str | None
+) -> TaskRequest:
+    """A `TaskRequest` with `webhook=` / `service_mode=` added to its config; one that
+    already sets the same option is refused rather than silently overridden."""
+    if webhook is None and service_mode is None:
+        return request
+    config = request.config or TaskConfig()
+    if webhook is not None and config.webhook_config is not None:
+        raise ValueError("the TaskRequest's config already has a webhook: pass one of them")
+    if service_mode is not None and config.service_mode is not None:
+        raise ValueError("the TaskRequest's config already has a service_mode: pass one of them")
+    update: dict[str, Any] = {}
+    if webhook is not None:
+        update["webhook_config"] = webhook
+    if service_mode is not None:
+        update["service_mode"] = service_mode
+    return request.model_copy(update={"config": config.model_copy(update=update)})
 
 
 def estimate_cost(request: TaskInput | TaskRequest) -> Decimal | None:
