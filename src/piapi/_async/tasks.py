@@ -64,8 +64,6 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncSora2", "AsyncTasks", "Sora2CreateParams"]
 
-DEFAULT_WAIT_TIMEOUT = 1800.0
-
 
 class Sora2CreateParams(TypedDict, total=False):
     """The arguments of `sora2.create`, also accepted by `sora2.create_and_wait`."""
@@ -205,7 +203,7 @@ class AsyncTasks:
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
         max_cost_usd: UsdAmount | None = None,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        timeout: float | None = 1800.0,
         poll_interval: float | None = None,
         on_update: Callable[[TaskT], object] | None = None,
         download_to: StrPath | None = None,
@@ -220,7 +218,7 @@ class AsyncTasks:
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
         max_cost_usd: UsdAmount | None = None,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        timeout: float | None = 1800.0,
         poll_interval: float | None = None,
         on_update: Callable[[Task[Any, Any]], object] | None = None,
         download_to: StrPath | None = None,
@@ -236,7 +234,7 @@ class AsyncTasks:
         input: Mapping[str, Any] | BaseModel,
         config: TaskConfig | Mapping[str, Any] | None = None,
         max_cost_usd: UsdAmount | None = None,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        timeout: float | None = 1800.0,
         poll_interval: float | None = None,
         on_update: Callable[[Task[Any, Any]], object] | None = None,
         download_to: StrPath | None = None,
@@ -254,7 +252,7 @@ class AsyncTasks:
         input: Mapping[str, Any] | BaseModel | None = None,
         config: TaskConfig | Mapping[str, Any] | None = None,
         max_cost_usd: UsdAmount | None = None,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        timeout: float | None = 1800.0,
         poll_interval: float | None = None,
         on_update: Callable[[Any], object] | None = None,
         download_to: StrPath | None = None,
@@ -427,7 +425,7 @@ class AsyncTasks:
         self,
         task: str | Task[Any, Any],
         *,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        timeout: float | None = 1800.0,
         poll_interval: float | None = None,
         on_update: Callable[[Any], object] | None = None,
         raise_on_failure: bool = True,
@@ -568,7 +566,7 @@ class AsyncSora2:
     async def create_and_wait(
         self,
         *,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        timeout: float | None = 1800.0,
         poll_interval: float | None = None,
         on_update: Callable[[Sora2Task], object] | None = None,
         download_to: StrPath | None = None,

@@ -65,8 +65,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Sora2", "Sora2CreateParams", "Tasks"]
 
-DEFAULT_WAIT_TIMEOUT = 1800.0
-
 
 class Sora2CreateParams(TypedDict, total=False):
     """The arguments of `sora2.create`, also accepted by `sora2.create_and_wait`."""
@@ -204,7 +202,7 @@ class Tasks:
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
         max_cost_usd: UsdAmount | None = None,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        timeout: float | None = 1800.0,
         poll_interval: float | None = None,
         on_update: Callable[[TaskT], object] | None = None,
         download_to: StrPath | None = None,
@@ -219,7 +217,7 @@ class Tasks:
         webhook: WebhookConfig | None = None,
         service_mode: ServiceMode | None = None,
         max_cost_usd: UsdAmount | None = None,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        timeout: float | None = 1800.0,
         poll_interval: float | None = None,
         on_update: Callable[[Task[Any, Any]], object] | None = None,
         download_to: StrPath | None = None,
@@ -235,7 +233,7 @@ class Tasks:
         input: Mapping[str, Any] | BaseModel,
         config: TaskConfig | Mapping[str, Any] | None = None,
         max_cost_usd: UsdAmount | None = None,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        timeout: float | None = 1800.0,
         poll_interval: float | None = None,
         on_update: Callable[[Task[Any, Any]], object] | None = None,
         download_to: StrPath | None = None,
@@ -253,7 +251,7 @@ class Tasks:
         input: Mapping[str, Any] | BaseModel | None = None,
         config: TaskConfig | Mapping[str, Any] | None = None,
         max_cost_usd: UsdAmount | None = None,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        timeout: float | None = 1800.0,
         poll_interval: float | None = None,
         on_update: Callable[[Any], object] | None = None,
         download_to: StrPath | None = None,
@@ -424,7 +422,7 @@ class Tasks:
         self,
         task: str | Task[Any, Any],
         *,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        timeout: float | None = 1800.0,
         poll_interval: float | None = None,
         on_update: Callable[[Any], object] | None = None,
         raise_on_failure: bool = True,
@@ -565,7 +563,7 @@ class Sora2:
     def create_and_wait(
         self,
         *,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        timeout: float | None = 1800.0,
         poll_interval: float | None = None,
         on_update: Callable[[Sora2Task], object] | None = None,
         download_to: StrPath | None = None,
