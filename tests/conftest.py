@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,19 @@ from _support import Api, FakeTime, Handler
 from cli_forkserver import TIMEOUT, Running
 
 pytest_plugins = ["pytester"]  # test_readme.py runs the README's pytest example for real
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Ctrl-C raises KeyboardInterrupt, however pytest was started (in each xdist worker too).
+
+    A shell starts a background job (`pytest &`) with SIGINT ignored, and Python then installs
+    no KeyboardInterrupt handler: the tests that press Ctrl-C would see nothing happen.
+    """
+    if (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    ):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
