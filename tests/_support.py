@@ -24,8 +24,12 @@ API_KEY = "sk-test-0123456789abcdef"  # a distinctive value so leak checks can s
 SEED_RESPONSE_TEXT = (DATA / "seed_response.json").read_text()
 SEED_REQUEST: dict[str, Any] = json.loads((DATA / "seed_request.json").read_text())
 TASK_ID = "4eba5893-2a39-4218-b5aa-bb9f3c4a26b2"
+# Secrets the command line must never print: the `run` fixture checks every output for them.
+LIVE_KEY = "sk-live-do-not-print-me"
+HOOK_SECRET = "hook-secret-do-not-print"
 
 Handler = Callable[[httpx.Request], httpx.Response]
+Run = Callable[..., tuple[int, str, str]]  # the `run` fixture: argv -> (exit code, out, err)
 
 
 def seed_envelope() -> dict[str, Any]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,10 +13,24 @@ from typing import Any
 import pytest
 
 import cli_forkserver
-from _support import Api, FakeTime, Handler
+from _support import HOOK_SECRET, LIVE_KEY, Api, FakeTime, Handler, Run
 from cli_forkserver import TIMEOUT, Running
+from piapi import PiAPIClient
 
 pytest_plugins = ["pytester"]  # test_readme.py runs the README's pytest example for real
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Ctrl-C raises KeyboardInterrupt, however pytest was started (in each xdist worker too).
+
+    A shell starts a background job (`pytest &`) with SIGINT ignored, and Python then installs
+    no KeyboardInterrupt handler: the tests that press Ctrl-C would see nothing happen.
+    """
+    if (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    ):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
@@ -82,3 +98,37 @@ def start(tmp_path: Path, forks: str | None) -> Iterator[Callable[..., Running]]
     yield start
     for running in started:
         running.close()
+
+
+@pytest.fixture
+def run(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    piapi_client: PiAPIClient,
+    tmp_path: Path,
+) -> Run:
+    """`run(*argv)` -> (exit code, stdout, stderr): the `piapi` command line in process,
+    talking to `piapi_fake`, in `tmp_path` (the default output directory is "."), with no
+    terminal and no webhook secret in the environment. No output ever shows `LIVE_KEY` or
+    `HOOK_SECRET`.
+    """
+    import piapi.cli as cli  # here, not above: most tests never load the command line
+    from piapi.cli import _checks, _ui
+
+    def make_client(args: object) -> PiAPIClient:
+        # A copy: each command closes its client, and closing a copy closes nothing.
+        return piapi_client.with_options()
+
+    monkeypatch.setattr(_checks, "make_client", make_client)
+    monkeypatch.setattr(_ui, "stdin_is_terminal", lambda: False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PIAPI_WEBHOOK_SECRET", raising=False)
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        assert LIVE_KEY not in out + err
+        assert HOOK_SECRET not in out + err
+        return code, out, err
+
+    return run

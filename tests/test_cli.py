@@ -11,13 +11,13 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import piapi.cli as cli
+from _support import HOOK_SECRET, LIVE_KEY, Run
 from piapi import PiAPIClient
 from piapi.cli import _app, _checks, _ui
 from piapi.cli import _exit as codes
@@ -25,41 +25,6 @@ from piapi.cli._session import Resume, Session, Stage
 from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
 
 DEFAULT_MAX_RETRIES = 2  # the clients' documented default
-KEY = "sk-live-do-not-print-me"
-HOOK_SECRET = "hook-secret-do-not-print"
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    piapi_client: PiAPIClient,
-    tmp_path: Path,
-) -> Run:
-    """`run(*argv)` -> (exit code, stdout, stderr), with the CLI talking to `piapi_fake`.
-
-    Runs in `tmp_path` (the default output directory is ".").
-    """
-
-    def make_client(args: object) -> PiAPIClient:
-        # A copy: each command closes its client, and closing a copy closes nothing.
-        return piapi_client.with_options()
-
-    monkeypatch.setattr(_checks, "make_client", make_client)
-    monkeypatch.setattr(_ui, "stdin_is_terminal", lambda: False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("PIAPI_WEBHOOK_SECRET", raising=False)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        assert KEY not in out + err
-        assert HOOK_SECRET not in out + err
-        return code, out, err
-
-    return run
 
 
 def one_task(fake: FakePiAPI) -> str:
@@ -217,12 +182,12 @@ def test_help_never_shows_a_secret_from_the_environment(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PIAPI_WEBHOOK_SECRET", HOOK_SECRET)
-    monkeypatch.setenv("PIAPI_API_KEY", KEY)
+    monkeypatch.setenv("PIAPI_API_KEY", LIVE_KEY)
     assert cli.main(["sora2", "--help"]) == 0
     out = capsys.readouterr().out
     assert "$PIAPI_WEBHOOK_SECRET" in out
     assert HOOK_SECRET not in out
-    assert KEY not in out
+    assert LIVE_KEY not in out
 
 
 # --- task ---------------------------------------------------------------------------------
@@ -286,11 +251,11 @@ def test_no_api_key_exits_3(
 def test_a_refused_key_exits_3_without_echoing_it(
     capsys: pytest.CaptureFixture[str], piapi_server: FakePiAPIServer
 ) -> None:
-    code = cli.main(["task", "get", "x", "--api-key", KEY, "--base-url", piapi_server.url])
+    code = cli.main(["task", "get", "x", "--api-key", LIVE_KEY, "--base-url", piapi_server.url])
     out, err = capsys.readouterr()
     assert code == codes.EXIT_AUTH
     assert "PiAPI refused the API key" in err
-    assert KEY not in out + err
+    assert LIVE_KEY not in out + err
 
 
 def test_api_errors_exit_4(run: Run, piapi_fake: FakePiAPI) -> None:
@@ -304,7 +269,7 @@ def test_connection_errors_exit_4(
 ) -> None:
     backoffs: list[float] = []  # the retries' waits, recorded instead of slept
     monkeypatch.setattr(PiAPIClient, "_default_sleep", staticmethod(backoffs.append))
-    code = cli.main(["task", "get", "x", "--api-key", KEY, "--base-url", "http://127.0.0.1:9"])
+    code = cli.main(["task", "get", "x", "--api-key", LIVE_KEY, "--base-url", "http://127.0.0.1:9"])
     err = capsys.readouterr().err
     assert code == codes.EXIT_API
     assert len(backoffs) == DEFAULT_MAX_RETRIES  # retried, then reported

@@ -5,40 +5,16 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-import piapi.cli as cli
-from piapi import PiAPIClient
-from piapi.cli import _checks, _ui
+from _support import Run
 from piapi.cli import _exit as codes
+from piapi.cli import _ui
 from piapi.testing import FakePiAPI, PngMedia
 
-Run = Callable[..., tuple[int, str, str]]
 PNG = PngMedia(3).read()
-
-
-@pytest.fixture
-def run(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    piapi_client: PiAPIClient,
-    tmp_path: Path,
-) -> Run:
-    """`run(*argv)` -> (exit code, stdout, stderr), talking to `piapi_fake`, in `tmp_path`."""
-    # A copy: each command closes its client, and closing a copy closes nothing.
-    monkeypatch.setattr(_checks, "make_client", lambda args: piapi_client.with_options())
-    monkeypatch.setattr(_ui, "stdin_is_terminal", lambda: False)
-    monkeypatch.chdir(tmp_path)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture

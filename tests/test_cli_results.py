@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
-import piapi.cli as cli
+from _support import Run
 from piapi import PiAPIClient, parse_task
-from piapi.cli import _checks, _ui
+from piapi.cli import _ui
 from piapi.testing import FakePiAPI
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, piapi_client: PiAPIClient
-) -> Run:
-    """`run(*argv)` -> (exit code, stdout, stderr), with the CLI talking to `piapi_fake`."""
-    # A copy: each command closes its client, and closing a copy closes nothing.
-    monkeypatch.setattr(_checks, "make_client", lambda args: piapi_client.with_options())
-    monkeypatch.setattr(_ui, "stdin_is_terminal", lambda: False)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def test_task_get_shows_a_hold_then_the_charge_and_the_results(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -173,18 +176,34 @@ async def test_async_context_manager_closes_its_own_pool_but_not_a_given_one() -
 # --- create, get, cancel ------------------------------------------------------------------
 
 
-def test_clients_share_one_tls_context_per_ca_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Making one reads the whole CA bundle (~20 ms): no client should pay it again.
+def test_clients_read_the_ca_bundle_once_per_ca_setting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Reading the whole CA bundle takes ~20 ms: no client after the first should pay it
+    # again. httpx honours SSL_CERT_FILE: so do we. (Fresh bundle paths: nothing cached.)
+    import ssl
+
     import certifi
 
-    def tls_of(client: PiAPIClient | AsyncPiAPIClient) -> object:
-        return client._sender.http._transport._pool._ssl_context  # type: ignore[union-attr]
+    reads: list[str | None] = []
+    load = ssl.SSLContext.load_verify_locations
 
-    with PiAPIClient(api_key=API_KEY) as first, PiAPIClient(api_key=API_KEY) as second:
-        assert tls_of(first) is tls_of(second) is tls_of(AsyncPiAPIClient(api_key=API_KEY))
-        monkeypatch.setenv("SSL_CERT_FILE", certifi.where())  # httpx honours it: so do we
-        with PiAPIClient(api_key=API_KEY) as third:
-            assert tls_of(third) is not tls_of(first)
+    def reading(self: ssl.SSLContext, cafile: Any = None, *args: Any, **kwargs: Any) -> None:
+        reads.append(str(cafile) if cafile is not None else None)
+        load(self, cafile, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", reading)
+    bundles = [str(tmp_path / name) for name in ("one.pem", "two.pem")]
+    for bundle in bundles:
+        Path(bundle).write_bytes(Path(certifi.where()).read_bytes())
+    monkeypatch.setenv("SSL_CERT_FILE", bundles[0])
+    with PiAPIClient(api_key=API_KEY), PiAPIClient(api_key=API_KEY):
+        AsyncPiAPIClient(api_key=API_KEY)
+    assert reads == [bundles[0]]  # read once, for three clients, sync and async
+    monkeypatch.setenv("SSL_CERT_FILE", bundles[1])
+    with PiAPIClient(api_key=API_KEY):
+        AsyncPiAPIClient(api_key=API_KEY)
+    assert reads == bundles  # another setting: read once more
 
 
 def test_sora2_create_sends_the_seed_request(make_api: MakeApi) -> None:
@@ -325,27 +344,82 @@ def test_retries_stop_after_max_retries(
     assert len(zero.requests) == 1
 
 
-def test_tenacity_runs_the_retries_and_a_request_that_succeeds_never_meets_it(
-    make_api: MakeApi, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("status", [503, 429])
+def test_a_failing_request_is_retried_max_retries_times_with_the_documented_pauses(
+    make_api: MakeApi, status: int
 ) -> None:
-    import tenacity
+    # docs/errors.md: about 0.5 s, doubling up to 8 s, less up to 25 % jitter; on the
+    # client's sleep (here the fake clock's)
+    api = make_api(sequence(*[error(status)] * 7), max_retries=6)
+    with pytest.raises(APIStatusError) as caught:
+        api("tasks.get", TASK_ID)
+    assert caught.value.status_code == status
+    assert len(api.requests) == 7
+    longest = [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
+    assert len(api.clock.sleeps) == len(longest)
+    for pause, most in zip(api.clock.sleeps, longest, strict=True):
+        assert 0.75 * most <= pause <= most
 
-    built: list[str] = []
-    for name in ("Retrying", "AsyncRetrying"):
-        engine = getattr(tenacity, name)
 
-        def counting(*args: Any, _engine: Any = engine, _name: str = name, **kwargs: Any) -> Any:
-            built.append(_name)
-            return _engine(*args, **kwargs)
+FIRST_CALLS = """
+import json, sys
+import anyio, httpx
+from piapi import AsyncPiAPIClient, PiAPIClient
 
-        monkeypatch.setattr(tenacity, name, counting)
-    api = make_api(sequence(ok(), error(503), error(503), ok()))
-    api("tasks.get", TASK_ID)
-    assert built == []  # the first attempt runs outside tenacity
-    api("tasks.get", TASK_ID)
-    assert built == ["Retrying" if api.mode == "sync" else "AsyncRetrying"]  # one per call
-    assert len(api.requests) == 4
-    assert len(api.clock.sleeps) == 2  # on the client's sleep (here the fake clock's)
+mode = sys.argv[1]
+task = {"code": 200, "data": {"task_id": "t", "status": "pending"}, "message": "success"}
+answers = [
+    httpx.Response(200, json=task),
+    httpx.Response(503, json={"code": 503, "message": "busy"}, headers={"Retry-After": "0"}),
+    httpx.Response(200, json=task),
+]
+sent = []
+seen = []
+
+
+def handle(request):
+    sent.append(request.url.path)
+    return answers[len(sent) - 1]
+
+
+def look():
+    seen.append([len(sent), "tenacity" in sys.modules])
+
+
+if mode == "sync":
+    http = httpx.Client(transport=httpx.MockTransport(handle))
+    with PiAPIClient(api_key="k", http_client=http) as client:
+        client.tasks.get("t")
+        look()
+        client.tasks.get("t")
+        look()
+else:
+    async def main():
+        http = httpx.AsyncClient(transport=httpx.MockTransport(handle))
+        async with AsyncPiAPIClient(api_key="k", http_client=http) as client:
+            await client.tasks.get("t")
+            look()
+            await client.tasks.get("t")
+            look()
+
+    anyio.run(main, backend=mode)
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.parametrize("mode", ["sync", "asyncio", "trio"])
+def test_a_request_that_succeeds_is_sent_once_and_loads_no_retry_machinery(mode: str) -> None:
+    # In a fresh interpreter: nothing has loaded tenacity before the first call.
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_CALLS, mode],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    first, retried = json.loads(result.stdout)
+    assert first == [1, False]  # one request, no retry machinery
+    assert retried == [3, True]  # a 503, then tenacity ran the retry
 
 
 # Which class each status raises is one table, in test_protocol.py; here: what happens next.

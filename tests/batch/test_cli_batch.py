@@ -9,49 +9,23 @@ import io
 import json
 import signal
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import piapi.cli as cli
-from piapi import PiAPIClient
-from piapi.cli import _checks, _ui
+from _support import Run
 from piapi.cli import _exit as codes
+from piapi.cli import _ui
 from piapi.testing import FakePiAPI, Fault
 from piapi.testing._fake import FakeResponse
 
-KEY = "sk-live-do-not-print-me"
-Run = Callable[..., tuple[int, str, str]]
 LINES = [
     {"prompt": "clip one", "duration": 4},
     {"prompt": "clip two", "duration": 8, "aspect_ratio": "9:16"},
     {"prompt": "clip three", "pro": True, "resolution": "1080p", "duration": 4},
     {"model": "sora2", "task_type": "sora2-video", "input": {"prompt": "clip four"}},
 ]
-
-
-@pytest.fixture
-def run(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    piapi_client: PiAPIClient,
-    tmp_path: Path,
-) -> Run:
-    """`run(*argv)` -> (exit code, stdout, stderr), the CLI talking to `piapi_fake`."""
-    # A copy: each command closes its client, and closing a copy closes nothing.
-    monkeypatch.setattr(_checks, "make_client", lambda args: piapi_client.with_options())
-    monkeypatch.setattr(_ui, "stdin_is_terminal", lambda: False)
-    monkeypatch.chdir(tmp_path)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        assert KEY not in out + err
-        return code, out, err
-
-    return run
 
 
 def write(path: Path, lines: list[Any]) -> str:

@@ -29,7 +29,6 @@ from piapi._core.protocol import (
     request_failure,
     request_headers,
 )
-from piapi._core.retrying import retry_options
 
 __all__ = ["AsyncSender"]
 
@@ -128,6 +127,8 @@ class AsyncSender:
         """Attempts 2, 3, ... after `failure`, run by tenacity (imported on a first failure
         only: a request that succeeds pays nothing for it)."""
         from tenacity import AsyncRetrying
+
+        from piapi._core.retrying import retry_options
 
         numbers = itertools.count(1)
 

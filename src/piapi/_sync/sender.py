@@ -28,7 +28,6 @@ from piapi._core.protocol import (
     request_failure,
     request_headers,
 )
-from piapi._core.retrying import retry_options
 from piapi._sync._backend import Lifetime, body_chunks, gate_for, own_pool
 
 __all__ = ["Sender"]
@@ -128,6 +127,8 @@ class Sender:
         """Attempts 2, 3, ... after `failure`, run by tenacity (imported on a first failure
         only: a request that succeeds pays nothing for it)."""
         from tenacity import Retrying
+
+        from piapi._core.retrying import retry_options
 
         numbers = itertools.count(1)
 

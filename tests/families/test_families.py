@@ -1,0 +1,964 @@
+"""Every family's typed requests in one table: a family is one `Family` row.
+
+Per row: its request classes (model, task type, task class), what a caller may send, what
+is refused (the message names the allowed values and the PiAPI page), which refusals are
+also tried through the client (sync, asyncio, trio: nothing is sent), what is sent by
+default, the prices from PiAPI's pages, and what PiAPI echoes (read without a single
+check). What is particular to one family follows the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from _checks import Build, read_back, refused, refused_before_sending
+
+from _support import Api
+from piapi import Task, TaskInput, TaskRequest, parse_task
+from piapi._core.protocol import estimate_cost
+from piapi.families._registry import REQUEST_CLASSES
+from piapi.flux import (
+    FluxDevAdvancedImg2ImgInput,
+    FluxDevAdvancedTxt2ImgInput,
+    FluxDevImg2ImgInput,
+    FluxDevTxt2ImgInput,
+    FluxImageOutput,
+    FluxKontextInput,
+    FluxSchnellImg2ImgInput,
+    FluxSchnellTxt2ImgInput,
+    FluxTask,
+)
+from piapi.gemini import (
+    Gemini25FlashImageInput,
+    GeminiImageOutput,
+    GeminiTask,
+    NanoBanana2Input,
+    NanoBananaProInput,
+)
+from piapi.hailuo import HailuoTask, HailuoVideoInput, HailuoVideoOutput
+from piapi.kling import (
+    KlingOmniVideoInput,
+    KlingShot,
+    KlingTask,
+    KlingVideoInput,
+    KlingVideoOutput,
+)
+from piapi.luma import LumaKeyFrames, LumaTask, LumaVideoInput, LumaVideoOutput
+from piapi.seedance import Seedance2Input, Seedance2PreviewInput, SeedanceTask
+from piapi.veo import (
+    Veo3FastVideoInput,
+    Veo3VideoInput,
+    Veo31FastVideoInput,
+    Veo31VideoInput,
+    VeoTask,
+)
+
+IMG = "https://i/a.png"
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    task_class: type[Task[Any, Any]]
+    classes: dict[type[TaskInput], tuple[str, str]]  # request class -> (MODEL, TASK_TYPE)
+    accepted: dict[str, Build]
+    refused: dict[str, tuple[Build, str, str | None]]  # the message, the page it names
+    sent: tuple[str, ...]  # refusals also tried through the client: nothing is sent
+    # what PiAPI echoes -> the fields read as echoed (a method's name: what it returns)
+    echoes: dict[str, tuple[type[TaskInput], dict[str, Any], dict[str, Any]]]
+    defaults: dict[str, tuple[Build, dict[str, Any]]] = field(default_factory=dict)  # to_wire()
+    # estimate_cost() from the cited page (None: unpublished); no prices at all: PiAPI
+    # publishes none, and every accepted request and every echo estimates None
+    prices: dict[str, tuple[Build, str | None]] | None = None
+
+
+# --- Kling -------------------------------------------------------------------------------
+
+KLING_3 = "https://piapi.ai/docs/kling-api/kling-3-api"
+KLING_OMNI = "https://piapi.ai/docs/kling-api/kling-3-omni-api"
+KLING_VIDEO = "https://piapi.ai/docs/kling-api/video-generation"
+KLING_CREATE = "https://piapi.ai/docs/kling-api/create-task"
+SHOTS = [{"duration": 2, "prompt": "a dog"}, {"duration": 3, "prompt": "a cat"}]
+
+KLING = Family(
+    name="kling",
+    task_class=KlingTask,
+    classes={
+        KlingVideoInput: ("kling", "video_generation"),
+        KlingOmniVideoInput: ("kling", "omni_video_generation"),
+    },
+    accepted={
+        "std": lambda: KlingVideoInput(prompt="x", mode="std"),
+        "pro": lambda: KlingVideoInput(prompt="x", mode="pro"),
+        "16:9": lambda: KlingVideoInput(prompt="x", aspect_ratio="16:9"),
+        "9:16": lambda: KlingVideoInput(prompt="x", aspect_ratio="9:16"),
+        "1:1": lambda: KlingVideoInput(prompt="x", aspect_ratio="1:1"),
+        "cfg_scale bounds": lambda: KlingVideoInput(prompt="x", cfg_scale=0),
+        "cfg_scale 1": lambda: KlingVideoInput(prompt="x", cfg_scale=1.0),
+        "image only": lambda: KlingVideoInput(image_url=IMG),
+        "first and last frame": lambda: KlingVideoInput(
+            image_url=IMG, image_tail_url="https://i/b.png"
+        ),
+        "2,500 characters": lambda: KlingVideoInput(prompt="x" * 2500, negative_prompt="y" * 2500),
+        # not fixed by PiAPI's Kling 3.0 pages: sent as given
+        "duration 7": lambda: KlingVideoInput(prompt="x", duration=7),
+        "version 2.6": lambda: KlingVideoInput(prompt="x", version="2.6"),
+        "omni any aspect ratio": lambda: KlingOmniVideoInput(prompt="x", aspect_ratio="21:9"),
+        "omni 4k": lambda: KlingOmniVideoInput(prompt="x", resolution="4k"),
+        "omni o1": lambda: KlingOmniVideoInput(prompt="x", version="o1"),
+        "unknown field": lambda: KlingVideoInput(prompt="x", camera_control={"type": "simple"}),
+    },
+    refused={
+        "mode": (
+            lambda: KlingVideoInput(prompt="x", mode="master"),
+            "mode must be one of std, pro (got 'master')",
+            KLING_CREATE,
+        ),
+        "aspect ratio": (
+            lambda: KlingVideoInput(prompt="x", aspect_ratio="4:3"),
+            "aspect_ratio must be one of 16:9, 9:16, 1:1 (got '4:3')",
+            KLING_VIDEO,
+        ),
+        "cfg_scale": (
+            lambda: KlingVideoInput(prompt="x", cfg_scale=1.5),
+            "cfg_scale must be from 0 to 1 (got 1.5)",
+            KLING_VIDEO,
+        ),
+        "long prompt": (
+            lambda: KlingVideoInput(prompt="x" * 2501),
+            "prompt must be at most 2500 characters (got 2501)",
+            KLING_VIDEO,
+        ),
+        "long negative prompt": (
+            lambda: KlingVideoInput(prompt="x", negative_prompt="y" * 2501),
+            "negative_prompt must be at most 2500 characters",
+            KLING_VIDEO,
+        ),
+        "last frame alone": (
+            lambda: KlingVideoInput(prompt="x", image_tail_url="https://i/b.png"),
+            "image_tail_url (the last frame) needs image_url",
+            KLING_VIDEO,
+        ),
+        "nothing to make": (
+            lambda: KlingVideoInput(prompt="  "),
+            "give a prompt, multi_shots or an image_url",
+            KLING_3,
+        ),
+        "omni, nothing to make": (
+            lambda: KlingOmniVideoInput(),
+            "give a prompt or multi_shots",
+            KLING_OMNI,
+        ),
+        "zero seconds": (
+            lambda: KlingVideoInput(prompt="x", duration=0),
+            "duration must be a positive number (got 0)",
+            None,
+        ),
+        "a shot without a prompt": (
+            lambda: KlingOmniVideoInput(multi_shots=[{"duration": 2, "prompt": ""}]),
+            "each of multi_shots needs a prompt",
+            KLING_OMNI,
+        ),
+        "a shot of no length": (
+            lambda: KlingVideoInput(multi_shots=[{"duration": 0, "prompt": "a"}]),
+            "multi_shots duration must be a positive number",
+            None,
+        ),
+    },
+    sent=("mode", "aspect ratio", "omni, nothing to make"),
+    defaults={
+        # the docs' example
+        "video": (
+            lambda: KlingVideoInput(prompt="a dog"),
+            {
+                "prompt": "a dog",
+                "version": "3.0",
+                "mode": "std",
+                "duration": 5,
+                "enable_audio": False,
+            },
+        ),
+        "omni": (
+            lambda: KlingOmniVideoInput(prompt="a dog"),
+            {
+                "prompt": "a dog",
+                "version": "3.0",
+                "resolution": "720p",
+                "duration": 5,
+                "enable_audio": False,
+            },
+        ),
+        "a default left out on purpose is not sent": (
+            lambda: KlingVideoInput(prompt="x", mode=None),
+            {"prompt": "x", "version": "3.0", "duration": 5, "enable_audio": False},
+        ),
+    },
+    prices={
+        # https://piapi.ai/docs/kling-api/kling-3-api, Kling 3.0 per second:
+        # 720 (std) $0.10, with audio $0.15; 1080 (pro) $0.15, with audio $0.20
+        "std 5 s": (lambda: KlingVideoInput(prompt="x"), "0.50"),
+        "std 10 s with audio": (
+            lambda: KlingVideoInput(prompt="x", duration=10, enable_audio=True),
+            "1.50",
+        ),
+        "pro 5 s": (lambda: KlingVideoInput(prompt="x", mode="pro"), "0.75"),
+        "pro 15 s with audio": (
+            lambda: KlingVideoInput(prompt="x", mode="pro", duration=15, enable_audio=True),
+            "3.00",
+        ),
+        "shots add up": (
+            lambda: KlingVideoInput(multi_shots=SHOTS, duration=10, enable_audio=True),
+            "0.75",
+        ),
+        # the omni table: 720p $0.15, with audio $0.20; 1080p $0.20, with audio $0.30
+        "omni 720p 3 s": (lambda: KlingOmniVideoInput(prompt="x", duration=3), "0.45"),
+        "omni 720p with audio": (
+            lambda: KlingOmniVideoInput(prompt="x", enable_audio=True),
+            "1.00",
+        ),
+        "omni 1080p": (lambda: KlingOmniVideoInput(prompt="x", resolution="1080p"), "1.00"),
+        "omni 1080p with audio, shots": (
+            lambda: KlingOmniVideoInput(multi_shots=SHOTS, resolution="1080p", enable_audio=True),
+            "1.50",
+        ),
+        # no published price
+        "another version": (lambda: KlingVideoInput(prompt="x", version="2.6"), None),
+        "mode left out": (lambda: KlingVideoInput(prompt="x", mode=None), None),
+        "audio left out": (lambda: KlingVideoInput(prompt="x", enable_audio=None), None),
+        "duration left out": (lambda: KlingVideoInput(prompt="x", duration=None), None),
+        "omni o1": (lambda: KlingOmniVideoInput(prompt="x", version="o1"), None),
+        "omni 4k": (lambda: KlingOmniVideoInput(prompt="x", resolution="4k"), None),
+    },
+    echoes={
+        "refused values, no defaults": (
+            KlingVideoInput,
+            {"mode": "master", "aspect_ratio": "4:3", "cfg_scale": 7, "duration": 0, "prompt": ""},
+            {"mode": "master", "version": None, "enable_audio": None},
+        ),
+        "omni, nothing": (KlingOmniVideoInput, {}, {"to_wire": {}}),
+    },
+)
+
+# --- Veo 3 and 3.1: `duration` as text ("8s"); the pages show the rest only in examples --
+
+VEO3 = "https://piapi.ai/docs/veo3-api/image-to-video"
+VEO31 = "https://piapi.ai/docs/veo31-api/text-to-video"
+VEO_CLASSES: dict[type[TaskInput], tuple[str, str]] = {
+    Veo3VideoInput: ("veo3", "veo3-video"),
+    Veo3FastVideoInput: ("veo3", "veo3-video-fast"),
+    Veo31VideoInput: ("veo3.1", "veo3.1-video"),
+    Veo31FastVideoInput: ("veo3.1", "veo3.1-video-fast"),
+}
+
+VEO = Family(
+    name="veo",
+    task_class=VeoTask,
+    classes=VEO_CLASSES,
+    accepted={
+        # the pages show these only in examples: any value is sent as given
+        "auto aspect ratio": lambda: Veo3FastVideoInput(
+            prompt="x", image_url=IMG, aspect_ratio="auto"
+        ),
+        "21:9": lambda: Veo31VideoInput(prompt="x", aspect_ratio="21:9"),
+        "1080p": lambda: Veo31VideoInput(prompt="x", resolution="1080p"),
+        "10s": lambda: Veo3VideoInput(prompt="x", duration="10s"),
+        "negative prompt": lambda: Veo31FastVideoInput(prompt="x", negative_prompt="static"),
+    },
+    refused={
+        "no prompt": (lambda: Veo31VideoInput(), "prompt is required", VEO31),
+        "blank prompt": (lambda: Veo3VideoInput(prompt=" "), "prompt is required", VEO3),
+        "duration without its s": (
+            lambda: Veo31VideoInput(prompt="x", duration="8"),
+            "duration must be text such as \"8s\" (got '8')",
+            VEO31,
+        ),
+        "duration in words": (
+            lambda: Veo3FastVideoInput(prompt="x", duration="eight seconds"),
+            'duration must be text such as "8s"',
+            VEO3,
+        ),
+        "no seconds": (
+            lambda: Veo3VideoInput(prompt="x", duration=0),
+            "such as \"8s\" (got '0s')",
+            VEO3,
+        ),
+    },
+    sent=("duration without its s",),
+    defaults={
+        "veo3.1": (
+            lambda: Veo31VideoInput(prompt="x"),
+            {"prompt": "x", "duration": "8s", "generate_audio": True},
+        ),
+    },
+    prices={
+        # both pages: veo3(.1)-video $0.24/s with audio, $0.12/s without;
+        # the -fast task types $0.09/s with audio, $0.06/s without
+        "veo3 8s": (lambda: Veo3VideoInput(prompt="x"), "1.92"),
+        "veo3 8s silent": (lambda: Veo3VideoInput(prompt="x", generate_audio=False), "0.96"),
+        "veo3 fast 8s": (lambda: Veo3FastVideoInput(prompt="x"), "0.72"),
+        "veo3 fast 4s silent": (
+            lambda: Veo3FastVideoInput(prompt="x", duration="4s", generate_audio=False),
+            "0.24",
+        ),
+        "veo3.1 8s": (lambda: Veo31VideoInput(prompt="x"), "1.92"),
+        "veo3.1 6s silent": (
+            lambda: Veo31VideoInput(prompt="x", duration=6, generate_audio=False),
+            "0.72",
+        ),
+        "veo3.1 fast 8s": (lambda: Veo31FastVideoInput(prompt="x"), "0.72"),
+        "veo3.1 fast 8s silent": (
+            lambda: Veo31FastVideoInput(prompt="x", generate_audio=False),
+            "0.48",
+        ),
+        "audio left out": (lambda: Veo31VideoInput(prompt="x", generate_audio=None), None),
+        "duration left out": (lambda: Veo31VideoInput(prompt="x", duration=None), None),
+    },
+    echoes={
+        **{
+            f"{request_class.TASK_TYPE}, a duration in words": (
+                request_class,
+                {"duration": "eight", "prompt": ""},
+                {"duration": "eight", "generate_audio": None, "estimate_cost": None},
+            )
+            for request_class in VEO_CLASSES
+        },
+        "a number of seconds kept as text": (
+            Veo3VideoInput,
+            {"duration": "8s"},
+            {"to_wire": {"duration": "8s"}},
+        ),
+    },
+)
+
+# --- Seedance 2: modes, lengths, aspect ratios, resolutions, references per mode ---------
+
+SEEDANCE_PAGE = "https://piapi.ai/docs/seedance-api/seedance-2"
+
+SEEDANCE = Family(
+    name="seedance",
+    task_class=SeedanceTask,
+    classes={
+        Seedance2Input: ("seedance", "seedance-2"),
+        Seedance2PreviewInput: ("seedance", "seedance-2-preview"),
+    },
+    accepted={
+        **{
+            f"aspect {ratio}": (lambda ratio=ratio: Seedance2Input(prompt="x", aspect_ratio=ratio))
+            for ratio in ("21:9", "16:9", "4:3", "1:1", "3:4", "9:16")
+        },
+        **{
+            f"{resolution}": (lambda r=resolution: Seedance2Input(prompt="x", resolution=r))
+            for resolution in ("480p", "720p", "1080p")
+        },
+        "4 s": lambda: Seedance2Input(prompt="x", duration=4),
+        "15 s": lambda: Seedance2Input(prompt="x", duration=15),
+        "text to video": lambda: Seedance2Input(prompt="x", mode="text_to_video"),
+        "first frame": lambda: Seedance2Input(mode="first_last_frames", image_urls=[IMG]),
+        "first and last": lambda: Seedance2Input(mode="first_last_frames", image_urls=[IMG, IMG]),
+        "twelve references": lambda: Seedance2Input(
+            prompt="@image1 dances to @audio1",
+            mode="omni_reference",
+            image_urls=[IMG] * 9,
+            video_urls=["https://v/a.mp4"] * 2,
+            audio_urls=["https://a/a.mp3"],
+        ),
+        "mode left to PiAPI": lambda: Seedance2Input(prompt="x", image_urls=[IMG]),
+        "preview alike": lambda: Seedance2PreviewInput(prompt="x", duration=15, resolution="1080p"),
+    },
+    refused={
+        "3 s": (
+            lambda: Seedance2Input(prompt="x", duration=3),
+            "duration must be from 4 to 15 (got 3)",
+            SEEDANCE_PAGE,
+        ),
+        "16 s": (
+            lambda: Seedance2Input(prompt="x", duration=16),
+            "duration must be from 4 to 15",
+            SEEDANCE_PAGE,
+        ),
+        "aspect": (
+            lambda: Seedance2Input(prompt="x", aspect_ratio="2:1"),
+            "aspect_ratio must be one of 21:9, 16:9, 4:3, 1:1, 3:4, 9:16 (got '2:1')",
+            SEEDANCE_PAGE,
+        ),
+        "resolution": (
+            lambda: Seedance2Input(prompt="x", resolution="4k"),
+            "resolution must be one of 480p, 720p, 1080p (got '4k')",
+            SEEDANCE_PAGE,
+        ),
+        "mode": (
+            lambda: Seedance2Input(prompt="x", mode="image_to_video"),
+            "mode must be one of text_to_video, first_last_frames, omni_reference",
+            SEEDANCE_PAGE,
+        ),
+        "images in text to video": (
+            lambda: Seedance2Input(prompt="x", mode="text_to_video", image_urls=[IMG]),
+            "text_to_video takes no image_urls, video_urls or audio_urls",
+            SEEDANCE_PAGE,
+        ),
+        "no frame": (
+            lambda: Seedance2Input(prompt="x", mode="first_last_frames"),
+            "first_last_frames takes 1 or 2 image_urls and no video or audio",
+            SEEDANCE_PAGE,
+        ),
+        "three frames": (
+            lambda: Seedance2Input(mode="first_last_frames", image_urls=[IMG] * 3),
+            "first_last_frames takes 1 or 2 image_urls",
+            SEEDANCE_PAGE,
+        ),
+        "a video as a frame": (
+            lambda: Seedance2Input(
+                mode="first_last_frames", image_urls=[IMG], video_urls=["https://v/a.mp4"]
+            ),
+            "first_last_frames takes 1 or 2 image_urls and no video or audio",
+            SEEDANCE_PAGE,
+        ),
+        "thirteen references": (
+            lambda: Seedance2Input(prompt="x", image_urls=[IMG] * 10, audio_urls=["https://a"] * 3),
+            "at most 12 references in all (images, videos and audio, got 13)",
+            SEEDANCE_PAGE,
+        ),
+        "nothing to make": (
+            lambda: Seedance2Input(),
+            "give a prompt (or references to animate)",
+            SEEDANCE_PAGE,
+        ),
+        "preview checked alike": (
+            lambda: Seedance2PreviewInput(prompt="x", duration=20),
+            "duration must be from 4 to 15",
+            SEEDANCE_PAGE,
+        ),
+    },
+    sent=("resolution",),
+    defaults={
+        "seedance-2": (
+            lambda: Seedance2Input(prompt="x"),
+            {"prompt": "x", "duration": 5, "resolution": "720p"},
+        ),
+    },
+    prices={
+        # the Seedance 2 page, seedance-2 per second: 480p $0.10, 720p $0.20, 1080p $0.50
+        "480p 4 s": (lambda: Seedance2Input(prompt="x", resolution="480p", duration=4), "0.40"),
+        "720p 5 s": (lambda: Seedance2Input(prompt="x"), "1.00"),
+        "1080p 15 s": (
+            lambda: Seedance2Input(prompt="x", resolution="1080p", duration=15),
+            "7.50",
+        ),
+        "images do not change it": (
+            lambda: Seedance2Input(prompt="x", image_urls=[IMG], audio_urls=["https://a"]),
+            "1.00",
+        ),
+        # "seedance-2-preview: now equivalent to seedance-2"
+        "preview 720p 5 s": (lambda: Seedance2PreviewInput(prompt="x"), "1.00"),
+        # input videos add half the rate per second of them: unknown before sending
+        "with a video": (
+            lambda: Seedance2Input(prompt="x", mode="omni_reference", video_urls=["https://v"]),
+            None,
+        ),
+        "resolution left out": (lambda: Seedance2Input(prompt="x", resolution=None), None),
+        "duration left out": (lambda: Seedance2Input(prompt="x", duration=None), None),
+    },
+    echoes={
+        "refused values, no defaults": (
+            Seedance2PreviewInput,
+            {"duration": 99, "aspect_ratio": "2:1", "mode": "?"},
+            {"duration": 99, "resolution": None},
+        ),
+    },
+)
+
+# --- Hailuo: sub-models and their rules (v2.3 from its product page), prices per video ---
+
+HAILUO_PAGE = "https://piapi.ai/docs/hailuo-api/generate-video"
+FACE = "https://i/face.jpg"
+
+HAILUO = Family(
+    name="hailuo",
+    task_class=HailuoTask,
+    classes={HailuoVideoInput: ("hailuo", "video_generation")},
+    accepted={
+        "t2v-01": lambda: HailuoVideoInput(model="t2v-01", prompt="x"),
+        "t2v-01-director": lambda: HailuoVideoInput(model="t2v-01-director", prompt="[Pan left] x"),
+        "i2v-01 without a prompt": lambda: HailuoVideoInput(model="i2v-01", image_url=FACE),
+        "i2v-01-live": lambda: HailuoVideoInput(model="i2v-01-live", image_url=FACE, prompt="x"),
+        "s2v-01": lambda: HailuoVideoInput(model="s2v-01", image_url=FACE, prompt="x"),
+        "v2.3": lambda: HailuoVideoInput(model="v2.3", prompt="x"),
+        "v2.3-fast from an image": lambda: HailuoVideoInput(model="v2.3-fast", image_url=FACE),
+        "2,000 characters": lambda: HailuoVideoInput(model="t2v-01", prompt="x" * 2000),
+        "undocumented fields": lambda: HailuoVideoInput(model="v2.3", prompt="x", duration=10),
+    },
+    refused={
+        "no model": (
+            lambda: HailuoVideoInput(prompt="x"),
+            "model must be one of t2v-01, t2v-01-director, i2v-01, i2v-01-live, s2v-01, v2.3, "
+            "v2.3-fast (got None)",
+            HAILUO_PAGE,
+        ),
+        "unknown model": (
+            lambda: HailuoVideoInput(model="t2v-02", prompt="x"),
+            "(got 't2v-02')",
+            HAILUO_PAGE,
+        ),
+        "t2v without a prompt": (
+            lambda: HailuoVideoInput(model="t2v-01"),
+            "prompt is required",
+            HAILUO_PAGE,
+        ),
+        "s2v without a prompt": (
+            lambda: HailuoVideoInput(model="s2v-01", image_url=FACE),
+            "prompt is required",
+            HAILUO_PAGE,
+        ),
+        "t2v with an image": (
+            lambda: HailuoVideoInput(model="t2v-01", prompt="x", image_url=FACE),
+            "t2v-01 is text-to-video: it must not be given an image_url",
+            HAILUO_PAGE,
+        ),
+        "i2v without an image": (
+            lambda: HailuoVideoInput(model="i2v-01-live", prompt="x"),
+            "i2v-01-live needs an image_url",
+            HAILUO_PAGE,
+        ),
+        "s2v without an image": (
+            lambda: HailuoVideoInput(model="s2v-01", prompt="x"),
+            "s2v-01 needs an image_url",
+            HAILUO_PAGE,
+        ),
+        "long prompt": (
+            lambda: HailuoVideoInput(model="t2v-01", prompt="x" * 2001),
+            "prompt must be at most 2000 characters (got 2001)",
+            HAILUO_PAGE,
+        ),
+    },
+    sent=("t2v with an image",),
+    prices={
+        # the generate-video page, per video
+        "t2v-01": (lambda: HailuoVideoInput(model="t2v-01", prompt="x"), "0.20"),
+        "i2v-01": (lambda: HailuoVideoInput(model="i2v-01", image_url=FACE), "0.20"),
+        "i2v-01-live": (lambda: HailuoVideoInput(model="i2v-01-live", image_url=FACE), "0.20"),
+        "s2v-01": (
+            lambda: HailuoVideoInput(model="s2v-01", image_url=FACE, prompt="x"),
+            "0.30",
+        ),
+        # no exact price published
+        "t2v-01-director": (
+            lambda: HailuoVideoInput(model="t2v-01-director", prompt="x"),
+            None,
+        ),
+        "v2.3": (lambda: HailuoVideoInput(model="v2.3", prompt="x"), None),
+        "v2.3-fast": (lambda: HailuoVideoInput(model="v2.3-fast", prompt="x"), None),
+    },
+    echoes={
+        "an unknown model": (
+            HailuoVideoInput,
+            {"model": "t2v-99", "image_url": FACE},
+            {"model": "t2v-99"},
+        ),
+    },
+)
+
+# --- Luma: a prompt and image key frames are checked (the create-task page) ----------------
+
+LUMA_PAGE = "https://piapi.ai/docs/dream-machine/create-task"
+
+LUMA = Family(
+    name="luma",
+    task_class=LumaTask,
+    classes={LumaVideoInput: ("luma", "video_generation")},
+    accepted={
+        "text": lambda: LumaVideoInput(prompt="x"),
+        "first frame": lambda: LumaVideoInput(prompt="x", key_frames={"frame0": {"url": IMG}}),
+        "last frame": lambda: LumaVideoInput(
+            prompt="x",
+            key_frames=LumaKeyFrames.model_validate({"frame1": {"type": "image", "url": IMG}}),
+        ),
+        # shown only in examples: sent as given
+        "examples": lambda: LumaVideoInput(
+            prompt="x", model_name="ray-v9", duration=9, aspect_ratio="4:3", loop=True
+        ),
+        "the other example's fields": lambda: LumaVideoInput(
+            prompt="x", model="ray-v2", start_image=IMG
+        ),
+    },
+    refused={
+        "no prompt": (lambda: LumaVideoInput(), "prompt is required", LUMA_PAGE),
+        "a generation as a frame": (
+            lambda: LumaVideoInput(
+                prompt="x", key_frames={"frame0": {"type": "generation", "url": IMG}}
+            ),
+            "key_frames.frame0.type must be image (got 'generation')",
+            LUMA_PAGE,
+        ),
+        "a frame without a URL": (
+            lambda: LumaVideoInput(prompt="x", key_frames={"frame1": {"type": "image"}}),
+            "key_frames.frame1.url is required",
+            LUMA_PAGE,
+        ),
+    },
+    sent=("no prompt",),
+    echoes={
+        "a generation as a frame": (
+            LumaVideoInput,
+            {"key_frames": {"frame0": {"type": "generation", "id": "g"}}},
+            {"key_frames.frame0.type": "generation"},
+        ),
+    },
+)
+
+# --- Nano Banana / Gemini images: only the prompt is checked (the pages could not be read) -
+
+GEMINI_CLASSES: dict[type[TaskInput], tuple[str, str]] = {
+    Gemini25FlashImageInput: ("gemini", "gemini-2.5-flash-image"),
+    NanoBananaProInput: ("gemini", "nano-banana-pro"),
+    NanoBanana2Input: ("gemini", "nano-banana-2"),
+}
+GEMINI_PAGES = {
+    Gemini25FlashImageInput: "https://piapi.ai/docs/gemini-api/gemini-25-flash-image",
+    NanoBananaProInput: "https://piapi.ai/docs/gemini-api/nano-banana-pro",
+    NanoBanana2Input: "https://piapi.ai/docs/gemini-api/nano-banana-2",
+}
+
+GEMINI = Family(
+    name="gemini",
+    task_class=GeminiTask,
+    classes=GEMINI_CLASSES,
+    accepted={
+        f"{request_class.TASK_TYPE}, anything but the prompt": (
+            lambda c=request_class: c(
+                prompt="x", image_urls=[IMG] * 14, aspect_ratio="7:3", resolution="8K"
+            )
+        )
+        for request_class in GEMINI_CLASSES
+    },
+    refused={
+        **{
+            f"{request_class.TASK_TYPE}, an empty prompt": (
+                lambda c=request_class: c(prompt=""),
+                "prompt is required",
+                page,
+            )
+            for request_class, page in GEMINI_PAGES.items()
+        },
+        "images without a prompt": (
+            lambda: NanoBananaProInput(image_urls=[IMG]),
+            "prompt is required",
+            GEMINI_PAGES[NanoBananaProInput],
+        ),
+    },
+    sent=("images without a prompt",),
+    echoes={
+        f"{request_class.TASK_TYPE}, an empty prompt": (request_class, {"prompt": ""}, {})
+        for request_class in GEMINI_CLASSES
+    },
+)
+
+# --- Flux: one request class per model and task type, ranges from the pages ----------------
+
+TXT2IMG = "https://piapi.ai/docs/flux-api/text-to-image"
+IMG2IMG = "https://piapi.ai/docs/flux-api/image-to-image"
+KONTEXT = "https://piapi.ai/docs/flux-api/kontext"
+FLUX_CLASSES: dict[type[TaskInput], tuple[str, str]] = {
+    FluxDevTxt2ImgInput: ("Qubico/flux1-dev", "txt2img"),
+    FluxSchnellTxt2ImgInput: ("Qubico/flux1-schnell", "txt2img"),
+    FluxDevAdvancedTxt2ImgInput: ("Qubico/flux1-dev-advanced", "txt2img"),
+    FluxDevImg2ImgInput: ("Qubico/flux1-dev", "img2img"),
+    FluxSchnellImg2ImgInput: ("Qubico/flux1-schnell", "img2img"),
+    FluxDevAdvancedImg2ImgInput: ("Qubico/flux1-dev-advanced", "img2img"),
+    FluxKontextInput: ("Qubico/flux1-dev-advanced", "kontext"),
+}
+
+FLUX = Family(
+    name="flux",
+    task_class=FluxTask,
+    classes=FLUX_CLASSES,
+    accepted={
+        "1024 x 1024": lambda: FluxDevTxt2ImgInput(prompt="x", width=1024, height=1024),
+        "2048 x 512": lambda: FluxSchnellTxt2ImgInput(prompt="x", width=2048, height=512),
+        "guidance bounds": lambda: FluxDevTxt2ImgInput(prompt="x", guidance_scale=1.5),
+        "guidance 5": lambda: FluxDevAdvancedImg2ImgInput(prompt="x", image=IMG, guidance_scale=5),
+        "batch of 4": lambda: FluxSchnellTxt2ImgInput(prompt="x", batch_size=4),
+        "denoise 1": lambda: FluxDevImg2ImgInput(prompt="x", image=IMG, denoise=1),
+        "denoise 0.01": lambda: FluxSchnellImg2ImgInput(prompt="x", image=IMG, denoise=0.01),
+        "lora": lambda: FluxDevAdvancedTxt2ImgInput(
+            prompt="x", lora_settings=[{"lora_type": "anime", "lora_strength": 1}]
+        ),
+        "kontext as in the docs": lambda: FluxKontextInput(
+            prompt="x", image=IMG, width=1024, height=1024, steps=10, seed=-1
+        ),
+    },
+    refused={
+        "no prompt": (lambda: FluxDevTxt2ImgInput(), "prompt is required", TXT2IMG),
+        "too many pixels": (
+            lambda: FluxDevTxt2ImgInput(prompt="x", width=1025, height=1024),
+            "width x height must be at most 1,048,576 pixels (got 1025 x 1024 = 1,049,600)",
+            TXT2IMG,
+        ),
+        "no width": (
+            lambda: FluxDevTxt2ImgInput(prompt="x", width=0, height=1024),
+            "width must be a positive number",
+            None,
+        ),
+        "guidance": (
+            lambda: FluxSchnellTxt2ImgInput(prompt="x", guidance_scale=7.5),
+            "guidance_scale must be from 1.5 to 5 (got 7.5)",
+            TXT2IMG,
+        ),
+        "batch of 5": (
+            lambda: FluxSchnellTxt2ImgInput(prompt="x", batch_size=5),
+            "batch_size must be from 1 to 4 (got 5)",
+            TXT2IMG,
+        ),
+        "img2img without an image": (
+            lambda: FluxDevImg2ImgInput(prompt="x"),
+            "image is required",
+            IMG2IMG,
+        ),
+        "denoise 0": (
+            lambda: FluxDevImg2ImgInput(prompt="x", image=IMG, denoise=0),
+            "denoise must be above 0, at most 1 (got 0.0)",
+            IMG2IMG,
+        ),
+        "img2img guidance": (
+            lambda: FluxDevAdvancedImg2ImgInput(prompt="x", image=IMG, guidance_scale=1),
+            "guidance_scale must be from 1.5 to 5",
+            IMG2IMG,
+        ),
+        "kontext without an image": (
+            lambda: FluxKontextInput(prompt="x"),
+            "image is required",
+            KONTEXT,
+        ),
+    },
+    sent=("too many pixels",),
+    echoes={
+        f"{model} {task_type}, out of range": (
+            request_class,
+            {"width": 0, "height": 0, "steps": 0, "prompt": ""},
+            {},
+        )
+        for request_class, (model, task_type) in FLUX_CLASSES.items()
+    },
+)
+
+FAMILIES = [KLING, VEO, SEEDANCE, HAILUO, LUMA, GEMINI, FLUX]
+
+
+def rows(part: str) -> list[Any]:
+    """One pytest param per entry of `part` in every family, named "family: entry"."""
+    params = []
+    for family in FAMILIES:
+        table: dict[str, Any] = getattr(family, part) or {}
+        for name, value in table.items():
+            values = value if isinstance(value, tuple) else (value,)
+            params.append(pytest.param(family, *values, id=f"{family.name}: {name}"))
+    return params
+
+
+def test_every_family_has_a_row() -> None:
+    tabled = {request_class for family in FAMILIES for request_class in family.classes}
+    registered = {
+        target.partition(":")[2]
+        for target in REQUEST_CLASSES.values()
+        if not target.startswith("piapi.families.sora2:")  # tested on its own
+    }
+    assert {request_class.__name__ for request_class in tabled} == registered
+
+
+@pytest.mark.parametrize(
+    ("family", "request_class", "model", "task_type"),
+    [
+        pytest.param(family, request_class, model, task_type, id=request_class.__name__)
+        for family in FAMILIES
+        for request_class, (model, task_type) in family.classes.items()
+    ],
+)
+def test_model_task_type_and_task_class(
+    family: Family, request_class: type[TaskInput], model: str, task_type: str
+) -> None:
+    assert (model, task_type) == (request_class.MODEL, request_class.TASK_TYPE)
+    assert request_class.task_class() is family.task_class
+
+
+@pytest.mark.parametrize(("family", "build"), rows("accepted"))
+def test_accepted(family: Family, build: Build) -> None:
+    request = build()
+    if family.prices is None:
+        assert request.estimate_cost() is None  # no published price
+
+
+@pytest.mark.parametrize(("family", "build", "message", "page"), rows("refused"))
+def test_refused_naming_the_allowed_values_and_the_page(
+    family: Family, build: Build, message: str, page: str | None
+) -> None:
+    refused(build, message, page)
+
+
+@pytest.mark.parametrize(
+    ("family", "case"),
+    [
+        pytest.param(family, case, id=f"{family.name}: {case}")
+        for family in FAMILIES
+        for case in family.sent
+    ],
+)
+def test_refused_before_anything_is_sent(
+    make_api: Callable[..., Api], family: Family, case: str
+) -> None:
+    refused_before_sending(make_api, family.refused[case][0])
+
+
+@pytest.mark.parametrize(("family", "build", "wire"), rows("defaults"))
+def test_sent_by_default(family: Family, build: Build, wire: dict[str, Any]) -> None:
+    assert build().to_wire() == wire
+
+
+@pytest.mark.parametrize(("family", "build", "price"), rows("prices"))
+def test_estimate_cost(family: Family, build: Build, price: str | None) -> None:
+    assert build().estimate_cost() == (None if price is None else Decimal(price))
+
+
+@pytest.mark.parametrize(("family", "request_class", "echo", "read"), rows("echoes"))
+def test_an_echo_is_read_without_checks(
+    family: Family,
+    request_class: type[TaskInput],
+    echo: dict[str, Any],
+    read: dict[str, Any],
+) -> None:
+    request = read_back(request_class, echo)  # exactly this class, nothing unreadable
+    for name, expected in read.items():
+        value: Any = request
+        for part in name.split("."):
+            value = getattr(value, part)
+        assert (value() if callable(value) else value) == expected, name
+    if family.prices is None:
+        assert request.estimate_cost() is None
+
+
+# --- particular to one family ------------------------------------------------------------
+
+
+def test_kling_multi_shots_send_no_duration_of_their_own() -> None:
+    video = KlingVideoInput(multi_shots=SHOTS, enable_audio=True)
+    assert "duration" not in video.to_wire()
+    assert video.multi_shots == [
+        KlingShot(duration=2, prompt="a dog"),
+        KlingShot(duration=3, prompt="a cat"),
+    ]
+    assert video.seconds == 5
+
+
+@pytest.mark.parametrize(
+    ("task_input", "price"),
+    [
+        (
+            {"prompt": "x", "version": "3.0", "mode": "pro", "duration": 5, "enable_audio": False},
+            "0.75",
+        ),
+        ({"prompt": "x", "version": "3.0"}, None),  # PiAPI's own defaults apply: unknown price
+        (
+            {"prompt": "x", "mode": "turbo", "version": "3.0", "duration": 5, "enable_audio": True},
+            None,
+        ),
+    ],
+)
+def test_a_plain_kling_request_is_priced_as_sent(
+    task_input: dict[str, Any], price: str | None
+) -> None:
+    request = TaskRequest(model="kling", task_type="video_generation", input=task_input)
+    assert estimate_cost(request) == (None if price is None else Decimal(price))
+
+
+def test_both_kling_output_shapes_are_typed_and_ranked() -> None:
+    legacy = KlingVideoOutput.model_validate(
+        {
+            "type": "m2v_txt2video_hq",
+            "status": 99,
+            "works": [
+                {
+                    "cover": {"resource": "https://c/cover.png"},
+                    "video": {
+                        "resource": "https://v/marked.mp4",
+                        "resource_without_watermark": "https://v/clean.mp4",
+                        "duration": 5100,
+                    },
+                }
+            ],
+        }
+    )
+    assert legacy.works[0].video is not None
+    assert legacy.works[0].video.duration == 5100
+    task = KlingTask(task_id="t", status="completed", output=legacy)
+    assert task.media_urls == ["https://v/clean.mp4", "https://v/marked.mp4"]
+    v3 = parse_task(
+        {
+            "task_id": "t",
+            "status": "completed",
+            "model": "kling",
+            "task_type": "video_generation",
+            "output": {"video": "https://v/3.mp4", "works": None},
+            "input": {"version": "3.0"},
+        }
+    )
+    assert isinstance(v3, KlingTask)
+    assert v3.output is not None
+    assert (v3.output.video, v3.output.works) == ("https://v/3.mp4", [])
+    assert v3.media_urls == ["https://v/3.mp4"]
+
+
+def test_veo_duration_is_sent_as_text() -> None:
+    assert Veo31VideoInput(prompt="x", duration=4).duration == "4s"  # an int, made text
+    assert Veo31VideoInput(prompt="x", duration="6s").seconds == 6
+
+
+def test_hailuo_results_before_previews() -> None:
+    output = HailuoVideoOutput(
+        video_url="https://v/a.mp4", download_url="https://v/b.mp4", cover_url="https://c.jpg"
+    )
+    task = HailuoTask(task_id="t", status="completed", output=output)
+    assert task.media_urls == ["https://v/a.mp4", "https://v/b.mp4"]
+
+
+def test_luma_the_clean_copy_first_previews_left_out() -> None:
+    output = LumaVideoOutput.model_validate(
+        {
+            "video": {"url": "https://v/marked.mp4", "width": 1, "height": 1},
+            "video_raw": {"url": "https://v/raw.mp4"},
+            "thumbnail": {"url": "https://t.jpg"},
+            "last_frame": {"url": "https://l.jpg"},
+            "prompt": "https://not-a-result.example",
+        }
+    )
+    task = LumaTask(task_id="t", status="completed", output=output)
+    assert task.media_urls == ["https://v/raw.mp4", "https://v/marked.mp4"]
+
+
+def test_gemini_every_image_once() -> None:
+    output = GeminiImageOutput(
+        image_urls=["https://i/1.png", "https://i/2.png"], image_url="https://i/1.png"
+    )
+    task = GeminiTask(task_id="t", status="success", output=output)  # Gemini's word for done
+    assert task.media_urls == ["https://i/1.png", "https://i/2.png"]
+    read = parse_task(
+        {
+            "task_id": "t",
+            "status": "completed",
+            "model": "gemini",
+            "task_type": "nano-banana-2",
+            "output": {"image_urls": None},
+        }
+    )
+    assert isinstance(read, GeminiTask)
+    assert read.output is not None
+    assert read.output.image_urls == []
+
+
+def test_flux_the_image_url_not_its_base64() -> None:
+    output = FluxImageOutput(image_url="https://i/out.png", image_base64="iVBORw0KGgo=" * 1000)
+    assert "iVBOR" not in repr(output)  # a megabyte of base64 stays out of logs
+    assert FluxTask(task_id="t", status="completed", output=output).media_urls == [
+        "https://i/out.png"
+    ]
