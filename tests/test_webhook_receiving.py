@@ -123,18 +123,26 @@ def test_parse_reads_a_sora2_task_with_typed_output() -> None:
 
 
 def test_parse_reads_other_models_as_plain_tasks_and_text_bodies() -> None:
-    event = webhooks.parse(json.dumps(payload(model="midjourney", status="Processing")))
+    event = webhooks.parse_unverified(json.dumps(payload(model="midjourney", status="Processing")))
     assert type(event.task) is Task
     assert event.task.status is TaskStatus.PROCESSING
 
 
 def test_dedup_key_is_equal_for_redeliveries_only() -> None:
-    first = webhooks.parse(encode(payload()))
-    again = webhooks.parse(encode(payload()))
-    later = webhooks.parse(encode(payload(timestamp=1761705276)))
-    other = webhooks.parse(encode(payload(status="processing")))
+    first = webhooks.parse_unverified(encode(payload()))
+    again = webhooks.parse_unverified(encode(payload()))
+    later = webhooks.parse_unverified(encode(payload(timestamp=1761705276)))
+    other = webhooks.parse_unverified(encode(payload(status="processing")))
     assert first.dedup_key == again.dedup_key
     assert len({first.dedup_key, later.dedup_key, other.dedup_key}) == 3
+
+
+def test_parse_without_a_secret_reads_nothing_and_names_the_alternative() -> None:
+    # The first call a new user writes: a forged header must not get a task through.
+    with pytest.raises(TypeError, match=r"secret=.*parse_unverified\(body\)"):
+        webhooks.parse(encode(payload()), {"x-webhook-secret": "attacker"})
+    with pytest.raises(TypeError, match="parse_unverified"):
+        webhooks.parse(encode(payload()))
 
 
 def test_parse_verifies_before_reading() -> None:
@@ -179,7 +187,7 @@ def _without_task_id() -> bytes:
 )
 def test_malformed_bodies_raise_a_clear_parse_error(body: bytes, words: str) -> None:
     with pytest.raises(WebhookParseError, match=words) as info:
-        webhooks.parse(body)
+        webhooks.parse_unverified(body)
     assert SECRET not in str(info.value)
 
 
@@ -187,7 +195,7 @@ def test_a_shape_error_does_not_echo_the_secret() -> None:
     body = payload()
     body["data"]["status"] = {"not": "a string"}
     with pytest.raises(WebhookParseError) as info:
-        webhooks.parse(encode(body))
+        webhooks.parse_unverified(encode(body))
     assert SECRET not in str(info.value)
 
 

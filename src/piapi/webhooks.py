@@ -28,7 +28,7 @@ from piapi._core.errors import WebhookParseError, WebhookVerificationError
 from piapi._core.models import Task
 from piapi.families._registry import describe_validation_error, read_task_data
 
-__all__ = ["SECRET_HEADER", "WebhookEvent", "parse", "verify"]
+__all__ = ["SECRET_HEADER", "WebhookEvent", "parse", "parse_unverified", "verify"]
 
 SECRET_HEADER = "x-webhook-secret"
 """The header PiAPI puts the webhook secret in (compared case-insensitively)."""
@@ -44,8 +44,8 @@ class WebhookEvent:
 
     Attributes:
         timestamp: When PiAPI sent it (timezone-aware, UTC).
-        task: The task as it was then, read like `tasks.get` reads it: a `Sora2Task` for
-            Sora 2, else a `Task`.
+        task: The task as it was then, read like `tasks.get` reads it: typed by its model
+            (a `Sora2Task`, a `KlingTask`, ...), a `Task` for models without a typed class.
     """
 
     timestamp: datetime
@@ -124,23 +124,44 @@ def _timestamp(value: object) -> datetime:
 def parse(
     body: bytes | str, headers: Headers | None = None, *, secret: str | None = None
 ) -> WebhookEvent:
-    """Verify (when `secret` is given) and read a webhook request's body.
+    """Verify a webhook request, then read its body.
+
+    PiAPI sends your secret verbatim in `x-webhook-secret`; it is compared in constant
+    time with `secret` before the body is read. For tests and for bodies that come from a
+    queue you trust, `parse_unverified(body)` reads without checking.
 
     Args:
         body: The raw request body, as bytes or text.
-        headers: The request's headers; needed when `secret` is given.
-        secret: Your webhook secret; when given, the request is verified first.
+        headers: The request's headers: a dict, a framework's headers object, or pairs.
+        secret: Your webhook secret (`WebhookConfig(secret=...)`). Required.
 
     Returns:
-        The notification: its timestamp and task (a `Sora2Task` for Sora 2 tasks), read
-        leniently: only the task's `task_id` and `status` must be readable.
+        The notification: its timestamp and task, typed by its model as `tasks.get` reads
+        it (a `Sora2Task`, a `KlingTask`, ...; a `Task` for models without a typed class),
+        read leniently: only the task's `task_id` and `status` must be readable.
 
     Raises:
-        WebhookVerificationError: `secret` was given and the header is missing or wrong.
+        TypeError: `secret` was not given (nothing is read unverified by accident).
+        WebhookVerificationError: The header is missing or does not match.
         WebhookParseError: The body is not JSON or not PiAPI's webhook shape.
     """
-    if secret is not None:
-        verify(headers if headers is not None else {}, secret)
+    if secret is None:
+        raise TypeError(
+            "webhooks.parse needs secret=: it checks the request's x-webhook-secret header "
+            "before reading it. To read a body without checking (tests, a trusted queue), "
+            "call webhooks.parse_unverified(body)."
+        )
+    verify(headers if headers is not None else {}, secret)
+    return parse_unverified(body)
+
+
+def parse_unverified(body: bytes | str) -> WebhookEvent:
+    """Read a webhook body without checking where it came from: for tests, and for bodies
+    a receiver already verified (`verify`) or took from a queue you trust.
+
+    Raises:
+        WebhookParseError: The body is not JSON or not PiAPI's webhook shape.
+    """
     try:
         # pydantic-core's parser bounds the depth: nested JSON cannot exhaust the stack.
         payload: object = from_json(body)
