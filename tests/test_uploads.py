@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -262,6 +263,44 @@ def test_a_large_path_is_refused_without_reading_it(make_api: MakeApi, tmp_path:
         file.truncate(5 * 1024**3)
     api = make_api(_ok())
     with pytest.raises(ValueError, match=r"5120\.0 MB"):
+        api("files.upload", path)
+    assert api.requests == []
+
+
+@pytest.mark.parametrize("kind", ["symlink to /dev/zero", "fifo", "directory"])
+def test_a_path_that_is_not_a_regular_file_is_refused_before_reading(
+    make_api: MakeApi, tmp_path: Path, kind: str
+) -> None:
+    # Before: /dev/zero ended in MemoryError, a FIFO hung forever, a directory raised
+    # IsADirectoryError: `stat()` says 0 bytes for all three.
+    path = tmp_path / "frame.png"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "directory":
+        path.mkdir()
+    else:
+        path.symlink_to("/dev/zero")
+    api = make_api(_ok())
+    with pytest.raises(ValueError, match=r"frame\.png is not a regular file"):
+        api("files.upload", path)
+    assert api.requests == []
+
+
+def test_a_file_stat_calls_empty_is_read_up_to_the_limit_only(
+    make_api: MakeApi, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # As /proc files are: a size of 0 on paper, more when read.
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(b"\0" * (MAX_UPLOAD_BYTES + 5))
+    real_fstat = os.fstat
+
+    def zero_size(fd: int) -> os.stat_result:
+        result = real_fstat(fd)
+        return os.stat_result((result.st_mode, *result[1:6], 0, *result[7:]))
+
+    monkeypatch.setattr(os, "fstat", zero_size)
+    api = make_api(_ok())
+    with pytest.raises(ValueError, match=r"clip.mp4 is 10\.0 MB"):
         api("files.upload", path)
     assert api.requests == []
 

@@ -4,6 +4,7 @@ decisions are in `_core.uploads`. The async code is the source of `piapi._sync.f
 from __future__ import annotations
 
 import os
+import stat
 from functools import partial
 from pathlib import Path
 
@@ -61,12 +62,32 @@ def _prepare_upload(file: UploadSource, file_name: str | None) -> bytes:
     if isinstance(file, bytes | bytearray | memoryview):
         data = bytes(file)
     elif isinstance(file, str | os.PathLike):
-        path = Path(file).expanduser()
-        check_upload_size(path.stat().st_size, name)
-        data = path.read_bytes()
+        data = _read_regular_file(Path(file).expanduser(), name)
     else:
         data = _binary(file.read(MAX_UPLOAD_BYTES + 1))
     return upload_body(name, data)
+
+
+def _read_regular_file(path: Path, name: str) -> bytes:
+    """The bytes of a regular file (a link to one is fine), never more than the limit.
+
+    A FIFO, a device (`/dev/zero`), a socket or a directory is refused before a byte is
+    read; a file whose size `stat` does not tell (`/proc`) is read up to the limit only.
+    """
+    # O_NONBLOCK: opening a FIFO with no writer would wait forever.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise ValueError(f"{name} is not a regular file: only files are uploaded")
+        check_upload_size(status.st_size, name)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as opened:
+        data = opened.read(MAX_UPLOAD_BYTES + 1)
+    check_upload_size(len(data), name)
+    return data
 
 
 def _binary(chunk: object) -> bytes:
