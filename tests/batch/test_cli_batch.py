@@ -84,6 +84,31 @@ def test_invalid_lines_are_all_reported_with_their_numbers_before_anything_is_cr
     assert piapi_fake.requests == []
 
 
+def test_lines_end_at_newlines_only_and_a_bom_is_skipped(
+    run: Run, piapi_fake: FakePiAPI, tmp_path: Path
+) -> None:
+    # Before: U+2028, U+2029 and U+0085 (written raw by json.dumps(ensure_ascii=False))
+    # split lines, and a BOM made line 1 "not JSON".
+    prompts = ["a\u2028b", "c\u2029d", "e\u0085f"]
+    text = "\ufeff" + "\r\n".join(json.dumps({"prompt": p}, ensure_ascii=False) for p in prompts)
+    file = tmp_path / "in.jsonl"
+    file.write_text(text + "\n", encoding="utf-8")
+    code, _, err = run("batch", str(file), "--out", "videos", "--yes")
+    assert code == codes.EXIT_OK, err
+    assert sorted(task.input["prompt"] for task in piapi_fake.created_tasks) == sorted(prompts)
+
+
+def test_a_deeply_nested_line_is_an_invalid_line_not_a_crash(
+    run: Run, piapi_fake: FakePiAPI, tmp_path: Path
+) -> None:
+    file = tmp_path / "in.jsonl"
+    file.write_text(json.dumps(LINES[0]) + "\n" + "[" * 100_000 + "]" * 100_000 + "\n")
+    code, _, err = run("batch", str(file), "--out", "videos", "--yes")
+    assert code == codes.EXIT_USAGE  # was 70, "a bug in piapi" (RecursionError)
+    assert "line 2: nested too deep" in err
+    assert piapi_fake.requests == []
+
+
 @pytest.mark.parametrize(
     ("argv", "words"),
     [

@@ -42,9 +42,15 @@ class BatchFile:
 
 
 def read_batch_file(text: str) -> BatchFile:
-    """Every request of `text`, or an error for each line that is not one."""
+    """Every request of `text`, or an error for each line that is not one.
+
+    Lines end at `\n` only (a `\r` before it is dropped): `str.splitlines` would also
+    split at U+2028, U+2029 and U+0085, which JSON strings may hold raw. A UTF-8 byte
+    order mark at the start is skipped.
+    """
     result = BatchFile()
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.removeprefix("\ufeff").split("\n"), start=1):
+        raw = raw.removesuffix("\r")
         if not raw.strip():
             continue
         try:
@@ -59,6 +65,8 @@ def _request(raw: str) -> TaskRequest | Sora2VideoInput | Sora2ProVideoInput:
         value: object = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise ValueError("nested too deep to be a request") from None
     if not isinstance(value, dict):
         raise ValueError(f"not a JSON object; {EXPECTED}")
     fields = cast("dict[str, Any]", value)
