@@ -142,6 +142,17 @@ def test_malformed_request_gets_400_and_close() -> None:
     assert answer.endswith(b"bad request line")
 
 
+@pytest.mark.parametrize("length", [b"-1", b"ten", b"1e3"])
+def test_a_bad_content_length_gets_400_without_waiting_for_the_client(length: bytes) -> None:
+    # Before: `-1` read until the client closed, so this read never ended.
+    with FakePiAPIServer() as server, socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.settimeout(30)  # a hang fails the test instead of the run
+        sock.sendall(b"POST /api/v1/task HTTP/1.1\r\ncontent-length: " + length + b"\r\n\r\n{}")
+        answer = sock.makefile("rb").read()
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    assert answer.endswith(b"bad request body framing")
+
+
 def test_http_1_0_and_connection_close_are_honoured() -> None:
     with FakePiAPIServer() as server:
         for request in (

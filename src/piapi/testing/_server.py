@@ -110,11 +110,17 @@ class _Handler(BaseHTTPRequestHandler):
                     return b"".join(parts)
                 parts.append(self.rfile.read(size))
                 self.rfile.readline()
-        length = self.fields.get("content-length")
-        return self.rfile.read(int(length)) if length else b""
+        length = self.fields.get("content-length", "0").strip()
+        if not length.isdigit():  # `-1` would read until the client closes
+            raise ValueError(f"bad content-length {length[:20]!r}")
+        return self.rfile.read(int(length))
 
     def _serve(self) -> None:
-        body = self._read_body()
+        try:
+            body = self._read_body()
+        except ValueError:
+            self._reply_error(400, b"bad request body framing")
+            return
         host = self.fields.get("host") or "{}:{}".format(*self.fake_server.server_address[:2])
         try:
             response = self.fake_server.fake.handle(
