@@ -5,6 +5,7 @@ Every client-level test runs on the sync client and on the async one under async
 
 from __future__ import annotations
 
+import re
 import tracemalloc
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -164,7 +165,22 @@ def test_a_directory_is_an_existing_one_or_a_path_ending_with_a_separator(
 def test_source_of_a_url_keeps_its_file_name_made_safe() -> None:
     assert download_source(CDN + "/ephemeral/a%20b.mp4").filename == "a_b.mp4"
     assert download_source(CDN + "/x/..%2F..%2Fetc%2Fpasswd").filename == "passwd"
-    assert download_source(CDN + "/").filename == "video.mp4"
+    nameless = download_source(CDN + "/").filename
+    assert re.fullmatch(r"download-[0-9a-f]{12}\.mp4", nameless)
+    assert download_source(CDN + "/").filename == nameless  # the same URL, the same name
+    assert download_source(CDN + "/?v=2").filename != nameless
+
+
+def test_names_in_any_script_stay_distinct_and_long_ones_keep_their_extension() -> None:
+    # Before: every non-ASCII name became "mp4", so two downloads into one folder overwrote
+    # each other, and names of 200+ characters lost their extension.
+    first = download_source(CDN + "/%D0%B2%D0%B8%D0%B4%D0%B5%D0%BE.mp4").filename
+    second = download_source(CDN + "/%E5%8B%95%E7%94%BB.mp4").filename
+    assert (first, second) == ("видео.mp4", "動画.mp4")
+    long = download_source(CDN + "/" + "ж" * 300 + ".webm").filename
+    assert long.endswith("ж.webm")
+    assert len(long.encode()) <= 200
+    assert download_source(CDN + "/%E2%98%85%E2%98%85.mp4").filename.startswith("download-")
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,11 @@ is worth another attempt, and a `PartFile` keeps unfinished bytes out of the des
 from __future__ import annotations
 
 import enum
+import hashlib
 import os
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +50,8 @@ DEFAULT_SUFFIX = ".mp4"
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _RETRYABLE_STATUSES = frozenset({408, 425, 429})
 _EXPIRED_STATUSES = frozenset({403, 404, 410})
-_UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE_NAME_CHARS = re.compile(r"[^\w.-]+")  # \w: letters and digits of every script
+MAX_NAME_BYTES = 200
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows would otherwise translate newlines
@@ -110,9 +113,16 @@ class DownloadSource:
 
 
 def _safe_name(name: str) -> str:
-    # A name from a URL or a task id must not climb directories or hide as a dotfile.
-    cleaned = _UNSAFE_NAME_CHARS.sub("_", name).strip("._")
-    return cleaned[:200]
+    """A file name from a URL or a task id: letters and digits of any script kept (two
+    Cyrillic names must not both become `mp4`), nothing that climbs directories or hides
+    as a dotfile, at most 200 bytes with its extension kept."""
+    cleaned = _UNSAFE_NAME_CHARS.sub("_", unicodedata.normalize("NFC", name))
+    suffix = Path(cleaned).suffix
+    if not re.fullmatch(r"\.[A-Za-z0-9]{1,5}", suffix):
+        suffix = ""
+    stem = cleaned[: len(cleaned) - len(suffix)]
+    stem = stem.encode()[: MAX_NAME_BYTES - len(suffix)].decode(errors="ignore").strip("._")
+    return stem + suffix if stem else ""
 
 
 def _suffix_of(url: str) -> str:
@@ -139,8 +149,8 @@ def download_source(task_or_url: Task[Any, Any] | str) -> DownloadSource:
         return DownloadSource(best.url, _task_file_name(task_or_url, best.url, None), task_or_url)
     url = _checked_url(task_or_url, None)
     name = _safe_name(unquote(urlsplit(url).path).rsplit("/", 1)[-1])
-    if not name:
-        name = "video" + DEFAULT_SUFFIX
+    if not name:  # nothing nameable: named by the URL, so two URLs never share a file
+        name = f"download-{hashlib.sha256(url.encode()).hexdigest()[:12]}{_suffix_of(url)}"
     return DownloadSource(url, name, None)
 
 
