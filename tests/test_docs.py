@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import re
+import runpy
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -165,3 +169,25 @@ def test_the_testing_pages_snippets_run_as_shown(pytester: pytest.Pytester) -> N
     assert outcomes.get("passed", 0) >= tests, result.stdout.str()
     assert "failed" not in outcomes
     assert "errors" not in outcomes
+
+
+def test_the_docs_build_of_dev_py_fails_on_a_warning(tmp_path: Path) -> None:
+    """`dev.py test` builds the docs with `DOCS_BUILD`: a broken anchor must fail it (with
+    `--quiet` the same build passed while the strict build aborted)."""
+    dev = runpy.run_path(str(ROOT / "scripts" / "dev.py"))
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nSee [a](other.md#nowhere).\n")
+    (tmp_path / "docs" / "other.md").write_text("# Other\n")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: t\nnav:\n  - index.md\n  - other.md\nvalidation:\n  anchors: warn\n"
+    )
+    build = subprocess.run(
+        [sys.executable, *dev["DOCS_BUILD"], "--site-dir", str(tmp_path / "site")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=120,
+    )
+    assert build.returncode != 0
+    assert "#nowhere" in build.stderr
