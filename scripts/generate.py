@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATORS = ["gen_unasync", "gen_families", "gen_exports"]
+GENERATORS = ["gen_unasync", "gen_families", "gen_exports", "gen_docs"]
 
 
 def outputs() -> dict[Path, str]:

@@ -144,19 +144,8 @@ def test_the_error_tree_on_the_errors_page_is_the_class_hierarchy() -> None:
 
 
 def _page_code(page: Path) -> str:
-    """The Python a page shows, in page order, its snippet includes resolved."""
-    code: list[str] = []
-    for block in re.findall(r"```python\n(.*?)```", page.read_text("utf-8"), re.S):
-        for line in block.splitlines():
-            include = re.fullmatch(r"\s*([\w/.]+\.py):(\w+)\s*", line)
-            if include is None:
-                if not line.strip().startswith("--8<--"):
-                    code.append(line)
-                continue
-            text = (ROOT / include[1]).read_text("utf-8")
-            start, end = f"# --8<-- [start:{include[2]}]\n", f"# --8<-- [end:{include[2]}]"
-            code.append(text.split(start, 1)[1].split(end, 1)[0])
-    return "\n".join(code)
+    """The Python a page shows, in page order, as it stands in the page."""
+    return "\n".join(re.findall(r"```python\n(.*?)```", page.read_text("utf-8"), re.S))
 
 
 def test_the_testing_pages_snippets_run_as_shown(pytester: pytest.Pytester) -> None:

@@ -154,8 +154,8 @@ def example_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     """Every example, and every Quick start block that is not an include, run at once."""
     out_dir = tmp_path_factory.mktemp("examples")
     blocks: list[Path] = []
-    for index, code in enumerate(python_blocks(QUICKSTART_PAGE)):
-        if snippet_paths(code) is None:
+    for index, (code, sources) in enumerate(python_blocks(QUICKSTART_PAGE)):
+        if sources is None:
             block = out_dir / f"block{index}.py"
             block.write_text(code, encoding="utf-8")
             blocks.append(out_dir / f"run_block{index}.py")
@@ -320,43 +320,27 @@ def test_webhook_receiver_serves_with_a_real_key(tmp_path: Path) -> None:
 
 # --- the Quick start page ----------------------------------------------------------------
 
-FENCE = re.compile(
-    r"^(?P<indent>[ \t]*)```(?P<lang>[\w+-]*)[^\n]*\n(?P<code>.*?)^(?P=indent)```[ \t]*$",
-    re.M | re.S,
-)
-SNIPPET_LINE = re.compile(r'^-+8<-+\s+"(?P<path>[^"]+)"$')  # --8<-- "file"
-SNIPPET_MARK = re.compile(r"^-+8<-+$")  # a block of file lines between two --8<-- marks
 
-
-def python_blocks(page: Path) -> list[str]:
+def python_blocks(page: Path) -> list[tuple[str, list[str] | None]]:
+    """Each Python block of `page`, and the files it is a copy of (see scripts/gen_docs.py),
+    or None for code written in the page itself."""
     text = page.read_text(encoding="utf-8")
-    return [
-        textwrap.dedent(m["code"])
-        for m in FENCE.finditer(text)
-        if m["lang"] in ("python", "py", "python3")
-    ]
-
-
-def snippet_paths(code: str) -> list[str] | None:
-    """The files a block includes when it holds nothing but snippet includes, else None."""
-    lines = [line.strip() for line in code.splitlines() if line.strip()]
-    paths: list[str] = []
-    in_block = False
-    for line in lines:
-        if SNIPPET_MARK.match(line):
-            in_block = not in_block
-        elif in_block:
-            paths.append(line)
-        elif match := SNIPPET_LINE.match(line):
-            paths.append(match["path"])
-        else:
-            return None
-    return paths if paths and not in_block else None
+    blocks: list[tuple[str, list[str] | None]] = []
+    for match in re.finditer(
+        r"^(?:[ \t]*<!-- snippet: (?P<sources>[^>]+?) -->\n)?"
+        r"(?P<indent>[ \t]*)```(?P<lang>[\w+-]*)[^\n]*\n(?P<code>.*?)^(?P=indent)```[ \t]*$",
+        text,
+        re.M | re.S,
+    ):
+        if match["lang"] in ("python", "py", "python3"):
+            sources = match["sources"].split() if match["sources"] else None
+            blocks.append((textwrap.dedent(match["code"]), sources))
+    return blocks
 
 
 QUICKSTART_BLOCKS = [
-    pytest.param(index, code, id=f"block{index}")
-    for index, code in enumerate(python_blocks(QUICKSTART_PAGE))
+    pytest.param(index, code, sources, id=f"block{index}")
+    for index, (code, sources) in enumerate(python_blocks(QUICKSTART_PAGE))
 ]
 # Runs a block as written, inside the embedded fake (the block itself does not start one).
 IN_FAKE = (
@@ -368,16 +352,15 @@ IN_FAKE = (
 
 
 def test_quickstart_page_includes_both_quickstarts() -> None:
-    included = {
-        path for code in python_blocks(QUICKSTART_PAGE) for path in snippet_paths(code) or []
-    }
+    included = {path for _, sources in python_blocks(QUICKSTART_PAGE) for path in sources or []}
     assert {"examples/quickstart.py", "examples/async_quickstart.py"} <= included
 
 
-@pytest.mark.parametrize(("index", "code"), QUICKSTART_BLOCKS)
-def test_quickstart_code_block_runs(index: int, code: str, example_runs: dict[str, Run]) -> None:
-    """A block is an include of an example (run above) or is run, on the fake, with them."""
-    included = snippet_paths(code)
+@pytest.mark.parametrize(("index", "code", "included"), QUICKSTART_BLOCKS)
+def test_quickstart_code_block_runs(
+    index: int, code: str, included: list[str] | None, example_runs: dict[str, Run]
+) -> None:
+    """A block is a copy of an example (run above) or is run, on the fake, with them."""
     if included is not None:
         for name in included:
             path = ROOT / name
