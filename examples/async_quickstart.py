@@ -1,4 +1,4 @@
-"""Async quick start: create a Sora 2 video with `AsyncPiAPIClient`, follow it, print URL and cost.
+"""Async quick start: a Sora 2 video with `AsyncPiAPIClient`: follow it, save it, print the cost.
 
 Runs against an embedded fake PiAPI unless `PIAPI_API_KEY` is set; with a real key it
 creates a real (billed, $0.32) 4-second video.
@@ -7,6 +7,7 @@ Install: `pip install piapi-sdk`.
 """
 
 import asyncio
+import tempfile
 
 from piapi import AsyncPiAPIClient, Sora2Task
 from piapi.testing import fake_unless_configured
@@ -25,6 +26,9 @@ async def main() -> None:
             prompt="A red fox trotting through fresh snow at dawn", duration=4, on_update=show
         )
         print("video:", task.result_url)
+        # The URL is ephemeral: save the video now (here to a fresh temporary folder).
+        path = await client.download(task, tempfile.mkdtemp(prefix="piapi-quickstart-"))
+        print("saved:", path)
         print(f"cost: ${task.cost_usd:.2f}")
 
 

@@ -1,10 +1,12 @@
-"""Quick start: create a Sora 2 video, follow it to completion, print its URL and cost.
+"""Quick start: create a Sora 2 video, follow it to completion, save it, print its cost.
 
 Offline and free by default: with no PIAPI_API_KEY set, it runs against the fake PiAPI
 that ships in `piapi.testing`. With PIAPI_API_KEY set it makes a real 4 s video ($0.32).
 
 Install: `pip install piapi-sdk`.
 """
+
+import tempfile
 
 from piapi import PiAPIClient, Sora2Task
 from piapi.testing import fake_unless_configured
@@ -25,7 +27,10 @@ def main() -> None:
             duration=4,
             on_update=show_progress,
         )
-        print(f"Video: {task.result_url}")  # ephemeral: download it soon
+        print(f"Video: {task.result_url}")
+        # The URL is ephemeral: save the video now (here to a fresh temporary folder).
+        path = client.download(task, tempfile.mkdtemp(prefix="piapi-quickstart-"))
+        print(f"Saved: {path}")
         print(f"Cost:  ${task.cost_usd}")
 
 

@@ -39,8 +39,18 @@ UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 # Lines each example must print (regular expressions on stdout); an example not listed
 # here must still exit 0. Costs are PiAPI's prices: $0.08/s standard, $0.24/s pro.
 EXPECTED: dict[str, list[str]] = {
-    "quickstart.py": [r"completed", VIDEO, r"\$0\.32"],
-    "async_quickstart.py": [r"status: completed", rf"video: {VIDEO}", r"cost: \$0\.32"],
+    "quickstart.py": [
+        r"completed",
+        VIDEO,
+        rf"Saved: \S+/piapi-quickstart-\w+/{UUID}\.mp4",
+        r"\$0\.32",
+    ],
+    "async_quickstart.py": [
+        r"status: completed",
+        rf"video: {VIDEO}",
+        rf"saved: \S+/piapi-quickstart-\w+/{UUID}\.mp4",
+        r"cost: \$0\.32",
+    ],
     "batch_generate.py": [
         r"6 videos, 3 at a time, estimated \$1\.92",
         rf"\[1/6\] #\d completed: \S+/batch-\w+/{UUID}\.mp4",
