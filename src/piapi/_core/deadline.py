@@ -47,14 +47,6 @@ class Deadline(NamedTuple):
         """The same deadline `seconds` later (a grace for a last request)."""
         return self if self.at is None else Deadline(self.at + seconds)
 
-    def earliest(self, other: Deadline) -> Deadline:
-        """The sooner of two deadlines."""
-        if self.at is None:
-            return other
-        if other.at is None:
-            return self
-        return self if self.at <= other.at else other
-
     def cap(self, seconds: float | None, now: float) -> float | None:
         """`seconds` (None: unlimited) shortened to the time left."""
         left = self.remaining(now)

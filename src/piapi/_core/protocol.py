@@ -194,17 +194,6 @@ def task_url(base_url: str, task_id: str) -> str:
     return f"{base_url}{TASK_PATH}/{quote(check_task_id(task_id), safe='')}"
 
 
-def create_body(
-    *,
-    model: str,
-    task_type: str,
-    input: Mapping[str, Any] | BaseModel,
-    config: TaskConfig | Mapping[str, Any] | None,
-) -> bytes:
-    """The JSON body of a create request; unset optional fields are left out."""
-    return request_body(_keyword_request(model, task_type, input, config))
-
-
 def _keyword_request(
     model: str,
     task_type: str,
