@@ -465,17 +465,30 @@ class CreateGate:
 # --- what to tell the user ------------------------------------------------------------
 
 
-def uncertain_detail(
-    position: int, label: str, sent_at: datetime | None, reason: str | None = None
+def uncertain_advice(
+    label: str, sent_at: datetime | None, *, found: str, missing: str, reason: str | None = None
 ) -> str:
-    """What to check for an uncertain item, and the two ways to settle it."""
+    """What to check for an uncertain item and the two ways to settle it, `found` and
+    `missing` saying how (the API's `resolve=` or the CLI's `--resolve`): one text for both."""
     when = sent_at.strftime("%Y-%m-%d %H:%M:%S UTC") if sent_at is not None else "an unknown time"
     why = f" ({reason})" if reason else ""
     return (
-        f"A create of {label} was sent at {when} and may have reached PiAPI{why}, so the "
-        "task may exist and be billed; it was not sent again. Look for it in your PiAPI "
-        f"task history: if it is there, pass resolve={{{position}: TASK_ID}}; if not, "
-        f"retry_uncertain=[{position}] to create it."
+        f"{label} was sent at {when} and may have reached PiAPI{why}, so the task may exist "
+        "and be billed; it was not sent again. Look for it in your PiAPI task history: if "
+        f"it is there, pass {found}; if not, pass {missing} to create it."
+    )
+
+
+def uncertain_detail(
+    position: int, label: str, sent_at: datetime | None, reason: str | None = None
+) -> str:
+    """`uncertain_advice` for `item.detail`, settled with `run_many`'s own options."""
+    return "A create of " + uncertain_advice(
+        label,
+        sent_at,
+        found=f"resolve={{{position}: TASK_ID}}",
+        missing=f"retry_uncertain=[{position}]",
+        reason=reason,
     )
 
 

@@ -211,14 +211,7 @@ def _show_preview(
         )
     for item in preview.uncertain:
         line = lines[item.position].number
-        ui.warning(
-            "line {line} uncertain: {label} was sent {when} and may exist at PiAPI; it is not "
-            "sent again. Look for it in your PiAPI task history: found, pass --resolve "
-            "{line}=TASK_ID; not there, pass --retry-uncertain {line}.",
-            line=line,
-            label=_label(item),
-            when=_when(item),
-        )
+        ui.warning("line {line} uncertain: {advice}", line=line, advice=_advice(item, line))
 
 
 def _confirm(ui: Ui, preview: Preview, yes: bool) -> bool:
@@ -353,20 +346,23 @@ def _label(item: BatchItem) -> str:
     return "its request"
 
 
-def _when(item: BatchItem) -> str:
-    if item.sent_at is None:
-        return "at an unknown time"
-    return "at " + item.sent_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+def _advice(item: BatchItem, line: int) -> str:
+    """`uncertain_advice` for an item of the file, settled with the command's options."""
+    from piapi.batch._plan import uncertain_advice
+
+    return uncertain_advice(
+        _label(item),
+        item.sent_at,
+        found=f"--resolve {line}=TASK_ID",
+        missing=f"--retry-uncertain {line}",
+    )
 
 
 def _todo(item: BatchItem, line: int) -> str:
     """What to do about an item that did not complete."""
     state = item.state.value
     if state == "uncertain":
-        return (
-            f"sent {_when(item)}: look for {_label(item)} in your PiAPI task history; found: "
-            f"--resolve {line}=TASK_ID, not there: --retry-uncertain {line}"
-        )
+        return _advice(item, line)
     if state == "running":
         return "goes on at PiAPI: run the same command again to keep waiting"
     if state == "not_downloaded":
