@@ -290,18 +290,34 @@ class WaitTimeoutError(PiAPIError, TimeoutError):
     Attributes:
         task_id: The task waited for: `tasks.wait(task_id)` resumes.
         task: The last task seen, or None if no poll succeeded.
+        retry_after: The pause PiAPI last asked for (Retry-After) when it outlasted the
+            deadline, else None.
     """
 
     task_id: str
 
-    def __init__(self, task_id: str, timeout: float, task: Task[Any, Any] | None) -> None:
+    def __init__(
+        self,
+        task_id: str,
+        timeout: float,
+        task: Task[Any, Any] | None,
+        *,
+        retry_after: float | None = None,
+    ) -> None:
         last = f"; last status {task.status.value}" if task is not None else ""
+        asked = (
+            f"; PiAPI asked to wait {retry_after:g} s before polling again (Retry-After), "
+            "longer than the time left"
+            if retry_after is not None
+            else ""
+        )
         super().__init__(
-            f"Task {task_id} did not finish within {timeout:g} s{last}. It goes on at PiAPI: "
-            f"call tasks.wait({task_id!r}) to keep waiting.",
+            f"Task {task_id} did not finish within {timeout:g} s{last}{asked}. It goes on at "
+            f"PiAPI: call tasks.wait({task_id!r}) to keep waiting.",
             task_id=task_id,
         )
         self.task = task
+        self.retry_after = retry_after
 
 
 class NoResultError(PiAPIError):

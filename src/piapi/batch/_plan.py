@@ -31,7 +31,8 @@ from piapi._core.errors import (
 )
 from piapi._core.models import Task, TaskInput, TaskRequest, TaskStatus
 from piapi._core.polling import is_transient
-from piapi._core.retries import backoff as doubling_backoff
+from piapi._core.retries import backoff as growing_backoff
+from piapi._core.retries import server_pause
 from piapi._core.text import format_usd
 
 __all__ = [
@@ -301,10 +302,10 @@ def classify_wait_error(exc: PiAPIError, waits_in_a_row: int) -> WaitOutcome:
 
 def backoff(strikes: int, *, jitter: float, retry_after: float | None = None) -> float:
     """Seconds before trying again after `strikes` refusals in a row: the server's
-    Retry-After when it sent one, else 1 s doubling to 60 s, minus up to 25 % jitter."""
+    Retry-After when it sent one (a batch creates with no deadline), else 1 s doubling to 60 s."""
     if retry_after is not None:
-        return retry_after
-    return doubling_backoff(max(strikes, 1), jitter=jitter, first=FIRST_BACKOFF, cap=MAX_BACKOFF)
+        return server_pause(retry_after, time_left=None).seconds
+    return growing_backoff(max(strikes, 1), jitter=jitter, first=FIRST_BACKOFF, cap=MAX_BACKOFF)
 
 
 # --- when to create -------------------------------------------------------------------

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from piapi._core.errors import APIStatusError, PiAPIError, TaskFailedError
 from piapi._core.models import Task, TaskStatus
 from piapi._core.protocol import check_task_id, estimate_cost
-from piapi._core.retries import retry_after
 from piapi.batch._journal import Journal, Row
 from piapi.batch._plan import (
     MAX_CREATE_TRIES,
@@ -562,9 +561,7 @@ class BatchRun:
             self.journal.not_created(item.position, str(exc))
             item.phase, item.sent_at = Phase.NEW, None
         item.fail(exc)
-        waited = None
-        if isinstance(exc, APIStatusError):
-            waited = retry_after(exc.response.headers, self.wall().timestamp())
+        waited = exc.retry_after if isinstance(exc, APIStatusError) else None
         with self._lock:
             self.gate.settle(
                 item.estimate,
