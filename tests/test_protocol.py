@@ -30,13 +30,13 @@ from piapi import (
 from piapi._core.protocol import (
     create_plan,
     read_ack,
-    read_task,
     request_headers,
     resolve_api_key,
     resolve_base_url,
     task_url,
     transport_error,
 )
+from piapi.families._registry import read_task
 
 REQUEST = httpx.Request(
     "GET", f"https://api.piapi.ai/api/v1/task/{TASK_ID}", headers={"X-API-Key": API_KEY}

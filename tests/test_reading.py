@@ -491,12 +491,16 @@ def test_typed_requests_know_their_model_task_type_and_answer() -> None:
             "0.96",
         ),
         (TaskRequest(model="sora2", task_type="sora2-video", input={"duration": "x"}), None),
+        (TaskRequest(model="sora2", task_type="sora2-video", input={"duration": -12}), None),
+        (TaskRequest(model="sora2", task_type="sora2-video", input={"duration": 4.5}), None),
         (TaskRequest(model="kling", task_type="video_generation", input={}), None),
         (TaskRequest(model="sora2", task_type="remove-watermark", input={}), None),
     ],
 )
 def test_estimate_cost_of_any_request(request_: TaskInput | TaskRequest, price: str | None) -> None:
-    assert estimate_cost(request_) == (None if price is None else Decimal(price))
+    expected = None if price is None else Decimal(price)
+    assert estimate_cost(request_) == expected
+    assert request_.estimate_cost() == expected  # the one estimate: the request's own
 
 
 # --- routing ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ a caller builds (`TaskInput`) is checked strictly, before anything is sent.
 # annotation as text when each class is made (~0.6 ms of a first use); the few forward
 # references are quoted instead.
 
+import importlib
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -230,6 +231,17 @@ class _AsItsOwnClass:
         return schema
 
 
+FAMILY_REGISTRY = "piapi.families._registry"
+"""The module that knows each (model, task_type)'s typed request: a floor above this one,
+so it is loaded by name when a plain request is priced, never imported from here."""
+
+
+def known_price(usd: Decimal | None) -> Decimal | None:
+    """An estimate as it is counted: a finite amount of 0 or more, else None (unknown);
+    a nonsense input (a negative duration) is neither free nor a credit."""
+    return usd if usd is not None and usd.is_finite() and usd >= 0 else None
+
+
 class TaskRequest(WireModel):
     """The body of `POST /api/v1/task`. `input` is sent as given: no value is judged here."""
 
@@ -239,6 +251,20 @@ class TaskRequest(WireModel):
     task_type: str
     input: dict[str, Any] | Annotated[BaseModel, _AsItsOwnClass()]
     config: TaskConfig | None = None
+
+    def estimate_cost(self) -> Decimal | None:
+        """The price in USD before creating it, by the typed request of its model and task
+        type read from `input` without judging values; None where none can be made."""
+        registry = importlib.import_module(FAMILY_REGISTRY)
+        typed_class: type[TaskInput] | None = registry.request_class_for(self.model, self.task_type)
+        if typed_class is None:
+            return None
+        fields = self.input.model_dump() if isinstance(self.input, BaseModel) else self.input
+        try:
+            typed = typed_class.model_validate(fields, context=RESPONSE_CONTEXT)
+        except ValidationError:
+            return None
+        return known_price(typed.estimate_cost())
 
 
 class TaskUsage(WireModel):
@@ -546,4 +572,8 @@ class TypedRequest(Protocol[TaskT_co]):
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready `input`."""
+        ...
+
+    def estimate_cost(self) -> Decimal | None:
+        """The price in USD before creating it; None where none is known."""
         ...

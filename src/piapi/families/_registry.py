@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, cast, overload
 
 from pydantic import ValidationError
 from pydantic_core import from_json
 
-from piapi._core.models import RESPONSE_CONTEXT, Task
+from piapi._core.models import Task, TaskT
+from piapi._core.protocol import describe_validation_error, read_task_as, read_task_with
 
 if TYPE_CHECKING:
+    import httpx
+
     from piapi._core.models import TaskInput
 
 __all__ = [
@@ -26,6 +29,7 @@ __all__ = [
     "TASK_CLASSES",
     "describe_validation_error",
     "parse_task",
+    "read_task",
     "read_task_data",
     "request_class_for",
     "task_class_for",
@@ -114,34 +118,56 @@ def request_class_for(model: object, task_type: object) -> type[TaskInput] | Non
 def read_task_data(
     data: Mapping[str, Any], task_class: type[Task[Any, Any]] | None = None
 ) -> Task[Any, Any]:
-    """Read a task object leniently: as `task_class`, else as its model's class.
-
-    A typed class that cannot read it (something even lenient reading refuses) gives way
-    to the plain `Task`, so an answer with a readable `task_id` and `status` is never lost.
+    """Read a task object leniently: as `task_class`, else as its model's class (a plain
+    `Task` when that class cannot read it).
 
     Raises:
         pydantic.ValidationError: Not a task: no readable `task_id` or `status`.
     """
-    chosen = task_class or task_class_for(data.get("model"), data.get("task_type"))
-    try:
-        return chosen.model_validate(data, context=RESPONSE_CONTEXT)
-    except ValidationError as exc:
-        if chosen is Task:
-            raise
-        # Without the values: a task echoes its webhook secret in its config.
-        reason = describe_validation_error(exc)
-        logger.debug("read task as Task: %s cannot read it: %s", chosen.__name__, reason)
-    return Task.model_validate(data, context=RESPONSE_CONTEXT)
+    return read_task_as(data, task_class or _class_of(data))
 
 
-def describe_validation_error(exc: ValidationError) -> str:
-    """Where and why a task could not be read, without the values (they may hold secrets)."""
-    errors = exc.errors(include_url=False, include_input=False)
-    if not errors:
-        return "data: unreadable"
-    first = errors[0]
-    where = ".".join(str(part) for part in first["loc"]) or "data"
-    return f"{where}: {first['msg']}"
+def _class_of(data: Mapping[str, Any]) -> type[Task[Any, Any]]:
+    return task_class_for(data.get("model"), data.get("task_type"))
+
+
+@overload
+def read_task(
+    response: httpx.Response,
+    task_class: type[TaskT],
+    *,
+    is_create: bool = False,
+    task_id: str | None = None,
+    secrets: Sequence[str] = (),
+) -> TaskT: ...
+
+
+@overload
+def read_task(
+    response: httpx.Response,
+    task_class: type[Task[Any, Any]] | None = None,
+    *,
+    is_create: bool = False,
+    task_id: str | None = None,
+    secrets: Sequence[str] = (),
+) -> Task[Any, Any]: ...
+
+
+def read_task(
+    response: httpx.Response,
+    task_class: type[Task[Any, Any]] | None = None,
+    *,
+    is_create: bool = False,
+    task_id: str | None = None,
+    secrets: Sequence[str] = (),
+) -> Task[Any, Any]:
+    """The task inside a response as `task_class`, else as the class of its model (a
+    `Sora2Task` for Sora 2), or the error the response stands for (`read_task_with`)."""
+
+    def class_of(data: Mapping[str, Any]) -> type[Task[Any, Any]]:
+        return task_class or _class_of(data)
+
+    return read_task_with(response, class_of, is_create=is_create, task_id=task_id, secrets=secrets)
 
 
 def parse_task(data: Mapping[str, Any] | str | bytes) -> Task[Any, Any]:
