@@ -537,6 +537,24 @@ def test_request_classes_by_model_and_task_type() -> None:
         assert task_class_for(loaded.MODEL, loaded.TASK_TYPE) is loaded.task_class(), target
 
 
+def test_the_generated_index_holds_every_typed_request_the_families_declare() -> None:
+    import importlib
+    import pkgutil
+
+    import piapi.families
+
+    declared = set()
+    for module in pkgutil.iter_modules(piapi.families.__path__):
+        if module.name.startswith("_"):
+            continue
+        family = importlib.import_module(f"piapi.families.{module.name}")
+        for name in family.__all__:
+            value = getattr(family, name)
+            if isinstance(value, type) and issubclass(value, TaskInput):
+                declared.add((value.MODEL.lower(), value.TASK_TYPE))
+    assert declared == set(REQUEST_CLASSES)
+
+
 def test_a_family_module_is_imported_only_when_its_answer_arrives(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

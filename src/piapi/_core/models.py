@@ -520,6 +520,9 @@ class FamilyTask(Task[InputT, OutputT], Generic[InputT, OutputT]):
 
     INPUTS: ClassVar[tuple[type[TaskInput], ...]] = ()
     """The family's request classes; the first reads a task type the SDK does not know."""
+    MODEL: ClassVar[str] = ""
+    """Set: every task of this model is read as this class, whatever its task type; unset:
+    only the task types of its requests (the index is generated from these declarations)."""
 
     if not TYPE_CHECKING:
         # The input models accept each other's shape (unknown fields are kept), so the

@@ -151,6 +151,8 @@ class Sora2Task(FamilyTask[Sora2Input, Sora2VideoOutput]):
     """
 
     output: Sora2VideoOutput | None = None
+    MODEL: ClassVar[str] = MODEL
+    """Every task of this model is read as a `Sora2Task`, whatever its task type."""
     INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
         Sora2VideoInput,
         Sora2ProVideoInput,
