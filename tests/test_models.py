@@ -12,7 +12,6 @@ from pydantic import ValidationError
 
 from _support import SEED_REQUEST, SEED_RESPONSE_TEXT, TASK_ID, seed_envelope, task_envelope
 from piapi import (
-    ApiResponse,
     Sora2ProVideoInput,
     Sora2Task,
     Sora2VideoInput,
@@ -21,7 +20,7 @@ from piapi import (
     TaskStatus,
     WebhookConfig,
 )
-from piapi._core.models import RESPONSE_CONTEXT, task_config
+from piapi._core.models import RESPONSE_CONTEXT, ApiResponse, task_config
 from piapi._core.protocol import request_body
 from piapi.families.sora2 import build_sora2_input, estimate_sora2_cost
 

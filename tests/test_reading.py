@@ -39,7 +39,9 @@ from piapi import (
     WaitTimeoutError,
     parse_task,
 )
-from piapi._core.errors import status_error_class
+from piapi._core.errors import (
+    status_error_class,
+)
 from piapi._core.lenient import data_path, repair
 from piapi._core.models import RESPONSE_CONTEXT
 from piapi._core.polling import WaitState

@@ -24,7 +24,10 @@ from piapi import (
     WaitTimeoutError,
 )
 from piapi._core.deadline import NO_DEADLINE, Deadline
-from piapi._core.errors import ClientClosedError, status_error_class
+from piapi._core.errors import (
+    ClientClosedError,
+    status_error_class,
+)
 from piapi._core.polling import WaitState, is_transient, poll_delay
 from piapi._core.protocol import requested_delay
 from piapi._core.retries import (

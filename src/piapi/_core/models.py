@@ -34,11 +34,12 @@ from pydantic import (
 from pydantic_core import CoreSchema, core_schema
 from typing_extensions import Self, TypeVar
 
-from piapi._core.errors import NoResultError
+from piapi._core.errors import PiAPIError
 
 __all__ = [
     "ApiResponse",
     "FamilyTask",
+    "NoResultError",
     "Task",
     "TaskConfig",
     "TaskError",
@@ -458,6 +459,20 @@ class Task(WireModel, Generic[InputT, OutputT]):
         raise NoResultError(
             f"Task {self.task_id} is completed but its output has no result URL.", task=self
         )
+
+
+class NoResultError(PiAPIError):
+    """A task has no result URL: it is not completed, or its output holds no file URL.
+
+    Raised by `Task.result_url`; `task_id` names the task (wait for it, then ask again).
+
+    Attributes:
+        task: The task that has no result.
+    """
+
+    def __init__(self, message: str, *, task: "Task[Any, Any]") -> None:
+        super().__init__(message, task_id=task.task_id)
+        self.task = task
 
 
 class ApiResponse(WireModel, Generic[DataT]):

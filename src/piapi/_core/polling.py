@@ -20,13 +20,15 @@ from piapi._core.errors import (
     APIStatusError,
     ClientClosedError,
     PiAPIError,
-    TaskFailedError,
-    WaitTimeoutError,
 )
 from piapi._core.expectations import Expectation, Expectations, TaskKey, task_key
 from piapi._core.models import Task, TaskStatus
 from piapi._core.protocol import check_task_id
 from piapi._core.retries import backoff, server_pause, should_retry
+from piapi._core.task_errors import (
+    TaskFailedError,
+    WaitTimeoutError,
+)
 
 logger = logging.getLogger("piapi")
 

@@ -27,12 +27,14 @@ from piapi._core.errors import (
     PiAPIError,
     RateLimitError,
     SpendLimitError,
-    WaitTimeoutError,
 )
 from piapi._core.models import Task, TaskInput, TaskRequest, TaskStatus
 from piapi._core.polling import is_transient
 from piapi._core.retries import backoff as growing_backoff
 from piapi._core.retries import server_pause
+from piapi._core.task_errors import (
+    WaitTimeoutError,
+)
 from piapi._core.text import format_usd
 
 __all__ = [

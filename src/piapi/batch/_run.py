@@ -23,9 +23,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from piapi._core.errors import APIStatusError, PiAPIError, TaskFailedError
+from piapi._core.errors import (
+    APIStatusError,
+    PiAPIError,
+)
 from piapi._core.models import Task, TaskStatus
 from piapi._core.protocol import check_task_id, estimate_cost
+from piapi._core.task_errors import (
+    TaskFailedError,
+)
 from piapi.batch._journal import Journal, Row
 from piapi.batch._plan import (
     MAX_CREATE_TRIES,
