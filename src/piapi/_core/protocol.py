@@ -111,18 +111,10 @@ def resolve_base_url(base_url: str | None) -> str:
     """
     url = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
     url = url.strip().rstrip("/")
-    try:
-        parsed = httpx.URL(url)
-        port = parsed.port
-    except (httpx.InvalidURL, ValueError, TypeError):
-        raise ValueError(f"base_url {url!r} is not a valid URL") from None
-    if port is not None and not 0 < port < 65536:
-        raise ValueError(f"base_url has an invalid port {port} (got {url!r})")
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ValueError(
-            f"base_url must be an http:// or https:// URL with a host, such as "
-            f"{DEFAULT_BASE_URL} (got {url!r})"
-        )
+    problem = http_url_problem(url)
+    if problem is not None:
+        raise ValueError(f"base_url {problem}, such as {DEFAULT_BASE_URL} (got {url!r})")
+    parsed = httpx.URL(url)
     if parsed.query or parsed.fragment:
         raise ValueError(f"base_url must not have a query or fragment (got {url!r})")
     if parsed.scheme == "http" and not is_loopback(parsed.host):
@@ -131,6 +123,21 @@ def resolve_base_url(base_url: str | None) -> str:
             url,
         )
     return url
+
+
+def http_url_problem(url: str) -> str | None:
+    """Why `url` is not an http(s) URL with a host and a valid port; None when it is one.
+    The one URL check of the base URL, the CLI's `--base-url` and the upload URLs."""
+    try:
+        parsed = httpx.URL(url)
+        port = parsed.port
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return "is not a valid URL"
+    if port is not None and not 0 < port < 65536:
+        return f"has an invalid port {port}"
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        return "must be an http:// or https:// URL with a host"
+    return None
 
 
 def is_loopback(host: str) -> bool:

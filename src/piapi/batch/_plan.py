@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
+from piapi._core.checks import checked_concurrency, usd_amount
 from piapi._core.errors import (
     APIConnectionError,
     APIStatusError,
@@ -352,13 +353,8 @@ class CreateGate:
         max_cost_usd: Decimal | None = None,
         committed_usd: Decimal = Decimal(0),
     ) -> None:
-        if concurrency < 1:
-            raise ValueError(f"concurrency must be at least 1 (got {concurrency})")
-        if max_cost_usd is not None and max_cost_usd < 0:
-            raise ValueError(f"max_cost_usd must be 0 or more (got {max_cost_usd})")
-        self.concurrency = concurrency
-        self.allowed = concurrency
-        self.max_cost_usd = max_cost_usd
+        self.concurrency = self.allowed = checked_concurrency(concurrency)
+        self.max_cost_usd = usd_amount("max_cost_usd", max_cost_usd)
         self.committed_usd = committed_usd
         """The estimated cost of every item that exists or may exist, this run or before."""
         self.in_flight = 0

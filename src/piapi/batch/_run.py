@@ -10,7 +10,6 @@ from anyio tasks.
 
 from __future__ import annotations
 
-import math
 import random
 import threading
 import time
@@ -18,11 +17,12 @@ from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from piapi._core.checks import checked_concurrency, checked_seconds, usd_amount
 from piapi._core.errors import (
     APIStatusError,
     PiAPIError,
@@ -219,34 +219,6 @@ class Preview:
     """Items a create of which may have reached PiAPI, not sent again by this run."""
 
 
-def _checked_cost(value: Decimal | float | None) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"max_cost_usd must be a finite amount of 0 or more (got {value!r})")
-    return amount
-
-
-def _checked_timeout(value: object) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValueError(f"timeout must be a number of seconds or None (got {value!r})")
-    if value <= 0:
-        raise ValueError(f"timeout must be above 0 seconds, or None (got {value!r})")
-    return float(value)
-
-
-def _checked_concurrency(value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"concurrency must be a whole number of at least 1 (got {value!r})")
-    return value
-
-
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -276,9 +248,9 @@ class BatchRun:
     ) -> None:
         given = list(requests)
         identities = [request_identity(request) for request in given]
-        self.concurrency = _checked_concurrency(concurrency)
-        self.timeout = _checked_timeout(timeout)
-        max_cost = _checked_cost(max_cost_usd)
+        self.concurrency = checked_concurrency(concurrency)
+        self.timeout = checked_seconds("timeout", timeout)
+        max_cost = usd_amount("max_cost_usd", max_cost_usd)
         self.folder = Path(download_to).expanduser() if download_to is not None else None
         retry_all = retry_uncertain is True
         retry = _checked_positions(

@@ -15,10 +15,11 @@ import os
 import shlex
 import sys
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from piapi._core.checks import checked_concurrency, usd_amount
 from piapi._core.text import format_usd, json_safe
 from piapi.cli import _checks
 from piapi.cli._batch_file import read_batch_file
@@ -41,7 +42,7 @@ MAX_CONCURRENCY = 100
 
 def _concurrency(value: str) -> int:
     try:
-        number = int(value)
+        number = checked_concurrency(int(value))
     except ValueError:
         number = 0
     if not 1 <= number <= MAX_CONCURRENCY:
@@ -53,10 +54,10 @@ def _concurrency(value: str) -> int:
 
 def _amount(value: str) -> Decimal:
     try:
-        amount = Decimal(value.strip().removeprefix("$"))
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite() or amount <= 0:
+        amount = usd_amount("--max-cost", value.strip().removeprefix("$"))
+    except ValueError:
+        amount = None
+    if amount is None or amount <= 0:
         raise argparse.ArgumentTypeError(
             f"expected an amount in USD above 0, e.g. 5 (got {value!r})"
         )
