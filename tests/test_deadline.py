@@ -57,14 +57,11 @@ def test_every_phase_of_a_request_timeout_is_capped() -> None:
     assert NO_DEADLINE.cap_timeouts(timeouts, 98.0) == timeouts
 
 
-def test_after_extended_and_earliest() -> None:
+def test_after_and_extended() -> None:
     assert Deadline.after(5.0, 10.0) == Deadline(15.0)
     assert Deadline.after(None, 10.0) is NO_DEADLINE
     assert DEADLINE.extended(0.5) == Deadline(100.5)
     assert NO_DEADLINE.extended(0.5) is NO_DEADLINE
-    assert DEADLINE.earliest(Deadline(50.0)) == Deadline(50.0)
-    assert DEADLINE.earliest(NO_DEADLINE) is DEADLINE
-    assert NO_DEADLINE.earliest(DEADLINE) is DEADLINE
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,11 @@ from piapi import (
     WebhookParseError,
     WebhookVerificationError,
 )
-from piapi._core.errors import STATUS_ERRORS, ClientClosedError, InternalServerError
+from piapi._core.errors import (
+    STATUS_ERRORS,
+    ClientClosedError,
+    InternalServerError,
+)
 
 KEY = "sk-MARKER-key"
 SECRET = "whsec-MARKER"

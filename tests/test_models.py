@@ -12,7 +12,6 @@ from pydantic import ValidationError
 
 from _support import SEED_REQUEST, SEED_RESPONSE_TEXT, TASK_ID, seed_envelope, task_envelope
 from piapi import (
-    ApiResponse,
     Sora2ProVideoInput,
     Sora2Task,
     Sora2VideoInput,
@@ -21,9 +20,9 @@ from piapi import (
     TaskStatus,
     WebhookConfig,
 )
-from piapi._core.models import RESPONSE_CONTEXT
+from piapi._core.models import RESPONSE_CONTEXT, ApiResponse, task_config
 from piapi._core.protocol import request_body
-from piapi.families.sora2 import build_sora2_request, estimate_sora2_cost
+from piapi.families.sora2 import build_sora2_input, estimate_sora2_cost
 
 
 def parse(envelope: dict[str, Any], task_class: type[Task[Any, Any]] = Sora2Task) -> Any:
@@ -44,7 +43,11 @@ def sora2_request(**overrides: Any) -> TaskRequest:
         "service_mode": None,
     }
     arguments.update(overrides)
-    return build_sora2_request(**arguments)
+    config = task_config(arguments.pop("webhook"), arguments.pop("service_mode"))
+    video_input = build_sora2_input(**arguments)
+    return TaskRequest(
+        model="sora2", task_type=arguments["task_type"], input=video_input, config=config
+    )
 
 
 def test_sora2_request_serialises_to_the_seed_exactly() -> None:

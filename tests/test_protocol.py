@@ -28,15 +28,15 @@ from piapi import (
     UnprocessableEntityError,
 )
 from piapi._core.protocol import (
-    create_body,
+    create_plan,
     read_ack,
-    read_task,
     request_headers,
     resolve_api_key,
     resolve_base_url,
     task_url,
     transport_error,
 )
+from piapi.families._registry import read_task
 
 REQUEST = httpx.Request(
     "GET", f"https://api.piapi.ai/api/v1/task/{TASK_ID}", headers={"X-API-Key": API_KEY}
@@ -88,21 +88,22 @@ def test_task_url_quotes_the_id() -> None:
             task_url("https://h", bad)
 
 
-def test_generic_create_body_sends_input_unchecked() -> None:
-    body = create_body(
+def test_keyword_create_sends_input_unchecked() -> None:
+    plan = create_plan(
+        None,
         model="sora2",
         task_type="sora2-video",
         input={"prompt": "x", "duration": 10, "new_option": True},
         config={"service_mode": "public"},
     )
-    assert json.loads(body) == {
+    assert json.loads(plan.body) == {
         "model": "sora2",
         "task_type": "sora2-video",
         "input": {"prompt": "x", "duration": 10, "new_option": True},
         "config": {"service_mode": "public"},
     }
     with pytest.raises(ValueError, match="model and task_type"):
-        create_body(model="", task_type="t", input={}, config=None)
+        create_plan(None, model="", task_type="t", input={})
 
 
 @pytest.mark.parametrize("success_code", [200, 0])

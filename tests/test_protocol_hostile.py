@@ -33,7 +33,6 @@ from piapi._core.protocol import (
     Secrets,
     create_plan,
     is_loopback,
-    read_task,
     redact,
     request_failure,
     request_headers,
@@ -42,6 +41,7 @@ from piapi._core.protocol import (
     resolve_base_url,
     status_error,
 )
+from piapi.families._registry import read_task
 
 KEY = "sk-MARKER-0123"
 GET = httpx.Request("GET", f"https://api.piapi.ai/api/v1/task/{TASK_ID}")

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from _support import TASK_ID, task_envelope
 from piapi import (
@@ -39,7 +39,9 @@ from piapi import (
     WaitTimeoutError,
     parse_task,
 )
-from piapi._core.errors import status_error_class
+from piapi._core.errors import (
+    status_error_class,
+)
 from piapi._core.lenient import data_path, repair
 from piapi._core.models import RESPONSE_CONTEXT
 from piapi._core.polling import WaitState
@@ -335,16 +337,6 @@ def test_an_error_object_alone_is_an_error_only_with_a_message() -> None:
 # --- results (pure) ----------------------------------------------------------------------------
 
 
-class PreciseOutput(BaseModel):
-    """An output model that knows better than the generic walk."""
-
-    video: str = V
-    extra_copy: str = W
-
-    def result_urls(self) -> list[str]:
-        return [self.video, "", self.video, "not a url"]
-
-
 @pytest.mark.parametrize(
     ("output", "urls"),
     [
@@ -404,7 +396,6 @@ class PreciseOutput(BaseModel):
         ({"videos": [{"watermarked_url": W}, {"url": V}]}, [V, W]),
         (Sora2VideoOutput(video=V), [V]),
         (Sora2VideoOutput(), []),
-        (PreciseOutput(), [V]),
     ],
 )
 def test_result_urls_of_every_output_shape(output: object, urls: list[str]) -> None:
@@ -502,12 +493,16 @@ def test_typed_requests_know_their_model_task_type_and_answer() -> None:
             "0.96",
         ),
         (TaskRequest(model="sora2", task_type="sora2-video", input={"duration": "x"}), None),
+        (TaskRequest(model="sora2", task_type="sora2-video", input={"duration": -12}), None),
+        (TaskRequest(model="sora2", task_type="sora2-video", input={"duration": 4.5}), None),
         (TaskRequest(model="kling", task_type="video_generation", input={}), None),
         (TaskRequest(model="sora2", task_type="remove-watermark", input={}), None),
     ],
 )
 def test_estimate_cost_of_any_request(request_: TaskInput | TaskRequest, price: str | None) -> None:
-    assert estimate_cost(request_) == (None if price is None else Decimal(price))
+    expected = None if price is None else Decimal(price)
+    assert estimate_cost(request_) == expected
+    assert request_.estimate_cost() == expected  # the one estimate: the request's own
 
 
 # --- routing ---------------------------------------------------------------------------------
@@ -542,6 +537,24 @@ def test_request_classes_by_model_and_task_type() -> None:
         # keys are lower case (lookups ignore case): Flux's models are "Qubico/flux1-..."
         assert (model, task_type) == (loaded.MODEL.lower(), loaded.TASK_TYPE), target
         assert task_class_for(loaded.MODEL, loaded.TASK_TYPE) is loaded.task_class(), target
+
+
+def test_the_generated_index_holds_every_typed_request_the_families_declare() -> None:
+    import importlib
+    import pkgutil
+
+    import piapi.families
+
+    declared = set()
+    for module in pkgutil.iter_modules(piapi.families.__path__):
+        if module.name.startswith("_"):
+            continue
+        family = importlib.import_module(f"piapi.families.{module.name}")
+        for name in family.__all__:
+            value = getattr(family, name)
+            if isinstance(value, type) and issubclass(value, TaskInput):
+                declared.add((value.MODEL.lower(), value.TASK_TYPE))
+    assert declared == set(REQUEST_CLASSES)
 
 
 def test_a_family_module_is_imported_only_when_its_answer_arrives(

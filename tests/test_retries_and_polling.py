@@ -17,16 +17,30 @@ from piapi import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
+    PiAPIClient,
     PiAPIError,
     Task,
     TaskFailedError,
     WaitTimeoutError,
 )
 from piapi._core.deadline import NO_DEADLINE, Deadline
-from piapi._core.errors import ClientClosedError, status_error_class
+from piapi._core.errors import (
+    ClientClosedError,
+    status_error_class,
+)
 from piapi._core.polling import WaitState, is_transient, poll_delay
-from piapi._core.retries import backoff, retries_over, retry_after, retry_decision, should_retry
+from piapi._core.protocol import requested_delay
+from piapi._core.retries import (
+    ServerPause,
+    backoff,
+    request_honours,
+    retries_over,
+    retry_decision,
+    server_pause,
+    should_retry,
+)
 from piapi._core.retrying import retry_options
+from piapi.testing import FakePiAPI, Fault
 
 REQUEST = httpx.Request("POST", "https://api.piapi.ai/api/v1/task")
 
@@ -92,14 +106,40 @@ NOW = 1_700_000_000.0
         ({"retry-after-ms": "junk", "retry-after": "9"}, 9.0),
         ({"retry-after": formatdate(NOW + 30, usegmt=True)}, 30.0),
         ({"retry-after": "60"}, 60.0),
-        ({"retry-after": "61"}, None),
-        ({"retry-after": formatdate(NOW + 3600, usegmt=True)}, None),
+        ({"retry-after": "61"}, 61.0),
+        ({"retry-after": formatdate(NOW + 3600, usegmt=True)}, 3600.0),
         ({"retry-after": "-5"}, None),
         ({"retry-after": "soon"}, None),
     ],
 )
-def test_retry_after(headers: dict[str, str], expected: float | None) -> None:
-    assert retry_after(httpx.Headers(headers), NOW) == expected
+def test_retry_after_is_parsed_once_uncapped(
+    headers: dict[str, str], expected: float | None
+) -> None:
+    assert requested_delay(httpx.Headers(headers), NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "honoured"),
+    [(None, True), (0.0, True), (7.0, True), (60.0, True), (60.5, False), (3600.0, False)],
+)
+def test_a_single_request_honours_at_most_60_s(retry_after: float | None, honoured: bool) -> None:
+    assert request_honours(retry_after) is honoured
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "time_left", "pause"),
+    [
+        (3.0, None, ServerPause(3.0, deadline_first=False)),
+        (3600.0, None, ServerPause(3600.0, deadline_first=False)),  # no deadline: as asked
+        (3600.0, 25.0, ServerPause(25.0, deadline_first=True)),
+        (25.0, 25.0, ServerPause(25.0, deadline_first=False)),
+        (90.0, 120.0, ServerPause(90.0, deadline_first=False)),  # over 60 s, yet within
+    ],
+)
+def test_a_wait_or_batch_sleeps_the_retry_after_cut_to_its_deadline(
+    retry_after: float, time_left: float | None, pause: ServerPause
+) -> None:
+    assert server_pause(retry_after, time_left) == pause
 
 
 def rate_limited(seconds: float | None) -> Any:
@@ -357,6 +397,19 @@ def test_a_wait_honours_the_pause_a_failed_poll_asked_for_within_its_deadline() 
     assert state.next_delay(7) == 1.0  # once only
     state.observe_error(rate_limited(120.0))
     assert state.next_delay(8) == 22.0  # cut at the deadline
+
+
+def test_a_wait_told_to_come_back_in_an_hour_ends_at_its_deadline_naming_it(
+    piapi_fake: FakePiAPI, piapi_client: PiAPIClient
+) -> None:
+    task = piapi_client.sora2.create(prompt="A fox", duration=4)
+    piapi_fake.faults.add(Fault.rate_limited(3600), endpoint="get")
+    started = piapi_fake.clock.monotonic()
+    with pytest.raises(WaitTimeoutError) as caught:
+        piapi_client.tasks.wait(task, timeout=30)
+    assert 30 <= piapi_fake.clock.monotonic() - started <= 30.5
+    assert caught.value.retry_after == 3600
+    assert "asked to wait 3600 s before polling again (Retry-After)" in str(caught.value)
 
 
 def test_a_waits_requests_may_run_a_little_past_its_deadline() -> None:

@@ -292,9 +292,9 @@ def test_gate_stop_creating_after_the_spend_limit_or_a_refused_key() -> None:
 
 
 def test_gate_checks_its_arguments() -> None:
-    with pytest.raises(ValueError, match="concurrency must be at least 1"):
+    with pytest.raises(ValueError, match="concurrency must be a whole number of at least 1"):
         CreateGate(0)
-    with pytest.raises(ValueError, match="max_cost_usd must be 0 or more"):
+    with pytest.raises(ValueError, match="max_cost_usd must be a finite amount of 0 or more"):
         CreateGate(1, max_cost_usd=Decimal(-1))
 
 

@@ -290,10 +290,10 @@ def test_the_live_line_counts_every_state_and_the_cost() -> None:
     from decimal import Decimal
 
     from piapi import BatchState
-    from piapi.batch._run import Progress
+    from piapi.batch._run import BatchProgress
     from piapi.cli._cmd_batch import _progress_text
 
-    progress = Progress(
+    progress = BatchProgress(
         total=10,
         counts={
             BatchState.COMPLETED: 4,

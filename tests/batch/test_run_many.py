@@ -405,10 +405,10 @@ def test_an_error_in_on_result_stops_the_batch_and_is_raised(
     [
         ({"concurrency": 0}, "concurrency must be a whole number of at least 1"),
         ({"concurrency": 2.5}, "concurrency must be a whole number"),
-        ({"timeout": 0}, "timeout must be above 0 seconds"),
-        ({"timeout": float("nan")}, "timeout must be a number of seconds"),
+        ({"timeout": 0}, "timeout must be > 0 seconds"),
+        ({"timeout": float("nan")}, "timeout must be a finite number of seconds"),
         ({"max_cost_usd": -1}, "max_cost_usd must be a finite amount of 0 or more"),
-        ({"max_cost_usd": "lots"}, "max_cost_usd must be a finite amount"),
+        ({"max_cost_usd": "lots"}, "max_cost_usd must be an amount in USD"),
         ({"resolve": {7: "t"}}, "there is no item 7"),
         ({"resolve": {0: " "}}, "item 0 needs a task id"),
         ({"resolve": {0: "../x"}}, "item 0: task_id must not contain '/'"),

@@ -22,13 +22,13 @@ from piapi.batch._plan import BatchItem, BatchRequest
 from piapi.batch._run import (
     AwaitChange,
     BatchOptions,
+    BatchPreview,
+    BatchProgress,
     BatchRun,
     Create,
     Op,
     Pause,
-    Preview,
     Program,
-    Progress,
     Report,
     Save,
     Wait,
@@ -64,12 +64,12 @@ class AsyncBatch:
         self._sleep = sleep
         self._run = BatchRun(requests, now=now, **options)
 
-    def preview(self) -> Preview:
+    def preview(self) -> BatchPreview:
         """What `run` would do: counts by state, what is left to create and its cost, the
         items left uncertain by an earlier run."""
         return self._run.preview()
 
-    def progress(self) -> Progress:
+    def progress(self) -> BatchProgress:
         """Counts by state now and the cost so far (for a live display while `run` goes)."""
         return self._run.progress()
 

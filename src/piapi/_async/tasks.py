@@ -39,10 +39,10 @@ from piapi._core.protocol import (
     create_plan,
     estimate_cost,
     read_ack,
-    read_task,
     task_url,
 )
 from piapi._core.spending import CreateCost, Spending, UsdAmount
+from piapi.families._registry import read_task
 from piapi.families.sora2 import (
     AspectRatio,
     Duration,

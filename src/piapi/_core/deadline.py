@@ -7,11 +7,12 @@ so `wait(timeout=T)` ends at T whatever a server does.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import NamedTuple
 
 import httpx
+
+from piapi._core.checks import checked_seconds
 
 __all__ = [
     "NO_DEADLINE",
@@ -47,14 +48,6 @@ class Deadline(NamedTuple):
         """The same deadline `seconds` later (a grace for a last request)."""
         return self if self.at is None else Deadline(self.at + seconds)
 
-    def earliest(self, other: Deadline) -> Deadline:
-        """The sooner of two deadlines."""
-        if self.at is None:
-            return other
-        if other.at is None:
-            return self
-        return self if self.at <= other.at else other
-
     def cap(self, seconds: float | None, now: float) -> float | None:
         """`seconds` (None: unlimited) shortened to the time left."""
         left = self.remaining(now)
@@ -70,32 +63,6 @@ class Deadline(NamedTuple):
 
 
 NO_DEADLINE = Deadline()
-
-
-def checked_seconds(
-    name: str, value: object, *, allow_none: bool = True, allow_zero: bool = False
-) -> float | None:
-    """A duration a caller gave, checked before anything is sent: a finite number of
-    seconds, > 0 (or >= 0 with `allow_zero`), or None where that means "no limit".
-
-    Raises:
-        TypeError: Not a number (a bool counts as no number).
-        ValueError: NaN, infinite, negative, zero where refused, or None where refused.
-    """
-    if value is None:
-        if allow_none:
-            return None
-        raise ValueError(f"{name} must be a number of seconds, not None")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number of seconds (got {type(value).__name__})")
-    seconds = float(value)
-    if not math.isfinite(seconds):
-        hint = "; use None for no limit" if allow_none else ""
-        raise ValueError(f"{name} must be a finite number of seconds (got {value!r}){hint}")
-    if seconds < 0 or (seconds == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be {bound} seconds (got {value!r})")
-    return seconds
 
 
 def checked_client_timeout(value: object) -> TimeoutValue:

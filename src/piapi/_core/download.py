@@ -22,9 +22,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 
-from piapi._core.errors import DownloadError
 from piapi._core.models import Task, TaskStatus
 from piapi._core.retries import backoff
+from piapi._core.task_errors import (
+    DownloadError,
+)
 
 __all__ = [
     "DownloadSource",

@@ -1,18 +1,17 @@
 """The exception tree: every error the SDK raises is a `PiAPIError`.
 
-Messages never contain the API key or a webhook secret, so they are safe to log.
+Messages never contain the API key or a webhook secret, so they are safe to log. The errors
+that carry a task sit a floor up: `NoResultError` beside `Task` (`models`), the others in
+`task_errors`.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import httpx
 from typing_extensions import Self
-
-if TYPE_CHECKING:
-    from piapi._core.models import Task
 
 __all__ = [
     "APIConnectionError",
@@ -22,17 +21,13 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
-    "DownloadError",
     "InternalServerError",
-    "NoResultError",
     "NotFoundError",
     "PermissionDeniedError",
     "PiAPIError",
     "RateLimitError",
     "SpendLimitError",
-    "TaskFailedError",
     "UnprocessableEntityError",
-    "WaitTimeoutError",
     "WebhookParseError",
     "WebhookVerificationError",
 ]
@@ -165,7 +160,7 @@ class APITimeoutError(APIConnectionError):
 
 class ClientClosedError(APIConnectionError):
     """The client was closed while the call ran, or before it; not retried, not polled
-    through. Public as `APIConnectionError`."""
+    through. An `APIConnectionError`, so code catching that catches it too."""
 
 
 class APIStatusError(PiAPIError):
@@ -267,82 +262,6 @@ class APIResponseValidationError(PiAPIError):
         self.response = response
         self.status_code = response.status_code
         self.text = text
-
-
-class TaskFailedError(PiAPIError):
-    """A waited-for task ended `failed` or `cancelled`.
-
-    Attributes:
-        task: The final task; `task.error` holds PiAPI's reason.
-    """
-
-    def __init__(self, task: Task[Any, Any]) -> None:
-        reason = task.error.message if task.error and task.error.message else "no reason given"
-        super().__init__(
-            f"Task {task.task_id} ended {task.status.value}: {reason}", task_id=task.task_id
-        )
-        self.task = task
-
-
-class WaitTimeoutError(PiAPIError, TimeoutError):
-    """The wait's deadline passed before the task finished; the task goes on at PiAPI.
-
-    Attributes:
-        task_id: The task waited for: `tasks.wait(task_id)` resumes.
-        task: The last task seen, or None if no poll succeeded.
-    """
-
-    task_id: str
-
-    def __init__(self, task_id: str, timeout: float, task: Task[Any, Any] | None) -> None:
-        last = f"; last status {task.status.value}" if task is not None else ""
-        super().__init__(
-            f"Task {task_id} did not finish within {timeout:g} s{last}. It goes on at PiAPI: "
-            f"call tasks.wait({task_id!r}) to keep waiting.",
-            task_id=task_id,
-        )
-        self.task = task
-
-
-class NoResultError(PiAPIError):
-    """A task has no result URL: it is not completed, or its output holds no file URL.
-
-    Raised by `Task.result_url`; `task_id` names the task (wait for it, then ask again).
-
-    Attributes:
-        task: The task that has no result.
-    """
-
-    def __init__(self, message: str, *, task: Task[Any, Any]) -> None:
-        super().__init__(message, task_id=task.task_id)
-        self.task = task
-
-
-class DownloadError(PiAPIError):
-    """A result file could not be downloaded; nothing was left at the destination.
-
-    Attributes:
-        task: The task whose result it was (None for a bare URL): retry with
-            `client.download(exc.task, ...)` while the ephemeral URL lasts.
-        url: The URL that failed.
-        received: Bytes received before the failure.
-        total: The announced size, if any.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        url: str | None = None,
-        task: Task[Any, Any] | None = None,
-        received: int = 0,
-        total: int | None = None,
-    ) -> None:
-        super().__init__(message, task_id=task.task_id if task is not None else None)
-        self.url = url
-        self.task = task
-        self.received = received
-        self.total = total
 
 
 class WebhookVerificationError(PiAPIError):

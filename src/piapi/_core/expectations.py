@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
+from piapi._core.protocol import DEFAULT_BASE_URL
+
 if TYPE_CHECKING:
     from piapi._core.models import Task
 
@@ -48,7 +50,6 @@ SORA2_PRIORS: Mapping[TaskKey, float] = {
     ("sora2", "sora2-pro-video", 8): 300.0,
     ("sora2", "sora2-pro-video", 12): 420.0,
 }
-PIAPI_HOST_URL = "https://api.piapi.ai"
 
 
 # A NamedTuple, not a frozen dataclass: as immutable, and ~6x cheaper to define at import.
@@ -134,7 +135,7 @@ class Expectations:
     @classmethod
     def for_base_url(cls, base_url: str) -> Expectations:
         """Sora 2 priors for PiAPI itself; none elsewhere (a fake or another service): learn."""
-        return cls(SORA2_PRIORS if base_url == PIAPI_HOST_URL else None)
+        return cls(SORA2_PRIORS if base_url == DEFAULT_BASE_URL else None)
 
     def expect(self, key: TaskKey) -> Expectation | None:
         """When a task of this kind should be done after its creation; None if unknown."""

@@ -9,6 +9,7 @@ a caller builds (`TaskInput`) is checked strictly, before anything is sent.
 # annotation as text when each class is made (~0.6 ms of a first use); the few forward
 # references are quoted instead.
 
+import importlib
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -33,11 +34,12 @@ from pydantic import (
 from pydantic_core import CoreSchema, core_schema
 from typing_extensions import Self, TypeVar
 
-from piapi._core.errors import NoResultError
+from piapi._core.errors import PiAPIError
 
 __all__ = [
     "ApiResponse",
     "FamilyTask",
+    "NoResultError",
     "Task",
     "TaskConfig",
     "TaskError",
@@ -230,6 +232,17 @@ class _AsItsOwnClass:
         return schema
 
 
+FAMILY_REGISTRY = "piapi.families._registry"
+"""The module that knows each (model, task_type)'s typed request: a floor above this one,
+so it is loaded by name when a plain request is priced, never imported from here."""
+
+
+def known_price(usd: Decimal | None) -> Decimal | None:
+    """An estimate as it is counted: a finite amount of 0 or more, else None (unknown);
+    a nonsense input (a negative duration) is neither free nor a credit."""
+    return usd if usd is not None and usd.is_finite() and usd >= 0 else None
+
+
 class TaskRequest(WireModel):
     """The body of `POST /api/v1/task`. `input` is sent as given: no value is judged here."""
 
@@ -239,6 +252,20 @@ class TaskRequest(WireModel):
     task_type: str
     input: dict[str, Any] | Annotated[BaseModel, _AsItsOwnClass()]
     config: TaskConfig | None = None
+
+    def estimate_cost(self) -> Decimal | None:
+        """The price in USD before creating it, by the typed request of its model and task
+        type read from `input` without judging values; None where none can be made."""
+        registry = importlib.import_module(FAMILY_REGISTRY)
+        typed_class: type[TaskInput] | None = registry.request_class_for(self.model, self.task_type)
+        if typed_class is None:
+            return None
+        fields = self.input.model_dump() if isinstance(self.input, BaseModel) else self.input
+        try:
+            typed = typed_class.model_validate(fields, context=RESPONSE_CONTEXT)
+        except ValidationError:
+            return None
+        return known_price(typed.estimate_cost())
 
 
 class TaskUsage(WireModel):
@@ -434,6 +461,20 @@ class Task(WireModel, Generic[InputT, OutputT]):
         )
 
 
+class NoResultError(PiAPIError):
+    """A task has no result URL: it is not completed, or its output holds no file URL.
+
+    Raised by `Task.result_url`; `task_id` names the task (wait for it, then ask again).
+
+    Attributes:
+        task: The task that has no result.
+    """
+
+    def __init__(self, message: str, *, task: "Task[Any, Any]") -> None:
+        super().__init__(message, task_id=task.task_id)
+        self.task = task
+
+
 class ApiResponse(WireModel, Generic[DataT]):
     """PiAPI's envelope `{code, data, message}`; success is code 200 (or 0 on one docs page).
 
@@ -494,6 +535,9 @@ class FamilyTask(Task[InputT, OutputT], Generic[InputT, OutputT]):
 
     INPUTS: ClassVar[tuple[type[TaskInput], ...]] = ()
     """The family's request classes; the first reads a task type the SDK does not know."""
+    MODEL: ClassVar[str] = ""
+    """Set: every task of this model is read as this class, whatever its task type; unset:
+    only the task types of its requests (the index is generated from these declarations)."""
 
     if not TYPE_CHECKING:
         # The input models accept each other's shape (unknown fields are kept), so the
@@ -546,4 +590,8 @@ class TypedRequest(Protocol[TaskT_co]):
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready `input`."""
+        ...
+
+    def estimate_cost(self) -> Decimal | None:
+        """The price in USD before creating it; None where none is known."""
         ...

@@ -20,13 +20,15 @@ from piapi._core.errors import (
     APIStatusError,
     ClientClosedError,
     PiAPIError,
-    TaskFailedError,
-    WaitTimeoutError,
 )
 from piapi._core.expectations import Expectation, Expectations, TaskKey, task_key
 from piapi._core.models import Task, TaskStatus
 from piapi._core.protocol import check_task_id
-from piapi._core.retries import should_retry
+from piapi._core.retries import backoff, server_pause, should_retry
+from piapi._core.task_errors import (
+    TaskFailedError,
+    WaitTimeoutError,
+)
 
 logger = logging.getLogger("piapi")
 
@@ -86,7 +88,7 @@ def poll_delay(polls_done: int, poll_interval: float | None = None) -> float:
         return poll_interval
     if polls_done <= 0:
         return 0.0
-    return min(FIRST_POLL_DELAY * POLL_GROWTH ** (polls_done - 1), MAX_POLL_DELAY)
+    return backoff(polls_done, first=FIRST_POLL_DELAY, growth=POLL_GROWTH, cap=MAX_POLL_DELAY)
 
 
 SPARSE_RATIO = 1.6
@@ -229,6 +231,8 @@ class WaitState:
         self.poll_interval = poll_interval
         self.not_before: float | None = None
         """A pause the server asked for (`Retry-After` of a failed poll), in seconds."""
+        self.outlasting_retry_after: float | None = None
+        """A Retry-After longer than the time left: named by the `WaitTimeoutError`."""
         self.raise_on_failure = raise_on_failure
         self.polls = 0
         self.unreadable_in_a_row = 0
@@ -256,15 +260,20 @@ class WaitState:
         if self.polls == 0:
             return 0.0
         delay = self.planner.delay(now, self.polls)
-        if self.not_before is not None:
-            delay = max(delay, self.not_before)
-            self.not_before = None
         remaining = self.deadline.remaining(now)
-        if remaining is None:
-            return delay
-        if remaining <= 0:
-            raise WaitTimeoutError(self.task_id, self.timeout or 0.0, self.last_task)
-        return min(delay, remaining)
+        if remaining is not None and remaining <= 0:
+            raise WaitTimeoutError(
+                self.task_id,
+                self.timeout or 0.0,
+                self.last_task,
+                retry_after=self.outlasting_retry_after,
+            )
+        if self.not_before is not None:
+            pause = server_pause(self.not_before, remaining)
+            self.outlasting_retry_after = self.not_before if pause.deadline_first else None
+            delay = max(delay, pause.seconds)
+            self.not_before = None
+        return delay if remaining is None else min(delay, remaining)
 
     def observe(self, task: Task[Any, Any]) -> bool:
         """Record a polled task; True when the wait is over (raises if it failed and should)."""

@@ -11,10 +11,10 @@ import json
 import logging
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
-from typing import Any, NamedTuple, cast, overload
+from typing import Any, NamedTuple, cast
 from urllib.parse import quote, unquote
 
 import httpx
@@ -36,13 +36,12 @@ from piapi._core.models import (
     TaskConfig,
     TaskInput,
     TaskRequest,
-    TaskT,
     TypedRequest,
     WebhookConfig,
+    known_price,
     task_config,
 )
 from piapi._version import __version__
-from piapi.families._registry import describe_validation_error, read_task_data, request_class_for
 
 DEFAULT_BASE_URL = "https://api.piapi.ai"
 API_KEY_ENV = "PIAPI_API_KEY"
@@ -109,18 +108,10 @@ def resolve_base_url(base_url: str | None) -> str:
     """
     url = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
     url = url.strip().rstrip("/")
-    try:
-        parsed = httpx.URL(url)
-        port = parsed.port
-    except (httpx.InvalidURL, ValueError, TypeError):
-        raise ValueError(f"base_url {url!r} is not a valid URL") from None
-    if port is not None and not 0 < port < 65536:
-        raise ValueError(f"base_url has an invalid port {port} (got {url!r})")
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ValueError(
-            f"base_url must be an http:// or https:// URL with a host, such as "
-            f"{DEFAULT_BASE_URL} (got {url!r})"
-        )
+    problem = http_url_problem(url)
+    if problem is not None:
+        raise ValueError(f"base_url {problem}, such as {DEFAULT_BASE_URL} (got {url!r})")
+    parsed = httpx.URL(url)
     if parsed.query or parsed.fragment:
         raise ValueError(f"base_url must not have a query or fragment (got {url!r})")
     if parsed.scheme == "http" and not is_loopback(parsed.host):
@@ -129,6 +120,21 @@ def resolve_base_url(base_url: str | None) -> str:
             url,
         )
     return url
+
+
+def http_url_problem(url: str) -> str | None:
+    """Why `url` is not an http(s) URL with a host and a valid port; None when it is one.
+    The one URL check of the base URL, the CLI's `--base-url` and the upload URLs."""
+    try:
+        parsed = httpx.URL(url)
+        port = parsed.port
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return "is not a valid URL"
+    if port is not None and not 0 < port < 65536:
+        return f"has an invalid port {port}"
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        return "must be an http:// or https:// URL with a host"
+    return None
 
 
 def is_loopback(host: str) -> bool:
@@ -192,17 +198,6 @@ def check_task_id(task_id: object) -> str:
 def task_url(base_url: str, task_id: str) -> str:
     """The URL of one task; the id is checked and percent-encoded so it stays one segment."""
     return f"{base_url}{TASK_PATH}/{quote(check_task_id(task_id), safe='')}"
-
-
-def create_body(
-    *,
-    model: str,
-    task_type: str,
-    input: Mapping[str, Any] | BaseModel,
-    config: TaskConfig | Mapping[str, Any] | None,
-) -> bytes:
-    """The JSON body of a create request; unset optional fields are left out."""
-    return request_body(_keyword_request(model, task_type, input, config))
 
 
 def _keyword_request(
@@ -298,22 +293,8 @@ def _with_config(
 
 
 def estimate_cost(request: TaskInput | TaskRequest) -> Decimal | None:
-    """The price in USD of a request before creating it; None where no price is known.
-
-    A `TaskRequest` is priced by the typed request of its model and task type, read from
-    its `input` without judging allowed values; an input that cannot be read has no price.
-    """
-    if isinstance(request, TaskInput):
-        return request.estimate_cost()
-    typed_class = request_class_for(request.model, request.task_type)
-    if typed_class is None:
-        return None
-    fields = request.input.model_dump() if isinstance(request.input, BaseModel) else request.input
-    try:
-        typed = typed_class.model_validate(fields, context=RESPONSE_CONTEXT)
-    except ValidationError:
-        return None
-    return typed.estimate_cost()
+    """`request.estimate_cost()`, never below zero: the one estimate (None: unknown)."""
+    return known_price(request.estimate_cost())
 
 
 def transport_error(
@@ -489,41 +470,23 @@ def requested_delay(headers: Mapping[str, str], now: float) -> float | None:
     return delay
 
 
-@overload
-def read_task(
+ClassOfTask = Callable[[Mapping[str, Any]], "type[Task[Any, Any]]"]
+"""Which class reads a task's fields: the floor above (`families._registry`) picks by model."""
+
+
+def read_task_with(
     response: httpx.Response,
-    task_class: type[TaskT],
-    *,
-    is_create: bool = False,
-    task_id: str | None = None,
-    secrets: Sequence[str] = (),
-) -> TaskT: ...
-
-
-@overload
-def read_task(
-    response: httpx.Response,
-    task_class: type[Task[Any, Any]] | None = None,
-    *,
-    is_create: bool = False,
-    task_id: str | None = None,
-    secrets: Sequence[str] = (),
-) -> Task[Any, Any]: ...
-
-
-def read_task(
-    response: httpx.Response,
-    task_class: type[Task[Any, Any]] | None = None,
+    class_of: ClassOfTask,
     *,
     is_create: bool = False,
     task_id: str | None = None,
     secrets: Sequence[str] = (),
 ) -> Task[Any, Any]:
-    """The task inside a response, or the error the response stands for.
+    """The task inside a response, read leniently as `class_of(its fields)`, or the error
+    the response stands for.
 
-    Read leniently (see `Task`) as `task_class`, else as the class of its model; an answer
-    with a readable `task_id` and `status` is always returned. With `task_id`, an answer
-    about another task is refused (a confused cache or proxy must not end a wait).
+    An answer with a readable `task_id` and `status` is always returned. With `task_id`, an
+    answer about another task is refused (a confused cache or proxy must not end a wait).
     """
     envelope = _read_envelope(response, is_create=is_create, task_id=task_id, secrets=secrets)
     data = envelope.get("data")
@@ -533,7 +496,7 @@ def read_task(
         )
     fields = cast("dict[str, Any]", data)
     try:
-        task = read_task_data(fields, task_class)
+        task = read_task_as(fields, class_of(fields))
     except ValidationError as exc:
         found = fields.get("task_id")
         raise _unreadable(
@@ -553,6 +516,34 @@ def read_task(
             secrets=secrets,
         )
     return task
+
+
+def read_task_as(data: Mapping[str, Any], task_class: type[Task[Any, Any]]) -> Task[Any, Any]:
+    """Read a task object leniently as `task_class`; a typed class that cannot read it gives
+    way to the plain `Task`, so an answer with a readable `task_id` and `status` is never lost.
+
+    Raises:
+        pydantic.ValidationError: Not a task: no readable `task_id` or `status`.
+    """
+    try:
+        return task_class.model_validate(data, context=RESPONSE_CONTEXT)
+    except ValidationError as exc:
+        if task_class is Task:
+            raise
+        # Without the values: a task echoes its webhook secret in its config.
+        reason = describe_validation_error(exc)
+        logger.debug("read task as Task: %s cannot read it: %s", task_class.__name__, reason)
+    return Task.model_validate(data, context=RESPONSE_CONTEXT)
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """Where and why a task could not be read, without the values (they may hold secrets)."""
+    errors = exc.errors(include_url=False, include_input=False)
+    if not errors:
+        return "data: unreadable"
+    first = errors[0]
+    where = ".".join(str(part) for part in first["loc"]) or "data"
+    return f"{where}: {first['msg']}"
 
 
 def read_ack(

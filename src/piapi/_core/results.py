@@ -42,17 +42,12 @@ def result_urls(output: object) -> list[str]:
     """The URLs of the result files in a task's output, best first, without duplicates.
 
     Args:
-        output: The task's `output`: a dict of any shape, or a typed output model. A model
-            with a `result_urls()` method knows its own results and is asked directly;
-            another model is read as its JSON form.
+        output: The task's `output`: a dict of any shape, or a typed output model (read as
+            its JSON form).
 
     Returns:
         http(s) URLs, best first; `[]` when the output holds none.
     """
-    own = getattr(output, "result_urls", None)
-    if callable(own):
-        found: object = own()
-        return _unique(cast("list[object]", found) if isinstance(found, list) else [])
     dump = getattr(output, "model_dump", None)
     data: object = dump(mode="json") if callable(dump) else output
     ranked = sorted(_candidates(data, ()), key=lambda item: item[0])  # stable: keeps order

@@ -7,10 +7,10 @@ deadline, and a server asking for a longer pause than we will wait gets its erro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import NamedTuple
 
 from piapi._core.errors import APIConnectionError, APIStatusError, ClientClosedError
-from piapi._core.protocol import effective_status, requested_delay
+from piapi._core.protocol import effective_status
 
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -38,23 +38,44 @@ def should_retry(exc: BaseException, *, is_create: bool) -> bool:
     return status in _RETRYABLE_STATUSES or status >= 500
 
 
-def retry_after(headers: Mapping[str, str], now: float) -> float | None:
-    """The server's requested delay if we will honour it (at most 60 s), else None."""
-    delay = requested_delay(headers, now)
-    return delay if delay is not None and delay <= MAX_RETRY_AFTER else None
+# --- the Retry-After rule: parsed once (`protocol.requested_delay`, into `exc.retry_after`),
+# judged here for a single request, a wait and a batch alike.
+
+
+def request_honours(retry_after: float | None) -> bool:
+    """Whether a single request waits out the server's Retry-After (none, or at most 60 s)
+    and tries again; a longer one is raised at once, `exc.retry_after` saying how long."""
+    return retry_after is None or retry_after <= MAX_RETRY_AFTER
+
+
+class ServerPause(NamedTuple):
+    """A wait's or a batch's pause for a Retry-After: `seconds` to sleep, and whether its
+    deadline comes first (then it ends with its timeout error, naming the Retry-After)."""
+
+    seconds: float
+    deadline_first: bool
+
+
+def server_pause(retry_after: float, time_left: float | None) -> ServerPause:
+    """A wait or a batch sleeps min(Retry-After, `time_left`), whatever its length (None:
+    no deadline): a poll or a create sent sooner would only be refused again."""
+    if time_left is None or retry_after <= time_left:
+        return ServerPause(retry_after, deadline_first=False)
+    return ServerPause(time_left, deadline_first=True)
 
 
 def backoff(
     attempt: int,
     *,
-    jitter: float,
+    jitter: float = 0.0,
     first: float = INITIAL_RETRY_DELAY,
     cap: float = MAX_RETRY_DELAY,
+    growth: float = 2.0,
 ) -> float:
-    """Seconds to wait after failed attempt number `attempt` (1-based) when the server
-    asked for nothing: `first` (0.5 s) doubling to `cap` (8 s), minus up to 25 % jitter
-    (`jitter` in [0, 1)) so that many clients do not retry in step."""
-    delay = min(first * 2.0 ** (attempt - 1), cap)
+    """Seconds to wait after attempt number `attempt` (1-based) when the server asked for
+    nothing: `first` growing x`growth` to `cap`, minus up to 25 % `jitter` (in [0, 1)) so
+    that many clients do not retry in step. The one schedule of retries, batches and polls."""
+    delay = min(first * growth ** (attempt - 1), cap)
     return delay * (1 - 0.25 * jitter)
 
 
@@ -64,8 +85,7 @@ def may_retry(exc: BaseException, *, is_create: bool) -> bool:
     caller how long, and the error is raised at once)."""
     if not should_retry(exc, is_create=is_create):
         return False
-    requested = exc.retry_after if isinstance(exc, APIStatusError) else None
-    return requested is None or requested <= MAX_RETRY_AFTER
+    return request_honours(exc.retry_after if isinstance(exc, APIStatusError) else None)
 
 
 def retry_delay(exc: BaseException, attempt: int, *, jitter: float) -> float:

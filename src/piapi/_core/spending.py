@@ -11,12 +11,13 @@ from __future__ import annotations
 import enum
 import threading
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
+from piapi._core.checks import UsdAmount, usd_amount
 from piapi._core.errors import PiAPIError, SpendLimitError
 from piapi._core.models import Task, TaskInput, TaskRequest, TaskT
 from piapi._core.protocol import estimate_cost
@@ -34,35 +35,7 @@ __all__ = [
     "usd_amount",
 ]
 
-UsdAmount = Decimal | int | float | str
-"""An amount in US dollars as a caller may write it: `Decimal("0.50")`, `5`, `0.5`, `"0.50"`."""
-
 _ZERO = Decimal(0)
-
-
-def _decimal(name: str, value: object) -> Decimal:
-    # `object`, not `UsdAmount`: callers without a type checker pass anything.
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
-        raise TypeError(f"{name} must be an amount in USD, e.g. 5 or '0.50' (got {value!r})")
-    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-
-
-def usd_amount(name: str, value: UsdAmount | None) -> Decimal | None:
-    """A caller's amount in USD as a `Decimal`, checked: finite and not negative.
-
-    A float is read by its shortest text, so `0.1` is exactly `Decimal("0.1")`.
-    """
-    if value is None:
-        return None
-    try:
-        amount = _decimal(name, value)
-    except InvalidOperation:
-        raise ValueError(
-            f"{name} must be an amount in USD, e.g. 5 or '0.50' (got {value!r})"
-        ) from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"{name} must be a finite amount of 0 or more (got {value!r})")
-    return amount
 
 
 # A NamedTuple, not a frozen dataclass: as immutable, and ~6x cheaper to define at import.

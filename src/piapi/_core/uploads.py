@@ -25,7 +25,7 @@ from piapi._core.errors import (
     BadRequestError,
     PermissionDeniedError,
 )
-from piapi._core.protocol import _read_envelope
+from piapi._core.protocol import DEFAULT_BASE_URL, _read_envelope, http_url_problem
 
 __all__ = [
     "MAX_FILE_NAME",
@@ -44,7 +44,7 @@ __all__ = [
 UploadSource = str | os.PathLike[str] | bytes | IO[bytes]
 """What `files.upload` takes: a path, the bytes, or a binary file object."""
 
-PIAPI_API_HOST = "api.piapi.ai"
+PIAPI_API_HOST = urlsplit(DEFAULT_BASE_URL).hostname
 UPLOAD_PATH = "/api/ephemeral_resource"
 PIAPI_UPLOAD_URL = "https://upload.theapi.app" + UPLOAD_PATH
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # "max 10MB"; the larger reading, so PiAPI has the say
@@ -75,20 +75,12 @@ FILE_REFUSED = (
 )
 
 
-def _is_http_url(text: str) -> bool:
-    try:
-        parts = urlsplit(text)
-    except ValueError:  # e.g. a broken IPv6 host
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
 def resolve_upload_url(upload_url: str | None, base_url: str) -> str:
     """Where uploads are POSTed: `upload_url` when given; PiAPI's upload service when the
     API is PiAPI's own (api.piapi.ai); else the same host as `base_url` (a proxy or a fake
     serves both), so the key never goes to a host the caller did not name."""
     if upload_url is not None:
-        if not _is_http_url(upload_url):
+        if http_url_problem(upload_url) is not None:
             raise ValueError(f"upload_url must be an http(s) URL (got {upload_url!r})")
         return upload_url
     if urlsplit(base_url).hostname == PIAPI_API_HOST:
@@ -178,7 +170,7 @@ def read_upload_url(response: httpx.Response, *, secrets: Sequence[str] = ()) ->
     url: Any = cast("Mapping[str, Any]", data).get("url") if isinstance(data, Mapping) else None
     if url is None:
         url = envelope.get("url")
-    if not (isinstance(url, str) and _is_http_url(url)):
+    if not (isinstance(url, str) and http_url_problem(url) is None):
         raise APIResponseValidationError(
             f"HTTP {response.status_code}: the upload's answer has no file URL in `data.url`",
             response=response,

@@ -37,13 +37,13 @@ from piapi._core.protocol import (
     create_plan,
     estimate_cost,
     read_ack,
-    read_task,
     task_url,
 )
 from piapi._core.spending import CreateCost, Spending, UsdAmount
 from piapi._sync._backend import call_back, check_callback
 from piapi._sync.download import download, plan_downloads, plan_saves
 from piapi._sync.sender import Sender
+from piapi.families._registry import read_task
 from piapi.families.sora2 import (
     AspectRatio,
     Duration,

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
+from piapi._core.checks import checked_concurrency, usd_amount
 from piapi._core.errors import (
     APIConnectionError,
     APIStatusError,
@@ -27,11 +28,14 @@ from piapi._core.errors import (
     PiAPIError,
     RateLimitError,
     SpendLimitError,
-    WaitTimeoutError,
 )
 from piapi._core.models import Task, TaskInput, TaskRequest, TaskStatus
 from piapi._core.polling import is_transient
-from piapi._core.retries import backoff as doubling_backoff
+from piapi._core.retries import backoff as growing_backoff
+from piapi._core.retries import server_pause
+from piapi._core.task_errors import (
+    WaitTimeoutError,
+)
 from piapi._core.text import format_usd
 
 __all__ = [
@@ -301,10 +305,10 @@ def classify_wait_error(exc: PiAPIError, waits_in_a_row: int) -> WaitOutcome:
 
 def backoff(strikes: int, *, jitter: float, retry_after: float | None = None) -> float:
     """Seconds before trying again after `strikes` refusals in a row: the server's
-    Retry-After when it sent one, else 1 s doubling to 60 s, minus up to 25 % jitter."""
+    Retry-After when it sent one (a batch creates with no deadline), else 1 s doubling to 60 s."""
     if retry_after is not None:
-        return retry_after
-    return doubling_backoff(max(strikes, 1), jitter=jitter, first=FIRST_BACKOFF, cap=MAX_BACKOFF)
+        return server_pause(retry_after, time_left=None).seconds
+    return growing_backoff(max(strikes, 1), jitter=jitter, first=FIRST_BACKOFF, cap=MAX_BACKOFF)
 
 
 # --- when to create -------------------------------------------------------------------
@@ -349,13 +353,8 @@ class CreateGate:
         max_cost_usd: Decimal | None = None,
         committed_usd: Decimal = Decimal(0),
     ) -> None:
-        if concurrency < 1:
-            raise ValueError(f"concurrency must be at least 1 (got {concurrency})")
-        if max_cost_usd is not None and max_cost_usd < 0:
-            raise ValueError(f"max_cost_usd must be 0 or more (got {max_cost_usd})")
-        self.concurrency = concurrency
-        self.allowed = concurrency
-        self.max_cost_usd = max_cost_usd
+        self.concurrency = self.allowed = checked_concurrency(concurrency)
+        self.max_cost_usd = usd_amount("max_cost_usd", max_cost_usd)
         self.committed_usd = committed_usd
         """The estimated cost of every item that exists or may exist, this run or before."""
         self.in_flight = 0
@@ -465,17 +464,30 @@ class CreateGate:
 # --- what to tell the user ------------------------------------------------------------
 
 
-def uncertain_detail(
-    position: int, label: str, sent_at: datetime | None, reason: str | None = None
+def uncertain_advice(
+    label: str, sent_at: datetime | None, *, found: str, missing: str, reason: str | None = None
 ) -> str:
-    """What to check for an uncertain item, and the two ways to settle it."""
+    """What to check for an uncertain item and the two ways to settle it, `found` and
+    `missing` saying how (the API's `resolve=` or the CLI's `--resolve`): one text for both."""
     when = sent_at.strftime("%Y-%m-%d %H:%M:%S UTC") if sent_at is not None else "an unknown time"
     why = f" ({reason})" if reason else ""
     return (
-        f"A create of {label} was sent at {when} and may have reached PiAPI{why}, so the "
-        "task may exist and be billed; it was not sent again. Look for it in your PiAPI "
-        f"task history: if it is there, pass resolve={{{position}: TASK_ID}}; if not, "
-        f"retry_uncertain=[{position}] to create it."
+        f"{label} was sent at {when} and may have reached PiAPI{why}, so the task may exist "
+        "and be billed; it was not sent again. Look for it in your PiAPI task history: if "
+        f"it is there, pass {found}; if not, pass {missing} to create it."
+    )
+
+
+def uncertain_detail(
+    position: int, label: str, sent_at: datetime | None, reason: str | None = None
+) -> str:
+    """`uncertain_advice` for `item.detail`, settled with `run_many`'s own options."""
+    return "A create of " + uncertain_advice(
+        label,
+        sent_at,
+        found=f"resolve={{{position}: TASK_ID}}",
+        missing=f"retry_uncertain=[{position}]",
+        reason=reason,
     )
 
 

@@ -10,7 +10,6 @@ from anyio tasks.
 
 from __future__ import annotations
 
-import math
 import random
 import threading
 import time
@@ -18,15 +17,21 @@ from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from piapi._core.errors import APIStatusError, PiAPIError, TaskFailedError
+from piapi._core.checks import checked_concurrency, checked_seconds, usd_amount
+from piapi._core.errors import (
+    APIStatusError,
+    PiAPIError,
+)
 from piapi._core.models import Task, TaskStatus
 from piapi._core.protocol import check_task_id, estimate_cost
-from piapi._core.retries import retry_after
+from piapi._core.task_errors import (
+    TaskFailedError,
+)
 from piapi.batch._journal import Journal, Row
 from piapi.batch._plan import (
     MAX_CREATE_TRIES,
@@ -57,12 +62,12 @@ if TYPE_CHECKING:
 __all__ = [
     "AwaitChange",
     "BatchOptions",
+    "BatchPreview",
+    "BatchProgress",
     "BatchRun",
     "Create",
     "Op",
     "Pause",
-    "Preview",
-    "Progress",
     "Report",
     "Save",
     "Wait",
@@ -183,7 +188,7 @@ class _Item:
 
 
 @dataclass(frozen=True)
-class Progress:
+class BatchProgress:
     """Where a run stands: items by state (`creating`: creates awaiting an answer), the
     cost PiAPI reported so far and the estimate of what exists or may exist."""
 
@@ -197,7 +202,7 @@ class Progress:
 
 
 @dataclass(frozen=True)
-class Preview:
+class BatchPreview:
     """What a run would do, read from the journal before anything is sent."""
 
     total: int
@@ -212,34 +217,6 @@ class Preview:
     """The estimated cost of what earlier runs created (or may have created)."""
     uncertain: list[BatchItem]
     """Items a create of which may have reached PiAPI, not sent again by this run."""
-
-
-def _checked_cost(value: Decimal | float | None) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"max_cost_usd must be a finite amount of 0 or more (got {value!r})")
-    return amount
-
-
-def _checked_timeout(value: object) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValueError(f"timeout must be a number of seconds or None (got {value!r})")
-    if value <= 0:
-        raise ValueError(f"timeout must be above 0 seconds, or None (got {value!r})")
-    return float(value)
-
-
-def _checked_concurrency(value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"concurrency must be a whole number of at least 1 (got {value!r})")
-    return value
 
 
 def _utc_now() -> datetime:
@@ -271,9 +248,9 @@ class BatchRun:
     ) -> None:
         given = list(requests)
         identities = [request_identity(request) for request in given]
-        self.concurrency = _checked_concurrency(concurrency)
-        self.timeout = _checked_timeout(timeout)
-        max_cost = _checked_cost(max_cost_usd)
+        self.concurrency = checked_concurrency(concurrency)
+        self.timeout = checked_seconds("timeout", timeout)
+        max_cost = usd_amount("max_cost_usd", max_cost_usd)
         self.folder = Path(download_to).expanduser() if download_to is not None else None
         retry_all = retry_uncertain is True
         retry = _checked_positions(
@@ -417,7 +394,7 @@ class BatchRun:
         """Every item, in request order."""
         return [item.result or self._result(item) for item in self.items]
 
-    def progress(self) -> Progress:
+    def progress(self) -> BatchProgress:
         """Counts by state now, and the cost so far."""
         with self._lock:
             phases = [(item.phase, item.status, item.error) for item in self.items]
@@ -432,18 +409,18 @@ class BatchRun:
         )
         counts[BatchState.UNCERTAIN] -= creating
         counts[BatchState.NOT_DOWNLOADED] -= downloading
-        return Progress(
+        return BatchProgress(
             len(self.items), counts, creating, downloading, self._cost_so_far(), committed
         )
 
-    def preview(self) -> Preview:
+    def preview(self) -> BatchPreview:
         """What running would do: counts by state, what is left to create and its cost."""
         to_create = [
             item
             for item in self.items
             if item.phase is Phase.NEW or (item.phase is Phase.UNCERTAIN and self._retried(item))
         ]
-        return Preview(
+        return BatchPreview(
             total=len(self.items),
             counts=Counter(state_of(i.phase, i.status, saving=self.saving) for i in self.items),
             to_create=len(to_create),
@@ -562,9 +539,7 @@ class BatchRun:
             self.journal.not_created(item.position, str(exc))
             item.phase, item.sent_at = Phase.NEW, None
         item.fail(exc)
-        waited = None
-        if isinstance(exc, APIStatusError):
-            waited = retry_after(exc.response.headers, self.wall().timestamp())
+        waited = exc.retry_after if isinstance(exc, APIStatusError) else None
         with self._lock:
             self.gate.settle(
                 item.estimate,

@@ -8,13 +8,15 @@ from collections.abc import Callable
 from piapi._core.errors import (
     APIConnectionError,
     AuthenticationError,
-    DownloadError,
     PermissionDeniedError,
     PiAPIError,
+)
+from piapi._core.protocol import API_KEY_ENV, BASE_URL_ENV
+from piapi._core.task_errors import (
+    DownloadError,
     TaskFailedError,
     WaitTimeoutError,
 )
-from piapi._core.protocol import API_KEY_ENV, BASE_URL_ENV
 from piapi._version import __version__
 from piapi.cli import _cmd_account, _cmd_batch, _cmd_fake_server, _cmd_sora2, _cmd_task
 from piapi.cli._exit import (

@@ -7,12 +7,11 @@ the key, the output path and the timeout are all looked at here first.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
+from piapi._core.checks import checked_seconds
 from piapi._core.protocol import API_KEY_ENV, BASE_URL_ENV
 from piapi.cli._exit import EXIT_AUTH, EXIT_USAGE, CliError
 
@@ -23,12 +22,12 @@ __all__ = ["base_url", "check", "check_upload", "make_client", "seconds"]
 
 
 def seconds(value: str) -> float:
-    """An argparse type: a finite number of seconds above zero."""
+    """An argparse type: a finite number of seconds above zero (`checked_seconds`)."""
     try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if not (math.isfinite(number) and number > 0):
+        number = checked_seconds("seconds", float(value), allow_none=False)
+    except (TypeError, ValueError):
+        number = None
+    if number is None:
         raise argparse.ArgumentTypeError(
             f"expected a number of seconds above 0, e.g. 600 (got {value!r})"
         )
@@ -43,13 +42,16 @@ def base_url(args: argparse.Namespace) -> str | None:
         given, source = os.environ.get(BASE_URL_ENV) or None, BASE_URL_ENV
     if given is None:
         return None
-    parts = urlsplit(given)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    from piapi._core.protocol import resolve_base_url  # the client's own check
+
+    try:
+        resolve_base_url(given)
+    except ValueError as exc:
         raise CliError(
-            f"{source} {given!r} is not an http(s) URL. Write it in full, e.g. "
-            f"http://{given.split('://')[-1].lstrip('/')}",
+            f"{source} {given!r} is not an http(s) URL the client takes ({exc}). Write it in "
+            f"full, e.g. http://{given.split('://')[-1].lstrip('/')}",
             EXIT_USAGE,
-        )
+        ) from None
     return given
 
 

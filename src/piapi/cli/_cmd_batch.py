@@ -16,10 +16,11 @@ import shlex
 import sys
 import time
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from piapi._core.checks import checked_concurrency, usd_amount
 from piapi._core.text import format_usd, json_safe
 from piapi.cli import _checks
 from piapi.cli._batch_file import read_batch_file
@@ -31,7 +32,7 @@ from piapi.cli._ui import Ui, duration, markup, text
 if TYPE_CHECKING:
     from piapi._sync.batch import Batch
     from piapi.batch._plan import BatchItem
-    from piapi.batch._run import Preview, Progress
+    from piapi.batch._run import BatchPreview, BatchProgress
     from piapi.cli._batch_file import BatchLine
 
 __all__ = ["register", "run"]
@@ -43,7 +44,7 @@ MAX_CONCURRENCY = 100
 
 def _concurrency(value: str) -> int:
     try:
-        number = int(value)
+        number = checked_concurrency(int(value))
     except ValueError:
         number = 0
     if not 1 <= number <= MAX_CONCURRENCY:
@@ -55,10 +56,10 @@ def _concurrency(value: str) -> int:
 
 def _amount(value: str) -> Decimal:
     try:
-        amount = Decimal(value.strip().removeprefix("$"))
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite() or amount <= 0:
+        amount = usd_amount("--max-cost", value.strip().removeprefix("$"))
+    except ValueError:
+        amount = None
+    if amount is None or amount <= 0:
         raise argparse.ArgumentTypeError(
             f"expected an amount in USD above 0, e.g. 5 (got {value!r})"
         )
@@ -180,7 +181,7 @@ def _in_lines(message: str, lines: list[BatchLine]) -> str:
 
 
 def _show_preview(
-    ui: Ui, args: argparse.Namespace, preview: Preview, lines: list[BatchLine], journal: Path
+    ui: Ui, args: argparse.Namespace, preview: BatchPreview, lines: list[BatchLine], journal: Path
 ) -> None:
     ui.info("{count} requests in {file}.", count=preview.total, file=args.file)
     done = {
@@ -209,17 +210,10 @@ def _show_preview(
         )
     for item in preview.uncertain:
         line = lines[item.position].number
-        ui.warning(
-            "line {line} uncertain: {label} was sent {when} and may exist at PiAPI; it is not "
-            "sent again. Look for it in your PiAPI task history: found, pass --resolve "
-            "{line}=TASK_ID; not there, pass --retry-uncertain {line}.",
-            line=line,
-            label=_label(item),
-            when=_when(item),
-        )
+        ui.warning("line {line} uncertain: {advice}", line=line, advice=_advice(item, line))
 
 
-def _confirm(ui: Ui, preview: Preview, yes: bool) -> bool:
+def _confirm(ui: Ui, preview: BatchPreview, yes: bool) -> bool:
     cost = format_usd(preview.estimate_usd)
     return ui.confirm_spending(
         yes,
@@ -244,7 +238,7 @@ class _ProgressLine:
         return _progress_text(self.batch.progress(), self.elapsed())
 
 
-def _progress_text(progress: Progress, elapsed: float) -> str:
+def _progress_text(progress: BatchProgress, elapsed: float) -> str:
     counts = {state.value: n for state, n in progress.counts.items()}
     return markup(
         "[bold]Batch[/]: {done}/{total} done, {running} running, {creating} creating, "
@@ -351,20 +345,23 @@ def _label(item: BatchItem) -> str:
     return "its request"
 
 
-def _when(item: BatchItem) -> str:
-    if item.sent_at is None:
-        return "at an unknown time"
-    return "at " + item.sent_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+def _advice(item: BatchItem, line: int) -> str:
+    """`uncertain_advice` for an item of the file, settled with the command's options."""
+    from piapi.batch._plan import uncertain_advice
+
+    return uncertain_advice(
+        _label(item),
+        item.sent_at,
+        found=f"--resolve {line}=TASK_ID",
+        missing=f"--retry-uncertain {line}",
+    )
 
 
 def _todo(item: BatchItem, line: int) -> str:
     """What to do about an item that did not complete."""
     state = item.state.value
     if state == "uncertain":
-        return (
-            f"sent {_when(item)}: look for {_label(item)} in your PiAPI task history; found: "
-            f"--resolve {line}=TASK_ID, not there: --retry-uncertain {line}"
-        )
+        return _advice(item, line)
     if state == "running":
         return "goes on at PiAPI: run the same command again to keep waiting"
     if state == "not_downloaded":
@@ -381,7 +378,7 @@ def _report(
     ui: Ui,
     items: list[BatchItem],
     lines: list[BatchLine],
-    progress: Progress,
+    progress: BatchProgress,
     args: argparse.Namespace,
 ) -> int:
     from piapi.batch._plan import BatchState

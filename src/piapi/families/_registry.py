@@ -1,24 +1,27 @@
-"""Which class reads a task, and which typed request a plain one stands for: two tables.
+"""Which class reads a task, and which typed request a plain one stands for.
 
-Classes are named as `"module:Class"` strings and imported on first use, so a model
-family's module loads only when one of its answers (or requests) arrives. Registering a
-family means adding its strings here.
+The two tables are `_index.py`, generated from the family modules' declarations
+(`scripts/gen_families.py`): classes named as `"module:Class"` strings and imported on first
+use, so a family's module loads only when one of its answers (or requests) arrives.
 """
 
 from __future__ import annotations
 
 import importlib
-import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, cast, overload
 
 from pydantic import ValidationError
 from pydantic_core import from_json
 
-from piapi._core.models import RESPONSE_CONTEXT, Task
+from piapi._core.models import Task, TaskT
+from piapi._core.protocol import describe_validation_error, read_task_as, read_task_with
+from piapi.families._index import REQUEST_CLASSES, TASK_CLASSES
 
 if TYPE_CHECKING:
+    import httpx
+
     from piapi._core.models import TaskInput
 
 __all__ = [
@@ -26,63 +29,14 @@ __all__ = [
     "TASK_CLASSES",
     "describe_validation_error",
     "parse_task",
+    "read_task",
     "read_task_data",
     "request_class_for",
     "task_class_for",
 ]
 
-logger = logging.getLogger("piapi")
-
 ANY_TASK_TYPE = "*"
-
-REQUEST_CLASSES: dict[tuple[str, str], str] = {
-    ("sora2", "sora2-video"): "piapi.families.sora2:Sora2VideoInput",
-    ("sora2", "sora2-pro-video"): "piapi.families.sora2:Sora2ProVideoInput",
-    ("sora2", "remove-watermark"): "piapi.families.sora2:Sora2RemoveWatermarkInput",
-    ("kling", "video_generation"): "piapi.families.kling:KlingVideoInput",
-    ("kling", "omni_video_generation"): "piapi.families.kling:KlingOmniVideoInput",
-    ("veo3", "veo3-video"): "piapi.families.veo:Veo3VideoInput",
-    ("veo3", "veo3-video-fast"): "piapi.families.veo:Veo3FastVideoInput",
-    ("veo3.1", "veo3.1-video"): "piapi.families.veo:Veo31VideoInput",
-    ("veo3.1", "veo3.1-video-fast"): "piapi.families.veo:Veo31FastVideoInput",
-    ("seedance", "seedance-2"): "piapi.families.seedance:Seedance2Input",
-    ("seedance", "seedance-2-preview"): "piapi.families.seedance:Seedance2PreviewInput",
-    ("hailuo", "video_generation"): "piapi.families.hailuo:HailuoVideoInput",
-    ("luma", "video_generation"): "piapi.families.luma:LumaVideoInput",
-    ("gemini", "gemini-2.5-flash-image"): "piapi.families.gemini:Gemini25FlashImageInput",
-    ("gemini", "nano-banana-pro"): "piapi.families.gemini:NanoBananaProInput",
-    ("gemini", "nano-banana-2"): "piapi.families.gemini:NanoBanana2Input",
-    ("qubico/flux1-dev", "txt2img"): "piapi.families.flux:FluxDevTxt2ImgInput",
-    ("qubico/flux1-schnell", "txt2img"): "piapi.families.flux:FluxSchnellTxt2ImgInput",
-    ("qubico/flux1-dev-advanced", "txt2img"): "piapi.families.flux:FluxDevAdvancedTxt2ImgInput",
-    ("qubico/flux1-dev", "img2img"): "piapi.families.flux:FluxDevImg2ImgInput",
-    ("qubico/flux1-schnell", "img2img"): "piapi.families.flux:FluxSchnellImg2ImgInput",
-    ("qubico/flux1-dev-advanced", "img2img"): "piapi.families.flux:FluxDevAdvancedImg2ImgInput",
-    ("qubico/flux1-dev-advanced", "kontext"): "piapi.families.flux:FluxKontextInput",
-}
-"""(model, task_type), lower case -> the typed request of that `input` (prices for
-`estimate_cost`). A family registers each request class here and its task class below."""
-
-_TASK_CLASS_OF_MODULE = {
-    "piapi.families.kling": "KlingTask",
-    "piapi.families.veo": "VeoTask",
-    "piapi.families.seedance": "SeedanceTask",
-    "piapi.families.hailuo": "HailuoTask",
-    "piapi.families.luma": "LumaTask",
-    "piapi.families.gemini": "GeminiTask",
-    "piapi.families.flux": "FluxTask",
-}
-
-TASK_CLASSES: dict[tuple[str, str], str] = {
-    ("sora2", ANY_TASK_TYPE): "piapi.families.sora2:Sora2Task",
-    **{
-        key: f"{module}:{_TASK_CLASS_OF_MODULE[module]}"
-        for key, target in REQUEST_CLASSES.items()
-        if (module := target.partition(":")[0]) in _TASK_CLASS_OF_MODULE
-    },
-}
-"""(model, task_type or "*"), lower case -> the class that reads its tasks; others are read
-as `Task`. Each typed request's (model, task_type) is read by its family's task class."""
+"""The task type of a `TASK_CLASSES` key whose class reads every task of its model."""
 
 
 @cache
@@ -114,34 +68,56 @@ def request_class_for(model: object, task_type: object) -> type[TaskInput] | Non
 def read_task_data(
     data: Mapping[str, Any], task_class: type[Task[Any, Any]] | None = None
 ) -> Task[Any, Any]:
-    """Read a task object leniently: as `task_class`, else as its model's class.
-
-    A typed class that cannot read it (something even lenient reading refuses) gives way
-    to the plain `Task`, so an answer with a readable `task_id` and `status` is never lost.
+    """Read a task object leniently: as `task_class`, else as its model's class (a plain
+    `Task` when that class cannot read it).
 
     Raises:
         pydantic.ValidationError: Not a task: no readable `task_id` or `status`.
     """
-    chosen = task_class or task_class_for(data.get("model"), data.get("task_type"))
-    try:
-        return chosen.model_validate(data, context=RESPONSE_CONTEXT)
-    except ValidationError as exc:
-        if chosen is Task:
-            raise
-        # Without the values: a task echoes its webhook secret in its config.
-        reason = describe_validation_error(exc)
-        logger.debug("read task as Task: %s cannot read it: %s", chosen.__name__, reason)
-    return Task.model_validate(data, context=RESPONSE_CONTEXT)
+    return read_task_as(data, task_class or _class_of(data))
 
 
-def describe_validation_error(exc: ValidationError) -> str:
-    """Where and why a task could not be read, without the values (they may hold secrets)."""
-    errors = exc.errors(include_url=False, include_input=False)
-    if not errors:
-        return "data: unreadable"
-    first = errors[0]
-    where = ".".join(str(part) for part in first["loc"]) or "data"
-    return f"{where}: {first['msg']}"
+def _class_of(data: Mapping[str, Any]) -> type[Task[Any, Any]]:
+    return task_class_for(data.get("model"), data.get("task_type"))
+
+
+@overload
+def read_task(
+    response: httpx.Response,
+    task_class: type[TaskT],
+    *,
+    is_create: bool = False,
+    task_id: str | None = None,
+    secrets: Sequence[str] = (),
+) -> TaskT: ...
+
+
+@overload
+def read_task(
+    response: httpx.Response,
+    task_class: type[Task[Any, Any]] | None = None,
+    *,
+    is_create: bool = False,
+    task_id: str | None = None,
+    secrets: Sequence[str] = (),
+) -> Task[Any, Any]: ...
+
+
+def read_task(
+    response: httpx.Response,
+    task_class: type[Task[Any, Any]] | None = None,
+    *,
+    is_create: bool = False,
+    task_id: str | None = None,
+    secrets: Sequence[str] = (),
+) -> Task[Any, Any]:
+    """The task inside a response as `task_class`, else as the class of its model (a
+    `Sora2Task` for Sora 2), or the error the response stands for (`read_task_with`)."""
+
+    def class_of(data: Mapping[str, Any]) -> type[Task[Any, Any]]:
+        return task_class or _class_of(data)
+
+    return read_task_with(response, class_of, is_create=is_create, task_id=task_id, secrets=secrets)
 
 
 def parse_task(data: Mapping[str, Any] | str | bytes) -> Task[Any, Any]:

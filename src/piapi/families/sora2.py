@@ -19,12 +19,9 @@ from typing_extensions import Self
 from piapi._core.models import (
     FamilyTask,
     TaskInput,
-    TaskRequest,
-    WebhookConfig,
     WireModel,
     check_allowed,
     from_response,
-    task_config,
 )
 
 __all__ = [
@@ -34,7 +31,6 @@ __all__ = [
     "Sora2VideoInput",
     "Sora2VideoOutput",
     "build_sora2_input",
-    "build_sora2_request",
     "estimate_sora2_cost",
 ]
 
@@ -155,6 +151,8 @@ class Sora2Task(FamilyTask[Sora2Input, Sora2VideoOutput]):
     """
 
     output: Sora2VideoOutput | None = None
+    MODEL: ClassVar[str] = MODEL
+    """Every task of this model is read as a `Sora2Task`, whatever its task type."""
     INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
         Sora2VideoInput,
         Sora2ProVideoInput,
@@ -202,27 +200,3 @@ def build_sora2_input(
         resolution=resolution or "720p",
         **extra,
     )
-
-
-def build_sora2_request(
-    *,
-    prompt: str,
-    aspect_ratio: str,
-    duration: int,
-    task_type: str,
-    image_url: str | None,
-    resolution: str | None,
-    webhook: WebhookConfig | None,
-    service_mode: str | None,
-) -> TaskRequest:
-    """Check every value and build the create request; raises before anything is sent."""
-    video_input = build_sora2_input(
-        prompt=prompt,
-        aspect_ratio=aspect_ratio,
-        duration=duration,
-        task_type=task_type,
-        image_url=image_url,
-        resolution=resolution,
-    )
-    config = task_config(webhook, service_mode)
-    return TaskRequest(model=MODEL, task_type=task_type, input=video_input, config=config)

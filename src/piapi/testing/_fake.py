@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -26,6 +26,7 @@ from piapi.testing._catalog import CATALOG, MediaKind, ModelSpec
 from piapi.testing._clock import Clock, FakeClock, RealClock
 from piapi.testing._faults import Fault, FaultPlan
 from piapi.testing._media import MIN_MP4_SIZE, Mp4Media, PngMedia, UploadedMedia
+from piapi.testing._response import FakeResponse
 from piapi.testing._webhooks import WebhookDelivery, WebhookDispatcher
 
 if TYPE_CHECKING:
@@ -187,33 +188,6 @@ class RecordedRequest:
     def json(self) -> Any:
         """The request body parsed as JSON."""
         return json.loads(self.body)
-
-
-@dataclass
-class FakeResponse:
-    """What the handler answers; transports turn `drop`, `delay` and `cut_at` into I/O."""
-
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes = b""
-    # Large media bodies are produced lazily; `headers` carry their Content-Length.
-    chunks: Callable[[], Iterator[bytes]] | None = None
-    delay: float = 0.0
-    drop: Literal["before", "after"] | None = None
-    cut_at: int | None = None
-    fault: str | None = None
-
-    def iter_body(self) -> Iterator[bytes]:
-        """The body in chunks (a media body is generated as it is read)."""
-        if self.chunks is not None:
-            yield from self.chunks()
-        elif self.body:
-            yield self.body
-
-    def header(self, name: str) -> str | None:
-        """A response header by name, case-insensitively."""
-        name = name.lower()
-        return next((v for k, v in self.headers if k.lower() == name), None)
 
 
 @dataclass

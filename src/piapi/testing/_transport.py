@@ -6,18 +6,27 @@ retry logic meets the same errors it would meet on the network.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Any, Protocol
 
 import anyio
 import httpx
 
-from piapi.testing._clock import FakeClock
+from piapi.testing._clock import Clock, FakeClock
+from piapi.testing._response import FakeResponse
 
-if TYPE_CHECKING:
-    from piapi.testing._fake import FakePiAPI, FakeResponse
+__all__ = ["Answerer", "FakeTransport"]
 
-__all__ = ["FakeTransport"]
+
+class Answerer(Protocol):
+    """What a transport needs of the fake (a `FakePiAPI`): its answers and its clock."""
+
+    @property
+    def clock(self) -> Clock: ...
+
+    def handle(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
+    ) -> FakeResponse: ...
 
 
 class _Body(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -50,7 +59,7 @@ class _Body(httpx.SyncByteStream, httpx.AsyncByteStream):
 class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Route httpx requests for any host to `fake.handle`; usable by Client and AsyncClient."""
 
-    def __init__(self, fake: FakePiAPI) -> None:
+    def __init__(self, fake: Answerer) -> None:
         self.fake = fake
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

@@ -1,0 +1,40 @@
+"""`FakeResponse`: what the fake answers, before a transport or the server turns it into I/O.
+
+Below both the fake (which builds answers) and the transports (which send them), so that
+neither imports the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["FakeResponse"]
+
+
+@dataclass
+class FakeResponse:
+    """What the handler answers; transports turn `drop`, `delay` and `cut_at` into I/O."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes = b""
+    # Large media bodies are produced lazily; `headers` carry their Content-Length.
+    chunks: Callable[[], Iterator[bytes]] | None = None
+    delay: float = 0.0
+    drop: Literal["before", "after"] | None = None
+    cut_at: int | None = None
+    fault: str | None = None
+
+    def iter_body(self) -> Iterator[bytes]:
+        """The body in chunks (a media body is generated as it is read)."""
+        if self.chunks is not None:
+            yield from self.chunks()
+        elif self.body:
+            yield self.body
+
+    def header(self, name: str) -> str | None:
+        """A response header by name, case-insensitively."""
+        name = name.lower()
+        return next((v for k, v in self.headers if k.lower() == name), None)
