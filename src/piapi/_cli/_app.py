@@ -30,6 +30,7 @@ from piapi._exceptions import (
 )
 from piapi._protocol import API_KEY_ENV, BASE_URL_ENV
 from piapi._version import __version__
+from piapi.mcp import _command as _cmd_mcp
 
 __all__ = ["build_parser", "run"]
 
@@ -43,6 +44,7 @@ COMMANDS: tuple[Register, ...] = (
     _cmd_account.register,
     _cmd_batch.register,
     _cmd_fake_server.register,
+    _cmd_mcp.register,  # `piapi mcp`: its options here, the `mcp` SDK imported only when run
 )
 
 
