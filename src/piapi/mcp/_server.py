@@ -15,14 +15,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, ContentBlock, ImageContent, ResourceLink, TextContent
 from mcp.types import ToolAnnotations as Hints
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pydantic_core import to_json
 
 from piapi import (
@@ -60,6 +60,16 @@ finished) and download_task. This server has a spending limit; never retry a cre
 whose answer was lost: check list_tasks first."""
 
 _TIME_HINT = "A video takes one to several minutes, an image seconds to a minute."
+
+Model = Annotated[str, Field(description="PiAPI's model, e.g. sora2, kling (see list_models)")]
+TaskType = Annotated[
+    str, Field(description="the model's task type, e.g. sora2-video (see list_models)")
+]
+Input = Annotated[
+    dict[str, Any],
+    Field(description="the task's input, e.g. {prompt, duration}: its schema is in list_models"),
+]
+TaskId = Annotated[str, Field(description="the task_id create_task returned (or list_tasks)")]
 
 
 @dataclass(frozen=True)
@@ -156,7 +166,7 @@ class PiAPITools:
             raise ToolError(f"Invalid input for {model} {task_type}: {exc}") from None
 
     async def estimate_cost(
-        self, model: str, task_type: str, input: dict[str, Any]
+        self, model: Model, task_type: TaskType, input: Input
     ) -> CallToolResult:
         """The price in USD of a task before creating it; unknown where none is published."""
         typed = self._typed(model, task_type, input)
@@ -177,12 +187,18 @@ class PiAPITools:
 
     async def create_task(
         self,
-        model: str,
-        task_type: str,
-        input: dict[str, Any],
+        model: Model,
+        task_type: TaskType,
+        input: Input,
         ctx: Context[Any, Any],
-        confirm: bool = False,
-        max_cost_usd: float | None = None,
+        confirm: Annotated[
+            bool,
+            Field(description="true only after the user agreed to a cost the server asked about"),
+        ] = False,
+        max_cost_usd: Annotated[
+            float | None,
+            Field(description="the most this task may cost in USD; needed for unknown prices"),
+        ] = None,
     ) -> CallToolResult:
         """Check, count under the limit, create, and return at once (never waits)."""
         typed = self._typed(model, task_type, input)
@@ -307,7 +323,7 @@ class PiAPITools:
             self._remember(task)
         return task
 
-    async def get_task(self, task_id: str) -> CallToolResult:
+    async def get_task(self, task_id: TaskId) -> CallToolResult:
         """A task's status, progress, result URLs, cost and error (one request, no wait)."""
         task = await self._get(task_id)
         return self._shown(task)
@@ -328,7 +344,13 @@ class PiAPITools:
         return None if record is None else record.estimate_usd
 
     async def wait_task(
-        self, task_id: str, ctx: Context[Any, Any], timeout_s: float | None = None
+        self,
+        task_id: TaskId,
+        ctx: Context[Any, Any],
+        timeout_s: Annotated[
+            float | None,
+            Field(description="seconds to wait at most (bounded by the server's --max-wait)"),
+        ] = None,
     ) -> CallToolResult:
         """Wait at most `timeout_s` (bounded by --max-wait), reporting progress."""
         seconds = clamp_wait(timeout_s, self.config.max_wait)
@@ -385,7 +407,7 @@ class PiAPITools:
         }
         return _result(view)
 
-    async def cancel_task(self, task_id: str) -> CallToolResult:
+    async def cancel_task(self, task_id: TaskId) -> CallToolResult:
         """Cancel a pending task (some models only)."""
         try:
             await self.client.tasks.cancel(task_id)
@@ -398,7 +420,7 @@ class PiAPITools:
 
     # --- files -------------------------------------------------------------------------
 
-    async def download_task(self, task_id: str) -> CallToolResult:
+    async def download_task(self, task_id: TaskId) -> CallToolResult:
         """Save a completed task's results into the output directory; returns the paths."""
         task = await self._get(task_id)
         if task.status.value != "completed":
@@ -422,7 +444,9 @@ class PiAPITools:
         view = {"task_id": task_id, "paths": [str(path) for path in paths]}
         return _result(view, content)
 
-    async def upload_file(self, path: str) -> CallToolResult:
+    async def upload_file(
+        self, path: Annotated[str, Field(description="absolute path of a local file")]
+    ) -> CallToolResult:
         """Upload a local file (image, video, audio; up to 10 MB) and return its URL."""
         target = await anyio.Path(path).expanduser()
         if not target.is_absolute():
