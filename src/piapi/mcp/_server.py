@@ -248,13 +248,18 @@ class PiAPITools:
         return _result(view)
 
     async def _elicit_yes(self, ctx: Context[Any, Any], reason: str) -> bool:
-        """Ask the user through the client where it supports elicitation; False otherwise."""
+        """Ask the user through the client where it supports elicitation; False otherwise.
+
+        Handshake-era connections (what desktop clients speak today) get the question
+        mid-call; where the connection has no back-channel the agent is asked to call again
+        with `confirm: true` instead (the result says so).
+        """
         capabilities = ctx.client_capabilities
         if capabilities is None or capabilities.elicitation is None:
             return False
         try:
             answer = await ctx.elicit(f"PiAPI: create this task? {reason}.", Confirmation)
-        except Exception:  # a client that declared elicitation but cannot answer it
+        except Exception:  # no back-channel (a 2026-07-28 connection), or a bad answer
             return False
         data: object = getattr(answer, "data", None)
         return answer.action == "accept" and isinstance(data, Confirmation) and data.confirm
