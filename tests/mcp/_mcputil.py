@@ -52,9 +52,7 @@ async def connected(
         **config,
     )
     server = build_server(client, settings)
-    async with Client(
-        server, elicitation_callback=elicitation_callback, mode=mode
-    ) as mcp_client:
+    async with Client(server, elicitation_callback=elicitation_callback, mode=mode) as mcp_client:
         yield mcp_client
 
 
