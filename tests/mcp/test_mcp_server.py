@@ -58,7 +58,8 @@ async def test_list_models_gives_prices_and_parameters(fake: FakePiAPI, tmp_path
     by_key = {(m["model"], m["task_type"]): m for m in models}
     sora = by_key[("sora2", "sora2-video")]
     assert "prompt" in sora["parameters"]["properties"]
-    assert "per second" in sora["price"] or "duration" in sora["price"]
+    assert "per second" in sora["price"]
+    assert sora["price_with_defaults_usd"] == "0.32"  # 4 s at $0.08
     assert by_key[("luma", "video_generation")]["price"].startswith("not published")
     assert fake.requests == []  # free: nothing asked of PiAPI
 

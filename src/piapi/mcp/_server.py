@@ -134,15 +134,16 @@ class PiAPITools:
             cls = typed.request_class
             priced = cls.estimate_cost is not TaskInput.estimate_cost
             doc = (cls.estimate_cost.__doc__ or "").strip() if priced else ""
-            models.append(
-                {
-                    "model": typed.model,
-                    "task_type": typed.task_type,
-                    "summary": (cls.__doc__ or "").strip().split("\n\n")[0],
-                    "price": " ".join(doc.split()) if priced else "not published (unknown)",
-                    "parameters": cls.model_json_schema(),
-                }
-            )
+            entry: dict[str, Any] = {
+                "model": typed.model,
+                "task_type": typed.task_type,
+                "summary": (cls.__doc__ or "").strip().split("\n\n")[0],
+                "price": " ".join(doc.split()) if priced else "not published (unknown)",
+            }
+            if priced:
+                entry["price_with_defaults_usd"] = usd_text(_default_estimate(cls))
+            entry["parameters"] = cls.model_json_schema()
+            models.append(entry)
         view = {
             "models": models,
             "note": "Other PiAPI models have no published price here: refused unless the "
@@ -485,6 +486,14 @@ class Confirmation(BaseModel):
     """What the user answers when asked to confirm a create."""
 
     confirm: bool
+
+
+def _default_estimate(cls: type[TaskInput]) -> Decimal | None:
+    """The price of a prompt with every other value left to the SDK's defaults."""
+    try:
+        return cls.model_validate({"prompt": "example"}).estimate_cost()
+    except (ValidationError, ValueError, TypeError):
+        return None
 
 
 def _utc(seconds: float) -> str:
