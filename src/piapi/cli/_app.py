@@ -32,6 +32,7 @@ from piapi.cli._exit import (
 from piapi.cli._parsing import EPILOG, Parents, make_parents
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui
+from piapi.mcp import _command as _cmd_mcp
 
 __all__ = ["build_parser", "run"]
 
@@ -45,6 +46,7 @@ COMMANDS: tuple[Register, ...] = (
     _cmd_account.register,
     _cmd_batch.register,
     _cmd_fake_server.register,
+    _cmd_mcp.register,  # `piapi mcp`: its options here, the `mcp` SDK imported only when run
 )
 
 
