@@ -13,7 +13,7 @@ from mcp import Client
 from mcp.types import CallToolResult
 
 from piapi import AsyncPiAPIClient
-from piapi.mcp._command import ServerConfig
+from piapi.mcp._config import ServerConfig
 from piapi.mcp._server import build_server
 from piapi.testing import FakeClock, FakePiAPI
 

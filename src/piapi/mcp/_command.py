@@ -11,10 +11,18 @@ import math
 import os
 import secrets
 import sys
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from piapi.mcp._config import (
+    DEFAULT_MAX_WAIT,
+    DEFAULT_SPEND_LIMIT,
+    MAX_WAIT_CEILING,
+    TOKEN_ENV,
+    ServerConfig,
+    default_output_dir,
+)
 
 if TYPE_CHECKING:
     from typing import Protocol
@@ -26,23 +34,10 @@ if TYPE_CHECKING:
         def common(self) -> argparse.ArgumentParser: ...
 
 
-__all__ = [
-    "API_KEY_ENV",
-    "BASE_URL_ENV",
-    "TOKEN_ENV",
-    "ServerConfig",
-    "config_from_args",
-    "default_output_dir",
-    "register",
-    "run",
-]
+__all__ = ["config_from_args", "register", "run"]
 
 API_KEY_ENV = "PIAPI_API_KEY"
 BASE_URL_ENV = "PIAPI_BASE_URL"
-TOKEN_ENV = "PIAPI_MCP_TOKEN"
-DEFAULT_SPEND_LIMIT = Decimal(5)  # as _rules.DEFAULT_SPEND_LIMIT (not imported: pydantic)
-DEFAULT_MAX_WAIT = 50.0
-MAX_WAIT_CEILING = 300.0
 EXIT_USAGE, EXIT_AUTH = 2, 3  # the codes of every `piapi` command (piapi.cli._exit)
 INSTALL_HINT = 'piapi mcp needs the MCP SDK: pip install "piapi-sdk[mcp]"'
 
@@ -67,32 +62,6 @@ environment:
 
 see docs/mcp.md for the Claude Desktop and Cursor configuration.
 """
-
-
-@dataclass(frozen=True)
-class ServerConfig:
-    """How `piapi mcp` runs: its money rules, waits, files and transport."""
-
-    spend_limit_usd: Decimal = DEFAULT_SPEND_LIMIT
-    spend_limit_given: bool = False
-    """False: the default limit, announced on stderr at start."""
-    confirm_above_usd: Decimal | None = None
-    allow_unknown_price: bool = False
-    max_wait: float = DEFAULT_MAX_WAIT
-    output_dir: Path = field(default_factory=lambda: default_output_dir())
-    http_port: int | None = None
-    """None: stdio. 0 picks a free port (printed at start)."""
-    token: str | None = field(default=None, repr=False)
-    """The bearer token of --http (never in a repr)."""
-    token_generated: bool = False
-    # --spend-store (a later issue) goes here: where the running total is kept across
-    # restarts. `_server.open_client` is where it would be loaded into the client's limit.
-
-
-def default_output_dir() -> Path:
-    """Where downloads go by default: a folder in the user's home directory, never the
-    current directory (`/` under some desktop clients)."""
-    return Path.home() / "piapi-downloads"
 
 
 def _usd(option: str) -> argparse._ActionType:  # pyright: ignore[reportPrivateUsage]

@@ -11,7 +11,7 @@ import uvicorn
 from mcp.server.mcpserver import MCPServer
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from piapi.mcp._command import TOKEN_ENV, ServerConfig
+from piapi.mcp._config import TOKEN_ENV, ServerConfig
 from piapi.mcp._rules import http_refusal
 
 __all__ = ["Guard", "serve_http"]

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 # Defaults and bounds of the options (USD the server may spend when `--spend-limit` is not
 # given; seconds one `wait_task` waits by default, and at most: tool calls time out).
-from piapi.mcp._command import DEFAULT_MAX_WAIT, DEFAULT_SPEND_LIMIT, MAX_WAIT_CEILING
+from piapi.mcp._config import DEFAULT_MAX_WAIT, DEFAULT_SPEND_LIMIT, MAX_WAIT_CEILING
 
 if TYPE_CHECKING:
     from piapi import Task

@@ -35,7 +35,7 @@ from piapi import (
     __version__,
 )
 from piapi.mcp import _sdk
-from piapi.mcp._command import ServerConfig
+from piapi.mcp._config import ServerConfig
 from piapi.mcp._rules import (
     Action,
     ProgressState,

@@ -1,0 +1,48 @@
+"""How `piapi mcp` runs (`ServerConfig`) and its defaults: the floor the command, the
+rules and the server share. Only the standard library: every `piapi` command loads it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+__all__ = [
+    "DEFAULT_MAX_WAIT",
+    "DEFAULT_SPEND_LIMIT",
+    "MAX_WAIT_CEILING",
+    "TOKEN_ENV",
+    "ServerConfig",
+    "default_output_dir",
+]
+
+TOKEN_ENV = "PIAPI_MCP_TOKEN"
+DEFAULT_SPEND_LIMIT = Decimal(5)
+DEFAULT_MAX_WAIT = 50.0
+MAX_WAIT_CEILING = 300.0
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """How `piapi mcp` runs: its money rules, waits, files and transport."""
+
+    spend_limit_usd: Decimal = DEFAULT_SPEND_LIMIT
+    spend_limit_given: bool = False
+    """False: the default limit, announced on stderr at start."""
+    confirm_above_usd: Decimal | None = None
+    allow_unknown_price: bool = False
+    max_wait: float = DEFAULT_MAX_WAIT
+    output_dir: Path = field(default_factory=lambda: default_output_dir())
+    http_port: int | None = None
+    """None: stdio. 0 picks a free port (printed at start)."""
+    token: str | None = field(default=None, repr=False)
+    """The bearer token of --http (never in a repr)."""
+    token_generated: bool = False
+    # --spend-store (a later issue) goes here: where the running total is kept across
+    # restarts. `_server.open_client` is where it would be loaded into the client's limit.
+
+
+def default_output_dir() -> Path:
+    """Where downloads go by default: a folder in the user's home directory, never the
+    current directory (`/` under some desktop clients)."""
+    return Path.home() / "piapi-downloads"
