@@ -268,3 +268,17 @@ def test_the_fake_refuses_account_calls_without_the_key(make_api: MakeApi) -> No
         api("account.info")
     with pytest.raises(AuthenticationError):
         api("account.active_tasks")
+
+
+@pytest.mark.parametrize("count", ["1e999999", "1e9999", 10**30, "9" * 5000, -3])
+def test_a_count_of_absurd_size_is_unreadable_not_computed(count: object) -> None:
+    # Before: "1e999999" took ~25 s of CPU (int(Decimal(...))), "1e9999" raised a bare
+    # ValueError (Python's limit on digits).
+    active = active_tasks_from({"kling": {"staged_count": count, "pending_count": 2}})
+    assert (active.staged, active.pending) == (0, 2)
+
+
+@pytest.mark.parametrize("amount", ["1e99999", "-1e30", "1e26", "9" * 100])
+def test_a_balance_of_absurd_size_is_not_reported(amount: str) -> None:
+    info = account_info_from({"name": "x", "equivalent_in_usd": amount})
+    assert info.balance_usd is None

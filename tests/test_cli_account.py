@@ -139,3 +139,17 @@ def test_sora2_image_is_not_uploaded_when_declined(
     assert code == codes.EXIT_DECLINED
     assert "Nothing was created." in err
     assert piapi_fake.requests == []
+
+
+@pytest.mark.parametrize("amount", ["1e99999", -1e30, 1e26, "9" * 5000])
+def test_account_with_an_absurd_balance_still_answers(
+    run: Run, piapi_fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch, amount: object
+) -> None:
+    # Before: exit 70 ("a bug in piapi"), decimal.InvalidOperation in format_usd.
+    account = piapi_fake._account()
+    account["equivalent_in_usd"] = amount
+    account["credit_pack_info"]["available_credits"] = amount
+    monkeypatch.setattr(piapi_fake, "_account", lambda: account)
+    code, out, err = run("account")
+    assert code == codes.EXIT_OK, err
+    assert "balance" in out

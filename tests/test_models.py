@@ -19,6 +19,7 @@ from piapi import (
     TaskRequest,
     TaskStatus,
     WebhookConfig,
+    parse_task,
 )
 from piapi._core.models import RESPONSE_CONTEXT, ApiResponse, task_config
 from piapi._core.protocol import request_body
@@ -309,3 +310,18 @@ def _without(value: Any, names: set[str]) -> Any:
     if isinstance(value, dict):
         return {key: _without(item, names) for key, item in value.items() if key not in names}
     return value
+
+
+@pytest.mark.parametrize("units", [10**4000, "1e999999", -3_200_000])
+def test_usage_of_absurd_or_negative_size_is_unreadable_never_a_price(units: object) -> None:
+    # Before: 10**4000 units read as a price of 1E+3993 USD; a negative charge would open
+    # a spending limit.
+    task = parse_task(
+        {
+            "task_id": "t",
+            "status": "completed",
+            "meta": {"usage": {"type": "llm", "consume": units}},
+        }
+    )
+    assert task.cost_usd is None
+    assert "meta.usage.consume" in task.unreadable

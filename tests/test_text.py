@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
-from piapi._core.text import json_safe, printable
+from piapi._core.text import format_usd, json_safe, printable
 
 
 @pytest.mark.parametrize(
@@ -37,3 +38,20 @@ def test_json_safe_escapes_what_json_leaves_raw_and_stays_json() -> None:
     assert "\x1b" not in document
     assert "日本 é" in document
     assert document.count("\n") == 4  # the indentation's own newlines are kept
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        ("0.32", "$0.32"),
+        ("5", "$5.00"),
+        ("0.0035", "$0.0035"),
+        ("123456789012345.67", "$123456789012345.67"),
+        ("1e26", "$1.000E+26"),
+        ("1e99999", "$1.000E+99999"),
+        ("-1e30", "$-1.000E+30"),
+    ],
+)
+def test_format_usd_shows_any_amount_a_server_reports(amount: str, shown: str) -> None:
+    # Before: about $1e26 and more raised decimal.InvalidOperation.
+    assert format_usd(Decimal(amount)) == shown

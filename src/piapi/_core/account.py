@@ -119,6 +119,13 @@ class ActiveTasks(BaseModel):
         return self.staged + self.pending + self.processing
 
 
+MAX_NUMBER_TEXT = 64
+"""A number written with more characters than this is unreadable."""
+MAX_NUMBER_DIGITS = 18
+"""A number of this many digits before the point or more (1e18: far beyond any count or
+balance) is unreadable."""
+
+
 def _text(value: object) -> str | None:
     """Text as sent; a number (an id) as its digits; anything else unreadable."""
     if isinstance(value, str):
@@ -129,14 +136,23 @@ def _text(value: object) -> str | None:
 
 
 def _amount(value: object) -> Decimal | None:
-    """A number as sent (also as text, `"12.5"`); anything else unreadable."""
+    """A number as sent (also as text, `"12.5"`) of a sane size; anything else unreadable.
+
+    Bounded before anything is computed from it: `"1e999999"` as a count would take
+    minutes of CPU to turn into an integer.
+    """
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
+    text = str(value).strip() if not isinstance(value, int) else None
+    if text is not None and len(text) > MAX_NUMBER_TEXT:
         return None
-    return amount if amount.is_finite() else None
+    try:
+        amount = Decimal(value) if isinstance(value, int) else Decimal(text or "")
+    except (InvalidOperation, ValueError):
+        return None
+    if not amount.is_finite() or amount.adjusted() >= MAX_NUMBER_DIGITS:
+        return None
+    return amount
 
 
 def _count(value: object) -> int:

@@ -268,6 +268,11 @@ class TaskRequest(WireModel):
         return known_price(typed.estimate_cost())
 
 
+UsageUnits = Annotated[int, Field(ge=0, lt=10**18)]
+"""An amount of usage units as PiAPI reports it, bounded: a negative or absurd amount
+(`10**4000`) is unreadable, never a price that opens a spending limit or breaks arithmetic."""
+
+
 class TaskUsage(WireModel):
     """Billing, in units of 1/10,000,000 USD. Two types (see `Task.cost_usd`):
 
@@ -278,8 +283,8 @@ class TaskUsage(WireModel):
     """
 
     type: str = ""
-    frozen: int = 0
-    consume: int = 0
+    frozen: UsageUnits = 0
+    consume: UsageUnits = 0
 
     @property
     def is_reported(self) -> bool:

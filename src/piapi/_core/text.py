@@ -8,7 +8,7 @@ turns each such character into a visible escape (`\\x1b`, `\\u202e`), so it is s
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Context, Decimal
 
 __all__ = ["format_usd", "json_safe", "printable"]
 
@@ -37,7 +37,15 @@ def json_safe(document: str) -> str:
     return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", document)
 
 
+_PLAIN_LIMIT = Decimal("1e15")
+"""Amounts at least this large are shown in scientific notation."""
+_WIDE = Context(prec=60)  # digits enough for every plain amount, to the last sub-cent digit
+
+
 def format_usd(amount: Decimal) -> str:
-    """`$0.32`, `$5.00`; sub-cent prices keep their digits (`$0.0035`)."""
-    cents = amount.quantize(Decimal("0.01"))
-    return f"${cents}" if cents == amount else f"${amount.normalize():f}"
+    """`$0.32`, `$5.00`; sub-cent prices keep their digits (`$0.0035`); any other amount
+    a server reports (`1e26`, `-1e30`, `1e99999`) in scientific notation, never an error."""
+    if not amount.is_finite() or not -_PLAIN_LIMIT < amount < _PLAIN_LIMIT:
+        return f"${amount:.3E}" if amount.is_finite() else f"${amount}"
+    cents = amount.quantize(Decimal("0.01"), context=_WIDE)
+    return f"${cents}" if cents == amount else f"${amount.normalize(_WIDE):f}"
