@@ -470,3 +470,18 @@ def test_a_spend_limit_error_pickles_with_its_amounts() -> None:
         D("0.32"),
         D(1),
     )
+
+
+@pytest.mark.parametrize("duration", [-12, 0, 4.5, "eight", None])
+def test_a_request_whose_price_cannot_be_made_is_unknown_not_free_or_negative(
+    make_api: MakeApi, duration: object
+) -> None:
+    # Before: duration -12 was estimated at -$0.96 and, in flight, opened the limit for
+    # others ($1.92 billed under spend_limit_usd=1); duration 0 was free.
+    fake = FakePiAPI(api_key=None)
+    api = make_api(fake_handler(fake), spend_limit_usd=1)
+    request = TaskRequest(model="sora2", task_type="sora2-video", input={"duration": duration})
+    assert api("tasks.estimate_cost", request) is None
+    with pytest.raises(SpendLimitError, match="cannot be estimated"):
+        api("tasks.create", request)
+    assert fake.requests == []

@@ -238,9 +238,10 @@ so it is loaded by name when a plain request is priced, never imported from here
 
 
 def known_price(usd: Decimal | None) -> Decimal | None:
-    """An estimate as it is counted: a finite amount of 0 or more, else None (unknown);
-    a nonsense input (a negative duration) is neither free nor a credit."""
-    return usd if usd is not None and usd.is_finite() and usd >= 0 else None
+    """An estimate as it is counted: a finite amount above 0, else None (unknown). Every
+    PiAPI task costs something, so a nonsense input (a duration of -12 or 0) is neither a
+    credit nor free."""
+    return usd if usd is not None and usd.is_finite() and usd > 0 else None
 
 
 class TaskRequest(WireModel):
