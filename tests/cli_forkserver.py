@@ -222,6 +222,7 @@ def _run_child(request: dict[str, object], fds: list[int]) -> None:
         os.environ.clear()
         os.environ.update(request["env"])  # type: ignore[arg-type]
         signal.signal(signal.SIGINT, signal.default_int_handler)  # as a fresh interpreter
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         sys.argv = [str(SCRIPT), *request["argv"]]  # type: ignore[misc]
         code = run_as_main(SCRIPT, argv=sys.argv)
     finally:

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cli_forkserver import TIMEOUT, Running
 from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
 from piapi.testing._fake import FakeResponse
@@ -166,23 +168,27 @@ def test_sigkill_at_random_moments_then_rerunning_creates_each_item_exactly_once
     print(f"partial downloads left by kills (hidden): {len(leftovers)}")
 
 
-def test_ctrl_c_stops_creating_says_what_exists_and_the_next_run_resumes(
-    tmp_path: Path, start: Callable[..., Running]
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "sigterm"]
+)
+def test_ctrl_c_or_sigterm_stops_creating_says_what_exists_and_the_next_run_resumes(
+    tmp_path: Path, start: Callable[..., Running], signum: signal.Signals, code: int
 ) -> None:
+    # SIGTERM (docker stop, systemd) before: the process died at once, saying nothing.
     fake = FakePiAPI(queue_delay=0.05, task_duration=0.2)
     file = tmp_path / "prompts.jsonl"
     file.write_text("".join(f'{{"prompt": "clip {n}"}}\n' for n in range(1, 9)))
     argv = [str(file), "--out", "videos", "--yes"]
     with FakePiAPIServer(fake) as server:
-        killer = Killer(fake, signal.SIGINT)
+        killer = Killer(fake, signum)
         # Ctrl-C while PiAPI handles the 3rd request, the 3rd create (the first polls come
         # a second later): the task exists, its answer is on its way.
         killer.arm(Moment(3, "after"))
         process = start("batch", *argv, "--concurrency", "3", server=server)
         killer.started_as(process)
-        code = process.finish()
+        exit_code = process.finish()
         message = process.text("err")
-        assert code == 130, message
+        assert exit_code == code, message
         assert "Interrupted: no more tasks are created." in message
         assert "3 tasks exist at PiAPI and are paid for (3 still running there)" in message
         assert "run the same command again to resume" in message
@@ -190,8 +196,8 @@ def test_ctrl_c_stops_creating_says_what_exists_and_the_next_run_resumes(
         assert len(fake.created_tasks) == 3  # creating stopped
         killer.arm(None)
         process = start("batch", *argv, "--concurrency", "8", server=server)
-        code = process.finish()
-    assert code == 0, process.text("err")
+        exit_code = process.finish()
+    assert exit_code == 0, process.text("err")
     assert "uncertain" not in process.text("err")  # the create in flight was answered, recorded
     assert "8 items: 8 completed." in process.text("out")
     assert fake.create_counts() == {f"clip {n}": 1 for n in range(1, 9)}

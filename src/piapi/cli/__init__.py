@@ -3,8 +3,9 @@
 Each failure prints one line saying what failed and what to do, and exits with a code per
 kind of failure (see `EXIT_CODES`), so scripts can tell them apart. Ctrl-C at any moment,
 the first imports included, says what became of the money and how to resume, never a
-traceback. One module per command group (`_cmd_*.py`); `_ui` writes, `_checks` checks the
-arguments and builds the client, `_waiting` waits and downloads, `_session` keeps the record.
+traceback; SIGTERM (`docker stop`, systemd) is handled the same way. One module per
+command group (`_cmd_*.py`); `_ui` writes, `_checks` checks the arguments and builds the
+client, `_waiting` waits and downloads, `_session` keeps the record.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from types import FrameType
 
 from piapi._core.text import printable
-from piapi.cli._exit import EXIT_CODES, EXIT_INTERRUPTED, EXIT_USAGE
+from piapi.cli._exit import EXIT_CODES, EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE
 from piapi.cli._session import Session
 
 __all__ = ["EXIT_CODES", "main"]
@@ -34,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         The process exit code.
     """
     session = Session()
-    restore = _report_ctrl_c_once(session)
+    stopped_by: list[int] = []
+    restore = _report_ctrl_c_once(session, stopped_by)
     try:
         # Everything heavy is imported here, after Ctrl-C handling is in place.
         try:
@@ -48,30 +50,42 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         session.reporting = True  # first statement: no signal checkpoint before it
         _write_line(session.interrupted_message())
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if stopped_by else EXIT_INTERRUPTED
     finally:
         restore()
 
 
-def _report_ctrl_c_once(session: Session) -> Callable[[], None]:
-    """Ctrl-C raises KeyboardInterrupt, except while the interruption is being reported.
+def _report_ctrl_c_once(session: Session, stopped_by: list[int]) -> Callable[[], None]:
+    """Ctrl-C and SIGTERM raise KeyboardInterrupt, except while the interruption is being
+    reported: a second signal must not cut the one line that says where the money went.
 
-    A second Ctrl-C must not cut the one line that says where the money went. Left alone
-    when SIGINT is ignored (a background job) or handled by someone else. Returns the undo.
+    A signal left alone: one ignored (SIGINT in a background job) or handled by someone
+    else. `stopped_by` receives a SIGTERM's number (exit 143, as a shell reports it).
+    Returns the undo.
     """
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
-    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        return lambda: None
+    previous = {
+        number: signal.getsignal(number)
+        for number, untouched in (
+            (signal.SIGINT, signal.default_int_handler),
+            (signal.SIGTERM, signal.SIG_DFL),
+        )
+        if signal.getsignal(number) is untouched
+    }
 
-    def on_sigint(signum: int, frame: FrameType | None) -> None:
+    def on_signal(signum: int, frame: FrameType | None) -> None:
         if not session.reporting:
+            if signum != signal.SIGINT:
+                stopped_by.append(signum)
             raise KeyboardInterrupt
 
     def restore() -> None:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
-    signal.signal(signal.SIGINT, on_sigint)
+    for number in previous:
+        signal.signal(number, on_signal)
     return restore
 
 

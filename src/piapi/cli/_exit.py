@@ -13,6 +13,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_TASK_FAILED",
+    "EXIT_TERMINATED",
     "EXIT_TIMEOUT",
     "EXIT_USAGE",
     "CliError",
@@ -29,6 +30,7 @@ EXIT_DOWNLOAD = 7
 EXIT_INCOMPLETE = 8
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 EXIT_CODES: dict[int, str] = {
     EXIT_OK: "success",
@@ -42,6 +44,7 @@ EXIT_CODES: dict[int, str] = {
     EXIT_INCOMPLETE: "piapi batch: not every item completed and was downloaded (see the table)",
     EXIT_INTERNAL: "unexpected error (a bug: please report it)",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C); the line printed says what exists and how to resume",
+    EXIT_TERMINATED: "stopped by SIGTERM (docker stop, systemd): handled as Ctrl-C",
 }
 
 
