@@ -4,7 +4,7 @@
 video, and returns one `BatchItem` per prompt, in order; one failure never stops the
 others. Its journal (one SQLite file) records every step: stop the script at any moment
 (Ctrl-C, a crash) and run it again, and it picks up where it was without paying for any
-video twice. `max_cost_usd` stops creating before the estimated total would pass it.
+video twice. `max_total_usd` stops creating before the estimated total would pass it.
 
 Runs against an embedded fake PiAPI unless `PIAPI_API_KEY` is set (then the videos and
 the journal go to `./batch_videos`; the six 4-second videos cost $1.92).
@@ -49,7 +49,7 @@ async def main(folder: Path) -> None:
             concurrency=CONCURRENCY,
             journal=folder / "journal.sqlite",  # run again after a crash: nothing paid twice
             download_to=folder,
-            max_cost_usd=5,  # stop creating before the estimated total would pass $5
+            max_total_usd=5,  # stop creating before the estimated total would pass $5
             on_result=on_result,
         )
 

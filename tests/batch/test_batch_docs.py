@@ -29,7 +29,7 @@ def test_the_first_example(piapi_client: PiAPIClient, tmp_path: Path) -> None:
         concurrency=4,  # at most 4 tasks in flight at PiAPI
         journal=folder / "journal.sqlite",  # run it again after a crash: it resumes
         download_to=folder,  # every video, as <task_id>.mp4
-        max_cost_usd=5,  # stop creating before the estimated total would pass $5
+        max_total_usd=5,  # stop creating before the estimated total would pass $5
     )
     for item in items:  # one per request, in order
         print(item.position, item.state.value, item.task_id, item.paths, item.detail)

@@ -208,7 +208,7 @@ def test_gate_allows_concurrency_creates_then_waits_for_a_slot() -> None:
 
 
 def test_gate_a_refused_create_frees_its_slot_and_its_cost() -> None:
-    gate = CreateGate(1, max_cost_usd=Decimal("0.32"))
+    gate = CreateGate(1, max_total_usd=Decimal("0.32"))
     assert gate.admit(Decimal("0.32"), 0.0).admission is Admission.GO
     gate.settle(Decimal("0.32"), CreateOutcome.REFUSED)
     assert (gate.in_flight, gate.committed_usd) == (0, Decimal(0))
@@ -216,7 +216,7 @@ def test_gate_a_refused_create_frees_its_slot_and_its_cost() -> None:
 
 
 def test_gate_an_uncertain_create_keeps_its_cost_but_not_its_slot() -> None:
-    gate = CreateGate(1, max_cost_usd=Decimal("0.64"))
+    gate = CreateGate(1, max_total_usd=Decimal("0.64"))
     gate.admit(Decimal("0.32"), 0.0)
     gate.settle(Decimal("0.32"), CreateOutcome.UNCERTAIN)
     assert (gate.in_flight, gate.committed_usd) == (0, Decimal("0.32"))  # may be billed
@@ -257,7 +257,7 @@ def test_gate_backoff_grows_with_refusals_in_a_row_and_honours_retry_after() -> 
 
 
 def test_gate_cost_limit_stops_creating_before_the_total_would_pass_it() -> None:
-    gate = CreateGate(10, max_cost_usd=Decimal("1.00"), committed_usd=Decimal("0.32"))
+    gate = CreateGate(10, max_total_usd=Decimal("1.00"), committed_usd=Decimal("0.32"))
     assert gate.admit(Decimal("0.64"), 0.0).admission is Admission.GO  # 0.96
     decision = gate.admit(Decimal("0.08"), 0.0)  # 1.04 > 1.00
     assert decision.admission is Admission.STOP
@@ -267,7 +267,7 @@ def test_gate_cost_limit_stops_creating_before_the_total_would_pass_it() -> None
 
 
 def test_gate_unknown_price_counts_by_what_piapi_reports_one_at_a_time() -> None:
-    gate = CreateGate(10, max_cost_usd=Decimal("1.00"))
+    gate = CreateGate(10, max_total_usd=Decimal("1.00"))
     assert gate.admit(None, 0.0).admission is Admission.GO
     assert gate.admit(None, 0.0).admission is Admission.WAIT  # its price is not known yet
     assert gate.admit(Decimal("0.32"), 0.0).admission is Admission.GO  # a priced one may go
@@ -276,6 +276,37 @@ def test_gate_unknown_price_counts_by_what_piapi_reports_one_at_a_time() -> None
     decision = gate.admit(None, 0.0)
     assert decision.admission is Admission.STOP
     assert "cost limit of $1.00 is reached" in decision.reason
+
+
+def test_gate_an_unknown_price_stays_unsettled_until_piapi_reports_a_cost() -> None:
+    gate = CreateGate(10, max_total_usd=Decimal("1.00"))
+    assert gate.admit(None, 0.0).admission is Admission.GO
+    gate.settle(None, None, reported_usd=None)  # created, `meta: {}`: no cost yet
+    assert gate.admit(None, 0.0).admission is Admission.WAIT  # still one unsettled
+    gate.ended(Decimal(0), Decimal("0.40"), unsettled=True)  # the charge, at the end
+    assert gate.committed_usd == Decimal("0.40")
+    assert gate.admit(None, 0.0).admission is Admission.GO
+
+
+def test_gate_an_unknown_price_that_ends_unreported_skips_the_rest_unless_allowed() -> None:
+    for allowed, expected in [(False, Admission.SKIP), (True, Admission.GO)]:
+        gate = CreateGate(10, max_total_usd=Decimal("1.00"), allow_unknown_price=allowed)
+        gate.admit(None, 0.0)
+        gate.settle(None, None)
+        gate.ended(Decimal(0), None, unsettled=True)
+        decision = gate.admit(None, 0.0)
+        assert decision.admission is expected
+        assert gate.admit(Decimal("0.32"), 0.0).admission is Admission.GO  # priced ones go on
+        if not allowed:
+            assert "not started: price unknown" in decision.reason
+
+
+def test_gate_a_charge_replaces_the_estimate_once_known() -> None:
+    gate = CreateGate(10, max_total_usd=Decimal("1.00"))
+    gate.admit(Decimal("0.50"), 0.0)
+    gate.settle(Decimal("0.50"), None, reported_usd=Decimal("0.50"))
+    gate.ended(Decimal("0.50"), Decimal("0.20"), unsettled=False)  # charged less
+    assert gate.committed_usd == Decimal("0.20")
 
 
 def test_gate_without_a_limit_never_stops_for_cost() -> None:
@@ -294,8 +325,8 @@ def test_gate_stop_creating_after_the_spend_limit_or_a_refused_key() -> None:
 def test_gate_checks_its_arguments() -> None:
     with pytest.raises(ValueError, match="concurrency must be a whole number of at least 1"):
         CreateGate(0)
-    with pytest.raises(ValueError, match="max_cost_usd must be a finite amount of 0 or more"):
-        CreateGate(1, max_cost_usd=Decimal(-1))
+    with pytest.raises(ValueError, match="max_total_usd must be a finite amount of 0 or more"):
+        CreateGate(1, max_total_usd=Decimal(-1))
 
 
 # --- identities and texts ------------------------------------------------------------

@@ -5,6 +5,7 @@ uncertain creates are never resent; journals resume; 429s slow down; the cost li
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 import threading
 from decimal import Decimal
@@ -315,15 +316,15 @@ def test_max_cost_stops_creating_before_the_estimated_total_would_pass_it(
     runner: Runner, fake: FakePiAPI, tmp_path: Path
 ) -> None:
     journal = tmp_path / "j.sqlite"
-    items = runner.run_many(clips(5), concurrency=2, journal=journal, max_cost_usd=1)
+    items = runner.run_many(clips(5), concurrency=2, journal=journal, max_total_usd=1)
     assert sorted(states(items)) == ["completed"] * 3 + ["not_created"] * 2  # 3 x $0.32
     stopped = next(item for item in items if item.state is BatchState.NOT_CREATED)
     assert "past the cost limit of $1.00" in stopped.detail
     assert len(fake.created_tasks) == 3
     # The limit covers the whole batch: the next run counts what exists already.
-    again = runner.run_many(clips(5), journal=journal, max_cost_usd=Decimal("1.20"))
+    again = runner.run_many(clips(5), journal=journal, max_total_usd=Decimal("1.20"))
     assert sorted(states(again)) == ["completed"] * 3 + ["not_created"] * 2
-    more = runner.run_many(clips(5), journal=journal, max_cost_usd=2.0)
+    more = runner.run_many(clips(5), journal=journal, max_total_usd=2.0)
     assert states(more) == ["completed"] * 5
     assert len(fake.created_tasks) == 5
 
@@ -334,12 +335,82 @@ def test_an_unknown_price_counts_by_what_piapi_reports(runner: Runner, fake: Fak
         TaskRequest(model="midjourney", task_type="imagine", input={"prompt": f"cat {n}"})
         for n in range(5)
     ]
-    items = runner.run_many(requests, concurrency=5, max_cost_usd="0.20")
+    items = runner.run_many(requests, concurrency=5, max_total_usd="0.20")
     # $0.08, $0.16, then $0.16 < $0.20 so one more; never two unknown prices at once.
     assert sorted(states(items)) == ["completed"] * 3 + ["not_created"] * 2
     stopped = next(item for item in items if item.state is BatchState.NOT_CREATED)
     assert "cost limit of $0.20 is reached ($0.24" in stopped.detail
     assert len(fake.created_tasks) == 3
+
+
+def _answers_without_usage(
+    fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch, *, also_done: bool
+) -> None:
+    """Creates answered with `meta: {}` (PiAPI sends that); with `also_done`, finished tasks
+    too, so no charge is ever reported."""
+    handle = fake.handle
+
+    def without_usage(method: str, url: str, headers: Any, body: bytes = b"") -> FakeResponse:
+        response = handle(method, url, headers, body)
+        document = json.loads(b"".join(response.iter_body()) or b"null")
+        data = document.get("data") if isinstance(document, dict) else None
+        if isinstance(data, dict) and (method == "POST" or also_done):
+            data["meta"] = {}
+            body = json.dumps(document).encode()
+            kept = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
+            return FakeResponse(response.status, [*kept, ("content-length", str(len(body)))], body)
+        return response
+
+    monkeypatch.setattr(fake, "handle", without_usage)
+
+
+def test_an_unknown_price_counts_the_charge_reported_when_the_task_ends(
+    runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: each create counted $0 (meta {}), the charges PiAPI reported on completion
+    # never counted: max_cost_usd=0.05 created 10 tasks, $0.80 charged.
+    _answers_without_usage(fake, monkeypatch, also_done=False)
+    requests = [
+        TaskRequest(model="midjourney", task_type="imagine", input={"prompt": f"cat {n}"})
+        for n in range(10)
+    ]
+    items = runner.run_many(requests, concurrency=1, max_total_usd="0.05")
+    assert len(fake.created_tasks) == 1  # $0.08 charged when it ended: past the cap
+    assert states(items).count("not_created") == 9
+    assert "cost limit of $0.05 is reached ($0.08" in items[1].detail
+
+
+def test_an_unknown_price_never_reported_stops_the_unknown_items_not_the_others(
+    runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _answers_without_usage(fake, monkeypatch, also_done=True)
+    unknown = [
+        TaskRequest(model="midjourney", task_type="imagine", input={"prompt": f"cat {n}"})
+        for n in range(3)
+    ]
+    items = runner.run_many([*unknown, *clips(2)], concurrency=1, max_total_usd=5)
+    assert states(items) == ["completed", "not_created", "not_created", "completed", "completed"]
+    assert items[1].detail.startswith("Not created: not started: price unknown")
+    assert "allow_unknown_price=True" in items[1].detail
+    assert len(fake.created_tasks) == 3  # one of unknown price, never created on a guess
+
+
+def test_allow_unknown_price_creates_them_one_at_a_time(
+    runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _answers_without_usage(fake, monkeypatch, also_done=True)
+    unknown = [
+        TaskRequest(model="midjourney", task_type="imagine", input={"prompt": f"cat {n}"})
+        for n in range(3)
+    ]
+    items = runner.run_many(unknown, concurrency=3, max_total_usd=5, allow_unknown_price=True)
+    assert states(items) == ["completed"] * 3
+
+
+def test_the_old_name_of_the_batch_cap_is_refused(runner: Runner, fake: FakePiAPI) -> None:
+    with pytest.raises(TypeError, match="max_total_usd"):
+        runner.run_many(clips(1), max_cost_usd=1)
+    assert fake.requests == []
 
 
 def test_on_result_is_called_once_per_item(runner: Runner, tmp_path: Path) -> None:
@@ -407,8 +478,8 @@ def test_an_error_in_on_result_stops_the_batch_and_is_raised(
         ({"concurrency": 2.5}, "concurrency must be a whole number"),
         ({"timeout": 0}, "timeout must be > 0 seconds"),
         ({"timeout": float("nan")}, "timeout must be a finite number of seconds"),
-        ({"max_cost_usd": -1}, "max_cost_usd must be a finite amount of 0 or more"),
-        ({"max_cost_usd": "lots"}, "max_cost_usd must be an amount in USD"),
+        ({"max_total_usd": -1}, "max_total_usd must be a finite amount of 0 or more"),
+        ({"max_total_usd": "lots"}, "max_total_usd must be an amount in USD"),
         ({"resolve": {7: "t"}}, "there is no item 7"),
         ({"resolve": {0: " "}}, "item 0 needs a task id"),
         ({"resolve": {0: "../x"}}, "item 0: task_id must not contain '/'"),

@@ -59,6 +59,8 @@ class AsyncBatch:
         *,
         now: Callable[[], float],
     ) -> None:
+        if "max_cost_usd" in options:  # renamed: a batch's cap is a total, never per task
+            raise TypeError("run_many takes max_total_usd= (the batch's total), not max_cost_usd=")
         check_callback(options.get("on_result"), "on_result")
         self._steps_for = steps_for
         self._sleep = sleep

@@ -325,6 +325,8 @@ class Admission(enum.Enum):
     """Not until something changes (a task finishes, a create is answered)."""
     STOP = "stop"
     """Creating has stopped (`reason` says why); the item is not created."""
+    SKIP = "skip"
+    """This item is not created (`reason` says why); others may be."""
 
 
 @dataclass(frozen=True)
@@ -334,6 +336,13 @@ class Decision:
     admission: Admission
     seconds: float = 0.0
     reason: str = ""
+
+
+UNKNOWN_PRICE_REFUSED = (
+    "not started: price unknown (a task of unknown price ended without a charge PiAPI "
+    "reports, so the cost cap could not be kept; allow such items with "
+    "allow_unknown_price=True, or --allow-unknown-price)"
+)
 
 
 class CreateGate:
@@ -350,15 +359,22 @@ class CreateGate:
         self,
         concurrency: int,
         *,
-        max_cost_usd: Decimal | None = None,
+        max_total_usd: Decimal | None = None,
         committed_usd: Decimal = Decimal(0),
+        unpriced_unsettled: int = 0,
+        allow_unknown_price: bool = False,
     ) -> None:
         self.concurrency = self.allowed = checked_concurrency(concurrency)
-        self.max_cost_usd = usd_amount("max_cost_usd", max_cost_usd)
+        self.max_total_usd = usd_amount("max_total_usd", max_total_usd)
         self.committed_usd = committed_usd
-        """The estimated cost of every item that exists or may exist, this run or before."""
+        """What every item that exists or may exist costs, as far as it is known (its
+        charge, else its hold, else its estimate), this run or before."""
         self.in_flight = 0
-        self.unpriced_creating = 0
+        self.unpriced_unsettled = unpriced_unsettled
+        """Items of unknown price created (or being created) whose cost is not known yet."""
+        self.allow_unknown_price = allow_unknown_price
+        self.unknown_refused: str | None = None
+        """Why items of unknown price are no longer created under the cap, once they are not."""
         self.strikes = 0
         self.not_before = 0.0
         self.finished_since_change = 0
@@ -376,12 +392,14 @@ class CreateGate:
             return Decision(Admission.SLEEP, seconds=self.not_before - now)
         if self.in_flight >= self.allowed:
             return Decision(Admission.WAIT)
-        limit = self.max_cost_usd
+        limit = self.max_total_usd
         if limit is not None:
             if estimate is None:
-                # An unknown price is known once created: one such create at a time, so the
-                # total passes the limit by at most one item of unknown price.
-                if self.unpriced_creating:
+                if self.unknown_refused is not None:
+                    return Decision(Admission.SKIP, reason=self.unknown_refused)
+                # An unknown price is known once PiAPI reports a charge or a hold: one such
+                # item unsettled at a time, so the total passes the limit by at most one.
+                if self.unpriced_unsettled:
                     return Decision(Admission.WAIT)
                 if self.committed_usd >= limit:
                     return self._stop(
@@ -395,7 +413,7 @@ class CreateGate:
                     f"{format_usd(limit)}"
                 )
         if estimate is None:
-            self.unpriced_creating += 1
+            self.unpriced_unsettled += 1
         else:
             self.committed_usd += estimate
         self.in_flight += 1
@@ -415,11 +433,12 @@ class CreateGate:
         """Record a create's answer: None for created, else how it failed.
 
         `reported_usd` is the charge or hold PiAPI reported for the new task, which counts
-        for an item whose price was not known.
+        for an item whose price was not known; without one, such an item stays unsettled
+        until its task ends (`ended`).
         """
-        if estimate is None:
-            self.unpriced_creating -= 1
         exists = outcome in (None, CreateOutcome.ADOPT, CreateOutcome.UNCERTAIN)
+        if estimate is None and (not exists or reported_usd is not None):
+            self.unpriced_unsettled -= 1
         if estimate is None and exists:
             self.committed_usd += reported_usd or Decimal(0)
         elif estimate is not None and not exists:
@@ -437,6 +456,18 @@ class CreateGate:
             self.not_before = max(self.not_before, now + delay)
         elif outcome is CreateOutcome.STOP_CREATING:
             self.stopped = reason or "PiAPI refused to create more tasks"
+
+    def ended(self, counted_usd: Decimal, charge_usd: Decimal | None, unsettled: bool) -> None:
+        """A task ended: its charge replaces what was counted for it (`counted_usd`). An
+        item of unknown price that ends with no readable charge leaves the cap unkeepable:
+        no more such items are created under it (unless `allow_unknown_price`)."""
+        if charge_usd is not None:
+            self.committed_usd += charge_usd - counted_usd
+        if not unsettled:
+            return
+        self.unpriced_unsettled -= 1
+        if charge_usd is None and self.max_total_usd is not None and not self.allow_unknown_price:
+            self.unknown_refused = UNKNOWN_PRICE_REFUSED
 
     def hold(self) -> None:
         """A task created in an earlier run is followed again: it takes a slot."""

@@ -91,8 +91,13 @@ class BatchOptions(TypedDict, total=False):
             not finished by then stays `running` and goes on at PiAPI.
         on_result: Called with each `BatchItem` once its outcome is known, one at a time (a
             coroutine function too, on the async client).
-        max_cost_usd: Stop creating before the estimated total cost (items created in
-            earlier runs of the journal included) would pass this many USD.
+        max_total_usd: Stop creating before the total cost (items created in earlier runs
+            of the journal included; each counted at its charge or hold once PiAPI reports
+            one, else at its estimate) would pass this many USD. Items of unknown price are
+            created one at a time under it, each counted at what PiAPI reports.
+        allow_unknown_price: Under `max_total_usd`, keep creating items of unknown price
+            after one ended without a charge PiAPI reports (the total may then pass the
+            cap); default False: they are not started.
         retry_uncertain: Create uncertain items again (they may exist and be billed):
             the positions of those you looked for in your PiAPI task history and did not
             find, or True for every uncertain item, those a crash of the last run left
@@ -106,7 +111,8 @@ class BatchOptions(TypedDict, total=False):
     download_to: StrPath | None
     timeout: float | None
     on_result: Callable[[BatchItem], object] | None
-    max_cost_usd: Decimal | float | None
+    max_total_usd: Decimal | float | None
+    allow_unknown_price: bool
     retry_uncertain: bool | Iterable[int]
     resolve: Mapping[int, str] | None
 
@@ -182,6 +188,8 @@ class _Item:
     error_text: str | None = None  # from this run (str(error)) or the journal
     stopped: str | None = None  # why it was not created
     result: BatchItem | None = None
+    counted_usd: Decimal = Decimal(0)  # what the cost cap counts for it now
+    unsettled: bool = False  # of unknown price, created, its cost not reported yet
 
     def fail(self, error: PiAPIError) -> None:
         self.error, self.error_text = error, str(error)
@@ -241,7 +249,8 @@ class BatchRun:
         journal: StrPath | None = None,
         download_to: StrPath | None = None,
         timeout: float | None = DEFAULT_ITEM_TIMEOUT,
-        max_cost_usd: Decimal | float | None = None,
+        max_total_usd: Decimal | float | None = None,
+        allow_unknown_price: bool = False,
         retry_uncertain: bool | Iterable[int] = False,
         resolve: Mapping[int, str] | None = None,
         on_result: Callable[[BatchItem], object] | None = None,
@@ -250,7 +259,7 @@ class BatchRun:
         identities = [request_identity(request) for request in given]
         self.concurrency = checked_concurrency(concurrency)
         self.timeout = checked_seconds("timeout", timeout)
-        max_cost = usd_amount("max_cost_usd", max_cost_usd)
+        max_cost = usd_amount("max_total_usd", max_total_usd)
         self.folder = Path(download_to).expanduser() if download_to is not None else None
         retry_all = retry_uncertain is True
         retry = _checked_positions(
@@ -274,8 +283,17 @@ class BatchRun:
         except BaseException:
             self.journal.close()
             raise
+        for item in self.items:  # created by an earlier run, its price not reported yet
+            item.counted_usd = item.cost_usd or item.estimate or Decimal(0)
+            item.unsettled = (
+                item.phase is Phase.CREATED and item.estimate is None and item.cost_usd is None
+            )
         self.gate = CreateGate(
-            self.concurrency, max_cost_usd=max_cost, committed_usd=self._committed()
+            self.concurrency,
+            max_total_usd=max_cost,
+            committed_usd=self._committed(),
+            unpriced_unsettled=sum(item.unsettled for item in self.items),
+            allow_unknown_price=allow_unknown_price,
         )
         self._lock = threading.Lock()
         self.generation = 0
@@ -498,6 +516,9 @@ class BatchRun:
                 yield AwaitChange(generation)
                 continue
             if decision.admission is Admission.STOP:
+                item.stopped = f"creating stopped: {decision.reason}"
+                return False
+            if decision.admission is Admission.SKIP:
                 item.stopped = decision.reason
                 return False
             sent_at = self.wall()
@@ -522,6 +543,8 @@ class BatchRun:
             self.journal.created(item.position, task, cost)
             item.phase, item.task, item.task_id = Phase.CREATED, task, task.task_id
             item.status, item.cost_usd = task.status, cost
+            item.counted_usd = cost or Decimal(0)
+            item.unsettled = item.estimate is None and task.cost_usd is None
             with self._lock:
                 self.gate.settle(item.estimate, None, reported_usd=task.cost_usd)
             self._changed()
@@ -581,6 +604,11 @@ class BatchRun:
             item.error, item.error_text = None, None
             if item.estimate is None and task.cost_usd is not None:
                 item.cost_usd = task.cost_usd
+            with self._lock:  # what PiAPI charged counts as soon as it is known
+                self.gate.ended(item.counted_usd, task.cost_usd, item.unsettled)
+            item.counted_usd = task.cost_usd if task.cost_usd is not None else item.counted_usd
+            item.unsettled = False
+            self._changed()
             self.journal.finished(item.position, task, item.cost_usd)
             item.phase = Phase.FINISHED
             if task.status.is_failure:
@@ -620,7 +648,7 @@ class BatchRun:
         elif state is BatchState.NOT_CREATED:
             reason = item.error_text
             if item.stopped is not None:
-                reason = f"creating stopped: {item.stopped}"
+                reason = item.stopped
             elif reason is None and self.stopping:
                 reason = f"creating stopped: {self.gate.stopped or STOPPED_BY_USER}"
             detail = state_detail(state, reason)

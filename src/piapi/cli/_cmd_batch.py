@@ -144,7 +144,8 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 journal=journal,
                 download_to=args.out,
                 timeout=args.timeout or DEFAULT_TIMEOUT,
-                max_cost_usd=args.max_cost,
+                max_total_usd=args.max_cost,
+                allow_unknown_price=args.allow_unknown_price,
                 retry_uncertain=retry,
                 resolve=resolve,
                 on_result=_reporter(ui, lines),
@@ -474,6 +475,11 @@ def register(
     batch.add_argument(
         "--max-cost", type=_amount, metavar="USD",
         help="stop creating before the estimated total (the journal's tasks included) passes it",
+    )  # fmt: skip
+    batch.add_argument(
+        "--allow-unknown-price", action="store_true",
+        help="under --max-cost, keep creating tasks of unknown price after one ended without "
+        "a reported charge (the total may then pass the cap)",
     )  # fmt: skip
     batch.add_argument("-y", "--yes", action="store_true", help="do not ask before spending")
     batch.add_argument(
