@@ -34,7 +34,7 @@ def sync_usage(client: PiAPIClient) -> None:
         download_to="videos",
         timeout=None,
         on_result=lambda item: print(item.state.value),
-        max_cost_usd=Decimal("12.50"),
+        max_total_usd=Decimal("12.50"),
         retry_uncertain=[3, 4],
         resolve={2: "task-id"},
     )
