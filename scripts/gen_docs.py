@@ -55,8 +55,7 @@ def render(root: Path, page: str) -> str:
             code += section(root, source)
         body = "\n".join(f"{indent}{line}" if line else "" for line in code)
         return (
-            f"{indent}<!-- snippet: {match['sources']} -->\n"
-            f"{indent}```{lang}\n{body}\n{indent}```"
+            f"{indent}<!-- snippet: {match['sources']} -->\n{indent}```{lang}\n{body}\n{indent}```"
         )
 
     return SNIPPET.sub(fill, page)
