@@ -9,6 +9,7 @@ import re
 import runpy
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -180,3 +181,32 @@ def test_the_docs_build_of_dev_py_fails_on_a_warning(tmp_path: Path) -> None:
     )
     assert build.returncode != 0
     assert "#nowhere" in build.stderr
+
+
+CODE_WIDTH = 88  # what a code block shows without scrolling on the site and on GitHub
+FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[^\n]*\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
+    re.M | re.S,
+)
+
+
+def _long_code_lines(page: Path) -> Iterator[str]:
+    """`page:line: text` for each line of a fenced block wider than CODE_WIDTH, measured
+    without the block's own indentation (a block in a list or an admonition)."""
+    text = page.read_text("utf-8")
+    for block in FENCE.finditer(text):
+        first = text.count("\n", 0, block.start("body")) + 1
+        for number, line in enumerate(textwrap.dedent(block["body"]).splitlines(), first):
+            if len(line) > CODE_WIDTH:
+                yield f"{page.relative_to(ROOT)}:{number}: {line}"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))],
+    ids=lambda page: str(page.relative_to(ROOT)),
+)
+def test_code_blocks_fit_88_columns(page: Path) -> None:
+    """No code block scrolls sideways: examples/ is formatted at 88 (examples/ruff.toml);
+    the test code the pages show and hand-written blocks are kept to it by hand."""
+    assert list(_long_code_lines(page)) == []
