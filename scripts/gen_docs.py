@@ -9,8 +9,8 @@ A block in a page:
     ```
 
 gets the named sections (between `# --8<-- [start:NAME]` and `# --8<-- [end:NAME]` in that
-file; a path without `:NAME` is the whole file), joined, in its fence. A section from inside
-a function is dedented: the page shows it from column 0.
+file; a path without `:NAME` is the whole file), joined by a blank line, in its fence. A
+section from inside a function is dedented: the page shows it from column 0.
 """
 
 from __future__ import annotations
@@ -54,7 +54,10 @@ def render(root: Path, page: str) -> str:
         indent, lang = match["indent"], match["lang"]
         code: list[str] = []
         for source in match["sources"].split():
-            code += section(root, source)
+            lines = section(root, source)
+            if code and lines and lines[0].strip():  # imports, then code: a blank line between
+                code.append("")
+            code += lines
         body = "\n".join(f"{indent}{line}" if line else "" for line in code)
         return (
             f"{indent}<!-- snippet: {match['sources']} -->\n{indent}```{lang}\n{body}\n{indent}```"
