@@ -1,4 +1,4 @@
-"""Async quick start: a Sora 2 video with `AsyncPiAPIClient`: follow it, save it, print the cost.
+"""Async quick start: a Sora 2 video with `AsyncPiAPIClient`, followed, saved, priced.
 
 Runs against an embedded fake PiAPI unless `PIAPI_API_KEY` is set; with a real key it
 creates a real (billed, $0.32) 4-second video.
@@ -17,13 +17,16 @@ async def main() -> None:
     seen: set[str] = set()
 
     def show(task: Sora2Task) -> None:
-        if task.status not in seen:  # on_update runs after every poll: print changes only
+        # on_update runs after every poll: print changes only
+        if task.status not in seen:
             seen.add(task.status)
             print(f"  status: {task.status}")
 
     async with AsyncPiAPIClient() as client:  # reads PIAPI_API_KEY (and PIAPI_BASE_URL)
         task = await client.sora2.create_and_wait(
-            prompt="A red fox trotting through fresh snow at dawn", duration=4, on_update=show
+            prompt="A red fox trotting through fresh snow at dawn",
+            duration=4,
+            on_update=show,
         )
         print("video:", task.result_url)
         # The URL is ephemeral: save the video now (here to a fresh temporary folder).

@@ -1,4 +1,4 @@
-"""Batch generation: many Sora 2 videos with `tasks.run_many`, a few at a time, crash-safe.
+"""Batch generation: many Sora 2 videos by `tasks.run_many`, a few at once, crash-safe.
 
 `run_many` creates at most `concurrency` tasks at once, waits for each, downloads each
 video, and returns one `BatchItem` per prompt, in order; one failure never stops the
@@ -39,30 +39,37 @@ async def main(folder: Path) -> None:
     def on_result(item: BatchItem) -> None:  # a line per video, as each one ends
         ended.append(item)
         outcome = ", ".join(str(path) for path in item.paths) or item.detail
-        print(f"[{len(ended)}/{len(requests)}] #{item.position + 1} {item.state.value}: {outcome}")
+        count = f"[{len(ended)}/{len(requests)}]"
+        print(f"{count} #{item.position + 1} {item.state.value}: {outcome}")
 
     async with AsyncPiAPIClient() as client:
-        estimate = sum((client.tasks.estimate_cost(r) or Decimal(0) for r in requests), Decimal(0))
-        print(f"{len(requests)} videos, {CONCURRENCY} at a time, estimated ${estimate:.2f}")
+        prices = [client.tasks.estimate_cost(r) or Decimal(0) for r in requests]
+        estimate = sum(prices, Decimal(0))
+        plan = f"{len(requests)} videos, {CONCURRENCY} at a time"
+        print(f"{plan}, estimated ${estimate:.2f}")
         items = await client.tasks.run_many(
             requests,
             concurrency=CONCURRENCY,
-            journal=folder / "journal.sqlite",  # run again after a crash: nothing paid twice
+            # Run it again after a crash: nothing is paid twice.
+            journal=folder / "journal.sqlite",
             download_to=folder,
             max_total_usd=5,  # stop creating before the estimated total would pass $5
             on_result=on_result,
         )
 
     completed = [item for item in items if item.state is BatchState.COMPLETED]
-    total = sum((item.task.cost_usd or Decimal(0) for item in items if item.task), Decimal(0))
+    costs = [item.task.cost_usd or Decimal(0) for item in items if item.task]
+    total = sum(costs, Decimal(0))
     print(f"{len(completed)} of {len(items)} videos completed, total cost ${total:.2f}")
     for item in items:
-        if item.state is not BatchState.COMPLETED:  # failed, uncertain, not created, ...
+        # failed, uncertain, not created, ...
+        if item.state is not BatchState.COMPLETED:
             print(f"#{item.position + 1} {item.state.value}: {item.detail}")
 
 
 if __name__ == "__main__":
     with fake_unless_configured() as fake:
-        # The fake forgets its tasks when the script ends: offline, a fresh folder each run.
-        folder = Path(tempfile.mkdtemp(prefix="batch-")) if fake else Path("batch_videos")
+        folder = Path("batch_videos")
+        if fake:  # it forgets its tasks when the script ends: a new folder each run
+            folder = Path(tempfile.mkdtemp(prefix="batch-"))
         anyio.run(main, folder)

@@ -23,9 +23,10 @@ from piapi.testing import FakePiAPI, Fault, fake_unless_configured
 
 def against_piapi() -> None:
     with PiAPIClient() as client:
-        # 1. Invalid arguments are refused before anything is sent (a ValueError subclass).
+        # 1. Invalid arguments are refused before anything is sent (a ValueError).
         try:
-            client.sora2.create(prompt="A cat", resolution="1080p")  # 1080p is for pro only
+            # 1080p is for pro only
+            client.sora2.create(prompt="A cat", resolution="1080p")
         except pydantic.ValidationError as exc:
             print("not sent:", exc.errors()[0]["msg"])
 
@@ -40,7 +41,7 @@ def against_piapi() -> None:
         except APIStatusError as exc:  # NotFoundError on PiAPI's 404
             print(f"refused: {type(exc).__name__} {exc.status_code}: {exc.message}")
 
-        # 3. The wait's deadline passed: the task goes on at PiAPI; wait again to resume.
+        # 3. The wait's deadline passed: the task goes on at PiAPI; wait again for it.
         task = client.sora2.create(prompt="A slow sunrise over the desert")
         try:
             client.tasks.wait(task, timeout=0.01)
@@ -56,7 +57,7 @@ def simulated() -> None:
         # 4. The video itself failed (content policy, upstream error): TaskFailedError.
         fake.script(outcome="failed", error_message="prompt rejected by content policy")
         try:
-            client.sora2.create_and_wait(prompt="Something not allowed", poll_interval=0.05)
+            client.sora2.create_and_wait(prompt="Not allowed", poll_interval=0.05)
         except TaskFailedError as exc:
             reason = exc.task.error.message if exc.task.error else "no reason given"
             print(f"task {exc.task.status}: {reason}")

@@ -1,4 +1,4 @@
-"""A FastAPI service that creates Sora 2 videos on request, awaiting one shared async client.
+"""A FastAPI service that makes Sora 2 videos on request, with one shared async client.
 
 - `POST /videos` creates a task and answers at once with its id (202);
   `POST /videos?wait=true` awaits the finished video instead.
@@ -7,8 +7,8 @@
 One `AsyncPiAPIClient` is opened in the app's lifespan and shared by every request (it
 holds the connection pool). SDK errors become HTTP answers in one exception handler.
 Serve it with `uvicorn examples.fastapi_service:app`; run as a script it starts itself
-on 127.0.0.1, makes one request to itself, prints the answer and exits. Uses the embedded
-fake PiAPI unless `PIAPI_API_KEY` is set.
+on 127.0.0.1, makes one request to itself, prints the answer and exits. Uses the
+embedded fake PiAPI unless `PIAPI_API_KEY` is set.
 
 Install: `pip install "piapi-sdk[examples]"` (FastAPI and uvicorn).
 """
@@ -53,7 +53,8 @@ class VideoResponse(BaseModel):
         return cls(
             task_id=task.task_id,
             status=str(task.status),
-            video_url=task.media_urls[0] if task.media_urls else None,  # [] until completed
+            # media_urls is [] until the task completes
+            video_url=task.media_urls[0] if task.media_urls else None,
             cost_usd=None if cost is None else f"{cost:.2f}",
         )
 
@@ -80,7 +81,9 @@ async def piapi_error(request: Request, exc: PiAPIError) -> JSONResponse:
         status = 422  # the video itself failed: nothing to retry as is
     elif isinstance(exc, APIStatusError) and exc.status_code == 404:
         status = 404
-    return JSONResponse({"error": type(exc).__name__, "detail": str(exc)}, status_code=status)
+    return JSONResponse(
+        {"error": type(exc).__name__, "detail": str(exc)}, status_code=status
+    )
 
 
 @app.post("/videos", status_code=202)
@@ -90,7 +93,10 @@ async def create_video(
     client = piapi_client(request)
     if wait:  # the request stays open until the video is ready (minutes on real PiAPI)
         task = await client.sora2.create_and_wait(
-            prompt=body.prompt, duration=body.duration, aspect_ratio=body.aspect_ratio, timeout=900
+            prompt=body.prompt,
+            duration=body.duration,
+            aspect_ratio=body.aspect_ratio,
+            timeout=900,
         )
         response.status_code = 200
     else:  # answer at once; the caller polls GET /videos/{task_id}
@@ -115,16 +121,22 @@ async def self_test() -> None:
     try:
         while not server.started:  # noqa: ASYNC110 (uvicorn has no started event)
             await asyncio.sleep(0.01)
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+        base_url = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
             answer = await http.post(
-                "/videos", params={"wait": "true"}, json={"prompt": "A koi pond in the rain"}
+                "/videos",
+                params={"wait": "true"},
+                json={"prompt": "A koi pond in the rain"},
             )
             print("POST /videos?wait=true ->", answer.status_code)
             video = VideoResponse.model_validate(answer.json())
             print("video:", video.video_url)
             print(f"cost: ${video.cost_usd}")
             status = await http.get(f"/videos/{video.task_id}")
-            print(f"GET /videos/{video.task_id} -> {status.status_code} {status.json()['status']}")
+            answer_status = status.json()["status"]
+            print(
+                f"GET /videos/{video.task_id} -> {status.status_code} {answer_status}"
+            )
     finally:
         server.should_exit = True
         await serving

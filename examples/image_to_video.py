@@ -1,4 +1,4 @@
-"""Image-to-video: animate a still image with Sora 2 (`image_url`, standard `sora2-video` only).
+"""Image-to-video: animate a still image with Sora 2 (`image_url`, `sora2-video` only).
 
 Usage: `python examples/image_to_video.py [IMAGE_URL]`. The image must be reachable by
 PiAPI over HTTPS. Runs against an embedded fake PiAPI unless `PIAPI_API_KEY` is set.
@@ -18,7 +18,8 @@ def main(image_url: str) -> None:
     seen: set[str] = set()
 
     def show(task: Sora2Task) -> None:
-        if task.status not in seen:  # on_update runs after every poll: print changes only
+        # on_update runs after every poll: print changes only
+        if task.status not in seen:
             seen.add(task.status)
             print(f"  status: {task.status}")
 
@@ -26,8 +27,8 @@ def main(image_url: str) -> None:
         price = client.sora2.estimate_cost(duration=8)
         print(f"estimated cost: ${price:.2f}")
         task = client.sora2.create_and_wait(
-            prompt="The scene comes alive: leaves drift down and the camera slowly pushes in",
-            image_url=image_url,  # the first frame; "sora2-pro-video" does not accept it
+            prompt="The scene comes alive: leaves drift down, the camera pushes in",
+            image_url=image_url,  # the first frame ("sora2-pro-video" takes none)
             aspect_ratio="9:16",
             duration=8,
             on_update=show,

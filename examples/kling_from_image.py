@@ -1,9 +1,9 @@
-"""Image-to-video from a local file: upload the first frame, then animate it with Kling 3.0.
+"""Image-to-video from a local file: upload the first frame, animate it with Kling 3.0.
 
-Usage: `python examples/kling_from_image.py [IMAGE_FILE]` (png, jpg, webp; 10 MB at most).
-PiAPI keeps the upload 24 hours; uploads need the Creator plan or higher and are free.
-Without a file it makes a small placeholder PNG. Runs against an embedded fake PiAPI unless
-`PIAPI_API_KEY` is set (then it makes a real 5 s video, $0.50).
+Usage: `python examples/kling_from_image.py [IMAGE_FILE]` (png, jpg, webp; 10 MB at
+most). PiAPI keeps the upload 24 hours; uploads need the Creator plan or higher and are
+free. Without a file it makes a small placeholder PNG. Runs against an embedded fake
+PiAPI unless `PIAPI_API_KEY` is set (then it makes a real 5 s video, $0.50).
 
 Install: `pip install piapi-sdk`.
 """
@@ -21,7 +21,8 @@ def main(image: Path) -> None:
     seen: set[str] = set()
 
     def show(task: KlingTask) -> None:
-        if task.status not in seen:  # on_update runs after every poll: print changes only
+        # on_update runs after every poll: print changes only
+        if task.status not in seen:
             seen.add(task.status)
             print(f"  status: {task.status}")
 
@@ -29,7 +30,7 @@ def main(image: Path) -> None:
         image_url = client.files.upload(image)  # a local path, bytes or a binary file
         print("uploaded:", image_url)
         request = KlingVideoInput(
-            prompt="The scene comes alive: leaves drift down, the camera slowly pushes in",
+            prompt="The scene comes alive: leaves drift down, the camera pushes in",
             image_url=image_url,
             duration=5,
         )

@@ -1,4 +1,4 @@
-"""Sora 2 Pro at 1080p: estimate the price first, then create an 8-second `sora2-pro-video`.
+"""Sora 2 Pro at 1080p: estimate the price, then create an 8-second `sora2-pro-video`.
 
 Pro costs $0.24 per second (three times standard) and is the only type with a
 `resolution` ("720p" or "1080p"). Runs against an embedded fake PiAPI unless
@@ -15,7 +15,8 @@ def main() -> None:
     seen: set[str] = set()
 
     def show(task: Sora2Task) -> None:
-        if task.status not in seen:  # on_update runs after every poll: print changes only
+        # on_update runs after every poll: print changes only
+        if task.status not in seen:
             seen.add(task.status)
             print(f"  status: {task.status}")
 
@@ -32,7 +33,8 @@ def main() -> None:
             on_update=show,
         )
         if isinstance(task.input, Sora2ProVideoInput):  # typed echo of what was sent
-            print(f"{task.task_type} at {task.input.resolution}, {task.input.duration} s")
+            given = task.input
+            print(f"{task.task_type} at {given.resolution}, {given.duration} s")
         print("video:", task.result_url)
         print(f"cost: ${task.cost_usd:.2f}")
 

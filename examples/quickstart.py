@@ -16,7 +16,8 @@ def main() -> None:
     seen: set[str] = set()
 
     def show_progress(task: Sora2Task) -> None:
-        if task.status not in seen:  # on_update runs after every poll: print changes only
+        # on_update runs after every poll: print changes only
+        if task.status not in seen:
             seen.add(task.status)
             print(f"  {task.task_id}: {task.status}", flush=True)
 

@@ -1,7 +1,7 @@
 """A spending limit: the client refuses creates that would pass it, before sending them.
 
-`spend_limit_usd` counts each create at its estimated price before it is sent, then at what
-PiAPI reports (the charge, or the hold); a task without a published price needs
+`spend_limit_usd` counts each create at its estimated price before it is sent, then at
+what PiAPI reports (the charge, or the hold); a task without a published price needs
 `max_cost_usd=`. Runs against an embedded fake PiAPI unless `PIAPI_API_KEY` is set (then
 it spends real money: up to $2.00).
 
@@ -18,10 +18,13 @@ def main() -> None:
     with PiAPIClient(spend_limit_usd="2.00") as client:
         for prompt in PROMPTS:  # 3 x $0.32
             task = client.sora2.create(prompt=prompt)
-            print(f"created {task.task_id}: ${task.cost_usd:.2f}, spent ${client.spent_usd:.2f}")
+            cost, spent = task.cost_usd, client.spent_usd
+            print(f"created {task.task_id}: ${cost:.2f}, spent ${spent:.2f}")
 
         try:  # 12 s of pro video: $2.88, more than the $1.04 left
-            client.sora2.create(prompt="A city at night", task_type="sora2-pro-video", duration=12)
+            client.sora2.create(
+                prompt="A city at night", task_type="sora2-pro-video", duration=12
+            )
         except SpendLimitError as exc:
             print("refused:", exc)
 

@@ -1,7 +1,8 @@
-"""Receive PiAPI webhooks: verify the secret, drop redeliveries, download finished videos.
+"""Receive PiAPI webhooks: verify the secret, drop redeliveries, download the videos.
 
-PiAPI calls the endpoint several times per task (and again when a call fails), and the video
-URL it sends is ephemeral, so the receiver answers at once and downloads in the background.
+PiAPI calls the endpoint several times per task (and again when a call fails), and the
+video URL it sends is ephemeral, so the receiver answers at once and downloads in the
+background.
 The secret header is checked before the body is read, and a body over 1 MB is refused.
 
 Install: `pip install "piapi-sdk[webhooks]"`. Serve it for PiAPI with
@@ -10,9 +11,9 @@ Install: `pip install "piapi-sdk[webhooks]"`. Serve it for PiAPI with
     uvicorn --factory examples.webhook_receiver:app_from_env --port 8000
 
 then create tasks with `webhook=WebhookConfig(endpoint="https://<your host>/webhook",
-secret=<the same secret>)`. Run as a script with nothing set, it tries itself offline: the
-embedded fake PiAPI sends a task's webhooks to it (with a secret made up for the run) and
-the video is saved to a temporary directory (or `PIAPI_DOWNLOAD_DIR`).
+secret=<the same secret>)`. Run as a script with nothing set, it tries itself offline:
+the embedded fake PiAPI sends a task's webhooks to it (with a secret made up for the
+run) and the video is saved to a temporary directory (or `PIAPI_DOWNLOAD_DIR`).
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def create_app(
         The app; `app.state.downloads` maps task ids to downloaded files.
     """
     if not secret:
-        raise ValueError("a webhook secret is required: without one anyone can call you")
+        raise ValueError("a webhook secret is required: without one anyone can call")
     directory = Path(download_dir)
     seen = SeenKeys()
     # Task ids being downloaded or done: a task may report `completed` more than once.
@@ -158,7 +159,8 @@ def create_app(
             if owned:
                 await api.aclose()
 
-    app = Starlette(routes=[Route("/webhook", receive, methods=["POST"])], lifespan=lifespan)
+    routes = [Route("/webhook", receive, methods=["POST"])]
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.downloads = downloads
     return app
 
@@ -176,14 +178,14 @@ def secret_from_env() -> str:
 
 
 def app_from_env() -> Starlette:
-    """The app configured from `PIAPI_WEBHOOK_SECRET` and `PIAPI_DOWNLOAD_DIR` (default ".")."""
+    """The app set up from `PIAPI_WEBHOOK_SECRET` and `PIAPI_DOWNLOAD_DIR` (or ".")."""
     return create_app(
         secret=secret_from_env(), download_dir=os.environ.get("PIAPI_DOWNLOAD_DIR", ".")
     )
 
 
 async def try_it_offline(download_dir: Path) -> None:
-    """Serve the receiver on a free loopback port; the fake PiAPI sends it one task's calls."""
+    """Serve the receiver on a loopback port; the fake PiAPI calls it for a task."""
     secret = secret_from_env()
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -195,16 +197,18 @@ async def try_it_offline(download_dir: Path) -> None:
         try:
             while not server.started:  # noqa: ASYNC110 (uvicorn has no started event)
                 await asyncio.sleep(0.01)
-            hook = WebhookConfig(endpoint=f"http://127.0.0.1:{port}/webhook", secret=secret)
+            endpoint = f"http://127.0.0.1:{port}/webhook"
+            hook = WebhookConfig(endpoint=endpoint, secret=secret)
             task = await client.sora2.create_and_wait(prompt="A koi pond", webhook=hook)
             downloads: dict[str, Path] = app.state.downloads
             deadline = asyncio.get_running_loop().time() + 60
             while task.task_id not in downloads:
                 if asyncio.get_running_loop().time() > deadline:
-                    raise TimeoutError("the webhook's download did not happen within 60 s")
+                    raise TimeoutError("the webhook's download did not end within 60 s")
                 await asyncio.sleep(0.01)
             path = downloads[task.task_id]
-            print(f"saved {path} ({path.stat().st_size} bytes) from task {task.task_id}")
+            size = path.stat().st_size
+            print(f"saved {path} ({size} bytes) from task {task.task_id}")
         finally:
             server.should_exit = True
             await serving
@@ -219,5 +223,6 @@ if __name__ == "__main__":
             port = int(os.environ.get("PORT", "8000"))
             uvicorn.run(app_from_env(), host="127.0.0.1", port=port)
         else:
-            folder = os.environ.get("PIAPI_DOWNLOAD_DIR") or tempfile.mkdtemp(prefix="videos-")
+            folder = os.environ.get("PIAPI_DOWNLOAD_DIR")
+            folder = folder or tempfile.mkdtemp(prefix="videos-")
             asyncio.run(try_it_offline(Path(folder)))

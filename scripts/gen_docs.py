@@ -9,12 +9,14 @@ A block in a page:
     ```
 
 gets the named sections (between `# --8<-- [start:NAME]` and `# --8<-- [end:NAME]` in that
-file; a path without `:NAME` is the whole file), joined, in its fence.
+file; a path without `:NAME` is the whole file), joined by a blank line, in its fence. A
+section from inside a function is dedented: the page shows it from column 0.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 SNIPPET = re.compile(
@@ -26,7 +28,7 @@ MARKER = re.compile(r"^\s*# --8<-- \[(start|end):(\w+)\]\s*$")
 
 
 def section(root: Path, source: str) -> list[str]:
-    """The lines of `path` or `path:name`."""
+    """The lines of `path` or `path:name`, dedented."""
     path, _, name = source.partition(":")
     lines = (root / path).read_text().splitlines()
     if not name:
@@ -42,7 +44,7 @@ def section(root: Path, source: str) -> list[str]:
         raise ValueError(f"{source}: no section {name!r}")
     while found and not found[-1].strip():
         found.pop()
-    return found
+    return textwrap.dedent("\n".join(found)).splitlines()
 
 
 def render(root: Path, page: str) -> str:
@@ -52,7 +54,10 @@ def render(root: Path, page: str) -> str:
         indent, lang = match["indent"], match["lang"]
         code: list[str] = []
         for source in match["sources"].split():
-            code += section(root, source)
+            lines = section(root, source)
+            if code and lines and lines[0].strip():  # imports, then code: a blank line between
+                code.append("")
+            code += lines
         body = "\n".join(f"{indent}{line}" if line else "" for line in code)
         return (
             f"{indent}<!-- snippet: {match['sources']} -->\n{indent}```{lang}\n{body}\n{indent}```"

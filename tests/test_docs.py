@@ -9,6 +9,7 @@ import re
 import runpy
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -180,3 +181,74 @@ def test_the_docs_build_of_dev_py_fails_on_a_warning(tmp_path: Path) -> None:
     )
     assert build.returncode != 0
     assert "#nowhere" in build.stderr
+
+
+CODE_WIDTH = 88  # what a code block shows without scrolling on the site and on GitHub
+FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[^\n]*\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
+    re.M | re.S,
+)
+
+
+def _long_code_lines(page: Path) -> Iterator[str]:
+    """`page:line: text` for each line of a fenced block wider than CODE_WIDTH, measured
+    without the block's own indentation (a block in a list or an admonition)."""
+    text = page.read_text("utf-8")
+    for block in FENCE.finditer(text):
+        first = text.count("\n", 0, block.start("body")) + 1
+        for number, line in enumerate(textwrap.dedent(block["body"]).splitlines(), first):
+            if len(line) > CODE_WIDTH:
+                yield f"{page.relative_to(ROOT)}:{number}: {line}"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))],
+    ids=lambda page: str(page.relative_to(ROOT)),
+)
+def test_code_blocks_fit_88_columns(page: Path) -> None:
+    """No code block scrolls sideways: examples/ is formatted at 88 (examples/ruff.toml);
+    the test code the pages show and hand-written blocks are kept to it by hand."""
+    assert list(_long_code_lines(page)) == []
+
+
+def _reference_objects() -> Iterator[object]:
+    """Every function and attribute of piapi as the API reference reads it (griffe, with
+    the extension mkdocs.yml loads)."""
+    griffe = pytest.importorskip("griffe")
+    extension = f"{ROOT / 'scripts' / 'griffe_docs.py'}:DocsValues"
+    package = griffe.load(
+        "piapi",
+        search_paths=[ROOT / "src"],
+        extensions=griffe.load_extensions(extension),
+    )
+    todo = [package]
+    while todo:
+        for member in todo.pop().members.values():
+            if member.is_alias:
+                continue
+            yield member
+            if member.is_module or member.is_class:
+                todo.append(member)
+
+
+def test_the_reference_shows_values_not_the_code_behind_them() -> None:
+    """A default reads `4` or `http_client.timeout if http_client else 60.0`, not
+    `DEFAULT_CONCURRENCY` or `NOT_GIVEN`; `self.task_id = task_id` shows no `= task_id`."""
+    constants = [
+        f"{obj.path}({parameter.name}={parameter.default})"
+        for obj in _reference_objects()
+        if getattr(obj, "is_function", False)
+        for parameter in obj.parameters
+        if re.fullmatch(r"_?[A-Z][A-Z0-9_]{2,}", str(parameter.default))
+    ]
+    assert constants == []
+    code = [
+        f"{obj.path} = {obj.value}"
+        for obj in _reference_objects()
+        if getattr(obj, "is_attribute", False)
+        and obj.labels == {"instance-attribute"}
+        and not isinstance(obj.value, str | None)
+        and any(type(part).__name__ in ("ExprName", "ExprAttribute") for part in obj.value)
+    ]
+    assert code == []

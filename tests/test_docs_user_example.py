@@ -1,4 +1,4 @@
-"""Tests a user writes with piapi's pytest fixtures, included verbatim in docs/testing.md."""
+"""Tests a user writes with piapi's pytest fixtures, as docs/testing.md shows them."""
 
 # ruff: noqa: I001  (imports are grouped by the docs section that shows them)
 # --8<-- [start:basic_imports]
@@ -48,11 +48,15 @@ def test_make_video_failure(piapi_client: PiAPIClient, piapi_fake: FakePiAPI) ->
 
 # --8<-- [start:faults]
 def test_survives_maintenance(piapi_client: PiAPIClient, piapi_fake: FakePiAPI) -> None:
-    piapi_fake.faults.add(Fault.maintenance(retry_after=2), endpoint="get", nth=[1, 2, 3])
+    maintenance = Fault.maintenance(retry_after=2)
+    piapi_fake.faults.add(maintenance, endpoint="get", nth=[1, 2, 3])  # 3 polls fail
     assert make_video(piapi_client, "A koi pond").endswith(".mp4")
 
 
-def test_dropped_create_is_not_resent(piapi_client: PiAPIClient, piapi_fake: FakePiAPI) -> None:
+def test_dropped_create_is_not_resent(
+    piapi_client: PiAPIClient,
+    piapi_fake: FakePiAPI,
+) -> None:
     piapi_fake.faults.add(Fault.drop_after(), endpoint="create")
     with pytest.raises(APIConnectionError) as caught:
         make_video(piapi_client, "A lighthouse")
@@ -64,7 +68,7 @@ def test_dropped_create_is_not_resent(piapi_client: PiAPIClient, piapi_fake: Fak
 
 
 # --8<-- [start:clock]
-def test_status_after_a_minute(piapi_client: PiAPIClient, piapi_fake: FakePiAPI) -> None:
+def test_done_after_a_minute(piapi_client: PiAPIClient, piapi_fake: FakePiAPI) -> None:
     task = piapi_client.sora2.create(prompt="A glacier calving")
     assert task.status == "pending"
     piapi_fake.clock.advance(60)  # fake time: nothing actually sleeps

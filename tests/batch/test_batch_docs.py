@@ -22,7 +22,11 @@ def test_the_first_example(piapi_client: PiAPIClient, tmp_path: Path) -> None:
     requests = [
         Sora2VideoInput(prompt="A paper boat on a rainy street", duration=8),
         Sora2VideoInput(prompt="A hummingbird at a red flower", aspect_ratio="9:16"),
-        TaskRequest(model="sora2", task_type="sora2-video", input={"prompt": "Northern lights"}),
+        TaskRequest(
+            model="sora2",
+            task_type="sora2-video",
+            input={"prompt": "Northern lights"},
+        ),
     ]
     items = client.tasks.run_many(
         requests,

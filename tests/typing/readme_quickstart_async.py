@@ -10,7 +10,8 @@ from piapi import AsyncPiAPIClient
 
 async def main() -> None:
     async with AsyncPiAPIClient() as client:
-        task = await client.sora2.create(prompt="A paper boat on a rainy street", duration=8)
+        prompt = "A paper boat on a rainy street"
+        task = await client.sora2.create(prompt=prompt, duration=8)
         done = await client.tasks.wait(task, timeout=600)
         print(done.result_url, done.cost_usd)
 

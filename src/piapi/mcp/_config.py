@@ -17,8 +17,6 @@ __all__ = [
 ]
 
 TOKEN_ENV = "PIAPI_MCP_TOKEN"
-DEFAULT_SPEND_LIMIT = Decimal(5)
-DEFAULT_MAX_WAIT = 50.0
 MAX_WAIT_CEILING = 300.0
 
 
@@ -26,12 +24,12 @@ MAX_WAIT_CEILING = 300.0
 class ServerConfig:
     """How `piapi mcp` runs: its money rules, waits, files and transport."""
 
-    spend_limit_usd: Decimal = DEFAULT_SPEND_LIMIT
+    spend_limit_usd: Decimal = Decimal(5)
     spend_limit_given: bool = False
     """False: the default limit, announced on stderr at start."""
     confirm_above_usd: Decimal | None = None
     allow_unknown_price: bool = False
-    max_wait: float = DEFAULT_MAX_WAIT
+    max_wait: float = 50.0
     output_dir: Path = field(default_factory=lambda: default_output_dir())
     http_port: int | None = None
     """None: stdio. 0 picks a free port (printed at start)."""
@@ -46,3 +44,7 @@ def default_output_dir() -> Path:
     """Where downloads go by default: a folder in the user's home directory, never the
     current directory (`/` under some desktop clients)."""
     return Path.home() / "piapi-downloads"
+
+
+DEFAULT_SPEND_LIMIT: Decimal = ServerConfig.spend_limit_usd
+DEFAULT_MAX_WAIT: float = ServerConfig.max_wait
