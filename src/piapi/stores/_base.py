@@ -499,7 +499,7 @@ class Store(abc.ABC):
                 claim.batch,
                 claim.position,
                 (ItemState.SENDING,),
-                "state = 'new', owner = NULL, sent_at = NULL, reservation_id = NULL, detail = ?",
+                "state = 'new', owner = NULL, sent_at = NULL, detail = ?",
                 detail,
             )
             if reservation is not None:
@@ -572,7 +572,7 @@ class Store(abc.ABC):
                 batch,
                 position,
                 (ItemState.UNCERTAIN,),
-                "state = 'new', owner = NULL, sent_at = NULL, reservation_id = NULL, detail = NULL",
+                "state = 'new', owner = NULL, sent_at = NULL, detail = NULL",
             )
             if reservation is not None:
                 with contextlib.suppress(StoreError):  # settled or released meanwhile

@@ -8,12 +8,15 @@ run as root, so as root it runs as the `postgres` user (through `runuser`).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import warnings
+from collections.abc import Generator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -24,6 +27,14 @@ __all__ = ["LocalPostgres", "PostgresNotFound", "find_bindir"]
 _PROGRAMS = ("initdb", "pg_ctl", "postgres")
 _SERVER_USER = "postgres"  # who runs the server when we are root
 _FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+
+@contextlib.contextmanager
+def _quiet() -> Generator[None, None, None]:
+    """pgserver's platformdirs warns when XDG_RUNTIME_DIR is unset: not ours to report."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 class PostgresNotFound(RuntimeError):
@@ -60,7 +71,8 @@ def find_bindir() -> Path | None:
 class LocalPostgres:
     """`with LocalPostgres() as server: server.url`: a new cluster, started, then removed."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, use_pgserver: bool = False) -> None:
+        self.use_pgserver = use_pgserver  # the wheel even where the system has PostgreSQL
         self.root = Path(tempfile.mkdtemp(prefix="piapi-pg-"))  # short: a socket path is <108
         self.url = ""
         self._pgserver: Any = None
@@ -85,7 +97,7 @@ class LocalPostgres:
 
     def start(self) -> str:
         """Create and start the server; its URL (user `piapi`, database `postgres`)."""
-        self._bindir = find_bindir()
+        self._bindir = None if self.use_pgserver else find_bindir()
         if self._bindir is None:
             return self._start_pgserver()
         if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -103,16 +115,18 @@ class LocalPostgres:
 
     def _start_pgserver(self) -> str:
         try:
-            pgserver: Any = importlib.import_module("pgserver")  # untyped: held as Any
+            with _quiet():
+                pgserver: Any = importlib.import_module("pgserver")  # untyped: held as Any
         except ImportError:
             raise PostgresNotFound(
                 "No PostgreSQL server found (initdb/pg_ctl/postgres on PATH, pg_config "
                 "--bindir, /usr/lib/postgresql/*/bin) and no pgserver wheel: install "
                 "PostgreSQL (e.g. apt-get install postgresql) or pip install pgserver"
             ) from None
-        server: Any = pgserver.get_server(str(self.root / "pgserver"), cleanup_mode="stop")
-        self._pgserver = server
-        self.url = str(server.get_uri())
+        with _quiet():
+            server: Any = pgserver.get_server(str(self.root / "pgserver"), cleanup_mode="stop")
+            self._pgserver = server
+            self.url = str(server.get_uri())
         return self.url
 
     def stop(self) -> None:
@@ -122,7 +136,8 @@ class LocalPostgres:
                 self._run([str(self._bindir / "pg_ctl"), "-D", str(self.root / "data"),
                            "-m", "immediate", "-w", "stop"])  # fmt: skip
             elif self._pgserver is not None:
-                self._pgserver.cleanup()
+                with _quiet():
+                    self._pgserver.cleanup()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 

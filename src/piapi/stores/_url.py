@@ -67,8 +67,9 @@ def parse_url(url: str | os.PathLike[str]) -> StoreURL:
     scheme, sep, rest = url.partition("://")
     if not sep:
         if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url) and not re.match(r"^[A-Za-z]:[\\/]", url):
-            raise ValueError(
-                f"not a store URL: {redact(url)!r} (sqlite:///path or postgresql://...)"
+            raise ValueError(  # the rest is not shown: it may hold a password
+                f"not a store URL ({url.split(':', 1)[0]}:...): use sqlite:///path or "
+                "postgresql://..."
             )
         return StoreURL("sqlite", url)  # a plain path (a Windows drive letter too)
     scheme = scheme.lower()
@@ -85,7 +86,7 @@ def parse_url(url: str | os.PathLike[str]) -> StoreURL:
 
 
 def default_sqlite_path(
-    platform: str = sys.platform,
+    platform: str | None = None,
     environ: Mapping[str, str] | None = None,
     home: Path | None = None,
 ) -> Path:
@@ -94,6 +95,7 @@ def default_sqlite_path(
     Linux and others: `$XDG_DATA_HOME` (else `~/.local/share`); macOS: `~/Library/Application
     Support`; Windows: `%LOCALAPPDATA%` (else `~/AppData/Local`).
     """
+    platform = sys.platform if platform is None else platform
     env = os.environ if environ is None else environ
     base_home = Path.home() if home is None else home
     if platform.startswith("win"):
