@@ -71,8 +71,9 @@ def find_bindir() -> Path | None:
 class LocalPostgres:
     """`with LocalPostgres() as server: server.url`: a new cluster, started, then removed."""
 
-    def __init__(self, *, use_pgserver: bool = False) -> None:
+    def __init__(self, *, use_pgserver: bool = False, durable: bool = False) -> None:
         self.use_pgserver = use_pgserver  # the wheel even where the system has PostgreSQL
+        self.durable = durable  # fsync each commit as a real server does (benchmarks)
         self.root = Path(tempfile.mkdtemp(prefix="piapi-pg-"))  # short: a socket path is <108
         self.url = ""
         self._pgserver: Any = None
@@ -106,7 +107,7 @@ class LocalPostgres:
         data = self.root / "data"
         self._run([str(self._bindir / "initdb"), "-D", str(data), "-U", "piapi",
                    "--auth=trust", "-E", "UTF8", "--no-sync"])  # fmt: skip
-        options = f"-k {self.root} -c listen_addresses='' {_FAST}"
+        options = f"-k {self.root} -c listen_addresses='' {'' if self.durable else _FAST}"
         log = str(self.root / "server.log")
         self._run([str(self._bindir / "pg_ctl"), "-D", str(data), "-l", log,
                    "-w", "-t", "120", "-o", options, "start"])  # fmt: skip
