@@ -27,6 +27,7 @@ import bench_download
 import bench_import
 import bench_polling
 import bench_request
+import bench_stores
 import bench_waits
 from _common import Row
 
@@ -37,6 +38,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], list[Row]]]] = {
     "polling": ("4. polling efficiency", bench_polling.run),
     "download": ("5. download", bench_download.run),
     "batch": ("6. batch (run_many: 1,000 items; 200 with --quick)", bench_batch.run),
+    "stores": ("7. shared stores (SQLite, PostgreSQL)", bench_stores.run),
 }
 HEADERS = ("Benchmark", "Figure", "Baseline", "Ratio", "Target", "Met")
 
