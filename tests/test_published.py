@@ -32,7 +32,7 @@ SECRET = "published-secret"
 MakeApi = Callable[..., Api]
 
 # The typed class of each published (model, task_type) the SDK has a family for; the others
-# (Kling turbo and motion control, Midjourney, 3D, ...) are read as `Task`.
+# (Midjourney, 3D, ...) are read as `Task`.
 TYPED: dict[tuple[str, str], type[Task]] = {
     ("sora2", "sora2-video"): Sora2Task,
     ("sora2", "sora2-pro-video"): Sora2Task,
@@ -44,6 +44,8 @@ TYPED: dict[tuple[str, str], type[Task]] = {
     ("Qubico/flux1-dev", "txt2img"): FluxTask,
     ("Qubico/flux1-schnell", "img2img"): FluxTask,
     ("Qubico/flux1-dev-advanced", "kontext"): FluxTask,
+    ("kling", "motion_control"): KlingTask,
+    ("kling-turbo", "video_generation"): KlingTask,
 }
 
 

@@ -54,7 +54,7 @@ from piapi.families._registry import (
     task_class_for,
 )
 from piapi.flux import FluxTask
-from piapi.kling import KlingTask, KlingVideoInput
+from piapi.kling import KlingMotionControlInput, KlingSoundTask, KlingTask, KlingVideoInput
 
 V = "https://cdn.example/v.mp4"
 W = "https://cdn.example/v_watermarked.mp4"
@@ -515,7 +515,9 @@ def test_estimate_cost_of_any_request(request_: TaskInput | TaskRequest, price: 
         ("sora2", "remove-watermark", Sora2Task),
         (" SORA2 ", "anything", Sora2Task),
         ("kling", "video_generation", KlingTask),
-        ("kling", "motion_control", Task),
+        ("kling", "motion_control", KlingTask),
+        ("kling", "sound", KlingSoundTask),
+        ("kling", "a-task-type-of-tomorrow", Task),
         ("Qubico/FLUX1-dev", "txt2img", FluxTask),
         ("", "", Task),
         (None, None, Task),
@@ -530,7 +532,8 @@ def test_request_classes_by_model_and_task_type() -> None:
     assert request_class_for("sora2", "sora2-pro-video") is Sora2ProVideoInput
     assert request_class_for("sora2", "remove-watermark") is Sora2RemoveWatermarkInput
     assert request_class_for("kling", "video_generation") is KlingVideoInput
-    assert request_class_for("kling", "motion_control") is None
+    assert request_class_for("kling", "motion_control") is KlingMotionControlInput
+    assert request_class_for("kling", "a-task-type-of-tomorrow") is None
     for (model, task_type), target in REQUEST_CLASSES.items():
         loaded = request_class_for(model, task_type)
         assert loaded is not None

@@ -335,7 +335,7 @@ MODELS = [
     ("kling", "video_generation", {"prompt": "x", "version": "3.0"}, 1, ".mp4", "0.5", KlingTask),
     ("luma", "video_generation", {"prompt": "x"}, 2, ".mp4", "0.2", LumaTask),
     ("hailuo", "video_generation", {"prompt": "x"}, 2, ".mp4", "0.2", HailuoTask),
-    ("kling", "motion_control", {"image_url": "https://i"}, 2, ".mp4", "0.5", Task),
+    ("kling", "motion_control", {"image_url": "https://i"}, 2, ".mp4", "0.5", KlingTask),
     ("gemini", "nano-banana-pro", {"prompt": "x", "num_images": 4}, 4, ".png", "0.03", GeminiTask),
     ("Qubico/flux1-dev", "txt2img", {"prompt": "x"}, 1, ".png", "0.02", FluxTask),
     ("midjourney", "imagine", {"prompt": "x"}, 5, ".png", "0.08", Task),

@@ -22,16 +22,26 @@ from piapi import Task, TaskInput, TaskRequest, parse_task
 from piapi._core.protocol import estimate_cost
 from piapi.families._registry import REQUEST_CLASSES
 from piapi.flux import (
+    FluxControlnetLoraInput,
     FluxDevAdvancedImg2ImgInput,
     FluxDevAdvancedTxt2ImgInput,
+    FluxDevAdvancedTxt2ImgSrInput,
     FluxDevImg2ImgInput,
     FluxDevTxt2ImgInput,
+    FluxFillInpaintInput,
+    FluxFillOutpaintInput,
     FluxImageOutput,
+    FluxImg2ImgLoraInput,
+    FluxImg2ImgSrInput,
     FluxKontextInput,
+    FluxReduxVariationInput,
     FluxSchnellImg2ImgInput,
     FluxSchnellTxt2ImgInput,
+    FluxSchnellTxt2ImgSrInput,
     FluxTask,
+    FluxTxt2ImgLoraInput,
 )
+from piapi.framepack import FramePackImg2VideoInput, FramePackTask
 from piapi.gemini import (
     Gemini25FlashImageInput,
     GeminiImageOutput,
@@ -40,21 +50,66 @@ from piapi.gemini import (
     NanoBananaProInput,
 )
 from piapi.hailuo import HailuoTask, HailuoVideoInput, HailuoVideoOutput
+from piapi.hunyuan import (
+    HunyuanFastTxt2VideoInput,
+    HunyuanImg2VideoConcatInput,
+    HunyuanImg2VideoReplaceInput,
+    HunyuanTask,
+    HunyuanTxt2VideoInput,
+    HunyuanTxt2VideoLoraInput,
+)
 from piapi.kling import (
+    KlingAvatarInput,
+    KlingEffectsInput,
+    KlingExtendVideoInput,
+    KlingLipSyncInput,
+    KlingMotionControlInput,
     KlingOmniVideoInput,
     KlingShot,
+    KlingSoundInput,
+    KlingSoundTask,
     KlingTask,
+    KlingTryOnInput,
+    KlingTryOnTask,
+    KlingTurboVideoInput,
     KlingVideoInput,
     KlingVideoOutput,
 )
-from piapi.luma import LumaKeyFrames, LumaTask, LumaVideoInput, LumaVideoOutput
+from piapi.luma import (
+    LumaExtendVideoInput,
+    LumaKeyFrames,
+    LumaTask,
+    LumaVideoInput,
+    LumaVideoOutput,
+)
 from piapi.seedance import Seedance2Input, Seedance2PreviewInput, SeedanceTask
+from piapi.skyreels import SkyReelsImg2VideoInput, SkyReelsTask
 from piapi.veo import (
     Veo3FastVideoInput,
     Veo3VideoInput,
     Veo31FastVideoInput,
     Veo31VideoInput,
     VeoTask,
+)
+from piapi.videotoolkit import (
+    VideoBackgroundRemoveInput,
+    VideoFaceSwapInput,
+    VideoToolkitTask,
+    VideoUpscaleInput,
+)
+from piapi.wan import (
+    Wan22Img2Video14bInput,
+    Wan22Txt2Video14bInput,
+    Wan26Img2VideoInput,
+    Wan26Txt2VideoInput,
+    WanImg2Video14bControlCameraInput,
+    WanImg2Video14bInput,
+    WanImg2Video14bKeyframeInput,
+    WanImg2Video14bLoraInput,
+    WanTask,
+    WanTxt2Video13bInput,
+    WanTxt2Video14bInput,
+    WanTxt2Video14bLoraInput,
 )
 
 IMG = "https://i/a.png"
@@ -744,7 +799,569 @@ FLUX = Family(
     },
 )
 
-FAMILIES = [KLING, VEO, SEEDANCE, HAILUO, LUMA, GEMINI, FLUX]
+# --- issue 21, the video share: Kling's other task types, Kling turbo, Luma extend, the
+# Flux tools, the Qubico video models and Wan -------------------------------------------
+
+KLING_EFFECTS = "https://piapi.ai/docs/kling-api/kling-effects-api"
+KLING_SOUND = "https://piapi.ai/docs/kling-api/kling-sound-api"
+KLING_MOTION = "https://piapi.ai/docs/kling-api/kling-motion-control-api"
+KLING_TURBO = "https://piapi.ai/docs/kling-api/kling-turbo-api"
+KLING_3_0_PRODUCT = "https://piapi.ai/kling-3-0"
+VIDEO = "https://v/a.mp4"
+
+KLING_TASKS = Family(
+    name="kling tasks",
+    task_class=KlingTask,
+    classes={
+        KlingLipSyncInput: ("kling", "lip_sync"),
+        KlingExtendVideoInput: ("kling", "extend_video"),
+        KlingEffectsInput: ("kling", "effects"),
+        KlingAvatarInput: ("kling", "avatar"),
+        KlingMotionControlInput: ("kling", "motion_control"),
+        KlingTurboVideoInput: ("kling-turbo", "video_generation"),
+    },
+    accepted={
+        "lip sync, text": lambda: KlingLipSyncInput(
+            origin_task_id="t", tts_text="hello", tts_timbre="Rock", tts_speed=1
+        ),
+        "lip sync, own audio on a URL": lambda: KlingLipSyncInput(
+            video_url=VIDEO, local_dubbing_url="https://a/a.mp3"
+        ),
+        "extend": lambda: KlingExtendVideoInput(origin_task_id="t", prompt="more"),
+        **{
+            f"effect {effect}": (
+                lambda effect=effect: KlingEffectsInput(effect=effect, image_url=IMG, prompt="x")
+            )
+            for effect in (
+                "squish",
+                "expansion",
+                "jellycat_oversea",
+                "spinoff",
+                "rocket",
+                "hearting",
+                "fighting",
+                "kissing",
+                "hugging",
+                "figure",
+                "vstack",
+                "birthday",
+                "water",
+                "surfing",
+            )
+        },
+        "an effect without a prompt": lambda: KlingEffectsInput(effect="squish", image_url=IMG),
+        "avatar": lambda: KlingAvatarInput(image_url=IMG, local_dubbing_url="https://a/a.mp3"),
+        "motion from a video": lambda: KlingMotionControlInput(image_url=IMG, video_url=VIDEO),
+        "a preset motion": lambda: KlingMotionControlInput(
+            image_url=IMG, preset_motion="Heart Gesture Dance", mode="std", version="2.6"
+        ),
+        "turbo": lambda: KlingTurboVideoInput(prompt="x", duration=10, mode="std"),
+        "turbo from frames": lambda: KlingTurboVideoInput(
+            prompt="x", start_image_url=IMG, end_image_url=IMG
+        ),
+    },
+    refused={
+        "lip sync without a video": (
+            lambda: KlingLipSyncInput(tts_text="hello"),
+            "give origin_task_id (or video_url): the video to lip-sync",
+            KLING_CREATE,
+        ),
+        "lip sync with nothing to say": (
+            lambda: KlingLipSyncInput(origin_task_id="t", tts_text=" "),
+            "give tts_text or local_dubbing_url",
+            KLING_CREATE,
+        ),
+        "extend without a task": (
+            lambda: KlingExtendVideoInput(prompt="x"),
+            "origin_task_id is required",
+            KLING_CREATE,
+        ),
+        "unknown effect": (
+            lambda: KlingEffectsInput(effect="melt", image_url=IMG),
+            "effect must be one of squish, expansion, jellycat_oversea, spinoff, rocket, "
+            "hearting, fighting, kissing, hugging, figure, vstack, birthday, water, surfing "
+            "(got 'melt')",
+            KLING_EFFECTS,
+        ),
+        "effect without an image": (
+            lambda: KlingEffectsInput(effect="squish"),
+            "image_url is required",
+            KLING_EFFECTS,
+        ),
+        "an effect that needs a prompt": (
+            lambda: KlingEffectsInput(effect="hugging", image_url=IMG),
+            "the hugging effect needs a prompt",
+            KLING_EFFECTS,
+        ),
+        "motion without a motion": (
+            lambda: KlingMotionControlInput(image_url=IMG, video_url=""),
+            "give video_url or preset_motion",
+            KLING_MOTION,
+        ),
+        "avatar of no images": (
+            lambda: KlingAvatarInput(image_url=IMG, batch_size=0),
+            "batch_size must be a positive number",
+            None,
+        ),
+        "turbo without a prompt": (
+            lambda: KlingTurboVideoInput(image_url=IMG),
+            "prompt is required",
+            KLING_TURBO,
+        ),
+        "turbo mode": (
+            lambda: KlingTurboVideoInput(prompt="x", mode="master"),
+            "mode must be one of std, pro (got 'master')",
+            KLING_3_0_PRODUCT,
+        ),
+    },
+    sent=("unknown effect", "extend without a task", "turbo mode"),
+    prices={
+        # the effects page: $0.26 per video, $0.46 with professional_mode (default False)
+        "effect": (lambda: KlingEffectsInput(effect="squish", image_url=IMG), "0.26"),
+        "effect, pro": (
+            lambda: KlingEffectsInput(effect="squish", image_url=IMG, professional_mode=True),
+            "0.46",
+        ),
+        # piapi.ai/kling-3-0: turbo std $0.13/s, pro $0.19/s
+        "turbo std 5 s": (lambda: KlingTurboVideoInput(prompt="x", mode="std", duration=5), "0.65"),
+        "turbo pro 10 s": (
+            lambda: KlingTurboVideoInput(prompt="x", mode="pro", duration=10),
+            "1.90",
+        ),
+        "turbo, mode left out": (lambda: KlingTurboVideoInput(prompt="x", duration=5), None),
+        # no published price
+        "lip sync": (lambda: KlingLipSyncInput(origin_task_id="t", tts_text="hi"), None),
+        "extend": (lambda: KlingExtendVideoInput(origin_task_id="t"), None),
+        "avatar": (lambda: KlingAvatarInput(image_url=IMG), None),
+        "motion control": (lambda: KlingMotionControlInput(video_url=VIDEO), None),
+    },
+    echoes={
+        "an unknown effect": (
+            KlingEffectsInput,
+            {"effect": "melt", "professional_mode": True},
+            {"effect": "melt", "estimate_cost": Decimal("0.46")},
+        ),
+        "the published motion control echo": (
+            KlingMotionControlInput,
+            {"image_url": IMG, "video_url": "", "preset_motion": "Heart Gesture Dance"},
+            {"preset_motion": "Heart Gesture Dance"},
+        ),
+        "turbo, a mode of its own": (
+            KlingTurboVideoInput,
+            {"mode": "turbo", "duration": 5},
+            {"estimate_cost": None},
+        ),
+    },
+)
+
+KLING_TRY_ON = Family(
+    name="kling try-on",
+    task_class=KlingTryOnTask,
+    classes={KlingTryOnInput: ("kling", "ai_try_on")},
+    accepted={
+        "a dress": lambda: KlingTryOnInput(model_input=IMG, dress_input=IMG),
+        "upper and lower": lambda: KlingTryOnInput(
+            model_input=IMG, upper_input=IMG, lower_input=IMG, batch_size=4
+        ),
+        "by its Python name": lambda: KlingTryOnInput.model_validate({"person_image": IMG}),
+    },
+    refused={
+        "no images": (
+            lambda: KlingTryOnInput(model_input=IMG, batch_size=0),
+            "batch_size must be a positive number",
+            None,
+        ),
+    },
+    sent=("no images",),
+    defaults={
+        "model_input on the wire": (
+            lambda: KlingTryOnInput(model_input=IMG, dress_input=IMG),
+            {"model_input": IMG, "dress_input": IMG},
+        ),
+    },
+    prices={
+        # the try-on page: $0.07 per output image
+        "one image": (lambda: KlingTryOnInput(model_input=IMG, batch_size=1), "0.07"),
+        "four images": (lambda: KlingTryOnInput(model_input=IMG, batch_size=4), "0.28"),
+        "batch_size left out": (lambda: KlingTryOnInput(model_input=IMG), None),
+    },
+    echoes={
+        "model_input read": (
+            KlingTryOnInput,
+            {"model_input": IMG, "batch_size": 0},
+            {"person_image": IMG, "to_wire": {"model_input": IMG, "batch_size": 0}},
+        ),
+    },
+)
+
+KLING_SOUND_ROW = Family(
+    name="kling sound",
+    task_class=KlingSoundTask,
+    classes={KlingSoundInput: ("kling", "sound")},
+    accepted={
+        "5 s": lambda: KlingSoundInput(prompt="rain", duration=5),
+        "10 s for a video": lambda: KlingSoundInput(origin_task_id="t", duration=10),
+    },
+    refused={
+        "7 s": (
+            lambda: KlingSoundInput(prompt="rain", duration=7),
+            "duration must be one of 5, 10 (got 7)",
+            KLING_SOUND,
+        ),
+    },
+    sent=("7 s",),
+    prices={
+        # the sound page: $0.07 per generation (4 outputs)
+        "a generation": (lambda: KlingSoundInput(prompt="rain"), "0.07"),
+    },
+    echoes={"7 s": (KlingSoundInput, {"duration": 7}, {"duration": 7})},
+)
+
+LUMA_CREATION = "https://piapi.ai/docs/dream-machine/video-creation"
+
+LUMA_CURRENT = Family(
+    name="luma current fields",
+    task_class=LumaTask,
+    classes={LumaExtendVideoInput: ("luma", "extend_video")},
+    accepted={
+        "the current fields": lambda: LumaVideoInput(
+            model="ray-v2",
+            prompt="x",
+            start_image=IMG,
+            end_image=IMG,
+            loop=False,
+            duration=5,
+            aspect_ratio="16:9",
+        ),
+        "extend": lambda: LumaExtendVideoInput(
+            prompt="x", key_frames={"frame0": {"type": "image", "url": IMG}}
+        ),
+    },
+    refused={
+        "extend without a prompt": (
+            lambda: LumaExtendVideoInput(),
+            "prompt is required",
+            LUMA_PAGE,
+        ),
+    },
+    sent=("extend without a prompt",),
+    echoes={
+        "an older answer": (
+            LumaVideoInput,
+            {"model_name": "ray-v2", "aspect_ratio": "4:3", "duration": 5, "prompt": "x"},
+            {"model_name": "ray-v2", "model": None},
+        ),
+        "a current answer": (
+            LumaVideoInput,
+            {"model": "ray-v2", "start_image": IMG, "loop": True},
+            {"model": "ray-v2", "start_image": IMG, "loop": True},
+        ),
+    },
+)
+
+FILL = "https://piapi.ai/docs/flux-redux-fill-variation-inpaint-outpaint"
+LORA = "https://piapi.ai/docs/flux-with-lora-and-controlnet"
+FLUX_TOOL_CLASSES: dict[type[TaskInput], tuple[str, str]] = {
+    FluxSchnellTxt2ImgSrInput: ("Qubico/flux1-schnell", "txt2img-sr"),
+    FluxDevAdvancedTxt2ImgSrInput: ("Qubico/flux1-dev-advanced", "txt2img-sr"),
+    FluxImg2ImgSrInput: ("Qubico/flux1-dev-advanced", "img2img-sr"),
+    FluxTxt2ImgLoraInput: ("Qubico/flux1-dev-advanced", "txt2img-lora"),
+    FluxImg2ImgLoraInput: ("Qubico/flux1-dev-advanced", "img2img-lora"),
+    FluxFillInpaintInput: ("Qubico/flux1-dev-advanced", "fill-inpaint"),
+    FluxFillOutpaintInput: ("Qubico/flux1-dev-advanced", "fill-outpaint"),
+    FluxReduxVariationInput: ("Qubico/flux1-dev-advanced", "redux-variation"),
+    FluxControlnetLoraInput: ("Qubico/flux1-dev-advanced", "controlnet-lora"),
+}
+
+FLUX_TOOLS = Family(
+    name="flux tools",
+    task_class=FluxTask,
+    classes=FLUX_TOOL_CLASSES,
+    accepted={
+        "sr": lambda: FluxSchnellTxt2ImgSrInput(
+            prompt="x", width=1024, height=1024, steps=4, scale=2
+        ),
+        "img2img sr": lambda: FluxImg2ImgSrInput(prompt="x", image=IMG, scale=2),
+        "lora": lambda: FluxTxt2ImgLoraInput(
+            prompt="x", lora_settings=[{"lora_type": "mystic-realism"}], negative_prompt="y"
+        ),
+        "img2img lora, denoise 1": lambda: FluxImg2ImgLoraInput(prompt="x", image=IMG, denoise=1),
+        "inpaint": lambda: FluxFillInpaintInput(prompt="x", image=IMG, steps=20),
+        "outpaint": lambda: FluxFillOutpaintInput(
+            prompt="x",
+            image=IMG,
+            custom_settings=[{"setting_type": "outpaint", "outpaint_left": 64}],
+        ),
+        "variation": lambda: FluxReduxVariationInput(prompt="x", image=IMG, width=512),
+        "controlnet": lambda: FluxControlnetLoraInput(
+            prompt="x",
+            control_net_settings=[{"control_type": "depth", "control_image": IMG}],
+            return_preprocessed_image=True,
+        ),
+        "dev txt2img steps": lambda: FluxDevTxt2ImgInput(prompt="x", steps=28),
+    },
+    refused={
+        **{
+            f"{task_type} without a prompt": (
+                lambda c=request_class: c(image=IMG),
+                "prompt is required",
+                None,
+            )
+            for request_class, (_, task_type) in FLUX_TOOL_CLASSES.items()
+        },
+        "denoise 0": (
+            lambda: FluxImg2ImgLoraInput(prompt="x", image=IMG, denoise=0),
+            "denoise must be above 0, at most 1 (got 0.0)",
+            TXT2IMG,
+        ),
+        "no steps": (
+            lambda: FluxFillInpaintInput(prompt="x", image=IMG, steps=0),
+            "steps must be a positive number",
+            None,
+        ),
+        "dev txt2img, no steps": (
+            lambda: FluxDevTxt2ImgInput(prompt="x", steps=0),
+            "steps must be a positive number",
+            None,
+        ),
+    },
+    sent=("denoise 0",),
+    echoes={
+        f"{model} {task_type}, out of range": (
+            request_class,
+            {"width": 0, "steps": 0, "denoise": 0, "prompt": ""},
+            {},
+        )
+        for request_class, (model, task_type) in FLUX_TOOL_CLASSES.items()
+    },
+)
+
+FACE_SWAP = "https://piapi.ai/docs/faceswap-api/video-faceswap"
+
+VIDEO_TOOLKIT = Family(
+    name="video toolkit",
+    task_class=VideoToolkitTask,
+    classes={
+        VideoFaceSwapInput: ("Qubico/video-toolkit", "face-swap"),
+        VideoUpscaleInput: ("Qubico/video-toolkit", "upscale"),
+        VideoBackgroundRemoveInput: ("Qubico/video-toolkit", "background-remove"),
+    },
+    accepted={
+        "swap two faces": lambda: VideoFaceSwapInput(
+            swap_image=IMG, target_video=VIDEO, swap_faces_index="0,1", target_faces_index="1,0"
+        ),
+        "upscale": lambda: VideoUpscaleInput(video=VIDEO, scale=2),
+        "background": lambda: VideoBackgroundRemoveInput(video=VIDEO, invert_output=True),
+    },
+    refused={
+        "no face": (
+            lambda: VideoFaceSwapInput(target_video=VIDEO),
+            "swap_image is required",
+            FACE_SWAP,
+        ),
+        "no video": (
+            lambda: VideoFaceSwapInput(swap_image=IMG),
+            "target_video is required",
+            FACE_SWAP,
+        ),
+    },
+    sent=("no video",),
+    echoes={"face swap, nothing": (VideoFaceSwapInput, {}, {"to_wire": {}})},
+)
+
+HUNYUAN_PAGE = "https://piapi.ai/docs/hunyuan-video/txt2video-api"
+
+HUNYUAN = Family(
+    name="hunyuan",
+    task_class=HunyuanTask,
+    classes={
+        HunyuanTxt2VideoInput: ("Qubico/hunyuan", "txt2video"),
+        HunyuanTxt2VideoLoraInput: ("Qubico/hunyuan", "txt2video-lora"),
+        HunyuanFastTxt2VideoInput: ("Qubico/hunyuan", "fast-txt2video"),
+        HunyuanImg2VideoConcatInput: ("Qubico/hunyuan", "img2video-concat"),
+        HunyuanImg2VideoReplaceInput: ("Qubico/hunyuan", "img2video-replace"),
+    },
+    accepted={
+        "txt2video": lambda: HunyuanTxt2VideoInput(prompt="x", aspect_ratio="16:9"),
+        "lora": lambda: HunyuanTxt2VideoLoraInput(prompt="x", lora_settings=[{"lora_type": "a"}]),
+        "fast": lambda: HunyuanFastTxt2VideoInput(prompt="x"),
+        "concat": lambda: HunyuanImg2VideoConcatInput(prompt="x", image=IMG),
+        "replace": lambda: HunyuanImg2VideoReplaceInput(prompt="x", image=IMG, aspect_ratio="1:1"),
+    },
+    refused={
+        "no prompt": (lambda: HunyuanFastTxt2VideoInput(), "prompt is required", HUNYUAN_PAGE),
+    },
+    sent=("no prompt",),
+    echoes={"no prompt": (HunyuanTxt2VideoInput, {"aspect_ratio": "2:1"}, {"prompt": None})},
+)
+
+SKYREELS_PAGE = "https://piapi.ai/docs/skyreels-api/create-task"
+
+SKYREELS = Family(
+    name="skyreels",
+    task_class=SkyReelsTask,
+    classes={SkyReelsImg2VideoInput: ("Qubico/skyreels", "img2video")},
+    accepted={
+        **{
+            f"aspect {ratio}": (
+                lambda ratio=ratio: SkyReelsImg2VideoInput(
+                    prompt="x", image=IMG, aspect_ratio=ratio
+                )
+            )
+            for ratio in ("16:9", "9:16", "1:1")
+        },
+        "guidance 10": lambda: SkyReelsImg2VideoInput(prompt="x", image=IMG, guidance_scale=10),
+        "guidance 0.1": lambda: SkyReelsImg2VideoInput(prompt="x", image=IMG, guidance_scale=0.1),
+    },
+    refused={
+        "no image": (
+            lambda: SkyReelsImg2VideoInput(prompt="x"),
+            "image is required",
+            SKYREELS_PAGE,
+        ),
+        "no prompt": (
+            lambda: SkyReelsImg2VideoInput(image=IMG),
+            "prompt is required",
+            SKYREELS_PAGE,
+        ),
+        "aspect": (
+            lambda: SkyReelsImg2VideoInput(prompt="x", image=IMG, aspect_ratio="4:3"),
+            "aspect_ratio must be one of 16:9, 9:16, 1:1 (got '4:3')",
+            SKYREELS_PAGE,
+        ),
+        "guidance 0": (
+            lambda: SkyReelsImg2VideoInput(prompt="x", image=IMG, guidance_scale=0),
+            "guidance_scale must be above 0, at most 10 (got 0.0)",
+            SKYREELS_PAGE,
+        ),
+        "guidance 11": (
+            lambda: SkyReelsImg2VideoInput(prompt="x", image=IMG, guidance_scale=11),
+            "guidance_scale must be above 0, at most 10",
+            SKYREELS_PAGE,
+        ),
+    },
+    sent=("aspect",),
+    echoes={
+        "out of range": (
+            SkyReelsImg2VideoInput,
+            {"aspect_ratio": "4:3", "guidance_scale": 99},
+            {"guidance_scale": 99},
+        )
+    },
+)
+
+FRAMEPACK = Family(
+    name="framepack",
+    task_class=FramePackTask,
+    classes={FramePackImg2VideoInput: ("Qubico/framepack", "img2video")},
+    accepted={
+        "two frames": lambda: FramePackImg2VideoInput(
+            prompt="x", start_image=IMG, end_image=IMG, duration=5
+        ),
+    },
+    refused={
+        "no seconds": (
+            lambda: FramePackImg2VideoInput(prompt="x", duration=0),
+            "duration must be a positive number",
+            None,
+        ),
+    },
+    sent=("no seconds",),
+    echoes={"nothing": (FramePackImg2VideoInput, {"duration": 0}, {"duration": 0})},
+)
+
+WANX = "https://piapi.ai/docs/wanx-api/create-task"
+
+WAN = Family(
+    name="wan",
+    task_class=WanTask,
+    classes={
+        WanTxt2Video13bInput: ("Qubico/wanx", "txt2video-1.3b"),
+        WanTxt2Video14bInput: ("Qubico/wanx", "txt2video-14b"),
+        WanImg2Video14bInput: ("Qubico/wanx", "img2video-14b"),
+        WanTxt2Video14bLoraInput: ("Qubico/wanx", "txt2video-14b-lora"),
+        WanImg2Video14bLoraInput: ("Qubico/wanx", "img2video-14b-lora"),
+        WanImg2Video14bKeyframeInput: ("Qubico/wanx", "img2video-14b-keyframe"),
+        WanImg2Video14bControlCameraInput: ("Qubico/wanx", "img2video-14b-control-camera"),
+        Wan22Txt2Video14bInput: ("Qubico/wanx", "wan22-txt2video-14b"),
+        Wan22Img2Video14bInput: ("Qubico/wanx", "wan22-img2video-14b"),
+        Wan26Txt2VideoInput: ("Wan", "wan26-txt2video"),
+        Wan26Img2VideoInput: ("Wan", "wan26-img2video"),
+    },
+    accepted={
+        "16:9": lambda: WanTxt2Video13bInput(prompt="x", aspect_ratio="16:9"),
+        "9:16": lambda: WanTxt2Video14bInput(prompt="x", aspect_ratio="9:16"),
+        "image": lambda: WanImg2Video14bInput(prompt="x", image=IMG),
+        "lora": lambda: WanTxt2Video14bLoraInput(prompt="x", lora_settings=[{"lora_type": "a"}]),
+        "keyframes": lambda: WanImg2Video14bKeyframeInput(
+            prompt="x", start_image=IMG, end_image=IMG
+        ),
+        "camera": lambda: WanImg2Video14bControlCameraInput(
+            prompt="x", image=IMG, control_camera_settings=[{"type": "pan"}]
+        ),
+        "wan 2.2": lambda: Wan22Img2Video14bInput(prompt="x", image=IMG),
+        "wan 2.6": lambda: Wan26Txt2VideoInput(
+            prompt="x", duration=10, resolution="1080p", audio=True, watermark=False, seed=7
+        ),
+        "wan 2.6 image": lambda: Wan26Img2VideoInput(prompt="x", image=IMG, shot_type="multi"),
+    },
+    refused={
+        "aspect": (
+            lambda: WanTxt2Video13bInput(prompt="x", aspect_ratio="1:1"),
+            "aspect_ratio must be one of 16:9, 9:16 (got '1:1')",
+            WANX,
+        ),
+        "img2video without an image": (
+            lambda: WanImg2Video14bInput(prompt="x"),
+            "image is required",
+            WANX,
+        ),
+        "no prompt": (lambda: Wan22Txt2Video14bInput(), "prompt is required", WANX),
+        "wan 2.6, no seconds": (
+            lambda: Wan26Txt2VideoInput(prompt="x", duration=0),
+            "duration must be a positive number",
+            None,
+        ),
+    },
+    sent=("aspect",),
+    prices={
+        # the wanx create-task page, per video
+        "1.3b": (lambda: WanTxt2Video13bInput(prompt="x"), "0.12"),
+        "14b": (lambda: WanTxt2Video14bInput(prompt="x"), "0.28"),
+        "img2video 14b": (lambda: WanImg2Video14bInput(prompt="x", image=IMG), "0.28"),
+        # no published price
+        "lora": (lambda: WanTxt2Video14bLoraInput(prompt="x"), None),
+        "wan 2.2": (lambda: Wan22Txt2Video14bInput(prompt="x"), None),
+        "wan 2.6": (lambda: Wan26Txt2VideoInput(prompt="x"), None),
+    },
+    echoes={
+        "a ratio the page does not list": (
+            WanTxt2Video13bInput,
+            {"aspect_ratio": "1:1"},
+            {"aspect_ratio": "1:1", "estimate_cost": Decimal("0.12")},
+        ),
+    },
+)
+
+FAMILIES = [
+    KLING,
+    VEO,
+    SEEDANCE,
+    HAILUO,
+    LUMA,
+    GEMINI,
+    FLUX,
+    KLING_TASKS,
+    KLING_TRY_ON,
+    KLING_SOUND_ROW,
+    LUMA_CURRENT,
+    FLUX_TOOLS,
+    VIDEO_TOOLKIT,
+    HUNYUAN,
+    SKYREELS,
+    FRAMEPACK,
+    WAN,
+]
 
 
 def rows(part: str) -> list[Any]:

@@ -16,25 +16,51 @@ from piapi.flux import (
     FluxSchnellTxt2ImgInput,
     FluxTask,
 )
+from piapi.framepack import FramePackImg2VideoInput, FramePackTask
 from piapi.gemini import GeminiImageOutput, GeminiTask, NanoBanana2Input, NanoBananaProInput
 from piapi.hailuo import HailuoTask, HailuoVideoInput, HailuoVideoOutput
+from piapi.hunyuan import HunyuanFastTxt2VideoInput, HunyuanTask
 from piapi.kling import (
+    KlingAvatarInput,
+    KlingEffectsInput,
+    KlingExtendVideoInput,
+    KlingLipSyncInput,
     KlingMedia,
+    KlingMotionControlInput,
     KlingOmniVideoInput,
+    KlingSoundInput,
+    KlingSoundOutput,
+    KlingSoundTask,
     KlingTask,
+    KlingTryOnInput,
+    KlingTryOnTask,
+    KlingTurboVideoInput,
     KlingVideoInput,
     KlingVideoOutput,
     KlingWork,
 )
 from piapi.luma import LumaMedia, LumaTask, LumaVideoInput, LumaVideoOutput
 from piapi.seedance import Seedance2Input, Seedance2PreviewInput, SeedanceTask
+from piapi.skyreels import SkyReelsImg2VideoInput, SkyReelsTask
 from piapi.veo import Veo3FastVideoInput, Veo31VideoInput, VeoTask
+from piapi.videotoolkit import VideoFaceSwapInput, VideoToolkitTask
+from piapi.wan import Wan26Txt2VideoInput, WanTask, WanTxt2Video13bInput
 
 
 def kling(client: PiAPIClient) -> None:
     task = client.tasks.create(KlingVideoInput(prompt="a dog", image_url="https://i/a.png"))
     assert_type(task, KlingTask)
-    assert_type(task.input, KlingVideoInput | KlingOmniVideoInput)
+    assert_type(
+        task.input,
+        KlingVideoInput
+        | KlingOmniVideoInput
+        | KlingLipSyncInput
+        | KlingExtendVideoInput
+        | KlingEffectsInput
+        | KlingAvatarInput
+        | KlingMotionControlInput
+        | KlingTurboVideoInput,
+    )
     assert_type(task.output, KlingVideoOutput | None)
     done = client.tasks.wait(task)
     assert_type(done, KlingTask)
@@ -48,6 +74,28 @@ def kling(client: PiAPIClient) -> None:
     assert_type(KlingVideoInput.task_class(), type[KlingTask])
     assert_type(client.tasks.estimate_cost(KlingVideoInput(prompt="x")), Decimal | None)
     assert_type(KlingVideoInput(prompt="x").estimate_cost(), Decimal | None)
+    assert_type(client.tasks.create(KlingTurboVideoInput(prompt="x")), KlingTask)
+    assert_type(client.tasks.create(KlingExtendVideoInput(origin_task_id="t")), KlingTask)
+    try_on = client.tasks.create(KlingTryOnInput(model_input="https://i/p.png", batch_size=1))
+    assert_type(try_on, KlingTryOnTask)
+    assert_type(try_on.input, KlingTryOnInput)
+    sound = client.tasks.create_and_wait(KlingSoundInput(prompt="rain", duration=5))
+    assert_type(sound, KlingSoundTask)
+    assert_type(sound.output, KlingSoundOutput | None)
+
+
+def qubico_video(client: PiAPIClient) -> None:
+    swap = VideoFaceSwapInput(swap_image="https://i/f.png", target_video="https://v/a.mp4")
+    assert_type(client.tasks.create(swap), VideoToolkitTask)
+    assert_type(client.tasks.create(HunyuanFastTxt2VideoInput(prompt="x")), HunyuanTask)
+    sky = SkyReelsImg2VideoInput(prompt="x", image="https://i/a.png")
+    assert_type(client.tasks.create(sky), SkyReelsTask)
+    assert_type(client.tasks.create(FramePackImg2VideoInput(prompt="x")), FramePackTask)
+    wan = client.tasks.create_and_wait(WanTxt2Video13bInput(prompt="x"))
+    assert_type(wan, WanTask)
+    if wan.output is not None:
+        assert_type(wan.output.video_url, str | None)
+    assert_type(client.tasks.create(Wan26Txt2VideoInput(prompt="x")), WanTask)
 
 
 def veo(client: PiAPIClient) -> None:

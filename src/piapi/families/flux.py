@@ -1,9 +1,12 @@
 """Flux (`model: "Qubico/flux1-dev"`, `-schnell`, `-dev-advanced`): typed image requests.
 
-Text-to-image (`txt2img`) and image-to-image (`img2img`) on each of the three models, and
-`kontext` (edit an image by instruction) on `Qubico/flux1-dev-advanced`: one class per
-model and task type, e.g. `FluxSchnellTxt2ImgInput`. All answer a `FluxTask`, whose
-`output.image_url` is the image. PiAPI publishes no Flux price: `estimate_cost()` is None.
+Text-to-image (`txt2img`) and image-to-image (`img2img`) on each of the three models,
+`txt2img-sr` on schnell and dev-advanced, and on `Qubico/flux1-dev-advanced`: `kontext` (edit
+an image by instruction), `img2img-sr`, `txt2img-lora`, `img2img-lora`, `fill-inpaint`,
+`fill-outpaint`, `redux-variation` and `controlnet-lora`: one class per model and task type,
+e.g. `FluxSchnellTxt2ImgInput`. All answer a `FluxTask`, whose `output.image_url` is the
+image. PiAPI publishes no Flux price ("price = batch_size x one generation", without the price
+of one): `estimate_cost()` is None.
 """
 
 from __future__ import annotations
@@ -16,20 +19,31 @@ from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask, check_positive, check_range, require_text
 
 __all__ = [
+    "FluxControlnetLoraInput",
     "FluxDevAdvancedImg2ImgInput",
     "FluxDevAdvancedTxt2ImgInput",
+    "FluxDevAdvancedTxt2ImgSrInput",
     "FluxDevImg2ImgInput",
     "FluxDevTxt2ImgInput",
+    "FluxFillInpaintInput",
+    "FluxFillOutpaintInput",
     "FluxImageOutput",
+    "FluxImg2ImgLoraInput",
+    "FluxImg2ImgSrInput",
     "FluxKontextInput",
+    "FluxReduxVariationInput",
     "FluxSchnellImg2ImgInput",
     "FluxSchnellTxt2ImgInput",
+    "FluxSchnellTxt2ImgSrInput",
     "FluxTask",
+    "FluxTxt2ImgLoraInput",
 ]
 
 TXT2IMG_PAGE = "https://piapi.ai/docs/flux-api/text-to-image"
 IMG2IMG_PAGE = "https://piapi.ai/docs/flux-api/image-to-image"
 KONTEXT_PAGE = "https://piapi.ai/docs/flux-api/kontext"
+LORA_PAGE = "https://piapi.ai/docs/flux-with-lora-and-controlnet"
+FILL_PAGE = "https://piapi.ai/docs/flux-redux-fill-variation-inpaint-outpaint"
 
 DEV, SCHNELL, DEV_ADVANCED = "Qubico/flux1-dev", "Qubico/flux1-schnell", "Qubico/flux1-dev-advanced"
 MAX_PIXELS = 1_048_576  # TXT2IMG_PAGE: "width*height cannot exceed 1048576"
@@ -58,9 +72,12 @@ class _FluxGenerateInput(_FluxInput):
     """1 to 4 images (schnell only); the price is that many generations."""
     lora_settings: list[dict[str, Any]] | None = None
     control_net_settings: list[dict[str, Any]] | None = None
+    steps: int | None = None
+    """Denoising steps (PiAPI's catalog)."""
 
     def _check(self) -> None:
         super()._check()
+        check_positive("steps", [self.steps])
         check_range("guidance_scale", self.guidance_scale, *GUIDANCE_SCALE, self.PAGE)
         check_range("batch_size", self.batch_size, *BATCH_SIZE, self.PAGE)
 
@@ -171,6 +188,141 @@ class FluxKontextInput(_FluxInput):
         require_text("image", self.image, KONTEXT_PAGE)
 
 
+class _FluxToolInput(_FluxInput):
+    """A `Qubico/flux1-dev-advanced` task type beyond txt2img/img2img: `prompt` required (the
+    text-to-image page's schema lists these task types), the other names PiAPI's catalog's."""
+
+    MODEL: ClassVar[str] = DEV_ADVANCED
+    PAGE: ClassVar[str] = LORA_PAGE
+
+    def _check(self) -> None:
+        super()._check()
+        for name in ("steps", "width", "height"):
+            value: object = getattr(self, name, None)
+            check_positive(name, [value if isinstance(value, int) else None])
+
+
+class _FluxSrInput(_FluxToolInput):
+    """Super-resolution task types: the image made (or given) is upscaled by `scale`."""
+
+    steps: int | None = None
+    scale: float | None = None
+    """The upscaling factor (PiAPI's catalog; its range is not published)."""
+
+
+class _FluxTxt2ImgSrInput(_FluxSrInput):
+    """Input of Flux `txt2img-sr`: text-to-image, then super-resolution. No published price."""
+
+    TASK_TYPE: ClassVar[str] = "txt2img-sr"
+    PAGE: ClassVar[str] = TXT2IMG_PAGE
+
+    width: int | None = None
+    height: int | None = None
+
+
+class FluxSchnellTxt2ImgSrInput(_FluxTxt2ImgSrInput):
+    """`txt2img-sr` on `Qubico/flux1-schnell`."""
+
+    MODEL: ClassVar[str] = SCHNELL
+
+
+class FluxDevAdvancedTxt2ImgSrInput(_FluxTxt2ImgSrInput):
+    """`txt2img-sr` on `Qubico/flux1-dev-advanced`."""
+
+
+class FluxImg2ImgSrInput(_FluxSrInput):
+    """Input of Flux `img2img-sr` on `Qubico/flux1-dev-advanced`: image-to-image, then
+    super-resolution. No published price."""
+
+    TASK_TYPE: ClassVar[str] = "img2img-sr"
+
+    image: str | None = None
+    """The image to start from: a URL PiAPI can fetch (upload a local file first)."""
+
+
+class FluxTxt2ImgLoraInput(_FluxToolInput):
+    """Input of Flux `txt2img-lora` on `Qubico/flux1-dev-advanced`
+    (https://piapi.ai/docs/flux-with-lora-and-controlnet). No published price."""
+
+    TASK_TYPE: ClassVar[str] = "txt2img-lora"
+
+    negative_prompt: str | None = None
+    steps: int | None = None
+    lora_settings: list[dict[str, Any]] | None = None
+    """LoRAs, e.g. `[{"lora_type": "...", "lora_strength": 1}]` (the page lists the types)."""
+
+
+class FluxImg2ImgLoraInput(_FluxToolInput):
+    """Input of Flux `img2img-lora` on `Qubico/flux1-dev-advanced`. Checked: `denoise` above 0
+    up to 1 (https://piapi.ai/docs/flux-api/text-to-image). No published price."""
+
+    TASK_TYPE: ClassVar[str] = "img2img-lora"
+
+    image: str | None = None
+    denoise: float | None = None
+    """How far to move from the image: above 0 up to 1 (PiAPI's default 0.7)."""
+    width: int | None = None
+    height: int | None = None
+    lora_settings: list[dict[str, Any]] | None = None
+
+    def _check(self) -> None:
+        super()._check()
+        check_range("denoise", self.denoise, 0, 1, TXT2IMG_PAGE, low_included=False)
+
+
+class FluxFillInpaintInput(_FluxToolInput):
+    """Input of Flux `fill-inpaint` on `Qubico/flux1-dev-advanced`: repaint the masked part
+    of `image` (https://piapi.ai/docs/flux-redux-fill-variation-inpaint-outpaint). No
+    published price."""
+
+    TASK_TYPE: ClassVar[str] = "fill-inpaint"
+    PAGE: ClassVar[str] = FILL_PAGE
+
+    image: str | None = None
+    steps: int | None = None
+
+
+class FluxFillOutpaintInput(_FluxToolInput):
+    """Input of Flux `fill-outpaint` on `Qubico/flux1-dev-advanced`: extend `image` by
+    `custom_settings` (PiAPI's MCP server sends `[{"setting_type": "outpaint",
+    "outpaint_left": ..., "outpaint_right": ..., "outpaint_top": ..., "outpaint_bottom": ...}]`).
+    No published price."""
+
+    TASK_TYPE: ClassVar[str] = "fill-outpaint"
+    PAGE: ClassVar[str] = FILL_PAGE
+
+    image: str | None = None
+    custom_settings: list[dict[str, Any]] | None = None
+
+
+class FluxReduxVariationInput(_FluxToolInput):
+    """Input of Flux `redux-variation` on `Qubico/flux1-dev-advanced`: a variation of `image`.
+    No published price."""
+
+    TASK_TYPE: ClassVar[str] = "redux-variation"
+    PAGE: ClassVar[str] = FILL_PAGE
+
+    image: str | None = None
+    width: int | None = None
+    height: int | None = None
+    steps: int | None = None
+
+
+class FluxControlnetLoraInput(_FluxToolInput):
+    """Input of Flux `controlnet-lora` on `Qubico/flux1-dev-advanced`
+    (https://piapi.ai/docs/flux-with-lora-and-controlnet). No published price."""
+
+    TASK_TYPE: ClassVar[str] = "controlnet-lora"
+
+    width: int | None = None
+    height: int | None = None
+    steps: int | None = None
+    lora_settings: list[dict[str, Any]] | None = None
+    control_net_settings: list[dict[str, Any]] | None = None
+    """E.g. `[{"control_type": "depth", "control_image": url}]`."""
+    return_preprocessed_image: bool | None = None
+
+
 FluxInput = (
     FluxDevTxt2ImgInput
     | FluxSchnellTxt2ImgInput
@@ -179,12 +331,23 @@ FluxInput = (
     | FluxSchnellImg2ImgInput
     | FluxDevAdvancedImg2ImgInput
     | FluxKontextInput
+    | FluxSchnellTxt2ImgSrInput
+    | FluxDevAdvancedTxt2ImgSrInput
+    | FluxImg2ImgSrInput
+    | FluxTxt2ImgLoraInput
+    | FluxImg2ImgLoraInput
+    | FluxFillInpaintInput
+    | FluxFillOutpaintInput
+    | FluxReduxVariationInput
+    | FluxControlnetLoraInput
 )
 
 
 class FluxImageOutput(WireModel):
     """Output of a completed Flux task: `image_url`, the image (`image_base64` is empty
     when a URL is given)."""
+
+    MEDIA_KIND: ClassVar[str] = "image"
 
     image_url: str | None = None
     image_base64: str | None = Field(default=None, repr=False)
@@ -202,4 +365,13 @@ class FluxTask(FamilyTask[FluxInput, FluxImageOutput]):
         FluxSchnellImg2ImgInput,
         FluxDevAdvancedImg2ImgInput,
         FluxKontextInput,
+        FluxSchnellTxt2ImgSrInput,
+        FluxDevAdvancedTxt2ImgSrInput,
+        FluxImg2ImgSrInput,
+        FluxTxt2ImgLoraInput,
+        FluxImg2ImgLoraInput,
+        FluxFillInpaintInput,
+        FluxFillOutpaintInput,
+        FluxReduxVariationInput,
+        FluxControlnetLoraInput,
     )

@@ -4,7 +4,9 @@
 (`nano-banana-pro`) and `NanoBanana2Input` (`nano-banana-2`): text-to-image, or image
 editing with `image_urls`. All answer a `GeminiTask` whose `output.image_urls` are the
 images. Only `prompt` is checked: the parameter lists of PiAPI's Gemini pages could not be
-read, so no other value is refused, and no price is known (`estimate_cost()` is None).
+read, so no other value is refused, and no price is known (`estimate_cost()` is None). The
+parameters are PiAPI's catalog's (`num_images` on gemini-2.5-flash-image, `safety_level` on
+nano-banana-pro).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from piapi._core.models import TaskInput, WireModel, _empty_list
-from piapi.families._base import FamilyInput, FamilyTask, require_text
+from piapi.families._base import FamilyInput, FamilyTask, check_positive, require_text
 
 __all__ = [
     "Gemini25FlashImageInput",
@@ -58,11 +60,21 @@ class Gemini25FlashImageInput(_GeminiInput):
 
     TASK_TYPE: ClassVar[str] = "gemini-2.5-flash-image"
 
+    num_images: int | None = None
+    """How many images (PiAPI's catalog; the limit is not published)."""
+
+    def _check(self) -> None:
+        super()._check()
+        check_positive("num_images", [self.num_images])
+
 
 class NanoBananaProInput(_GeminiInput):
     """Input of `nano-banana-pro` (Gemini 3 Pro image). No published price."""
 
     TASK_TYPE: ClassVar[str] = "nano-banana-pro"
+
+    safety_level: str | None = None
+    """PiAPI's catalog lists it; its values are not published."""
 
 
 class NanoBanana2Input(_GeminiInput):
@@ -76,6 +88,8 @@ GeminiInput = Gemini25FlashImageInput | NanoBananaProInput | NanoBanana2Input
 
 class GeminiImageOutput(WireModel):
     """Output of a completed Gemini image task: `image_urls`, every image made."""
+
+    MEDIA_KIND: ClassVar[str] = "image"
 
     image_urls: list[str] = Field(default_factory=_empty_list)
     image_url: str | None = None

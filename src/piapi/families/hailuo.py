@@ -54,6 +54,10 @@ class HailuoVideoInput(FamilyInput):
     image_url: str | None = None
     """JPG or PNG, up to 10 MB, 300-4096 px a side: a URL PiAPI can fetch
     (upload a local file first). A subject image (s2v-01) must show a face."""
+    duration: int | None = None
+    """Seconds (PiAPI's catalog; the allowed values are not published)."""
+    resolution: int | None = None
+    """A number such as 768 or 1080 (PiAPI's catalog; the allowed values are not published)."""
 
     @classmethod
     def task_class(cls) -> type[HailuoTask]:
@@ -81,6 +85,8 @@ class HailuoVideoInput(FamilyInput):
 class HailuoVideoOutput(WireModel):
     """Output of a Hailuo task: `video_url` and `download_url` are results (`""` until
     done), `cover_url` a preview."""
+
+    MEDIA_KIND: ClassVar[str] = "video"
 
     video_url: str | None = None
     download_url: str | None = None

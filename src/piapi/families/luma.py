@@ -1,9 +1,14 @@
 """Luma Dream Machine (`model: "luma"`): typed requests for Luma's video model.
 
-`LumaVideoInput` (`video_generation`) answers a `LumaTask`: text-to-video, or
-image-to-video with `key_frames`. Its output holds a clean (`video_raw`) and a watermarked
-(`video`) copy; `task.media_urls` puts the clean one first. PiAPI publishes no price for
-Luma, so `estimate_cost()` is None; it holds credits at creation (`usage.type` "point").
+`LumaVideoInput` (`video_generation`: text-to-video, or image-to-video with `start_image` /
+`end_image`) and `LumaExtendVideoInput` (`extend_video`) answer a `LumaTask`. Its output
+holds a clean (`video_raw`) and a watermarked (`video`) copy; `task.media_urls` puts the clean
+one first. PiAPI publishes no price for Luma, so `estimate_cost()` is None; it holds credits
+at creation (`usage.type` "point").
+
+PiAPI's page changed its field set: the current one (and PiAPI's catalog) is `model`,
+`start_image`, `end_image`, `loop`, `duration`, `aspect_ratio`; older answers echo
+`model_name`, `key_frames` and `expand_prompt`, which are still read (and may still be sent).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask, require_text
 
 __all__ = [
+    "LumaExtendVideoInput",
     "LumaFrame",
     "LumaKeyFrames",
     "LumaMedia",
@@ -22,7 +28,9 @@ __all__ = [
     "LumaVideoOutput",
 ]
 
-CREATE_TASK_PAGE = "https://piapi.ai/docs/dream-machine/create-task"
+CREATE_TASK_PAGE = "https://piapi.ai/docs/dream-machine/create-task"  # the older field set
+VIDEO_CREATION_PAGE = "https://piapi.ai/docs/dream-machine/video-creation"  # the current one
+VIDEO_EXTEND_PAGE = "https://piapi.ai/docs/dream-machine/video-extend"
 FRAME_TYPES = ("image",)  # CREATE_TASK_PAGE: "for image-to-video, type can only be image"
 
 
@@ -41,27 +49,12 @@ class LumaKeyFrames(WireModel):
     frame1: LumaFrame | None = None
 
 
-class LumaVideoInput(FamilyInput):
-    """Input of Luma `video_generation` (https://piapi.ai/docs/dream-machine/create-task).
-
-    Checked: `prompt` required; key frames of type "image" with a URL. Other values
-    (`model_name` such as "ray-v2", `duration`, `aspect_ratio`) are sent as given: the docs
-    show them only in examples. PiAPI publishes no price: `estimate_cost()` is None.
-    """
-
+class _LumaInput(FamilyInput):
     MODEL: ClassVar[str] = "luma"
-    TASK_TYPE: ClassVar[str] = "video_generation"
 
     prompt: str | None = None
     key_frames: LumaKeyFrames | None = None
-    """Image-to-video: set `frame0` and/or `frame1`; without it, text-to-video."""
-    model_name: str | None = None
-    """The docs' examples show "ray-v1" and "ray-v2"."""
-    duration: int | None = None
-    aspect_ratio: str | None = None
-    expand_prompt: bool | None = None
-    """PiAPI recommends False for now (its default)."""
-    loop: bool | None = None
+    """The older field set's frames: `frame0` and/or `frame1`, each of type "image"."""
 
     @classmethod
     def task_class(cls) -> type[LumaTask]:
@@ -82,6 +75,46 @@ class LumaVideoInput(FamilyInput):
             require_text(f"key_frames.{name}.url", frame.url, CREATE_TASK_PAGE)
 
 
+class LumaVideoInput(_LumaInput):
+    """Input of Luma `video_generation` (https://piapi.ai/docs/dream-machine/video-creation).
+
+    The current fields: `model` (the page's example: "ray-v2"), `prompt`, `start_image`,
+    `end_image`, `loop`, `duration`, `aspect_ratio`. Checked: `prompt` required
+    (https://piapi.ai/docs/dream-machine/create-task), and key frames, if the older
+    `key_frames` is used, of type "image" with a URL. Other values are sent as given: the docs
+    show them only in examples. PiAPI publishes no price: `estimate_cost()` is None.
+    """
+
+    TASK_TYPE: ClassVar[str] = "video_generation"
+
+    model: str | None = None
+    """The Luma model; the page's example: "ray-v2"."""
+    start_image: str | None = None
+    """The first frame (image-to-video): a URL PiAPI can fetch (upload a local file first)."""
+    end_image: str | None = None
+    """The last frame."""
+    duration: int | None = None
+    """Seconds; the page's example: 5."""
+    aspect_ratio: str | None = None
+    """The page's example: "16:9"."""
+    loop: bool | None = None
+    """Loop the video (default False)."""
+    model_name: str | None = None
+    """The older field set's model ("ray-v1", "ray-v2"); use `model`."""
+    expand_prompt: bool | None = None
+    """The older field set: PiAPI recommended False (its default)."""
+
+
+class LumaExtendVideoInput(_LumaInput):
+    """Input of Luma `extend_video` (https://piapi.ai/docs/dream-machine/video-extend): continue
+    an earlier generation, named in `key_frames` (PiAPI's catalog lists `prompt` and
+    `key_frames`). Checked: `prompt` required (https://piapi.ai/docs/dream-machine/create-task).
+    No published price.
+    """
+
+    TASK_TYPE: ClassVar[str] = "extend_video"
+
+
 class LumaMedia(WireModel):
     """A file of a Luma result: its URL and size (null until the task completes)."""
 
@@ -94,6 +127,8 @@ class LumaVideoOutput(WireModel):
     """Output of a Luma task: `video_raw` (no watermark) and `video` (watermarked) are
     results, `thumbnail` and `last_frame` previews."""
 
+    MEDIA_KIND: ClassVar[str] = "video"
+
     video_raw: LumaMedia | None = None
     video: LumaMedia | None = None
     thumbnail: LumaMedia | None = None
@@ -104,8 +139,11 @@ class LumaVideoOutput(WireModel):
     """As Luma sends it (text; "" or Go's zero time until set)."""
 
 
-class LumaTask(FamilyTask[LumaVideoInput, LumaVideoOutput]):
-    """A Luma `video_generation` task, typed."""
+LumaInput = LumaVideoInput | LumaExtendVideoInput
+
+
+class LumaTask(FamilyTask[LumaInput, LumaVideoOutput]):
+    """A Luma `video_generation` or `extend_video` task, typed."""
 
     output: LumaVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (LumaVideoInput,)
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (LumaVideoInput, LumaExtendVideoInput)

@@ -122,6 +122,8 @@ SeedanceInput = Seedance2Input | Seedance2PreviewInput
 class SeedanceVideoOutput(WireModel):
     """Output of a completed Seedance task: `video`, the URL of the MP4."""
 
+    MEDIA_KIND: ClassVar[str] = "video"
+
     video: str | None = None
 
 

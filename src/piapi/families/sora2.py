@@ -140,6 +140,8 @@ Sora2Input = Sora2VideoInput | Sora2ProVideoInput | Sora2RemoveWatermarkInput
 class Sora2VideoOutput(WireModel):
     """Output of a completed Sora 2 task: `video` is an ephemeral URL; download it promptly."""
 
+    MEDIA_KIND: ClassVar[str] = "video"
+
     video: str | None = None
 
 

@@ -109,25 +109,32 @@ class Veo3FastVideoInput(_VeoInput):
     PAGE: ClassVar[str] = VEO3_PAGE
 
 
-class Veo31VideoInput(_VeoInput):
+class _Veo31Input(_VeoInput):
+    MODEL: ClassVar[str] = "veo3.1"
+    PAGE: ClassVar[str] = VEO31_PAGE
+
+    tail_image_url: str | None = None
+    """The last frame (PiAPI's catalog; its rules are not published)."""
+
+
+class Veo31VideoInput(_Veo31Input):
     """Input of `veo3.1-video` (Veo 3.1): $0.24/s with audio, $0.12/s without.
 
     PiAPI's page: https://piapi.ai/docs/veo31-api/text-to-video.
     """
 
-    MODEL: ClassVar[str] = "veo3.1"
     TASK_TYPE: ClassVar[str] = "veo3.1-video"
     PRICE_PER_SECOND: ClassVar[dict[bool, Decimal]] = STANDARD_PRICE
-    PAGE: ClassVar[str] = VEO31_PAGE
+
+    reference_image_urls: list[str] | None = None
+    """Reference images (PiAPI's catalog, `veo3.1-video` only; their rules are not published)."""
 
 
-class Veo31FastVideoInput(_VeoInput):
+class Veo31FastVideoInput(_Veo31Input):
     """Input of `veo3.1-video-fast` (Veo 3.1 fast): $0.09/s with audio, $0.06/s without."""
 
-    MODEL: ClassVar[str] = "veo3.1"
     TASK_TYPE: ClassVar[str] = "veo3.1-video-fast"
     PRICE_PER_SECOND: ClassVar[dict[bool, Decimal]] = FAST_PRICE
-    PAGE: ClassVar[str] = VEO31_PAGE
 
 
 VeoInput = Veo3VideoInput | Veo3FastVideoInput | Veo31VideoInput | Veo31FastVideoInput
@@ -139,6 +146,8 @@ class VeoVideoOutput(WireModel):
     PiAPI's published example is cut before its output; `video` is what the other video
     models answer. Whatever the shape, `task.media_urls` finds the result.
     """
+
+    MEDIA_KIND: ClassVar[str] = "video"
 
     video: str | None = None
 

@@ -17,7 +17,7 @@ from typing import Any, Literal, cast
 
 __all__ = ["CATALOG", "ModelSpec", "Publish"]
 
-MediaKind = Literal["video", "image"]
+MediaKind = Literal["video", "image", "audio"]
 Publish = Callable[[MediaKind], str]
 """Makes a new file of that kind servable and returns its URL."""
 Output = dict[str, Any] | None
@@ -290,6 +290,109 @@ _FLUX_TASKS = {
     "Qubico/flux1-dev-advanced": ("txt2img", "img2img", "kontext"),
 }
 
+# --- the video families of issue 21 (kling's other task types, luma extend, flux tools, the
+# Qubico video models, Wan): one block ------------------------------------------------------
+
+
+def _kling_legacy_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+    # The legacy works[] shape of https://piapi.ai/docs/kling-api/get-task.
+    return _kling_video_done(publish, {})
+
+
+def _kling_files_done(
+    kind: MediaKind, count: int
+) -> Callable[[Publish, Mapping[str, Any]], Output]:
+    # Try-on images and sound files: PiAPI publishes no completed answer; the fake answers in
+    # Kling's works[] shape, one work per file, keyed by the kind of file.
+    def done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+        works = [
+            {
+                "status": 99,
+                "type": "",
+                kind: {"resource": publish(kind), "resource_without_watermark": ""},
+            }
+            for _ in range(count if count else _count(task_input, "batch_size", 1))
+        ]
+        return {"type": "", "status": 99, "works": works}
+
+    return done
+
+
+def _kling_effect_price(task_input: Mapping[str, Any]) -> int:
+    # https://piapi.ai/docs/kling-api/kling-effects-api: $0.26 std, $0.46 professional_mode.
+    return 4_600_000 if task_input.get("professional_mode") is True else 2_600_000
+
+
+def _video_url_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+    # Qubico video models: `video_url`, as PiAPI's MCP server reads them.
+    return {"video_url": publish("video")}
+
+
+def _kling_point(price: Price, done: Callable[[Publish, Mapping[str, Any]], Output]) -> ModelSpec:
+    return ModelSpec("point", price, _kling_works_pending, done, null_logs=True)
+
+
+_QUBICO_VIDEO = ModelSpec("llm", _flat(1_000_000), _no_output, _video_url_done)  # placeholder
+_FLUX_TOOLS = (
+    ("Qubico/flux1-schnell", "txt2img-sr"),
+    ("Qubico/flux1-dev-advanced", "txt2img-sr"),
+    ("Qubico/flux1-dev-advanced", "img2img-sr"),
+    ("Qubico/flux1-dev-advanced", "txt2img-lora"),
+    ("Qubico/flux1-dev-advanced", "img2img-lora"),
+    ("Qubico/flux1-dev-advanced", "fill-inpaint"),
+    ("Qubico/flux1-dev-advanced", "fill-outpaint"),
+    ("Qubico/flux1-dev-advanced", "redux-variation"),
+    ("Qubico/flux1-dev-advanced", "controlnet-lora"),
+)
+_QUBICO_VIDEO_TASKS = (
+    ("Qubico/video-toolkit", "face-swap"),
+    ("Qubico/video-toolkit", "upscale"),
+    ("Qubico/video-toolkit", "background-remove"),
+    ("Qubico/hunyuan", "txt2video"),
+    ("Qubico/hunyuan", "txt2video-lora"),
+    ("Qubico/hunyuan", "fast-txt2video"),
+    ("Qubico/hunyuan", "img2video-concat"),
+    ("Qubico/hunyuan", "img2video-replace"),
+    ("Qubico/skyreels", "img2video"),
+    ("Qubico/framepack", "img2video"),
+    ("Qubico/wanx", "txt2video-14b-lora"),
+    ("Qubico/wanx", "img2video-14b-lora"),
+    ("Qubico/wanx", "img2video-14b-keyframe"),
+    ("Qubico/wanx", "img2video-14b-control-camera"),
+    ("Qubico/wanx", "wan22-txt2video-14b"),
+    ("Qubico/wanx", "wan22-img2video-14b"),
+    ("Wan", "wan26-txt2video"),
+    ("Wan", "wan26-img2video"),
+)
+VIDEO_FAMILIES: dict[tuple[str, str], ModelSpec] = {
+    ("kling", "lip_sync"): _kling_point(_flat(2_000_000), _kling_legacy_done),
+    ("kling", "extend_video"): _kling_point(_flat(2_000_000), _kling_legacy_done),
+    ("kling", "effects"): _kling_point(_kling_effect_price, _kling_legacy_done),
+    ("kling", "avatar"): _kling_point(_flat(2_000_000), _kling_legacy_done),
+    # $0.07 per output image: https://piapi.ai/docs/kling-api/virtual-try-on-api
+    ("kling", "ai_try_on"): _kling_point(
+        lambda task_input: 700_000 * _count(task_input, "batch_size", 1),
+        _kling_files_done("image", 0),
+    ),
+    # $0.07 per generation of 4 files: https://piapi.ai/docs/kling-api/kling-sound-api
+    ("kling", "sound"): _kling_point(_flat(700_000), _kling_files_done("audio", 4)),
+    ("luma", "extend_video"): ModelSpec(
+        "point", _flat(2_000_000), _luma_pending, _luma_done, null_logs=True
+    ),
+    **dict.fromkeys(_FLUX_TOOLS, _FLUX),
+    **dict.fromkeys(_QUBICO_VIDEO_TASKS, _QUBICO_VIDEO),
+    # per video: https://piapi.ai/docs/wanx-api/create-task
+    ("Qubico/wanx", "txt2video-1.3b"): ModelSpec(
+        "llm", _flat(1_200_000), _no_output, _video_url_done
+    ),
+    ("Qubico/wanx", "txt2video-14b"): ModelSpec(
+        "llm", _flat(2_800_000), _no_output, _video_url_done
+    ),
+    ("Qubico/wanx", "img2video-14b"): ModelSpec(
+        "llm", _flat(2_800_000), _no_output, _video_url_done
+    ),
+}
+
 CATALOG: dict[tuple[str, str], ModelSpec] = {
     ("sora2", "sora2-video"): _sora2(800_000),  # $0.08/s
     ("sora2", "sora2-pro-video"): _sora2(2_400_000),  # $0.24/s
@@ -325,5 +428,6 @@ CATALOG: dict[tuple[str, str], ModelSpec] = {
     ("midjourney", "imagine"): ModelSpec(
         "llm", _flat(800_000), _midjourney_pending, _midjourney_done
     ),
+    **VIDEO_FAMILIES,
 }
 """Every (model, task_type) the fake creates tasks for; others answer "invalid model/task type"."""

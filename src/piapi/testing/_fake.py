@@ -44,6 +44,8 @@ _MODELS: frozenset[str] = frozenset(model for model, _ in CATALOG)
 _ZERO_TIME = "0001-01-01T00:00:00Z"
 _JSON = "application/json; charset=utf-8"
 _NOT_FOUND = b"404 page not found"
+# One silent MPEG-1 Layer III frame (128 kbit/s, 44.1 kHz): the audio results the fake serves.
+_MP3_FRAME = b"\xff\xfb\x90\x64" + bytes(413)
 _FAILED_CODE = 10000
 UPLOAD_PATH = "/api/ephemeral_resource"
 # https://piapi.ai/docs/tools/file-upload: a name of at most 128 characters with a
@@ -730,6 +732,8 @@ class FakePiAPI:
         media: Media
         if kind == "video":
             name, media = f"{stem}.mp4", Mp4Media(self.media_size)
+        elif kind == "audio":
+            name, media = f"{stem}.mp3", UploadedMedia(_MP3_FRAME, "audio/mpeg")
         else:
             name, media = f"{stem}.png", PngMedia(len(self._media))
         self._media[name] = media

@@ -1,0 +1,58 @@
+"""FramePack (`model: "Qubico/framepack"`): image-to-video from a first and a last frame.
+
+`FramePackImg2VideoInput` (`img2video`) answers a `FramePackTask`. PiAPI's page
+(https://piapi.ai/docs/framepack-api/create-task) could not be read: the names are PiAPI's
+catalog's, nothing is required, and no price is published (`estimate_cost()` is None).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from piapi._core.models import TaskInput, WireModel
+from piapi.families._base import FamilyInput, FamilyTask, check_positive
+
+__all__ = ["FramePackImg2VideoInput", "FramePackTask", "FramePackVideoOutput"]
+
+CREATE_TASK_PAGE = "https://piapi.ai/docs/framepack-api/create-task"
+
+
+class FramePackImg2VideoInput(FamilyInput):
+    """Input of FramePack `img2video` (https://piapi.ai/docs/framepack-api/create-task).
+    No published values or price."""
+
+    MODEL: ClassVar[str] = "Qubico/framepack"
+    TASK_TYPE: ClassVar[str] = "img2video"
+
+    prompt: str | None = None
+    negative_prompt: str | None = None
+    start_image: str | None = None
+    """The first frame: a URL PiAPI can fetch (upload a local file first)."""
+    end_image: str | None = None
+    """The last frame."""
+    duration: int | None = None
+    """Seconds."""
+
+    @classmethod
+    def task_class(cls) -> type[FramePackTask]:
+        """`FramePackTask`."""
+        return FramePackTask
+
+    def _check(self) -> None:
+        check_positive("duration", [self.duration])
+
+
+class FramePackVideoOutput(WireModel):
+    """Output of a completed FramePack task: `video_url`, as PiAPI's MCP server reads its
+    Qubico video models (github.com/apinetwork/piapi-mcp-server); other fields are kept."""
+
+    MEDIA_KIND: ClassVar[str] = "video"
+
+    video_url: str | None = None
+
+
+class FramePackTask(FamilyTask[FramePackImg2VideoInput, FramePackVideoOutput]):
+    """A `Qubico/framepack` task, typed."""
+
+    output: FramePackVideoOutput | None = None
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (FramePackImg2VideoInput,)

@@ -1,0 +1,115 @@
+"""Hunyuan video (`model: "Qubico/hunyuan"`): typed requests for Tencent's video model.
+
+`HunyuanTxt2VideoInput` (`txt2video`), `HunyuanTxt2VideoLoraInput` (`txt2video-lora`),
+`HunyuanFastTxt2VideoInput` (`fast-txt2video`), `HunyuanImg2VideoConcatInput`
+(`img2video-concat`) and `HunyuanImg2VideoReplaceInput` (`img2video-replace`) answer a
+`HunyuanTask`. PiAPI's pages (https://piapi.ai/docs/hunyuan-video/txt2video-api) could not be
+read: the names are PiAPI's catalog's, only a prompt is asked for, and no price is published
+(`estimate_cost()` is None).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from piapi._core.models import TaskInput, WireModel
+from piapi.families._base import FamilyInput, FamilyTask, require_text
+
+__all__ = [
+    "HunyuanFastTxt2VideoInput",
+    "HunyuanImg2VideoConcatInput",
+    "HunyuanImg2VideoReplaceInput",
+    "HunyuanTask",
+    "HunyuanTxt2VideoInput",
+    "HunyuanTxt2VideoLoraInput",
+    "HunyuanVideoOutput",
+]
+
+PAGE = "https://piapi.ai/docs/hunyuan-video/txt2video-api"
+
+
+class _HunyuanInput(FamilyInput):
+    MODEL: ClassVar[str] = "Qubico/hunyuan"
+
+    prompt: str | None = None
+
+    @classmethod
+    def task_class(cls) -> type[HunyuanTask]:
+        """`HunyuanTask`: what PiAPI answers for every Hunyuan task type."""
+        return HunyuanTask
+
+    def _check(self) -> None:
+        require_text("prompt", self.prompt, PAGE)
+
+
+class HunyuanTxt2VideoInput(_HunyuanInput):
+    """Input of Hunyuan `txt2video`. No published price."""
+
+    TASK_TYPE: ClassVar[str] = "txt2video"
+
+    aspect_ratio: str | None = None
+    """PiAPI's MCP server offers "16:9", "1:1", "9:16" (not checked)."""
+
+
+class HunyuanTxt2VideoLoraInput(_HunyuanInput):
+    """Input of Hunyuan `txt2video-lora`. No published price."""
+
+    TASK_TYPE: ClassVar[str] = "txt2video-lora"
+
+    lora_settings: list[dict[str, Any]] | None = None
+
+
+class HunyuanFastTxt2VideoInput(_HunyuanInput):
+    """Input of Hunyuan `fast-txt2video` (faster, less detailed). No published price."""
+
+    TASK_TYPE: ClassVar[str] = "fast-txt2video"
+
+
+class _HunyuanImg2VideoInput(_HunyuanInput):
+    image: str | None = None
+    """The image to animate: a URL PiAPI can fetch (upload a local file first)."""
+    aspect_ratio: str | None = None
+
+
+class HunyuanImg2VideoConcatInput(_HunyuanImg2VideoInput):
+    """Input of Hunyuan `img2video-concat` (freer movement from the image). No published
+    price."""
+
+    TASK_TYPE: ClassVar[str] = "img2video-concat"
+
+
+class HunyuanImg2VideoReplaceInput(_HunyuanImg2VideoInput):
+    """Input of Hunyuan `img2video-replace` (sticks to the image). No published price."""
+
+    TASK_TYPE: ClassVar[str] = "img2video-replace"
+
+
+HunyuanInput = (
+    HunyuanTxt2VideoInput
+    | HunyuanTxt2VideoLoraInput
+    | HunyuanFastTxt2VideoInput
+    | HunyuanImg2VideoConcatInput
+    | HunyuanImg2VideoReplaceInput
+)
+
+
+class HunyuanVideoOutput(WireModel):
+    """Output of a completed Hunyuan task: `video_url`, as PiAPI's MCP server reads it
+    (github.com/apinetwork/piapi-mcp-server); other fields are kept."""
+
+    MEDIA_KIND: ClassVar[str] = "video"
+
+    video_url: str | None = None
+
+
+class HunyuanTask(FamilyTask[HunyuanInput, HunyuanVideoOutput]):
+    """A `Qubico/hunyuan` task, typed."""
+
+    output: HunyuanVideoOutput | None = None
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
+        HunyuanTxt2VideoInput,
+        HunyuanTxt2VideoLoraInput,
+        HunyuanFastTxt2VideoInput,
+        HunyuanImg2VideoConcatInput,
+        HunyuanImg2VideoReplaceInput,
+    )

@@ -1,0 +1,71 @@
+"""SkyReels (`model: "Qubico/skyreels"`): image-to-video.
+
+`SkyReelsImg2VideoInput` (`img2video`) answers a `SkyReelsTask`. PiAPI publishes no price:
+`estimate_cost()` is None.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from piapi._core.models import TaskInput, WireModel, check_allowed
+from piapi.families._base import FamilyInput, FamilyTask, check_range, require_text
+
+__all__ = ["SkyReelsImg2VideoInput", "SkyReelsTask", "SkyReelsVideoOutput"]
+
+CREATE_TASK_PAGE = "https://piapi.ai/docs/skyreels-api/create-task"
+ASPECT_RATIOS = ("16:9", "9:16", "1:1")  # CREATE_TASK_PAGE, default 16:9
+GUIDANCE_SCALE = (0.0, 10.0)  # CREATE_TASK_PAGE: above 0, at most 10; default 3.5
+
+
+class SkyReelsImg2VideoInput(FamilyInput):
+    """Input of SkyReels `img2video` (https://piapi.ai/docs/skyreels-api/create-task).
+
+    Checked: `prompt` and `image` required, `aspect_ratio` (16:9, 9:16, 1:1; default 16:9),
+    `guidance_scale` above 0 up to 10 (default 3.5: 1-3 creative, 3-5 balanced, 5-10
+    strict). No published price.
+    """
+
+    MODEL: ClassVar[str] = "Qubico/skyreels"
+    TASK_TYPE: ClassVar[str] = "img2video"
+
+    prompt: str | None = None
+    negative_prompt: str | None = None
+    image: str | None = None
+    """The first frame: a URL (or base64) PiAPI can fetch (upload a local file first)."""
+    aspect_ratio: str | None = None
+    guidance_scale: float | None = None
+
+    @classmethod
+    def task_class(cls) -> type[SkyReelsTask]:
+        """`SkyReelsTask`."""
+        return SkyReelsTask
+
+    def _check(self) -> None:
+        require_text("prompt", self.prompt, CREATE_TASK_PAGE)
+        require_text("image", self.image, CREATE_TASK_PAGE)
+        if self.aspect_ratio is not None:
+            check_allowed("aspect_ratio", self.aspect_ratio, ASPECT_RATIOS, CREATE_TASK_PAGE)
+        check_range(
+            "guidance_scale",
+            self.guidance_scale,
+            *GUIDANCE_SCALE,
+            CREATE_TASK_PAGE,
+            low_included=False,
+        )
+
+
+class SkyReelsVideoOutput(WireModel):
+    """Output of a completed SkyReels task: `video_url`, as PiAPI's MCP server reads it
+    (github.com/apinetwork/piapi-mcp-server); other fields are kept."""
+
+    MEDIA_KIND: ClassVar[str] = "video"
+
+    video_url: str | None = None
+
+
+class SkyReelsTask(FamilyTask[SkyReelsImg2VideoInput, SkyReelsVideoOutput]):
+    """A `Qubico/skyreels` task, typed."""
+
+    output: SkyReelsVideoOutput | None = None
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (SkyReelsImg2VideoInput,)

@@ -1,0 +1,89 @@
+"""Issue 21, the video share: every `model::task_type` of PiAPI's July 2026 catalog in this
+share has a typed request whose JSON schema (by alias, as sent) lists every parameter the
+catalog lists; and each example request a PiAPI page shows (tests/data/published/requests,
+each with its page) is built from its class and sent exactly as the page shows it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from piapi import TaskRequest
+from piapi.families._registry import request_class_for, task_class_for
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG_FILE = ROOT.parent / "shared" / "piapi-catalog-2026-07.json"
+REQUESTS = ROOT / "tests" / "data" / "published" / "requests"
+SHARE = (
+    "kling",
+    "kling-turbo",
+    "luma",
+    "hailuo",
+    "veo3",
+    "veo3.1",
+    "gemini",
+    "seedance",
+    "Qubico/flux1-schnell",
+    "Qubico/flux1-dev",
+    "Qubico/flux1-dev-advanced",
+    "Qubico/video-toolkit",
+    "Qubico/hunyuan",
+    "Qubico/skyreels",
+    "Qubico/framepack",
+    "Qubico/wanx",
+    "Wan",
+)
+PAIRS_IN_SHARE = 54  # the July 2026 catalog's pairs of these models
+
+
+def _catalog() -> list[dict[str, Any]]:
+    if not CATALOG_FILE.exists():
+        pytest.skip(f"{CATALOG_FILE} is not here")
+    entries: dict[str, dict[str, Any]] = json.loads(CATALOG_FILE.read_text())["entries"]
+    return [entry for entry in entries.values() if entry["model"] in SHARE]
+
+
+def test_the_share_is_every_pair_of_its_models() -> None:
+    assert len(_catalog()) == PAIRS_IN_SHARE
+
+
+def test_every_pair_is_typed_with_every_catalog_parameter() -> None:
+    missing: dict[str, set[str]] = {}
+    for entry in _catalog():
+        request_class = request_class_for(entry["model"], entry["taskType"])
+        assert request_class is not None, entry["key"]
+        assert (entry["model"], entry["taskType"]) == (request_class.MODEL, request_class.TASK_TYPE)
+        assert task_class_for(entry["model"], entry["taskType"]) is request_class.task_class()
+        listed = set(request_class.model_json_schema(by_alias=True)["properties"])
+        lacking = {param["name"] for param in entry["params"]} - listed
+        if lacking:
+            missing[entry["key"]] = lacking
+    assert missing == {}
+
+
+def _examples() -> list[Any]:
+    index: list[dict[str, Any]] = json.loads((REQUESTS / "index.json").read_text())
+    return [pytest.param(entry, id=entry["file"]) for entry in index]
+
+
+def test_the_examples_are_all_indexed_with_their_page() -> None:
+    index: list[dict[str, Any]] = json.loads((REQUESTS / "index.json").read_text())
+    assert {entry["file"] for entry in index} == {
+        path.name for path in REQUESTS.glob("*.json") if path.name != "index.json"
+    }
+    assert all(entry["page"].startswith("https://piapi.ai/") for entry in index)
+
+
+@pytest.mark.parametrize("entry", _examples())
+def test_a_published_example_is_built_and_sent_as_shown(entry: dict[str, Any]) -> None:
+    body: dict[str, Any] = json.loads((REQUESTS / entry["file"]).read_text())
+    request_class = request_class_for(body["model"], body["task_type"])
+    assert request_class is not None
+    built = request_class.model_validate(body["input"])  # a caller's build: checked
+    assert built.to_wire() == body["input"]
+    sent = TaskRequest(model=request_class.MODEL, task_type=request_class.TASK_TYPE, input=built)
+    assert sent.model_dump(mode="json", exclude_none=True)["input"] == body["input"]
+    assert (sent.model, sent.task_type) == (body["model"], body["task_type"])
