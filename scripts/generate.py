@@ -4,8 +4,9 @@
     python3 scripts/generate.py --check  # exit 1 naming each stale file (run by dev.py test)
 
 Each generator (a `gen_*.py` module beside this one) returns `{path: text}` for the files it
-owns; a generated file says so in its first lines and is never edited by hand. Only the
-standard library is used, so the check runs before anything is installed.
+owns; a generated file says so in its first lines and is never edited by hand. The generators
+use the standard library and ruff, except gen_models_page, which imports piapi to read each
+typed request's JSON schema: run this with the virtual environment's Python (dev.py does).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATORS = ["gen_unasync", "gen_families", "gen_exports", "gen_docs"]
+GENERATORS = ["gen_unasync", "gen_families", "gen_exports", "gen_docs", "gen_models_page"]
 
 
 def outputs() -> dict[Path, str]:

@@ -54,10 +54,12 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _no_piapi_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never pick up a developer's real key or URL from the environment."""
+def _no_piapi_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never pick up a developer's real key or URL from the environment, nor the key
+    `piapi login` stored: the config folder is the test's own."""
     monkeypatch.delenv("PIAPI_API_KEY", raising=False)
     monkeypatch.delenv("PIAPI_BASE_URL", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
 
 
 @pytest.fixture(scope="session")

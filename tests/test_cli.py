@@ -245,7 +245,7 @@ def test_no_api_key_exits_3(
 ) -> None:
     monkeypatch.delenv("PIAPI_API_KEY", raising=False)
     assert cli.main(["task", "get", "x"]) == codes.EXIT_AUTH
-    assert "No API key: set the PIAPI_API_KEY" in capsys.readouterr().err
+    assert "No API key: run `piapi login` (or set the PIAPI_API_KEY" in capsys.readouterr().err
 
 
 def test_a_refused_key_exits_3_without_echoing_it(

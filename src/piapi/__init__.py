@@ -69,6 +69,12 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "BatchPreview",
         "BatchProgress",
     ),
+    "piapi.families._models": (
+        "ModelEntry",
+        "ModelParameter",
+        "models",
+        "request_class",
+    ),
     "piapi.families._registry": ("parse_task",),
     "piapi.families.sora2": (
         "Sora2ProVideoInput",
@@ -126,6 +132,7 @@ if TYPE_CHECKING:
     from piapi.batch._journal import BatchJournalError
     from piapi.batch._plan import BatchItem, BatchState
     from piapi.batch._run import BatchOptions, BatchPreview, BatchProgress
+    from piapi.families._models import ModelEntry, ModelParameter, models, request_class
     from piapi.families._registry import parse_task
     from piapi.families.sora2 import (
         Sora2ProVideoInput,
@@ -158,6 +165,8 @@ __all__ = [
     "ConflictError",
     "DownloadError",
     "InternalServerError",
+    "ModelEntry",
+    "ModelParameter",
     "NoResultError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -186,6 +195,8 @@ __all__ = [
     "WebhookParseError",
     "WebhookVerificationError",
     "__version__",
+    "models",
     "parse_task",
+    "request_class",
 ]
 # --- end of generated ---

@@ -18,7 +18,16 @@ from piapi._core.task_errors import (
     WaitTimeoutError,
 )
 from piapi._version import __version__
-from piapi.cli import _cmd_account, _cmd_batch, _cmd_fake_server, _cmd_sora2, _cmd_task
+from piapi.cli import (
+    _cmd_account,
+    _cmd_batch,
+    _cmd_fake_server,
+    _cmd_login,
+    _cmd_models,
+    _cmd_run,
+    _cmd_sora2,
+    _cmd_task,
+)
 from piapi.cli._exit import (
     EXIT_API,
     EXIT_AUTH,
@@ -42,11 +51,14 @@ Handler = Callable[[argparse.Namespace, Ui, Session], int]
 # its commands sets `handler=` to a `Handler`, which records its progress in the session.
 COMMANDS: tuple[Register, ...] = (
     _cmd_sora2.register,
+    _cmd_run.register,
+    _cmd_models.register,
     _cmd_task.register,
     _cmd_account.register,
     _cmd_batch.register,
     _cmd_fake_server.register,
     _cmd_mcp.register,  # `piapi mcp`: its options here, the `mcp` SDK imported only when run
+    _cmd_login.register,
 )
 
 
@@ -55,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     parents = make_parents()
     parser = argparse.ArgumentParser(
         prog="piapi",
-        description="Make Sora 2 videos and manage PiAPI tasks.",
+        description="Run any PiAPI model (checked and priced where typed), make Sora 2 videos, "
+        "and manage PiAPI tasks.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[parents.common],
@@ -71,7 +84,8 @@ def _explain(exc: PiAPIError, session: Session) -> tuple[str, int]:
     """One line and an exit code for an SDK error."""
     if isinstance(exc, AuthenticationError):
         return (
-            f"PiAPI refused the API key ({exc}). Check {API_KEY_ENV} or --api-key.",
+            f"PiAPI refused the API key ({exc}). Check {API_KEY_ENV}, --api-key or the key "
+            "`piapi login` stored.",
             EXIT_AUTH,
         )
     if isinstance(exc, PermissionDeniedError):
@@ -113,7 +127,14 @@ def run(argv: list[str] | None, session: Session) -> int:
     """
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        # `piapi run M T --input f.json key=value`: values after an option (argparse stops
+        # filling a positional list at the first option) are values all the same.
+        if extra and isinstance(getattr(args, "values", None), list):
+            args.values += [word for word in extra if not word.startswith("-")]
+            extra = [word for word in extra if word.startswith("-")]
+        if extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exc:  # --help, --version, or a usage error already printed
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     ui = Ui(json_output=getattr(args, "json", False))

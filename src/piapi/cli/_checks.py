@@ -18,7 +18,7 @@ from piapi.cli._exit import EXIT_AUTH, EXIT_USAGE, CliError
 if TYPE_CHECKING:
     from piapi._sync.client import PiAPIClient
 
-__all__ = ["base_url", "check", "check_upload", "make_client", "seconds"]
+__all__ = ["api_key", "base_url", "check", "check_upload", "make_client", "seconds"]
 
 
 def seconds(value: str) -> float:
@@ -104,15 +104,23 @@ def check(args: argparse.Namespace, *, output: str | None) -> None:
         check_output(output)
 
 
+def api_key(args: argparse.Namespace) -> str | None:
+    """The key to use: --api-key, else $PIAPI_API_KEY, else the one `piapi login` stored."""
+    from piapi.cli._config import stored_api_key
+
+    return getattr(args, "api_key", None) or os.environ.get(API_KEY_ENV) or stored_api_key()
+
+
 def make_client(args: argparse.Namespace) -> PiAPIClient:
     """The client for a command, its key and URL checked; tests replace this with a fake's."""
     from piapi._sync.client import PiAPIClient
 
     url = base_url(args)
-    api_key = getattr(args, "api_key", None) or os.environ.get(API_KEY_ENV)
-    if not api_key:
+    key = api_key(args)
+    if not key:
         raise CliError(
-            f"No API key: set the {API_KEY_ENV} environment variable (or pass --api-key).",
+            f"No API key: run `piapi login` (or set the {API_KEY_ENV} environment variable, "
+            "or pass --api-key).",
             EXIT_AUTH,
         )
-    return PiAPIClient(api_key=api_key, base_url=url)
+    return PiAPIClient(api_key=key, base_url=url)

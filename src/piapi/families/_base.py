@@ -6,28 +6,53 @@ it), its task subclasses `FamilyTask` (which reads `input` as the request class 
 type; it lives beside `Task` in `_models`, so Sora 2 loads nothing of this module). The
 checks here raise `ValueError` naming the allowed values and the page they come from, so
 pydantic reports them as a `ValidationError` before anything is sent.
+
+What `piapi.models()`, `piapi models` and docs/models.md show of a request is read from its
+declarations (`scripts/gen_families.py`): `PRICE_RULE` (the price as one line of text, else
+the docstring's "Price ..." sentence) and `PAGE` (its PiAPI page, else the docstring's first
+URL) as class constants, and its parameters from its JSON schema: state allowed values and
+ranges there too (`Literal`, `Field(ge=..., le=..., max_length=...)`, or
+`Field(json_schema_extra={"enum": [...]})` for a value checked only in `_check`).
+
+A field naming an earlier task (`origin_task_id` of an upscale, a variation, an extension)
+is a `TaskReference`: callers pass the `Task` they have or its id, and PiAPI gets the id.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias, cast
 
-from pydantic import ValidationInfo, model_validator
+from pydantic import BeforeValidator, ValidationInfo, model_validator
 from typing_extensions import Self
 
-from piapi._core.models import FamilyTask, TaskInput, from_response
+from piapi._core.models import FamilyTask, Task, TaskInput, from_response
 
 __all__ = [
     "FamilyInput",
     "FamilyTask",
+    "TaskReference",
     "check_max_length",
     "check_positive",
     "check_range",
     "per_second",
     "require_text",
 ]
+
+
+def _task_id_of(value: object) -> object:
+    """A `Task`'s id; anything else as given (a string is the id, others are refused)."""
+    return value.task_id if isinstance(value, Task) else value
+
+
+# An earlier task, given as its id or as the `Task` itself: a field typed
+# `origin_task_id: TaskReference | None = None` takes `task` or `task.task_id` (type checkers
+# accept both), holds the id (a `str` at run time) and sends it; its JSON schema is a string.
+if TYPE_CHECKING:
+    TaskReference: TypeAlias = "str | Task[Any, Any]"
+else:
+    TaskReference = Annotated[str, BeforeValidator(_task_id_of)]
 
 
 class FamilyInput(TaskInput):

@@ -85,6 +85,8 @@ class Sora2VideoInput(_Sora2InputBase):
     """Input of `sora2-video` ($0.08/s): text-to-video, or image-to-video with `image_url`."""
 
     TASK_TYPE: ClassVar[str] = "sora2-video"
+    PRICE_RULE: ClassVar[str] = "$0.08 per second of video"
+    PAGE: ClassVar[str] = "https://piapi.ai/docs/sora2-api/text-to-video"
     image_url: str | None = None
 
     def _check_task_type_values(self) -> None:
@@ -99,6 +101,8 @@ class Sora2ProVideoInput(_Sora2InputBase):
     """Input of `sora2-pro-video` ($0.24/s): text-to-video at `resolution` 720p or 1080p."""
 
     TASK_TYPE: ClassVar[str] = "sora2-pro-video"
+    PRICE_RULE: ClassVar[str] = "$0.24 per second of video (720p or 1080p)"
+    PAGE: ClassVar[str] = "https://piapi.ai/docs/sora2-pro-api/text-to-video"
     resolution: str = "720p"
 
     def _check_task_type_values(self) -> None:

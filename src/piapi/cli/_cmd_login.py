@@ -1,0 +1,77 @@
+"""`piapi login`: store the API key in the user's config folder (never printed)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from piapi._core.protocol import API_KEY_ENV
+from piapi.cli import _ui
+from piapi.cli._config import config_path, forget_api_key, store_api_key
+from piapi.cli._exit import EXIT_OK, EXIT_USAGE, CliError
+from piapi.cli._parsing import EPILOG, Formatter, Parents
+from piapi.cli._session import Session
+from piapi.cli._ui import Ui
+
+__all__ = ["register", "run"]
+
+
+def _read_key(args: argparse.Namespace) -> str:
+    if args.stdin:
+        key = sys.stdin.readline()
+    elif _ui.stdin_is_terminal():
+        import getpass
+
+        key = getpass.getpass("PiAPI API key (not shown): ")
+    else:
+        raise CliError(
+            "No terminal to ask for the key on: pipe it in with --stdin "
+            f"(e.g. `printenv {API_KEY_ENV} | piapi login --stdin`).",
+            EXIT_USAGE,
+        )
+    key = key.strip()
+    if not key:
+        raise CliError("No key given; nothing was stored.", EXIT_USAGE)
+    if any(character.isspace() or not character.isprintable() for character in key):
+        raise CliError(
+            "That is not an API key (it holds spaces or control characters).", EXIT_USAGE
+        )
+    return key
+
+
+def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+    """Store (or with --forget, remove) the key."""
+    if args.forget:
+        removed = forget_api_key()
+        if removed is None:
+            ui.info("No stored API key in {path}.", path=config_path())
+        else:
+            ui.info("Removed the stored API key from {path}.", path=removed)
+        return EXIT_OK
+    path = store_api_key(_read_key(args))
+    ui.info("Saved the API key in {path} (readable by you only).", path=path)
+    if os.environ.get(API_KEY_ENV):
+        ui.warning(
+            "{env} is set in this environment: commands use it instead of the stored key.",
+            env=API_KEY_ENV,
+        )
+    return EXIT_OK
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: Parents
+) -> None:
+    """Add `piapi login`."""
+    login = commands.add_parser(
+        "login",
+        help="store your API key for every command (asked without echo)",
+        description=f"Store your PiAPI API key in {config_path()} (mode 0600), read by every "
+        f"command when {API_KEY_ENV} is not set. The key is asked for without echo, or read "
+        "from stdin with --stdin; it is never printed.",
+        epilog=EPILOG,
+        formatter_class=Formatter,
+    )
+    login.add_argument("--stdin", action="store_true", help="read the key from stdin")
+    login.add_argument("--forget", action="store_true", help="remove the stored key")
+    login.set_defaults(handler=run)

@@ -1,0 +1,119 @@
+"""`piapi models` (every model and task type, its price and typed request) and
+`piapi models show MODEL TASK_TYPE` (its parameters, price rule and source page)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+
+from piapi import ModelEntry, models
+from piapi.cli._catalog import find
+from piapi.cli._exit import EXIT_OK
+from piapi.cli._parsing import EPILOG, Formatter, Parents
+from piapi.cli._session import Session
+from piapi.cli._ui import Ui
+
+__all__ = ["register", "run_list", "run_show"]
+
+UNTYPED_NOTE = (
+    "No typed request: nothing is checked before sending, and the price is unknown. "
+    "The parameters are those PiAPI's catalog lists (all optional there)."
+)
+
+
+def _class_path(entry: ModelEntry) -> str:
+    return f"{entry.module}.{entry.class_name}" if entry.typed else "untyped"
+
+
+def _columns(ui: Ui, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Rows in aligned columns, the last one left to run to the end of the line (never cut
+    or wrapped into a cell, so a pipe or a narrow terminal reads the same)."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        return "  ".join([*cells, row[-1]]).rstrip()
+
+    ui.result("[bold]{line}[/]", line=line(header))
+    for row in rows:
+        ui.result("{line}", line=line(row))
+
+
+def run_list(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+    """Print the catalog as a table (or JSON)."""
+    entries = [entry for entry in models() if entry.typed or not args.typed]
+    if ui.json_output:
+        ui.json_value([dataclasses.asdict(entry) for entry in entries])
+        return EXIT_OK
+    _columns(
+        ui,
+        ("model", "task type", "typed request", "price"),
+        [(e.model, e.task_type, _class_path(e), e.price) for e in entries],
+    )
+    typed = sum(entry.typed for entry in entries)
+    ui.info(
+        "{count} model and task type pairs, {typed} typed (checked and priced before sending). "
+        "Details: piapi models show MODEL TASK_TYPE",
+        count=len(entries),
+        typed=typed,
+    )
+    return EXIT_OK
+
+
+def run_show(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+    """Print one entry: its request class, price rule, page and parameters."""
+    entry = find(args.model, args.task_type)
+    parameters = entry.parameters()
+    if ui.json_output:
+        ui.json_value(
+            {
+                **dataclasses.asdict(entry),
+                "parameters": [dataclasses.asdict(parameter) for parameter in parameters],
+            }
+        )
+        return EXIT_OK
+    ui.result("[bold]{model}[/] / [bold]{kind}[/]", model=entry.model, kind=entry.task_type)
+    ui.result("  [dim]request[/] {name}", name=_class_path(entry))
+    ui.result("  [dim]price  [/] {price}", price=entry.price)
+    ui.result("  [dim]page   [/] {page}", page=entry.page or "not known")
+    if not entry.typed:
+        ui.result("  [yellow]{note}[/]", note=UNTYPED_NOTE)
+    _columns(
+        ui,
+        ("parameter", "type", "required", "default", "allowed"),
+        [
+            (p.name, p.type, "yes" if p.required else "-", p.default or "-", p.allowed or "-")
+            for p in parameters
+        ],
+    )
+    return EXIT_OK
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: Parents
+) -> None:
+    """Add `piapi models` and `piapi models show`."""
+    listing = commands.add_parser(
+        "models",
+        help="every model and task type: price, typed request; `models show` for parameters",
+        description="Every model and task type PiAPI offers: its price and the typed request "
+        "that checks it before sending (untyped ones are sent as given).",
+        epilog=EPILOG,
+        formatter_class=Formatter,
+        parents=[parents.output],
+    )
+    listing.add_argument("--typed", action="store_true", help="only the typed ones")
+    listing.set_defaults(handler=run_list)
+    shows = listing.add_subparsers(dest="models_command", metavar="COMMAND")
+    show = shows.add_parser(
+        "show",
+        help="one model and task type: parameters, allowed values, price rule, page",
+        description="The parameters of a model and task type (type, required, allowed "
+        "values, default), its price rule and the PiAPI page they come from.",
+        epilog=EPILOG,
+        formatter_class=Formatter,
+        parents=[parents.output],
+    )
+    show.add_argument("model", help='e.g. "kling"')
+    show.add_argument("task_type", metavar="TASK_TYPE", help='e.g. "video_generation"')
+    show.set_defaults(handler=run_show)

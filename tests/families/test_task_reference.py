@@ -1,0 +1,56 @@
+"""`TaskReference`: a follow-up task's `origin_task_id` takes a `Task` or its id, sends the id."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import pytest
+from pydantic import ValidationError
+
+from piapi import Task, parse_task
+from piapi.families._base import FamilyInput, TaskReference
+
+
+class UpscaleInput(FamilyInput):
+    """A small follow-up request, as a family declares one (Midjourney's upscale)."""
+
+    MODEL: ClassVar[str] = "example"
+    TASK_TYPE: ClassVar[str] = "upscale"
+
+    origin_task_id: TaskReference | None = None
+    index: str | None = None
+
+    def _check(self) -> None:
+        if not self.origin_task_id:
+            raise ValueError("origin_task_id is required: the task to upscale")
+
+
+def earlier_task() -> Task[Any, Any]:
+    return parse_task({"task_id": "4eba5893-0000", "status": "completed", "model": "example"})
+
+
+def test_a_task_is_sent_as_its_id() -> None:
+    request = UpscaleInput(origin_task_id=earlier_task(), index="1")
+    assert request.origin_task_id == "4eba5893-0000"
+    assert request.to_wire() == {"origin_task_id": "4eba5893-0000", "index": "1"}
+
+
+def test_an_id_is_sent_as_given() -> None:
+    assert UpscaleInput(origin_task_id="abc").to_wire() == {"origin_task_id": "abc"}
+
+
+def test_the_echo_of_an_answer_reads_as_the_id() -> None:
+    echoed = UpscaleInput.model_validate({"origin_task_id": "abc"}, context={"from_response": 1})
+    assert echoed.origin_task_id == "abc"
+
+
+def test_anything_else_is_refused_before_sending() -> None:
+    with pytest.raises(ValidationError, match="valid string"):
+        UpscaleInput(origin_task_id=42)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="origin_task_id is required"):
+        UpscaleInput()
+
+
+def test_its_schema_is_a_string() -> None:
+    schema = UpscaleInput.model_json_schema()["properties"]["origin_task_id"]
+    assert {"type": "string"} in schema["anyOf"]
