@@ -15,6 +15,7 @@ from pathlib import Path
 
 FAMILIES = Path("src/piapi/families")
 ANY_TASK_TYPE = "*"
+LINE_LENGTH = 100  # ruff's line-length (pyproject.toml)
 EXPORTED_BY_PIAPI = {"sora2"}
 """Families whose classes `piapi` itself exports: no `piapi.<family>` module of their own."""
 
@@ -124,7 +125,11 @@ def index(root: Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str],
 
 def _table(name: str, doc: str, rows: dict[tuple[str, str], str]) -> str:
     lines = [f"{name}: dict[tuple[str, str], str] = {{"]
-    lines += [f'    ("{model}", "{kind}"): "{target}",' for (model, kind), target in rows.items()]
+    for (model, kind), target in rows.items():
+        line = f'    ("{model}", "{kind}"): "{target}",'
+        if len(line) > LINE_LENGTH:  # as ruff format writes it
+            line = f'    ("{model}", "{kind}"): (\n        "{target}"\n    ),'
+        lines.append(line)
     return "\n".join([*lines, "}", f'"""{doc}"""', ""])
 
 
