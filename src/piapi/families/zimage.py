@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask, check_positive
 
-__all__ = ["ZImageOutput", "ZImageTask", "ZImageTxt2ImgInput"]
+__all__ = ["ZImageOutput", "ZImageTask", "ZImageTxt2ImgInput", "price_per_image"]
 
 TXT2IMG_PAGE = "https://piapi.ai/docs/z-image-api/text-to-image"
 # A megapixel as PiAPI counts it: the page's own answer charges its 1024 x 1024 example
