@@ -34,7 +34,7 @@ UPSCALE_PAGE = "https://piapi.ai/docs/image-editing-api/super-resolution-api"
 # PiAPI's own summary of its pages (github.com/PiAPI-1/piapi-cli, docs/llms.txt) gives the
 # background removal price, "Pricing: $0.001/generation"; PiAPI's MCP server
 # (github.com/apinetwork/piapi-mcp-server, src/index.ts) reads `image_url` / `image_urls`.
-PIAPI_LLMS_TXT = "https://github.com/PiAPI-1/piapi-cli/blob/main/docs/llms.txt"
+PIAPI_LLMS_TXT = "https://github.com/PiAPI-1/piapi-cli/blob/5ec296c6594ee045d3e219b6c8091283055807fa/docs/llms.txt"
 
 TOOLKIT = "Qubico/image-toolkit"
 BACKGROUND_REMOVE_PRICE = Decimal("0.001")  # REMOVE_BACKGROUND_PAGE, per generation
