@@ -20,9 +20,13 @@ from _support import Api
 from piapi import Sora2Task, Task, parse_task, webhooks
 from piapi.flux import FluxTask
 from piapi.hailuo import HailuoTask
+from piapi.imagetoolkit import ImageToolkitTask
 from piapi.kling import KlingTask
 from piapi.luma import LumaTask
+from piapi.midjourney import MidjourneyTextTask
 from piapi.seedance import SeedanceTask
+from piapi.seedream import SeedreamTask
+from piapi.trellis import TrellisTask
 
 PUBLISHED = Path(__file__).parent / "data" / "published"
 INDEX: list[dict[str, Any]] = json.loads((PUBLISHED / "index.json").read_text())
@@ -32,7 +36,7 @@ SECRET = "published-secret"
 MakeApi = Callable[..., Api]
 
 # The typed class of each published (model, task_type) the SDK has a family for; the others
-# (Midjourney, 3D, ...) are read as `Task`.
+# (Pixal 3D, ...) are read as `Task`.
 TYPED: dict[tuple[str, str], type[Task]] = {
     ("sora2", "sora2-video"): Sora2Task,
     ("sora2", "sora2-pro-video"): Sora2Task,
@@ -46,6 +50,11 @@ TYPED: dict[tuple[str, str], type[Task]] = {
     ("Qubico/flux1-dev-advanced", "kontext"): FluxTask,
     ("kling", "motion_control"): KlingTask,
     ("kling-turbo", "video_generation"): KlingTask,
+    ("midjourney", "describe"): MidjourneyTextTask,
+    ("Qubico/image-toolkit", "face-swap"): ImageToolkitTask,
+    ("Qubico/trellis", "text-to-3d"): TrellisTask,
+    ("Qubico/trellis2", "image-to-3d"): TrellisTask,
+    ("seedream", "seedream-5-lite"): SeedreamTask,
 }
 
 

@@ -33,6 +33,7 @@ from piapi.gemini import GeminiTask
 from piapi.hailuo import HailuoTask
 from piapi.kling import KlingTask
 from piapi.luma import LumaTask
+from piapi.midjourney import MidjourneyTask
 from piapi.seedance import SeedanceTask
 from piapi.testing import FakeClock, FakePiAPI
 from piapi.veo import VeoTask
@@ -338,7 +339,7 @@ MODELS = [
     ("kling", "motion_control", {"image_url": "https://i"}, 2, ".mp4", "0.5", KlingTask),
     ("gemini", "nano-banana-pro", {"prompt": "x", "num_images": 4}, 4, ".png", "0.03", GeminiTask),
     ("Qubico/flux1-dev", "txt2img", {"prompt": "x"}, 1, ".png", "0.02", FluxTask),
-    ("midjourney", "imagine", {"prompt": "x"}, 5, ".png", "0.08", Task),
+    ("midjourney", "imagine", {"prompt": "x"}, 5, ".png", "0.08", MidjourneyTask),
     ("seedance", "seedance-2", {"prompt": "x", "duration": 5}, 1, ".mp4", "0.5", SeedanceTask),
     ("veo3.1", "veo3.1-video-fast", {"prompt": "x"}, 1, ".mp4", "0.72", VeoTask),
 ]

@@ -20,10 +20,11 @@ from piapi.hailuo import HailuoTask
 from piapi.hunyuan import HunyuanTask
 from piapi.kling import KlingSoundTask, KlingTask, KlingTryOnTask
 from piapi.luma import LumaTask
+from piapi.midjourney import MidjourneyTask
 from piapi.seedance import SeedanceTask
 from piapi.skyreels import SkyReelsTask
 from piapi.testing import FakeClock, FakePiAPI, Fault, PngMedia
-from piapi.testing._catalog import CATALOG
+from piapi.testing._catalog import AUDIO_IMAGE_3D, CATALOG
 from piapi.veo import VeoTask
 from piapi.videotoolkit import VideoToolkitTask
 from piapi.wan import WanTask
@@ -189,13 +190,14 @@ TYPED: dict[str, type[Task]] = {
     "Qubico/framepack": FramePackTask,
     "Qubico/wanx": WanTask,
     "Wan": WanTask,
+    "midjourney": MidjourneyTask,
 }
 # A task type whose task class is not its model's (Kling's image and audio task types).
 TYPED_BY_TASK_TYPE: dict[tuple[str, str], type[Task]] = {
     ("kling", "ai_try_on"): KlingTryOnTask,
     ("kling", "sound"): KlingSoundTask,
 }
-UNTYPED = {("midjourney", "imagine")}
+UNTYPED: set[tuple[str, str]] = set()
 
 
 def test_every_catalogue_entry_is_tested() -> None:
@@ -203,7 +205,7 @@ def test_every_catalogue_entry_is_tested() -> None:
         ("sora2", "sora2-pro-video"),
         ("Qubico/flux1-dev", "txt2img"),
         ("gemini", "nano-banana-pro"),
-    } == set(CATALOG)
+    } | set(AUDIO_IMAGE_3D) == set(CATALOG)  # the audio, image and 3D families: their own file
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,15 @@ from _checks import Build, read_back, refused, refused_before_sending
 from _support import Api
 from piapi import Task, TaskInput, TaskRequest, parse_task
 from piapi._core.protocol import estimate_cost
+from piapi.acestep import (
+    AceStepAudio2AudioInput,
+    AceStepEditInput,
+    AceStepExtendInput,
+    AceStepTask,
+    AceStepTxt2AudioInput,
+)
+from piapi.diffrhythm import DiffRhythmBaseInput, DiffRhythmFullInput, DiffRhythmTask
+from piapi.f5tts import F5TtsTask, F5TtsZeroShotInput
 from piapi.families._registry import REQUEST_CLASSES
 from piapi.flux import (
     FluxControlnetLoraInput,
@@ -50,6 +59,7 @@ from piapi.gemini import (
     NanoBananaProInput,
 )
 from piapi.hailuo import HailuoTask, HailuoVideoInput, HailuoVideoOutput
+from piapi.hug import HugTask, HugVideoInput
 from piapi.hunyuan import (
     HunyuanFastTxt2VideoInput,
     HunyuanImg2VideoConcatInput,
@@ -58,6 +68,15 @@ from piapi.hunyuan import (
     HunyuanTxt2VideoInput,
     HunyuanTxt2VideoLoraInput,
 )
+from piapi.imagetoolkit import (
+    BackgroundRemoveInput,
+    FaceSwapInput,
+    ImageToolkitTask,
+    MultiFaceSwapInput,
+    SegmentInput,
+    UpscaleInput,
+)
+from piapi.joycaption import JoyCaptionBetaOneInput, JoyCaptionTask
 from piapi.kling import (
     KlingAvatarInput,
     KlingEffectsInput,
@@ -82,8 +101,49 @@ from piapi.luma import (
     LumaVideoInput,
     LumaVideoOutput,
 )
+from piapi.midjourney import (
+    MidjourneyBlendInput,
+    MidjourneyDescribeInput,
+    MidjourneyImagineInput,
+    MidjourneyInpaintInput,
+    MidjourneyOutpaintInput,
+    MidjourneyPanInput,
+    MidjourneyRerollInput,
+    MidjourneySeedInput,
+    MidjourneyTask,
+    MidjourneyTextTask,
+    MidjourneyUpscaleInput,
+    MidjourneyVariationInput,
+)
+from piapi.mmaudio import MmaudioTask, MmaudioVideo2AudioInput
+from piapi.omnihuman import OmniHuman15Input, OmniHumanTask
+from piapi.qwen import QwenImageEditInput, QwenTask, QwenTxt2ImgInput
 from piapi.seedance import Seedance2Input, Seedance2PreviewInput, SeedanceTask
+from piapi.seedream import Seedream5LiteInput, SeedreamTask
 from piapi.skyreels import SkyReelsImg2VideoInput, SkyReelsTask
+from piapi.suno import (
+    MusicSConcatMusicInput,
+    MusicSGenerateLyricsInput,
+    MusicSGenerateMusicCustomInput,
+    MusicSGenerateMusicInput,
+    MusicSUploadAudioInput,
+    SunoConcatMusicInput,
+    SunoGenerateLyricsInput,
+    SunoGenerateMusicCustomInput,
+    SunoGenerateMusicInput,
+    SunoLyricsInput,
+    SunoLyricsTask,
+    SunoMusicInput,
+    SunoTask,
+    SunoUploadAudioInput,
+)
+from piapi.trellis import (
+    Trellis2ImageTo3DInput,
+    TrellisImageTo3DInput,
+    TrellisTask,
+    TrellisTextTo3DInput,
+)
+from piapi.udio import UdioGenerateLyricsInput, UdioGenerateMusicInput, UdioLyricsTask, UdioTask
 from piapi.veo import (
     Veo3FastVideoInput,
     Veo3VideoInput,
@@ -111,6 +171,7 @@ from piapi.wan import (
     WanTxt2Video14bInput,
     WanTxt2Video14bLoraInput,
 )
+from piapi.zimage import ZImageTask, ZImageTxt2ImgInput
 
 IMG = "https://i/a.png"
 
@@ -1343,6 +1404,663 @@ WAN = Family(
     },
 )
 
+# --- Suno and music-s: songs (a list of clips or clips keyed by id) and lyrics ------------
+
+SUNO_GENERATE = "https://piapi.ai/docs/suno-api/generate-music"
+SUNO_FULL_SONG = "https://piapi.ai/docs/legacy/suno-api/generate-full-song"
+MUSIC_API = "https://piapi.ai/docs/music-api/create-task"
+LYRICS_API = "https://piapi.ai/docs/song-api/udio-generate-lyrics"
+
+SUNO = Family(
+    name="suno",
+    task_class=SunoTask,
+    classes={
+        SunoGenerateMusicInput: ("suno", "generate_music"),
+        SunoGenerateMusicCustomInput: ("suno", "generate_music_custom"),
+        SunoConcatMusicInput: ("suno", "concat_music"),
+        SunoUploadAudioInput: ("suno", "upload_audio"),
+        SunoMusicInput: ("suno", "music"),
+        MusicSGenerateMusicInput: ("music-s", "generate_music"),
+        MusicSGenerateMusicCustomInput: ("music-s", "generate_music_custom"),
+        MusicSConcatMusicInput: ("music-s", "concat_music"),
+        MusicSUploadAudioInput: ("music-s", "upload_audio"),
+    },
+    accepted={
+        **{
+            version: (
+                lambda v=version: SunoGenerateMusicInput(
+                    gpt_description_prompt="x", model_version=v
+                )
+            )
+            for version in ("chirp-v3-0", "chirp-v3-5", "chirp-v4")
+        },
+        "custom, continued": lambda: SunoGenerateMusicCustomInput(
+            prompt="[Verse]", continue_clip_id="c", continue_at=30, model_version="chirp-v4"
+        ),
+        "concat": lambda: SunoConcatMusicInput(clip_id="c"),
+        "music, any mv": lambda: SunoMusicInput(prompt="x", mv="chirp-crow", task_id="t"),
+        "music-s, any version": lambda: MusicSGenerateMusicCustomInput(
+            prompt="x", model_version="v5"
+        ),
+        "music-s long texts": lambda: MusicSGenerateMusicCustomInput(
+            prompt="x" * 5000, title="t" * 200
+        ),
+    },
+    refused={
+        "version": (
+            lambda: SunoGenerateMusicInput(model_version="chirp-v5"),
+            "model_version must be one of chirp-v3-0, chirp-v3-5, chirp-v4 (got 'chirp-v5')",
+            SUNO_GENERATE,
+        ),
+        "custom version": (
+            lambda: SunoGenerateMusicCustomInput(prompt="x", model_version="v4"),
+            "model_version must be one of chirp-v3-0, chirp-v3-5, chirp-v4",
+            SUNO_GENERATE,
+        ),
+        "concat without a clip": (
+            lambda: SunoConcatMusicInput(),
+            "clip_id is required",
+            SUNO_FULL_SONG,
+        ),
+    },
+    sent=("version",),
+    prices={
+        # https://piapi.ai/docs/music-api/create-task: "music-s: $0.04 / generation"
+        "music-s": (lambda: MusicSGenerateMusicInput(gpt_description_prompt="x"), "0.04"),
+        "music-s custom": (lambda: MusicSGenerateMusicCustomInput(prompt="x"), "0.04"),
+        # not published (suno: "service stopped")
+        "suno": (lambda: SunoGenerateMusicInput(gpt_description_prompt="x"), None),
+        "suno music": (lambda: SunoMusicInput(prompt="x"), None),
+        "music-s concat": (lambda: MusicSConcatMusicInput(clip_id="c"), None),
+        "music-s upload": (lambda: MusicSUploadAudioInput(audio_url="https://a/a.mp3"), None),
+    },
+    echoes={
+        "a version the page does not name": (
+            SunoGenerateMusicInput,
+            {"model_version": "chirp-v5", "make_instrumental": True},
+            {"model_version": "chirp-v5", "estimate_cost": None},
+        ),
+        "concat without a clip": (SunoConcatMusicInput, {}, {"clip_id": None}),
+        "music-s custom": (MusicSGenerateMusicCustomInput, {}, {"estimate_cost": Decimal("0.04")}),
+    },
+)
+
+SUNO_LYRICS = Family(
+    name="suno lyrics",
+    task_class=SunoLyricsTask,
+    classes={
+        SunoGenerateLyricsInput: ("suno", "generate_lyrics"),
+        SunoLyricsInput: ("suno", "lyrics"),
+        MusicSGenerateLyricsInput: ("music-s", "generate_lyrics"),
+    },
+    accepted={
+        "suno, any version": lambda: SunoGenerateLyricsInput(prompt="x", model_version="v9"),
+        "suno lyrics": lambda: SunoLyricsInput(prompt="x"),
+        "music-s": lambda: MusicSGenerateLyricsInput(prompt="White egrets"),
+    },
+    refused={
+        "music-s without a prompt": (
+            lambda: MusicSGenerateLyricsInput(prompt=" "),
+            "prompt is required",
+            LYRICS_API,
+        ),
+    },
+    sent=("music-s without a prompt",),
+    echoes={"music-s, no prompt": (MusicSGenerateLyricsInput, {}, {"prompt": None})},
+)
+
+# --- Udio (music-u) ---------------------------------------------------------------------
+
+UDIO = Family(
+    name="udio",
+    task_class=UdioTask,
+    classes={UdioGenerateMusicInput: ("music-u", "generate_music")},
+    accepted={
+        **{
+            kind: (lambda k=kind: UdioGenerateMusicInput(lyrics_type=k))
+            for kind in ("generate", "user", "instrumental")
+        },
+        "extend an earlier song": lambda: UdioGenerateMusicInput(
+            lyrics_type="generate", continue_song_id="s", continue_at=20.5, seed=-1
+        ),
+    },
+    refused={
+        "no lyrics type": (
+            lambda: UdioGenerateMusicInput(gpt_description_prompt="x"),
+            "lyrics_type is required",
+            MUSIC_API,
+        ),
+        "lyrics type": (
+            lambda: UdioGenerateMusicInput(lyrics_type="instrumentals"),
+            "lyrics_type must be one of generate, user, instrumental (got 'instrumentals')",
+            MUSIC_API,
+        ),
+    },
+    sent=("lyrics type",),
+    prices={
+        # https://piapi.ai/docs/music-api/create-task: "music-u: $0.04 / generation"
+        "a song": (lambda: UdioGenerateMusicInput(lyrics_type="generate"), "0.04"),
+        "instrumental": (lambda: UdioGenerateMusicInput(lyrics_type="instrumental"), "0.04"),
+    },
+    echoes={
+        "no lyrics type": (UdioGenerateMusicInput, {"seed": -1}, {"lyrics_type": None}),
+    },
+)
+
+UDIO_LYRICS = Family(
+    name="udio lyrics",
+    task_class=UdioLyricsTask,
+    classes={UdioGenerateLyricsInput: ("music-u", "generate_lyrics")},
+    accepted={"a prompt": lambda: UdioGenerateLyricsInput(prompt="White egrets")},
+    refused={
+        "no prompt": (lambda: UdioGenerateLyricsInput(), "prompt is required", LYRICS_API),
+    },
+    sent=("no prompt",),
+    echoes={"no prompt": (UdioGenerateLyricsInput, {}, {"prompt": None})},
+)
+
+# --- Midjourney: images, and text (describe, seed) ---------------------------------------
+
+MJ = "https://piapi.ai/docs/midjourney-api"
+MJ_CLASSES: dict[type[TaskInput], tuple[str, str]] = {
+    MidjourneyImagineInput: ("midjourney", "imagine"),
+    MidjourneyUpscaleInput: ("midjourney", "upscale"),
+    MidjourneyVariationInput: ("midjourney", "variation"),
+    MidjourneyRerollInput: ("midjourney", "reroll"),
+    MidjourneyBlendInput: ("midjourney", "blend"),
+    MidjourneyInpaintInput: ("midjourney", "inpaint"),
+    MidjourneyOutpaintInput: ("midjourney", "outpaint"),
+    MidjourneyPanInput: ("midjourney", "pan"),
+}
+
+MIDJOURNEY = Family(
+    name="midjourney",
+    task_class=MidjourneyTask,
+    classes=MJ_CLASSES,
+    accepted={
+        **{
+            f"imagine {mode}": (lambda m=mode: MidjourneyImagineInput(prompt="x", process_mode=m))
+            for mode in ("relax", "fast", "turbo")
+        },
+        **{
+            f"upscale {index}": (
+                lambda i=index: MidjourneyUpscaleInput(origin_task_id="t", index=i)
+            )
+            for index in ("1", "4", "light", "beta", "2x", "4x", "subtle", "creative")
+        },
+        **{
+            f"variation {index}": (
+                lambda i=index: MidjourneyVariationInput(origin_task_id="t", index=i, prompt="x")
+            )
+            for index in ("1", "2", "3", "4", "high_variation", "low_variation")
+        },
+        "imagine, any aspect ratio": lambda: MidjourneyImagineInput(prompt="x", aspect_ratio="7:3"),
+        "reroll without a prompt": lambda: MidjourneyRerollInput(origin_task_id="t"),
+        "blend": lambda: MidjourneyBlendInput(image_urls=[IMG, IMG], dimension="square"),
+        "outpaint": lambda: MidjourneyOutpaintInput(origin_task_id="t", zoom_ratio="2"),
+        "pan": lambda: MidjourneyPanInput(origin_task_id="t", direction="up"),
+        "inpaint": lambda: MidjourneyInpaintInput(origin_task_id="t", mask="m", prompt="x"),
+    },
+    refused={
+        "imagine without a prompt": (
+            lambda: MidjourneyImagineInput(aspect_ratio="16:9"),
+            "prompt is required",
+            f"{MJ}/imagine",
+        ),
+        "process mode": (
+            lambda: MidjourneyImagineInput(prompt="x", process_mode="slow"),
+            "process_mode must be one of relax, fast, turbo (got 'slow')",
+            f"{MJ}/imagine",
+        ),
+        "upscale index": (
+            lambda: MidjourneyUpscaleInput(origin_task_id="t", index="5"),
+            "index must be one of 1, 2, 3, 4, light, beta, 2x, 4x, subtle, creative (got '5')",
+            f"{MJ}/upscale",
+        ),
+        "upscale without an index": (
+            lambda: MidjourneyUpscaleInput(origin_task_id="t"),
+            "index must be one of",
+            f"{MJ}/upscale",
+        ),
+        "upscale without a task": (
+            lambda: MidjourneyUpscaleInput(index="1"),
+            "origin_task_id is required",
+            f"{MJ}/upscale",
+        ),
+        "variation index": (
+            lambda: MidjourneyVariationInput(origin_task_id="t", index="2x", prompt="x"),
+            "index must be one of 1, 2, 3, 4, high_variation, low_variation (got '2x')",
+            f"{MJ}/variation",
+        ),
+        "variation without a prompt": (
+            lambda: MidjourneyVariationInput(origin_task_id="t", index="1"),
+            "prompt is required",
+            f"{MJ}/variation",
+        ),
+        "reroll without a task": (
+            lambda: MidjourneyRerollInput(prompt="x"),
+            "origin_task_id is required",
+            f"{MJ}/reroll",
+        ),
+    },
+    sent=("process mode", "upscale index"),
+    echoes={
+        "upscale of an unknown index": (
+            MidjourneyUpscaleInput,
+            {"index": "8x"},
+            {"index": "8x", "origin_task_id": None},
+        ),
+        "imagine, nothing": (MidjourneyImagineInput, {}, {"to_wire": {}}),
+    },
+)
+
+MIDJOURNEY_TEXT = Family(
+    name="midjourney text",
+    task_class=MidjourneyTextTask,
+    classes={
+        MidjourneyDescribeInput: ("midjourney", "describe"),
+        MidjourneySeedInput: ("midjourney", "seed"),
+    },
+    accepted={
+        "describe": lambda: MidjourneyDescribeInput(image_url=IMG, process_mode="fast", bot_id=0),
+        "seed": lambda: MidjourneySeedInput(origin_task_id="t"),
+    },
+    refused={},
+    sent=(),
+    echoes={"describe, nothing": (MidjourneyDescribeInput, {}, {"to_wire": {}})},
+)
+
+# --- F5-TTS: $0.025 per 1,000 characters -------------------------------------------------
+
+F5_TTS = "https://piapi.ai/docs/tts-api/f5-tts"
+VOICE = "https://a/voice.wav"
+
+TTS = Family(
+    name="f5tts",
+    task_class=F5TtsTask,
+    classes={F5TtsZeroShotInput: ("Qubico/tts", "zero-shot")},
+    accepted={
+        "10,000 characters": lambda: F5TtsZeroShotInput(gen_text="x" * 10_000, ref_audio=VOICE),
+        "every parameter": lambda: F5TtsZeroShotInput(
+            gen_text="hi",
+            ref_audio=VOICE,
+            ref_text="hello",
+            custom_split_words="a,b",
+            remove_silence=True,
+            speed=1.2,
+        ),
+    },
+    refused={
+        "no text": (lambda: F5TtsZeroShotInput(ref_audio=VOICE), "gen_text is required", F5_TTS),
+        "10,001 characters": (
+            lambda: F5TtsZeroShotInput(gen_text="x" * 10_001, ref_audio=VOICE),
+            "gen_text must be at most 10000 characters (got 10001)",
+            F5_TTS,
+        ),
+        "no voice": (lambda: F5TtsZeroShotInput(gen_text="x"), "ref_audio is required", F5_TTS),
+    },
+    sent=("no voice",),
+    prices={
+        # https://piapi.ai/docs/tts-api/f5-tts: "$0.025 per 1000 characters"
+        "1,000 characters": (
+            lambda: F5TtsZeroShotInput(gen_text="x" * 1000, ref_audio=VOICE),
+            "0.025",
+        ),
+        "10,000 characters": (
+            lambda: F5TtsZeroShotInput(gen_text="x" * 10_000, ref_audio=VOICE),
+            "0.25",
+        ),
+        "40 characters": (lambda: F5TtsZeroShotInput(gen_text="x" * 40, ref_audio=VOICE), "0.001"),
+    },
+    echoes={
+        "no text": (F5TtsZeroShotInput, {"ref_audio": VOICE}, {"estimate_cost": None}),
+    },
+)
+
+# --- MMAudio: per second of a video the request does not measure -------------------------
+
+MMAUDIO_PAGE = "https://piapi.ai/docs/mmaudio-api/create-task"
+VIDEO = "https://v/a.mp4"
+
+MMAUDIO = Family(
+    name="mmaudio",
+    task_class=MmaudioTask,
+    classes={MmaudioVideo2AudioInput: ("Qubico/mmaudio", "video2audio")},
+    accepted={
+        "an empty prompt, as the page's example": lambda: MmaudioVideo2AudioInput(
+            prompt="", video=VIDEO
+        ),
+        "every parameter": lambda: MmaudioVideo2AudioInput(
+            prompt="rain", negative_prompt="music", video=VIDEO, steps=20, seed=48511119825268
+        ),
+    },
+    refused={
+        "no prompt": (
+            lambda: MmaudioVideo2AudioInput(video=VIDEO),
+            "prompt is required (it may be empty)",
+            MMAUDIO_PAGE,
+        ),
+        "no video": (
+            lambda: MmaudioVideo2AudioInput(prompt="rain", video=""),
+            "video is required",
+            MMAUDIO_PAGE,
+        ),
+    },
+    sent=("no video",),
+    echoes={"the page's blank example": (MmaudioVideo2AudioInput, {"video": ""}, {"video": ""})},
+)
+
+# --- DiffRhythm: $0.02 a generation -------------------------------------------------------
+
+DIFFRHYTHM = Family(
+    name="diffrhythm",
+    task_class=DiffRhythmTask,
+    classes={
+        DiffRhythmBaseInput: ("Qubico/diffrhythm", "txt2audio-base"),
+        DiffRhythmFullInput: ("Qubico/diffrhythm", "txt2audio-full"),
+    },
+    accepted={
+        "the page's example": lambda: DiffRhythmBaseInput(
+            lyrics="", style_prompt="pop", style_audio=""
+        ),
+    },
+    refused={},
+    sent=(),
+    prices={
+        # https://piapi.ai/docs/diffrhythm-api/create-task: $0.02 a generation, both
+        "base": (lambda: DiffRhythmBaseInput(style_prompt="pop"), "0.02"),
+        "full": (lambda: DiffRhythmFullInput(lyrics="[00:01.00] la"), "0.02"),
+    },
+    echoes={"nothing": (DiffRhythmFullInput, {}, {"estimate_cost": Decimal("0.02")})},
+)
+
+# --- ACE-Step, JoyCaption, Qwen Image, OmniHuman: catalog parameters, nothing published ---
+
+ACE_STEP = Family(
+    name="acestep",
+    task_class=AceStepTask,
+    classes={
+        AceStepTxt2AudioInput: ("Qubico/ace-step", "txt2audio"),
+        AceStepAudio2AudioInput: ("Qubico/ace-step", "audio2audio"),
+        AceStepEditInput: ("Qubico/ace-step", "edit"),
+        AceStepExtendInput: ("Qubico/ace-step", "extend"),
+    },
+    accepted={
+        "txt2audio": lambda: AceStepTxt2AudioInput(
+            duration=10, lyrics="[inst]", style_prompt="guitar and piano"
+        ),
+        "extend": lambda: AceStepExtendInput(
+            audio="https://a/a.mp3", left_extend_duration=5, right_extend_duration=10.5
+        ),
+        "edit": lambda: AceStepEditInput(audio="https://a/a.mp3", edit_lyrics="x"),
+        "audio2audio": lambda: AceStepAudio2AudioInput(style_audio="https://a/a.mp3"),
+    },
+    refused={},
+    sent=(),
+    echoes={
+        "the get-task page's echo": (
+            AceStepTxt2AudioInput,
+            {"duration": 10, "negative_style_prompt": "", "style_audio": ""},
+            {
+                "duration": 10,
+                "to_wire": {"duration": 10, "negative_style_prompt": "", "style_audio": ""},
+            },
+        ),
+    },
+)
+
+JOYCAPTION = Family(
+    name="joycaption",
+    task_class=JoyCaptionTask,
+    classes={JoyCaptionBetaOneInput: ("Qubico/joycaption", "joycaption-beta-one")},
+    accepted={
+        "any style": lambda: JoyCaptionBetaOneInput(
+            image=IMG, prompt_style="Straightforward", caption_length="long"
+        ),
+    },
+    refused={},
+    sent=(),
+    echoes={"nothing": (JoyCaptionBetaOneInput, {}, {"to_wire": {}})},
+)
+
+QWEN = Family(
+    name="qwen",
+    task_class=QwenTask,
+    classes={
+        QwenTxt2ImgInput: ("Qubico/qwen-image", "txt2img"),
+        QwenImageEditInput: ("Qubico/qwen-image", "image-edit"),
+    },
+    accepted={
+        "txt2img": lambda: QwenTxt2ImgInput(prompt="x", width=1024, height=1024, flow_shift=3.0),
+        "edit two images": lambda: QwenImageEditInput(prompt="x", image1=IMG, image2=IMG),
+    },
+    refused={},
+    sent=(),
+    echoes={"nothing": (QwenImageEditInput, {}, {"to_wire": {}})},
+)
+
+OMNI_HUMAN = Family(
+    name="omnihuman",
+    task_class=OmniHumanTask,
+    classes={OmniHuman15Input: ("omni-human", "omni-human-1.5")},
+    accepted={
+        "every parameter": lambda: OmniHuman15Input(
+            image_url=IMG, audio_url="https://a/a.mp3", prompt="x", fast_mode=True, seed=1
+        ),
+    },
+    refused={},
+    sent=(),
+    echoes={"nothing": (OmniHuman15Input, {}, {"to_wire": {}})},
+)
+
+# --- Z-Image: per image, by its megapixels (1 MP = 1024 x 1024, as the page's answer) -----
+
+Z_IMAGE_PAGE = "https://piapi.ai/docs/z-image-api/text-to-image"
+
+Z_IMAGE = Family(
+    name="zimage",
+    task_class=ZImageTask,
+    classes={ZImageTxt2ImgInput: ("Qubico/z-image", "txt2img")},
+    accepted={
+        "the page's example": lambda: ZImageTxt2ImgInput(
+            prompt="a bear", negative_prompt="blurry", flow_shift=3.0, seed=-1
+        ),
+    },
+    refused={
+        "no width": (
+            lambda: ZImageTxt2ImgInput(prompt="x", width=0),
+            "width must be a positive number",
+            None,
+        ),
+        "no images": (
+            lambda: ZImageTxt2ImgInput(prompt="x", batch_size=0),
+            "batch_size must be a positive number",
+            None,
+        ),
+    },
+    sent=("no images",),
+    defaults={
+        "the page's example sizes": (
+            lambda: ZImageTxt2ImgInput(prompt="a bear"),
+            {"prompt": "a bear", "width": 1024, "height": 1024, "batch_size": 1},
+        ),
+    },
+    prices={
+        # https://piapi.ai/docs/z-image-api/text-to-image, per image: <= 0.5 MP $0.002,
+        # <= 1 MP $0.004, <= 1.5 MP $0.006, above $0.008 (1024 x 1024: $0.004 on that page)
+        "1024 x 1024": (lambda: ZImageTxt2ImgInput(prompt="x"), "0.004"),
+        "512 x 1024, 0.5 MP": (lambda: ZImageTxt2ImgInput(prompt="x", width=512), "0.002"),
+        "1024 x 1025": (lambda: ZImageTxt2ImgInput(prompt="x", height=1025), "0.006"),
+        "1024 x 1536, 1.5 MP": (lambda: ZImageTxt2ImgInput(prompt="x", height=1536), "0.006"),
+        "1024 x 1537": (lambda: ZImageTxt2ImgInput(prompt="x", height=1537), "0.008"),
+        "4 at 1024 x 1024": (lambda: ZImageTxt2ImgInput(prompt="x", batch_size=4), "0.016"),
+        "no size": (lambda: ZImageTxt2ImgInput(prompt="x", width=None), None),
+    },
+    echoes={
+        "no size": (ZImageTxt2ImgInput, {"prompt": "x"}, {"width": None, "estimate_cost": None}),
+        "no width": (
+            ZImageTxt2ImgInput,
+            {"width": 0, "height": 1, "batch_size": 1},
+            {"estimate_cost": None},
+        ),
+    },
+)
+
+# --- Image toolkit: face swap, background removal ($0.001), segment, upscale --------------
+
+SEGMENT_PAGE = "https://piapi.ai/docs/image-editing-api/segment-with-prompt-api"
+SEGMENT_OK: dict[str, Any] = {"image": IMG, "prompt": "clothes", "negative_prompt": "pants"}
+
+IMAGE_TOOLKIT = Family(
+    name="imagetoolkit",
+    task_class=ImageToolkitTask,
+    classes={
+        FaceSwapInput: ("Qubico/image-toolkit", "face-swap"),
+        MultiFaceSwapInput: ("Qubico/image-toolkit", "multi-face-swap"),
+        BackgroundRemoveInput: ("Qubico/image-toolkit", "background-remove"),
+        SegmentInput: ("Qubico/image-toolkit", "segment"),
+        UpscaleInput: ("Qubico/image-toolkit", "upscale"),
+    },
+    accepted={
+        "face swap": lambda: FaceSwapInput(swap_image=IMG, target_image=IMG),
+        "multi face swap": lambda: MultiFaceSwapInput(
+            swap_image=IMG, target_image=IMG, input_faces_index="0", source_faces_index="1"
+        ),
+        "segment": lambda: SegmentInput(**SEGMENT_OK, segment_factor=-15),
+        "segment, no negative words": lambda: SegmentInput(
+            image=IMG, prompt="x", negative_prompt="", segment_factor=0
+        ),
+        "upscale by 16": lambda: UpscaleInput(image=IMG, scale=16, face_enhance=True),
+    },
+    refused={
+        "segment without an image": (
+            lambda: SegmentInput(prompt="x", negative_prompt="", segment_factor=0),
+            "image is required",
+            SEGMENT_PAGE,
+        ),
+        "segment without a prompt": (
+            lambda: SegmentInput(image=IMG, negative_prompt="", segment_factor=0),
+            "prompt is required",
+            SEGMENT_PAGE,
+        ),
+        "segment without negative words": (
+            lambda: SegmentInput(image=IMG, prompt="x", segment_factor=0),
+            "negative_prompt is required",
+            SEGMENT_PAGE,
+        ),
+        "segment without a factor": (
+            lambda: SegmentInput(**SEGMENT_OK),
+            "segment_factor is required",
+            SEGMENT_PAGE,
+        ),
+    },
+    sent=("segment without a factor",),
+    prices={
+        # "Pricing: $0.001/generation" (PiAPI's summary of its remove-background page)
+        "background removal": (lambda: BackgroundRemoveInput(image=IMG), "0.001"),
+        # $0.01 per million pixels of an image the request does not measure
+        "segment": (lambda: SegmentInput(**SEGMENT_OK, segment_factor=-15), None),
+        "face swap": (lambda: FaceSwapInput(swap_image=IMG, target_image=IMG), None),
+        "upscale": (lambda: UpscaleInput(image=IMG), None),
+    },
+    echoes={
+        "segment, nothing": (SegmentInput, {}, {"segment_factor": None, "estimate_cost": None}),
+    },
+)
+
+# --- Trellis and Trellis 2: 3D models ------------------------------------------------------
+
+TRELLIS = Family(
+    name="trellis",
+    task_class=TrellisTask,
+    classes={
+        TrellisTextTo3DInput: ("Qubico/trellis", "text-to-3d"),
+        TrellisImageTo3DInput: ("Qubico/trellis", "image-to-3d"),
+        Trellis2ImageTo3DInput: ("Qubico/trellis2", "image-to-3d"),
+    },
+    accepted={
+        "text": lambda: TrellisTextTo3DInput(prompt="a bear", ss_guidance_strength=7.5),
+        "images": lambda: TrellisImageTo3DInput(images=[IMG], seed=0),
+        "image": lambda: TrellisImageTo3DInput(image=IMG),
+        "trellis 2": lambda: Trellis2ImageTo3DInput(image=IMG, seed=0),
+    },
+    refused={},
+    sent=(),
+    echoes={
+        "image and images": (
+            TrellisImageTo3DInput,
+            {"image": IMG, "images": None},
+            {"image": IMG, "images": None},
+        ),
+    },
+)
+
+# --- AI Hug ----------------------------------------------------------------------------------
+
+HUG = Family(
+    name="hug",
+    task_class=HugTask,
+    classes={HugVideoInput: ("Qubico/hug-video", "image_to_video")},
+    accepted={"an image": lambda: HugVideoInput(image_url=IMG)},
+    refused={
+        "no image": (
+            lambda: HugVideoInput(),
+            "image_url is required",
+            "https://piapi.ai/docs/ai-hug-api/create-task",
+        ),
+    },
+    sent=("no image",),
+    echoes={"nothing": (HugVideoInput, {}, {"image_url": None})},
+)
+
+# --- Seedream 5 Lite: per image by size ------------------------------------------------------
+
+SEEDREAM_PAGE = "https://piapi.ai/docs/seedream-api/seedream-5-lite"
+
+SEEDREAM = Family(
+    name="seedream",
+    task_class=SeedreamTask,
+    classes={Seedream5LiteInput: ("seedream", "seedream-5-lite")},
+    accepted={
+        **{
+            f"aspect {ratio}": (lambda r=ratio: Seedream5LiteInput(prompt="x", aspect_ratio=r))
+            for ratio in ("1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "4:5", "5:4")
+        },
+        "jpeg": lambda: Seedream5LiteInput(prompt="x", output_format="jpeg"),
+        "ten images": lambda: Seedream5LiteInput(prompt="x", image_urls=[IMG] * 10),
+    },
+    refused={
+        "size": (
+            lambda: Seedream5LiteInput(prompt="x", size="4K"),
+            "size must be one of 2K, 3K (got '4K')",
+            SEEDREAM_PAGE,
+        ),
+        "aspect": (
+            lambda: Seedream5LiteInput(prompt="x", aspect_ratio="21:9"),
+            "aspect_ratio must be one of 1:1, 16:9, 9:16, 4:3, 3:4, 3:2, 2:3, 4:5, 5:4",
+            SEEDREAM_PAGE,
+        ),
+        "format": (
+            lambda: Seedream5LiteInput(prompt="x", output_format="webp"),
+            "output_format must be one of png, jpeg (got 'webp')",
+            SEEDREAM_PAGE,
+        ),
+        "eleven images": (
+            lambda: Seedream5LiteInput(prompt="x", image_urls=[IMG] * 11),
+            "image_urls takes at most 10 images (got 11)",
+            SEEDREAM_PAGE,
+        ),
+    },
+    sent=("size",),
+    prices={
+        # https://piapi.ai/docs/seedream-api/seedream-5-lite: 2K (default) $0.028, 3K $0.042
+        "2K": (lambda: Seedream5LiteInput(prompt="x", size="2K"), "0.028"),
+        "3K": (lambda: Seedream5LiteInput(prompt="x", size="3K"), "0.042"),
+        "PiAPI's default, 2K": (lambda: Seedream5LiteInput(prompt="x"), "0.028"),
+    },
+    echoes={"4K": (Seedream5LiteInput, {"size": "4K"}, {"size": "4K", "estimate_cost": None})},
+)
+
 FAMILIES = [
     KLING,
     VEO,
@@ -1361,6 +2079,24 @@ FAMILIES = [
     SKYREELS,
     FRAMEPACK,
     WAN,
+    SUNO,
+    SUNO_LYRICS,
+    UDIO,
+    UDIO_LYRICS,
+    MIDJOURNEY,
+    MIDJOURNEY_TEXT,
+    TTS,
+    MMAUDIO,
+    DIFFRHYTHM,
+    ACE_STEP,
+    JOYCAPTION,
+    QWEN,
+    OMNI_HUMAN,
+    Z_IMAGE,
+    IMAGE_TOOLKIT,
+    TRELLIS,
+    HUG,
+    SEEDREAM,
 ]
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from piapi import TaskRequest
 from piapi.families._registry import request_class_for, task_class_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,28 +61,3 @@ def test_every_pair_is_typed_with_every_catalog_parameter() -> None:
         if lacking:
             missing[entry["key"]] = lacking
     assert missing == {}
-
-
-def _examples() -> list[Any]:
-    index: list[dict[str, Any]] = json.loads((REQUESTS / "index.json").read_text())
-    return [pytest.param(entry, id=entry["file"]) for entry in index]
-
-
-def test_the_examples_are_all_indexed_with_their_page() -> None:
-    index: list[dict[str, Any]] = json.loads((REQUESTS / "index.json").read_text())
-    assert {entry["file"] for entry in index} == {
-        path.name for path in REQUESTS.glob("*.json") if path.name != "index.json"
-    }
-    assert all(entry["page"].startswith("https://piapi.ai/") for entry in index)
-
-
-@pytest.mark.parametrize("entry", _examples())
-def test_a_published_example_is_built_and_sent_as_shown(entry: dict[str, Any]) -> None:
-    body: dict[str, Any] = json.loads((REQUESTS / entry["file"]).read_text())
-    request_class = request_class_for(body["model"], body["task_type"])
-    assert request_class is not None
-    built = request_class.model_validate(body["input"])  # a caller's build: checked
-    assert built.to_wire() == body["input"]
-    sent = TaskRequest(model=request_class.MODEL, task_type=request_class.TASK_TYPE, input=built)
-    assert sent.model_dump(mode="json", exclude_none=True)["input"] == body["input"]
-    assert (sent.model, sent.task_type) == (body["model"], body["task_type"])

@@ -17,10 +17,11 @@ from typing import Any, Literal, cast
 
 __all__ = ["CATALOG", "ModelSpec", "Publish"]
 
-MediaKind = Literal["video", "image", "audio"]
+MediaKind = Literal["video", "image", "audio", "3d"]
 Publish = Callable[[MediaKind], str]
 """Makes a new file of that kind servable and returns its URL."""
-Output = dict[str, Any] | None
+Output = dict[str, Any] | list[Any] | None
+"""A task's `output`: an object, or a list (Suno's clips), or null."""
 
 
 def _seconds(task_input: Mapping[str, Any], default: int) -> int:
@@ -393,6 +394,156 @@ VIDEO_FAMILIES: dict[tuple[str, str], ModelSpec] = {
     ),
 }
 
+
+# --- audio, image and 3D families ----------------------------------------------------------
+# Outputs in the shapes PiAPI's pages (or its own MCP server) show; where no completed answer
+# is published (Qwen, Z-Image, Seedream, OmniHuman, AI Hug, DiffRhythm) the fake answers a
+# plain `image_url` / `video` / `audio_url` like its siblings. Prices in PiAPI's units: the
+# published ones (music-s and music-u $0.04, F5-TTS $0.025 per 1,000 characters, DiffRhythm
+# $0.02, Z-Image by size, Seedream 5 Lite by size, background removal $0.001) and, elsewhere,
+# the charge of a published answer (Trellis $0.04, Trellis 2 $0.10, ACE-Step $0.0005) or a
+# placeholder of the right order.
+
+
+def _audio_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+    return {"audio_url": publish("audio")}
+
+
+def _image_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+    return {"image_url": publish("image")}
+
+
+def _images_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+    return {"image_urls": [publish("image") for _ in range(_count(task_input, "batch_size", 1))]}
+
+
+def _text_done(text: str) -> Callable[[Publish, Mapping[str, Any]], Output]:
+    return lambda publish, task_input: {"text": text}
+
+
+def _suno_clip(publish: Publish, clip_id: str) -> dict[str, Any]:
+    return {
+        "id": clip_id,
+        "audio_url": publish("audio"),
+        "video_url": publish("video"),
+        "image_url": publish("image"),  # the cover
+        "image_large_url": publish("image"),
+        "is_video_pending": False,
+        "metadata": {"tags": "pop", "prompt": "[Verse]"},
+    }
+
+
+def _suno_keyed_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+    # piapi.ai/docs/legacy/suno-api/get-music: clips keyed by their id
+    return {"clips": {cid: _suno_clip(publish, cid) for cid in ("clip-1", "clip-2")}}
+
+
+def _suno_list_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+    # piapi.ai/docs/25346021e0 (a completed `music` webhook): `output` is a list of clips
+    return [_suno_clip(publish, cid) for cid in ("clip-1", "clip-2")]
+
+
+def _lyrics_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+    return {"lyrics_pairs": [{"title": "Winter Wind", "text": "[Verse]\nSnowflakes falling"}]}
+
+
+def _udio_pending(task_input: Mapping[str, Any]) -> Output:
+    return {"generation_id": "", "songs": None}
+
+
+def _udio_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+    song = {"song_path": publish("audio"), "image_path": publish("image")}
+    return {"generation_id": "g-1", "songs": [song, {**song, "song_path": publish("audio")}]}
+
+
+def _describe_pending(task_input: Mapping[str, Any]) -> Output:
+    return {"description": ""}  # piapi.ai/docs/midjourney-api/describe
+
+
+def _describe_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+    return {"description": "1\ufe0f\u20e3 a city at night --ar 16:9"}
+
+
+def _seed_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+    return {"seed": "1234567890"}
+
+
+def _trellis_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+    return {
+        "model_file": publish("3d"),
+        "no_background_image": publish("image"),
+        "combined_video": publish("video"),
+    }
+
+
+def _model_file_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+    return {"model_file": publish("3d")}  # as Qubico/pixal3d answers (its page)
+
+
+def _tts_price(task_input: Mapping[str, Any]) -> int:
+    text = task_input.get("gen_text")
+    return 250 * len(text) if isinstance(text, str) else 0  # $0.025 per 1,000 characters
+
+
+def _z_image_price(task_input: Mapping[str, Any]) -> int:
+    width, height = task_input.get("width", 1024), task_input.get("height", 1024)
+    pixels = width * height if isinstance(width, int) and isinstance(height, int) else 0
+    steps = ((524_288, 20_000), (1_048_576, 40_000), (1_572_864, 60_000))  # 1 MP = 1024 x 1024
+    per_image = next((units for limit, units in steps if pixels <= limit), 80_000)
+    return per_image * _count(task_input, "batch_size", 1)
+
+
+def _seedream_price(task_input: Mapping[str, Any]) -> int:
+    return 420_000 if task_input.get("size") == "3K" else 280_000
+
+
+def _llm(price: Price, done: Callable[[Publish, Mapping[str, Any]], Output]) -> ModelSpec:
+    return ModelSpec("llm", price, _no_output, done)
+
+
+_MIDJOURNEY_IMAGE = ModelSpec("llm", _flat(800_000), _midjourney_pending, _midjourney_done)
+_SUNO_TASKS = ("generate_music", "generate_music_custom", "concat_music", "upload_audio")
+
+AUDIO_IMAGE_3D: dict[tuple[str, str], ModelSpec] = {
+    **{("suno", task_type): _llm(_flat(400_000), _suno_keyed_done) for task_type in _SUNO_TASKS},
+    **{("music-s", task_type): _llm(_flat(400_000), _suno_keyed_done) for task_type in _SUNO_TASKS},
+    ("suno", "music"): _llm(_flat(400_000), _suno_list_done),
+    ("suno", "generate_lyrics"): _llm(_flat(20_000), _lyrics_done),
+    ("suno", "lyrics"): _llm(_flat(20_000), _lyrics_done),
+    ("music-s", "generate_lyrics"): _llm(_flat(20_000), _lyrics_done),
+    ("music-u", "generate_music"): ModelSpec("llm", _flat(400_000), _udio_pending, _udio_done),
+    ("music-u", "generate_lyrics"): _llm(_flat(20_000), _lyrics_done),
+    **{
+        ("midjourney", task_type): _MIDJOURNEY_IMAGE
+        for task_type in ("upscale", "variation", "reroll", "blend", "inpaint", "outpaint", "pan")
+    },
+    ("midjourney", "describe"): ModelSpec("llm", _flat(400_000), _describe_pending, _describe_done),
+    ("midjourney", "seed"): _llm(_flat(100_000), _seed_done),
+    ("Qubico/tts", "zero-shot"): _llm(_tts_price, _audio_done),
+    ("Qubico/mmaudio", "video2audio"): _llm(_flat(25_000), _audio_done),  # 5 s at $0.0005/s
+    ("Qubico/diffrhythm", "txt2audio-base"): _llm(_flat(200_000), _audio_done),
+    ("Qubico/diffrhythm", "txt2audio-full"): _llm(_flat(200_000), _audio_done),
+    **{
+        ("Qubico/ace-step", task_type): _llm(_flat(5_000), _audio_done)
+        for task_type in ("txt2audio", "audio2audio", "edit", "extend")
+    },
+    ("Qubico/joycaption", "joycaption-beta-one"): _llm(_flat(10_000), _text_done("A bear.")),
+    ("Qubico/qwen-image", "txt2img"): _llm(_flat(100_000), _image_done),
+    ("Qubico/qwen-image", "image-edit"): _llm(_flat(100_000), _image_done),
+    ("Qubico/z-image", "txt2img"): _llm(_z_image_price, _images_done),
+    **{
+        ("Qubico/image-toolkit", task_type): _llm(_flat(100_000), _image_done)
+        for task_type in ("face-swap", "multi-face-swap", "segment", "upscale")
+    },
+    ("Qubico/image-toolkit", "background-remove"): _llm(_flat(10_000), _image_done),
+    ("Qubico/trellis", "text-to-3d"): _llm(_flat(400_000), _trellis_done),
+    ("Qubico/trellis", "image-to-3d"): _llm(_flat(400_000), _trellis_done),
+    ("Qubico/trellis2", "image-to-3d"): _llm(_flat(1_000_000), _model_file_done),
+    ("omni-human", "omni-human-1.5"): _llm(_flat(1_000_000), _video_done),
+    ("Qubico/hug-video", "image_to_video"): _llm(_flat(500_000), _video_done),
+    ("seedream", "seedream-5-lite"): _llm(_seedream_price, _image_done),
+}
+
 CATALOG: dict[tuple[str, str], ModelSpec] = {
     ("sora2", "sora2-video"): _sora2(800_000),  # $0.08/s
     ("sora2", "sora2-pro-video"): _sora2(2_400_000),  # $0.24/s
@@ -425,9 +576,8 @@ CATALOG: dict[tuple[str, str], ModelSpec] = {
     ("gemini", "nano-banana-pro"): _GEMINI,
     ("gemini", "nano-banana-2"): _GEMINI,
     ("gemini", "gemini-2.5-flash-image"): _GEMINI,
-    ("midjourney", "imagine"): ModelSpec(
-        "llm", _flat(800_000), _midjourney_pending, _midjourney_done
-    ),
+    ("midjourney", "imagine"): _MIDJOURNEY_IMAGE,
+    **AUDIO_IMAGE_3D,
     **VIDEO_FAMILIES,
 }
 """Every (model, task_type) the fake creates tasks for; others answer "invalid model/task type"."""

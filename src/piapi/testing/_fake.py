@@ -115,7 +115,7 @@ class FakeTask:
     status: str = "pending"
     started_ns: int = 0
     ended_ns: int = 0
-    output: dict[str, Any] | None = None
+    output: dict[str, Any] | list[Any] | None = None
     frozen: bool = False
     spec: ModelSpec = field(default_factory=lambda: CATALOG[("sora2", "sora2-video")], repr=False)
 
@@ -135,7 +135,7 @@ class FakeTask:
         """The task object as PiAPI's JSON shows it (`data` of the envelope)."""
         failed = self.status == "failed"
         spec = self.spec
-        output = spec.pending(self.input) if self.output is None else dict(self.output)
+        output = spec.pending(self.input) if self.output is None else self.output.copy()
         if spec.usage == "point":
             charged = self.consume if self.status == "completed" else 0
             usage = {"type": "point", "frozen": self.consume, "consume": charged}
@@ -734,6 +734,11 @@ class FakePiAPI:
             name, media = f"{stem}.mp4", Mp4Media(self.media_size)
         elif kind == "audio":
             name, media = f"{stem}.mp3", UploadedMedia(_MP3_FRAME, "audio/mpeg")
+        elif kind == "3d":  # a glTF binary header: magic, version 2, length 12
+            name, media = (
+                f"{stem}.glb",
+                UploadedMedia(b"glTF\x02\x00\x00\x00\x0c\x00\x00\x00", "model/gltf-binary"),
+            )
         else:
             name, media = f"{stem}.png", PngMedia(len(self._media))
         self._media[name] = media

@@ -1,0 +1,113 @@
+"""ACE-Step (`model: "Qubico/ace-step"`): typed song requests.
+
+`AceStepTxt2AudioInput` (`txt2audio`), `AceStepAudio2AudioInput` (`audio2audio`),
+`AceStepEditInput` (`edit`) and `AceStepExtendInput` (`extend`) answer an `AceStepTask`
+whose `output.audio_url` is the song (https://piapi.ai/docs/ace-step-api/get-task).
+The parameter tables of PiAPI's ACE-Step pages could not be read: the parameters are
+those of PiAPI's catalog, none is checked, and no price is published.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from piapi._core.models import TaskInput, WireModel
+from piapi.families._base import FamilyInput, FamilyTask
+
+__all__ = [
+    "AceStepAudio2AudioInput",
+    "AceStepEditInput",
+    "AceStepExtendInput",
+    "AceStepOutput",
+    "AceStepTask",
+    "AceStepTxt2AudioInput",
+]
+
+DOCS = "https://piapi.ai/docs/ace-step-api"
+GET_TASK_PAGE = f"{DOCS}/get-task"  # a completed answer: output.audio_url
+
+
+class _AceStepInput(FamilyInput):
+    MODEL: ClassVar[str] = "Qubico/ace-step"
+
+    style_prompt: str | None = None
+    """The style in words, e.g. "guitar and piano"."""
+    lyrics: str | None = None
+    """PiAPI's example answer sends "[inst]"."""
+
+    @classmethod
+    def task_class(cls) -> type[AceStepTask]:
+        """`AceStepTask`."""
+        return AceStepTask
+
+
+class AceStepTxt2AudioInput(_AceStepInput):
+    """Input of `txt2audio` (https://piapi.ai/docs/ace-step-api/text-to-audio). Price: not
+    published."""
+
+    TASK_TYPE: ClassVar[str] = "txt2audio"
+
+    duration: int | float | None = None
+    """10 in PiAPI's example answer."""
+    negative_prompt: str | None = None
+    style_audio: str | None = None
+
+
+class AceStepAudio2AudioInput(_AceStepInput):
+    """Input of `audio2audio` (https://piapi.ai/docs/ace-step-api/audio-to-audio). Price: not
+    published."""
+
+    TASK_TYPE: ClassVar[str] = "audio2audio"
+
+    negative_prompt: str | None = None
+    style_audio: str | None = None
+    """The song to start from: a URL PiAPI can fetch."""
+
+
+class AceStepEditInput(_AceStepInput):
+    """Input of `edit` (https://piapi.ai/docs/ace-step-api/audio-edit). Price: not published."""
+
+    TASK_TYPE: ClassVar[str] = "edit"
+
+    audio: str | None = None
+    """The song to edit: a URL PiAPI can fetch."""
+    edit_lyrics: str | None = None
+    edit_style_prompt: str | None = None
+
+
+class AceStepExtendInput(_AceStepInput):
+    """Input of `extend` (https://piapi.ai/docs/ace-step-api/audio-extend). Price: not
+    published."""
+
+    TASK_TYPE: ClassVar[str] = "extend"
+
+    audio: str | None = None
+    """The song to extend: a URL PiAPI can fetch."""
+    negative_prompt: str | None = None
+    left_extend_duration: int | float | None = None
+    right_extend_duration: int | float | None = None
+
+
+class AceStepOutput(WireModel):
+    """Output of an ACE-Step task: `audio_url` (https://piapi.ai/docs/ace-step-api/get-task)."""
+
+    MEDIA_KIND: ClassVar[str] = "audio"
+
+    audio_url: str | None = None
+
+
+AceStepInput = (
+    AceStepTxt2AudioInput | AceStepAudio2AudioInput | AceStepEditInput | AceStepExtendInput
+)
+
+
+class AceStepTask(FamilyTask[AceStepInput, AceStepOutput]):
+    """An ACE-Step task, typed."""
+
+    output: AceStepOutput | None = None
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
+        AceStepTxt2AudioInput,
+        AceStepAudio2AudioInput,
+        AceStepEditInput,
+        AceStepExtendInput,
+    )

@@ -1,0 +1,52 @@
+"""AI Hug (`model: "Qubico/hug-video"`): typed requests for a video of two people hugging.
+
+`HugVideoInput` (`image_to_video`) answers a `HugTask`
+(https://piapi.ai/docs/ai-hug-api/create-task). No price is published.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from piapi._core.models import TaskInput, WireModel
+from piapi.families._base import FamilyInput, FamilyTask, require_text
+
+__all__ = ["HugOutput", "HugTask", "HugVideoInput"]
+
+CREATE_TASK_PAGE = "https://piapi.ai/docs/ai-hug-api/create-task"
+
+
+class HugVideoInput(FamilyInput):
+    """Input of `Qubico/hug-video` `image_to_video`
+    (https://piapi.ai/docs/ai-hug-api/create-task).
+
+    Checked: `image_url` required. Price: not published.
+    """
+
+    MODEL: ClassVar[str] = "Qubico/hug-video"
+    TASK_TYPE: ClassVar[str] = "image_to_video"
+
+    image_url: str | None = None
+    """A picture of the two people: a URL PiAPI can fetch (upload a local file first)."""
+
+    @classmethod
+    def task_class(cls) -> type[HugTask]:
+        """`HugTask`."""
+        return HugTask
+
+    def _check(self) -> None:
+        require_text("image_url", self.image_url, CREATE_TASK_PAGE)
+
+
+class HugOutput(WireModel):
+    """Output of an AI Hug task. Its shape is not published (the page shows `{}`): every
+    field PiAPI sends is kept, and `task.media_urls` finds the video in it."""
+
+    MEDIA_KIND: ClassVar[str] = "video"
+
+
+class HugTask(FamilyTask[HugVideoInput, HugOutput]):
+    """An AI Hug task, typed."""
+
+    output: HugOutput | None = None
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (HugVideoInput,)

@@ -1,0 +1,55 @@
+"""JoyCaption (`model: "Qubico/joycaption"`): typed image-captioning requests.
+
+`JoyCaptionBetaOneInput` (`joycaption-beta-one`) answers a `JoyCaptionTask` whose
+`output.text` is the caption (https://piapi.ai/docs/joycaption-api/create-task). The page
+shows its values only in an example: nothing is checked; no price is published.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from piapi._core.models import TaskInput, WireModel
+from piapi.families._base import FamilyInput, FamilyTask
+
+__all__ = ["JoyCaptionBetaOneInput", "JoyCaptionOutput", "JoyCaptionTask"]
+
+CREATE_TASK_PAGE = "https://piapi.ai/docs/joycaption-api/create-task"
+
+
+class JoyCaptionBetaOneInput(FamilyInput):
+    """Input of `Qubico/joycaption` `joycaption-beta-one`
+    (https://piapi.ai/docs/joycaption-api/create-task). Price: not published."""
+
+    MODEL: ClassVar[str] = "Qubico/joycaption"
+    TASK_TYPE: ClassVar[str] = "joycaption-beta-one"
+
+    image: str | None = None
+    """The image to caption: a URL PiAPI can fetch (upload a local file first)."""
+    workflow_type: str | None = None
+    """The page's example: "joycaption-beta-one"."""
+    prompt_style: str | None = None
+    """The page's example: "Descriptive"."""
+    caption_length: str | None = None
+    """The page's example: "any"."""
+
+    @classmethod
+    def task_class(cls) -> type[JoyCaptionTask]:
+        """`JoyCaptionTask`."""
+        return JoyCaptionTask
+
+
+class JoyCaptionOutput(WireModel):
+    """Output of a JoyCaption task: `text`, the caption
+    (https://piapi.ai/docs/joycaption-api/create-task)."""
+
+    MEDIA_KIND: ClassVar[str] = "text"
+
+    text: str | None = None
+
+
+class JoyCaptionTask(FamilyTask[JoyCaptionBetaOneInput, JoyCaptionOutput]):
+    """A JoyCaption task, typed."""
+
+    output: JoyCaptionOutput | None = None
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (JoyCaptionBetaOneInput,)
