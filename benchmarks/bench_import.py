@@ -81,7 +81,7 @@ IMPORT = "import piapi"
 FIRST_USE = f"""\
 import httpx
 from piapi import PiAPIClient, Sora2Task
-from piapi._core.protocol import read_task
+from piapi.families._registry import read_task
 task = read_task(httpx.Response(200, content={SEED_RESPONSE.encode()!r}), Sora2Task)
 assert task.task_id == "4eba5893-2a39-4218-b5aa-bb9f3c4a26b2" and task.input.duration == 4
 """

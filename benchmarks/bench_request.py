@@ -16,7 +16,7 @@ import httpx
 
 from _common import API_KEY, Row, ServerProcess, fmt_us, median, say
 from piapi import AsyncPiAPIClient, PiAPIClient, Task
-from piapi._core.protocol import read_task
+from piapi.families._registry import read_task
 
 TARGET_RATIO = 1.10
 HEADERS = {"X-API-Key": API_KEY, "Accept": "application/json"}
