@@ -9,12 +9,15 @@ read, so no other value is refused, and no price is known (`estimate_cost()` is 
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 
 from piapi._core.models import TaskInput, WireModel, _empty_list
 from piapi.families._base import FamilyInput, FamilyTask, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "Gemini25FlashImageInput",
@@ -76,6 +79,8 @@ GeminiInput = Gemini25FlashImageInput | NanoBananaProInput | NanoBanana2Input
 
 class GeminiImageOutput(WireModel):
     """Output of a completed Gemini image task: `image_urls`, every image made."""
+
+    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
     image_urls: list[str] = Field(default_factory=_empty_list)
     image_url: str | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
 
@@ -23,6 +23,9 @@ from piapi.families._base import (
     check_range,
     per_second,
 )
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "KlingMedia",
@@ -243,6 +246,8 @@ class KlingVideoOutput(WireModel):
     `works[]`, each with `video.resource_without_watermark` and `video.resource`.
     `task.media_urls` ranks them all: the watermark-free file first.
     """
+
+    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video: str | None = None
     video_url: str | None = None

@@ -8,10 +8,13 @@ Luma, so `estimate_cost()` is None; it holds credits at creation (`usage.type` "
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "LumaFrame",
@@ -93,6 +96,8 @@ class LumaMedia(WireModel):
 class LumaVideoOutput(WireModel):
     """Output of a Luma task: `video_raw` (no watermark) and `video` (watermarked) are
     results, `thumbnail` and `last_frame` previews."""
+
+    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video_raw: LumaMedia | None = None
     video: LumaMedia | None = None

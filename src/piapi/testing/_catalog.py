@@ -15,12 +15,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-__all__ = ["CATALOG", "ModelSpec", "Publish"]
+from piapi._core.results import MediaKind
 
-MediaKind = Literal["video", "image"]
+__all__ = ["CATALOG", "MediaKind", "ModelSpec", "Publish"]
+
 Publish = Callable[[MediaKind], str]
-"""Makes a new file of that kind servable and returns its URL."""
-Output = dict[str, Any] | None
+"""Makes a new file of that kind servable and returns its URL (video, audio, else an image)."""
+
+Output = dict[str, Any] | list[Any] | None
 
 
 def _seconds(task_input: Mapping[str, Any], default: int) -> int:
@@ -150,6 +152,28 @@ def _gemini_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
     return {"image_urls": [publish("image") for _ in range(_count(task_input, "num_images", 1))]}
 
 
+def _suno_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+    """Suno (v5 webhook, https://piapi.ai/docs/25346021e0): `output` is a list of clips,
+    each a cover image listed before its song, and a video of it."""
+    clips: list[dict[str, Any]] = []
+    for number in range(2):
+        audio = publish("audio")
+        clip_id = audio.rsplit("/", 1)[-1].removesuffix(".mp3")
+        clips.append(
+            {
+                "id": clip_id,
+                "image_large_url": publish("image"),
+                "image_url": publish("image"),
+                "video_url": publish("video"),
+                "audio_url": audio,
+                "major_model_version": "v5",
+                "title": f"{task_input.get('title') or 'Song'} {number + 1}",
+                "metadata": {"duration": 144.88, "error_message": None},
+            }
+        )
+    return clips
+
+
 def _midjourney_pending(task_input: Mapping[str, Any]) -> Output:
     return {"image_url": "", "image_urls": None, "temporary_image_urls": None}
 
@@ -260,6 +284,9 @@ class ModelSpec:
     null_logs: bool = False
     success_error_code: int = 0
     """The `error.code` of a task that did not fail (Flux answers 1100 with no message)."""
+    error_key: bool = True
+    """Whether a task that did not fail has an `error` object (Midjourney's and Suno's
+    answers have none)."""
 
     def units(self, task_input: Mapping[str, Any]) -> int:
         """What the task costs, in 1/10,000,000 USD."""
@@ -323,7 +350,10 @@ CATALOG: dict[tuple[str, str], ModelSpec] = {
     ("gemini", "nano-banana-2"): _GEMINI,
     ("gemini", "gemini-2.5-flash-image"): _GEMINI,
     ("midjourney", "imagine"): ModelSpec(
-        "llm", _flat(800_000), _midjourney_pending, _midjourney_done
+        "llm", _flat(800_000), _midjourney_pending, _midjourney_done, error_key=False
+    ),
+    ("suno", "music"): ModelSpec(  # no published price: a placeholder
+        "llm", _flat(1_000_000), _no_output, _suno_done, null_logs=True, error_key=False
     ),
 }
 """Every (model, task_type) the fake creates tasks for; others answer "invalid model/task type"."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import functools
 import hmac
 import json
@@ -25,7 +26,7 @@ from urllib.parse import urlsplit
 from piapi.testing._catalog import CATALOG, MediaKind, ModelSpec
 from piapi.testing._clock import Clock, FakeClock, RealClock
 from piapi.testing._faults import Fault, FaultPlan
-from piapi.testing._media import MIN_MP4_SIZE, Mp4Media, PngMedia, UploadedMedia
+from piapi.testing._media import MIN_MP4_SIZE, Mp3Media, Mp4Media, PngMedia, UploadedMedia
 from piapi.testing._response import FakeResponse
 from piapi.testing._webhooks import WebhookDelivery, WebhookDispatcher
 
@@ -38,7 +39,7 @@ __all__ = ["FakePiAPI", "FakeResponse", "FakeTask", "Outcome", "RecordedRequest"
 
 Outcome = Literal["completed", "failed"]
 AccountShape = Literal["current", "legacy"]
-Media = Mp4Media | PngMedia | UploadedMedia
+Media = Mp4Media | PngMedia | Mp3Media | UploadedMedia
 TERMINAL: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
 _MODELS: frozenset[str] = frozenset(model for model, _ in CATALOG)
 _ZERO_TIME = "0001-01-01T00:00:00Z"
@@ -113,7 +114,7 @@ class FakeTask:
     status: str = "pending"
     started_ns: int = 0
     ended_ns: int = 0
-    output: dict[str, Any] | None = None
+    output: dict[str, Any] | list[Any] | None = None
     frozen: bool = False
     spec: ModelSpec = field(default_factory=lambda: CATALOG[("sora2", "sora2-video")], repr=False)
 
@@ -133,13 +134,13 @@ class FakeTask:
         """The task object as PiAPI's JSON shows it (`data` of the envelope)."""
         failed = self.status == "failed"
         spec = self.spec
-        output = spec.pending(self.input) if self.output is None else dict(self.output)
+        output = spec.pending(self.input) if self.output is None else copy.copy(self.output)
         if spec.usage == "point":
             charged = self.consume if self.status == "completed" else 0
             usage = {"type": "point", "frozen": self.consume, "consume": charged}
         else:
             usage = {"type": "llm", "frozen": 0, "consume": self.consume}
-        return {
+        answer = {
             "task_id": self.task_id,
             "model": self.model,
             "task_type": self.task_type,
@@ -166,6 +167,9 @@ class FakeTask:
                 "detail": None,
             },
         }
+        if not spec.error_key and not failed:  # Midjourney's results, Suno's webhooks
+            del answer["error"]
+        return answer
 
 
 @dataclass(frozen=True)
@@ -730,6 +734,8 @@ class FakePiAPI:
         media: Media
         if kind == "video":
             name, media = f"{stem}.mp4", Mp4Media(self.media_size)
+        elif kind == "audio":
+            name, media = f"{stem}.mp3", Mp3Media()
         else:
             name, media = f"{stem}.png", PngMedia(len(self._media))
         self._media[name] = media
