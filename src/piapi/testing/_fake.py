@@ -116,6 +116,8 @@ class FakeTask:
     ended_ns: int = 0
     output: dict[str, Any] | list[Any] | None = None
     frozen: bool = False
+    raw_error: str = ""
+    """PiAPI's `raw_message` when it says more than `error_message`."""
     spec: ModelSpec = field(default_factory=lambda: CATALOG[("sora2", "sora2-video")], repr=False)
 
     @property
@@ -162,7 +164,7 @@ class FakeTask:
             "logs": None if spec.null_logs else [],
             "error": {
                 "code": _FAILED_CODE if failed else spec.success_error_code,
-                "raw_message": self.error_message if failed else "",
+                "raw_message": (self.raw_error or self.error_message) if failed else "",
                 "message": self.error_message if failed else "",
                 "detail": None,
             },
@@ -257,9 +259,11 @@ class FakePiAPI:
 
     The account has `plan` ("free" refuses uploads with 403, as PiAPI does below Creator)
     and `balance_usd` of credits, from which its tasks' charges and holds are taken (a
-    credit is a US cent here). Uploads are taken at `upload_path` on any host name (the
-    SDK sends them to upload.theapi.app, or to its `base_url` when that is not PiAPI's)
-    and served at `/ephemeral/<id>.<ext>` like results.
+    credit is a US cent here); with `refuse_unpaid`, a create the balance cannot pay is
+    answered as PiAPI does: `code: 500` around the task, failed at once with the reason.
+    Uploads are taken at
+    `upload_path` on any host name (the SDK sends them to upload.theapi.app, or to its
+    `base_url` when that is not PiAPI's) and served at `/ephemeral/<id>.<ext>` like results.
     """
 
     def __init__(
@@ -276,10 +280,12 @@ class FakePiAPI:
         balance_usd: float = 100.0,
         upload_path: str = UPLOAD_PATH,
         account_shape: AccountShape = "current",
+        refuse_unpaid: bool = False,
     ) -> None:
         self.api_key = api_key
         self.plan = plan
         self.balance_usd = balance_usd
+        self.refuse_unpaid = refuse_unpaid
         self.upload_path = upload_path
         self.account_shape: AccountShape = account_shape
         self.clock: Clock = clock if clock is not None else RealClock()
@@ -584,12 +590,45 @@ class FakePiAPI:
             consume=spec.units(inp),
             spec=spec,
         )
+        if self.refuse_unpaid and task.consume > self._available_units(now):
+            return self._refuse_for_credit(task)
         self._tasks[task.task_id] = task
         self._active[task.task_id] = task
         self._created.append(task)
         self._notify(task)
         self._refresh(task, now)
         return _json_response(200, {"code": 200, "data": task.to_json(), "message": "success"})
+
+    def _refuse_for_credit(self, task: FakeTask) -> FakeResponse:
+        """PiAPI's answer to a create the balance cannot pay: code 500 around the task, failed
+        at once, nothing charged (published: tests/data/published/udio-create-failed-credit)."""
+        task.status, task.consume = "failed", 0
+        task.error_message = "failed to pre-process task runtime"
+        task.raw_error = (
+            "failed to freeze account point quota: account point quota not enough; "
+            "account credit not enough"
+        )
+        task.ended_ns = task.created_ns
+        self._tasks[task.task_id] = task
+        self._created.append(task)
+        self._notify(task)
+        envelope = {"code": 500, "data": task.to_json(), "message": task.error_message}
+        return _json_response(200, envelope)
+
+    def _usage_units(self, now: float) -> tuple[int, int]:
+        """What the tasks have been charged and what is held for them, in PiAPI's units."""
+        used = held = 0
+        for task in self._tasks.values():
+            self._refresh(task, now)
+            if task.spec.usage != "point" or task.status == "completed":
+                used += task.consume
+            elif task.status not in TERMINAL:
+                held += task.consume
+        return used, held
+
+    def _available_units(self, now: float) -> float:
+        used, held = self._usage_units(now)
+        return self.balance_usd * 10_000_000 - used - held
 
     def _upload(self, body: bytes, base: str) -> FakeResponse:
         if self.plan.strip().lower() in _PLANS_WITHOUT_UPLOADS:
@@ -624,14 +663,7 @@ class FakePiAPI:
 
     def _account(self) -> dict[str, Any]:
         """`data` of `/account/info`: the tasks' charges and holds taken from the balance."""
-        now = self.clock.monotonic()
-        used = held = 0
-        for task in self._tasks.values():
-            self._refresh(task, now)
-            if task.spec.usage != "point" or task.status == "completed":
-                used += task.consume
-            elif task.status not in TERMINAL:
-                held += task.consume
+        used, held = self._usage_units(self.clock.monotonic())
         total = round(self.balance_usd * 100, 4)
         used_credits = used / _UNITS_PER_CREDIT
         available = round(total - used_credits - held / _UNITS_PER_CREDIT, 4)
