@@ -3,6 +3,8 @@
 tests/data/published/ holds one JSON file per answer (a create or get answer
 `{code, data, message}`, or a webhook body `{timestamp, data}`) and index.json with each
 file's page, a note on what is odd about it, and what the SDK must read from it.
+tests/data/constructed/ holds answers in shapes PiAPI's pages show only cut off or for one
+family (each marked `"constructed": true`, its note saying what is made up), read the same.
 """
 
 from __future__ import annotations
@@ -17,20 +19,28 @@ import httpx
 import pytest
 
 from _support import Api
-from piapi import Sora2Task, Task, parse_task, webhooks
+from piapi import Sora2Task, Task, TaskFailedError, parse_task, webhooks
+from piapi.acestep import AceStepTask
+from piapi.diffrhythm import DiffRhythmTask
 from piapi.flux import FluxTask
 from piapi.hailuo import HailuoTask
+from piapi.hug import HugTask
 from piapi.imagetoolkit import ImageToolkitTask
 from piapi.kling import KlingTask
 from piapi.luma import LumaTask
-from piapi.midjourney import MidjourneyTextTask
+from piapi.midjourney import MidjourneyTask, MidjourneyTextTask
 from piapi.seedance import SeedanceTask
 from piapi.seedream import SeedreamTask
+from piapi.suno import SunoTask
 from piapi.trellis import TrellisTask
+from piapi.udio import UdioTask
+from piapi.videotoolkit import VideoToolkitTask
 
 PUBLISHED = Path(__file__).parent / "data" / "published"
+CONSTRUCTED = Path(__file__).parent / "data" / "constructed"
 INDEX: list[dict[str, Any]] = json.loads((PUBLISHED / "index.json").read_text())
-ENTRIES = {entry["file"]: entry for entry in INDEX}
+MADE: list[dict[str, Any]] = json.loads((CONSTRUCTED / "index.json").read_text())
+ENTRIES = {entry["file"]: entry for entry in INDEX + MADE}
 SECRET = "published-secret"
 
 MakeApi = Callable[..., Api]
@@ -55,11 +65,23 @@ TYPED: dict[tuple[str, str], type[Task]] = {
     ("Qubico/trellis", "text-to-3d"): TrellisTask,
     ("Qubico/trellis2", "image-to-3d"): TrellisTask,
     ("seedream", "seedream-5-lite"): SeedreamTask,
+    ("Qubico/ace-step", "txt2audio"): AceStepTask,
+    ("Qubico/diffrhythm", "txt2audio-base"): DiffRhythmTask,
+    ("Qubico/hug-video", "image_to_video"): HugTask,
+    ("Qubico/video-toolkit", "background-remove"): VideoToolkitTask,
+    ("music-u", "generate_music"): UdioTask,
+    ("midjourney", "imagine"): MidjourneyTask,
+    ("suno", "music"): SunoTask,
+    ("suno", "generate_music"): SunoTask,
 }
 
 
+def path_of(entry: dict[str, Any]) -> Path:
+    return (CONSTRUCTED if entry.get("constructed") else PUBLISHED) / entry["file"]
+
+
 def body(entry: dict[str, Any]) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads((PUBLISHED / entry["file"]).read_text())
+    loaded: dict[str, Any] = json.loads(path_of(entry).read_text())
     return loaded
 
 
@@ -78,7 +100,7 @@ def as_answer(entry: dict[str, Any]) -> dict[str, Any]:
 def as_webhook(entry: dict[str, Any]) -> bytes:
     """The body PiAPI POSTs: the file itself, or an answer's task wrapped."""
     if entry["kind"] == "webhook":
-        return (PUBLISHED / entry["file"]).read_bytes()
+        return path_of(entry).read_bytes()
     return json.dumps({"timestamp": 1767749959, "data": task_data(entry)}).encode()
 
 
@@ -87,6 +109,14 @@ def check(task: Task[Any, Any], entry: dict[str, Any]) -> None:
     assert task.status.value == expect["status"]
     assert task.is_terminal is expect["terminal"]
     assert task.media_urls == expect["media_urls"]
+    assert task.preview_urls == expect.get("preview_urls", task.preview_urls)
+    if task.media_urls:
+        assert task.result_url == expect["media_urls"][0]
+    assert not set(task.media_urls) & set(task.preview_urls) or not task.media_urls
+    if "error_message" in expect:  # every task carries an error object
+        assert (task.error.message or None) == expect["error_message"]
+        assert task.error.is_error is (expect["error_message"] is not None)
+    assert sorted(task.unreadable) == expect.get("unreadable", sorted(task.unreadable))
     for name in ("cost_usd", "held_usd"):
         expected = expect[name]
         assert getattr(task, name) == (None if expected is None else Decimal(expected)), name
@@ -96,11 +126,14 @@ def check(task: Task[Any, Any], entry: dict[str, Any]) -> None:
 
 def test_the_corpus_is_complete_and_noted() -> None:
     files = {path.name for path in PUBLISHED.glob("*.json")} - {"index.json"}
-    assert files == set(ENTRIES)
-    assert len(ENTRIES) >= 20
+    assert files == {entry["file"] for entry in INDEX}
+    made = {path.name for path in CONSTRUCTED.glob("*.json")} - {"index.json"}
+    assert made == {entry["file"] for entry in MADE}
+    assert all(entry["constructed"] is True and "CONSTRUCTED" in entry["note"] for entry in MADE)
+    assert len(INDEX) >= 27
     families = {entry["model"].split("/")[-1].split("-")[0] for entry in INDEX if entry["model"]}
-    assert len(families) >= 8, families
-    for entry in INDEX:
+    assert len(families) >= 12, families
+    for entry in INDEX + MADE:
         assert entry["page"].startswith("https://"), entry["file"]
         assert entry["note"], entry["file"]
         assert entry["kind"] in ("create", "get", "webhook"), entry["file"]
@@ -110,7 +143,7 @@ def test_the_corpus_is_complete_and_noted() -> None:
 def test_parse_task(name: str) -> None:
     entry = ENTRIES[name]
     check(parse_task(task_data(entry)), entry)
-    check(parse_task((PUBLISHED / name).read_bytes()), entry)  # the whole file, unwrapped
+    check(parse_task(path_of(entry).read_bytes()), entry)  # the whole file, unwrapped
 
 
 @pytest.mark.parametrize("name", sorted(ENTRIES))
@@ -139,8 +172,13 @@ def test_wait_returns_a_finished_published_task_on_the_first_poll(
     entry = ENTRIES[name]
     answer = as_answer(entry)
     api = make_api(lambda request: httpx.Response(200, json=answer))
-    check(api("tasks.wait", task_data(entry)["task_id"]), entry)
-    assert len(api.requests) == 1
+    task_id = task_data(entry)["task_id"]
+    check(api("tasks.wait", task_id, raise_on_failure=False), entry)
+    if entry["expect"]["status"] == "failed":  # ends the wait, with PiAPI's reason
+        with pytest.raises(TaskFailedError, match=entry["expect"]["error_message"]) as caught:
+            api("tasks.wait", task_id)
+        check(caught.value.task, entry)
+    assert len(api.requests) in (1, 2)
 
 
 @pytest.mark.parametrize(
@@ -151,6 +189,17 @@ def test_a_published_create_answer_is_a_created_task(make_api: MakeApi, name: st
     answer = as_answer(entry)
     api = make_api(lambda request: httpx.Response(200, json=answer))
     data = task_data(entry)
-    task = api("tasks.create", model=data.get("model") or "x", task_type="t", input={})
-    check(task, entry)
+    if entry["expect"].get("create_raises") == "TaskFailedError":
+        # A create refused with the failed task: its id and PiAPI's reason, nothing billed
+        with pytest.raises(TaskFailedError) as caught:
+            api("tasks.create", model=data["model"], task_type=data["task_type"], input={})
+        error = caught.value
+        check(error.task, entry)
+        assert error.task_id == data["task_id"]
+        assert error.task_may_exist is False
+        assert data["error"]["message"] in str(error)
+        assert data["error"]["raw_message"] in str(error)  # why: the credit
+    else:
+        task = api("tasks.create", model=data.get("model") or "x", task_type="t", input={})
+        check(task, entry)
     assert len(api.requests) == 1

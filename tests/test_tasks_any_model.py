@@ -412,3 +412,27 @@ def test_download_all_refuses_a_task_without_results_before_any_request(
         api("download_all", empty, tmp_path)
     assert api.requests == []
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("call", ["tasks.create", "tasks.create_and_wait"])
+def test_a_create_refused_with_a_failed_task_raises_it_with_the_reason(
+    make_api: MakeApi, call: str
+) -> None:
+    # PiAPI answers a create it cannot bill with code 500 around the failed task: the task
+    # is the truth (its id, the reason), not "may exist and be billed".
+    fake = FakePiAPI(api_key=None, balance_usd=0.1, refuse_unpaid=True)
+    api = make_api(fake_handler(fake))
+    with pytest.raises(TaskFailedError) as caught:
+        api(call, model="kling", task_type="video_generation", input={"prompt": "a boat"})
+    error = caught.value
+    (made,) = fake.created_tasks
+    assert error.task_id == made.task_id == error.task.task_id
+    assert error.task.status is TaskStatus.FAILED
+    assert error.task_may_exist is False
+    assert "failed to pre-process task runtime (failed to freeze account point quota" in str(error)
+    assert error.task.cost_usd == 0
+    assert len(api.requests) == 1  # never resent, never polled
+    # Asked later, the same task reads as failed: a wait ends at once with the reason.
+    assert api("tasks.get", made.task_id).status is TaskStatus.FAILED
+    with pytest.raises(TaskFailedError, match="account credit not enough"):
+        api("tasks.wait", made.task_id)

@@ -26,6 +26,7 @@ from piapi import (
     SpendLimitError,
     TaskFailedError,
     TaskRequest,
+    TaskStatus,
 )
 from piapi.testing import FakePiAPI, Fault
 from piapi.testing._fake import FakeResponse
@@ -528,3 +529,21 @@ def test_a_create_sent_before_a_crash_is_uncertain_on_the_next_run(
     assert states(items) == ["completed", "uncertain"]
     assert "stopped before PiAPI's answer was recorded" in items[1].detail
     assert len(fake.created_tasks) == 2
+
+
+def test_a_create_refused_with_a_failed_task_is_a_failed_item_with_its_reason(
+    runner: Runner, fake: FakePiAPI
+) -> None:
+    # $1 of credit: three $0.32 videos are paid, the fourth is refused as PiAPI
+    # refuses it: code 500 around a task that failed at once, saying why.
+    fake.balance_usd, fake.refuse_unpaid = 1.0, True
+    items = runner.run_many(clips(4), concurrency=1)
+    assert states(items) == ["completed"] * 3 + ["failed"]
+    failed = items[3]
+    assert isinstance(failed.error, TaskFailedError)
+    assert failed.task is not None
+    assert failed.task.status is TaskStatus.FAILED
+    assert failed.task_id == failed.task.task_id
+    assert "account credit not enough" in str(failed.error)
+    assert failed.error.task_may_exist is False
+    assert len(fake.created_tasks) == 4  # none sent twice

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from piapi import Task
+from piapi._core.results import MediaKind
 from piapi.families._base import FamilyTask
 from piapi.families._registry import TASK_CLASSES, task_class_for
 
@@ -77,3 +78,16 @@ def test_a_family_task_is_not_generic(task_class: type[Task[Any, Any]]) -> None:
     assert task_class.__pydantic_generic_metadata__["parameters"] == ()
     with pytest.raises(TypeError, match="not a generic class"):
         task_class[int, int]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("task_class", FAMILY_TASK_CLASSES, ids=lambda cls: cls.__name__)
+def test_each_family_output_declares_the_kind_of_file_it_makes(
+    task_class: type[Task[Any, Any]],
+) -> None:
+    # The convention every family module follows: results are ranked by it (a music
+    # model's song before its cover), `task.media_kind` reads it.
+    _, output_type = _parameters(task_class)
+    kind = getattr(output_type, "MEDIA_KIND", None)
+    assert kind in typing.get_args(MediaKind), f"{output_type.__name__}.MEDIA_KIND = {kind!r}"
+    assert "MEDIA_KIND" not in output_type.model_fields  # a ClassVar, never sent or read
+    assert task_class.model_construct(task_id="t", status="pending").media_kind == kind

@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from types import GenericAlias
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Protocol, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Protocol, cast, get_args
 
 from pydantic import (
     BaseModel,
@@ -36,6 +37,9 @@ from typing_extensions import Self, TypeVar
 
 from piapi._core.errors import PiAPIError
 
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
+
 __all__ = [
     "ApiResponse",
     "FamilyTask",
@@ -53,6 +57,9 @@ __all__ = [
 ]
 
 USD_UNITS = Decimal(10_000_000)  # `usage.consume` and `usage.frozen` count 1/10,000,000 USD
+USD_USAGE_TYPES = frozenset({"llm", "point", "quota"})
+"""The `usage.type`s whose amounts PiAPI documents in 1/10,000,000 USD (a usage without a
+type too); another type (Midjourney's `"mj"`, `""`) counts in a unit PiAPI does not publish."""
 RESPONSE_CONTEXT = {
     "from_response": True
 }  # validation context: read what PiAPI says leniently, judge nothing
@@ -151,6 +158,15 @@ def _empty_dict() -> dict[str, Any]:
 
 def _empty_list() -> list[Any]:
     return []
+
+
+def _empty_error() -> "TaskError":
+    return TaskError.model_construct()
+
+
+def _error_or_empty(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    # `"error": null` is an empty error, not an unreadable one.
+    return _empty_error() if value is None else handler(value)
 
 
 class WireModel(BaseModel):
@@ -292,6 +308,19 @@ class TaskUsage(WireModel):
         """Whether PiAPI sent an amount at all (a missing or empty `usage` is not 0)."""
         return not self.model_fields_set.isdisjoint(("frozen", "consume"))
 
+    @property
+    def is_in_usd_units(self) -> bool:
+        """Whether the amounts count 1/10,000,000 USD: a type PiAPI documents so (`llm`,
+        `point`, `quota`) or no type at all; Midjourney's `"mj"` counts something else."""
+        return "type" not in self.model_fields_set or self.type.strip().lower() in USD_USAGE_TYPES
+
+    def usd(self, amount: int) -> Decimal | None:
+        """`amount` (this usage's `frozen` or `consume`) in USD; 0 is 0 in any unit, and
+        an amount in a unit PiAPI does not publish is None (unknown), never a guess."""
+        if amount == 0:
+            return Decimal(0)
+        return Decimal(amount) / USD_UNITS if self.is_in_usd_units else None
+
 
 class TaskMeta(WireModel):
     """Timestamps (None until they happen, timezone-aware) and usage."""
@@ -354,7 +383,11 @@ class Task(WireModel, Generic[InputT, OutputT]):
     meta: TaskMeta = Field(default_factory=TaskMeta)
     detail: Any = None
     logs: list[Any] = Field(default_factory=_empty_list)
-    error: TaskError | None = None
+    # Every task carries one, usually empty: an answer without `error` (Midjourney's
+    # results, Suno's webhooks) or with `"error": null` reads as an empty TaskError.
+    error: Annotated[TaskError, WrapValidator(_error_or_empty)] = Field(
+        default_factory=_empty_error
+    )
 
     @model_validator(mode="wrap")
     @classmethod
@@ -367,8 +400,13 @@ class Task(WireModel, Generic[InputT, OutputT]):
             if not (from_response(info) and isinstance(data, Mapping)):
                 raise
             task = cls._repaired(cast("Mapping[str, Any]", data), exc, handler)
-        if task.error is not None and task.status in _FAILURES:
+        if task.status in _FAILURES:
             _note(task.error, "task_failed", True)
+        if isinstance(task.output, BaseModel) and isinstance(data, Mapping):
+            # A typed output lists its fields in its class's order; results and previews
+            # are searched in the order PiAPI sent them.
+            raw = cast("Mapping[str, Any]", data).get("output")
+            _note(task, "output_as_sent", (task.output, raw))
         return task
 
     @classmethod
@@ -412,7 +450,8 @@ class Task(WireModel, Generic[InputT, OutputT]):
 
     @property
     def cost_usd(self) -> Decimal | None:
-        """What this task costs, in USD; None when PiAPI sent no usage.
+        """What this task costs, in USD; None when PiAPI sent no usage, or counts it in a
+        unit it does not publish (Midjourney's `usage.type` `"mj"`): unknown, not free.
 
         The charge (`usage.consume`) when there is one; while a task runs with only a hold
         (`usage.frozen`, point-billed models) the hold; otherwise 0 (a task that ended
@@ -422,29 +461,60 @@ class Task(WireModel, Generic[InputT, OutputT]):
         if not usage.is_reported:
             return None
         if usage.consume > 0:
-            return Decimal(usage.consume) / USD_UNITS
+            return usage.usd(usage.consume)
         if usage.frozen > 0 and not self.is_terminal:
-            return Decimal(usage.frozen) / USD_UNITS
+            return usage.usd(usage.frozen)
         return Decimal(0)
 
     @property
     def held_usd(self) -> Decimal | None:
-        """The amount PiAPI held at creation (`usage.frozen`), in USD; None without usage."""
+        """The amount PiAPI held at creation (`usage.frozen`), in USD; None without usage
+        or in an unpublished unit."""
         usage = self.meta.usage
-        return Decimal(usage.frozen) / USD_UNITS if usage.is_reported else None
+        return usage.usd(usage.frozen) if usage.is_reported else None
+
+    @property
+    def media_kind(self) -> "MediaKind | None":
+        """What the task was asked to make: its output class's `MEDIA_KIND`, else guessed
+        from its task type and model (`"music"`: audio); None when neither says."""
+        from piapi._core.results import kind_of_task  # on first use: `import piapi` stays light
+
+        return _declared_kind(type(self)) or kind_of_task(self.model, self.task_type)
 
     @property
     def media_urls(self) -> list[str]:
-        """The URLs of the task's result files (videos, images, audio), best first.
+        """The URLs of the task's result files (videos, audio, images, 3D models), best
+        first; `[]` until the task is completed.
 
-        Watermark-free before watermarked, results before previews (thumbnails, covers,
-        last frames are left out), no duplicates; `[]` until the task is completed.
+        Files of the kind the task makes first (`media_kind`: the song of a music task
+        before its video, never its cover), watermark-free before watermarked, no
+        previews (`preview_urls`), no duplicates. Found in any output: an object, a list
+        (Suno's clips), objects of objects, and an output the task's class could not read
+        (kept in `unreadable`).
         """
         if self.status is not TaskStatus.COMPLETED:
             return []
-        from piapi._core.results import result_urls  # on first use: `import piapi` stays light
+        from piapi._core.results import result_urls
 
-        return result_urls(self.output)
+        return result_urls(self._output_data(), self.media_kind)
+
+    @property
+    def preview_urls(self) -> list[str]:
+        """The URLs of the previews in the output (thumbnails, covers, last frames, the
+        images of a video, music or 3D task), whatever the status; never results."""
+        from piapi._core.results import preview_urls
+
+        return preview_urls(self._output_data(), self.media_kind)
+
+    def _output_data(self) -> list[Any]:
+        """The output as PiAPI sent it, else the output and what of it could not be read as
+        the output's type."""
+        as_sent = _noted(self, "output_as_sent")
+        if as_sent is not None and as_sent[0] is self.output:  # not replaced since
+            return [as_sent[1]]
+        unreadable = self.unreadable
+        found = [value for path, value in unreadable.items() if path.split(".")[0] == "output"]
+        return [self.output, *found] if found else [self.output]
 
     @property
     def result_url(self) -> str:
@@ -465,6 +535,18 @@ class Task(WireModel, Generic[InputT, OutputT]):
         raise NoResultError(
             f"Task {self.task_id} is completed but its output has no result URL.", task=self
         )
+
+
+@cache
+def _declared_kind(task_class: type) -> "MediaKind | None":
+    """The `MEDIA_KIND` of the output class a task class declares (None for `Task`)."""
+    fields: Mapping[str, Any] = getattr(task_class, "model_fields", {})
+    field = fields.get("output")
+    for candidate in (field.annotation, *get_args(field.annotation)) if field else ():
+        kind = getattr(candidate, "MEDIA_KIND", None)
+        if isinstance(kind, str):
+            return cast("MediaKind", kind)
+    return None
 
 
 class NoResultError(PiAPIError):

@@ -41,6 +41,7 @@ from piapi._core.models import (
     known_price,
     task_config,
 )
+from piapi._core.task_errors import TaskFailedError
 from piapi._version import __version__
 
 DEFAULT_BASE_URL = "https://api.piapi.ai"
@@ -487,8 +488,20 @@ def read_task_with(
 
     An answer with a readable `task_id` and `status` is always returned. With `task_id`, an
     answer about another task is refused (a confused cache or proxy must not end a wait).
+
+    An error answer around a readable task that failed (PiAPI answers a create it refused
+    for lack of credit with `code: 500` and the failed task) is that task: returned, or
+    for a create raised as `TaskFailedError` (nothing runs, `task_may_exist` is false).
     """
-    envelope = _read_envelope(response, is_create=is_create, task_id=task_id, secrets=secrets)
+    try:
+        envelope = _read_envelope(response, is_create=is_create, task_id=task_id, secrets=secrets)
+    except APIStatusError:
+        failed = failed_task_in(response, class_of)
+        if failed is None or (task_id is not None and failed.task_id != task_id):
+            raise
+        if is_create:
+            raise TaskFailedError(failed) from None
+        return failed
     data = envelope.get("data")
     if not isinstance(data, dict):
         raise _unreadable(
@@ -516,6 +529,19 @@ def read_task_with(
             secrets=secrets,
         )
     return task
+
+
+def failed_task_in(response: httpx.Response, class_of: ClassOfTask) -> Task[Any, Any] | None:
+    """The failed or cancelled task inside an error answer, if it holds a readable one."""
+    envelope = _as_dict(_json_or_none(response))
+    data = _as_dict(envelope.get("data")) if envelope is not None else None
+    if data is None:
+        return None
+    try:
+        task = read_task_as(data, class_of(data))
+    except ValidationError:
+        return None
+    return task if task.status.is_failure else None
 
 
 def read_task_as(data: Mapping[str, Any], task_class: type[Task[Any, Any]]) -> Task[Any, Any]:

@@ -11,7 +11,7 @@ from piapi._core.errors import PiAPIError
 if TYPE_CHECKING:
     from piapi._core.models import Task
 
-__all__ = ["DownloadError", "TaskFailedError", "WaitTimeoutError"]
+__all__ = ["DownloadError", "TaskFailedError", "WaitTimeoutError", "failure_reason"]
 
 
 class TaskFailedError(PiAPIError):
@@ -22,11 +22,21 @@ class TaskFailedError(PiAPIError):
     """
 
     def __init__(self, task: Task[Any, Any]) -> None:
-        reason = task.error.message if task.error and task.error.message else "no reason given"
         super().__init__(
-            f"Task {task.task_id} ended {task.status.value}: {reason}", task_id=task.task_id
+            f"Task {task.task_id} ended {task.status.value}: {failure_reason(task)}",
+            task_id=task.task_id,
         )
         self.task = task
+
+
+def failure_reason(task: Task[Any, Any]) -> str:
+    """PiAPI's reason for a failed task: its error's message, with the raw message when it
+    says more (`failed to pre-process task runtime (... account credit not enough)`)."""
+    message = task.error.message.strip()
+    raw = task.error.raw_message.strip()
+    if message and raw and raw != message:
+        return f"{message} ({raw})"
+    return message or raw or "no reason given"
 
 
 class WaitTimeoutError(PiAPIError, TimeoutError):

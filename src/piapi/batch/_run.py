@@ -531,6 +531,12 @@ class BatchRun:
             )
             try:
                 task = yield Create(item.request)
+            except TaskFailedError as exc:  # PiAPI answered with the task, failed at once
+                self._created(item, exc.task)
+                self.journal.finished(item.position, exc.task, item.cost_usd)
+                item.phase = Phase.FINISHED
+                item.fail(exc)
+                return True  # its slot is released as a finished task's
             except PiAPIError as exc:
                 tries += 1
                 outcome = classify_create_error(exc)
@@ -539,16 +545,19 @@ class BatchRun:
                 if later and tries < MAX_CREATE_TRIES:
                     continue
                 return outcome is CreateOutcome.ADOPT
-            cost = item.estimate if item.estimate is not None else task.cost_usd
-            self.journal.created(item.position, task, cost)
-            item.phase, item.task, item.task_id = Phase.CREATED, task, task.task_id
-            item.status, item.cost_usd = task.status, cost
-            item.counted_usd = cost or Decimal(0)
-            item.unsettled = item.estimate is None and task.cost_usd is None
-            with self._lock:
-                self.gate.settle(item.estimate, None, reported_usd=task.cost_usd)
-            self._changed()
+            self._created(item, task)
             return True
+
+    def _created(self, item: _Item, task: Task[Any, Any]) -> None:
+        cost = item.estimate if item.estimate is not None else task.cost_usd
+        self.journal.created(item.position, task, cost)
+        item.phase, item.task, item.task_id = Phase.CREATED, task, task.task_id
+        item.status, item.cost_usd = task.status, cost
+        item.counted_usd = cost or Decimal(0)
+        item.unsettled = item.estimate is None and task.cost_usd is None
+        with self._lock:
+            self.gate.settle(item.estimate, None, reported_usd=task.cost_usd)
+        self._changed()
 
     def _create_failed(self, item: _Item, exc: PiAPIError, outcome: CreateOutcome) -> None:
         if outcome is CreateOutcome.UNCERTAIN:

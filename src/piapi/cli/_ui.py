@@ -188,7 +188,7 @@ def summary(task: Task[Any, Any]) -> list[str]:
         rows.append(("took", duration((meta.ended_at - meta.created_at).total_seconds())))
     rows.append(("cost", cost(task)))
     rows += [("result", url) for url in task.media_urls]
-    if task.error is not None and task.error.is_error:
+    if task.error.is_error:
         rows.append(("error", task.error.message or task.error.raw_message))
     lines += [markup("  [dim]{name}[/] {value}", name=f"{name:<8}", value=v) for name, v in rows]
     return lines

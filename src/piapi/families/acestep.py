@@ -9,10 +9,13 @@ those of PiAPI's catalog, none is checked, and no price is published.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "AceStepAudio2AudioInput",
@@ -91,7 +94,7 @@ class AceStepExtendInput(_AceStepInput):
 class AceStepOutput(WireModel):
     """Output of an ACE-Step task: `audio_url` (https://piapi.ai/docs/ace-step-api/get-task)."""
 
-    MEDIA_KIND: ClassVar[str] = "audio"
+    MEDIA_KIND: ClassVar[MediaKind] = "audio"
 
     audio_url: str | None = None
 

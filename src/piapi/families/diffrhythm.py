@@ -9,10 +9,13 @@ read through its copy at t0giydsiet.apidog.io; a published create answer charged
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = ["DiffRhythmBaseInput", "DiffRhythmFullInput", "DiffRhythmOutput", "DiffRhythmTask"]
 
@@ -58,7 +61,7 @@ class DiffRhythmOutput(WireModel):
     """Output of a DiffRhythm task. Its shape is not published: every field PiAPI sends is
     kept, and `task.media_urls` finds the audio in it."""
 
-    MEDIA_KIND: ClassVar[str] = "audio"
+    MEDIA_KIND: ClassVar[MediaKind] = "audio"
 
 
 class DiffRhythmTask(FamilyTask[DiffRhythmBaseInput | DiffRhythmFullInput, DiffRhythmOutput]):

@@ -8,10 +8,13 @@ characters (https://piapi.ai/docs/tts-api/f5-tts).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask, check_max_length, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = ["F5TtsOutput", "F5TtsTask", "F5TtsZeroShotInput"]
 
@@ -65,7 +68,7 @@ class F5TtsOutput(WireModel):
     """Output of an F5-TTS task: `audio_url`, the speech (the field PiAPI's MCP server reads;
     no completed answer is published)."""
 
-    MEDIA_KIND: ClassVar[str] = "audio"
+    MEDIA_KIND: ClassVar[MediaKind] = "audio"
 
     audio_url: str | None = None
 

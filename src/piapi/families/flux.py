@@ -11,12 +11,15 @@ of one): `estimate_cost()` is None.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask, check_positive, check_range, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "FluxControlnetLoraInput",
@@ -347,7 +350,7 @@ class FluxImageOutput(WireModel):
     """Output of a completed Flux task: `image_url`, the image (`image_base64` is empty
     when a URL is given)."""
 
-    MEDIA_KIND: ClassVar[str] = "image"
+    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
     image_url: str | None = None
     image_base64: str | None = Field(default=None, repr=False)

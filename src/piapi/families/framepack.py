@@ -7,10 +7,13 @@ catalog's, nothing is required, and no price is published (`estimate_cost()` is 
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask, check_positive
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = ["FramePackImg2VideoInput", "FramePackTask", "FramePackVideoOutput"]
 
@@ -46,7 +49,7 @@ class FramePackVideoOutput(WireModel):
     """Output of a completed FramePack task: `video_url`, as PiAPI's MCP server reads its
     Qubico video models (github.com/apinetwork/piapi-mcp-server); other fields are kept."""
 
-    MEDIA_KIND: ClassVar[str] = "video"
+    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video_url: str | None = None
 

@@ -9,10 +9,13 @@ task that completes (`usage.type` "point").
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel, check_allowed
 from piapi.families._base import FamilyInput, FamilyTask, check_max_length, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = ["HailuoTask", "HailuoVideoInput", "HailuoVideoOutput"]
 
@@ -86,7 +89,7 @@ class HailuoVideoOutput(WireModel):
     """Output of a Hailuo task: `video_url` and `download_url` are results (`""` until
     done), `cover_url` a preview."""
 
-    MEDIA_KIND: ClassVar[str] = "video"
+    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video_url: str | None = None
     download_url: str | None = None

@@ -6,10 +6,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = ["HugOutput", "HugTask", "HugVideoInput"]
 
@@ -42,7 +45,7 @@ class HugOutput(WireModel):
     """Output of an AI Hug task. Its shape is not published (the page shows `{}`): every
     field PiAPI sends is kept, and `task.media_urls` finds the video in it."""
 
-    MEDIA_KIND: ClassVar[str] = "video"
+    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
 
 class HugTask(FamilyTask[HugVideoInput, HugOutput]):

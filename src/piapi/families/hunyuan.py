@@ -10,10 +10,13 @@ read: the names are PiAPI's catalog's, only a prompt is asked for, and no price 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "HunyuanFastTxt2VideoInput",
@@ -97,7 +100,7 @@ class HunyuanVideoOutput(WireModel):
     """Output of a completed Hunyuan task: `video_url`, as PiAPI's MCP server reads it
     (github.com/apinetwork/piapi-mcp-server); other fields are kept."""
 
-    MEDIA_KIND: ClassVar[str] = "video"
+    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video_url: str | None = None
 

@@ -10,10 +10,13 @@ segmentation and upscaling requests.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "BackgroundRemoveInput",
@@ -143,7 +146,7 @@ class ImageToolkitOutput(WireModel):
     """Output of an image toolkit task: `image_url`, or `image_urls` (the fields PiAPI's MCP
     server reads; no completed answer is published)."""
 
-    MEDIA_KIND: ClassVar[str] = "image"
+    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
     image_url: str | None = None
     image_urls: list[str] | None = None

@@ -7,10 +7,13 @@ shows its values only in an example: nothing is checked; no price is published.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = ["JoyCaptionBetaOneInput", "JoyCaptionOutput", "JoyCaptionTask"]
 
@@ -43,7 +46,7 @@ class JoyCaptionOutput(WireModel):
     """Output of a JoyCaption task: `text`, the caption
     (https://piapi.ai/docs/joycaption-api/create-task)."""
 
-    MEDIA_KIND: ClassVar[str] = "text"
+    MEDIA_KIND: ClassVar[MediaKind] = "text"
 
     text: str | None = None
 

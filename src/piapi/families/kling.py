@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import ConfigDict, Field
 
@@ -35,6 +35,9 @@ from piapi.families._base import (
     per_second,
     require_text,
 )
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "KlingAvatarInput",
@@ -590,7 +593,7 @@ class KlingVideoOutput(WireModel):
     `task.media_urls` ranks them all: the watermark-free file first.
     """
 
-    MEDIA_KIND: ClassVar[str] = "video"
+    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video: str | None = None
     video_url: str | None = None
@@ -603,14 +606,14 @@ class KlingTryOnOutput(KlingVideoOutput):
     """Output of a Kling `ai_try_on` task: PiAPI documents none; every field is kept, and
     `task.media_urls` finds the images in any of Kling's shapes."""
 
-    MEDIA_KIND: ClassVar[str] = "image"
+    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
 
 class KlingSoundOutput(KlingVideoOutput):
     """Output of a Kling `sound` task (4 audio files per generation): PiAPI documents no
     shape; every field is kept, and `task.media_urls` finds the files."""
 
-    MEDIA_KIND: ClassVar[str] = "audio"
+    MEDIA_KIND: ClassVar[MediaKind] = "audio"
 
 
 class KlingTask(FamilyTask[KlingInput, KlingVideoOutput]):

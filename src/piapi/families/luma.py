@@ -13,10 +13,13 @@ PiAPI's page changed its field set: the current one (and PiAPI's catalog) is `mo
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "LumaExtendVideoInput",
@@ -127,7 +130,7 @@ class LumaVideoOutput(WireModel):
     """Output of a Luma task: `video_raw` (no watermark) and `video` (watermarked) are
     results, `thumbnail` and `last_frame` previews."""
 
-    MEDIA_KIND: ClassVar[str] = "video"
+    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video_raw: LumaMedia | None = None
     video: LumaMedia | None = None

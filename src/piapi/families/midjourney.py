@@ -11,10 +11,13 @@ end of its Midjourney support (https://piapi.ai/docs/sunsetting-midjourney):
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from piapi._core.models import TaskInput, WireModel, check_allowed
 from piapi.families._base import FamilyInput, FamilyTask, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "MidjourneyBlendInput",
@@ -237,7 +240,7 @@ class MidjourneyImageOutput(WireModel):
     `intermediate_image_urls` are previews.
     """
 
-    MEDIA_KIND: ClassVar[str] = "image"
+    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
     image_url: str | None = None
     image_urls: list[str] | None = None
@@ -254,7 +257,7 @@ class MidjourneyTextOutput(WireModel):
     """Output of `describe` (`description`, https://piapi.ai/docs/midjourney-api/describe) and
     `seed` (`seed`, https://piapi.ai/docs/midjourney-api/task-result-explaination)."""
 
-    MEDIA_KIND: ClassVar[str] = "text"
+    MEDIA_KIND: ClassVar[MediaKind] = "text"
 
     description: str | None = None
     seed: str | None = None

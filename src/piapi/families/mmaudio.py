@@ -10,10 +10,13 @@ length, so `estimate_cost()` is None; `price_for_seconds` gives it for a known l
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = ["MmaudioOutput", "MmaudioTask", "MmaudioVideo2AudioInput", "price_for_seconds"]
 
@@ -63,7 +66,7 @@ class MmaudioOutput(WireModel):
     """Output of an MMAudio task: `audio_url` (the field PiAPI's MCP server reads; no
     completed answer is published)."""
 
-    MEDIA_KIND: ClassVar[str] = "audio"
+    MEDIA_KIND: ClassVar[MediaKind] = "audio"
 
     audio_url: str | None = None
 

@@ -8,10 +8,13 @@ those of PiAPI's catalog, none is checked, no price is published.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = ["OmniHuman15Input", "OmniHumanOutput", "OmniHumanTask"]
 
@@ -43,7 +46,7 @@ class OmniHumanOutput(WireModel):
     """Output of an OmniHuman task. Its shape is not published: every field PiAPI sends is
     kept, and `task.media_urls` finds the video in it."""
 
-    MEDIA_KIND: ClassVar[str] = "video"
+    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
 
 class OmniHumanTask(FamilyTask[OmniHuman15Input, OmniHumanOutput]):

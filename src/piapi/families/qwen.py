@@ -8,10 +8,13 @@ parameters are those of PiAPI's catalog, none is checked, no price is published.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = ["QwenImageEditInput", "QwenImageOutput", "QwenTask", "QwenTxt2ImgInput"]
 
@@ -60,7 +63,7 @@ class QwenImageOutput(WireModel):
     """Output of a Qwen Image task. Its shape is not published: every field PiAPI sends is
     kept, and `task.media_urls` finds the image in it."""
 
-    MEDIA_KIND: ClassVar[str] = "image"
+    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
 
 class QwenTask(FamilyTask[QwenTxt2ImgInput | QwenImageEditInput, QwenImageOutput]):

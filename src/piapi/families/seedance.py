@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from piapi._core.models import TaskInput, WireModel, check_allowed
 from piapi.families._base import FamilyInput, FamilyTask, check_range, per_second
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "Seedance2Input",
@@ -122,7 +125,7 @@ SeedanceInput = Seedance2Input | Seedance2PreviewInput
 class SeedanceVideoOutput(WireModel):
     """Output of a completed Seedance task: `video`, the URL of the MP4."""
 
-    MEDIA_KIND: ClassVar[str] = "video"
+    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video: str | None = None
 

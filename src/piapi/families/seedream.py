@@ -8,10 +8,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel, check_allowed
 from piapi.families._base import FamilyInput, FamilyTask
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = ["Seedream5LiteInput", "SeedreamOutput", "SeedreamTask"]
 
@@ -73,7 +76,7 @@ class SeedreamOutput(WireModel):
     """Output of a Seedream task. Its shape is not published: every field PiAPI sends is
     kept, and `task.media_urls` finds the image in it."""
 
-    MEDIA_KIND: ClassVar[str] = "image"
+    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
 
 class SeedreamTask(FamilyTask[Seedream5LiteInput, SeedreamOutput]):

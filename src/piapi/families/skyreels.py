@@ -6,10 +6,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel, check_allowed
 from piapi.families._base import FamilyInput, FamilyTask, check_range, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = ["SkyReelsImg2VideoInput", "SkyReelsTask", "SkyReelsVideoOutput"]
 
@@ -59,7 +62,7 @@ class SkyReelsVideoOutput(WireModel):
     """Output of a completed SkyReels task: `video_url`, as PiAPI's MCP server reads it
     (github.com/apinetwork/piapi-mcp-server); other fields are kept."""
 
-    MEDIA_KIND: ClassVar[str] = "video"
+    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video_url: str | None = None
 

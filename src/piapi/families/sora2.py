@@ -10,7 +10,7 @@ Prices: https://piapi.ai/docs/sora2-api/text-to-video and .../sora2-pro-api/text
 # references are quoted instead.
 
 from decimal import Decimal
-from typing import Any, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import ValidationInfo, model_validator
@@ -23,6 +23,9 @@ from piapi._core.models import (
     check_allowed,
     from_response,
 )
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "Sora2ProVideoInput",
@@ -144,7 +147,7 @@ Sora2Input = Sora2VideoInput | Sora2ProVideoInput | Sora2RemoveWatermarkInput
 class Sora2VideoOutput(WireModel):
     """Output of a completed Sora 2 task: `video` is an ephemeral URL; download it promptly."""
 
-    MEDIA_KIND: ClassVar[str] = "video"
+    MEDIA_KIND: ClassVar["MediaKind"] = "video"
 
     video: str | None = None
 

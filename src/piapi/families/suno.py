@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from pydantic import ConfigDict, Field, model_validator
 
 from piapi._core.models import TaskInput, WireModel, _empty_list, check_allowed
 from piapi.families._base import FamilyInput, FamilyTask, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "MusicSConcatMusicInput",
@@ -295,10 +298,10 @@ class SunoClip(WireModel):
     id: str | None = None
     audio_url: str | None = None
     video_url: str | None = None
+    image_large_url: str | None = None
+    """The cover, larger (listed first, as PiAPI does)."""
     image_url: str | None = None
     """The cover."""
-    image_large_url: str | None = None
-    """The cover, larger."""
     is_video_pending: bool | None = None
     major_model_version: str | None = None
     model_name: str | None = None
@@ -327,7 +330,7 @@ class SunoMusicOutput(WireModel):
     `output` itself a list of clips (the completed webhook at https://piapi.ai/docs/25346021e0).
     """
 
-    MEDIA_KIND: ClassVar[str] = "audio"
+    MEDIA_KIND: ClassVar[MediaKind] = "audio"
 
     clips: list[SunoClip] = Field(default_factory=_empty_list)
 
@@ -355,7 +358,7 @@ class SunoLyricsOutput(WireModel):
     """Output of a lyrics task: `lyrics_pairs` (the shape of PiAPI's lyrics page,
     https://piapi.ai/docs/song-api/udio-generate-lyrics; not published for `suno` itself)."""
 
-    MEDIA_KIND: ClassVar[str] = "text"
+    MEDIA_KIND: ClassVar[MediaKind] = "text"
 
     lyrics_pairs: list[SunoLyricsPair] = Field(default_factory=_empty_list)
 

@@ -9,10 +9,13 @@ a Trellis text-to-3d task and $0.10 for a Trellis 2 one).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "Trellis2ImageTo3DInput",
@@ -92,7 +95,7 @@ class TrellisOutput(WireModel):
     and `combined_video` (a turntable render) beside it. No completed answer is published;
     these are the fields PiAPI's MCP server reads."""
 
-    MEDIA_KIND: ClassVar[str] = "3d"
+    MEDIA_KIND: ClassVar[MediaKind] = "3d"
 
     model_file: str | None = None
     no_background_image: str | None = None

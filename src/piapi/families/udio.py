@@ -8,12 +8,15 @@ https://piapi.ai/docs/music-api/create-task) answers a `UdioTask` (the songs);
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 
 from piapi._core.models import TaskInput, WireModel, _empty_list, check_allowed
 from piapi.families._base import FamilyInput, FamilyTask, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "UdioGenerateLyricsInput",
@@ -111,7 +114,7 @@ class UdioMusicOutput(WireModel):
     """Output of a `music-u` song task: `songs` (null until done) and `generation_id` (both
     in a published create answer, github.com/keef75/Nova-ACE, MIT)."""
 
-    MEDIA_KIND: ClassVar[str] = "audio"
+    MEDIA_KIND: ClassVar[MediaKind] = "audio"
 
     generation_id: str | None = None
     songs: list[UdioSong] | None = None
@@ -128,7 +131,7 @@ class UdioLyricsOutput(WireModel):
     """Output of `generate_lyrics`: `lyrics_pairs`
     (https://piapi.ai/docs/song-api/udio-generate-lyrics)."""
 
-    MEDIA_KIND: ClassVar[str] = "text"
+    MEDIA_KIND: ClassVar[MediaKind] = "text"
 
     lyrics_pairs: list[UdioLyricsPair] = Field(default_factory=_empty_list)
 

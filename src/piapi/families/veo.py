@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import ValidationInfo, field_validator
 
 from piapi._core.models import TaskInput, WireModel, from_response
 from piapi.families._base import FamilyInput, FamilyTask, per_second, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "Veo3FastVideoInput",
@@ -147,7 +150,7 @@ class VeoVideoOutput(WireModel):
     models answer. Whatever the shape, `task.media_urls` finds the result.
     """
 
-    MEDIA_KIND: ClassVar[str] = "video"
+    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video: str | None = None
 

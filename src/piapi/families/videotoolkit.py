@@ -9,10 +9,13 @@ number (face swap: "calculated based on the total number of frames processed"):
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask, require_text
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
     "VideoBackgroundRemoveInput",
@@ -96,7 +99,7 @@ class VideoToolkitOutput(WireModel):
     its Qubico video models (github.com/apinetwork/piapi-mcp-server); PiAPI's pages show no
     completed output. Other fields are kept, and `task.media_urls` finds them."""
 
-    MEDIA_KIND: ClassVar[str] = "video"
+    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video_url: str | None = None
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask, check_positive
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = ["ZImageOutput", "ZImageTask", "ZImageTxt2ImgInput", "price_per_image"]
 
@@ -84,7 +87,7 @@ class ZImageOutput(WireModel):
     """Output of a Z-Image task. Its shape is not published: every field PiAPI sends is
     kept, and `task.media_urls` finds the images in it."""
 
-    MEDIA_KIND: ClassVar[str] = "image"
+    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
 
 class ZImageTask(FamilyTask[ZImageTxt2ImgInput, ZImageOutput]):

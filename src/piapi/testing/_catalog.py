@@ -15,11 +15,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-__all__ = ["CATALOG", "ModelSpec", "Publish"]
+from piapi._core.results import MediaKind
 
-MediaKind = Literal["video", "image", "audio", "3d"]
+__all__ = ["CATALOG", "MediaKind", "ModelSpec", "Publish"]
+
 Publish = Callable[[MediaKind], str]
-"""Makes a new file of that kind servable and returns its URL."""
+"""Makes a new file of that kind servable and returns its URL (video, audio, else an image)."""
+
 Output = dict[str, Any] | list[Any] | None
 """A task's `output`: an object, or a list (Suno's clips), or null."""
 
@@ -151,6 +153,28 @@ def _gemini_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
     return {"image_urls": [publish("image") for _ in range(_count(task_input, "num_images", 1))]}
 
 
+def _suno_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+    """Suno (v5 webhook, https://piapi.ai/docs/25346021e0): `output` is a list of clips,
+    each a cover image listed before its song, and a video of it."""
+    clips: list[dict[str, Any]] = []
+    for number in range(2):
+        audio = publish("audio")
+        clip_id = audio.rsplit("/", 1)[-1].removesuffix(".mp3")
+        clips.append(
+            {
+                "id": clip_id,
+                "image_large_url": publish("image"),
+                "image_url": publish("image"),
+                "video_url": publish("video"),
+                "audio_url": audio,
+                "major_model_version": "v5",
+                "title": f"{task_input.get('title') or 'Song'} {number + 1}",
+                "metadata": {"duration": 144.88, "error_message": None},
+            }
+        )
+    return clips
+
+
 def _midjourney_pending(task_input: Mapping[str, Any]) -> Output:
     return {"image_url": "", "image_urls": None, "temporary_image_urls": None}
 
@@ -261,6 +285,9 @@ class ModelSpec:
     null_logs: bool = False
     success_error_code: int = 0
     """The `error.code` of a task that did not fail (Flux answers 1100 with no message)."""
+    error_key: bool = True
+    """Whether a task that did not fail has an `error` object (Midjourney's and Suno's
+    answers have none)."""
 
     def units(self, task_input: Mapping[str, Any]) -> int:
         """What the task costs, in 1/10,000,000 USD."""
@@ -438,11 +465,6 @@ def _suno_keyed_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
     return {"clips": {cid: _suno_clip(publish, cid) for cid in ("clip-1", "clip-2")}}
 
 
-def _suno_list_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    # piapi.ai/docs/25346021e0 (a completed `music` webhook): `output` is a list of clips
-    return [_suno_clip(publish, cid) for cid in ("clip-1", "clip-2")]
-
-
 def _lyrics_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
     return {"lyrics_pairs": [{"title": "Winter Wind", "text": "[Verse]\nSnowflakes falling"}]}
 
@@ -501,13 +523,18 @@ def _llm(price: Price, done: Callable[[Publish, Mapping[str, Any]], Output]) -> 
     return ModelSpec("llm", price, _no_output, done)
 
 
-_MIDJOURNEY_IMAGE = ModelSpec("llm", _flat(800_000), _midjourney_pending, _midjourney_done)
+# Midjourney and Suno answers carry no `error` key (PiAPI's published answers).
+_MIDJOURNEY_IMAGE = ModelSpec(
+    "llm", _flat(800_000), _midjourney_pending, _midjourney_done, error_key=False
+)
 _SUNO_TASKS = ("generate_music", "generate_music_custom", "concat_music", "upload_audio")
 
 AUDIO_IMAGE_3D: dict[tuple[str, str], ModelSpec] = {
     **{("suno", task_type): _llm(_flat(400_000), _suno_keyed_done) for task_type in _SUNO_TASKS},
     **{("music-s", task_type): _llm(_flat(400_000), _suno_keyed_done) for task_type in _SUNO_TASKS},
-    ("suno", "music"): _llm(_flat(400_000), _suno_list_done),
+    ("suno", "music"): ModelSpec(  # no published price: a placeholder
+        "llm", _flat(400_000), _no_output, _suno_done, null_logs=True, error_key=False
+    ),
     ("suno", "generate_lyrics"): _llm(_flat(20_000), _lyrics_done),
     ("suno", "lyrics"): _llm(_flat(20_000), _lyrics_done),
     ("music-s", "generate_lyrics"): _llm(_flat(20_000), _lyrics_done),

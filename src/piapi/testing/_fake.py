@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import functools
 import hmac
 import json
@@ -25,7 +26,7 @@ from urllib.parse import urlsplit
 from piapi.testing._catalog import CATALOG, MediaKind, ModelSpec
 from piapi.testing._clock import Clock, FakeClock, RealClock
 from piapi.testing._faults import Fault, FaultPlan
-from piapi.testing._media import MIN_MP4_SIZE, Mp4Media, PngMedia, UploadedMedia
+from piapi.testing._media import MIN_MP4_SIZE, Mp3Media, Mp4Media, PngMedia, UploadedMedia
 from piapi.testing._response import FakeResponse
 from piapi.testing._webhooks import WebhookDelivery, WebhookDispatcher
 
@@ -38,14 +39,13 @@ __all__ = ["FakePiAPI", "FakeResponse", "FakeTask", "Outcome", "RecordedRequest"
 
 Outcome = Literal["completed", "failed"]
 AccountShape = Literal["current", "legacy"]
-Media = Mp4Media | PngMedia | UploadedMedia
+Media = Mp4Media | PngMedia | Mp3Media | UploadedMedia
 TERMINAL: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
 _MODELS: frozenset[str] = frozenset(model for model, _ in CATALOG)
 _ZERO_TIME = "0001-01-01T00:00:00Z"
 _JSON = "application/json; charset=utf-8"
 _NOT_FOUND = b"404 page not found"
 # One silent MPEG-1 Layer III frame (128 kbit/s, 44.1 kHz): the audio results the fake serves.
-_MP3_FRAME = b"\xff\xfb\x90\x64" + bytes(413)
 _FAILED_CODE = 10000
 UPLOAD_PATH = "/api/ephemeral_resource"
 # https://piapi.ai/docs/tools/file-upload: a name of at most 128 characters with a
@@ -117,6 +117,8 @@ class FakeTask:
     ended_ns: int = 0
     output: dict[str, Any] | list[Any] | None = None
     frozen: bool = False
+    raw_error: str = ""
+    """PiAPI's `raw_message` when it says more than `error_message`."""
     spec: ModelSpec = field(default_factory=lambda: CATALOG[("sora2", "sora2-video")], repr=False)
 
     @property
@@ -135,13 +137,13 @@ class FakeTask:
         """The task object as PiAPI's JSON shows it (`data` of the envelope)."""
         failed = self.status == "failed"
         spec = self.spec
-        output = spec.pending(self.input) if self.output is None else self.output.copy()
+        output = spec.pending(self.input) if self.output is None else copy.copy(self.output)
         if spec.usage == "point":
             charged = self.consume if self.status == "completed" else 0
             usage = {"type": "point", "frozen": self.consume, "consume": charged}
         else:
             usage = {"type": "llm", "frozen": 0, "consume": self.consume}
-        return {
+        answer = {
             "task_id": self.task_id,
             "model": self.model,
             "task_type": self.task_type,
@@ -163,11 +165,14 @@ class FakeTask:
             "logs": None if spec.null_logs else [],
             "error": {
                 "code": _FAILED_CODE if failed else spec.success_error_code,
-                "raw_message": self.error_message if failed else "",
+                "raw_message": (self.raw_error or self.error_message) if failed else "",
                 "message": self.error_message if failed else "",
                 "detail": None,
             },
         }
+        if not spec.error_key and not failed:  # Midjourney's results, Suno's webhooks
+            del answer["error"]
+        return answer
 
 
 @dataclass(frozen=True)
@@ -255,9 +260,11 @@ class FakePiAPI:
 
     The account has `plan` ("free" refuses uploads with 403, as PiAPI does below Creator)
     and `balance_usd` of credits, from which its tasks' charges and holds are taken (a
-    credit is a US cent here). Uploads are taken at `upload_path` on any host name (the
-    SDK sends them to upload.theapi.app, or to its `base_url` when that is not PiAPI's)
-    and served at `/ephemeral/<id>.<ext>` like results.
+    credit is a US cent here); with `refuse_unpaid`, a create the balance cannot pay is
+    answered as PiAPI does: `code: 500` around the task, failed at once with the reason.
+    Uploads are taken at
+    `upload_path` on any host name (the SDK sends them to upload.theapi.app, or to its
+    `base_url` when that is not PiAPI's) and served at `/ephemeral/<id>.<ext>` like results.
     """
 
     def __init__(
@@ -274,10 +281,12 @@ class FakePiAPI:
         balance_usd: float = 100.0,
         upload_path: str = UPLOAD_PATH,
         account_shape: AccountShape = "current",
+        refuse_unpaid: bool = False,
     ) -> None:
         self.api_key = api_key
         self.plan = plan
         self.balance_usd = balance_usd
+        self.refuse_unpaid = refuse_unpaid
         self.upload_path = upload_path
         self.account_shape: AccountShape = account_shape
         self.clock: Clock = clock if clock is not None else RealClock()
@@ -582,12 +591,45 @@ class FakePiAPI:
             consume=spec.units(inp),
             spec=spec,
         )
+        if self.refuse_unpaid and task.consume > self._available_units(now):
+            return self._refuse_for_credit(task)
         self._tasks[task.task_id] = task
         self._active[task.task_id] = task
         self._created.append(task)
         self._notify(task)
         self._refresh(task, now)
         return _json_response(200, {"code": 200, "data": task.to_json(), "message": "success"})
+
+    def _refuse_for_credit(self, task: FakeTask) -> FakeResponse:
+        """PiAPI's answer to a create the balance cannot pay: code 500 around the task, failed
+        at once, nothing charged (published: tests/data/published/udio-create-failed-credit)."""
+        task.status, task.consume = "failed", 0
+        task.error_message = "failed to pre-process task runtime"
+        task.raw_error = (
+            "failed to freeze account point quota: account point quota not enough; "
+            "account credit not enough"
+        )
+        task.ended_ns = task.created_ns
+        self._tasks[task.task_id] = task
+        self._created.append(task)
+        self._notify(task)
+        envelope = {"code": 500, "data": task.to_json(), "message": task.error_message}
+        return _json_response(200, envelope)
+
+    def _usage_units(self, now: float) -> tuple[int, int]:
+        """What the tasks have been charged and what is held for them, in PiAPI's units."""
+        used = held = 0
+        for task in self._tasks.values():
+            self._refresh(task, now)
+            if task.spec.usage != "point" or task.status == "completed":
+                used += task.consume
+            elif task.status not in TERMINAL:
+                held += task.consume
+        return used, held
+
+    def _available_units(self, now: float) -> float:
+        used, held = self._usage_units(now)
+        return self.balance_usd * 10_000_000 - used - held
 
     def _upload(self, body: bytes, base: str) -> FakeResponse:
         if self.plan.strip().lower() in _PLANS_WITHOUT_UPLOADS:
@@ -622,14 +664,7 @@ class FakePiAPI:
 
     def _account(self) -> dict[str, Any]:
         """`data` of `/account/info`: the tasks' charges and holds taken from the balance."""
-        now = self.clock.monotonic()
-        used = held = 0
-        for task in self._tasks.values():
-            self._refresh(task, now)
-            if task.spec.usage != "point" or task.status == "completed":
-                used += task.consume
-            elif task.status not in TERMINAL:
-                held += task.consume
+        used, held = self._usage_units(self.clock.monotonic())
         total = round(self.balance_usd * 100, 4)
         used_credits = used / _UNITS_PER_CREDIT
         available = round(total - used_credits - held / _UNITS_PER_CREDIT, 4)
@@ -733,7 +768,7 @@ class FakePiAPI:
         if kind == "video":
             name, media = f"{stem}.mp4", Mp4Media(self.media_size)
         elif kind == "audio":
-            name, media = f"{stem}.mp3", UploadedMedia(_MP3_FRAME, "audio/mpeg")
+            name, media = f"{stem}.mp3", Mp3Media()
         elif kind == "3d":  # a glTF binary header: magic, version 2, length 12
             name, media = (
                 f"{stem}.glb",
