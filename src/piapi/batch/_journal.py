@@ -3,8 +3,9 @@
 A row per request (its position and content hash); each state change is one transaction,
 written before the action it records: a create is journaled as "sending" before it is
 sent, so a crash at any moment leaves either "nothing sent", "may have been sent" or the
-task id. WAL mode, an exclusive lock (two runs never share a journal), and "sending" is
-synced to disk before the create goes out.
+task id. A rollback journal (`journal_mode=DELETE`, `synchronous=FULL`): every commit is in
+the named file itself and on disk when it returns, so the file alone (copied, moved, mounted)
+holds everything, even after `kill -9`. An exclusive lock: two runs never share a journal.
 Standard library only (`sqlite3`), loaded only by batches.
 """
 
@@ -124,8 +125,11 @@ class Journal:
                 (or a newer one), or another run holds it.
         """
         where = Path(path).expanduser() if path is not None else None
+        existing = False
         if where is not None:
             where.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(OSError):
+                existing = where.stat().st_size > 0
         try:
             db = sqlite3.connect(
                 ":memory:" if where is None else where,
@@ -136,7 +140,7 @@ class Journal:
         except sqlite3.Error as exc:
             raise BatchJournalError(f"Cannot open the batch journal {where}: {exc}") from None
         try:
-            rows = cls._prepare(db, where, identities)
+            rows = cls._prepare(db, where, identities, existing=existing)
         except BaseException:
             db.close()
             raise
@@ -144,15 +148,26 @@ class Journal:
 
     @staticmethod
     def _prepare(
-        db: sqlite3.Connection, where: Path | None, identities: Sequence[Identity]
+        db: sqlite3.Connection,
+        where: Path | None,
+        identities: Sequence[Identity],
+        *,
+        existing: bool,
     ) -> list[Row]:
         try:
             db.execute("PRAGMA locking_mode=EXCLUSIVE")
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("BEGIN IMMEDIATE")  # takes the exclusive lock for as long as it is open
+            # A journal an earlier version left in WAL mode (its log replayed, even after a
+            # kill) is checkpointed into the file and converted here, before anything else.
+            mode = db.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+            if where is not None and mode != "delete":
+                raise BatchJournalError(
+                    f"Cannot use the batch journal {where}: it stays in journal mode {mode} "
+                    "(is it read-only?). Nothing was sent."
+                )
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("BEGIN EXCLUSIVE")  # the exclusive lock, kept for as long as it is open
             try:
-                rows = Journal._read_or_create(db, where, identities)
+                rows = Journal._read_or_create(db, where, identities, existing=existing)
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
@@ -172,12 +187,26 @@ class Journal:
 
     @staticmethod
     def _read_or_create(
-        db: sqlite3.Connection, where: Path | None, identities: Sequence[Identity]
+        db: sqlite3.Connection,
+        where: Path | None,
+        identities: Sequence[Identity],
+        *,
+        existing: bool,
     ) -> list[Row]:
         application_id = db.execute("PRAGMA application_id").fetchone()[0]
         version = db.execute("PRAGMA user_version").fetchone()[0]
         tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if application_id == 0 and version == 0 and tables == 0:
+        empty = application_id == 0 and version == 0 and tables == 0
+        if empty and existing:
+            # Not started afresh: that would create every task of the batch again.
+            raise BatchJournalError(
+                f"{where} is not a complete batch journal: it is an SQLite database with "
+                "nothing in it. A journal an earlier piapi wrote in WAL mode, copied or moved "
+                "without the '-wal' file beside it (which held its latest changes), looks like "
+                "this: copy it again with its '-wal' file. If it is not a journal, choose "
+                "another journal path. Nothing was sent."
+            )
+        if empty:
             db.execute(f"PRAGMA application_id={APPLICATION_ID}")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             db.execute(_SCHEMA)
@@ -223,31 +252,23 @@ class Journal:
             error=error,
         )
 
-    def _update(self, position: int, *, durable: bool = False, **values: object) -> None:
+    def _update(self, position: int, **values: object) -> None:
         columns = ", ".join(f"{name} = ?" for name in values)
         with self._lock:
-            if durable:
-                self._db.execute("PRAGMA synchronous=FULL")
-            try:
-                self._db.execute(
-                    f"UPDATE items SET {columns} WHERE position = ?", (*values.values(), position)
-                )
-            finally:
-                if durable:
-                    self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(
+                f"UPDATE items SET {columns} WHERE position = ?", (*values.values(), position)
+            )
 
     # One method per state change; each is one transaction, committed when it returns.
 
     def sending(self, position: int, sent_at: datetime, cost_usd: Decimal | None) -> None:
         """Before a create is sent: from now on the task may exist.
 
-        Synced to disk before it returns (with every change before it), so even a power cut
-        cannot lose it; a later change lost that way falls back to a safe earlier one
-        (uncertain, waiting, downloading again).
+        Synced to disk before it returns (as every change is), so even a power cut cannot
+        lose it.
         """
         self._update(
             position,
-            durable=True,
             phase=Phase.SENDING.value,
             sent_at=sent_at.isoformat(),
             cost_usd=_text(cost_usd),
@@ -302,11 +323,8 @@ class Journal:
         )
 
     def close(self) -> None:
-        """Checkpoint the write-ahead log into the file and close it."""
+        """Close it (every change is in the file already)."""
         with self._lock:
-            # On failure the log stays beside the file and is replayed on the next open.
-            with contextlib.suppress(sqlite3.Error):
-                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._db.close()
 
     def __enter__(self) -> Journal:

@@ -1,0 +1,199 @@
+"""The journal's file on a real process: after `kill -9` the named file alone holds every
+committed change (it can be copied, moved or mounted alone), a file that is not a complete
+journal is refused instead of starting afresh, a journal left in WAL mode by an earlier
+version is converted before anything is created, and two runs never share a journal."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from _batchutil import Runner, clips
+
+from piapi import BatchJournalError, Sora2VideoInput
+from piapi.batch._journal import _SCHEMA, APPLICATION_ID, SCHEMA_VERSION, Journal
+from piapi.batch._plan import Identity, Phase, request_identity
+from piapi.testing import FakeClock, FakePiAPI, FakePiAPIServer
+
+TIMEOUT = 60.0  # generous: a bound for a process that ends at once, not a timing
+
+# Runs `run_many` on one client (sync, asyncio or trio) with a journal and kills itself with
+# SIGKILL as soon as the first item's outcome is known: the journal is never closed.
+KILLED_RUN = """
+import os, signal, sys
+import anyio
+from piapi import AsyncPiAPIClient, PiAPIClient, Sora2VideoInput
+
+mode, url, journal = sys.argv[1:]
+requests = [Sora2VideoInput(prompt=f"clip {n}") for n in range(3)]
+
+def killed(item):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+if mode == "sync":
+    with PiAPIClient(api_key="test", base_url=url) as client:
+        client.tasks.run_many(requests, journal=journal, concurrency=1, on_result=killed)
+else:
+    async def main():
+        async with AsyncPiAPIClient(api_key="test", base_url=url) as client:
+            await client.tasks.run_many(requests, journal=journal, concurrency=1, on_result=killed)
+    anyio.run(main, backend=mode)
+"""
+
+
+def identities(count: int = 3) -> list[Identity]:
+    return [request_identity(Sora2VideoInput(prompt=f"clip {n}")) for n in range(count)]
+
+
+@pytest.mark.parametrize("mode", ["sync", "asyncio", "trio"])
+def test_after_kill_9_the_named_file_alone_holds_every_change(mode: str, tmp_path: Path) -> None:
+    fake = FakePiAPI(clock=FakeClock(), queue_delay=0, task_duration=0)
+    journal = tmp_path / "run.sqlite"
+    with FakePiAPIServer(fake) as server:
+        killed = subprocess.run(
+            [sys.executable, "-c", KILLED_RUN, mode, server.url, str(journal)],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        assert fake.create_counts() == {"clip 0": 1}
+        # Copied alone (a backup, a container mount): everything the run committed is in it.
+        moved = tmp_path / "elsewhere" / "run.sqlite"
+        moved.parent.mkdir()
+        shutil.copyfile(journal, moved)
+        runner = Runner(mode, fake, server_url=server.url)
+        items = runner.run_many(clips(3), journal=moved)
+        runner.close()
+    assert [item.state.value for item in items] == ["completed"] * 3
+    assert fake.create_counts() == {"clip 0": 1, "clip 1": 1, "clip 2": 1}
+
+
+def old_wal_journal(path: Path, *, killed: bool) -> None:
+    """A journal as the earlier version wrote it (WAL mode): item 0 created as task t-0.
+
+    `killed`: its process is killed with SIGKILL before closing it, leaving every change
+    in `path`-wal; else it is closed as that version closed it (checkpointed).
+    """
+    digests = [(n, identity.digest, identity.label) for n, identity in enumerate(identities())]
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sqlite3
+        db = sqlite3.connect({str(path)!r}, isolation_level=None)
+        db.execute("PRAGMA locking_mode=EXCLUSIVE")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("PRAGMA application_id={APPLICATION_ID}")
+        db.execute("PRAGMA user_version={SCHEMA_VERSION}")
+        db.execute({_SCHEMA!r})
+        db.executemany(
+            "INSERT INTO items (position, request_hash, label, phase) VALUES (?, ?, ?, 'new')",
+            {digests!r},
+        )
+        db.execute("COMMIT")
+        db.execute("UPDATE items SET phase = 'created', task_id = 't-0' WHERE position = 0")
+        if {killed!r}:
+            os.kill(os.getpid(), signal.SIGKILL)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=TIMEOUT)
+    assert done.returncode == (-signal.SIGKILL if killed else 0), done.stderr
+
+
+def test_a_wal_journal_copied_without_its_wal_is_refused_not_started_afresh(
+    tmp_path: Path,
+) -> None:
+    original = tmp_path / "run.sqlite"
+    old_wal_journal(original, killed=True)
+    assert Path(f"{original}-wal").exists()
+    copy = tmp_path / "copy.sqlite"
+    shutil.copyfile(original, copy)  # the -wal left behind: an empty database
+    with pytest.raises(BatchJournalError) as refused:
+        Journal.open(copy, identities())
+    message = str(refused.value)
+    assert "not a complete batch journal" in message
+    assert "-wal" in message
+    assert copy.stat().st_size == original.stat().st_size  # left as it was
+
+
+def test_an_empty_database_is_refused_but_an_empty_file_becomes_a_journal(tmp_path: Path) -> None:
+    empty_db = tmp_path / "empty.sqlite"
+    db = sqlite3.connect(empty_db, isolation_level=None)
+    db.execute("CREATE TABLE x (y)")
+    db.execute("DROP TABLE x")
+    db.close()
+    assert empty_db.stat().st_size > 0
+    with pytest.raises(BatchJournalError, match="not a complete batch journal"):
+        Journal.open(empty_db, identities())
+    touched = tmp_path / "touched.sqlite"
+    touched.touch()  # what a crash before the first commit leaves: nothing was ever sent
+    with Journal.open(touched, identities()) as journal:
+        assert [row.phase for row in journal.rows] == [Phase.NEW] * 3
+
+
+@pytest.mark.parametrize("killed", [True, False])
+def test_a_journal_left_in_wal_mode_is_converted_before_anything_is_created(
+    tmp_path: Path, killed: bool
+) -> None:
+    path = tmp_path / "run.sqlite"
+    old_wal_journal(path, killed=killed)
+    with Journal.open(path, identities()) as journal:
+        assert [row.phase for row in journal.rows] == [Phase.CREATED, Phase.NEW, Phase.NEW]
+        assert not Path(f"{path}-wal").exists()
+    # Converted: the named file alone holds it all.
+    copy = tmp_path / "copy.sqlite"
+    shutil.copyfile(path, copy)
+    db = sqlite3.connect(copy)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert db.execute("SELECT task_id FROM items WHERE position = 0").fetchone()[0] == "t-0"
+    db.close()
+
+
+def test_each_change_is_in_the_named_file_before_the_journal_is_closed(tmp_path: Path) -> None:
+    path = tmp_path / "run.sqlite"
+    with Journal.open(path, identities()) as journal:
+        journal.sending(0, datetime(2025, 1, 1, tzinfo=timezone.utc), None)
+        copy = tmp_path / "copy.sqlite"
+        shutil.copyfile(path, copy)
+        with Journal.open(copy, identities()) as copied:
+            assert [row.phase for row in copied.rows] == [Phase.SENDING, Phase.NEW, Phase.NEW]
+
+
+def test_a_journal_reopened_by_another_run_is_refused_at_once(tmp_path: Path) -> None:
+    """The other run holds a journal it did not change (resumed, nothing to write yet)."""
+    path = tmp_path / "journal.sqlite"
+    Journal.open(path, identities()).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from piapi.batch._journal import Journal; "
+            "from piapi.batch._plan import request_identity; "
+            "from piapi import Sora2VideoInput; "
+            "ids = [request_identity(Sora2VideoInput(prompt=f'clip {n}')) for n in range(3)]; "
+            f"j = Journal.open({str(path)!r}, ids); print('open', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "open"
+        with pytest.raises(BatchJournalError, match="in use by another run"):
+            Journal.open(path, identities())
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=TIMEOUT)
+        assert holder.stdout is not None
+        holder.stdout.close()
