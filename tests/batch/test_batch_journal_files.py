@@ -5,6 +5,7 @@ version is converted before anything is created, and two runs never share a jour
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 import sqlite3
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 from _batchutil import Runner, clips
 
-from piapi import BatchJournalError, Sora2VideoInput
+from piapi import BatchJournalError, Sora2VideoInput, parse_task
 from piapi.batch._journal import _SCHEMA, APPLICATION_ID, SCHEMA_VERSION, Journal
 from piapi.batch._plan import Identity, Phase, request_identity
 from piapi.testing import FakeClock, FakePiAPI, FakePiAPIServer
@@ -197,3 +198,87 @@ def test_a_journal_reopened_by_another_run_is_refused_at_once(tmp_path: Path) ->
         holder.wait(timeout=TIMEOUT)
         assert holder.stdout is not None
         holder.stdout.close()
+
+
+# --- a damaged journal ----------------------------------------------------------------------
+
+# No constraints and no types (so no conversions): any value fits, as in a damaged file.
+LOOSE_ITEMS = re.sub(r" (INTEGER|TEXT)( PRIMARY KEY| NOT NULL)?", "", _SCHEMA)
+
+
+def damaged(path: Path, *statements: str, schema: str = LOOSE_ITEMS) -> Path:
+    """A journal of `identities()` with item 0 created as t-0, its table rebuilt with
+    `schema` (no constraints by default), then `statements` run on it."""
+    task = {"task_id": "t-0", "model": "sora2", "task_type": "sora2-video", "status": "pending"}
+    with Journal.open(path, identities()) as journal:
+        journal.sending(0, datetime(2025, 1, 1, tzinfo=timezone.utc), None)
+        journal.created(0, parse_task(task), None)
+    db = sqlite3.connect(path, isolation_level=None)
+    columns = [row[1] for row in db.execute("PRAGMA table_info(items)")]
+    kept = [column for column in columns if re.search(rf"\b{column}\b", schema)]
+    db.execute("ALTER TABLE items RENAME TO old")
+    db.execute(schema)
+    names = ", ".join(kept)
+    db.execute(f"INSERT INTO items ({names}) SELECT {names} FROM old")
+    db.execute("DROP TABLE old")
+    for statement in statements:
+        db.execute(statement)
+    db.close()
+    return path
+
+
+DAMAGE = {
+    "null phase": (["UPDATE items SET phase = NULL WHERE position = 1"], "item 1: phase"),
+    "unknown phase": (["UPDATE items SET phase = 'lost' WHERE position = 1"], "item 1: phase"),
+    "bad json": (["UPDATE items SET task = '{\"task_id\": ' WHERE position = 0"], "item 0: task"),
+    "json of a wrong type": (["UPDATE items SET paths = '{\"a\": 1}' WHERE position = 0"], "paths"),
+    "a number for text": (["UPDATE items SET request_hash = 7 WHERE position = 2"], "item 2"),
+    "a number for a task id": (["UPDATE items SET task_id = 42 WHERE position = 0"], "task_id"),
+    "text for a position": (["UPDATE items SET position = 'x' WHERE position = 2"], "position"),
+    "a missing row": (["DELETE FROM items WHERE position = 1"], "position"),
+    "a bad time": (["UPDATE items SET sent_at = 'yesterday' WHERE position = 0"], "sent_at"),
+    "a bad amount": (["UPDATE items SET cost_usd = 'lots' WHERE position = 0"], "cost_usd"),
+}
+
+
+@pytest.mark.parametrize("case", DAMAGE)
+def test_a_damaged_row_is_refused_saying_what_is_wrong(tmp_path: Path, case: str) -> None:
+    statements, where = DAMAGE[case]
+    path = damaged(tmp_path / "run.sqlite", *statements)
+    with pytest.raises(BatchJournalError) as refused:
+        Journal.open(path, identities())
+    message = str(refused.value)
+    assert "is damaged" in message
+    assert where in message
+
+
+def test_a_journal_without_a_column_is_refused_saying_which(tmp_path: Path) -> None:
+    without_status = LOOSE_ITEMS.replace("    status,\n", "")
+    path = damaged(tmp_path / "run.sqlite", schema=without_status)
+    with pytest.raises(BatchJournalError, match=r"is damaged: .*no column status"):
+        Journal.open(path, identities())
+
+
+def test_a_journal_without_its_table_is_refused(tmp_path: Path) -> None:
+    path = damaged(tmp_path / "run.sqlite", "DROP TABLE items")
+    with pytest.raises(BatchJournalError, match="is damaged: it has no items table"):
+        Journal.open(path, identities())
+
+
+def test_a_journal_cut_short_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "run.sqlite"
+    many = [request_identity(Sora2VideoInput(prompt=f"clip {n}" * 50)) for n in range(200)]
+    Journal.open(path, many).close()
+    size = path.stat().st_size
+    assert size > 8 * 4096
+    with path.open("r+b") as file:  # an interrupted copy
+        file.truncate(size // 2)
+    with pytest.raises(BatchJournalError, match="is damaged"):
+        Journal.open(path, many)
+
+
+def test_run_many_refuses_a_damaged_journal_before_sending(runner: Runner, tmp_path: Path) -> None:
+    path = damaged(tmp_path / "run.sqlite", "UPDATE items SET phase = NULL WHERE position = 1")
+    with pytest.raises(BatchJournalError, match="is damaged"):
+        runner.run_many(clips(3), journal=path)
+    assert runner.fake.requests == []

@@ -73,13 +73,122 @@ class Row:
     error: str | None = None
 
 
+_COLUMNS = (
+    *("position", "request_hash", "label", "phase", "task_id", "sent_at", "status"),
+    *("cost_usd", "task", "paths", "error"),
+)
+
+
+class _Damaged(Exception):
+    """What is wrong with a journal's content (said in a `BatchJournalError`)."""
+
+
+def _damaged(where: Path | None, problem: str) -> BatchJournalError:
+    return BatchJournalError(
+        f"The batch journal {where} is damaged: {problem}. Nothing was sent. If it was "
+        "copied, copy it again from the original (a copy made while a batch was running may "
+        "be cut short); if it is lost, the tasks it recorded still exist at PiAPI: look for "
+        "them in your PiAPI task history before starting again with another journal path."
+    )
+
+
+def _read_rows(db: sqlite3.Connection, where: Path | None) -> list[Row]:
+    """Every row, checked: a damaged journal is refused, saying what is wrong."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'items'").fetchone() is None:
+        raise _damaged(where, "it has no items table")
+    columns = {row[1] for row in db.execute("PRAGMA table_info(items)")}
+    missing = [name for name in _COLUMNS if name not in columns]
+    if missing:
+        raise _damaged(where, f"its items table has no column {', '.join(missing)}")
+    problems = [row[0] for row in db.execute("PRAGMA quick_check") if row[0] != "ok"]
+    if problems:
+        raise _damaged(where, f"SQLite finds {problems[0]!r}")
+    rows: list[Row] = []
+    for values in db.execute(f"SELECT {', '.join(_COLUMNS)} FROM items ORDER BY position"):
+        try:
+            row = _row(values)
+        except _Damaged as exc:
+            raise _damaged(where, f"item {values[0]!r}: {exc}") from None
+        if row.position != len(rows):
+            raise _damaged(where, f"it has no row for position {len(rows)}")
+        rows.append(row)
+    return rows
+
+
+def _row(values: tuple[Any, ...]) -> Row:
+    position, digest, label, phase, task_id, sent_at, status, cost, task, paths, error = values
+    if not isinstance(position, int):
+        raise _Damaged(f"position is {position!r}, not a whole number")
+    return Row(
+        position=position,
+        request_hash=_text_in(digest, "request_hash"),
+        label=_text_in(label, "label"),
+        phase=_phase(phase),
+        task_id=_optional_text(task_id, "task_id"),
+        sent_at=_time(_optional_text(sent_at, "sent_at")),
+        status=_optional_text(status, "status"),
+        cost_usd=_decimal(_optional_text(cost, "cost_usd")),
+        task=_task(task),
+        paths=_paths(paths),
+        error=_optional_text(error, "error"),
+    )
+
+
+def _text_in(value: object, column: str) -> str:
+    if not isinstance(value, str):
+        raise _Damaged(f"{column} is {value!r}, not text")
+    return value
+
+
+def _optional_text(value: object, column: str) -> str | None:
+    return None if value is None else _text_in(value, column)
+
+
+def _phase(value: object) -> Phase:
+    try:
+        return Phase(_text_in(value, "phase"))
+    except ValueError:
+        raise _Damaged(f"phase is {value!r}, not one of the phases a journal records") from None
+
+
+def _json(value: object, column: str) -> object:
+    if value is None or value == "":
+        return None
+    try:
+        parsed: object = json.loads(_text_in(value, column))
+    except ValueError:
+        raise _Damaged(f"{column} is not JSON ({str(value)[:40]!r})") from None
+    return parsed
+
+
+def _task(value: object) -> dict[str, Any] | None:
+    parsed = _json(value, "task")
+    if parsed is not None and not isinstance(parsed, dict):
+        raise _Damaged("task is not a JSON object")
+    return cast("dict[str, Any] | None", parsed)
+
+
+def _paths(value: object) -> list[str] | None:
+    parsed = _json(value, "paths")
+    if parsed is None:
+        return None
+    if not isinstance(parsed, list) or not all(
+        isinstance(path, str) for path in cast("list[object]", parsed)
+    ):
+        raise _Damaged("paths is not a JSON list of paths")
+    return cast("list[str]", parsed)
+
+
 def _decimal(text: str | None) -> Decimal | None:
     if text is None:
         return None
     try:
-        return Decimal(text)
+        amount = Decimal(text)
     except InvalidOperation:
-        return None
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise _Damaged(f"cost_usd is {text!r}, not an amount")
+    return amount
 
 
 def _time(text: str | None) -> datetime | None:
@@ -88,7 +197,7 @@ def _time(text: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        return None
+        raise _Damaged(f"sent_at is {text!r}, not a time") from None
 
 
 def _task_record(task: Task[Any, Any]) -> str:
@@ -180,6 +289,8 @@ class Journal:
                 ) from None
             raise BatchJournalError(f"Cannot use the batch journal {where}: {exc}") from None
         except sqlite3.DatabaseError as exc:
+            if "malformed" in str(exc):  # a journal (its header says so) cut short, or worse
+                raise _damaged(where, f"SQLite says {exc}") from None
             raise BatchJournalError(
                 f"{where} is not a batch journal ({exc}). Choose another journal path."
             ) from None
@@ -231,26 +342,9 @@ class Journal:
                 f"The batch journal {where} has format {version}; this piapi reads format "
                 f"{SCHEMA_VERSION}. Use the piapi version that wrote it."
             )
-        rows = [Journal._row(values) for values in db.execute("SELECT * FROM items ORDER BY 1")]
+        rows = _read_rows(db, where)
         _check_same_requests(where, rows, identities)
         return rows
-
-    @staticmethod
-    def _row(values: tuple[Any, ...]) -> Row:
-        position, digest, label, phase, task_id, sent_at, status, cost, task, paths, error = values
-        return Row(
-            position=position,
-            request_hash=digest,
-            label=label,
-            phase=Phase(phase),
-            task_id=task_id,
-            sent_at=_time(sent_at),
-            status=status,
-            cost_usd=_decimal(cost),
-            task=json.loads(task) if task else None,
-            paths=json.loads(paths) if paths else None,
-            error=error,
-        )
 
     def _update(self, position: int, **values: object) -> None:
         columns = ", ".join(f"{name} = ?" for name in values)
