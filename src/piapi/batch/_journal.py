@@ -25,10 +25,11 @@ from types import TracebackType
 from typing import Any, cast
 
 from piapi._core.errors import PiAPIError
-from piapi._core.models import Task
+from piapi._core.models import Task, TaskStatus
+from piapi._core.protocol import check_task_id
 from piapi.batch._plan import Identity, Phase
 
-__all__ = ["SCHEMA_VERSION", "BatchJournalError", "Journal", "Row"]
+__all__ = ["SCHEMA_VERSION", "BatchJournalError", "Journal", "Row", "UnfollowableTaskError"]
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = int.from_bytes(b"PiBJ", "big")  # marks the file as a piapi batch journal
@@ -54,6 +55,26 @@ CREATE TABLE items (
 class BatchJournalError(PiAPIError):
     """A batch journal cannot be used: it records other requests, it is not a journal, or
     another run is using it. Nothing was sent."""
+
+
+class UnfollowableTaskError(PiAPIError):
+    """PiAPI answered a create with a task id that cannot name a task in a URL: the batch
+    records its item as failed (its cost noted) and cannot follow the task."""
+
+    def __init__(self, task_id: str, problem: str) -> None:
+        super().__init__(
+            f"PiAPI answered the create with the task id {task_id!r}, which cannot be "
+            f"followed ({problem}): the batch neither waits for it nor downloads it. The task "
+            "may exist and be billed: look for it in your PiAPI task history"
+        )
+
+
+def _unfollowable(task_id: str) -> UnfollowableTaskError | None:
+    try:
+        check_task_id(task_id)
+    except ValueError as exc:
+        return UnfollowableTaskError(task_id, str(exc).split(" (got")[0])
+    return None
 
 
 @dataclass
@@ -344,6 +365,21 @@ class Journal:
             )
         rows = _read_rows(db, where)
         _check_same_requests(where, rows, identities)
+        for row in rows:  # journaled unchecked by an earlier version: never followed
+            unfollowable = _unfollowable(row.task_id) if row.task_id is not None else None
+            if unfollowable is not None:
+                row.phase, row.status, row.task_id, row.task = (
+                    Phase.FINISHED,
+                    TaskStatus.FAILED.value,
+                    None,
+                    None,
+                )
+                row.error = str(unfollowable)
+                db.execute(
+                    "UPDATE items SET phase = ?, status = ?, task_id = NULL, task = NULL, "
+                    "error = ? WHERE position = ?",
+                    (row.phase.value, row.status, row.error, row.position),
+                )
         return rows
 
     def _update(self, position: int, **values: object) -> None:
@@ -378,7 +414,13 @@ class Journal:
         self._update(position, phase=Phase.NEW.value, sent_at=None, cost_usd=None, error=error)
 
     def created(self, position: int, task: Task[Any, Any], cost_usd: Decimal | None) -> None:
-        """The task exists: its id and how it looked."""
+        """The task exists: its id and how it looked.
+
+        Raises:
+            UnfollowableTaskError: Its id cannot name a task: the item is recorded as
+                failed, with its cost (nothing can follow it).
+        """
+        self._check_followable(position, task.task_id, cost_usd=_text(cost_usd))
         self._update(
             position,
             phase=Phase.CREATED.value,
@@ -390,8 +432,28 @@ class Journal:
         )
 
     def resolved(self, position: int, task_id: str) -> None:
-        """The user says which task an uncertain item is."""
+        """The item is this task (the user says so, or an unreadable answer named it).
+
+        Raises:
+            UnfollowableTaskError: The id cannot name a task: the item is recorded as
+                failed, its cost kept (nothing can follow it).
+        """
+        self._check_followable(position, task_id)
         self._update(position, phase=Phase.CREATED.value, task_id=task_id, task=None, error=None)
+
+    def _check_followable(self, position: int, task_id: str, **values: object) -> None:
+        unfollowable = _unfollowable(task_id)
+        if unfollowable is not None:
+            self._update(
+                position,
+                phase=Phase.FINISHED.value,
+                status=TaskStatus.FAILED.value,
+                task_id=None,
+                task=None,
+                error=str(unfollowable),
+                **values,
+            )
+            raise unfollowable
 
     def finished(self, position: int, task: Task[Any, Any], cost_usd: Decimal | None) -> None:
         """The task ended (completed, failed or cancelled)."""
