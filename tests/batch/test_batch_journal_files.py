@@ -5,6 +5,8 @@ version is converted before anything is created, and two runs never share a jour
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import signal
@@ -282,3 +284,163 @@ def test_run_many_refuses_a_damaged_journal_before_sending(runner: Runner, tmp_p
     with pytest.raises(BatchJournalError, match="is damaged"):
         runner.run_many(clips(3), journal=path)
     assert runner.fake.requests == []
+
+
+# --- a journal that cannot be written -------------------------------------------------------
+
+ITEMS_ON_A_FULL_DISK = 40
+
+
+# Put first in a child's script: files cannot grow past `limit` bytes (argv[1]), a write past
+# it fails with EFBIG (SIGXFSZ ignored).
+NO_ROOM_BEYOND = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+limit = int(sys.argv.pop(1))
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+"""
+
+
+def full_disk_limit(tmp_path: Path, count: int) -> int:
+    """Room for a new journal of `count` items and a few created tasks, not for all."""
+    sizing = tmp_path / "sizing.sqlite"
+    many = [request_identity(Sora2VideoInput(prompt=f"clip {n}")) for n in range(count)]
+    Journal.open(sizing, many).close()
+    size = sizing.stat().st_size
+    sizing.unlink()
+    return size + 2 * 4096
+
+
+RUN_ON_A_FULL_DISK = (
+    NO_ROOM_BEYOND
+    + """
+import json, sys
+import anyio
+from piapi import AsyncPiAPIClient, BatchJournalError, PiAPIClient, Sora2VideoInput
+
+mode, url, journal, count = sys.argv[1:]
+requests = [Sora2VideoInput(prompt=f"clip {n}") for n in range(int(count))]
+try:
+    if mode == "sync":
+        with PiAPIClient(api_key="test", base_url=url) as client:
+            client.tasks.run_many(requests, journal=journal, concurrency=4)
+    else:
+        async def main():
+            async with AsyncPiAPIClient(api_key="test", base_url=url) as client:
+                await client.tasks.run_many(requests, journal=journal, concurrency=4)
+        anyio.run(main, backend=mode)
+except BatchJournalError as exc:
+    print(json.dumps({"message": str(exc), "unrecorded": exc.unrecorded,
+                      "task_ids": exc.task_ids, "may_exist": exc.may_exist}))
+"""
+)
+
+
+@pytest.mark.parametrize("mode", ["sync", "asyncio", "trio"])
+def test_a_journal_that_cannot_be_written_stops_creating_and_names_what_exists(
+    mode: str, tmp_path: Path
+) -> None:
+    fake = FakePiAPI(clock=FakeClock(), queue_delay=0, task_duration=0)
+    journal, count = tmp_path / "run.sqlite", ITEMS_ON_A_FULL_DISK
+    limit = full_disk_limit(tmp_path, count)
+    with FakePiAPIServer(fake) as server:
+        arguments = [str(limit), mode, server.url, str(journal), str(count)]
+        done = subprocess.run(
+            [sys.executable, "-c", RUN_ON_A_FULL_DISK, *arguments],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout, done.stderr  # BatchJournalError, not sqlite3.OperationalError
+        failure = json.loads(done.stdout)
+        message = failure["message"]
+        created = {task.prompt: task.task_id for task in fake.created_tasks}
+        assert 0 < len(created) < count  # it stopped creating
+        assert "Cannot write the batch journal" in message
+        for task_id in created.values():  # every task at PiAPI is named
+            assert task_id in message
+        assert failure["may_exist"] == []  # every create sent was answered
+        assert sorted(failure["task_ids"].values()) == sorted(created.values())
+        # With room again: the run resumes, the tasks not recorded given back to it.
+        resolve = {int(position): task_id for position, task_id in failure["unrecorded"].items()}
+        runner = Runner(mode, fake, server_url=server.url)
+        items = runner.run_many(clips(count), journal=journal, resolve=resolve)
+        runner.close()
+    assert [item.state.value for item in items] == ["completed"] * count
+    assert set(fake.create_counts().values()) == {1}
+    assert len(fake.created_tasks) == count
+
+
+PIAPI_ON_A_FULL_DISK = NO_ROOM_BEYOND + "from piapi.cli import main; sys.exit(main())"
+
+
+def test_piapi_batch_on_a_full_disk_names_what_exists_and_how_to_resume(tmp_path: Path) -> None:
+    fake = FakePiAPI(clock=FakeClock(), queue_delay=0, task_duration=0)
+    count = ITEMS_ON_A_FULL_DISK
+    prompts = tmp_path / "prompts.jsonl"
+    prompts.write_text("".join(f'{{"prompt": "clip {n}"}}\n' for n in range(count)))
+    argv = ["batch", str(prompts), "--out", str(tmp_path / "out"), "--yes", "--concurrency", "4"]
+    # Room for the journal of `count` items and a few tasks (a video is far smaller).
+    limit = full_disk_limit(tmp_path, count)
+    with FakePiAPIServer(fake) as server:
+        env = {**os.environ, "PIAPI_API_KEY": "test", "PIAPI_BASE_URL": server.url}
+        full = subprocess.run(
+            [sys.executable, "-c", PIAPI_ON_A_FULL_DISK, str(limit), *argv],
+            capture_output=True, text=True, timeout=TIMEOUT, env=env,
+        )  # fmt: skip
+        message = full.stderr
+        assert full.returncode == 2, message  # not 70, "a bug in piapi"
+        assert "Cannot write the journal" in message
+        assert "Traceback" not in message
+        assert "bug" not in message
+        created = [task.task_id for task in fake.created_tasks]
+        assert 0 < len(created) < count
+        assert all(task_id in message for task_id in created)
+        assert "run the same command" in message
+        options = [f"--resolve={item}" for item in re.findall(r"--resolve (\d+=[\w-]+)", message)]
+        piapi = "import sys; from piapi.cli import main; sys.exit(main())"
+        again = subprocess.run(
+            [sys.executable, "-c", piapi, *argv, *options],
+            capture_output=True, text=True, timeout=TIMEOUT, env=env,
+        )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert f"{count} items: {count} completed." in again.stdout
+    assert set(fake.create_counts().values()) == {1}
+    assert len(fake.created_tasks) == count
+
+
+class FullDisk:
+    """A connection whose writes fail as on a full disk."""
+
+    def execute(self, *args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    def close(self) -> None:
+        pass
+
+
+def test_once_it_cannot_be_written_each_change_names_what_exists(tmp_path: Path) -> None:
+    sent = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    task = {"task_id": "t-0", "model": "sora2", "task_type": "sora2-video", "status": "pending"}
+    with Journal.open(tmp_path / "run.sqlite", identities(4)) as journal:
+        journal.sending(0, sent, None)
+        journal.created(0, parse_task(task), None)
+        journal.sending(1, sent, None)
+        journal.sending(2, sent, None)
+        real, journal._db = journal._db, FullDisk()  # type: ignore[assignment]
+        with pytest.raises(BatchJournalError) as full:
+            journal.created(1, parse_task({**task, "task_id": "t-1"}), None)
+        with pytest.raises(BatchJournalError) as again:
+            journal.sending(3, sent, None)  # nothing more is written, nor sent
+        journal._db = real
+    assert again.value is full.value  # the one failure, its message kept up to date
+    error = full.value
+    assert error.reason == "database or disk is full"
+    assert error.task_ids == {0: "t-0", 1: "t-1"}
+    assert error.unrecorded == {1: "t-1"}
+    assert error.may_exist == [2]
+    message = str(error)
+    assert "item 0 t-0" in message
+    assert "resolve={1: 't-1'}" in message
+    assert "A create of item 2 was sent" in message

@@ -53,8 +53,34 @@ CREATE TABLE items (
 
 
 class BatchJournalError(PiAPIError):
-    """A batch journal cannot be used: it records other requests, it is not a journal, or
-    another run is using it. Nothing was sent."""
+    """A batch journal cannot be used: it records other requests, it is not a journal (or
+    is damaged), or another run is using it: then nothing was sent. Or it could not be
+    written while the batch ran (disk full, quota, permissions): then creating stopped, and
+    the message names what exists at PiAPI.
+
+    Attributes:
+        reason: Why it could not be written (None when it was refused before running).
+        task_ids: `{position: task_id}` of every task known to exist at PiAPI.
+        unrecorded: Those of `task_ids` the journal could not record: pass them as
+            `resolve=` when running again.
+        may_exist: Positions whose create was sent with no answer recorded: their task may
+            exist (look for it in your PiAPI task history).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str | None = None,
+        task_ids: dict[int, str] | None = None,
+        unrecorded: dict[int, str] | None = None,
+        may_exist: list[int] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.task_ids = task_ids or {}
+        self.unrecorded = unrecorded or {}
+        self.may_exist = may_exist or []
 
 
 class UnfollowableTaskError(PiAPIError):
@@ -245,6 +271,11 @@ class Journal:
         self.path = path
         self.rows = rows
         self._lock = threading.Lock()
+        # What exists at PiAPI, said when the journal cannot be written any more.
+        self._task_ids = {row.position: row.task_id for row in rows if row.task_id is not None}
+        self._unrecorded: dict[int, str] = {}
+        self._sent: set[int] = set()  # "sending" recorded, no answer recorded yet
+        self._failure: BatchJournalError | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None, identities: Sequence[Identity]) -> Journal:
@@ -383,11 +414,67 @@ class Journal:
         return rows
 
     def _update(self, position: int, **values: object) -> None:
+        """Write one change. Once the journal cannot be written, write nothing more and
+        raise the same `BatchJournalError`, naming what exists at PiAPI, at every change."""
         columns = ", ".join(f"{name} = ?" for name in values)
         with self._lock:
-            self._db.execute(
-                f"UPDATE items SET {columns} WHERE position = ?", (*values.values(), position)
+            if self._failure is None:
+                try:
+                    self._db.execute(
+                        f"UPDATE items SET {columns} WHERE position = ?",
+                        (*values.values(), position),
+                    )
+                except sqlite3.Error as exc:
+                    self._failure = BatchJournalError("", reason=str(exc))
+                else:
+                    self._note(position, values, written=True)
+                    return
+            self._note(position, values, written=False)
+            raise self._failed()
+
+    def _note(self, position: int, values: dict[str, object], *, written: bool) -> None:
+        phase, task_id = values.get("phase"), values.get("task_id")
+        if phase == Phase.SENDING.value:
+            if written:
+                self._sent.add(position)
+        elif phase is not None and (written or phase == Phase.NEW.value):
+            self._sent.discard(position)
+        if isinstance(task_id, str):
+            self._sent.discard(position)
+            (self._task_ids if written else self._unrecorded)[position] = task_id
+
+    def _failed(self) -> BatchJournalError:
+        """The journal's failure, its message and fields saying what exists now."""
+        failure = self._failure
+        assert failure is not None
+        failure.task_ids = {**self._task_ids, **self._unrecorded}
+        failure.unrecorded = dict(sorted(self._unrecorded.items()))
+        failure.may_exist = sorted(self._sent)
+        parts = [
+            f"Cannot write the batch journal {self.path} ({failure.reason}): creating stopped."
+        ]
+        recorded = sorted(self._task_ids.items())
+        if recorded:
+            shown = ", ".join(f"item {position} {task_id}" for position, task_id in recorded[:20])
+            more = f" and {len(recorded) - 20} more" if len(recorded) > 20 else ""
+            parts.append(f"Tasks at PiAPI recorded in it: {shown}{more}.")
+        for position, task_id in failure.unrecorded.items():
+            parts.append(
+                f"Item {position} is task {task_id}, created but not recorded: pass "
+                f"resolve={{{position}: {task_id!r}}} when you run again."
             )
+        if failure.may_exist:
+            items = ", ".join(str(position) for position in failure.may_exist)
+            parts.append(
+                f"A create of item {items} was sent with no answer recorded: its task may "
+                "exist (look for it in your PiAPI task history)."
+            )
+        parts.append(
+            "Make room on the disk (or fix the file's permissions), then run the same "
+            "requests with the same journal to resume."
+        )
+        failure.args = (" ".join(parts),)
+        return failure
 
     # One method per state change; each is one transaction, committed when it returns.
 
