@@ -171,37 +171,6 @@ def test_each_change_is_in_the_named_file_before_the_journal_is_closed(tmp_path:
             assert [row.phase for row in copied.rows] == [Phase.SENDING, Phase.NEW, Phase.NEW]
 
 
-def test_a_journal_reopened_by_another_run_is_refused_at_once(tmp_path: Path) -> None:
-    """The other run holds a journal it did not change (resumed, nothing to write yet)."""
-    path = tmp_path / "journal.sqlite"
-    Journal.open(path, identities()).close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from piapi.batch._journal import Journal; "
-            "from piapi.batch._plan import request_identity; "
-            "from piapi import Sora2VideoInput; "
-            "ids = [request_identity(Sora2VideoInput(prompt=f'clip {n}')) for n in range(3)]; "
-            f"j = Journal.open({str(path)!r}, ids); print('open', flush=True); sys.stdin.read()",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "open"
-        with pytest.raises(BatchJournalError, match="in use by another run"):
-            Journal.open(path, identities())
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=TIMEOUT)
-        assert holder.stdout is not None
-        holder.stdout.close()
-
-
 # --- a damaged journal ----------------------------------------------------------------------
 
 # No constraints and no types (so no conversions): any value fits, as in a damaged file.

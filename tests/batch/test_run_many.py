@@ -65,6 +65,14 @@ def hold_first_create_until_another_arrives(fake: FakePiAPI) -> None:
     fake.handle = holding  # type: ignore[method-assign]
 
 
+def change(journal: Path, statement: str) -> None:
+    """Change a journal behind the batch's back."""
+    db = sqlite3.connect(journal)
+    db.execute(statement)
+    db.commit()
+    db.close()
+
+
 def states(items: list[BatchItem]) -> list[str]:
     return [item.state.value for item in items]
 
@@ -449,10 +457,7 @@ def test_a_create_sent_before_a_crash_is_uncertain_on_the_next_run(
     journal = tmp_path / "j.sqlite"
     runner.run_many(clips(2), journal=journal)
     # What a crash right after "sending" was written leaves behind.
-    db = sqlite3.connect(journal)
-    db.execute("UPDATE items SET phase = 'sending', task_id = NULL WHERE position = 1")
-    db.commit()
-    db.close()
+    change(journal, "UPDATE items SET phase = 'sending', task_id = NULL WHERE position = 1")
     items = runner.run_many(clips(2), journal=journal)
     assert states(items) == ["completed", "uncertain"]
     assert "stopped before PiAPI's answer was recorded" in items[1].detail
@@ -508,10 +513,7 @@ def test_a_journaled_task_id_that_cannot_be_followed_fails_its_item_only(
 ) -> None:
     journal = tmp_path / "j.sqlite"
     runner.run_many(clips(2), journal=journal, timeout=0.5)  # created, not finished
-    db = sqlite3.connect(journal)  # as an earlier version journaled it, unchecked
-    db.execute("UPDATE items SET task_id = 'a/b' WHERE position = 1")
-    db.commit()
-    db.close()
+    change(journal, "UPDATE items SET task_id = 'a/b' WHERE position = 1")  # unchecked, as before
     items = runner.run_many(clips(2), journal=journal)
     assert states(items) == ["completed", "failed"]
     assert "'a/b'" in items[1].detail
