@@ -39,7 +39,7 @@ def test_a_new_journal_records_every_request_as_new(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # all in the file
     db.close()
 
 
@@ -132,8 +132,12 @@ def test_a_journal_of_another_format_is_refused(tmp_path: Path) -> None:
         Journal.open(path, identities())
 
 
-def test_a_journal_in_use_by_another_run_is_refused_at_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("reopened", [False, True], ids=["new", "reopened"])
+def test_a_journal_in_use_by_another_run_is_refused_at_once(tmp_path: Path, reopened: bool) -> None:
+    """`reopened`: the other run resumed it (and has written nothing to it yet)."""
     path = tmp_path / "journal.sqlite"
+    if reopened:
+        Journal.open(path, identities()).close()
     holder = subprocess.Popen(
         [
             sys.executable,

@@ -67,6 +67,14 @@ def hold_first_create_until_another_arrives(fake: FakePiAPI) -> None:
     fake.handle = holding  # type: ignore[method-assign]
 
 
+def change(journal: Path, statement: str) -> None:
+    """Change a journal behind the batch's back."""
+    db = sqlite3.connect(journal)
+    db.execute(statement)
+    db.commit()
+    db.close()
+
+
 def states(items: list[BatchItem]) -> list[str]:
     return [item.state.value for item in items]
 
@@ -521,10 +529,7 @@ def test_a_create_sent_before_a_crash_is_uncertain_on_the_next_run(
     journal = tmp_path / "j.sqlite"
     runner.run_many(clips(2), journal=journal)
     # What a crash right after "sending" was written leaves behind.
-    db = sqlite3.connect(journal)
-    db.execute("UPDATE items SET phase = 'sending', task_id = NULL WHERE position = 1")
-    db.commit()
-    db.close()
+    change(journal, "UPDATE items SET phase = 'sending', task_id = NULL WHERE position = 1")
     items = runner.run_many(clips(2), journal=journal)
     assert states(items) == ["completed", "uncertain"]
     assert "stopped before PiAPI's answer was recorded" in items[1].detail
@@ -547,3 +552,59 @@ def test_a_create_refused_with_a_failed_task_is_a_failed_item_with_its_reason(
     assert "account credit not enough" in str(failed.error)
     assert failed.error.task_may_exist is False
     assert len(fake.created_tasks) == 4  # none sent twice
+
+
+def answer_clip_1_with_a_slash_in_its_id(fake: FakePiAPI, *, garbled: bool) -> None:
+    """PiAPI answers the create of "clip 1" with a task id holding a '/' (which cannot name a
+    task in a URL); `garbled`: without a status too (the id is adopted from the error)."""
+    handle = fake.handle
+
+    def answer(method: str, url: str, headers: Any, body: bytes = b"") -> FakeResponse:
+        response = handle(method, url, headers, body)
+        if method == "POST" and b'"clip 1"' in body:
+            (task,) = [task for task in fake.created_tasks if task.prompt == "clip 1"]
+            task_id = task.task_id.encode()
+            response.body = response.body.replace(task_id, task_id + b"/../x")
+            if garbled:
+                response.body = response.body.replace(b'"status":"pending",', b"")
+            response.headers = [("content-type", "application/json")]
+        return response
+
+    fake.handle = answer  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize("garbled", [False, True], ids=["answer", "adopted"])
+def test_a_task_id_that_cannot_be_followed_fails_its_item_only(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path, garbled: bool
+) -> None:
+    answer_clip_1_with_a_slash_in_its_id(fake, garbled=garbled)
+    journal = tmp_path / "j.sqlite"
+    items = runner.run_many(clips(3), journal=journal)
+    assert states(items) == ["completed", "failed", "completed"]
+    (task,) = [task for task in fake.created_tasks if task.prompt == "clip 1"]
+    bad_id = f"{task.task_id}/../x"
+    assert bad_id in items[1].detail
+    assert "task history" in items[1].detail
+    assert items[1].error is not None
+    assert bad_id in str(items[1].error)
+    # Its money is noted: the estimate counts against a cost limit in every later run.
+    again = runner.run_many(clips(3), journal=journal)
+    assert states(again) == ["completed", "failed", "completed"]
+    assert bad_id in again[1].detail
+    assert len(fake.created_tasks) == 3
+    db = sqlite3.connect(journal)
+    (cost,) = db.execute("SELECT cost_usd FROM items WHERE position = 1").fetchone()
+    db.close()
+    assert cost == "0.32"
+
+
+def test_a_journaled_task_id_that_cannot_be_followed_fails_its_item_only(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    journal = tmp_path / "j.sqlite"
+    runner.run_many(clips(2), journal=journal, timeout=0.5)  # created, not finished
+    change(journal, "UPDATE items SET task_id = 'a/b' WHERE position = 1")  # unchecked, as before
+    items = runner.run_many(clips(2), journal=journal)
+    assert states(items) == ["completed", "failed"]
+    assert "'a/b'" in items[1].detail
+    assert len(fake.created_tasks) == 2

@@ -3,8 +3,9 @@
 A row per request (its position and content hash); each state change is one transaction,
 written before the action it records: a create is journaled as "sending" before it is
 sent, so a crash at any moment leaves either "nothing sent", "may have been sent" or the
-task id. WAL mode, an exclusive lock (two runs never share a journal), and "sending" is
-synced to disk before the create goes out.
+task id. A rollback journal (`journal_mode=DELETE`, `synchronous=FULL`): every commit is in
+the named file itself and on disk when it returns, so the file alone (copied, moved, mounted)
+holds everything, even after `kill -9`. An exclusive lock: two runs never share a journal.
 Standard library only (`sqlite3`), loaded only by batches.
 """
 
@@ -24,10 +25,11 @@ from types import TracebackType
 from typing import Any, cast
 
 from piapi._core.errors import PiAPIError
-from piapi._core.models import Task
+from piapi._core.models import Task, TaskStatus
+from piapi._core.protocol import check_task_id
 from piapi.batch._plan import Identity, Phase
 
-__all__ = ["SCHEMA_VERSION", "BatchJournalError", "Journal", "Row"]
+__all__ = ["SCHEMA_VERSION", "BatchJournalError", "Journal", "Row", "UnfollowableTaskError"]
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = int.from_bytes(b"PiBJ", "big")  # marks the file as a piapi batch journal
@@ -51,8 +53,54 @@ CREATE TABLE items (
 
 
 class BatchJournalError(PiAPIError):
-    """A batch journal cannot be used: it records other requests, it is not a journal, or
-    another run is using it. Nothing was sent."""
+    """A batch journal cannot be used: it records other requests, it is not a journal (or
+    is damaged), or another run is using it: then nothing was sent. Or it could not be
+    written while the batch ran (disk full, quota, permissions): then creating stopped, and
+    the message names what exists at PiAPI.
+
+    Attributes:
+        reason: Why it could not be written (None when it was refused before running).
+        task_ids: `{position: task_id}` of every task known to exist at PiAPI.
+        unrecorded: Those of `task_ids` the journal could not record: pass them as
+            `resolve=` when running again.
+        may_exist: Positions whose create was sent with no answer recorded: their task may
+            exist (look for it in your PiAPI task history).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str | None = None,
+        task_ids: dict[int, str] | None = None,
+        unrecorded: dict[int, str] | None = None,
+        may_exist: list[int] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.task_ids = task_ids or {}
+        self.unrecorded = unrecorded or {}
+        self.may_exist = may_exist or []
+
+
+class UnfollowableTaskError(PiAPIError):
+    """PiAPI answered a create with a task id that cannot name a task in a URL: the batch
+    records its item as failed (its cost noted) and cannot follow the task."""
+
+    def __init__(self, task_id: str, problem: str) -> None:
+        super().__init__(
+            f"PiAPI answered the create with the task id {task_id!r}, which cannot be "
+            f"followed ({problem}): the batch neither waits for it nor downloads it. The task "
+            "may exist and be billed: look for it in your PiAPI task history"
+        )
+
+
+def _unfollowable(task_id: str) -> UnfollowableTaskError | None:
+    try:
+        check_task_id(task_id)
+    except ValueError as exc:
+        return UnfollowableTaskError(task_id, str(exc).split(" (got")[0])
+    return None
 
 
 @dataclass
@@ -72,13 +120,122 @@ class Row:
     error: str | None = None
 
 
+_COLUMNS = (
+    *("position", "request_hash", "label", "phase", "task_id", "sent_at", "status"),
+    *("cost_usd", "task", "paths", "error"),
+)
+
+
+class _Damaged(Exception):
+    """What is wrong with a journal's content (said in a `BatchJournalError`)."""
+
+
+def _damaged(where: Path | None, problem: str) -> BatchJournalError:
+    return BatchJournalError(
+        f"The batch journal {where} is damaged: {problem}. Nothing was sent. If it was "
+        "copied, copy it again from the original (a copy made while a batch was running may "
+        "be cut short); if it is lost, the tasks it recorded still exist at PiAPI: look for "
+        "them in your PiAPI task history before starting again with another journal path."
+    )
+
+
+def _read_rows(db: sqlite3.Connection, where: Path | None) -> list[Row]:
+    """Every row, checked: a damaged journal is refused, saying what is wrong."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'items'").fetchone() is None:
+        raise _damaged(where, "it has no items table")
+    columns = {row[1] for row in db.execute("PRAGMA table_info(items)")}
+    missing = [name for name in _COLUMNS if name not in columns]
+    if missing:
+        raise _damaged(where, f"its items table has no column {', '.join(missing)}")
+    problems = [row[0] for row in db.execute("PRAGMA quick_check") if row[0] != "ok"]
+    if problems:
+        raise _damaged(where, f"SQLite finds {problems[0]!r}")
+    rows: list[Row] = []
+    for values in db.execute(f"SELECT {', '.join(_COLUMNS)} FROM items ORDER BY position"):
+        try:
+            row = _row(values)
+        except _Damaged as exc:
+            raise _damaged(where, f"item {values[0]!r}: {exc}") from None
+        if row.position != len(rows):
+            raise _damaged(where, f"it has no row for position {len(rows)}")
+        rows.append(row)
+    return rows
+
+
+def _row(values: tuple[Any, ...]) -> Row:
+    position, digest, label, phase, task_id, sent_at, status, cost, task, paths, error = values
+    if not isinstance(position, int):
+        raise _Damaged(f"position is {position!r}, not a whole number")
+    return Row(
+        position=position,
+        request_hash=_text_in(digest, "request_hash"),
+        label=_text_in(label, "label"),
+        phase=_phase(phase),
+        task_id=_optional_text(task_id, "task_id"),
+        sent_at=_time(_optional_text(sent_at, "sent_at")),
+        status=_optional_text(status, "status"),
+        cost_usd=_decimal(_optional_text(cost, "cost_usd")),
+        task=_task(task),
+        paths=_paths(paths),
+        error=_optional_text(error, "error"),
+    )
+
+
+def _text_in(value: object, column: str) -> str:
+    if not isinstance(value, str):
+        raise _Damaged(f"{column} is {value!r}, not text")
+    return value
+
+
+def _optional_text(value: object, column: str) -> str | None:
+    return None if value is None else _text_in(value, column)
+
+
+def _phase(value: object) -> Phase:
+    try:
+        return Phase(_text_in(value, "phase"))
+    except ValueError:
+        raise _Damaged(f"phase is {value!r}, not one of the phases a journal records") from None
+
+
+def _json(value: object, column: str) -> object:
+    if value is None or value == "":
+        return None
+    try:
+        parsed: object = json.loads(_text_in(value, column))
+    except ValueError:
+        raise _Damaged(f"{column} is not JSON ({str(value)[:40]!r})") from None
+    return parsed
+
+
+def _task(value: object) -> dict[str, Any] | None:
+    parsed = _json(value, "task")
+    if parsed is not None and not isinstance(parsed, dict):
+        raise _Damaged("task is not a JSON object")
+    return cast("dict[str, Any] | None", parsed)
+
+
+def _paths(value: object) -> list[str] | None:
+    parsed = _json(value, "paths")
+    if parsed is None:
+        return None
+    if not isinstance(parsed, list) or not all(
+        isinstance(path, str) for path in cast("list[object]", parsed)
+    ):
+        raise _Damaged("paths is not a JSON list of paths")
+    return cast("list[str]", parsed)
+
+
 def _decimal(text: str | None) -> Decimal | None:
     if text is None:
         return None
     try:
-        return Decimal(text)
+        amount = Decimal(text)
     except InvalidOperation:
-        return None
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise _Damaged(f"cost_usd is {text!r}, not an amount")
+    return amount
 
 
 def _time(text: str | None) -> datetime | None:
@@ -87,7 +244,7 @@ def _time(text: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        return None
+        raise _Damaged(f"sent_at is {text!r}, not a time") from None
 
 
 def _task_record(task: Task[Any, Any]) -> str:
@@ -114,6 +271,11 @@ class Journal:
         self.path = path
         self.rows = rows
         self._lock = threading.Lock()
+        # What exists at PiAPI, said when the journal cannot be written any more.
+        self._task_ids = {row.position: row.task_id for row in rows if row.task_id is not None}
+        self._unrecorded: dict[int, str] = {}
+        self._sent: set[int] = set()  # "sending" recorded, no answer recorded yet
+        self._failure: BatchJournalError | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None, identities: Sequence[Identity]) -> Journal:
@@ -124,8 +286,11 @@ class Journal:
                 (or a newer one), or another run holds it.
         """
         where = Path(path).expanduser() if path is not None else None
+        existing = False
         if where is not None:
             where.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(OSError):
+                existing = where.stat().st_size > 0
         try:
             db = sqlite3.connect(
                 ":memory:" if where is None else where,
@@ -136,7 +301,7 @@ class Journal:
         except sqlite3.Error as exc:
             raise BatchJournalError(f"Cannot open the batch journal {where}: {exc}") from None
         try:
-            rows = cls._prepare(db, where, identities)
+            rows = cls._prepare(db, where, identities, existing=existing)
         except BaseException:
             db.close()
             raise
@@ -144,15 +309,26 @@ class Journal:
 
     @staticmethod
     def _prepare(
-        db: sqlite3.Connection, where: Path | None, identities: Sequence[Identity]
+        db: sqlite3.Connection,
+        where: Path | None,
+        identities: Sequence[Identity],
+        *,
+        existing: bool,
     ) -> list[Row]:
         try:
             db.execute("PRAGMA locking_mode=EXCLUSIVE")
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("BEGIN IMMEDIATE")  # takes the exclusive lock for as long as it is open
+            # A journal an earlier version left in WAL mode (its log replayed, even after a
+            # kill) is checkpointed into the file and converted here, before anything else.
+            mode = db.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+            if where is not None and mode != "delete":
+                raise BatchJournalError(
+                    f"Cannot use the batch journal {where}: it stays in journal mode {mode} "
+                    "(is it read-only?). Nothing was sent."
+                )
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("BEGIN EXCLUSIVE")  # the exclusive lock, kept for as long as it is open
             try:
-                rows = Journal._read_or_create(db, where, identities)
+                rows = Journal._read_or_create(db, where, identities, existing=existing)
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
@@ -165,6 +341,8 @@ class Journal:
                 ) from None
             raise BatchJournalError(f"Cannot use the batch journal {where}: {exc}") from None
         except sqlite3.DatabaseError as exc:
+            if "malformed" in str(exc):  # a journal (its header says so) cut short, or worse
+                raise _damaged(where, f"SQLite says {exc}") from None
             raise BatchJournalError(
                 f"{where} is not a batch journal ({exc}). Choose another journal path."
             ) from None
@@ -172,12 +350,26 @@ class Journal:
 
     @staticmethod
     def _read_or_create(
-        db: sqlite3.Connection, where: Path | None, identities: Sequence[Identity]
+        db: sqlite3.Connection,
+        where: Path | None,
+        identities: Sequence[Identity],
+        *,
+        existing: bool,
     ) -> list[Row]:
         application_id = db.execute("PRAGMA application_id").fetchone()[0]
         version = db.execute("PRAGMA user_version").fetchone()[0]
         tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if application_id == 0 and version == 0 and tables == 0:
+        empty = application_id == 0 and version == 0 and tables == 0
+        if empty and existing:
+            # Not started afresh: that would create every task of the batch again.
+            raise BatchJournalError(
+                f"{where} is not a complete batch journal: it is an SQLite database with "
+                "nothing in it. A journal an earlier piapi wrote in WAL mode, copied or moved "
+                "without the '-wal' file beside it (which held its latest changes), looks like "
+                "this: copy it again with its '-wal' file. If it is not a journal, choose "
+                "another journal path. Nothing was sent."
+            )
+        if empty:
             db.execute(f"PRAGMA application_id={APPLICATION_ID}")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             db.execute(_SCHEMA)
@@ -202,52 +394,98 @@ class Journal:
                 f"The batch journal {where} has format {version}; this piapi reads format "
                 f"{SCHEMA_VERSION}. Use the piapi version that wrote it."
             )
-        rows = [Journal._row(values) for values in db.execute("SELECT * FROM items ORDER BY 1")]
+        rows = _read_rows(db, where)
         _check_same_requests(where, rows, identities)
+        for row in rows:  # journaled unchecked by an earlier version: never followed
+            unfollowable = _unfollowable(row.task_id) if row.task_id is not None else None
+            if unfollowable is not None:
+                row.phase, row.status, row.task_id, row.task = (
+                    Phase.FINISHED,
+                    TaskStatus.FAILED.value,
+                    None,
+                    None,
+                )
+                row.error = str(unfollowable)
+                db.execute(
+                    "UPDATE items SET phase = ?, status = ?, task_id = NULL, task = NULL, "
+                    "error = ? WHERE position = ?",
+                    (row.phase.value, row.status, row.error, row.position),
+                )
         return rows
 
-    @staticmethod
-    def _row(values: tuple[Any, ...]) -> Row:
-        position, digest, label, phase, task_id, sent_at, status, cost, task, paths, error = values
-        return Row(
-            position=position,
-            request_hash=digest,
-            label=label,
-            phase=Phase(phase),
-            task_id=task_id,
-            sent_at=_time(sent_at),
-            status=status,
-            cost_usd=_decimal(cost),
-            task=json.loads(task) if task else None,
-            paths=json.loads(paths) if paths else None,
-            error=error,
-        )
-
-    def _update(self, position: int, *, durable: bool = False, **values: object) -> None:
+    def _update(self, position: int, **values: object) -> None:
+        """Write one change. Once the journal cannot be written, write nothing more and
+        raise the same `BatchJournalError`, naming what exists at PiAPI, at every change."""
         columns = ", ".join(f"{name} = ?" for name in values)
         with self._lock:
-            if durable:
-                self._db.execute("PRAGMA synchronous=FULL")
-            try:
-                self._db.execute(
-                    f"UPDATE items SET {columns} WHERE position = ?", (*values.values(), position)
-                )
-            finally:
-                if durable:
-                    self._db.execute("PRAGMA synchronous=NORMAL")
+            if self._failure is None:
+                try:
+                    self._db.execute(
+                        f"UPDATE items SET {columns} WHERE position = ?",
+                        (*values.values(), position),
+                    )
+                except sqlite3.Error as exc:
+                    self._failure = BatchJournalError("", reason=str(exc))
+                else:
+                    self._note(position, values, written=True)
+                    return
+            self._note(position, values, written=False)
+            raise self._failed()
+
+    def _note(self, position: int, values: dict[str, object], *, written: bool) -> None:
+        phase, task_id = values.get("phase"), values.get("task_id")
+        if phase == Phase.SENDING.value:
+            if written:
+                self._sent.add(position)
+        elif phase is not None and (written or phase == Phase.NEW.value):
+            self._sent.discard(position)
+        if isinstance(task_id, str):
+            self._sent.discard(position)
+            (self._task_ids if written else self._unrecorded)[position] = task_id
+
+    def _failed(self) -> BatchJournalError:
+        """The journal's failure, its message and fields saying what exists now."""
+        failure = self._failure
+        assert failure is not None
+        failure.task_ids = {**self._task_ids, **self._unrecorded}
+        failure.unrecorded = dict(sorted(self._unrecorded.items()))
+        failure.may_exist = sorted(self._sent)
+        parts = [
+            f"Cannot write the batch journal {self.path} ({failure.reason}): creating stopped."
+        ]
+        recorded = sorted(self._task_ids.items())
+        if recorded:
+            shown = ", ".join(f"item {position} {task_id}" for position, task_id in recorded[:20])
+            more = f" and {len(recorded) - 20} more" if len(recorded) > 20 else ""
+            parts.append(f"Tasks at PiAPI recorded in it: {shown}{more}.")
+        for position, task_id in failure.unrecorded.items():
+            parts.append(
+                f"Item {position} is task {task_id}, created but not recorded: pass "
+                f"resolve={{{position}: {task_id!r}}} when you run again."
+            )
+        if failure.may_exist:
+            items = ", ".join(str(position) for position in failure.may_exist)
+            parts.append(
+                f"A create of item {items} was sent with no answer recorded: its task may "
+                "exist (look for it in your PiAPI task history)."
+            )
+        parts.append(
+            "Make room on the disk (or fix the file's permissions), then run the same "
+            "requests with the same journal to resume."
+        )
+        failure.args = (" ".join(parts),)
+        return failure
 
     # One method per state change; each is one transaction, committed when it returns.
 
     def sending(self, position: int, sent_at: datetime, cost_usd: Decimal | None) -> None:
         """Before a create is sent: from now on the task may exist.
 
-        Synced to disk before it returns (with every change before it), so even a power cut
-        cannot lose it; a later change lost that way falls back to a safe earlier one
-        (uncertain, waiting, downloading again).
+        Synced to disk before it returns (as every change is), so even a power cut cannot
+        lose it.
         """
         self._update(
             position,
-            durable=True,
             phase=Phase.SENDING.value,
             sent_at=sent_at.isoformat(),
             cost_usd=_text(cost_usd),
@@ -263,7 +501,13 @@ class Journal:
         self._update(position, phase=Phase.NEW.value, sent_at=None, cost_usd=None, error=error)
 
     def created(self, position: int, task: Task[Any, Any], cost_usd: Decimal | None) -> None:
-        """The task exists: its id and how it looked."""
+        """The task exists: its id and how it looked.
+
+        Raises:
+            UnfollowableTaskError: Its id cannot name a task: the item is recorded as
+                failed, with its cost (nothing can follow it).
+        """
+        self._check_followable(position, task.task_id, cost_usd=_text(cost_usd))
         self._update(
             position,
             phase=Phase.CREATED.value,
@@ -275,8 +519,28 @@ class Journal:
         )
 
     def resolved(self, position: int, task_id: str) -> None:
-        """The user says which task an uncertain item is."""
+        """The item is this task (the user says so, or an unreadable answer named it).
+
+        Raises:
+            UnfollowableTaskError: The id cannot name a task: the item is recorded as
+                failed, its cost kept (nothing can follow it).
+        """
+        self._check_followable(position, task_id)
         self._update(position, phase=Phase.CREATED.value, task_id=task_id, task=None, error=None)
+
+    def _check_followable(self, position: int, task_id: str, **values: object) -> None:
+        unfollowable = _unfollowable(task_id)
+        if unfollowable is not None:
+            self._update(
+                position,
+                phase=Phase.FINISHED.value,
+                status=TaskStatus.FAILED.value,
+                task_id=None,
+                task=None,
+                error=str(unfollowable),
+                **values,
+            )
+            raise unfollowable
 
     def finished(self, position: int, task: Task[Any, Any], cost_usd: Decimal | None) -> None:
         """The task ended (completed, failed or cancelled)."""
@@ -302,11 +566,8 @@ class Journal:
         )
 
     def close(self) -> None:
-        """Checkpoint the write-ahead log into the file and close it."""
+        """Close it (every change is in the file already)."""
         with self._lock:
-            # On failure the log stays beside the file and is replayed on the next open.
-            with contextlib.suppress(sqlite3.Error):
-                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._db.close()
 
     def __enter__(self) -> Journal:

@@ -32,7 +32,7 @@ from piapi._core.protocol import check_task_id, estimate_cost
 from piapi._core.task_errors import (
     TaskFailedError,
 )
-from piapi.batch._journal import Journal, Row
+from piapi.batch._journal import Journal, Row, UnfollowableTaskError
 from piapi.batch._plan import (
     MAX_CREATE_TRIES,
     Admission,
@@ -550,13 +550,21 @@ class BatchRun:
 
     def _created(self, item: _Item, task: Task[Any, Any]) -> None:
         cost = item.estimate if item.estimate is not None else task.cost_usd
-        self.journal.created(item.position, task, cost)
-        item.phase, item.task, item.task_id = Phase.CREATED, task, task.task_id
-        item.status, item.cost_usd = task.status, cost
+        try:
+            self.journal.created(item.position, task, cost)
+            item.phase, item.task, item.task_id = Phase.CREATED, task, task.task_id
+            item.status = task.status
+        except UnfollowableTaskError as exc:  # recorded as failed: nothing to follow
+            item.phase, item.status = Phase.FINISHED, TaskStatus.FAILED
+            item.fail(exc)
+        item.cost_usd = cost
         item.counted_usd = cost or Decimal(0)
         item.unsettled = item.estimate is None and task.cost_usd is None
         with self._lock:
             self.gate.settle(item.estimate, None, reported_usd=task.cost_usd)
+            if item.phase is Phase.FINISHED:  # never followed: it ends here
+                self.gate.ended(item.counted_usd, task.cost_usd, item.unsettled)
+                item.unsettled = False
         self._changed()
 
     def _create_failed(self, item: _Item, exc: PiAPIError, outcome: CreateOutcome) -> None:
@@ -565,8 +573,11 @@ class BatchRun:
             item.phase = Phase.UNCERTAIN
         elif outcome is CreateOutcome.ADOPT:
             task_id = exc.task_id or ""
-            self.journal.resolved(item.position, task_id)
-            item.phase, item.task_id = Phase.CREATED, task_id
+            try:
+                self.journal.resolved(item.position, task_id)
+                item.phase, item.task_id = Phase.CREATED, task_id
+            except UnfollowableTaskError as unfollowable:  # recorded as failed
+                item.phase, item.status, exc = Phase.FINISHED, TaskStatus.FAILED, unfollowable
         else:
             self.journal.not_created(item.position, str(exc))
             item.phase, item.sent_at = Phase.NEW, None

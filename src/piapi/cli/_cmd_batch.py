@@ -31,6 +31,7 @@ from piapi.cli._ui import Ui, duration, markup, text
 
 if TYPE_CHECKING:
     from piapi._sync.batch import Batch
+    from piapi.batch._journal import BatchJournalError
     from piapi.batch._plan import BatchItem
     from piapi.batch._run import BatchPreview, BatchProgress
     from piapi.cli._batch_file import BatchLine
@@ -162,10 +163,46 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 return EXIT_DECLINED
             session.explain = _explainer(batch, journal)
             started = time.monotonic()
-            with _LiveProgress(ui, batch, lambda: time.monotonic() - started):
-                items = batch.run()
+            try:
+                with _LiveProgress(ui, batch, lambda: time.monotonic() - started):
+                    items = batch.run()
+            except BatchJournalError as exc:  # it could not be written (disk full, ...)
+                raise CliError(_unwritable(exc, lines, journal), EXIT_USAGE) from None
             session.explain = None
             return _report(ui, items, lines, batch.progress(), args)
+
+
+def _unwritable(exc: BatchJournalError, lines: list[BatchLine], journal: Path) -> str:
+    """What exists at PiAPI once the journal could not be written, and how to resume."""
+    if exc.reason is None:
+        return str(exc)
+    parts = [f"Cannot write the journal {journal} ({exc.reason}): no more tasks are created."]
+    recorded = sorted(
+        (lines[position].number, task_id)
+        for position, task_id in exc.task_ids.items()
+        if position not in exc.unrecorded
+    )
+    if recorded:
+        parts.append(
+            f"{len(recorded)} tasks exist at PiAPI, recorded in the journal: "
+            + ", ".join(f"line {line} {task_id}" for line, task_id in recorded)
+            + "."
+        )
+    resolve = [(lines[position].number, task) for position, task in exc.unrecorded.items()]
+    for line, task_id in resolve:
+        parts.append(f"Line {line} is task {task_id}, created but not recorded.")
+    for position in exc.may_exist:
+        parts.append(
+            f"A create of line {lines[position].number} was sent with no answer recorded: "
+            "it may exist (look for it in your PiAPI task history)."
+        )
+    options = "".join(f" --resolve {line}={task_id}" for line, task_id in resolve)
+    parts.append(
+        "Make room on the disk (or fix the journal's permissions), then run the same command"
+        + (f" again with{options}" if options else " again")
+        + " to resume (nothing recorded is created twice)."
+    )
+    return " ".join(parts)
 
 
 def _in_lines(message: str, lines: list[BatchLine]) -> str:

@@ -35,7 +35,10 @@ EXIT_TERMINATED = 143
 EXIT_CODES: dict[int, str] = {
     EXIT_OK: "success",
     EXIT_DECLINED: "you answered no at the cost confirmation; nothing was created",
-    EXIT_USAGE: "usage error: bad option, missing --yes without a terminal, rich not installed",
+    EXIT_USAGE: (
+        "usage error: bad option, missing --yes without a terminal, rich not installed; "
+        "a batch journal that cannot be used or written (the line printed says what exists)"
+    ),
     EXIT_AUTH: "no API key, or PiAPI refused it (401/403)",
     EXIT_API: "PiAPI answered an error, or could not be reached",
     EXIT_TASK_FAILED: "the task failed or was cancelled",
