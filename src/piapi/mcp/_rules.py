@@ -332,6 +332,6 @@ def task_view(task: Task[Any, Any], estimate_usd: Decimal | None = None) -> dict
     view["cost_usd"] = usd_text(task.cost_usd)
     if estimate_usd is not None:
         view["estimate_usd"] = usd_text(estimate_usd)
-    if task.error is not None and task.error.is_error:
+    if task.error.is_error:
         view["error"] = task.error.message or task.error.raw_message or f"code {task.error.code}"
     return view
