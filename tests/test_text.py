@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
-from piapi._core.text import json_safe, printable
+from piapi._core.text import format_usd, json_safe, printable, usd_text
 
 
 @pytest.mark.parametrize(
@@ -37,3 +38,13 @@ def test_json_safe_escapes_what_json_leaves_raw_and_stays_json() -> None:
     assert "\x1b" not in document
     assert "日本 é" in document
     assert document.count("\n") == 4  # the indentation's own newlines are kept
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [("0.5", "0.50"), ("0.32", "0.32"), ("5", "5.00"), ("0.0008", "0.0008"), ("1E+1", "10.00"),
+     ("0.00350", "0.0035"), ("100.0", "100.00")],
+)  # fmt: skip
+def test_money_for_machines_has_two_decimals_at_least(amount: str, text: str) -> None:
+    assert usd_text(Decimal(amount)) == text
+    assert format_usd(Decimal(amount)) == f"${text}"

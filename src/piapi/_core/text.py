@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-__all__ = ["format_usd", "json_safe", "printable"]
+__all__ = ["format_usd", "json_safe", "printable", "usd_text"]
 
 # DEL, C1 controls, and the invisible format characters that change how the text around
 # them is shown (zero-width, line/paragraph separators, bidi embeddings, isolates, BOM).
@@ -39,5 +39,11 @@ def json_safe(document: str) -> str:
 
 def format_usd(amount: Decimal) -> str:
     """`$0.32`, `$5.00`; sub-cent prices keep their digits (`$0.0035`)."""
+    return f"${usd_text(amount)}"
+
+
+def usd_text(amount: Decimal) -> str:
+    """An amount of USD as machine output writes it: a decimal string with at least two
+    decimals (`0.50`, `5.00`, `0.0008`), never an exponent."""
     cents = amount.quantize(Decimal("0.01"))
-    return f"${cents}" if cents == amount else f"${amount.normalize():f}"
+    return f"{cents}" if cents == amount else f"{amount.normalize():f}"
