@@ -78,14 +78,17 @@ def test_invalid_lines_are_all_reported_with_their_numbers_before_anything_is_cr
 ) -> None:
     file = write(
         tmp_path / "in.jsonl",
-        [LINES[0], "not json", {"prompt": "x", "duration": 5}, "", {"prompt": "x", "durration": 8}],
-    )
+        [LINES[0], "not json", {"prompt": "x", "duration": 5}, "", {"prompt": "x", "durration": 8},
+         kling("fox", mode="ultra"), kling("")],  # full requests of a typed model: checked
+    )  # fmt: skip
     code, _, err = run("batch", file, "--out", "videos", "--yes")
     assert code == codes.EXIT_USAGE
     assert "line 2: not JSON" in err
     assert "line 3: duration must be one of 4, 8, 12 (got 5)" in err
     assert "line 5: unknown field 'durration'" in err
-    assert "3 invalid lines in" in err
+    assert "line 6: input: mode must be one of" in err
+    assert "line 7: input: give a prompt, multi_shots or an image_url" in err
+    assert "5 invalid lines in" in err
     assert "nothing was created" in err
     assert piapi_fake.requests == []
 
@@ -341,18 +344,6 @@ def test_full_request_lines_of_a_typed_model_are_priced_and_capped(
     assert len(piapi_fake.created_tasks) == 2
     # The table says why it was not created, then what to do.
     assert "past the cost limit of $1.00: run again with a higher --max-cost to create it" in out
-
-
-def test_an_invalid_value_in_a_full_request_line_is_an_invalid_line(
-    run: Run, piapi_fake: FakePiAPI, tmp_path: Path
-) -> None:
-    file = write(tmp_path / "in.jsonl", [LINES[0], kling("fox", mode="ultra"), kling("")])
-    code, _, err = run("batch", file, "--out", "videos", "--yes")
-    assert code == codes.EXIT_USAGE
-    assert "line 2: input: mode must be one of" in err
-    assert "line 3: input: give a prompt, multi_shots or an image_url" in err
-    assert "2 invalid lines in" in err
-    assert piapi_fake.requests == []
 
 
 def test_a_full_request_line_keeps_its_config(
