@@ -41,6 +41,8 @@ def test_account_shows_balance_plan_and_tasks(run: Run, piapi_fake: FakePiAPI) -
 
 
 def test_account_as_json(run: Run, piapi_fake: FakePiAPI) -> None:
+    code, out, _ = run("account", "--json")
+    assert json.loads(out)["account"]["balance_usd"] == "100.00"  # money: two decimals at least
     run("sora2", "A fox", "--yes", "--no-wait")
     code, out, _ = run("account", "--json")
     data = json.loads(out)

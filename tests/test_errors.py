@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import pickle
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ import httpx
 import pytest
 
 import piapi
-from _support import TASK_ID, task_envelope
+from _support import TASK_ID, Api, task_envelope
 from piapi import (
     APIConnectionError,
     APIResponseValidationError,
@@ -35,6 +36,7 @@ from piapi._core.errors import (
     InternalServerError,
 )
 
+MakeApi = Callable[..., Api]
 KEY = "sk-MARKER-key"
 SECRET = "whsec-MARKER"
 REQUEST = httpx.Request(
@@ -182,3 +184,43 @@ def test_an_error_raised_for_a_task_learns_its_id_once() -> None:
 def test_task_may_exist_adds_the_billing_warning_once() -> None:
     error = APITimeoutError("POST /api/v1/task timed out", request=REQUEST, task_may_exist=True)
     assert str(error).count("may exist and be billed") == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error_class"),
+    [
+        (400, {"code": 400, "message": "bad task id"}, piapi.BadRequestError),
+        (401, {"code": 401, "message": "Unauthorized: invalid api key"}, piapi.AuthenticationError),
+        (403, {"code": 403, "message": "no credit"}, piapi.PermissionDeniedError),
+        (404, {"code": 404, "message": "task nope not found"}, piapi.NotFoundError),  # names it
+        (404, {"code": 404, "message": "nope"}, piapi.NotFoundError),  # PiAPI's words: the id
+        (409, {"code": 409, "message": "conflict"}, piapi.ConflictError),
+        (422, {"code": 422, "message": "task nope: unprocessable"}, piapi.UnprocessableEntityError),
+        (500, "<html>oops</html>", piapi.InternalServerError),
+    ],
+    ids=lambda value: str(value)[:12],
+)
+def test_every_status_error_about_a_task_says_so_one_way(
+    make_api: MakeApi, status: int, body: object, error_class: type[APIStatusError]
+) -> None:
+    def handle(request: httpx.Request) -> httpx.Response:
+        if isinstance(body, str):
+            return httpx.Response(status, text=body, headers={"content-type": "text/html"})
+        return httpx.Response(status, json=body)
+
+    api = make_api(handle, max_retries=0)
+    with pytest.raises(error_class) as caught:
+        api("tasks.get", "nope")
+    message = str(caught.value)
+    assert message.startswith(f"Task nope: PiAPI error {status}: "), message
+    assert message.count("Task nope: ") == 1
+    assert caught.value.task_id == "nope"
+
+
+def test_a_status_error_learning_its_task_later_says_so_the_same_way() -> None:
+    response = httpx.Response(404, request=REQUEST)
+    error = piapi.NotFoundError("PiAPI error 404: task t-4 not found", response=response, body=None)
+    error._about_task("t-4")
+    assert str(error) == "Task t-4: PiAPI error 404: task t-4 not found"
+    error._about_task("t-4")
+    assert str(error).count("Task t-4: ") == 1

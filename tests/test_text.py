@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from piapi._core.text import format_usd, json_safe, printable
+from piapi._core.text import format_usd, json_safe, printable, usd_text
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,13 @@ def test_json_safe_escapes_what_json_leaves_raw_and_stays_json() -> None:
 def test_format_usd_shows_any_amount_a_server_reports(amount: str, shown: str) -> None:
     # Before: about $1e26 and more raised decimal.InvalidOperation.
     assert format_usd(Decimal(amount)) == shown
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [("0.5", "0.50"), ("0.32", "0.32"), ("5", "5.00"), ("0.0008", "0.0008"), ("1E+1", "10.00"),
+     ("0.00350", "0.0035"), ("100.0", "100.00")],
+)  # fmt: skip
+def test_money_for_machines_has_two_decimals_at_least(amount: str, text: str) -> None:
+    assert usd_text(Decimal(amount)) == text
+    assert format_usd(Decimal(amount)) == f"${text}"

@@ -32,7 +32,8 @@ def test_the_first_example(piapi_client: PiAPIClient, tmp_path: Path) -> None:
         requests,
         concurrency=4,  # at most 4 tasks in flight at PiAPI
         journal=folder / "journal.sqlite",  # run it again after a crash: it resumes
-        download_to=folder,  # every video, as <task_id>.mp4
+        download_to=folder,  # every result, named as file_names says
+        file_names="prompt",  # 0-a-paper-boat-on-a-rainy-street.mp4, ... (default: task id)
         max_total_usd=5,  # stop creating before the estimated total would pass $5
     )
     for item in items:  # one per request, in order
@@ -40,6 +41,7 @@ def test_the_first_example(piapi_client: PiAPIClient, tmp_path: Path) -> None:
     # --8<-- [end:basic]
     assert [item.state for item in items] == [BatchState.COMPLETED] * 3
     assert all(item.paths[0].exists() for item in items)
+    assert items[0].paths == [folder / "0-a-paper-boat-on-a-rainy-street.mp4"]
 
 
 def test_settling_an_uncertain_item(

@@ -45,11 +45,17 @@ def test_batch_creates_waits_downloads_and_says_so(
     assert code == codes.EXIT_OK, err
     # 4 s + 8 s at $0.08/s, 4 s at $0.24/s, 4 s: $2.24
     assert "4 requests in" in err
-    assert "To create: 4, estimated $2.24." in err
+    assert "To create: 4 tasks, estimated $2.24." in err
     for number in (2, 3, 4, 5):
         assert f"line {number}: completed" in err
     assert "4 items: 4 completed. Cost reported by PiAPI: $2.24. Saved in videos." in out
-    assert len(videos(tmp_path / "videos")) == 4
+    # Named by line (padded to the file's 5 lines: one digit) and prompt, not by task id.
+    assert [path.name for path in videos(tmp_path / "videos")] == [
+        "2-clip-one.mp4",
+        "3-clip-two.mp4",
+        "4-clip-three.mp4",
+        "5-clip-four.mp4",
+    ]
     assert (tmp_path / "videos" / ".piapi-batch.sqlite").exists()
     assert len(piapi_fake.created_tasks) == 4
 
@@ -72,14 +78,17 @@ def test_invalid_lines_are_all_reported_with_their_numbers_before_anything_is_cr
 ) -> None:
     file = write(
         tmp_path / "in.jsonl",
-        [LINES[0], "not json", {"prompt": "x", "duration": 5}, "", {"prompt": "x", "durration": 8}],
-    )
+        [LINES[0], "not json", {"prompt": "x", "duration": 5}, "", {"prompt": "x", "durration": 8},
+         kling("fox", mode="ultra"), kling("")],  # full requests of a typed model: checked
+    )  # fmt: skip
     code, _, err = run("batch", file, "--out", "videos", "--yes")
     assert code == codes.EXIT_USAGE
     assert "line 2: not JSON" in err
     assert "line 3: duration must be one of 4, 8, 12 (got 5)" in err
     assert "line 5: unknown field 'durration'" in err
-    assert "3 invalid line(s)" in err
+    assert "line 6: input: mode must be one of" in err
+    assert "line 7: input: give a prompt, multi_shots or an image_url" in err
+    assert "5 invalid lines in" in err
     assert "nothing was created" in err
     assert piapi_fake.requests == []
 
@@ -187,7 +196,7 @@ def test_an_uncertain_item_is_reported_then_settled_with_resolve(
     (found,) = [task for task in piapi_fake.created_tasks if task.prompt == "clip one"]
     code, out, _ = run("batch", file, "--out", "videos", "--resolve", f"1={found.task_id}")
     assert code == codes.EXIT_OK
-    assert (tmp_path / "videos" / f"{found.task_id}.mp4").exists()
+    assert (tmp_path / "videos" / "1-clip-one.mp4").exists()
     assert all(count == 1 for count in piapi_fake.create_counts().values())
 
 
@@ -200,7 +209,7 @@ def test_retry_uncertain_creates_it_again(
     assert run("batch", file, "--out", "videos", "--yes")[0] == codes.EXIT_INCOMPLETE
     code, _, err = run("batch", file, "--out", "videos", "--yes", *retry)
     assert code == codes.EXIT_OK
-    assert "To create: 1, estimated $0.32." in err
+    assert "To create: 1 task, estimated $0.32." in err
     assert len(piapi_fake.created_tasks) == 1
 
 
@@ -226,7 +235,9 @@ def test_json_prints_one_line_per_item(run: Run, piapi_fake: FakePiAPI, tmp_path
     assert code == codes.EXIT_INCOMPLETE
     records = [json.loads(line) for line in out.splitlines()]
     assert [(r["line"], r["state"]) for r in records] == [(1, "completed"), (2, "failed")]
-    assert records[0]["paths"] == [f"videos/{records[0]['task_id']}.mp4"]
+    assert records[0]["paths"] == ["videos/1-clip-one.mp4"]
+    (first,) = [task for task in piapi_fake.created_tasks if task.prompt == "clip one"]
+    assert records[0]["task_id"] == first.task_id  # the task id stays in the report
     assert records[0]["cost_usd"] == "0.32"
     assert "refused by moderation" in records[1]["error"]
 
@@ -311,3 +322,118 @@ def test_the_live_line_counts_every_state_and_the_cost() -> None:
     assert "4/10 done, 2 running, 1 creating, 1 downloading, 2 failed, 1 uncertain" in line
     assert "$2.56 so far" in line
     assert "1m 02s" in line
+
+
+def kling(prompt: str, **input: Any) -> dict[str, Any]:
+    """A Kling 3.0 line in the full-request form ($0.10 a second in std: $0.50 for 5 s)."""
+    fields = {"prompt": prompt, "duration": 5, "version": "3.0", **input}
+    return {"model": "kling", "task_type": "video_generation", "input": fields}
+
+
+def test_full_request_lines_of_a_typed_model_are_priced_and_capped(
+    run: Run, piapi_fake: FakePiAPI, tmp_path: Path
+) -> None:
+    # Before: Kling lines were of unknown price, so --max-cost 1 let $1.50 through.
+    file = write(tmp_path / "in.jsonl", [kling("fox one"), kling("fox two"), kling("fox three")])
+    code, out, err = run(
+        "batch", file, "--out", "videos", "--yes", "--max-cost", "1", "--concurrency", "1"
+    )
+    assert code == codes.EXIT_INCOMPLETE
+    assert "To create: 3 tasks, estimated $1.50." in err
+    assert "3 items: 2 completed, 1 not created." in out
+    assert len(piapi_fake.created_tasks) == 2
+    # The table says why it was not created, then what to do.
+    assert "past the cost limit of $1.00: run again with a higher --max-cost to create it" in out
+
+
+def test_a_full_request_line_keeps_its_config(
+    run: Run, piapi_fake: FakePiAPI, tmp_path: Path
+) -> None:
+    config = {"service_mode": "public", "webhook_config": {"endpoint": "", "secret": ""}}
+    file = write(tmp_path / "in.jsonl", [{**kling("fox"), "config": config}])
+    code, _, err = run("batch", file, "--out", "videos", "--yes")
+    assert code == codes.EXIT_OK, err
+    assert "estimated $0.50" in err  # typed, so priced
+    (create,) = [r for r in piapi_fake.requests if r.endpoint == "create"]
+    sent = json.loads(create.body)
+    assert sent["config"] == config
+    assert (sent["model"], sent["input"]["prompt"]) == ("kling", "fox")
+    assert sent["input"]["mode"] == "std"  # the typed request's default, as it is priced
+
+
+@pytest.mark.parametrize(
+    ("lines", "asked"),
+    [
+        ([LINES[0]], "Create 1 task for $0.32? [y/N]"),
+        (
+            [LINES[0], *[{"model": "midjourney", "task_type": "imagine", "input": {"prompt": p}}
+                         for p in ("a", "b")]],
+            "Create 3 tasks ($0.32 for 1 task + 2 of unknown price)? [y/N]",
+        ),
+        (
+            [{"model": "midjourney", "task_type": "imagine", "input": {"prompt": "a"}}],
+            "Create 1 task for an unknown price? [y/N]",
+        ),
+    ],
+)  # fmt: skip
+def test_the_question_counts_the_tasks_of_unknown_price_apart(
+    run: Run,
+    piapi_fake: FakePiAPI,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    lines: list[Any],
+    asked: str,
+) -> None:
+    monkeypatch.setattr(_ui, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
+    file = write(tmp_path / "in.jsonl", lines)
+    code, _, err = run("batch", file, "--out", "videos")
+    assert code == codes.EXIT_DECLINED
+    assert asked in err
+    assert f"{len(lines)} request{'s' if len(lines) > 1 else ''} in" in err
+    assert piapi_fake.requests == []
+
+
+def test_files_are_named_by_line_and_prompt_and_a_rerun_finds_them(
+    run: Run, piapi_fake: FakePiAPI, tmp_path: Path
+) -> None:
+    gemini = {
+        "model": "gemini",
+        "task_type": "nano-banana-pro",
+        "input": {"prompt": "Zwei Füchse im Schnee, at dawn", "num_images": 2},
+    }
+    lines: list[Any] = [{"prompt": "A red fox!"}, *[""] * 8, gemini, {"prompt": "日本"}]
+    file = write(tmp_path / "in.jsonl", lines)
+    code, _, err = run("batch", file, "--out", "videos", "--yes")
+    assert code == codes.EXIT_OK, err
+    out = tmp_path / "videos"
+    names = [path.name for path in videos(out)]
+    # 11 lines: two digits; several results numbered; no ASCII in the prompt: the line alone
+    assert names == [
+        "01-a-red-fox.mp4",
+        "10-zwei-fuchse-im-schnee-at-dawn-1.png",
+        "10-zwei-fuchse-im-schnee-at-dawn-2.png",
+        "11.mp4",
+    ]
+    (out / "01-a-red-fox.mp4").unlink()
+    code, _, err = run("batch", file, "--out", "videos", "--yes")
+    assert code == codes.EXIT_OK, err
+    assert [path.name for path in videos(out)] == names  # downloaded again, same name
+    assert len(piapi_fake.created_tasks) == 3
+
+
+def test_json_money_is_a_decimal_string_with_two_decimals_at_least(
+    run: Run, piapi_fake: FakePiAPI, tmp_path: Path
+) -> None:
+    file = write(tmp_path / "in.jsonl", [kling("fox"), LINES[0]])
+    code, out, err = run("batch", file, "--out", "videos", "--yes", "--json")
+    assert code == codes.EXIT_OK, err
+    assert [json.loads(line)["cost_usd"] for line in out.splitlines()] == ["0.50", "0.32"]
+
+
+def test_the_docs_file_of_every_family_runs(run: Run, piapi_fake: FakePiAPI) -> None:
+    file = Path(__file__).parents[1] / "data" / "batch_every_family.jsonl"  # in docs/batch.md
+    code, out, err = run("batch", str(file), "--out", "videos", "--yes")
+    assert code == codes.EXIT_OK, err
+    assert "To create: 9 tasks, estimated $4.14 for 6 tasks + 3 of unknown price." in err
+    assert "9 items: 9 completed." in out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import sqlite3
 import threading
 from decimal import Decimal
@@ -608,3 +609,53 @@ def test_a_journaled_task_id_that_cannot_be_followed_fails_its_item_only(
     assert states(items) == ["completed", "failed"]
     assert "'a/b'" in items[1].detail
     assert len(fake.created_tasks) == 2
+
+
+def test_file_names_prompt_names_results_by_position_and_prompt(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    requests: list[Any] = [
+        *clips(11),
+        TaskRequest(
+            model="gemini",
+            task_type="nano-banana-pro",
+            input={"prompt": "Two foxes", "num_images": 2},
+        ),
+    ]
+    out = tmp_path / "out"
+    items = runner.run_many(requests, download_to=out, file_names="prompt")
+    assert states(items) == ["completed"] * 12
+    assert items[0].paths == [out / "00-clip-0.mp4"]  # padded to the last position's width
+    assert items[10].paths == [out / "10-clip-10.mp4"]
+    assert items[11].paths == [out / "11-two-foxes-1.png", out / "11-two-foxes-2.png"]
+    assert all(path.stat().st_size for item in items for path in item.paths)
+
+
+def test_file_names_given_one_per_request(runner: Runner, fake: FakePiAPI, tmp_path: Path) -> None:
+    journal, out = tmp_path / "j.sqlite", tmp_path / "out"
+    names = ["fox", "boat"]
+    items = runner.run_many(clips(2), journal=journal, download_to=out, file_names=names)
+    assert [item.paths for item in items] == [[out / "fox.mp4"], [out / "boat.mp4"]]
+    (out / "boat.mp4").unlink()
+    items = runner.run_many(clips(2), journal=journal, download_to=out, file_names=names)
+    assert [item.paths for item in items] == [[out / "fox.mp4"], [out / "boat.mp4"]]
+    assert (out / "boat.mp4").exists()  # downloaded again under its name
+    assert len(fake.created_tasks) == 2
+
+
+@pytest.mark.parametrize(
+    ("names", "words"),
+    [
+        (["a"], "expected 2 names, one per request (got 1)"),
+        (["a", "A"], "names 0 and 1 ('A') are the same file"),
+        (["a", "../b"], "name 1 ('../b') is not a plain file name"),
+        (["", "b"], "name 0 ('') is not a plain file name"),
+        ("names", 'a list of 2 names, one per request, or "prompt"'),
+    ],
+)
+def test_file_names_are_checked_before_anything_is_sent(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path, names: Any, words: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(words)):
+        runner.run_many(clips(2), download_to=tmp_path, file_names=names)
+    assert fake.requests == []

@@ -13,7 +13,8 @@ import httpx
 import pytest
 from _fakeutil import KEY, sora_body
 
-from piapi.testing import FakeClock, FakePiAPI, FakePiAPIServer
+from piapi import Sora2Task, WebhookVerificationError, parse_task, webhooks
+from piapi.testing import FakeClock, FakePiAPI, FakePiAPIServer, webhook_delivery
 
 
 class Receiver:
@@ -152,3 +153,131 @@ def test_server_delivers_from_a_background_thread(receiver: Receiver) -> None:
     assert receiver.statuses() == ["pending", "processing", "completed"]
     assert {h["x-webhook-secret"] for h, _ in receiver.calls} == {"abc"}
     assert receiver.calls[-1][1]["data"]["output"]["video"].startswith(base)
+
+
+# --- in process: no sockets ------------------------------------------------------------
+
+
+class Handler:
+    """A plain receiver: records each call, answers the statuses it is given, then 200."""
+
+    def __init__(self, *answers: int | Exception) -> None:
+        self.answers = list(answers)
+        self.calls: list[tuple[bytes, dict[str, str]]] = []
+
+    def __call__(self, body: bytes, headers: dict[str, str]) -> int | None:
+        self.calls.append((body, headers))
+        if self.answers:
+            answer = self.answers.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+        return None  # 200
+
+
+def asgi_app(calls: list[tuple[str, bytes, dict[str, str]]], status: int = 204) -> Any:
+    """A bare ASGI app (no framework) recording the path, body and headers of each POST."""
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        assert scope["type"] == "http"
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
+        calls.append((scope["path"], body, headers))
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    return app
+
+
+def test_a_plain_function_receives_each_call_in_process(fake: FakePiAPI) -> None:
+    handler = Handler()
+    fake.receive_webhooks(handler)
+    with fake.client(headers=KEY) as client:
+        created = client.post("/api/v1/task", json=sora_body(config=hook("https://example.com/h")))
+    task_id = created.json()["data"]["task_id"]
+    fake.complete(task_id)
+    made = fake.deliver_webhooks()
+    assert [(d.task_status, d.status_code) for d in made] == [
+        ("pending", 200),
+        ("processing", 200),
+        ("completed", 200),
+    ]
+    body, headers = handler.calls[-1]
+    assert headers == {"content-type": "application/json", "x-webhook-secret": "s3cret"}
+    event = webhooks.parse(body, headers, secret="s3cret")
+    assert (event.task.task_id, event.task.status) == (task_id, "completed")
+
+
+def test_an_asgi_app_receives_each_call_at_its_endpoints_path(fake: FakePiAPI) -> None:
+    calls: list[tuple[str, bytes, dict[str, str]]] = []
+    fake.receive_webhooks(asgi_app(calls), endpoint="https://example.com/piapi/hook?x=1")
+    with fake.client(headers=KEY) as client:
+        client.post(
+            "/api/v1/task", json=sora_body(config=hook("https://example.com/piapi/hook?x=1"))
+        )
+        client.post("/api/v1/task", json=sora_body(config=hook("https://example.com/other")))
+    made = fake.deliver_webhooks()
+    assert [d.status_code for d in made] == [204, None]  # another endpoint: still blocked
+    assert made[1].error is not None
+    assert made[1].error.startswith("blocked")
+    ((path, body, headers),) = calls
+    assert path == "/piapi/hook"
+    assert headers["x-webhook-secret"] == "s3cret"
+    assert json.loads(body)["data"]["status"] == "pending"
+
+
+def test_a_receiver_that_fails_or_raises_is_retried_then_given_up(fake: FakePiAPI) -> None:
+    handler = Handler(503, ValueError("boom"), 500)
+    fake.receive_webhooks(handler)
+    with fake.client(headers=KEY) as client:
+        client.post("/api/v1/task", json=sora_body(config=hook("https://example.com/h")))
+    made = fake.deliver_webhooks()
+    assert [(d.attempt, d.status_code) for d in made] == [(1, 503), (2, 500), (3, 500)]
+    assert made[1].error == "ValueError: boom"  # as a server answers an exception
+    fake.receive_webhooks(None)  # removed: the endpoint is not loopback, so it is blocked
+    with fake.client(headers=KEY) as client:
+        client.post("/api/v1/task", json=sora_body(config=hook("https://example.com/h")))
+    (blocked,) = fake.deliver_webhooks()
+    assert blocked.error is not None
+    assert blocked.error.startswith("blocked")
+
+
+@pytest.mark.anyio
+async def test_an_asgi_app_receives_calls_from_inside_a_running_event_loop(
+    fake: FakePiAPI,
+) -> None:
+    calls: list[tuple[str, bytes, dict[str, str]]] = []
+    fake.receive_webhooks(asgi_app(calls, status=200))
+    async with fake.async_client(headers=KEY) as client:
+        await client.post("/api/v1/task", json=sora_body(config=hook("https://example.com/h")))
+    (made,) = fake.deliver_webhooks()
+    assert made.ok
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("form", ["sdk task", "wire dict", "fake task"])
+def test_webhook_delivery_builds_the_call_piapi_makes(fake: FakePiAPI, form: str) -> None:
+    with fake.client(headers=KEY) as client:
+        created = client.post("/api/v1/task", json=sora_body(prompt="a heron"))
+    task_id = created.json()["data"]["task_id"]
+    fake.complete(task_id)
+    source: Any = {
+        "sdk task": parse_task(fake.get_task(task_id)),
+        "wire dict": fake.get_task(task_id),
+        "fake task": fake.created_tasks[0],
+    }[form]
+    call = webhook_delivery(source, secret="s3cret", timestamp=1_700_000_000)
+    assert call.headers == {"content-type": "application/json", "x-webhook-secret": "s3cret"}
+    assert call.payload["timestamp"] == 1_700_000_000
+    assert "s3cret" not in repr(call)
+    event = webhooks.parse(call.body, call.headers, secret="s3cret")
+    assert isinstance(event.task, Sora2Task)
+    assert (event.task.task_id, event.task.status) == (task_id, "completed")
+    assert event.task.result_url.endswith(".mp4")
+    assert event.dedup_key == f"{task_id}:completed:1700000000"
+    with pytest.raises(WebhookVerificationError):
+        webhooks.parse(call.body, call.headers, secret="another")

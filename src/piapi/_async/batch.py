@@ -42,7 +42,7 @@ class BatchSteps(NamedTuple):
 
     create: Callable[[BatchRequest], Awaitable[Task[Any, Any]]]
     wait: Callable[[Task[Any, Any] | str, float | None], Awaitable[Task[Any, Any]]]
-    save: Callable[[Task[Any, Any], Path], Awaitable[list[Path]]]
+    save: Callable[[Task[Any, Any], Path, str | None], Awaitable[list[Path]]]
     sleep: Callable[[float], Awaitable[None]]
 
 
@@ -159,7 +159,7 @@ class _Runner:
         if isinstance(op, Wait):
             return await self.steps.wait(op.task, op.timeout)
         if isinstance(op, Save):
-            return await self.steps.save(op.task, op.folder)
+            return await self.steps.save(op.task, op.folder, op.name)
         if isinstance(op, Pause):
             await self.steps.sleep(op.seconds)
             return None

@@ -45,12 +45,14 @@ def plan_download(
 
 
 def plan_downloads(
-    sender: AsyncSender, task: Task[Any, Any], dest_dir: StrPath
+    sender: AsyncSender, task: Task[Any, Any], dest_dir: StrPath, stem: str | None = None
 ) -> list[DownloadState]:
-    """The downloads of every result of a task into a directory, best first."""
+    """The downloads of every result of a task into a directory, best first (named `stem`
+    instead of the task id when given)."""
     directory = Path(dest_dir).expanduser()
     return [
-        _state(sender, source, directory / source.filename) for source in download_sources(task)
+        _state(sender, source, directory / source.filename)
+        for source in download_sources(task, stem)
     ]
 
 

@@ -357,10 +357,10 @@ class AsyncTasks:
     async def _wait_one(self, task: Task[Any, Any] | str, timeout: float | None) -> Task[Any, Any]:
         return await self._wait(task, timeout, None, None, False, None)
 
-    async def _save_all(self, task: Task[Any, Any], folder: Path) -> list[Path]:
+    async def _save_all(self, task: Task[Any, Any], folder: Path, name: str | None) -> list[Path]:
         return [
             await download(self._sender, state, None, NO_DEADLINE)
-            for state in plan_downloads(self._sender, task, folder)
+            for state in plan_downloads(self._sender, task, folder, name)
         ]
 
     def estimate_cost(self, request: TaskInput | TaskRequest) -> Decimal | None:

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
@@ -39,8 +39,10 @@ __all__ = [
     "download_headers",
     "download_source",
     "download_sources",
+    "file_stems",
     "is_directory_destination",
     "is_same_origin",
+    "numbered_stem",
 ]
 
 StrPath = str | os.PathLike[str]
@@ -54,6 +56,8 @@ _RETRYABLE_STATUSES = frozenset({408, 425, 429})
 _EXPIRED_STATUSES = frozenset({403, 404, 410})
 _UNSAFE_NAME_CHARS = re.compile(r"[^\w.-]+")  # \w: letters and digits of every script
 MAX_NAME_BYTES = 200
+SLUG_CHARS = 40
+"""At most this many characters of a prompt in a file name (`007-red-fox.mp4`)."""
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows would otherwise translate newlines
@@ -156,9 +160,10 @@ def download_source(task_or_url: Task[Any, Any] | str) -> DownloadSource:
     return DownloadSource(url, name, None)
 
 
-def download_sources(task: Task[Any, Any]) -> list[DownloadSource]:
+def download_sources(task: Task[Any, Any], stem: str | None = None) -> list[DownloadSource]:
     """Every result of a completed task, best first, named `<task_id>.<ext>` for a single
-    result and `<task_id>-1.<ext>`, `<task_id>-2.<ext>`, ... for several.
+    result and `<task_id>-1.<ext>`, `<task_id>-2.<ext>`, ... for several (`stem` instead
+    of the task id when given: one of `file_stems`).
 
     Raises:
         DownloadError: The task is not completed, has no result, or a URL is not http(s).
@@ -178,15 +183,75 @@ def download_sources(task: Task[Any, Any]) -> list[DownloadSource]:
     numbered = len(urls) > 1
     return [
         DownloadSource(
-            _checked_url(url, task), _task_file_name(task, url, number if numbered else None), task
+            _checked_url(url, task),
+            _task_file_name(task, url, number if numbered else None, stem),
+            task,
         )
         for number, url in enumerate(urls, start=1)
     ]
 
 
-def _task_file_name(task: Task[Any, Any], url: str, number: int | None) -> str:
-    stem = _safe_name(task.task_id) or "result"
+def _task_file_name(
+    task: Task[Any, Any], url: str, number: int | None, stem: str | None = None
+) -> str:
+    stem = stem or _safe_name(task.task_id) or "result"
     return (stem if number is None else f"{stem}-{number}") + _suffix_of(url)
+
+
+def slug(text: str | None, limit: int = SLUG_CHARS) -> str:
+    """A short ASCII name from a prompt: `"A red fox, at dawn!"` -> `a-red-fox-at-dawn`;
+    cut at a word within `limit` characters; "" when nothing ASCII is left."""
+    if not text:
+        return ""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    name = ""
+    for word in words:
+        longer = f"{name}-{word}" if name else word
+        if len(longer) > limit:
+            return name or word[:limit]
+        name = longer
+    return name
+
+
+def numbered_stem(number: int, width: int, prompt: str | None) -> str:
+    """A result's file name without its extension, for people: the number zero-padded to
+    `width` and a slug of the prompt (`007-red-fox`), decided from the input alone, so a
+    resumed run finds the same files."""
+    name = slug(prompt)
+    return f"{number:0{width}d}-{name}" if name else f"{number:0{width}d}"
+
+
+def file_stems(names: object, count: int) -> list[str]:
+    """`run_many(file_names=...)` checked: one plain, unique file name (no extension, no
+    folder) per request.
+
+    Raises:
+        ValueError: Not one name per request, a name that is not a plain file name, or
+            two names that would be the same file (letter case aside).
+    """
+    if isinstance(names, str | bytes) or not isinstance(names, list | tuple):
+        raise ValueError(
+            f'file_names: expected a list of {count} names, one per request, or "prompt" '
+            f"(got {type(names).__name__})"
+        )
+    given = cast("list[object] | tuple[object, ...]", names)
+    if len(given) != count:
+        raise ValueError(f"file_names: expected {count} names, one per request (got {len(given)})")
+    seen: dict[str, int] = {}
+    for position, name in enumerate(given):
+        if not isinstance(name, str) or not name or _safe_name(name) != name:
+            raise ValueError(
+                f"file_names: name {position} ({name!r}) is not a plain file name: use "
+                "letters, digits, '-', '_' and '.', not starting or ending with '.' or '_'"
+            )
+        key = name.casefold()
+        if key in seen:
+            raise ValueError(
+                f"file_names: names {seen[key]} and {position} ({name!r}) are the same file"
+            )
+        seen[key] = position
+    return [cast("str", name) for name in given]
 
 
 def is_directory_destination(dest: StrPath) -> bool:

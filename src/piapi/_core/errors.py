@@ -57,7 +57,7 @@ class PiAPIError(Exception):
     def __init__(
         self, message: str, *, task_id: str | None = None, task_may_exist: bool = False
     ) -> None:
-        if task_id and task_id not in message:
+        if task_id and not self._names_task(message, task_id):
             message = f"Task {task_id}: {message}"
         super().__init__(f"{message}. {MAY_HAVE_CREATED_TASK}" if task_may_exist else message)
         self.task_id = task_id
@@ -68,9 +68,13 @@ class PiAPIError(Exception):
         if self.task_id is None:
             self.task_id = task_id
             message = str(self.args[0]) if self.args else ""
-            if task_id not in message:
+            if not self._names_task(message, task_id):
                 self.args = (f"Task {task_id}: {message}", *self.args[1:])
         return self
+
+    def _names_task(self, message: str, task_id: str) -> bool:
+        """Whether `message` already names the task (else it is prefixed `Task <id>: `)."""
+        return task_id in message
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Exception's own pickling calls __init__(*args), which our signatures do not take.
@@ -196,6 +200,11 @@ class APIStatusError(PiAPIError):
         self.code = code
         self.message = api_message
         self.retry_after = retry_after
+
+    def _names_task(self, message: str, task_id: str) -> bool:
+        # One form for every status: PiAPI's own words may name the task ("task X not
+        # found") or not ("Unauthorized"), so they never stand for the prefix.
+        return message.startswith(f"Task {task_id}: ")
 
 
 class BadRequestError(APIStatusError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Context, Decimal
 
-__all__ = ["format_usd", "json_safe", "printable"]
+__all__ = ["format_usd", "json_safe", "printable", "usd_text"]
 
 # DEL, C1 controls, and the invisible format characters that change how the text around
 # them is shown (zero-width, line/paragraph separators, bidi embeddings, isolates, BOM).
@@ -45,7 +45,13 @@ _WIDE = Context(prec=60)  # digits enough for every plain amount, to the last su
 def format_usd(amount: Decimal) -> str:
     """`$0.32`, `$5.00`; sub-cent prices keep their digits (`$0.0035`); any other amount
     a server reports (`1e26`, `-1e30`, `1e99999`) in scientific notation, never an error."""
+    return f"${usd_text(amount)}"
+
+
+def usd_text(amount: Decimal) -> str:
+    """An amount of USD as machine output writes it: a decimal string with at least two
+    decimals (`0.50`, `5.00`, `0.0008`); past 1e15 (or not finite) in scientific notation."""
     if not amount.is_finite() or not -_PLAIN_LIMIT < amount < _PLAIN_LIMIT:
-        return f"${amount:.3E}" if amount.is_finite() else f"${amount}"
+        return f"{amount:.3E}" if amount.is_finite() else f"{amount}"
     cents = amount.quantize(Decimal("0.01"), context=_WIDE)
-    return f"${cents}" if cents == amount else f"${amount.normalize(_WIDE):f}"
+    return f"{cents}" if cents == amount else f"{amount.normalize(_WIDE):f}"

@@ -43,7 +43,7 @@ class BatchSteps(NamedTuple):
 
     create: Callable[[BatchRequest], Task[Any, Any]]
     wait: Callable[[Task[Any, Any] | str, float | None], Task[Any, Any]]
-    save: Callable[[Task[Any, Any], Path], list[Path]]
+    save: Callable[[Task[Any, Any], Path, str | None], list[Path]]
     sleep: Callable[[float], None]
 
 
@@ -160,7 +160,7 @@ class _Runner:
         if isinstance(op, Wait):
             return self.steps.wait(op.task, op.timeout)
         if isinstance(op, Save):
-            return self.steps.save(op.task, op.folder)
+            return self.steps.save(op.task, op.folder, op.name)
         if isinstance(op, Pause):
             self.steps.sleep(op.seconds)
             return None

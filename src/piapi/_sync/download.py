@@ -45,11 +45,15 @@ def plan_download(
     return _state(sender, source, destination_path(dest, source.filename))
 
 
-def plan_downloads(sender: Sender, task: Task[Any, Any], dest_dir: StrPath) -> list[DownloadState]:
-    """The downloads of every result of a task into a directory, best first."""
+def plan_downloads(
+    sender: Sender, task: Task[Any, Any], dest_dir: StrPath, stem: str | None = None
+) -> list[DownloadState]:
+    """The downloads of every result of a task into a directory, best first (named `stem`
+    instead of the task id when given)."""
     directory = Path(dest_dir).expanduser()
     return [
-        _state(sender, source, directory / source.filename) for source in download_sources(task)
+        _state(sender, source, directory / source.filename)
+        for source in download_sources(task, stem)
     ]
 
 

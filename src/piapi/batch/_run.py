@@ -14,15 +14,16 @@ import random
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Generator, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from piapi._core.checks import checked_concurrency, checked_seconds, usd_amount
+from piapi._core.download import file_stems, numbered_stem
 from piapi._core.errors import (
     APIStatusError,
     PiAPIError,
@@ -87,6 +88,10 @@ class BatchOptions(TypedDict, total=False):
         journal: A file (SQLite) recording every step, so that running the same requests
             with it again resumes; None (default) records in memory only.
         download_to: A folder to download every result into (`<task_id>.<ext>`).
+        file_names: How the results are named in `download_to`: `"prompt"` for the position
+            and a slug of the prompt (`007-red-fox.mp4`), or one name per request (no
+            extension, no folder); several results of a task get `-1`, `-2`, ...; None
+            (default): the task id.
         timeout: Seconds to wait for each task (default 1800); None waits forever. A task
             not finished by then stays `running` and goes on at PiAPI.
         on_result: Called with each `BatchItem` once its outcome is known, one at a time (a
@@ -109,6 +114,7 @@ class BatchOptions(TypedDict, total=False):
     concurrency: int
     journal: StrPath | None
     download_to: StrPath | None
+    file_names: Sequence[str] | Literal["prompt"] | None
     timeout: float | None
     on_result: Callable[[BatchItem], object] | None
     max_total_usd: Decimal | float | None
@@ -137,10 +143,12 @@ class Wait:
 
 @dataclass(frozen=True)
 class Save:
-    """`download_all(task, folder)`; the reply is the list of paths."""
+    """`download_all(task, folder)`, named `name` (None: by the task id); the reply is the
+    list of paths."""
 
     task: Task[Any, Any]
     folder: Path
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -248,6 +256,7 @@ class BatchRun:
         concurrency: int = DEFAULT_CONCURRENCY,
         journal: StrPath | None = None,
         download_to: StrPath | None = None,
+        file_names: Sequence[str] | Literal["prompt"] | None = None,
         timeout: float | None = DEFAULT_ITEM_TIMEOUT,
         max_total_usd: Decimal | float | None = None,
         allow_unknown_price: bool = False,
@@ -261,6 +270,7 @@ class BatchRun:
         self.timeout = checked_seconds("timeout", timeout)
         max_cost = usd_amount("max_total_usd", max_total_usd)
         self.folder = Path(download_to).expanduser() if download_to is not None else None
+        self.file_names = _file_names(file_names, identities)
         retry_all = retry_uncertain is True
         retry = _checked_positions(
             "retry_uncertain",
@@ -639,7 +649,8 @@ class BatchRun:
         assert item.task is not None
         assert self.folder is not None
         try:
-            paths = yield Save(item.task, self.folder)
+            name = self.file_names[item.position] if self.file_names else None
+            paths = yield Save(item.task, self.folder, name)
         except PiAPIError as exc:
             item.fail(exc)
             self.journal.note(item.position, str(exc))
@@ -691,6 +702,16 @@ class BatchRun:
             cost = item.task.cost_usd if item.task is not None else None
             total += cost or Decimal(0)
         return total
+
+
+def _file_names(names: object, identities: list[Identity]) -> list[str] | None:
+    """`file_names` checked: one plain, unique name per request, or None (the task id)."""
+    if names is None:
+        return None
+    if names == "prompt":
+        width = len(str(max(len(identities) - 1, 0)))
+        return [numbered_stem(n, width, who.prompt) for n, who in enumerate(identities)]
+    return file_stems(names, len(identities))
 
 
 def _checked_positions(option: str, positions: Iterable[Any], count: int) -> list[int]:

@@ -12,8 +12,10 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
-from piapi._core.models import TaskRequest
-from piapi.families.sora2 import Sora2ProVideoInput, Sora2VideoInput, build_sora2_input
+from piapi._core.download import numbered_stem
+from piapi._core.models import TaskInput, TaskRequest
+from piapi.families._registry import request_class_for
+from piapi.families.sora2 import build_sora2_input
 
 __all__ = ["SHORTHAND_FIELDS", "BatchFile", "BatchLine", "read_batch_file"]
 
@@ -30,7 +32,7 @@ class BatchLine:
     """One request of the file and the line it is on (1-based)."""
 
     number: int
-    request: TaskRequest | Sora2VideoInput | Sora2ProVideoInput
+    request: TaskRequest | TaskInput
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,20 @@ class BatchFile:
 
     lines: list[BatchLine] = field(default_factory=list[BatchLine])
     errors: list[str] = field(default_factory=list[str])
+    line_count: int = 0
+    """How many lines the file has (the width of its line numbers in file names)."""
+
+    def file_names(self) -> list[str]:
+        """The results' file names (no extension) of each request, for people: its line
+        number, zero-padded to the width of the file's line count, and a slug of its prompt
+        (`007-red-fox`); decided from the file alone, so a resumed run finds the same files."""
+        from piapi.batch._plan import request_identity  # the batch loads with the command
+
+        width = len(str(self.line_count))
+        return [
+            numbered_stem(line.number, width, request_identity(line.request).prompt)
+            for line in self.lines
+        ]
 
 
 def read_batch_file(text: str) -> BatchFile:
@@ -48,8 +64,9 @@ def read_batch_file(text: str) -> BatchFile:
     split at U+2028, U+2029 and U+0085, which JSON strings may hold raw. A UTF-8 byte
     order mark at the start is skipped.
     """
-    result = BatchFile()
-    for number, raw in enumerate(text.removeprefix("\ufeff").split("\n"), start=1):
+    raws = text.removeprefix("\ufeff").split("\n")
+    result = BatchFile(line_count=len(raws) - (raws[-1] == ""))
+    for number, raw in enumerate(raws, start=1):
         raw = raw.removesuffix("\r")
         if not raw.strip():
             continue
@@ -60,7 +77,7 @@ def read_batch_file(text: str) -> BatchFile:
     return result
 
 
-def _request(raw: str) -> TaskRequest | Sora2VideoInput | Sora2ProVideoInput:
+def _request(raw: str) -> TaskRequest | TaskInput:
     try:
         value: object = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -83,7 +100,7 @@ def _unknown(fields: dict[str, Any], known: tuple[str, ...], kind: str) -> None:
         raise ValueError(f"unknown field {unknown[0]!r} in a {kind} (allowed: {', '.join(known)})")
 
 
-def _full_request(fields: dict[str, Any]) -> TaskRequest:
+def _full_request(fields: dict[str, Any]) -> TaskRequest | TaskInput:
     _unknown(fields, REQUEST_FIELDS, "full request")
     missing = [name for name in REQUEST_FIELDS[:3] if name not in fields]
     if missing:
@@ -95,10 +112,24 @@ def _full_request(fields: dict[str, Any]) -> TaskRequest:
         raise ValueError("input must be a JSON object")
     if fields.get("config") is not None and not isinstance(fields["config"], dict):
         raise ValueError("config must be a JSON object")
-    return TaskRequest.model_validate(fields)
+    request = TaskRequest.model_validate(fields)
+    typed_class = request_class_for(request.model, request.task_type)
+    if typed_class is None:  # a model the SDK has no typed request for: sent as given
+        return request
+    # Read as its typed request, as `tasks.create(KlingVideoInput(...))` would be: checked
+    # now (with the line's number), priced, so capped by --max-cost.
+    try:
+        typed = typed_class.model_validate(request.input)
+    except ValidationError as exc:
+        raise ValueError(_reason(exc, within="input")) from None
+    if request.config is None:
+        return typed
+    return request.model_copy(
+        update={"model": typed.MODEL, "task_type": typed.TASK_TYPE, "input": typed}
+    )
 
 
-def _shorthand(fields: dict[str, Any]) -> Sora2VideoInput | Sora2ProVideoInput:
+def _shorthand(fields: dict[str, Any]) -> TaskInput:
     _unknown(fields, SHORTHAND_FIELDS, "Sora 2 shorthand")
     pro = fields.get("pro", False)
     if not isinstance(pro, bool):
@@ -118,12 +149,13 @@ def _shorthand(fields: dict[str, Any]) -> Sora2VideoInput | Sora2ProVideoInput:
     )
 
 
-def _reason(exc: ValueError) -> str:
-    """The first reason of a validation error, in our words; any other error's text."""
+def _reason(exc: ValueError, within: str = "") -> str:
+    """The first reason of a validation error, in our words (its place `within` a field);
+    any other error's text."""
     if isinstance(exc, ValidationError):
         errors = exc.errors(include_url=False, include_input=False)
         if errors:
-            where = ".".join(str(part) for part in errors[0]["loc"])
+            where = ".".join(str(part) for part in (within, *errors[0]["loc"]) if part != "")
             message = str(errors[0]["msg"]).removeprefix("Value error, ")
             return f"{where}: {message}" if where else message
     return str(exc)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from piapi._core.account import AccountInfo, ActiveTasks
-from piapi._core.text import format_usd
+from piapi._core.text import format_usd, usd_text
 from piapi.cli import _checks
 from piapi.cli._exit import EXIT_OK
 from piapi.cli._parsing import EPILOG, Formatter, Parents
@@ -54,9 +54,12 @@ def show_account(args: argparse.Namespace, ui: Ui, session: Session) -> int:
         info = client.account.info()
         active = client.account.active_tasks()
     if ui.json_output:
+        account = info.model_dump(mode="json", exclude={"raw"})
+        if info.balance_usd is not None:  # money: "100.00", as everywhere in --json
+            account["balance_usd"] = usd_text(info.balance_usd)
         ui.json_value(
             {
-                "account": info.model_dump(mode="json", exclude={"raw"}),
+                "account": account,
                 "active_tasks": {
                     "staged": active.staged,
                     "pending": active.pending,

@@ -21,20 +21,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from piapi._core.checks import checked_concurrency, usd_amount
-from piapi._core.text import format_usd, json_safe
+from piapi._core.text import format_usd, json_safe, usd_text
 from piapi.cli import _checks
 from piapi.cli._batch_file import read_batch_file
 from piapi.cli._exit import EXIT_DECLINED, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, CliError
 from piapi.cli._parsing import DEFAULT_TIMEOUT, EPILOG, Formatter, Parents
 from piapi.cli._session import Session
-from piapi.cli._ui import Ui, duration, markup, text
+from piapi.cli._ui import Ui, counted, duration, markup, text
 
 if TYPE_CHECKING:
     from piapi._sync.batch import Batch
     from piapi.batch._journal import BatchJournalError
     from piapi.batch._plan import BatchItem
     from piapi.batch._run import BatchPreview, BatchProgress
-    from piapi.cli._batch_file import BatchLine
+    from piapi.cli._batch_file import BatchFile, BatchLine
 
 __all__ = ["register", "run"]
 
@@ -87,7 +87,7 @@ def _read(path: str) -> str:
         raise CliError(f"Cannot read {path}: {exc.strerror}", EXIT_USAGE) from None
 
 
-def _lines(args: argparse.Namespace, ui: Ui) -> list[BatchLine]:
+def _lines(args: argparse.Namespace, ui: Ui) -> BatchFile:
     parsed = read_batch_file(_read(args.file))
     for error in parsed.errors[:MAX_ERRORS_SHOWN]:
         ui.error(f"{args.file}, {error}")
@@ -95,13 +95,14 @@ def _lines(args: argparse.Namespace, ui: Ui) -> list[BatchLine]:
         more = len(parsed.errors) - MAX_ERRORS_SHOWN
         extra = f" (and {more} more)" if more > 0 else ""
         raise CliError(
-            f"{len(parsed.errors)} invalid line(s) in {args.file}{extra}: nothing was created. "
+            f"{counted(len(parsed.errors), 'invalid line')} in {args.file}{extra}: nothing was "
+            "created. "
             "Fix them and run the command again.",
             EXIT_USAGE,
         )
     if not parsed.lines:
         raise CliError(f"{args.file} has no requests: nothing to do.", EXIT_USAGE)
-    return parsed.lines
+    return parsed
 
 
 def _settled(
@@ -131,7 +132,8 @@ def _line_number(value: str) -> int:
 
 def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     """Check the file and the options, show the cost, confirm, run, report."""
-    lines = _lines(args, ui)
+    parsed = _lines(args, ui)
+    lines = parsed.lines
     _checks.check(args, output=os.path.join(args.out, ""))
     resolve, retry = _settled(args, lines)
     journal = Path(args.journal if args.journal else os.path.join(args.out, JOURNAL_NAME))
@@ -144,6 +146,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 concurrency=args.concurrency,
                 journal=journal,
                 download_to=args.out,
+                file_names=parsed.file_names(),
                 timeout=args.timeout or DEFAULT_TIMEOUT,
                 max_total_usd=args.max_cost,
                 allow_unknown_price=args.allow_unknown_price,
@@ -221,7 +224,7 @@ def _in_lines(message: str, lines: list[BatchLine]) -> str:
 def _show_preview(
     ui: Ui, args: argparse.Namespace, preview: BatchPreview, lines: list[BatchLine], journal: Path
 ) -> None:
-    ui.info("{count} requests in {file}.", count=preview.total, file=args.file)
+    ui.info("{count} in {file}.", count=counted(preview.total, "request"), file=args.file)
     done = {
         state.value: n for state, n in preview.counts.items() if n and state.value != "not_created"
     }
@@ -232,12 +235,10 @@ def _show_preview(
             states=", ".join(f"{n} {state.replace('_', ' ')}" for state, n in done.items()),
         )
     if preview.to_create:
-        unpriced = f", {preview.unpriced} of unknown price" if preview.unpriced else ""
         ui.info(
-            "To create: {count}, estimated [bold]{cost}[/]{unpriced}.",
-            count=preview.to_create,
-            cost=format_usd(preview.estimate_usd),
-            unpriced=unpriced,
+            "To create: {count}, estimated [bold]{cost}[/].",
+            count=counted(preview.to_create, "task"),
+            cost=_cost_text(preview),
         )
     if args.max_cost is not None:
         ui.info(
@@ -251,13 +252,26 @@ def _show_preview(
         ui.warning("line {line} uncertain: {advice}", line=line, advice=_advice(item, line))
 
 
-def _confirm(ui: Ui, preview: BatchPreview, yes: bool) -> bool:
+def _cost_text(preview: BatchPreview) -> str:
+    """`$1.92`; `$1.92 for 3 tasks + 2 of unknown price`; `an unknown price` (none known)."""
+    priced = preview.to_create - preview.unpriced
+    if not preview.unpriced:
+        return format_usd(preview.estimate_usd)
+    if not priced:
+        return "an unknown price"
     cost = format_usd(preview.estimate_usd)
+    return f"{cost} for {counted(priced, 'task')} + {preview.unpriced} of unknown price"
+
+
+def _confirm(ui: Ui, preview: BatchPreview, yes: bool) -> bool:
+    tasks, cost = counted(preview.to_create, "task"), _cost_text(preview)
+    paid = counted(preview.to_create, "paid task")
+    mixed = 0 < preview.unpriced < preview.to_create
     return ui.confirm_spending(
         yes,
-        f"{preview.to_create} paid tasks (estimated {cost})",
-        "Create {count} tasks for [bold]{cost}[/]?",
-        count=preview.to_create,
+        f"{paid} (estimated {cost})",
+        "Create {tasks} ([bold]{cost}[/])?" if mixed else "Create {tasks} for [bold]{cost}[/]?",
+        tasks=tasks,
         cost=cost,
     )
 
@@ -356,9 +370,11 @@ def _explainer(batch: Batch, journal: Path) -> Callable[[], str]:
         maybe = counts.get("uncertain", 0) + progress.creating
         if not exists and not maybe:
             return "Interrupted. Nothing was created."
+        are = "is" if exists == 1 else "are"
         parts = [
-            f"Interrupted: no more tasks are created. {exists} tasks exist at PiAPI and are "
-            f"paid for ({counts.get('running', 0)} still running there)"
+            f"Interrupted: no more tasks are created. {counted(exists, 'task')} "
+            f"{'exists' if exists == 1 else 'exist'} at PiAPI and {are} paid for "
+            f"({counts.get('running', 0)} still running there)"
         ]
         if maybe:
             parts.append(f"{maybe} may exist (a create was sent, no answer recorded)")
@@ -396,20 +412,26 @@ def _advice(item: BatchItem, line: int) -> str:
 
 
 def _todo(item: BatchItem, line: int) -> str:
-    """What to do about an item that did not complete."""
+    """Why an item did not complete, and what to do about it (if anything)."""
     state = item.state.value
     if state == "uncertain":
         return _advice(item, line)
     if state == "running":
         return "goes on at PiAPI: run the same command again to keep waiting"
     if state == "not_downloaded":
-        return "completed: run the same command again to download it"
+        why = f" ({item.error})" if item.error is not None else ""
+        return f"completed, not saved{why}: run the same command again to download it"
     task_error = item.task.error if item.task is not None else None
     if state == "failed" and task_error is not None and task_error.is_error:
         return f"PiAPI says: {task_error.message or task_error.raw_message}"
     if item.error is not None:
         return str(item.error)
-    return item.detail.removeprefix("Not created: ")
+    why = item.detail.removeprefix("Not created: ").rstrip(".")
+    if state == "not_created" and "cost limit" in why:
+        return f"{why}: run again with a higher --max-cost to create it"
+    if state == "not_created":
+        return f"{why}: run the same command again to create it"
+    return why
 
 
 def _report(
@@ -431,7 +453,7 @@ def _report(
                 "paths": [str(path) for path in item.paths],
                 "cost_usd": None
                 if item.task is None or item.task.cost_usd is None
-                else str(item.task.cost_usd),
+                else usd_text(item.task.cost_usd),
                 "error": None if item.error is None else str(item.error),
                 "detail": item.detail,
             }
@@ -439,8 +461,8 @@ def _report(
         sys.stdout.flush()
     summary = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in counts.items())
     ui.result(
-        "{count} items: {summary}. Cost reported by PiAPI: {cost}. Saved in {out}.",
-        count=len(items),
+        "{count}: {summary}. Cost reported by PiAPI: {cost}. Saved in {out}.",
+        count=counted(len(items), "item"),
         summary=summary,
         cost=format_usd(progress.cost_usd),
         out=args.out,
@@ -466,12 +488,12 @@ def _table(ui: Ui, rows: list[tuple[int, BatchItem]]) -> None:
     if ui.out.is_terminal:
         from rich.table import Table
 
-        table = Table("line", "state", "task", "what to do")
+        table = Table("line", "state", "task", "why, and what to do")
         for row in cells:
             table.add_row(*(text(cell) for cell in row))
         ui.out.print(table)
         return
-    header = ("line", "state", "task", "what to do")
+    header = ("line", "state", "task", "why, and what to do")
     widths = [max(len(row[n]) for row in [header, *cells]) for n in range(3)]
     for row in [header, *cells]:
         ui.result(

@@ -120,6 +120,11 @@ def stdin_is_terminal() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
+def counted(count: int, noun: str, plural: str = "") -> str:
+    """`1 task`, `2 tasks`, `0 tasks` (`plural` when adding an s does not make it)."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def duration(seconds: float) -> str:
     """`1h 02m 03s`, `2m 03s` or `3s`."""
     seconds = max(0, round(seconds))

@@ -18,7 +18,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "piapi.testing._response": ("FakeResponse",),
     "piapi.testing._server": ("FakePiAPIServer",),
     "piapi.testing._transport": ("FakeTransport",),
-    "piapi.testing._webhooks": ("WebhookDelivery",),
+    "piapi.testing._webhooks": ("WebhookDelivery", "WebhookRequest", "webhook_delivery"),
 }
 """Every public name, by the module it lives in: the one list (scripts/gen_exports.py
 writes the imports for type checkers and `__all__` below from it)."""
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from piapi.testing._response import FakeResponse
     from piapi.testing._server import FakePiAPIServer
     from piapi.testing._transport import FakeTransport
-    from piapi.testing._webhooks import WebhookDelivery
+    from piapi.testing._webhooks import WebhookDelivery, WebhookRequest, webhook_delivery
 
 __all__ = [
     "Clock",
@@ -54,6 +54,8 @@ __all__ = [
     "RecordedRequest",
     "UploadedMedia",
     "WebhookDelivery",
+    "WebhookRequest",
     "fake_unless_configured",
+    "webhook_delivery",
 ]
 # --- end of generated ---

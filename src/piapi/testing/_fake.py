@@ -28,7 +28,7 @@ from piapi.testing._clock import Clock, FakeClock, RealClock
 from piapi.testing._faults import Fault, FaultPlan
 from piapi.testing._media import MIN_MP4_SIZE, Mp3Media, Mp4Media, PngMedia, UploadedMedia
 from piapi.testing._response import FakeResponse
-from piapi.testing._webhooks import WebhookDelivery, WebhookDispatcher
+from piapi.testing._webhooks import WebhookDelivery, WebhookDispatcher, WebhookReceiver
 
 if TYPE_CHECKING:
     import httpx
@@ -375,6 +375,21 @@ class FakePiAPI:
         """Catch tasks up with the clock and send queued webhooks now, in this thread."""
         self.tick()
         return self.webhooks.flush()
+
+    def receive_webhooks(
+        self, receiver: WebhookReceiver | None, endpoint: str | None = None
+    ) -> None:
+        """Deliver webhooks in process, no sockets: to `receiver`, an ASGI application
+        (FastAPI, Starlette, any `async def app(scope, receive, send)`: POSTed to the path
+        of the task's endpoint) or a function `handler(body: bytes, headers: dict[str,
+        str])` returning the status it answers (None: 200). Only the calls to `endpoint`
+        when given, else every endpoint without a receiver of its own (any host: nothing
+        leaves the process); `receiver=None` stops. The calls go out on
+        `deliver_webhooks()` (or from a `FakePiAPIServer`'s thread), as PiAPI makes them:
+        each status change, failures (a status other than 2xx, or the receiver raising:
+        500) retried; `webhook_deliveries` records them.
+        """
+        self.webhooks.receive(receiver, endpoint)
 
     def get_task(self, task_id: str) -> dict[str, Any]:
         """The task's wire JSON as a GET would return it now."""

@@ -1,22 +1,128 @@
 """Webhook delivery for the fake: PiAPI's POST `{"timestamp", "data"}` with `x-webhook-secret`.
 
 Deliveries queue up at each status change and go out either from a background
-thread (servers) or synchronously on `flush()` (deterministic in-process tests).
+thread (servers) or synchronously on `flush()` (deterministic in-process tests); to a
+loopback URL, or in process to a receiver (an ASGI app or a plain function, no sockets).
+`webhook_delivery(task, secret=...)` builds one call as PiAPI makes it, for a test to send.
 """
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
 import threading
+import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
+from pydantic import BaseModel
 
-__all__ = ["LOOPBACK_HOSTS", "WebhookDelivery", "WebhookDispatcher"]
+__all__ = [
+    "LOOPBACK_HOSTS",
+    "WebhookDelivery",
+    "WebhookDispatcher",
+    "WebhookReceiver",
+    "WebhookRequest",
+    "webhook_delivery",
+]
+
+WebhookReceiver = Callable[..., Any]
+"""Where the fake delivers webhooks in process: an ASGI application (FastAPI, Starlette, any
+`async def app(scope, receive, send)`), or a function `handler(body: bytes, headers:
+dict[str, str])` returning the HTTP status it answers (None: 200)."""
+
+
+class _WireTask(Protocol):
+    def to_json(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class WebhookRequest:
+    """One webhook call as PiAPI makes it: POST `body` with `headers` to the endpoint.
+
+    `headers` holds `content-type` and `x-webhook-secret` (the secret, verbatim): hand both
+    to `webhooks.parse(request.body, request.headers, secret=...)`, or POST them to your
+    app (`test_client.post(url, content=request.body, headers=request.headers)`).
+    """
+
+    body: bytes
+    headers: dict[str, str] = field(repr=False)
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The body as JSON: `{"timestamp": <unix seconds>, "data": <task>}`."""
+        payload: dict[str, Any] = json.loads(self.body)
+        return payload
+
+
+def webhook_delivery(
+    task: BaseModel | Mapping[str, Any] | _WireTask, *, secret: str, timestamp: int | None = None
+) -> WebhookRequest:
+    """The webhook call PiAPI makes for `task`, for testing your receiver: the body
+    `{"timestamp", "data": <task>}` as bytes and the `x-webhook-secret` header.
+
+    Args:
+        task: A task: one the SDK returned (`client.tasks.get(...)`), the fake's wire JSON
+            (`piapi_fake.get_task(task_id)`), a `FakeTask`, or any task object as a dict.
+        secret: The secret your receiver expects (PiAPI echoes the task's own verbatim).
+        timestamp: The call's Unix time in seconds; default now.
+    """
+    if isinstance(task, BaseModel):
+        data: Any = task.model_dump(mode="json")
+    elif isinstance(task, Mapping):
+        data = dict(task)
+    else:
+        data = task.to_json()
+    when = int(time.time()) if timestamp is None else timestamp
+    return _request({"timestamp": when, "data": data}, secret)
+
+
+def _request(payload: Mapping[str, Any], secret: str) -> WebhookRequest:
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    return WebhookRequest(body, {"content-type": "application/json", "x-webhook-secret": secret})
+
+
+def _is_asgi(receiver: WebhookReceiver) -> bool:
+    # An app instance (FastAPI, Starlette) is ASGI by its own `async def __call__`.
+    call = type(receiver).__call__ if not inspect.isroutine(receiver) else receiver
+    return inspect.iscoroutinefunction(receiver) or inspect.iscoroutinefunction(call)
+
+
+def _call_receiver(receiver: WebhookReceiver, endpoint: str, request: WebhookRequest) -> int:
+    """Deliver `request` to `receiver` in process; the status it answers (500 if it raised,
+    as a server would)."""
+    if not _is_asgi(receiver):
+        answer = receiver(request.body, dict(request.headers))
+        return 200 if answer is None else int(answer)
+
+    async def post() -> int:
+        transport = httpx.ASGITransport(app=receiver, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport) as client:
+            response = await client.post(endpoint, content=request.body, headers=request.headers)
+            return response.status_code
+
+    # Its own event loop in its own thread: the caller may be inside a loop of its own.
+    result: list[int] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(asyncio.run(post()))
+        except BaseException as exc:  # handed to the caller's thread below
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="piapi-fake-webhook-asgi")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]
+
 
 LOOPBACK_HOSTS: frozenset[str] = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
@@ -78,6 +184,16 @@ class WebhookDispatcher:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._receivers: dict[str | None, WebhookReceiver] = {}
+
+    def receive(self, receiver: WebhookReceiver | None, endpoint: str | None = None) -> None:
+        """Deliver to `receiver` in process the calls to `endpoint` (None: to every endpoint
+        without a receiver of its own); `receiver=None` removes it."""
+        with self._lock:
+            if receiver is None:
+                self._receivers.pop(endpoint, None)
+            else:
+                self._receivers[endpoint] = receiver
 
     @property
     def deliveries(self) -> list[WebhookDelivery]:
@@ -148,8 +264,10 @@ class WebhookDispatcher:
     def _send(self, item: _Pending, client: httpx.Client) -> list[WebhookDelivery]:
         data: dict[str, Any] = item.payload.get("data") or {}
         task_id, status = str(data.get("task_id", "")), str(data.get("status", ""))
+        with self._lock:
+            receiver = self._receivers.get(item.endpoint) or self._receivers.get(None)
         host = urlsplit(item.endpoint).hostname or ""
-        if host not in self.allowed_hosts:
+        if receiver is None and host not in self.allowed_hosts:
             blocked = WebhookDelivery(
                 item.endpoint,
                 task_id,
@@ -161,16 +279,22 @@ class WebhookDispatcher:
             )
             self._record(blocked)
             return [blocked]
-        body = json.dumps(item.payload, separators=(",", ":")).encode()
-        headers = {"content-type": "application/json", "x-webhook-secret": item.secret}
+        request = _request(item.payload, item.secret)
         made: list[WebhookDelivery] = []
         for attempt in range(1, self.max_attempts + 1):
             code: int | None = None
             error: str | None = None
             try:
-                code = client.post(item.endpoint, content=body, headers=headers).status_code
+                if receiver is not None:
+                    code = _call_receiver(receiver, item.endpoint, request)
+                else:
+                    code = client.post(
+                        item.endpoint, content=request.body, headers=request.headers
+                    ).status_code
             except httpx.HTTPError as exc:
                 error = f"{type(exc).__name__}: {exc}"
+            except Exception as exc:  # the receiver in process raised: a server answers 500
+                code, error = 500, f"{type(exc).__name__}: {exc}"
             delivery = WebhookDelivery(
                 item.endpoint, task_id, status, attempt, code, error, item.payload
             )
