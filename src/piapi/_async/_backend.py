@@ -229,12 +229,7 @@ class _Slot:
     async def __aenter__(self) -> None:
         await self._gate.acquire(self._timeout)
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         self._gate.release()
 
 

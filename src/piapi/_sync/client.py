@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -261,10 +260,5 @@ class PiAPIClient:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()

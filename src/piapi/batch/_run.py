@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from piapi._core.checks import checked_concurrency, checked_seconds, usd_amount
@@ -389,12 +388,7 @@ class BatchRun:
     def __enter__(self) -> BatchRun:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     # --- what the runners call -------------------------------------------------------

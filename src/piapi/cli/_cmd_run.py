@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any, cast
 from piapi._core.text import format_usd
 from piapi.cli import _checks
 from piapi.cli._catalog import find, suggestion
-from piapi.cli._exit import EXIT_DECLINED, EXIT_OK, EXIT_USAGE, CliError
-from piapi.cli._parsing import DEFAULT_TIMEOUT, EPILOG, Formatter, Parents, resume_options
+from piapi.cli._exit import EXIT_DECLINED, EXIT_USAGE, CliError
+from piapi.cli._parsing import EPILOG, Formatter, Parents, resume_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
-from piapi.cli._waiting import finish, wait
+from piapi.cli._waiting import follow
 
 if TYPE_CHECKING:
     from piapi import ModelEntry, TaskInput
@@ -150,18 +150,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             task = session.task = client.tasks.create(
                 model=entry.model, task_type=entry.task_type, input=values
             )
-        session.stage = Stage.WAITING
-        ui.info("Created task [bold]{id}[/] ({status}).", id=task.task_id, status=task.status.value)
-        if args.no_wait:
-            if ui.json_output:
-                ui.json(task)
-            else:
-                ui.result("{id}", id=task.task_id)
-            ui.info("Wait for it with: {command}", command=session.resume_command(task.task_id))
-            session.stage = Stage.DONE
-            return EXIT_OK
-        done = wait(client, task, ui, args.timeout or DEFAULT_TIMEOUT, session)
-        return finish(client, done, ui, session, output=output, elapsed=time.monotonic() - started)
+        return follow(client, task, ui, session, args, output, started)
 
 
 def register(

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 from decimal import Decimal
 
 from piapi._core.models import WebhookConfig
 from piapi._core.text import format_usd
 from piapi.cli import _checks
-from piapi.cli._exit import EXIT_DECLINED, EXIT_OK, EXIT_USAGE, CliError
-from piapi.cli._parsing import DEFAULT_TIMEOUT, EPILOG, Formatter, Parents, resume_options
+from piapi.cli._exit import EXIT_DECLINED, EXIT_USAGE, CliError
+from piapi.cli._parsing import EPILOG, Formatter, Parents, resume_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
-from piapi.cli._waiting import finish, wait
+from piapi.cli._waiting import follow
 from piapi.families.sora2 import Sora2TaskType, estimate_sora2_cost
 
 __all__ = ["register", "run"]
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
         if args.image is not None:  # free, and only once the task is confirmed
             image_url = client.files.upload(args.image)
             ui.info("Uploaded {name}: {url}", name=args.image, url=image_url)
-        started = client._now()
+        started = time.monotonic()
         session.stage = Stage.CREATE_SENT
         task = session.task = client.sora2.create(
             prompt=args.prompt,
@@ -95,18 +96,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             resolution=args.resolution,
             webhook=webhook,
         )
-        session.stage = Stage.WAITING
-        ui.info("Created task [bold]{id}[/] ({status}).", id=task.task_id, status=task.status.value)
-        if args.no_wait:
-            if ui.json_output:
-                ui.json(task)
-            else:
-                ui.result("{id}", id=task.task_id)
-            ui.info("Wait for it with: {command}", command=session.resume_command(task.task_id))
-            session.stage = Stage.DONE
-            return EXIT_OK
-        done = wait(client, task, ui, args.timeout or DEFAULT_TIMEOUT, session)
-        return finish(client, done, ui, session, output=output, elapsed=client._now() - started)
+        return follow(client, task, ui, session, args, output, started)
 
 
 def register(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import time
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from piapi._core.models import Task
 from piapi.cli._exit import EXIT_OK
+from piapi.cli._parsing import DEFAULT_TIMEOUT
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui, cost, duration, input_field, markup, size, summary
 
@@ -54,7 +57,9 @@ def wait(
     """
     known = task if isinstance(task, Task) else None
     line = _StatusLine(
-        known.task_id if known else str(task), known.status.value if known else None, client._now
+        known.task_id if known else str(task),
+        known.status.value if known else None,
+        time.monotonic,
     )
     session.stage = Stage.WAITING
 
@@ -170,3 +175,28 @@ def finish(
             facts=", ".join(facts),
         )
     return EXIT_OK
+
+
+def follow(
+    client: PiAPIClient,
+    task: Task[Any, Any],
+    ui: Ui,
+    session: Session,
+    args: argparse.Namespace,
+    output: str | None,
+    started: float,
+) -> int:
+    """After a create (`sora2`, `run`): say so; with `--no-wait` print how to wait, else
+    wait and download (`started`: `time.monotonic()` before the create)."""
+    session.stage = Stage.WAITING
+    ui.info("Created task [bold]{id}[/] ({status}).", id=task.task_id, status=task.status.value)
+    if args.no_wait:
+        if ui.json_output:
+            ui.json(task)
+        else:
+            ui.result("{id}", id=task.task_id)
+        ui.info("Wait for it with: {command}", command=session.resume_command(task.task_id))
+        session.stage = Stage.DONE
+        return EXIT_OK
+    done = wait(client, task, ui, args.timeout or DEFAULT_TIMEOUT, session)
+    return finish(client, done, ui, session, output=output, elapsed=time.monotonic() - started)

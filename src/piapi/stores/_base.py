@@ -15,7 +15,6 @@ import time
 import uuid
 from collections.abc import Callable, Generator, Sequence
 from decimal import Decimal
-from types import TracebackType
 from typing import Any
 
 from piapi._core.errors import SpendLimitError
@@ -103,12 +102,7 @@ class Store(abc.ABC):
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     # The spending ledger.
