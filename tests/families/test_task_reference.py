@@ -54,3 +54,23 @@ def test_anything_else_is_refused_before_sending() -> None:
 def test_its_schema_is_a_string() -> None:
     schema = UpscaleInput.model_json_schema()["properties"]["origin_task_id"]
     assert {"type": "string"} in schema["anyOf"]
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "fields"),
+    [
+        ("piapi.midjourney", "MidjourneyUpscaleInput", {"index": "1"}),
+        ("piapi.midjourney", "MidjourneyRerollInput", {}),
+        ("piapi.kling", "KlingExtendVideoInput", {}),
+        ("piapi.kling", "KlingLipSyncInput", {"tts_text": "hello", "tts_timbre": "x"}),
+    ],
+)
+def test_the_families_follow_ups_take_the_earlier_task_itself(
+    module: str, name: str, fields: dict[str, Any]
+) -> None:
+    request_class = getattr(__import__(module, fromlist=[name]), name)
+    task = earlier_task()
+    by_task = request_class(origin_task_id=task, **fields)
+    by_id = request_class(origin_task_id=task.task_id, **fields)
+    assert by_task.origin_task_id == task.task_id
+    assert by_task.to_wire() == by_id.to_wire()

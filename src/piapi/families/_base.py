@@ -89,9 +89,10 @@ class FamilyInput(TaskInput):
         """Raise `ValueError` for a value the docs do not allow (only when a caller builds)."""
 
 
-def require_text(name: str, value: str | None, source: str = "") -> None:
-    """Refuse a missing or blank text the docs mark as required."""
-    if value is None or not value.strip():
+def require_text(name: str, value: object, source: str = "") -> None:
+    """Refuse a missing or blank text the docs mark as required (a `TaskReference` holds
+    its id as text by then)."""
+    if not isinstance(value, str) or not value.strip():
         where = f"; see {source}" if source else ""
         raise ValueError(f"{name} is required and must not be empty{where}")
 

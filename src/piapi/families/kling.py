@@ -29,6 +29,7 @@ from piapi._core.models import TaskInput, WireModel, _empty_list, check_allowed
 from piapi.families._base import (
     FamilyInput,
     FamilyTask,
+    TaskReference,
     check_max_length,
     check_positive,
     check_range,
@@ -323,7 +324,7 @@ class KlingLipSyncInput(_KlingVideoTaskInput):
 
     TASK_TYPE: ClassVar[str] = "lip_sync"
 
-    origin_task_id: str | None = None
+    origin_task_id: TaskReference | None = None
     """The task id of the earlier Kling video to lip-sync."""
     video_url: str | None = None
     """A video to lip-sync instead (PiAPI's catalog)."""
@@ -337,7 +338,7 @@ class KlingLipSyncInput(_KlingVideoTaskInput):
     """Your audio (mp3, wav, flac, ogg; under 20 MB and 60 s); trimmed to the video's length."""
 
     def _check(self) -> None:
-        if not (self.origin_task_id or "").strip() and not (self.video_url or "").strip():
+        if not str(self.origin_task_id or "").strip() and not (self.video_url or "").strip():
             raise ValueError(
                 f"give origin_task_id (or video_url): the video to lip-sync; see {self.PAGE}"
             )
@@ -354,7 +355,7 @@ class KlingExtendVideoInput(_KlingVideoTaskInput):
 
     TASK_TYPE: ClassVar[str] = "extend_video"
 
-    origin_task_id: str | None = None
+    origin_task_id: TaskReference | None = None
     """The task id of the Kling video to extend (required)."""
     prompt: str | None = None
 
@@ -535,7 +536,7 @@ class KlingSoundInput(_KlingTaskInput):
     prompt: str | None = None
     duration: int | None = None
     """Seconds: 5 or 10 (default 10)."""
-    origin_task_id: str | None = None
+    origin_task_id: TaskReference | None = None
     """An earlier Kling task (its video) to make the sound for."""
 
     @classmethod

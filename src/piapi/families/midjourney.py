@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from piapi._core.models import TaskInput, WireModel, check_allowed
-from piapi.families._base import FamilyInput, FamilyTask, require_text
+from piapi.families._base import FamilyInput, FamilyTask, TaskReference, require_text
 
 if TYPE_CHECKING:
     from piapi._core.results import MediaKind
@@ -106,7 +106,7 @@ class MidjourneyUpscaleInput(_ImageInput):
 
     TASK_TYPE: ClassVar[str] = "upscale"
 
-    origin_task_id: str | None = None
+    origin_task_id: TaskReference | None = None
     """The earlier Midjourney task's id."""
     index: str | None = None
 
@@ -125,7 +125,7 @@ class MidjourneyVariationInput(_ImageInput):
 
     TASK_TYPE: ClassVar[str] = "variation"
 
-    origin_task_id: str | None = None
+    origin_task_id: TaskReference | None = None
     """The earlier Midjourney task's id."""
     index: str | None = None
     prompt: str | None = None
@@ -146,7 +146,7 @@ class MidjourneyRerollInput(_ImageInput):
 
     TASK_TYPE: ClassVar[str] = "reroll"
 
-    origin_task_id: str | None = None
+    origin_task_id: TaskReference | None = None
     """The earlier Midjourney task's id."""
     prompt: str | None = None
     aspect_ratio: str | None = None
@@ -176,7 +176,7 @@ class MidjourneyInpaintInput(_ImageInput):
 
     TASK_TYPE: ClassVar[str] = "inpaint"
 
-    origin_task_id: str | None = None
+    origin_task_id: TaskReference | None = None
     """The earlier Midjourney task's id."""
     mask: str | None = None
     prompt: str | None = None
@@ -189,7 +189,7 @@ class MidjourneyOutpaintInput(_ImageInput):
 
     TASK_TYPE: ClassVar[str] = "outpaint"
 
-    origin_task_id: str | None = None
+    origin_task_id: TaskReference | None = None
     """The earlier Midjourney task's id."""
     zoom_ratio: str | None = None
     aspect_ratio: str | None = None
@@ -203,7 +203,7 @@ class MidjourneyPanInput(_ImageInput):
 
     TASK_TYPE: ClassVar[str] = "pan"
 
-    origin_task_id: str | None = None
+    origin_task_id: TaskReference | None = None
     """The earlier Midjourney task's id."""
     direction: str | None = None
     prompt: str | None = None
@@ -228,7 +228,7 @@ class MidjourneySeedInput(_TextInput):
 
     TASK_TYPE: ClassVar[str] = "seed"
 
-    origin_task_id: str | None = None
+    origin_task_id: TaskReference | None = None
     """The earlier Midjourney task's id."""
 
 

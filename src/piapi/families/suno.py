@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from pydantic import ConfigDict, Field, model_validator
 
 from piapi._core.models import TaskInput, WireModel, _empty_list, check_allowed
-from piapi.families._base import FamilyInput, FamilyTask, require_text
+from piapi.families._base import FamilyInput, FamilyTask, TaskReference, require_text
 
 if TYPE_CHECKING:
     from piapi._core.results import MediaKind
@@ -176,8 +176,8 @@ class SunoMusicInput(_SongInput):
     """The Suno model version (the published answer shows "chirp-crow")."""
     title: str | None = None
     tags: str | None = None
-    task_id: str | None = None
-    """An earlier task's id (not described by PiAPI)."""
+    task_id: TaskReference | None = None
+    """An earlier task (or its id; not described by PiAPI)."""
 
 
 class SunoGenerateLyricsInput(_LyricsInput):
