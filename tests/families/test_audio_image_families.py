@@ -29,7 +29,8 @@ from piapi.udio import UdioLyricsTask, UdioTask
 from piapi.zimage import price_per_image
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-CATALOG: dict[str, Any] = json.loads((DATA / "piapi-catalog-2026-07.json").read_text())["entries"]
+CATALOG_FILE = DATA.parent.parent / "scripts" / "data" / "piapi-catalog-2026-07.json"
+CATALOG: dict[str, Any] = json.loads(CATALOG_FILE.read_text())["entries"]
 MODELS = {
     "suno",
     "music-s",
