@@ -18,7 +18,7 @@ from typing import Any
 
 import anyio
 
-from piapi import AsyncPiAPIClient, PiAPIClient, SpendLimitError
+from piapi import AsyncPiAPIClient, PiAPIClient, SpendLimitError, webhooks
 from piapi.stores import Store, open_store
 
 TIMEOUT = 120.0
@@ -86,8 +86,21 @@ def _create(store: Store, url: str, base_url: str, flavour: str, limit: str) -> 
     return "created"
 
 
+def _receive(store: Store, url: str, secret: str, *bodies: str) -> object:
+    """A webhook receiver: verify and parse each delivery, act on the first ones only; the
+    keys it acted on."""
+    acted = []
+    with webhooks.Deduplicator(url) as dedup:
+        for body in bodies:
+            event = webhooks.parse(body, {"x-webhook-secret": secret}, secret=secret)
+            if dedup.first_delivery(event):
+                acted.append(event.dedup_key)
+    return acted
+
+
 ACTIONS: dict[str, Callable[..., object]] = {
     "reserve": _reserve, "claim": _claim, "work": _work, "hold": _hold, "create": _create,
+    "receive": _receive,
 }  # fmt: skip
 
 
