@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SOURCES = ["sender", "download", "tasks", "account", "files", "batch", "client"]
+SOURCES = ["sender", "spending", "download", "tasks", "account", "files", "batch", "client"]
 
 # Whole words (or dotted names) renamed everywhere, code and prose.
 TOKENS = {

@@ -2,7 +2,7 @@
 
 PiAPI POSTs `{"timestamp": <unix seconds>, "data": <task>}` with your secret verbatim in the
 `x-webhook-secret` header, several times per task and again on failure, so de-duplicate
-with `WebhookEvent.dedup_key`.
+with `WebhookEvent.dedup_key` (across processes and machines: `Deduplicator`).
 
 ```python
 from piapi import webhooks
@@ -16,10 +16,13 @@ if event.task.status == "completed":
 from __future__ import annotations
 
 import hmac
+import os
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, cast
+from datetime import datetime, timedelta, timezone
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 from pydantic_core import from_json
@@ -28,7 +31,17 @@ from piapi._core.errors import WebhookParseError, WebhookVerificationError
 from piapi._core.models import Task
 from piapi.families._registry import describe_validation_error, read_task_data
 
-__all__ = ["SECRET_HEADER", "WebhookEvent", "parse", "parse_unverified", "verify"]
+if TYPE_CHECKING:
+    from piapi.stores import Store
+
+__all__ = [
+    "SECRET_HEADER",
+    "Deduplicator",
+    "WebhookEvent",
+    "parse",
+    "parse_unverified",
+    "verify",
+]
 
 SECRET_HEADER = "x-webhook-secret"
 """The header PiAPI puts the webhook secret in (compared case-insensitively)."""
@@ -182,3 +195,94 @@ def parse_unverified(body: bytes | str) -> WebhookEvent:
             f"Webhook task cannot be read: data.{describe_validation_error(exc)}."
         ) from None
     return WebhookEvent(timestamp=timestamp, task=task)
+
+
+class Deduplicator:
+    """Which webhook deliveries are seen for the first time, across every process (and, on
+    PostgreSQL, every machine) that uses the same store.
+
+    ```python
+    dedup = webhooks.Deduplicator("postgresql://piapi@db.internal/piapi")  # at start-up
+    event = webhooks.parse(body, headers, secret=SECRET)
+    if dedup.first_delivery(event):  # async code: await dedup.afirst_delivery(event)
+        ...  # the first replica to see this notification: act on it
+    ```
+
+    Args:
+        store: `sqlite:///path` (the processes of one machine), `postgresql://...` (any
+            number of machines; `piapi-sdk[postgres]`), an open `piapi.stores.Store`
+            (not closed by `close`), or None: `$PIAPI_STORE_URL`, else SQLite at
+            `piapi.stores.default_sqlite_path()`. Opened on first use; its password never
+            shows in a repr or an error.
+        retention: How long a key is remembered (default 7 days: PiAPI's redeliveries come
+            within minutes); older keys are pruned by later deliveries.
+
+    Safe to share between threads; one per process is enough.
+    """
+
+    def __init__(
+        self,
+        store: str | os.PathLike[str] | Store | None = None,
+        *,
+        retention: timedelta = timedelta(days=7),
+    ) -> None:
+        from piapi.stores import STORE_URL_ENV
+        from piapi.stores._url import default_sqlite_path, parse_url, redact
+
+        self._lock = threading.Lock()
+        self._retention = retention
+        self._store: Store | None = None
+        self._owned = False
+        self._target: str | os.PathLike[str] = ""
+        if store is None:
+            store = os.environ.get(STORE_URL_ENV) or default_sqlite_path()
+        if isinstance(store, str | os.PathLike):
+            parse_url(store)  # a bad URL is refused now (redacted)
+            self._target, self._owned = store, True
+            self.url = redact(os.fspath(store))
+        else:
+            self._store, self.url = store, store.url
+
+    def __repr__(self) -> str:
+        return f"Deduplicator({self.url!r})"
+
+    def _opened(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                from piapi.stores import open_store
+
+                self._store = open_store(self._target, delivery_retention=self._retention)
+            return self._store
+
+    def first_delivery(self, event: WebhookEvent | str) -> bool:
+        """True exactly once per `event.dedup_key` (or key) across every process using the
+        store: act on the delivery only then, and answer 200 either way. Blocking: one
+        committed transaction."""
+        key = event.dedup_key if isinstance(event, WebhookEvent) else event
+        return self._opened().claim_delivery(key)
+
+    async def afirst_delivery(self, event: WebhookEvent | str) -> bool:
+        """`first_delivery` in a worker thread, so the event loop never waits (asyncio, trio)."""
+        import anyio.to_thread
+
+        return await anyio.to_thread.run_sync(self.first_delivery, event)
+
+    def close(self) -> None:
+        """Close the store's connection if this object opened it (it opens again if used)."""
+        with self._lock:
+            store = self._store if self._owned else None
+            if self._owned:
+                self._store = None
+        if store is not None:
+            store.close()
+
+    def __enter__(self) -> Deduplicator:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

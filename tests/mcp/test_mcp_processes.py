@@ -92,6 +92,25 @@ def test_start_announces_the_default_limit_on_stderr_only(tmp_path: Path) -> Non
     assert "k" not in done.stderr.replace("piapi", "").split()  # the key never shows
 
 
+def test_start_announces_a_shared_limit_without_the_password(tmp_path: Path) -> None:
+    env = _env(tmp_path, None, PIAPI_API_KEY="k", PIAPI_BASE_URL="http://127.0.0.1:9")
+    store = "postgresql://piapi:s3cret-pw@db.internal/piapi"
+    done = subprocess.run(
+        [sys.executable, "-c", CLI, "mcp", "--spend-store", store, "--spend-name", "agents"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=STARTUP,
+        check=False,
+    )
+    assert done.stdout == ""
+    assert "on budget 'agents', shared by every client of postgresql://piapi:***@db" in (
+        done.stderr
+    )
+    assert "s3cret-pw" not in done.stderr
+
+
 def test_no_key_is_a_clear_error(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", CLI, "mcp"],
@@ -118,6 +137,8 @@ def test_help_documents_every_option(tmp_path: Path) -> None:
     )
     for option in (
         "--spend-limit",
+        "--spend-store",
+        "--spend-name",
         "--confirm-above",
         "--allow-unknown-price",
         "--max-wait",
@@ -139,6 +160,7 @@ def test_help_documents_every_option(tmp_path: Path) -> None:
         (["--spend-limit", "-1"], "0 or more"),
         (["--output-dir", "relative/dir"], "absolute"),
         (["--http", "70000"], "port"),
+        (["--spend-store", "mysql://u:s3cret-pw@h/db"], "unknown store URL scheme"),
     ],
 )
 def test_bad_options_are_refused(tmp_path: Path, option: list[str], message: str) -> None:

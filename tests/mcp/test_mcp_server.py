@@ -11,9 +11,12 @@ from typing import Any
 
 import pytest
 from _mcputil import connected, creates, data, text
+from mcp import Client
 from mcp.types import ElicitRequestParams, ElicitResult
 
-from piapi.testing import FakePiAPI, Fault
+from piapi.mcp._config import ServerConfig
+from piapi.mcp._server import build_server, open_client
+from piapi.testing import FakeClock, FakePiAPI, FakePiAPIServer, Fault
 
 pytestmark = pytest.mark.anyio
 
@@ -150,6 +153,30 @@ async def test_spending_limit_refuses_and_sends_nothing(fake: FakePiAPI, tmp_pat
     assert len(fake.created_tasks) == 1
     assert listed["spent_usd"] == "0.32"
     assert listed["spend_limit_usd"] == "0.5"
+
+
+async def test_servers_on_one_store_share_one_limit(tmp_path: Path) -> None:
+    config = ServerConfig(
+        spend_limit_usd=Decimal("0.50"),
+        spend_store=f"sqlite:///{tmp_path}/store.sqlite",
+        spend_limit_name="agents",
+        output_dir=tmp_path / "downloads",
+    )
+    assert "store.sqlite" not in repr(config)
+    with FakePiAPIServer(FakePiAPI(clock=FakeClock())) as fake_server:
+        url = fake_server.url
+        async with (
+            open_client(config, api_key="test", base_url=url) as first,
+            open_client(config, api_key="test", base_url=url) as second,
+            Client(build_server(first, config)) as one,
+            Client(build_server(second, config)) as other,
+        ):
+            data(await one.call_tool("create_task", FOX))
+            refused = await other.call_tool("create_task", FOX)  # its own total is $0
+        assert refused.is_error
+        assert "Not sent" in text(refused)
+        assert "budget 'agents'" in text(refused)
+        assert len(fake_server.fake.created_tasks) == 1
 
 
 async def test_unknown_price_refused_unless_allowed(fake: FakePiAPI, tmp_path: Path) -> None:

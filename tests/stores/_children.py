@@ -16,12 +16,22 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from piapi import SpendLimitError
+import anyio
+
+from piapi import AsyncPiAPIClient, PiAPIClient, SpendLimitError, webhooks
 from piapi.stores import Store, open_store
 
 TIMEOUT = 120.0
 _FORK = multiprocessing.get_context("forkserver")
-_FORK.set_forkserver_preload(["_children", "piapi.stores._sqlite", "piapi.stores._postgres"])
+_FORK.set_forkserver_preload(
+    [
+        "_children",
+        "piapi.stores._sqlite",
+        "piapi.stores._postgres",
+        "piapi._sync.client",
+        "piapi._async.client",
+    ]
+)
 
 
 def _reserve(store: Store, name: str, amount: str, limit: str) -> object:
@@ -53,8 +63,44 @@ def _hold(store: Store, batch: str) -> object:
     return claim.position
 
 
+def _create(store: Store, url: str, base_url: str, flavour: str, limit: str) -> object:
+    """One Sora 2 create ($0.32) through a client sharing budget "shared" in the store:
+    "created" or "refused". `flavour`: "sync", "asyncio" or "trio"."""
+    options: dict[str, Any] = {
+        "api_key": "test", "base_url": base_url, "max_retries": 0,
+        "spend_limit_usd": limit, "spend_store": url, "spend_limit_name": "shared",
+    }  # fmt: skip
+    try:
+        if flavour == "sync":
+            with PiAPIClient(**options) as client:
+                client.sora2.create(prompt="A red fox", duration=4)
+        else:
+
+            async def create() -> None:
+                async with AsyncPiAPIClient(**options) as client:
+                    await client.sora2.create(prompt="A red fox", duration=4)
+
+            anyio.run(create, backend=flavour)
+    except SpendLimitError:
+        return "refused"
+    return "created"
+
+
+def _receive(store: Store, url: str, secret: str, *bodies: str) -> object:
+    """A webhook receiver: verify and parse each delivery, act on the first ones only; the
+    keys it acted on."""
+    acted = []
+    with webhooks.Deduplicator(url) as dedup:
+        for body in bodies:
+            event = webhooks.parse(body, {"x-webhook-secret": secret}, secret=secret)
+            if dedup.first_delivery(event):
+                acted.append(event.dedup_key)
+    return acted
+
+
 ACTIONS: dict[str, Callable[..., object]] = {
-    "reserve": _reserve, "claim": _claim, "work": _work, "hold": _hold,
+    "reserve": _reserve, "claim": _claim, "work": _work, "hold": _hold, "create": _create,
+    "receive": _receive,
 }  # fmt: skip
 
 

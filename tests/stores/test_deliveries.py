@@ -4,11 +4,17 @@ and keys are forgotten after the retention."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from _children import run_together
 
 from conftest import FakeClock
+from piapi import webhooks
 from piapi.stores import Store, open_store
+from piapi.testing import webhook_delivery
+
+SECRET = "a-long-random-webhook-secret"
 
 DAY = 86400.0
 
@@ -51,3 +57,64 @@ def test_processes_racing_for_the_same_keys_each_win_a_key_once(store_url: str) 
     results = run_together([["claim", store_url, *keys] for _ in range(6)])
     won = [key for result in results for key in result]
     assert sorted(won) == sorted(keys)
+
+
+def deliveries(count: int) -> list[str]:
+    """PiAPI's calls for `count` tasks (processing, then completed), as body texts."""
+    bodies = []
+    for number in range(count):
+        for status, at in (("processing", 1_780_000_000), ("completed", 1_780_000_100)):
+            task = {"task_id": f"task-{number}", "model": "sora2", "status": status}
+            bodies.append(webhook_delivery(task, secret=SECRET, timestamp=at).body.decode())
+    return bodies
+
+
+def test_two_receivers_getting_the_same_deliveries_act_on_each_once(store_url: str) -> None:
+    bodies = deliveries(10)
+    redelivered = bodies + bodies[::2]  # PiAPI retries some calls
+    first, second = run_together(
+        [["receive", store_url, store_url, SECRET, *redelivered] for _ in range(2)]
+    )
+    keys = [webhooks.parse_unverified(body).dedup_key for body in bodies]
+    assert sorted(first + second) == sorted(keys)  # each once, by one of the two
+
+
+def test_the_deduplicator_takes_events_or_keys_and_remembers_them(store_url: str) -> None:
+    event = webhooks.parse_unverified(deliveries(1)[0])
+    with webhooks.Deduplicator(store_url) as dedup, webhooks.Deduplicator(store_url) as other:
+        assert dedup.first_delivery(event) is True
+        assert other.first_delivery(event) is False
+        assert other.first_delivery(event.dedup_key) is False
+        assert dedup.first_delivery("another-key") is True
+
+
+@pytest.mark.anyio
+async def test_async_receivers_check_in_a_worker_thread(store_url: str) -> None:
+    event = webhooks.parse_unverified(deliveries(1)[0])
+    with webhooks.Deduplicator(store_url) as dedup:
+        assert await dedup.afirst_delivery(event) is True
+        assert await dedup.afirst_delivery(event) is False
+
+
+def test_an_open_store_is_used_and_left_open(store: Store, clock: FakeClock) -> None:
+    dedup = webhooks.Deduplicator(store)
+    assert dedup.first_delivery("k") is True
+    dedup.close()
+    assert store.claim_delivery("k") is False  # still open, same keys
+    clock.now += 8 * DAY
+    assert store.prune_deliveries() == 1  # the default retention: 7 days
+
+
+def test_the_default_store_and_the_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PIAPI_STORE_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    with webhooks.Deduplicator() as dedup:
+        assert dedup.first_delivery("k") is True
+    assert (tmp_path / "data" / "piapi" / "store.sqlite").is_file()
+    url = "postgresql://piapi:s3cret-pw@db.internal/piapi"
+    assert "s3cret-pw" not in repr(webhooks.Deduplicator(url))  # nothing opened yet
+    with pytest.raises(ValueError, match="unknown store URL scheme") as refused:
+        webhooks.Deduplicator("mysql://u:s3cret-pw@h/db")
+    assert "s3cret-pw" not in str(refused.value)

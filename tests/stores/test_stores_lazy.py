@@ -26,6 +26,17 @@ def test_import_piapi_loads_no_store_nor_driver() -> None:
     assert loaded_after("import piapi\npiapi.PiAPIClient(api_key='k')") == []
 
 
+def test_a_client_loads_its_store_s_driver_only_when_a_create_is_counted() -> None:
+    assert loaded_after("import piapi\npiapi.AsyncPiAPIClient(api_key='k')") == []
+    assert loaded_after(
+        "import piapi\npiapi.PiAPIClient(api_key='k', spend_store='sqlite:///x.sqlite')"
+    ) == ["piapi.stores"]
+    assert loaded_after("import piapi.webhooks") == []
+    assert loaded_after(
+        "from piapi import webhooks\nwebhooks.Deduplicator('postgresql://h/d')"
+    ) == ["piapi.stores"]
+
+
 def test_the_stores_package_loads_a_driver_only_to_open_a_store() -> None:
     assert loaded_after("import piapi.stores") == ["piapi.stores"]
     assert loaded_after(

@@ -8,6 +8,7 @@ with `_core`, and every decision lives there. The async code is the source of
 from __future__ import annotations
 
 import copy
+import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
@@ -21,6 +22,7 @@ from piapi._async.account import AsyncAccount
 from piapi._async.download import download, plan_download, plan_downloads
 from piapi._async.files import AsyncFiles
 from piapi._async.sender import AsyncSender
+from piapi._async.spending import close_shared, shared_budget
 from piapi._async.tasks import AsyncSora2, AsyncTasks
 from piapi._core.deadline import Deadline, checked_seconds
 from piapi._core.download import ProgressCallback, StrPath
@@ -28,7 +30,7 @@ from piapi._core.expectations import Expectations
 from piapi._core.models import Task
 from piapi._core.options import NOT_GIVEN, ClientOptions, NotGiven, Timeout, checked_max_retries
 from piapi._core.protocol import resolve_api_key, resolve_base_url
-from piapi._core.spending import Spending, UsdAmount
+from piapi._core.spending import Spending, SpendWindow, UsdAmount
 from piapi._core.uploads import resolve_upload_url
 
 __all__ = ["AsyncPiAPIClient"]
@@ -49,12 +51,20 @@ class AsyncPiAPIClient:
         default_headers: Extra headers sent with every API request.
         spend_limit_usd: Refuse creates (`SpendLimitError`, nothing sent) once their
             estimated prices would pass this many USD; None: no limit.
+        spend_store: Share the spending limit with every client using this store and
+            `spend_limit_name`: `"sqlite:///path"` (one machine) or `"postgresql://..."`
+            (`piapi-sdk[postgres]`). Each create reserves its price there before it is
+            sent. Opened on first create; never shown with its password. None: this
+            client's own total.
+        spend_limit_name: The budget's name in `spend_store` (default "default").
+        spend_window: With `spend_store`: the limit is over all time ("none"), each UTC
+            "day" or each UTC "month".
         upload_url: Where `files.upload` POSTs; default PiAPI's upload service for
             PiAPI's API, else `base_url` + `/api/ephemeral_resource`.
 
     Raises:
         PiAPIError: No API key was given or found, or it is blank or malformed.
-        ValueError: `base_url`, `timeout` or `max_retries` is invalid.
+        ValueError: `base_url`, `timeout`, `max_retries` or a `spend_*` option is invalid.
     """
 
     tasks: AsyncTasks
@@ -81,6 +91,9 @@ class AsyncPiAPIClient:
         default_headers: Mapping[str, str] | None = None,
         spend_limit_usd: UsdAmount | None = None,
         upload_url: str | None = None,
+        spend_store: str | os.PathLike[str] | None = None,
+        spend_limit_name: str = "default",
+        spend_window: SpendWindow = "none",
     ) -> None:
         base_url = resolve_base_url(base_url)
         if isinstance(timeout, NotGiven):
@@ -96,7 +109,10 @@ class AsyncPiAPIClient:
             sleep=self._default_sleep,
         )
         self.upload_url = resolve_upload_url(upload_url, base_url)
-        self._spending = Spending.new(spend_limit_usd)  # shared with `with_options` copies
+        # Shared with `with_options` copies (and, through a store, with other clients).
+        self._spending = Spending.new(
+            spend_limit_usd, shared_budget(spend_store, spend_limit_name, spend_window)
+        )
         # Shared with `with_options` copies: what one copy learns about run times serves all.
         self._expectations = Expectations.for_base_url(base_url)
         self._is_copy = False
@@ -256,6 +272,7 @@ class AsyncPiAPIClient:
         `http_client` or `with_options` (closing a copy changes nothing)."""
         if not self._is_copy:
             await self._sender.aclose()
+            await close_shared(self._spending)
 
     async def __aenter__(self) -> Self:
         return self

@@ -19,6 +19,7 @@ from typing_extensions import Required, Unpack
 from piapi._async._backend import call_back, check_callback
 from piapi._async.download import download, plan_downloads, plan_saves
 from piapi._async.sender import AsyncSender
+from piapi._async.spending import CreateReservation
 from piapi._core.deadline import NO_DEADLINE, Deadline
 from piapi._core.errors import PiAPIError
 from piapi._core.expectations import Expectations
@@ -187,8 +188,8 @@ class AsyncTasks:
             secrets=Secrets((*self._sender.secrets, *plan.secrets)),
         )
         url = self._sender.base_url + TASK_PATH
-        with self._spending.reserve(cost) as reservation:
-            return reservation.settle(
+        async with CreateReservation(self._spending, cost) as reservation:
+            return await reservation.settle(
                 await self._sender.send(
                     "POST", url, read, content=plan.body, is_create=True, deadline=deadline
                 )

@@ -4,6 +4,10 @@ Pure bookkeeping, no I/O: a create reserves its estimated price before it is sen
 refused with `SpendLimitError` if that would pass the limit; once PiAPI answers, the
 reservation becomes what PiAPI reports (the charge, or the hold). One lock keeps the total
 exact across threads and async tasks alike: nothing waits or awaits while it is held.
+
+With a shared store (`spend_store=`), the limit is checked by the store, across every
+client using it (`SharedLedger`); the decisions (what to reserve, what to settle, whether
+to release) stay here, and the shells call the store (`piapi._async.spending`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel
 
@@ -27,15 +31,23 @@ __all__ = [
     "CreateCost",
     "Reservation",
     "ReservationState",
+    "SharedLedger",
     "SpendLedger",
+    "SpendWindow",
     "Spending",
     "UsdAmount",
+    "closing_state",
     "format_usd",
+    "price_to_reserve",
     "reservation_amount",
+    "settled_amount",
     "usd_amount",
 ]
 
 _ZERO = Decimal(0)
+
+SpendWindow = Literal["none", "day", "month"]
+"""The period a shared spending limit applies to, in UTC: all time, each day, each month."""
 
 
 # A NamedTuple, not a frozen dataclass: as immutable, and ~6x cheaper to define at import.
@@ -83,22 +95,20 @@ class CreateCost(NamedTuple):
         return f"{self.model} {self.task_type}"
 
 
-def reservation_amount(
+def price_to_reserve(
     *,
     estimate: Decimal | None,
     max_cost_usd: Decimal | None,
     limit_usd: Decimal | None,
-    committed_usd: Decimal,
+    spent_usd: Decimal,
     what: str,
 ) -> Decimal:
-    """What to reserve for a create before it is sent, or the `SpendLimitError` refusing it.
-
-    The estimate when the price is known, else the caller's `max_cost_usd`. Refused when
-    the estimate is above `max_cost_usd`; under a limit, also when the price is unknown
-    and no `max_cost_usd` was given, or when it would take the total past the limit.
-    """
+    """What to reserve for a create before it is sent, or the `SpendLimitError` refusing it
+    whatever the total: the estimate when the price is known, else the caller's
+    `max_cost_usd`. Refused when the estimate is above `max_cost_usd`, and under a limit
+    when the price is unknown and no `max_cost_usd` was given (`spent_usd`: for the error)."""
     details: dict[str, Any] = {
-        "spent_usd": committed_usd,
+        "spent_usd": spent_usd,
         "cost_usd": estimate,
         "limit_usd": limit_usd,
         "max_cost_usd": max_cost_usd,
@@ -110,22 +120,48 @@ def reservation_amount(
             **details,
         )
     amount = estimate if estimate is not None else max_cost_usd
+    if amount is not None:
+        return amount
     if limit_usd is None:
-        return amount if amount is not None else _ZERO
-    if amount is None:
-        raise SpendLimitError(
-            f"Not sent: the price of {what} cannot be estimated, and this client has a "
-            f"spending limit of {format_usd(limit_usd)}. Pass max_cost_usd= with the most "
-            "this task may cost: it is counted until PiAPI reports the price",
-            **details,
-        )
-    if committed_usd + amount > limit_usd:
+        return _ZERO
+    raise SpendLimitError(
+        f"Not sent: the price of {what} cannot be estimated, and this client has a "
+        f"spending limit of {format_usd(limit_usd)}. Pass max_cost_usd= with the most "
+        "this task may cost: it is counted until PiAPI reports the price",
+        **details,
+    )
+
+
+def reservation_amount(
+    *,
+    estimate: Decimal | None,
+    max_cost_usd: Decimal | None,
+    limit_usd: Decimal | None,
+    committed_usd: Decimal,
+    what: str,
+) -> Decimal:
+    """What to reserve for a create before it is sent, or the `SpendLimitError` refusing it.
+
+    As `price_to_reserve`; under a limit, also refused when it would take the total
+    (`committed_usd`) past the limit.
+    """
+    amount = price_to_reserve(
+        estimate=estimate,
+        max_cost_usd=max_cost_usd,
+        limit_usd=limit_usd,
+        spent_usd=committed_usd,
+        what=what,
+    )
+    if limit_usd is not None and committed_usd + amount > limit_usd:
         left = max(limit_usd - committed_usd, _ZERO)
         raise SpendLimitError(
             f"Not sent: {what} would cost {format_usd(amount)}, and {format_usd(committed_usd)} "
             f"of the {format_usd(limit_usd)} spending limit is spent or reserved "
             f"({format_usd(left)} left)",
-            **{**details, "cost_usd": amount},
+            spent_usd=committed_usd,
+            cost_usd=amount,
+            limit_usd=limit_usd,
+            max_cost_usd=max_cost_usd,
         )
     return amount
 
@@ -139,6 +175,13 @@ def reported_cost(task: Task[Any, Any]) -> Decimal | None:
     return cost
 
 
+def settled_amount(task: Task[Any, Any], reserved: Decimal) -> Decimal:
+    """What a create's reservation becomes once PiAPI answered with `task`: the charge or
+    hold it reports, else (no amount yet) what was reserved."""
+    reported = reported_cost(task)
+    return reserved if reported is None else reported
+
+
 class ReservationState(enum.Enum):
     """Where a create's reservation stands."""
 
@@ -146,6 +189,38 @@ class ReservationState(enum.Enum):
     SETTLED = "settled"  # PiAPI answered: the amount is what it reported
     KEPT = "kept"  # the create may have reached PiAPI without an answer: the estimate stays
     RELEASED = "released"  # the create certainly did not happen: nothing is counted
+
+
+def closing_state(exc: BaseException | None) -> ReservationState:
+    """What an unsettled reservation becomes when its create ended with `exc` (None: no
+    error, no answer read). Only an SDK error can say a create never reached PiAPI
+    (released); anything else (Ctrl-C, a cancelled task, a crash) may have come after it
+    was sent, so the estimate stays (kept): nothing is released on a guess."""
+    if isinstance(exc, PiAPIError) and not exc.task_may_exist:
+        return ReservationState.RELEASED
+    return ReservationState.KEPT
+
+
+class SharedLedger(Protocol):
+    """A budget in a store that many clients share (`spend_store=`): blocking calls, each
+    one committed transaction (the async client makes them in a worker thread)."""
+
+    def reserve(self, amount_usd: Decimal, limit_usd: Decimal | None, note: str) -> int:
+        """Record a reservation and return its id, or raise `SpendLimitError` when every
+        client's settled charges and open reservations plus it would pass `limit_usd`."""
+        ...
+
+    def settle(self, reservation_id: int, charged_usd: Decimal) -> None:
+        """Replace an open reservation by what PiAPI reported."""
+        ...
+
+    def release(self, reservation_id: int) -> None:
+        """Drop an open reservation: the create certainly did not reach PiAPI."""
+        ...
+
+    def close(self) -> None:
+        """Close the store's connection (it opens again when next used)."""
+        ...
 
 
 class SpendLedger:
@@ -165,17 +240,29 @@ class SpendLedger:
         with self._lock:
             return self._spent
 
-    def reserve(self, cost: CreateCost, limit_usd: Decimal | None) -> Reservation:
-        """Count a create before it is sent, or raise `SpendLimitError` (nothing counted)."""
+    def reserve(
+        self, cost: CreateCost, limit_usd: Decimal | None, *, shared: bool = False
+    ) -> Reservation:
+        """Count a create before it is sent, or raise `SpendLimitError` (nothing counted).
+        `shared`: the limit is checked by a shared store, not against this total."""
         estimate = cost.estimate()  # outside the lock: it may validate a request
         with self._lock:
-            amount = reservation_amount(
-                estimate=estimate,
-                max_cost_usd=cost.max_cost_usd,
-                limit_usd=limit_usd,
-                committed_usd=self._spent,
-                what=cost.describe(),
-            )
+            if shared:
+                amount = price_to_reserve(
+                    estimate=estimate,
+                    max_cost_usd=cost.max_cost_usd,
+                    limit_usd=limit_usd,
+                    spent_usd=self._spent,
+                    what=cost.describe(),
+                )
+            else:
+                amount = reservation_amount(
+                    estimate=estimate,
+                    max_cost_usd=cost.max_cost_usd,
+                    limit_usd=limit_usd,
+                    committed_usd=self._spent,
+                    what=cost.describe(),
+                )
             self._spent += amount
         return Reservation(self, amount)
 
@@ -195,9 +282,12 @@ class Reservation:
 
     def settle(self, task: TaskT) -> TaskT:
         """Replace the reservation by what PiAPI reports for the new task; returns the task."""
-        reported = reported_cost(task)
-        self._close(ReservationState.SETTLED, self.amount if reported is None else reported)
+        self._close(ReservationState.SETTLED, settled_amount(task, self.amount))
         return task
+
+    def release(self) -> None:
+        """Drop the reservation: its create was certainly not sent."""
+        self._close(ReservationState.RELEASED, _ZERO)
 
     def _close(self, state: ReservationState, actual: Decimal) -> None:
         if self.state is ReservationState.OPEN:
@@ -213,29 +303,30 @@ class Reservation:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        # Only an SDK error can say a create never reached PiAPI; anything else (Ctrl-C,
-        # a cancelled task) may have come after it was sent, so the estimate stays.
-        if isinstance(exc, PiAPIError) and not exc.task_may_exist:
+        if closing_state(exc) is ReservationState.RELEASED:
             self._close(ReservationState.RELEASED, _ZERO)
         else:
             self._close(ReservationState.KEPT, self.amount)
 
 
 class Spending(NamedTuple):
-    """A client's spending limit and the ledger it shares with its `with_options` copies."""
+    """A client's spending limit and the ledger it shares with its `with_options` copies;
+    `shared`: the budget of a store every client on it shares, which checks the limit."""
 
     ledger: SpendLedger
     limit_usd: Decimal | None = None
+    shared: SharedLedger | None = None
 
     @classmethod
-    def new(cls, limit_usd: UsdAmount | None) -> Spending:
+    def new(cls, limit_usd: UsdAmount | None, shared: SharedLedger | None = None) -> Spending:
         """A fresh total under `limit_usd` (None: no limit, the total is still kept)."""
-        return cls(SpendLedger(), usd_amount("spend_limit_usd", limit_usd))
+        return cls(SpendLedger(), usd_amount("spend_limit_usd", limit_usd), shared)
 
     def with_limit(self, limit_usd: UsdAmount | None) -> Spending:
-        """Another limit on the same running total."""
-        return Spending(self.ledger, usd_amount("spend_limit_usd", limit_usd))
+        """Another limit on the same running total (and the same shared budget)."""
+        return Spending(self.ledger, usd_amount("spend_limit_usd", limit_usd), self.shared)
 
     def reserve(self, cost: CreateCost) -> Reservation:
-        """Count a create under this limit before it is sent (see `SpendLedger.reserve`)."""
-        return self.ledger.reserve(cost, self.limit_usd)
+        """Count a create in this client's total before it is sent (see
+        `SpendLedger.reserve`); with a shared budget, the store then checks the limit."""
+        return self.ledger.reserve(cost, self.limit_usd, shared=self.shared is not None)

@@ -43,6 +43,7 @@ from piapi._core.spending import CreateCost, Spending, UsdAmount
 from piapi._sync._backend import call_back, check_callback
 from piapi._sync.download import download, plan_downloads, plan_saves
 from piapi._sync.sender import Sender
+from piapi._sync.spending import CreateReservation
 from piapi.families._registry import read_task
 from piapi.families.sora2 import (
     AspectRatio,
@@ -186,7 +187,7 @@ class Tasks:
             secrets=Secrets((*self._sender.secrets, *plan.secrets)),
         )
         url = self._sender.base_url + TASK_PATH
-        with self._spending.reserve(cost) as reservation:
+        with CreateReservation(self._spending, cost) as reservation:
             return reservation.settle(
                 self._sender.send(
                     "POST", url, read, content=plan.body, is_create=True, deadline=deadline

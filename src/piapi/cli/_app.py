@@ -26,6 +26,7 @@ from piapi.cli import (
     _cmd_models,
     _cmd_run,
     _cmd_sora2,
+    _cmd_spend,
     _cmd_task,
 )
 from piapi.cli._exit import (
@@ -56,6 +57,7 @@ COMMANDS: tuple[Register, ...] = (
     _cmd_task.register,
     _cmd_account.register,
     _cmd_batch.register,
+    _cmd_spend.register,
     _cmd_fake_server.register,
     _cmd_mcp.register,  # `piapi mcp`: its options here, the `mcp` SDK imported only when run
     _cmd_login.register,

@@ -112,6 +112,16 @@ def _output_dir(text: str) -> Path:
     return path
 
 
+def _store_url(text: str) -> str:
+    from piapi.stores._url import parse_url  # the standard library only; no driver
+
+    try:
+        parse_url(text)
+    except ValueError as exc:  # its message shows the URL redacted
+        raise argparse.ArgumentTypeError(f"--spend-store: {exc}") from None
+    return text
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `piapi mcp`."""
     money = parser.add_argument_group("money")
@@ -120,6 +130,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=_usd("--spend-limit"),
         metavar="USD",
         help=f"the most this server may spend in its lifetime (default {DEFAULT_SPEND_LIMIT})",
+    )
+    money.add_argument(
+        "--spend-store",
+        type=_store_url,
+        metavar="URL",
+        help="share the limit with every server and client using this store, across "
+        "restarts: sqlite:///path (one machine) or postgresql://... (several); default: "
+        "this server's own total",
+    )
+    money.add_argument(
+        "--spend-name",
+        default="default",
+        metavar="NAME",
+        help="the budget in --spend-store (default: default)",
     )
     money.add_argument(
         "--confirm-above",
@@ -196,14 +220,25 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str]) -> Serve
         http_port=args.http,
         token=token,
         token_generated=generated,
+        spend_store=args.spend_store,
+        spend_limit_name=args.spend_name,
     )
 
 
 def announce(config: ServerConfig) -> list[str]:
     """The start-up lines for stderr (stdout is the protocol channel over stdio)."""
     limit = f"${config.spend_limit_usd}"
+    if config.spend_store is None:
+        scope = "for this server's lifetime"
+    else:
+        from piapi.stores._url import redact
+
+        scope = (
+            f"on budget {config.spend_limit_name!r}, shared by every client of "
+            f"{redact(config.spend_store)}"
+        )
     lines = [
-        f"piapi mcp: spending limit {limit} for this server's lifetime"
+        f"piapi mcp: spending limit {limit} {scope}"
         + ("" if config.spend_limit_given else " (the default; set it with --spend-limit)"),
     ]
     if config.confirm_above_usd is not None:

@@ -36,8 +36,11 @@ class ServerConfig:
     token: str | None = field(default=None, repr=False)
     """The bearer token of --http (never in a repr)."""
     token_generated: bool = False
-    # --spend-store (a later issue) goes here: where the running total is kept across
-    # restarts. `_server.open_client` is where it would be loaded into the client's limit.
+    spend_store: str | None = field(default=None, repr=False)
+    """--spend-store: the limit is shared through this store (and kept across restarts);
+    None: this server's own total. Never in a repr (it may hold a password)."""
+    spend_limit_name: str = "default"
+    """--spend-name: the budget in `spend_store`."""
 
 
 def default_output_dir() -> Path:

@@ -592,12 +592,14 @@ def build_server(client: AsyncPiAPIClient, config: ServerConfig) -> MCPServer[An
 async def open_client(
     config: ServerConfig, *, api_key: str, base_url: str | None
 ) -> AsyncGenerator[AsyncPiAPIClient, None]:
-    """The server's client: its spending limit is the server's, for its lifetime.
-
-    A `--spend-store` (a later issue) would load the total spent so far here.
-    """
+    """The server's client: its spending limit is the server's, for its lifetime; with
+    `--spend-store`, a budget shared with every client of the store, across restarts."""
     async with AsyncPiAPIClient(
-        api_key=api_key, base_url=base_url, spend_limit_usd=config.spend_limit_usd
+        api_key=api_key,
+        base_url=base_url,
+        spend_limit_usd=config.spend_limit_usd,
+        spend_store=config.spend_store,
+        spend_limit_name=config.spend_limit_name,
     ) as client:
         yield client
 
