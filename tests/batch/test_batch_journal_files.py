@@ -261,9 +261,11 @@ ITEMS_ON_A_FULL_DISK = 40
 
 
 # Put first in a child's script: files cannot grow past `limit` bytes (argv[1]), a write past
-# it fails with EFBIG (SIGXFSZ ignored).
+# it fails with EFBIG (SIGXFSZ ignored). The child writes no bytecode: on a fresh clone a
+# .pyc cut short at the limit would break every later import of that module.
 NO_ROOM_BEYOND = """
 import resource, signal, sys
+sys.dont_write_bytecode = True
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 limit = int(sys.argv.pop(1))
 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
