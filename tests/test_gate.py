@@ -361,7 +361,8 @@ def poll_to_completion(server: FakePiAPIServer, http: httpx.Client, count: int) 
 def test_a_callers_small_pool_shared_with_its_own_requests_never_deadlocks_sync(
     piapi_server: FakePiAPIServer,
 ) -> None:
-    with httpx.Client(limits=httpx.Limits(max_connections=2)) as http:
+    # httpx's 5 s default timeout is about speed, not deadlocks: a busy machine can pass it.
+    with httpx.Client(limits=httpx.Limits(max_connections=2), timeout=BOUND) as http:
         statuses = poll_to_completion(piapi_server, http, 12)
     assert statuses == [TaskStatus.COMPLETED.value] * 12
 
@@ -372,7 +373,7 @@ def test_a_callers_small_pool_shared_with_its_own_requests_never_deadlocks_async
 ) -> None:
     async def main() -> list[str]:
         statuses: list[str] = []
-        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=2)) as http:
+        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=2), timeout=BOUND) as http:
             client = AsyncPiAPIClient(api_key="test", base_url=piapi_server.url, http_client=http)
             assert client._sender.gate.limit == 2
 
