@@ -19,7 +19,6 @@ import httpx
 from piapi._core.polling import check_sync_callback, refuse_awaitable
 from piapi._core.pools import POOL_TIMEOUT_MESSAGE, gate_of, ssl_context
 from piapi._core.protocol import closed_error
-from piapi._sync.socket_deadline import install, io_deadline
 
 __all__ = [
     "Gate",
@@ -44,6 +43,9 @@ SLEEP_SLICE = 0.25
 def own_pool(timeout: float | httpx.Timeout | None) -> tuple[httpx.Client, bool]:
     """The pool a client builds when it is given none, and whether its sockets keep each
     call's deadline (a sync thread cannot be cancelled: `piapi._sync.socket_deadline`)."""
+    # Imported here: httpcore's network backend loads only for a pool the SDK builds.
+    from piapi._sync.socket_deadline import install
+
     http = httpx.Client(timeout=timeout, verify=ssl_context())
     return http, install(http)
 
@@ -87,6 +89,8 @@ class _SocketScope:
     cancelled_caught = False
 
     def __init__(self, seconds: float) -> None:
+        from piapi._sync.socket_deadline import io_deadline  # loaded with the pool (own_pool)
+
         self._deadline = io_deadline(seconds)
 
     def __enter__(self) -> _SocketScope:
