@@ -91,6 +91,11 @@ class Lifetime:
         for scope in list(self._scopes):
             scope.cancel()
 
+    def deadline(self, seconds: float | None) -> _Scope | _NoScope:
+        """`scope(seconds)` for a request with a deadline; none without one (a close ends
+        such a request by closing the pool), as a cancel scope costs each request."""
+        return _NO_SCOPE if seconds is None else _Scope(self, seconds)
+
     def scope(self, seconds: float | None) -> _Scope:
         """`with lifetime.scope(seconds) as scope:` a cancel scope ending after `seconds`
         (None: no limit) or when the client closes; `scope.cancelled_caught` says if it did."""
@@ -140,6 +145,20 @@ class _Scope:
     ) -> bool:
         self._lifetime._scopes.discard(self._scope)
         return bool(self._scope.__exit__(exc_type, exc, tb))
+
+
+class _NoScope:
+    __slots__ = ()
+    cancelled_caught = False
+
+    def __enter__(self) -> _NoScope:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+_NO_SCOPE = _NoScope()
 
 
 class _Waiter:

@@ -4,16 +4,12 @@ The async code is the source of `piapi._sync.account`."""
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from piapi._async.sender import AsyncSender
-from piapi._core.account import (
-    ACCOUNT_INFO_PATH,
-    ACTIVE_TASKS_PATH,
-    AccountInfo,
-    ActiveTasks,
-    read_account_info,
-    read_active_tasks,
-)
+
+if TYPE_CHECKING:
+    from piapi._core.account import AccountInfo, ActiveTasks
 
 __all__ = ["AsyncAccount"]
 
@@ -31,6 +27,9 @@ class AsyncAccount:
             AuthenticationError: The API key was refused.
             APIResponseValidationError: The answer holds no account.
         """
+        # Imported on first use: a client that never reads the account pays nothing for it.
+        from piapi._core.account import ACCOUNT_INFO_PATH, read_account_info
+
         url = self._sender.base_url + ACCOUNT_INFO_PATH
         read = partial(read_account_info, secrets=self._sender.secrets)
         return await self._sender.send("GET", url, read)
@@ -43,6 +42,8 @@ class AsyncAccount:
             AuthenticationError: The API key was refused.
             APIResponseValidationError: The answer holds no counts.
         """
+        from piapi._core.account import ACTIVE_TASKS_PATH, read_active_tasks
+
         url = self._sender.base_url + ACTIVE_TASKS_PATH
         read = partial(read_active_tasks, secrets=self._sender.secrets)
         return await self._sender.send("GET", url, read)

@@ -134,6 +134,8 @@ class Lifetime:
             return _NO_SCOPE
         return _SocketScope(seconds)
 
+    deadline = scope  # the async backend scopes only requests with a deadline; here the same
+
     def sleep(self, seconds: float) -> None:
         """Sleep; a close ends the sleep with `ClientClosedError`."""
         if self._closed.wait(seconds):

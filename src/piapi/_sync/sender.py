@@ -173,7 +173,7 @@ class Sender:
         sent = False
         # The scope ends the whole exchange, a dripping body included, at the deadline and
         # when the client closes (a cancel scope, or the sockets of a sync pool).
-        with self.lifetime.scope(left) as scope:
+        with self.lifetime.deadline(left) as scope:
             try:
                 with self.gate.slot(timeouts["pool"]):
                     sent = True
