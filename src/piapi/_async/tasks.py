@@ -17,7 +17,6 @@ from pydantic import BaseModel
 from typing_extensions import Required, Unpack
 
 from piapi._async._backend import call_back, check_callback
-from piapi._async.download import download, plan_downloads, plan_saves
 from piapi._async.sender import AsyncSender
 from piapi._async.spending import CreateReservation
 from piapi._core.deadline import NO_DEADLINE, Deadline
@@ -308,6 +307,8 @@ class AsyncTasks:
         task = await self._create(plan, deadline, cost)
         task = await self._wait(task, timeout, poll_interval, on_update, True, deadline)
         if download_to is not None:
+            from piapi._async.download import download, plan_saves  # only when saving
+
             for state in plan_saves(self._sender, task, download_to):
                 await download(self._sender, state, None, deadline)
         return task
@@ -359,6 +360,8 @@ class AsyncTasks:
         return await self._wait(task, timeout, None, None, False, None)
 
     async def _save_all(self, task: Task[Any, Any], folder: Path, name: str | None) -> list[Path]:
+        from piapi._async.download import download, plan_downloads
+
         return [
             await download(self._sender, state, None, NO_DEADLINE)
             for state in plan_downloads(self._sender, task, folder, name)

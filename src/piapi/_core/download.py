@@ -9,11 +9,9 @@ is worth another attempt, and a `PartFile` keeps unfinished bytes out of the des
 from __future__ import annotations
 
 import enum
-import hashlib
 import os
 import re
 import secrets
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +120,8 @@ def _safe_name(name: str) -> str:
     """A file name from a URL or a task id: letters and digits of any script kept (two
     Cyrillic names must not both become `mp4`), nothing that climbs directories or hides
     as a dotfile, at most 200 bytes with its extension kept."""
+    import unicodedata  # on first use: importing the SDK stays light
+
     cleaned = _UNSAFE_NAME_CHARS.sub("_", unicodedata.normalize("NFC", name))
     suffix = Path(cleaned).suffix
     if not re.fullmatch(r"\.[A-Za-z0-9]{1,5}", suffix):
@@ -156,6 +156,8 @@ def download_source(task_or_url: Task[Any, Any] | str) -> DownloadSource:
     url = _checked_url(task_or_url, None)
     name = _safe_name(unquote(urlsplit(url).path).rsplit("/", 1)[-1])
     if not name:  # nothing nameable: named by the URL, so two URLs never share a file
+        import hashlib
+
         name = f"download-{hashlib.sha256(url.encode()).hexdigest()[:12]}{_suffix_of(url)}"
     return DownloadSource(url, name, None)
 
@@ -203,6 +205,8 @@ def slug(text: str | None, limit: int = SLUG_CHARS) -> str:
     cut at a word within `limit` characters; "" when nothing ASCII is left."""
     if not text:
         return ""
+    import unicodedata
+
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     name = ""

@@ -13,13 +13,12 @@ import time
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from typing_extensions import Self, Unpack
 
 from piapi._core.deadline import Deadline, checked_seconds
-from piapi._core.download import ProgressCallback, StrPath
 from piapi._core.expectations import Expectations
 from piapi._core.models import Task
 from piapi._core.options import NOT_GIVEN, ClientOptions, NotGiven, Timeout, checked_max_retries
@@ -27,11 +26,13 @@ from piapi._core.protocol import resolve_api_key, resolve_base_url
 from piapi._core.spending import Spending, SpendWindow, UsdAmount
 from piapi._core.uploads import resolve_upload_url
 from piapi._sync.account import Account
-from piapi._sync.download import download, plan_download, plan_downloads
 from piapi._sync.files import Files
 from piapi._sync.sender import Sender
 from piapi._sync.spending import close_shared, shared_budget
 from piapi._sync.tasks import Sora2, Tasks
+
+if TYPE_CHECKING:
+    from piapi._core.download import ProgressCallback, StrPath
 
 __all__ = ["PiAPIClient"]
 
@@ -228,6 +229,9 @@ class PiAPIClient:
             DownloadError: Nothing to download, or the download failed after `max_retries`
                 retries or within `timeout`; no file (partial or temporary) is left behind.
         """
+        # Imported on first use: a client that never downloads pays nothing for it.
+        from piapi._sync.download import download, plan_download
+
         deadline = Deadline.after(checked_seconds("timeout", timeout), self._sender.now())
         state = plan_download(self._sender, task_or_url, dest)
         return download(self._sender, state, on_progress, deadline)
@@ -260,6 +264,8 @@ class PiAPIClient:
                 retries or within `timeout`; files already downloaded stay, no partial file
                 is left behind.
         """
+        from piapi._sync.download import download, plan_downloads
+
         deadline = Deadline.after(checked_seconds("timeout", timeout), self._sender.now())
         return [
             download(self._sender, state, on_progress, deadline)

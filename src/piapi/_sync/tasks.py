@@ -41,7 +41,6 @@ from piapi._core.protocol import (
 )
 from piapi._core.spending import CreateCost, Spending, UsdAmount
 from piapi._sync._backend import call_back, check_callback
-from piapi._sync.download import download, plan_downloads, plan_saves
 from piapi._sync.sender import Sender
 from piapi._sync.spending import CreateReservation
 from piapi.families._registry import read_task
@@ -307,6 +306,8 @@ class Tasks:
         task = self._create(plan, deadline, cost)
         task = self._wait(task, timeout, poll_interval, on_update, True, deadline)
         if download_to is not None:
+            from piapi._sync.download import download, plan_saves  # only when saving
+
             for state in plan_saves(self._sender, task, download_to):
                 download(self._sender, state, None, deadline)
         return task
@@ -356,6 +357,8 @@ class Tasks:
         return self._wait(task, timeout, None, None, False, None)
 
     def _save_all(self, task: Task[Any, Any], folder: Path, name: str | None) -> list[Path]:
+        from piapi._sync.download import download, plan_downloads
+
         return [
             download(self._sender, state, None, NO_DEADLINE)
             for state in plan_downloads(self._sender, task, folder, name)
