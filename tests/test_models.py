@@ -25,7 +25,6 @@ from piapi._core.models import RESPONSE_CONTEXT, WireModel, task_config
 from piapi._core.protocol import request_body
 from piapi.families.sora2 import build_sora2_input, estimate_sora2_cost
 
-
 DataT = TypeVar("DataT")
 
 
