@@ -16,6 +16,18 @@ from piapi.cli._ui import Ui, size
 
 __all__ = ["account_lines", "register"]
 
+ACCOUNT_HELP = "show your balance in USD, plan and tasks not finished"
+ACCOUNT_DESCRIPTION = (
+    "Show your PiAPI account: the balance in USD and credits, the plan, "
+    "and how many tasks are staged, pending or processing."
+)
+
+UPLOAD_HELP = "upload a local file (a first frame, ...) and print its URL"
+UPLOAD_DESCRIPTION = (
+    "Upload a local file to PiAPI's temporary storage (kept 24 hours, "
+    "10 MB at most, Creator plan or higher) and print its URL, for a task's image_url."
+)
+
 
 def _credits(value: Decimal | None) -> str:
     return "?" if value is None else f"{value.normalize():,f}"
@@ -98,17 +110,11 @@ def register(commands: Commands, parents: Parents) -> None:
         commands,
         "account",
         show_account,
-        help="show your balance in USD, plan and tasks not finished",
-        description="Show your PiAPI account: the balance in USD and credits, the plan, "
-        "and how many tasks are staged, pending or processing.",
-        parents=(parents.common, parents.output),
+        ACCOUNT_HELP,
+        ACCOUNT_DESCRIPTION,
+        parents.common,
+        parents.output,
     )
     add_command(
-        commands,
-        "upload",
-        upload,
-        help="upload a local file (a first frame, ...) and print its URL",
-        description="Upload a local file to PiAPI's temporary storage (kept 24 hours, "
-        "10 MB at most, Creator plan or higher) and print its URL, for a task's image_url.",
-        parents=(parents.common, parents.output),
+        commands, "upload", upload, UPLOAD_HELP, UPLOAD_DESCRIPTION, parents.common, parents.output
     ).add_argument("file", metavar="FILE", help="an image, video or audio file")

@@ -511,14 +511,15 @@ def register(commands: Commands, parents: Parents) -> None:
         commands,
         "batch",
         run,
-        help="many tasks from a JSON Lines file, resumable: create, wait, download",
-        description="Create, wait for and download many tasks from FILE (JSON Lines: one "
+        "many tasks from a JSON Lines file, resumable: create, wait, download",
+        "Create, wait for and download many tasks from FILE (JSON Lines: one "
         'Sora 2 shorthand {"prompt": ..., "duration": 8, "aspect_ratio": "9:16", "pro": true, '
         '"resolution": "1080p"} or full request {"model", "task_type", "input"} per line). '
         "A journal records every step: running the same command again resumes, never "
         "creating a task twice. Shows the count and estimated cost and asks first; without "
         "a terminal, pass --yes.",
-        parents=(parents.common, parents.waiting),
+        parents.common,
+        parents.waiting,
     )
     batch.add_argument("file", metavar="FILE", help="JSON Lines, one request per line")
     batch.add_argument("--out", metavar="DIR", required=True, help="where the results go")

@@ -16,6 +16,17 @@ from piapi.cli._ui import Ui
 
 __all__ = ["register", "run"]
 
+LOGIN_HELP = "store your API key for every command (asked without echo)"
+
+
+def _description() -> str:
+    # Built when the parser is: it names where the key goes, found then.
+    return (
+        f"Store your PiAPI API key in {config_path()} (mode 0600), read by every command "
+        f"when {API_KEY_ENV} is not set. The key is asked for without echo, or read from "
+        "stdin with --stdin; it is never printed."
+    )
+
 
 def _read_key(args: argparse.Namespace) -> str:
     if args.stdin:
@@ -61,14 +72,6 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
 
 def register(commands: Commands, parents: Parents) -> None:
     """Add `piapi login`."""
-    login = add_command(
-        commands,
-        "login",
-        run,
-        help="store your API key for every command (asked without echo)",
-        description=f"Store your PiAPI API key in {config_path()} (mode 0600), read by every "
-        f"command when {API_KEY_ENV} is not set. The key is asked for without echo, or read "
-        "from stdin with --stdin; it is never printed.",
-    )
+    login = add_command(commands, "login", run, LOGIN_HELP, _description())
     login.add_argument("--stdin", action="store_true", help="read the key from stdin")
     login.add_argument("--forget", action="store_true", help="remove the stored key")

@@ -15,6 +15,18 @@ from piapi.cli._ui import Ui
 
 __all__ = ["register", "run_list", "run_show"]
 
+MODELS_HELP = "every model and task type: price, typed request; `models show` for parameters"
+MODELS_DESCRIPTION = (
+    "Every model and task type PiAPI offers: its price and the typed request "
+    "that checks it before sending (untyped ones are sent as given)."
+)
+
+SHOW_HELP = "one model and task type: parameters, allowed values, price rule, page"
+SHOW_DESCRIPTION = (
+    "The parameters of a model and task type (type, required, allowed "
+    "values, default), its price rule and the PiAPI page they come from."
+)
+
 UNTYPED_NOTE = (
     "No typed request: nothing is checked before sending, and the price is unknown. "
     "The parameters are those PiAPI's catalog lists (all optional there)."
@@ -92,23 +104,16 @@ def run_show(args: argparse.Namespace, ui: Ui, session: Session) -> int:
 def register(commands: Commands, parents: Parents) -> None:
     """Add `piapi models` and `piapi models show`."""
     listing = add_command(
-        commands,
-        "models",
-        run_list,
-        help="every model and task type: price, typed request; `models show` for parameters",
-        description="Every model and task type PiAPI offers: its price and the typed request "
-        "that checks it before sending (untyped ones are sent as given).",
-        parents=(parents.output,),
+        commands, "models", run_list, MODELS_HELP, MODELS_DESCRIPTION, parents.output
     )
     listing.add_argument("--typed", action="store_true", help="only the typed ones")
     show = add_command(
         listing.add_subparsers(dest="models_command", metavar="COMMAND"),
         "show",
         run_show,
-        help="one model and task type: parameters, allowed values, price rule, page",
-        description="The parameters of a model and task type (type, required, allowed "
-        "values, default), its price rule and the PiAPI page they come from.",
-        parents=(parents.output,),
+        SHOW_HELP,
+        SHOW_DESCRIPTION,
+        parents.output,
     )
     show.add_argument("model", help='e.g. "kling"')
     show.add_argument("task_type", metavar="TASK_TYPE", help='e.g. "video_generation"')

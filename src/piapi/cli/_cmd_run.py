@@ -24,6 +24,15 @@ if TYPE_CHECKING:
 
 __all__ = ["parse_values", "register", "run"]
 
+RUN_HELP = "run any model: check, estimate, confirm, create, wait, download"
+RUN_DESCRIPTION = (
+    "Run a task of any model. Values are JSON when they parse (duration=5, "
+    "enable_audio=true, image_urls='[\"https://...\"]'), else text (prompt='A fox'). "
+    "With a typed request they are checked and priced before anything is sent; the cost "
+    "is confirmed (Enter means no; without a terminal, pass --yes). `piapi models` lists "
+    "the models, `piapi models show MODEL TASK_TYPE` their parameters."
+)
+
 
 def _value(text: str) -> object:
     """JSON when it parses (`5`, `true`, `["a"]`, `{"k": 1}`), else the text itself."""
@@ -155,18 +164,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
 
 def register(commands: Commands, parents: Parents) -> None:
     """Add `piapi run`."""
-    command = add_command(
-        commands,
-        "run",
-        run,
-        help="run any model: check, estimate, confirm, create, wait, download",
-        description="Run a task of any model. Values are JSON when they parse (duration=5, "
-        "enable_audio=true, image_urls='[\"https://...\"]'), else text (prompt='A fox'). "
-        "With a typed request they are checked and priced before anything is sent; the cost "
-        "is confirmed (Enter means no; without a terminal, pass --yes). `piapi models` lists "
-        "the models, `piapi models show MODEL TASK_TYPE` their parameters.",
-        parents=(parents.common, parents.output, parents.waiting),
-    )
+    command = add_command(commands, "run", run, RUN_HELP, RUN_DESCRIPTION, *parents)
     command.add_argument("model", help='e.g. "kling"')
     command.add_argument("task_type", metavar="TASK_TYPE", help='e.g. "video_generation"')
     command.add_argument("values", nargs="*", metavar="KEY=VALUE", help="input values")

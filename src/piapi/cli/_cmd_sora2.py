@@ -19,6 +19,12 @@ from piapi.families.sora2 import Sora2TaskType, estimate_sora2_cost
 
 __all__ = ["register", "run"]
 
+SORA2_HELP = "make a Sora 2 video: estimate, confirm, create, wait, download"
+SORA2_DESCRIPTION = (
+    "Make a Sora 2 video. Shows the estimated cost and asks before spending "
+    "(Enter means no); without a terminal, pass --yes."
+)
+
 WEBHOOK_SECRET_ENV = "PIAPI_WEBHOOK_SECRET"
 
 
@@ -101,15 +107,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
 
 def register(commands: Commands, parents: Parents) -> None:
     """Add `piapi sora2`."""
-    sora2 = add_command(
-        commands,
-        "sora2",
-        run,
-        help="make a Sora 2 video: estimate, confirm, create, wait, download",
-        description="Make a Sora 2 video. Shows the estimated cost and asks before spending "
-        "(Enter means no); without a terminal, pass --yes.",
-        parents=(parents.common, parents.output, parents.waiting),
-    )
+    sora2 = add_command(commands, "sora2", run, SORA2_HELP, SORA2_DESCRIPTION, *parents)
     sora2.add_argument("prompt", help="what the video shows")
     sora2.add_argument(
         "--duration", type=int, choices=(4, 8, 12), default=4, help="seconds (default 4)"

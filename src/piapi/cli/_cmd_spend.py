@@ -15,6 +15,25 @@ from piapi.cli._ui import Ui, counted
 
 __all__ = ["register"]
 
+SPEND_HELP = "a spending limit shared through a store: show it, settle a reservation"
+SPEND_DESCRIPTION = (
+    "A spending limit that clients share through a store "
+    "(PiAPIClient(spend_store=...)): what was spent, the reservations still open (a "
+    "create in flight, or one whose process died), and settling one by hand."
+)
+
+SHOW_HELP = "what a budget spent and its open reservations"
+SHOW_DESCRIPTION = (
+    "Show a budget's total (settled charges and open reservations) and "
+    "each reservation neither settled nor released."
+)
+
+SETTLE_HELP = "settle (--charged USD) or release (--release) one open reservation"
+SETTLE_DESCRIPTION = (
+    "Close one open reservation by hand: --charged with what PiAPI's task "
+    "history shows was charged, or --release when its task does not exist."
+)
+
 _STORE_HELP = (
     "the store: sqlite:///path or postgresql://... (default: $PIAPI_STORE_URL, else SQLite "
     "in your data folder)"
@@ -112,25 +131,9 @@ def settle(args: argparse.Namespace, ui: Ui, session: Session) -> int:
 
 def register(commands: Commands, parents: Parents) -> None:
     """Add `piapi spend show` and `piapi spend settle`."""
-    spend = add_command(
-        commands,
-        "spend",
-        None,
-        help="a spending limit shared through a store: show it, settle a reservation",
-        description="A spending limit that clients share through a store "
-        "(PiAPIClient(spend_store=...)): what was spent, the reservations still open (a "
-        "create in flight, or one whose process died), and settling one by hand.",
-    )
+    spend = add_command(commands, "spend", None, SPEND_HELP, SPEND_DESCRIPTION)
     actions = spend.add_subparsers(dest="spend_command", metavar="ACTION", required=True)
-    shown = add_command(
-        actions,
-        "show",
-        show,
-        help="what a budget spent and its open reservations",
-        description="Show a budget's total (settled charges and open reservations) and "
-        "each reservation neither settled nor released.",
-        parents=(parents.output,),
-    )
+    shown = add_command(actions, "show", show, SHOW_HELP, SHOW_DESCRIPTION, parents.output)
     shown.add_argument("--store", metavar="URL", default=None, help=_STORE_HELP)
     shown.add_argument(
         "--name", default="default", help="the budget (spend_limit_name; default: default)"
@@ -142,13 +145,7 @@ def register(commands: Commands, parents: Parents) -> None:
         help="the total of all time (none), today or this month, in UTC (default: none)",
     )
     settled = add_command(
-        actions,
-        "settle",
-        settle,
-        help="settle (--charged USD) or release (--release) one open reservation",
-        description="Close one open reservation by hand: --charged with what PiAPI's task "
-        "history shows was charged, or --release when its task does not exist.",
-        parents=(parents.output,),
+        actions, "settle", settle, SETTLE_HELP, SETTLE_DESCRIPTION, parents.output
     )
     settled.add_argument("id", metavar="ID", type=int, help="the reservation (spend show)")
     settled.add_argument("--charged", metavar="USD", type=_amount, help="what was charged")

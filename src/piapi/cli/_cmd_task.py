@@ -61,14 +61,8 @@ def register(commands: Commands, parents: Parents) -> None:
         ("cancel", cancel, "cancel a pending task"),
     ):
         groups = (parents.common, parents.output) + ((parents.waiting,) if name == "wait" else ())
-        sub = add_command(
-            task_commands,
-            name,
-            handler,
-            help=text,
-            description=text[0].upper() + text[1:] + ".",
-            parents=groups,
-        )
+        description = text[0].upper() + text[1:] + "."
+        sub = add_command(task_commands, name, handler, text, description, *groups)
         sub.add_argument("task_id", metavar="ID")
         if name != "cancel":
             sub.add_argument(

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from piapi._core.protocol import API_KEY_ENV, BASE_URL_ENV
 from piapi.cli._checks import seconds
@@ -41,10 +40,9 @@ Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Handler = Callable[[argparse.Namespace, Ui, Session], int]
 
 
-@dataclass(frozen=True)
-class Parents:
+class Parents(NamedTuple):
     """Parent parsers: `common` (--api-key, --base-url), `output` (--json), `waiting`
-    (--timeout)."""
+    (--timeout); `*parents` is all three."""
 
     common: argparse.ArgumentParser
     output: argparse.ArgumentParser
@@ -55,13 +53,13 @@ def add_command(
     commands: Commands,
     name: str,
     handler: Handler | None,
-    *,
     help: str,
     description: str,
-    parents: tuple[argparse.ArgumentParser, ...] = (),
+    *parents: argparse.ArgumentParser,
 ) -> argparse.ArgumentParser:
-    """A command run by `handler` (None: one with its own subcommands), its help ending
-    with the exit codes and environment variables every command shares."""
+    """A command run by `handler` (None: one with its own subcommands), taking the options
+    of `parents`, its help ending with the exit codes and environment variables every
+    command shares."""
     parser = commands.add_parser(
         name,
         help=help,
