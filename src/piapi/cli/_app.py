@@ -47,8 +47,8 @@ from piapi.mcp import _command as _cmd_mcp
 __all__ = ["build_parser", "run"]
 
 Register = Callable[[Commands, Parents], None]
-# A new command group is a module with `register(commands, parents)`, listed here; each of
-# its commands sets `handler=` to a `Handler`, which records its progress in the session.
+# A new command group is a module with `register(commands, parents)`, listed here; it adds
+# each command with `_parsing.add_command`, naming the `Handler` that runs it.
 COMMANDS: tuple[Register, ...] = (
     _cmd_sora2.register,
     _cmd_run.register,

@@ -1,4 +1,5 @@
-"""The option groups commands share, so each command module builds its own parser."""
+"""The option groups commands share and `add_command`, so each command module builds its
+own parser."""
 
 from __future__ import annotations
 
