@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import pytest
 from pydantic import ValidationError
@@ -21,13 +21,23 @@ from piapi import (
     WebhookConfig,
     parse_task,
 )
-from piapi._core.models import RESPONSE_CONTEXT, ApiResponse, task_config
+from piapi._core.models import RESPONSE_CONTEXT, WireModel, task_config
 from piapi._core.protocol import request_body
 from piapi.families.sora2 import build_sora2_input, estimate_sora2_cost
 
+DataT = TypeVar("DataT")
+
+
+class Envelope(WireModel, Generic[DataT]):
+    """PiAPI's envelope `{code, data, message}`, read strictly (the clients read it leniently)."""
+
+    code: int
+    data: DataT | None = None
+    message: str = ""
+
 
 def parse(envelope: dict[str, Any], task_class: type[Task[Any, Any]] = Sora2Task) -> Any:
-    return ApiResponse[task_class].model_validate_json(  # type: ignore[valid-type]
+    return Envelope[task_class].model_validate_json(  # type: ignore[valid-type]
         json.dumps(envelope), context=RESPONSE_CONTEXT
     )
 

@@ -12,7 +12,6 @@ import inspect
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, aclosing
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
@@ -137,14 +136,9 @@ class _Scope:
         scope.__enter__()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> bool:
+    def __exit__(self, *exc_info: Any) -> bool:
         self._lifetime._scopes.discard(self._scope)
-        return bool(self._scope.__exit__(exc_type, exc, tb))
+        return bool(self._scope.__exit__(*exc_info))
 
 
 class _NoScope:

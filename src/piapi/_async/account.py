@@ -3,8 +3,9 @@ The async code is the source of `piapi._sync.account`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from piapi._async.sender import AsyncSender
 
@@ -12,6 +13,8 @@ if TYPE_CHECKING:
     from piapi._core.account import AccountInfo, ActiveTasks
 
 __all__ = ["AsyncAccount"]
+
+T = TypeVar("T")
 
 
 class AsyncAccount:
@@ -30,9 +33,7 @@ class AsyncAccount:
         # Imported on first use: a client that never reads the account pays nothing for it.
         from piapi._core.account import ACCOUNT_INFO_PATH, read_account_info
 
-        url = self._sender.base_url + ACCOUNT_INFO_PATH
-        read = partial(read_account_info, secrets=self._sender.secrets)
-        return await self._sender.send("GET", url, read)
+        return await self._get(ACCOUNT_INFO_PATH, read_account_info)
 
     async def active_tasks(self) -> ActiveTasks:
         """Your tasks not finished yet (`GET /account/active_tasks`): staged, pending and
@@ -44,6 +45,9 @@ class AsyncAccount:
         """
         from piapi._core.account import ACTIVE_TASKS_PATH, read_active_tasks
 
-        url = self._sender.base_url + ACTIVE_TASKS_PATH
-        read = partial(read_active_tasks, secrets=self._sender.secrets)
-        return await self._sender.send("GET", url, read)
+        return await self._get(ACTIVE_TASKS_PATH, read_active_tasks)
+
+    async def _get(self, path: str, read: Callable[..., T]) -> T:
+        """GET `path`; `read` makes the answer into its value, or the error it stands for."""
+        url = self._sender.base_url + path
+        return await self._sender.send("GET", url, partial(read, secrets=self._sender.secrets))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-from types import TracebackType
 
 from piapi._async._backend import to_thread
 from piapi._core.models import TaskT
@@ -82,12 +81,7 @@ class CreateReservation:
                 )
         return task
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
         local = self._local
         if local is None or local.state is not ReservationState.OPEN:
             return

@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from piapi._core.results import MediaKind
 
 __all__ = [
-    "ApiResponse",
     "FamilyTask",
     "NoResultError",
     "Task",
@@ -354,7 +353,6 @@ class TaskError(WireModel):
 
 InputT = TypeVar("InputT", default=dict[str, Any])
 OutputT = TypeVar("OutputT", default=dict[str, Any])
-DataT = TypeVar("DataT")
 # String bounds: `Task[Any, Any]` evaluated here would build a pydantic class at import.
 TaskT = TypeVar("TaskT", bound="Task[Any, Any]")
 TaskT_co = TypeVar("TaskT_co", bound="Task[Any, Any]", covariant=True)
@@ -561,23 +559,6 @@ class NoResultError(PiAPIError):
     def __init__(self, message: str, *, task: "Task[Any, Any]") -> None:
         super().__init__(message, task_id=task.task_id)
         self.task = task
-
-
-class ApiResponse(WireModel, Generic[DataT]):
-    """PiAPI's envelope `{code, data, message}`; success is code 200 (or 0 on one docs page).
-
-    The clients read envelopes leniently without it (a missing `code` or `message` is not
-    an error); it is here for code that validates answers itself.
-    """
-
-    code: int
-    data: DataT | None = None
-    message: str = ""
-
-    @property
-    def is_success(self) -> bool:
-        """True when `code` says success."""
-        return self.code in (0, 200)
 
 
 class TaskInput(WireModel):

@@ -395,23 +395,13 @@ def request_failure(
         return exc
     if closed:
         return closed_error(request, is_create=is_create)
-    if isinstance(exc, AnswerTooLarge) and response is not None:
-        return _unreadable(
-            response,
-            f"is larger than {MAX_ANSWER_BYTES // (1024 * 1024)} MB; it was not read",
-            is_create=is_create,
-            task_id=task_id_of(request),
-            text="",
-        )
-    if isinstance(exc, httpx.DecodingError) and response is not None:
-        encoding = response.headers.get("content-encoding", "?")
-        return _unreadable(
-            response,
-            f"cannot be decompressed (Content-Encoding {encoding!r})",
-            is_create=is_create,
-            task_id=task_id_of(request),
-            text="",
-        )
+    if isinstance(exc, AnswerTooLarge | httpx.DecodingError) and response is not None:
+        if isinstance(exc, AnswerTooLarge):
+            why = f"is larger than {MAX_ANSWER_BYTES // (1024 * 1024)} MB; it was not read"
+        else:
+            encoding = response.headers.get("content-encoding", "?")
+            why = f"cannot be decompressed (Content-Encoding {encoding!r})"
+        return _unreadable(response, why, is_create=is_create, task_id=task_id_of(request), text="")
     if isinstance(exc, httpx.HTTPStatusError):  # raised by a caller's event hook
         return status_error(exc.response, is_create=is_create, task_id=task_id_of(request))
     if isinstance(exc, httpx.TransportError):

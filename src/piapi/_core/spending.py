@@ -16,7 +16,6 @@ import enum
 import threading
 from collections.abc import Mapping
 from decimal import Decimal
-from types import TracebackType
 from typing import Any, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel
@@ -38,7 +37,6 @@ __all__ = [
     "UsdAmount",
     "closing_state",
     "format_usd",
-    "price_to_reserve",
     "reservation_amount",
     "settled_amount",
     "usd_amount",
@@ -95,20 +93,25 @@ class CreateCost(NamedTuple):
         return f"{self.model} {self.task_type}"
 
 
-def price_to_reserve(
+def reservation_amount(
     *,
     estimate: Decimal | None,
     max_cost_usd: Decimal | None,
     limit_usd: Decimal | None,
-    spent_usd: Decimal,
+    committed_usd: Decimal,
     what: str,
+    check_total: bool = True,
 ) -> Decimal:
-    """What to reserve for a create before it is sent, or the `SpendLimitError` refusing it
-    whatever the total: the estimate when the price is known, else the caller's
-    `max_cost_usd`. Refused when the estimate is above `max_cost_usd`, and under a limit
-    when the price is unknown and no `max_cost_usd` was given (`spent_usd`: for the error)."""
+    """What to reserve for a create before it is sent, or the `SpendLimitError` refusing it:
+    the estimate when the price is known, else the caller's `max_cost_usd`.
+
+    Refused when the estimate is above `max_cost_usd`; under a limit, also when the price is
+    unknown and no `max_cost_usd` was given, and when it would take the total
+    (`committed_usd`) past the limit, unless `check_total` is false (a shared store checks
+    the total instead).
+    """
     details: dict[str, Any] = {
-        "spent_usd": spent_usd,
+        "spent_usd": committed_usd,
         "cost_usd": estimate,
         "limit_usd": limit_usd,
         "max_cost_usd": max_cost_usd,
@@ -120,48 +123,23 @@ def price_to_reserve(
             **details,
         )
     amount = estimate if estimate is not None else max_cost_usd
-    if amount is not None:
-        return amount
-    if limit_usd is None:
-        return _ZERO
-    raise SpendLimitError(
-        f"Not sent: the price of {what} cannot be estimated, and this client has a "
-        f"spending limit of {format_usd(limit_usd)}. Pass max_cost_usd= with the most "
-        "this task may cost: it is counted until PiAPI reports the price",
-        **details,
-    )
-
-
-def reservation_amount(
-    *,
-    estimate: Decimal | None,
-    max_cost_usd: Decimal | None,
-    limit_usd: Decimal | None,
-    committed_usd: Decimal,
-    what: str,
-) -> Decimal:
-    """What to reserve for a create before it is sent, or the `SpendLimitError` refusing it.
-
-    As `price_to_reserve`; under a limit, also refused when it would take the total
-    (`committed_usd`) past the limit.
-    """
-    amount = price_to_reserve(
-        estimate=estimate,
-        max_cost_usd=max_cost_usd,
-        limit_usd=limit_usd,
-        spent_usd=committed_usd,
-        what=what,
-    )
-    if limit_usd is not None and committed_usd + amount > limit_usd:
+    if amount is None:
+        if limit_usd is None:
+            return _ZERO
+        raise SpendLimitError(
+            f"Not sent: the price of {what} cannot be estimated, and this client has a "
+            f"spending limit of {format_usd(limit_usd)}. Pass max_cost_usd= with the most "
+            "this task may cost: it is counted until PiAPI reports the price",
+            **details,
+        )
+    if check_total and limit_usd is not None and committed_usd + amount > limit_usd:
         left = max(limit_usd - committed_usd, _ZERO)
+        details["cost_usd"] = amount
         raise SpendLimitError(
             f"Not sent: {what} would cost {format_usd(amount)}, and {format_usd(committed_usd)} "
             f"of the {format_usd(limit_usd)} spending limit is spent or reserved "
             f"({format_usd(left)} left)",
-            spent_usd=committed_usd,
-            cost_usd=amount,
-            limit_usd=limit_usd,
-            max_cost_usd=max_cost_usd,
+            **details,
         )
     return amount
 
@@ -247,22 +225,14 @@ class SpendLedger:
         `shared`: the limit is checked by a shared store, not against this total."""
         estimate = cost.estimate()  # outside the lock: it may validate a request
         with self._lock:
-            if shared:
-                amount = price_to_reserve(
-                    estimate=estimate,
-                    max_cost_usd=cost.max_cost_usd,
-                    limit_usd=limit_usd,
-                    spent_usd=self._spent,
-                    what=cost.describe(),
-                )
-            else:
-                amount = reservation_amount(
-                    estimate=estimate,
-                    max_cost_usd=cost.max_cost_usd,
-                    limit_usd=limit_usd,
-                    committed_usd=self._spent,
-                    what=cost.describe(),
-                )
+            amount = reservation_amount(
+                estimate=estimate,
+                max_cost_usd=cost.max_cost_usd,
+                limit_usd=limit_usd,
+                committed_usd=self._spent,
+                what=cost.describe(),
+                check_total=not shared,
+            )
             self._spent += amount
         return Reservation(self, amount)
 
@@ -297,12 +267,7 @@ class Reservation:
     def __enter__(self) -> Reservation:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
         if closing_state(exc) is ReservationState.RELEASED:
             self._close(ReservationState.RELEASED, _ZERO)
         else:

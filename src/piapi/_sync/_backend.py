@@ -11,7 +11,6 @@ import contextlib
 import threading
 from collections.abc import Callable, Generator, Iterator
 from contextlib import AbstractContextManager
-from types import TracebackType
 from typing import Any, TypeVar, cast
 
 import httpx
@@ -97,13 +96,8 @@ class _SocketScope:
         self._deadline.__enter__()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._deadline.__exit__(exc_type, exc, tb)
+    def __exit__(self, *exc_info: Any) -> None:
+        self._deadline.__exit__(*exc_info)
 
 
 _NO_SCOPE = _NoScope()

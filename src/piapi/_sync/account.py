@@ -4,8 +4,9 @@ Generated from `piapi._async.account`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from piapi._sync.sender import Sender
 
@@ -13,6 +14,8 @@ if TYPE_CHECKING:
     from piapi._core.account import AccountInfo, ActiveTasks
 
 __all__ = ["Account"]
+
+T = TypeVar("T")
 
 
 class Account:
@@ -31,9 +34,7 @@ class Account:
         # Imported on first use: a client that never reads the account pays nothing for it.
         from piapi._core.account import ACCOUNT_INFO_PATH, read_account_info
 
-        url = self._sender.base_url + ACCOUNT_INFO_PATH
-        read = partial(read_account_info, secrets=self._sender.secrets)
-        return self._sender.send("GET", url, read)
+        return self._get(ACCOUNT_INFO_PATH, read_account_info)
 
     def active_tasks(self) -> ActiveTasks:
         """Your tasks not finished yet (`GET /account/active_tasks`): staged, pending and
@@ -45,6 +46,9 @@ class Account:
         """
         from piapi._core.account import ACTIVE_TASKS_PATH, read_active_tasks
 
-        url = self._sender.base_url + ACTIVE_TASKS_PATH
-        read = partial(read_active_tasks, secrets=self._sender.secrets)
-        return self._sender.send("GET", url, read)
+        return self._get(ACTIVE_TASKS_PATH, read_active_tasks)
+
+    def _get(self, path: str, read: Callable[..., T]) -> T:
+        """GET `path`; `read` makes the answer into its value, or the error it stands for."""
+        url = self._sender.base_url + path
+        return self._sender.send("GET", url, partial(read, secrets=self._sender.secrets))

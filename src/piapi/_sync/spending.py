@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-from types import TracebackType
 
 from piapi._core.models import TaskT
 from piapi._core.spending import (
@@ -83,12 +82,7 @@ class CreateReservation:
                 )
         return task
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
         local = self._local
         if local is None or local.state is not ReservationState.OPEN:
             return

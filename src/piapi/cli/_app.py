@@ -39,17 +39,16 @@ from piapi.cli._exit import (
     EXIT_USAGE,
     CliError,
 )
-from piapi.cli._parsing import EPILOG, Parents, make_parents
+from piapi.cli._parsing import EPILOG, Commands, Handler, Parents, make_parents
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui
 from piapi.mcp import _command as _cmd_mcp
 
 __all__ = ["build_parser", "run"]
 
-Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", Parents], None]
-Handler = Callable[[argparse.Namespace, Ui, Session], int]
-# A new command group is a module with `register(commands, parents)`, listed here; each of
-# its commands sets `handler=` to a `Handler`, which records its progress in the session.
+Register = Callable[[Commands, Parents], None]
+# A new command group is a module with `register(commands, parents)`, listed here; it adds
+# each command with `_parsing.add_command`, naming the `Handler` that runs it.
 COMMANDS: tuple[Register, ...] = (
     _cmd_sora2.register,
     _cmd_run.register,

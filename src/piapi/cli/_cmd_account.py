@@ -10,11 +10,23 @@ from piapi._core.account import AccountInfo, ActiveTasks
 from piapi._core.text import format_usd, usd_text
 from piapi.cli import _checks
 from piapi.cli._exit import EXIT_OK
-from piapi.cli._parsing import EPILOG, Formatter, Parents
+from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui, size
 
 __all__ = ["account_lines", "register"]
+
+ACCOUNT_HELP = "show your balance in USD, plan and tasks not finished"
+ACCOUNT_DESCRIPTION = (
+    "Show your PiAPI account: the balance in USD and credits, the plan, "
+    "and how many tasks are staged, pending or processing."
+)
+
+UPLOAD_HELP = "upload a local file (a first frame, ...) and print its URL"
+UPLOAD_DESCRIPTION = (
+    "Upload a local file to PiAPI's temporary storage (kept 24 hours, "
+    "10 MB at most, Creator plan or higher) and print its URL, for a task's image_url."
+)
 
 
 def _credits(value: Decimal | None) -> str:
@@ -92,28 +104,17 @@ def upload(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     return EXIT_OK
 
 
-def register(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: Parents
-) -> None:
+def register(commands: Commands, parents: Parents) -> None:
     """Add `piapi account` and `piapi upload`."""
-    account = commands.add_parser(
+    add_command(
+        commands,
         "account",
-        help="show your balance in USD, plan and tasks not finished",
-        description="Show your PiAPI account: the balance in USD and credits, the plan, "
-        "and how many tasks are staged, pending or processing.",
-        epilog=EPILOG,
-        formatter_class=Formatter,
-        parents=[parents.common, parents.output],
+        show_account,
+        ACCOUNT_HELP,
+        ACCOUNT_DESCRIPTION,
+        parents.common,
+        parents.output,
     )
-    account.set_defaults(handler=show_account)
-    upload_parser = commands.add_parser(
-        "upload",
-        help="upload a local file (a first frame, ...) and print its URL",
-        description="Upload a local file to PiAPI's temporary storage (kept 24 hours, "
-        "10 MB at most, Creator plan or higher) and print its URL, for a task's image_url.",
-        epilog=EPILOG,
-        formatter_class=Formatter,
-        parents=[parents.common, parents.output],
-    )
-    upload_parser.add_argument("file", metavar="FILE", help="an image, video or audio file")
-    upload_parser.set_defaults(handler=upload)
+    add_command(
+        commands, "upload", upload, UPLOAD_HELP, UPLOAD_DESCRIPTION, parents.common, parents.output
+    ).add_argument("file", metavar="FILE", help="an image, video or audio file")

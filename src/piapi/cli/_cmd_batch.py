@@ -25,7 +25,7 @@ from piapi._core.text import format_usd, json_safe, usd_text
 from piapi.cli import _checks
 from piapi.cli._batch_file import read_batch_file
 from piapi.cli._exit import EXIT_DECLINED, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, CliError
-from piapi.cli._parsing import DEFAULT_TIMEOUT, EPILOG, Formatter, Parents
+from piapi.cli._parsing import DEFAULT_TIMEOUT, Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui, counted, duration, markup, text
 
@@ -505,22 +505,21 @@ def _table(ui: Ui, rows: list[tuple[int, BatchItem]]) -> None:
         )
 
 
-def register(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: Parents
-) -> None:
+def register(commands: Commands, parents: Parents) -> None:
     """Add `piapi batch`."""
-    batch = commands.add_parser(
+    batch = add_command(
+        commands,
         "batch",
-        help="many tasks from a JSON Lines file, resumable: create, wait, download",
-        description="Create, wait for and download many tasks from FILE (JSON Lines: one "
+        run,
+        "many tasks from a JSON Lines file, resumable: create, wait, download",
+        "Create, wait for and download many tasks from FILE (JSON Lines: one "
         'Sora 2 shorthand {"prompt": ..., "duration": 8, "aspect_ratio": "9:16", "pro": true, '
         '"resolution": "1080p"} or full request {"model", "task_type", "input"} per line). '
         "A journal records every step: running the same command again resumes, never "
         "creating a task twice. Shows the count and estimated cost and asks first; without "
         "a terminal, pass --yes.",
-        epilog=EPILOG,
-        formatter_class=Formatter,
-        parents=[parents.common, parents.waiting],
+        parents.common,
+        parents.waiting,
     )
     batch.add_argument("file", metavar="FILE", help="JSON Lines, one request per line")
     batch.add_argument("--out", metavar="DIR", required=True, help="where the results go")
@@ -553,4 +552,3 @@ def register(
         help="create this uncertain item again (you looked: it is not in your PiAPI task "
         "history); repeatable; without LINE, every uncertain item, even one nobody has looked for",
     )  # fmt: skip
-    batch.set_defaults(handler=run)

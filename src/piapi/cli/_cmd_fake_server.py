@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from piapi.cli._parsing import Parents
+from piapi.cli._parsing import Commands, Parents
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui
 
@@ -18,9 +18,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     return serve(args)
 
 
-def register(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: Parents
-) -> None:
+def register(commands: Commands, parents: Parents) -> None:
     """Add `piapi fake-server`, its options taken from `python -m piapi.testing`."""
     from piapi.testing.options import DESCRIPTION, add_arguments
 

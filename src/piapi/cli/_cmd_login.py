@@ -10,11 +10,22 @@ from piapi._core.protocol import API_KEY_ENV
 from piapi.cli import _ui
 from piapi.cli._config import config_path, forget_api_key, store_api_key
 from piapi.cli._exit import EXIT_OK, EXIT_USAGE, CliError
-from piapi.cli._parsing import EPILOG, Formatter, Parents
+from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui
 
 __all__ = ["register", "run"]
+
+LOGIN_HELP = "store your API key for every command (asked without echo)"
+
+
+def _description() -> str:
+    # Built when the parser is: it names where the key goes, found then.
+    return (
+        f"Store your PiAPI API key in {config_path()} (mode 0600), read by every command "
+        f"when {API_KEY_ENV} is not set. The key is asked for without echo, or read from "
+        "stdin with --stdin; it is never printed."
+    )
 
 
 def _read_key(args: argparse.Namespace) -> str:
@@ -59,19 +70,8 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     return EXIT_OK
 
 
-def register(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: Parents
-) -> None:
+def register(commands: Commands, parents: Parents) -> None:
     """Add `piapi login`."""
-    login = commands.add_parser(
-        "login",
-        help="store your API key for every command (asked without echo)",
-        description=f"Store your PiAPI API key in {config_path()} (mode 0600), read by every "
-        f"command when {API_KEY_ENV} is not set. The key is asked for without echo, or read "
-        "from stdin with --stdin; it is never printed.",
-        epilog=EPILOG,
-        formatter_class=Formatter,
-    )
+    login = add_command(commands, "login", run, LOGIN_HELP, _description())
     login.add_argument("--stdin", action="store_true", help="read the key from stdin")
     login.add_argument("--forget", action="store_true", help="remove the stored key")
-    login.set_defaults(handler=run)

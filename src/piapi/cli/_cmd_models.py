@@ -9,11 +9,23 @@ import dataclasses
 from piapi import ModelEntry, models
 from piapi.cli._catalog import find
 from piapi.cli._exit import EXIT_OK
-from piapi.cli._parsing import EPILOG, Formatter, Parents
+from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui
 
 __all__ = ["register", "run_list", "run_show"]
+
+MODELS_HELP = "every model and task type: price, typed request; `models show` for parameters"
+MODELS_DESCRIPTION = (
+    "Every model and task type PiAPI offers: its price and the typed request "
+    "that checks it before sending (untyped ones are sent as given)."
+)
+
+SHOW_HELP = "one model and task type: parameters, allowed values, price rule, page"
+SHOW_DESCRIPTION = (
+    "The parameters of a model and task type (type, required, allowed "
+    "values, default), its price rule and the PiAPI page they come from."
+)
 
 UNTYPED_NOTE = (
     "No typed request: nothing is checked before sending, and the price is unknown. "
@@ -89,31 +101,19 @@ def run_show(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     return EXIT_OK
 
 
-def register(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: Parents
-) -> None:
+def register(commands: Commands, parents: Parents) -> None:
     """Add `piapi models` and `piapi models show`."""
-    listing = commands.add_parser(
-        "models",
-        help="every model and task type: price, typed request; `models show` for parameters",
-        description="Every model and task type PiAPI offers: its price and the typed request "
-        "that checks it before sending (untyped ones are sent as given).",
-        epilog=EPILOG,
-        formatter_class=Formatter,
-        parents=[parents.output],
+    listing = add_command(
+        commands, "models", run_list, MODELS_HELP, MODELS_DESCRIPTION, parents.output
     )
     listing.add_argument("--typed", action="store_true", help="only the typed ones")
-    listing.set_defaults(handler=run_list)
-    shows = listing.add_subparsers(dest="models_command", metavar="COMMAND")
-    show = shows.add_parser(
+    show = add_command(
+        listing.add_subparsers(dest="models_command", metavar="COMMAND"),
         "show",
-        help="one model and task type: parameters, allowed values, price rule, page",
-        description="The parameters of a model and task type (type, required, allowed "
-        "values, default), its price rule and the PiAPI page they come from.",
-        epilog=EPILOG,
-        formatter_class=Formatter,
-        parents=[parents.output],
+        run_show,
+        SHOW_HELP,
+        SHOW_DESCRIPTION,
+        parents.output,
     )
     show.add_argument("model", help='e.g. "kling"')
     show.add_argument("task_type", metavar="TASK_TYPE", help='e.g. "video_generation"')
-    show.set_defaults(handler=run_show)

@@ -14,7 +14,7 @@ from piapi._core.text import format_usd
 from piapi.cli import _checks
 from piapi.cli._catalog import find, suggestion
 from piapi.cli._exit import EXIT_DECLINED, EXIT_USAGE, CliError
-from piapi.cli._parsing import EPILOG, Formatter, Parents, resume_options
+from piapi.cli._parsing import Commands, Parents, add_command, resume_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
 from piapi.cli._waiting import follow
@@ -23,6 +23,15 @@ if TYPE_CHECKING:
     from piapi import ModelEntry, TaskInput
 
 __all__ = ["parse_values", "register", "run"]
+
+RUN_HELP = "run any model: check, estimate, confirm, create, wait, download"
+RUN_DESCRIPTION = (
+    "Run a task of any model. Values are JSON when they parse (duration=5, "
+    "enable_audio=true, image_urls='[\"https://...\"]'), else text (prompt='A fox'). "
+    "With a typed request they are checked and priced before anything is sent; the cost "
+    "is confirmed (Enter means no; without a terminal, pass --yes). `piapi models` lists "
+    "the models, `piapi models show MODEL TASK_TYPE` their parameters."
+)
 
 
 def _value(text: str) -> object:
@@ -153,22 +162,9 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
         return follow(client, task, ui, session, args, output, started)
 
 
-def register(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: Parents
-) -> None:
+def register(commands: Commands, parents: Parents) -> None:
     """Add `piapi run`."""
-    command = commands.add_parser(
-        "run",
-        help="run any model: check, estimate, confirm, create, wait, download",
-        description="Run a task of any model. Values are JSON when they parse (duration=5, "
-        "enable_audio=true, image_urls='[\"https://...\"]'), else text (prompt='A fox'). "
-        "With a typed request they are checked and priced before anything is sent; the cost "
-        "is confirmed (Enter means no; without a terminal, pass --yes). `piapi models` lists "
-        "the models, `piapi models show MODEL TASK_TYPE` their parameters.",
-        epilog=EPILOG,
-        formatter_class=Formatter,
-        parents=[parents.common, parents.output, parents.waiting],
-    )
+    command = add_command(commands, "run", run, RUN_HELP, RUN_DESCRIPTION, *parents)
     command.add_argument("model", help='e.g. "kling"')
     command.add_argument("task_type", metavar="TASK_TYPE", help='e.g. "video_generation"')
     command.add_argument("values", nargs="*", metavar="KEY=VALUE", help="input values")
@@ -187,4 +183,3 @@ def register(
         "-o", "--output", metavar="PATH", help="file or directory for the result (default: .)"
     )
     command.add_argument("-y", "--yes", action="store_true", help="do not ask before spending")
-    command.set_defaults(handler=run)

@@ -11,13 +11,19 @@ from piapi._core.models import WebhookConfig
 from piapi._core.text import format_usd
 from piapi.cli import _checks
 from piapi.cli._exit import EXIT_DECLINED, EXIT_USAGE, CliError
-from piapi.cli._parsing import EPILOG, Formatter, Parents, resume_options
+from piapi.cli._parsing import Commands, Parents, add_command, resume_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
 from piapi.cli._waiting import follow
 from piapi.families.sora2 import Sora2TaskType, estimate_sora2_cost
 
 __all__ = ["register", "run"]
+
+SORA2_HELP = "make a Sora 2 video: estimate, confirm, create, wait, download"
+SORA2_DESCRIPTION = (
+    "Make a Sora 2 video. Shows the estimated cost and asks before spending "
+    "(Enter means no); without a terminal, pass --yes."
+)
 
 WEBHOOK_SECRET_ENV = "PIAPI_WEBHOOK_SECRET"
 
@@ -99,19 +105,9 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
         return follow(client, task, ui, session, args, output, started)
 
 
-def register(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: Parents
-) -> None:
+def register(commands: Commands, parents: Parents) -> None:
     """Add `piapi sora2`."""
-    sora2 = commands.add_parser(
-        "sora2",
-        help="make a Sora 2 video: estimate, confirm, create, wait, download",
-        description="Make a Sora 2 video. Shows the estimated cost and asks before spending "
-        "(Enter means no); without a terminal, pass --yes.",
-        epilog=EPILOG,
-        formatter_class=Formatter,
-        parents=[parents.common, parents.output, parents.waiting],
-    )
+    sora2 = add_command(commands, "sora2", run, SORA2_HELP, SORA2_DESCRIPTION, *parents)
     sora2.add_argument("prompt", help="what the video shows")
     sora2.add_argument(
         "--duration", type=int, choices=(4, 8, 12), default=4, help="seconds (default 4)"
@@ -141,4 +137,3 @@ def register(
         "-o", "--output", metavar="PATH", help="file or directory for the video (default: .)"
     )
     sora2.add_argument("-y", "--yes", action="store_true", help="do not ask before spending")
-    sora2.set_defaults(handler=run)

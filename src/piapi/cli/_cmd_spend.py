@@ -9,11 +9,30 @@ from decimal import Decimal, InvalidOperation
 
 from piapi._core.text import format_usd, usd_text
 from piapi.cli._exit import EXIT_OK, EXIT_USAGE, CliError
-from piapi.cli._parsing import EPILOG, Formatter, Parents
+from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui, counted
 
 __all__ = ["register"]
+
+SPEND_HELP = "a spending limit shared through a store: show it, settle a reservation"
+SPEND_DESCRIPTION = (
+    "A spending limit that clients share through a store "
+    "(PiAPIClient(spend_store=...)): what was spent, the reservations still open (a "
+    "create in flight, or one whose process died), and settling one by hand."
+)
+
+SHOW_HELP = "what a budget spent and its open reservations"
+SHOW_DESCRIPTION = (
+    "Show a budget's total (settled charges and open reservations) and "
+    "each reservation neither settled nor released."
+)
+
+SETTLE_HELP = "settle (--charged USD) or release (--release) one open reservation"
+SETTLE_DESCRIPTION = (
+    "Close one open reservation by hand: --charged with what PiAPI's task "
+    "history shows was charged, or --release when its task does not exist."
+)
 
 _STORE_HELP = (
     "the store: sqlite:///path or postgresql://... (default: $PIAPI_STORE_URL, else SQLite "
@@ -110,29 +129,11 @@ def settle(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     return EXIT_OK
 
 
-def register(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: Parents
-) -> None:
+def register(commands: Commands, parents: Parents) -> None:
     """Add `piapi spend show` and `piapi spend settle`."""
-    spend = commands.add_parser(
-        "spend",
-        help="a spending limit shared through a store: show it, settle a reservation",
-        description="A spending limit that clients share through a store "
-        "(PiAPIClient(spend_store=...)): what was spent, the reservations still open (a "
-        "create in flight, or one whose process died), and settling one by hand.",
-        epilog=EPILOG,
-        formatter_class=Formatter,
-    )
+    spend = add_command(commands, "spend", None, SPEND_HELP, SPEND_DESCRIPTION)
     actions = spend.add_subparsers(dest="spend_command", metavar="ACTION", required=True)
-    shown = actions.add_parser(
-        "show",
-        help="what a budget spent and its open reservations",
-        description="Show a budget's total (settled charges and open reservations) and "
-        "each reservation neither settled nor released.",
-        epilog=EPILOG,
-        formatter_class=Formatter,
-        parents=[parents.output],
-    )
+    shown = add_command(actions, "show", show, SHOW_HELP, SHOW_DESCRIPTION, parents.output)
     shown.add_argument("--store", metavar="URL", default=None, help=_STORE_HELP)
     shown.add_argument(
         "--name", default="default", help="the budget (spend_limit_name; default: default)"
@@ -143,18 +144,10 @@ def register(
         default="none",
         help="the total of all time (none), today or this month, in UTC (default: none)",
     )
-    shown.set_defaults(handler=show)
-    settled = actions.add_parser(
-        "settle",
-        help="settle (--charged USD) or release (--release) one open reservation",
-        description="Close one open reservation by hand: --charged with what PiAPI's task "
-        "history shows was charged, or --release when its task does not exist.",
-        epilog=EPILOG,
-        formatter_class=Formatter,
-        parents=[parents.output],
+    settled = add_command(
+        actions, "settle", settle, SETTLE_HELP, SETTLE_DESCRIPTION, parents.output
     )
     settled.add_argument("id", metavar="ID", type=int, help="the reservation (spend show)")
     settled.add_argument("--charged", metavar="USD", type=_amount, help="what was charged")
     settled.add_argument("--release", action="store_true", help="its task does not exist")
     settled.add_argument("--store", metavar="URL", default=None, help=_STORE_HELP)
-    settled.set_defaults(handler=settle)

@@ -7,7 +7,7 @@ import argparse
 from piapi._core.models import TaskStatus
 from piapi.cli import _checks
 from piapi.cli._exit import EXIT_OK
-from piapi.cli._parsing import DEFAULT_TIMEOUT, EPILOG, Formatter, Parents, resume_options
+from piapi.cli._parsing import DEFAULT_TIMEOUT, Commands, Parents, add_command, resume_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
 from piapi.cli._waiting import finish, wait
@@ -51,9 +51,7 @@ def cancel(args: argparse.Namespace, ui: Ui, session: Session) -> int:
         return EXIT_OK
 
 
-def register(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: Parents
-) -> None:
+def register(commands: Commands, parents: Parents) -> None:
     """Add `piapi task` and its actions."""
     task = commands.add_parser("task", help="get, wait for or cancel a task by id")
     task_commands = task.add_subparsers(dest="task_command", metavar="ACTION", required=True)
@@ -62,18 +60,11 @@ def register(
         ("wait", wait_for, "wait until a task ends"),
         ("cancel", cancel, "cancel a pending task"),
     ):
-        groups = [parents.common, parents.output] + ([parents.waiting] if name == "wait" else [])
-        sub = task_commands.add_parser(
-            name,
-            help=text,
-            description=text[0].upper() + text[1:] + ".",
-            epilog=EPILOG,
-            formatter_class=Formatter,
-            parents=groups,
-        )
+        groups = (parents.common, parents.output) + ((parents.waiting,) if name == "wait" else ())
+        description = text[0].upper() + text[1:] + "."
+        sub = add_command(task_commands, name, handler, text, description, *groups)
         sub.add_argument("task_id", metavar="ID")
         if name != "cancel":
             sub.add_argument(
                 "-o", "--output", metavar="PATH", help="download the video to this file or dir"
             )
-        sub.set_defaults(handler=handler)

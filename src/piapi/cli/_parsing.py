@@ -1,16 +1,29 @@
-"""The option groups commands share, so each command module builds its own parser."""
+"""The option groups commands share and `add_command`, so each command module builds its
+own parser."""
 
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import NamedTuple, TypeAlias
 
 from piapi._core.protocol import API_KEY_ENV, BASE_URL_ENV
 from piapi.cli._checks import seconds
 from piapi.cli._exit import EXIT_CODES
-from piapi.cli._session import Resume
+from piapi.cli._session import Resume, Session
+from piapi.cli._ui import Ui
 
-__all__ = ["DEFAULT_TIMEOUT", "EPILOG", "Formatter", "Parents", "make_parents", "resume_options"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "EPILOG",
+    "Commands",
+    "Formatter",
+    "Handler",
+    "Parents",
+    "add_command",
+    "make_parents",
+    "resume_options",
+]
 
 EPILOG = (
     "exit codes:\n"
@@ -22,16 +35,43 @@ DEFAULT_TIMEOUT = 1800.0
 # Defaults are written into the help texts by hand: an automatic "(default: ...)" would
 # print a secret taken from the environment.
 Formatter = argparse.RawDescriptionHelpFormatter
+# What `register(commands, parents)` adds its commands to.
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+# Runs one command; it records its progress in the session, for the line Ctrl-C prints.
+Handler = Callable[[argparse.Namespace, Ui, Session], int]
 
 
-@dataclass(frozen=True)
-class Parents:
+class Parents(NamedTuple):
     """Parent parsers: `common` (--api-key, --base-url), `output` (--json), `waiting`
-    (--timeout)."""
+    (--timeout); `*parents` is all three."""
 
     common: argparse.ArgumentParser
     output: argparse.ArgumentParser
     waiting: argparse.ArgumentParser
+
+
+def add_command(
+    commands: Commands,
+    name: str,
+    handler: Handler | None,
+    help: str,
+    description: str,
+    *parents: argparse.ArgumentParser,
+) -> argparse.ArgumentParser:
+    """A command run by `handler` (None: one with its own subcommands), taking the options
+    of `parents`, its help ending with the exit codes and environment variables every
+    command shares."""
+    parser = commands.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=EPILOG,
+        formatter_class=Formatter,
+        parents=list(parents),
+    )
+    if handler is not None:
+        parser.set_defaults(handler=handler)
+    return parser
 
 
 def make_parents() -> Parents:

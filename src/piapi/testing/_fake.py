@@ -219,6 +219,10 @@ def _text_response(status: int, body: bytes, content_type: str) -> FakeResponse:
     )
 
 
+def _success(data: Any) -> FakeResponse:
+    return _json_response(200, {"code": 200, "data": data, "message": "success"})
+
+
 def _error(status: int, message: str, code: int | None = None) -> FakeResponse:
     return _json_response(status, {"code": code or status, "data": None, "message": message})
 
@@ -544,18 +548,16 @@ class FakePiAPI:
         if endpoint == "upload":
             return self._upload(body, base)
         if endpoint == "account_info":
-            return _json_response(200, {"code": 200, "data": self._account(), "message": "success"})
+            return _success(self._account())
         if endpoint == "active_tasks":
-            return _json_response(
-                200, {"code": 200, "data": self._active_tasks(), "message": "success"}
-            )
+            return _success(self._active_tasks())
         task = self._tasks.get(ref or "")
         if task is None:
             return _error(404, f"task {ref} not found")
         self._refresh(task, self.clock.monotonic())
         if endpoint == "cancel":
             return self._cancel(task)
-        return _json_response(200, {"code": 200, "data": task.to_json(), "message": "success"})
+        return _success(task.to_json())
 
     def _create(self, body: bytes, base: str) -> FakeResponse:
         try:
@@ -574,7 +576,6 @@ class FakePiAPI:
         hook = _object(config.get("webhook_config")) if config is not None else {}
         if inp is None or config is None or hook is None:
             return _error(400, "invalid request body: input and config must be objects")
-        hook_fields = hook
         script = self._take_script(inp.get("prompt"))
         queue_delay = (
             self.queue_delay if script is None or script.queue_delay is None else script.queue_delay
@@ -592,8 +593,8 @@ class FakePiAPI:
             config={
                 "service_mode": str(config.get("service_mode") or ""),
                 "webhook_config": {
-                    "endpoint": str(hook_fields.get("endpoint") or ""),
-                    "secret": str(hook_fields.get("secret") or ""),
+                    "endpoint": str(hook.get("endpoint") or ""),
+                    "secret": str(hook.get("secret") or ""),
                 },
             },
             base_url=base,
@@ -613,7 +614,7 @@ class FakePiAPI:
         self._created.append(task)
         self._notify(task)
         self._refresh(task, now)
-        return _json_response(200, {"code": 200, "data": task.to_json(), "message": "success"})
+        return _success(task.to_json())
 
     def _refuse_for_credit(self, task: FakeTask) -> FakeResponse:
         """PiAPI's answer to a create the balance cannot pay: code 500 around the task, failed
@@ -675,7 +676,7 @@ class FakePiAPI:
         self._media[stored] = UploadedMedia(data, content_type)
         url = f"{base}/ephemeral/{stored}"
         self._uploads[url] = name
-        return _json_response(200, {"code": 200, "data": {"url": url}, "message": "success"})
+        return _success({"url": url})
 
     def _account(self) -> dict[str, Any]:
         """`data` of `/account/info`: the tasks' charges and holds taken from the balance."""

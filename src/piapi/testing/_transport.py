@@ -63,55 +63,44 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.fake = fake
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = self.fake.handle(
-            request.method, str(request.url), request.headers, request.read()
-        )
-        if response.drop == "before":
-            raise httpx.ConnectError("[fake] connection refused", request=request)
-        if response.delay:
-            timeout = _read_timeout(request)
-            self._sleep(min(response.delay, timeout if timeout is not None else response.delay))
-            if timeout is not None and response.delay > timeout:
-                raise httpx.ReadTimeout("[fake] read timed out", request=request)
+        response, delay = self._answer(request, request.read())
+        if delay:
+            self.fake.clock.sleep(delay)
         return self._finish(request, response)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Answer an `httpx.AsyncClient` request from the fake."""
-        body = await request.aread()
-        response = self.fake.handle(request.method, str(request.url), request.headers, body)
-        if response.drop == "before":
-            raise httpx.ConnectError("[fake] connection refused", request=request)
-        if response.delay:
-            timeout = _read_timeout(request)
-            delay = min(response.delay, timeout if timeout is not None else response.delay)
+        response, delay = self._answer(request, await request.aread())
+        if delay:
             if isinstance(self.fake.clock, FakeClock):
                 self.fake.clock.advance(delay)
             else:
                 await anyio.sleep(delay)
-            if timeout is not None and response.delay > timeout:
-                raise httpx.ReadTimeout("[fake] read timed out", request=request)
         return self._finish(request, response)
 
-    def _sleep(self, seconds: float) -> None:
-        self.fake.clock.sleep(seconds)
+    def _answer(self, request: httpx.Request, body: bytes) -> tuple[FakeResponse, float]:
+        """The fake's answer, and how long to wait for it: its delay, cut at the read
+        timeout (`_finish` then raises the timeout)."""
+        response = self.fake.handle(request.method, str(request.url), request.headers, body)
+        if response.drop == "before":
+            raise httpx.ConnectError("[fake] connection refused", request=request)
+        timeout = _read_timeout(request)
+        return response, response.delay if timeout is None else min(response.delay, timeout)
 
     def _finish(self, request: httpx.Request, response: FakeResponse) -> httpx.Response:
+        timeout = _read_timeout(request)
+        if response.delay and timeout is not None and response.delay > timeout:
+            raise httpx.ReadTimeout("[fake] read timed out", request=request)
         if response.drop == "after":
             raise httpx.RemoteProtocolError(
                 "Server disconnected without sending a response.", request=request
             )
-        if response.chunks is None and response.cut_at is None:
-            return httpx.Response(
-                response.status,
-                headers=response.headers,
-                content=response.body,
-                request=request,
-                extensions={"http_version": b"HTTP/1.1"},
-            )
+        whole = response.chunks is None and response.cut_at is None
         return httpx.Response(
             response.status,
             headers=response.headers,
-            stream=_Body(response),
+            content=response.body if whole else None,
+            stream=None if whole else _Body(response),
             request=request,
             extensions={"http_version": b"HTTP/1.1"},
         )
