@@ -27,12 +27,20 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias, cast
 from pydantic import BeforeValidator, ValidationInfo, model_validator
 from typing_extensions import Self
 
-from piapi._core.models import FamilyTask, Task, TaskInput, from_response
+from piapi._core.models import FamilyTask, Task, TaskInput, WireModel, from_response
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
+    "AudioOutput",
+    "AudioUrlOutput",
     "FamilyInput",
     "FamilyTask",
+    "ImageOutput",
     "TaskReference",
+    "VideoOutput",
+    "VideoUrlOutput",
     "check_max_length",
     "check_positive",
     "check_range",
@@ -87,6 +95,43 @@ class FamilyInput(TaskInput):
 
     def _check(self) -> None:
         """Raise `ValueError` for a value the docs do not allow (only when a caller builds)."""
+
+
+# --- outputs shared by several families ----------------------------------------------------
+# A family still names its own output class (`WanVideoOutput`, public, with a docstring
+# saying where its shape comes from) and derives it from one of these. Every field PiAPI
+# sends is kept, declared or not, and `task.media_urls` finds the results in them.
+
+
+class ImageOutput(WireModel):
+    """An output of images (its fields, when the family's page publishes none, as sent)."""
+
+    MEDIA_KIND: ClassVar[MediaKind] = "image"
+
+
+class VideoOutput(WireModel):
+    """An output of a video (its fields, when the family's page publishes none, as sent)."""
+
+    MEDIA_KIND: ClassVar[MediaKind] = "video"
+
+
+class AudioOutput(WireModel):
+    """An output of audio (its fields, when the family's page publishes none, as sent)."""
+
+    MEDIA_KIND: ClassVar[MediaKind] = "audio"
+
+
+class VideoUrlOutput(VideoOutput):
+    """A video at `video_url`, as PiAPI's MCP server reads its Qubico video models
+    (github.com/apinetwork/piapi-mcp-server)."""
+
+    video_url: str | None = None
+
+
+class AudioUrlOutput(AudioOutput):
+    """Audio at `audio_url`, the field PiAPI's MCP server reads for its audio models."""
+
+    audio_url: str | None = None
 
 
 def require_text(name: str, value: object, source: str = "") -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from piapi._core.models import TaskInput, WireModel, check_allowed
-from piapi.families._base import FamilyInput, FamilyTask, TaskReference, require_text
+from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, TaskReference, require_text
 
 if TYPE_CHECKING:
     from piapi._core.results import MediaKind
@@ -232,15 +232,13 @@ class MidjourneySeedInput(_TextInput):
     """The earlier Midjourney task's id."""
 
 
-class MidjourneyImageOutput(WireModel):
+class MidjourneyImageOutput(ImageOutput):
     """Output of a Midjourney image task (https://piapi.ai/docs/midjourney-api/task-result-explaination).
 
     `image_url`: the grid (or the image); `image_urls`: the grid's four images;
     `temporary_image_urls`: temporary copies (some plans only); `discord_image_url` and
     `intermediate_image_urls` are previews.
     """
-
-    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
     image_url: str | None = None
     image_urls: list[str] | None = None

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-from piapi._core.models import TaskInput, WireModel, check_allowed
-from piapi.families._base import FamilyInput, FamilyTask, check_range, per_second
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput, check_allowed
+from piapi.families._base import FamilyInput, FamilyTask, VideoOutput, check_range, per_second
 
 __all__ = [
     "Seedance2Input",
@@ -122,10 +119,8 @@ class Seedance2PreviewInput(Seedance2Input):
 SeedanceInput = Seedance2Input | Seedance2PreviewInput
 
 
-class SeedanceVideoOutput(WireModel):
+class SeedanceVideoOutput(VideoOutput):
     """Output of a completed Seedance task: `video`, the URL of the MP4."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video: str | None = None
 

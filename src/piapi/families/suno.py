@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from pydantic import ConfigDict, Field, model_validator
 
 from piapi._core.models import TaskInput, WireModel, _empty_list, check_allowed
-from piapi.families._base import FamilyInput, FamilyTask, TaskReference, require_text
+from piapi.families._base import AudioOutput, FamilyInput, FamilyTask, TaskReference, require_text
 
 if TYPE_CHECKING:
     from piapi._core.results import MediaKind
@@ -322,15 +322,13 @@ def _clip_list(clips: object) -> object:
     return clips
 
 
-class SunoMusicOutput(WireModel):
+class SunoMusicOutput(AudioOutput):
     """Output of a Suno song task: `clips`, each a `SunoClip`.
 
     PiAPI answers clips in two shapes, both read here as a list: keyed by id under
     `clips` (https://piapi.ai/docs/legacy/suno-api/get-music; one of them may be `{}`), or
     `output` itself a list of clips (the completed webhook at https://piapi.ai/docs/25346021e0).
     """
-
-    MEDIA_KIND: ClassVar[MediaKind] = "audio"
 
     clips: list[SunoClip] = Field(default_factory=_empty_list)
 
