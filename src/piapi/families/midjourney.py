@@ -72,6 +72,13 @@ class _TextInput(FamilyInput):
         return MidjourneyTextTask
 
 
+class _FollowUpInput(_ImageInput):
+    """A request on an earlier task's images: `origin_task_id` first."""
+
+    origin_task_id: TaskReference | None = None
+    """The earlier Midjourney task's id."""
+
+
 class MidjourneyImagineInput(_ImageInput):
     """Input of `imagine`: a 2x2 grid from a prompt (https://piapi.ai/docs/midjourney-api/imagine).
 
@@ -96,7 +103,7 @@ class MidjourneyImagineInput(_ImageInput):
             check_allowed("process_mode", self.process_mode, PROCESS_MODES, IMAGINE_PAGE)
 
 
-class MidjourneyUpscaleInput(_ImageInput):
+class MidjourneyUpscaleInput(_FollowUpInput):
     """Input of `upscale`: one image of an earlier task's grid, or an upscaled image upscaled
     again (https://piapi.ai/docs/midjourney-api/upscale).
 
@@ -106,8 +113,6 @@ class MidjourneyUpscaleInput(_ImageInput):
 
     TASK_TYPE: ClassVar[str] = "upscale"
 
-    origin_task_id: TaskReference | None = None
-    """The earlier Midjourney task's id."""
     index: str | None = None
 
     def _check(self) -> None:
@@ -115,7 +120,7 @@ class MidjourneyUpscaleInput(_ImageInput):
         check_allowed("index", self.index, UPSCALE_INDEXES, UPSCALE_PAGE)
 
 
-class MidjourneyVariationInput(_ImageInput):
+class MidjourneyVariationInput(_FollowUpInput):
     """Input of `variation` (https://piapi.ai/docs/midjourney-api/variation).
 
     Checked: `origin_task_id` and `prompt` required; `index` required, one of 1, 2, 3, 4,
@@ -125,8 +130,6 @@ class MidjourneyVariationInput(_ImageInput):
 
     TASK_TYPE: ClassVar[str] = "variation"
 
-    origin_task_id: TaskReference | None = None
-    """The earlier Midjourney task's id."""
     index: str | None = None
     prompt: str | None = None
     aspect_ratio: str | None = None
@@ -138,7 +141,7 @@ class MidjourneyVariationInput(_ImageInput):
         require_text("prompt", self.prompt, VARIATION_PAGE)
 
 
-class MidjourneyRerollInput(_ImageInput):
+class MidjourneyRerollInput(_FollowUpInput):
     """Input of `reroll`: the earlier task again (https://piapi.ai/docs/midjourney-api/reroll).
 
     Checked: `origin_task_id` required. Price: not published.
@@ -146,8 +149,6 @@ class MidjourneyRerollInput(_ImageInput):
 
     TASK_TYPE: ClassVar[str] = "reroll"
 
-    origin_task_id: TaskReference | None = None
-    """The earlier Midjourney task's id."""
     prompt: str | None = None
     aspect_ratio: str | None = None
     skip_prompt_check: bool | None = None
@@ -170,41 +171,35 @@ class MidjourneyBlendInput(_ImageInput):
     bot_id: int | None = None
 
 
-class MidjourneyInpaintInput(_ImageInput):
+class MidjourneyInpaintInput(_FollowUpInput):
     """Input of `inpaint` (https://piapi.ai/docs/midjourney-api/inpaint): parameters as
     PiAPI's catalog lists them; nothing is checked. Price: not published."""
 
     TASK_TYPE: ClassVar[str] = "inpaint"
 
-    origin_task_id: TaskReference | None = None
-    """The earlier Midjourney task's id."""
     mask: str | None = None
     prompt: str | None = None
     skip_prompt_check: bool | None = None
 
 
-class MidjourneyOutpaintInput(_ImageInput):
+class MidjourneyOutpaintInput(_FollowUpInput):
     """Input of `outpaint` (https://piapi.ai/docs/midjourney-api/outpaint): parameters as
     PiAPI's catalog lists them; nothing is checked. Price: not published."""
 
     TASK_TYPE: ClassVar[str] = "outpaint"
 
-    origin_task_id: TaskReference | None = None
-    """The earlier Midjourney task's id."""
     zoom_ratio: str | None = None
     aspect_ratio: str | None = None
     prompt: str | None = None
     skip_prompt_check: bool | None = None
 
 
-class MidjourneyPanInput(_ImageInput):
+class MidjourneyPanInput(_FollowUpInput):
     """Input of `pan` (https://piapi.ai/docs/midjourney-api/pan): parameters as PiAPI's
     catalog lists them; nothing is checked. Price: not published."""
 
     TASK_TYPE: ClassVar[str] = "pan"
 
-    origin_task_id: TaskReference | None = None
-    """The earlier Midjourney task's id."""
     direction: str | None = None
     prompt: str | None = None
     skip_prompt_check: bool | None = None
