@@ -9,7 +9,7 @@ those of PiAPI's catalog, none is checked, and no price is published.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, get_args
 
 from piapi._core.models import TaskInput
 from piapi.families._base import AudioUrlOutput, FamilyInput, FamilyTask
@@ -101,9 +101,4 @@ class AceStepTask(FamilyTask[AceStepInput, AceStepOutput]):
     """An ACE-Step task, typed."""
 
     output: AceStepOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        AceStepTxt2AudioInput,
-        AceStepAudio2AudioInput,
-        AceStepEditInput,
-        AceStepExtendInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(AceStepInput)

@@ -11,7 +11,7 @@ of one): `estimate_cost()` is None.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from pydantic import Field
 
@@ -362,21 +362,4 @@ class FluxTask(FamilyTask[FluxInput, FluxImageOutput]):
     """A Flux task of any of its models and task types, typed."""
 
     output: FluxImageOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        FluxDevTxt2ImgInput,
-        FluxSchnellTxt2ImgInput,
-        FluxDevAdvancedTxt2ImgInput,
-        FluxDevImg2ImgInput,
-        FluxSchnellImg2ImgInput,
-        FluxDevAdvancedImg2ImgInput,
-        FluxKontextInput,
-        FluxSchnellTxt2ImgSrInput,
-        FluxDevAdvancedTxt2ImgSrInput,
-        FluxImg2ImgSrInput,
-        FluxTxt2ImgLoraInput,
-        FluxImg2ImgLoraInput,
-        FluxFillInpaintInput,
-        FluxFillOutpaintInput,
-        FluxReduxVariationInput,
-        FluxControlnetLoraInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(FluxInput)

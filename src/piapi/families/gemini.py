@@ -11,7 +11,7 @@ nano-banana-pro).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, get_args
 
 from pydantic import Field
 
@@ -98,8 +98,4 @@ class GeminiTask(FamilyTask[GeminiInput, GeminiImageOutput]):
     """A Gemini (Nano Banana) image task, typed."""
 
     output: GeminiImageOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        Gemini25FlashImageInput,
-        NanoBananaProInput,
-        NanoBanana2Input,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(GeminiInput)

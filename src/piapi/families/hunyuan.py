@@ -10,7 +10,7 @@ read: the names are PiAPI's catalog's, only a prompt is asked for, and no price 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from piapi._core.models import TaskInput
 from piapi.families._base import FamilyInput, FamilyTask, VideoUrlOutput, require_text
@@ -102,10 +102,4 @@ class HunyuanTask(FamilyTask[HunyuanInput, HunyuanVideoOutput]):
     """A `Qubico/hunyuan` task, typed."""
 
     output: HunyuanVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        HunyuanTxt2VideoInput,
-        HunyuanTxt2VideoLoraInput,
-        HunyuanFastTxt2VideoInput,
-        HunyuanImg2VideoConcatInput,
-        HunyuanImg2VideoReplaceInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(HunyuanInput)

@@ -10,7 +10,7 @@ segmentation and upscaling requests.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, get_args
 
 from piapi._core.models import TaskInput
 from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, require_text
@@ -156,10 +156,4 @@ class ImageToolkitTask(FamilyTask[ImageToolkitInput, ImageToolkitOutput]):
     """An image toolkit task, typed."""
 
     output: ImageToolkitOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        FaceSwapInput,
-        MultiFaceSwapInput,
-        BackgroundRemoveInput,
-        SegmentInput,
-        UpscaleInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(ImageToolkitInput)

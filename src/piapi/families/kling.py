@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, get_args
 
 from pydantic import ConfigDict, Field
 
@@ -624,16 +624,7 @@ class KlingTask(FamilyTask[KlingInput, KlingVideoOutput]):
     """
 
     output: KlingVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        KlingVideoInput,
-        KlingOmniVideoInput,
-        KlingLipSyncInput,
-        KlingExtendVideoInput,
-        KlingEffectsInput,
-        KlingAvatarInput,
-        KlingMotionControlInput,
-        KlingTurboVideoInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(KlingInput)
 
 
 class KlingTryOnTask(FamilyTask[KlingTryOnInput, KlingTryOnOutput]):

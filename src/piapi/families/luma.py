@@ -13,7 +13,7 @@ PiAPI's page changed its field set: the current one (and PiAPI's catalog) is `mo
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, get_args
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask, VideoOutput, require_text
@@ -144,4 +144,4 @@ class LumaTask(FamilyTask[LumaInput, LumaVideoOutput]):
     """A Luma `video_generation` or `extend_video` task, typed."""
 
     output: LumaVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (LumaVideoInput, LumaExtendVideoInput)
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(LumaInput)

@@ -11,7 +11,7 @@ end of its Midjourney support (https://piapi.ai/docs/sunsetting-midjourney):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, get_args
 
 from piapi._core.models import TaskInput, WireModel, check_allowed
 from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, TaskReference, require_text
@@ -272,16 +272,7 @@ class MidjourneyTask(FamilyTask[MidjourneyImageInput, MidjourneyImageOutput]):
     """A Midjourney image task, typed: `task.output.image_url` is the grid."""
 
     output: MidjourneyImageOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        MidjourneyImagineInput,
-        MidjourneyUpscaleInput,
-        MidjourneyVariationInput,
-        MidjourneyRerollInput,
-        MidjourneyBlendInput,
-        MidjourneyInpaintInput,
-        MidjourneyOutpaintInput,
-        MidjourneyPanInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(MidjourneyImageInput)
 
 
 class MidjourneyTextTask(

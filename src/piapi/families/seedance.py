@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from piapi._core.models import TaskInput, check_allowed
 from piapi.families._base import FamilyInput, FamilyTask, VideoOutput, check_range, per_second
@@ -129,4 +129,4 @@ class SeedanceTask(FamilyTask[SeedanceInput, SeedanceVideoOutput]):
     """A `seedance-2` or `seedance-2-preview` task, typed."""
 
     output: SeedanceVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (Seedance2Input, Seedance2PreviewInput)
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(SeedanceInput)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast, get_args
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -371,25 +371,11 @@ class SunoTask(FamilyTask[SunoSongInput, SunoMusicOutput]):
     """A `suno` or `music-s` song task, typed: `task.output.clips` are the clips."""
 
     output: SunoMusicOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        SunoGenerateMusicInput,
-        SunoGenerateMusicCustomInput,
-        SunoConcatMusicInput,
-        SunoUploadAudioInput,
-        SunoMusicInput,
-        MusicSGenerateMusicInput,
-        MusicSGenerateMusicCustomInput,
-        MusicSConcatMusicInput,
-        MusicSUploadAudioInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(SunoSongInput)
 
 
 class SunoLyricsTask(FamilyTask[SunoLyricsRequest, SunoLyricsOutput]):
     """A `suno` or `music-s` lyrics task, typed: `task.output.lyrics_pairs`."""
 
     output: SunoLyricsOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        SunoGenerateLyricsInput,
-        SunoLyricsInput,
-        MusicSGenerateLyricsInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(SunoLyricsRequest)

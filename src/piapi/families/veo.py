@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from pydantic import ValidationInfo, field_validator
 
@@ -154,9 +154,4 @@ class VeoTask(FamilyTask[VeoInput, VeoVideoOutput]):
     """A Veo 3 or Veo 3.1 task, typed: `task.input` is the request class of its task type."""
 
     output: VeoVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        Veo3VideoInput,
-        Veo3FastVideoInput,
-        Veo31VideoInput,
-        Veo31FastVideoInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(VeoInput)

@@ -9,7 +9,7 @@ number (face swap: "calculated based on the total number of frames processed"):
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from piapi._core.models import TaskInput
 from piapi.families._base import FamilyInput, FamilyTask, VideoUrlOutput, require_text
@@ -101,8 +101,4 @@ class VideoToolkitTask(FamilyTask[VideoToolkitInput, VideoToolkitOutput]):
     """A `Qubico/video-toolkit` task, typed."""
 
     output: VideoToolkitOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        VideoFaceSwapInput,
-        VideoUpscaleInput,
-        VideoBackgroundRemoveInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(VideoToolkitInput)

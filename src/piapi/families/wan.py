@@ -12,7 +12,7 @@ All answer a `WanTask`. Prices are published for the three base Wan 2.1 task typ
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from piapi._core.models import TaskInput, check_allowed
 from piapi.families._base import (
@@ -241,16 +241,4 @@ class WanTask(FamilyTask[WanInput, WanVideoOutput]):
     """A `Qubico/wanx` or `Wan` task, typed."""
 
     output: WanVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        WanTxt2Video13bInput,
-        WanTxt2Video14bInput,
-        WanImg2Video14bInput,
-        WanTxt2Video14bLoraInput,
-        WanImg2Video14bLoraInput,
-        WanImg2Video14bKeyframeInput,
-        WanImg2Video14bControlCameraInput,
-        Wan22Txt2Video14bInput,
-        Wan22Img2Video14bInput,
-        Wan26Txt2VideoInput,
-        Wan26Img2VideoInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(WanInput)
