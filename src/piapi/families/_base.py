@@ -1,8 +1,10 @@
-"""What every model family's module shares: checked inputs, checks and prices.
+"""What every model family's module shares: checked inputs, checks, prices and outputs.
 
 A family module (`piapi.families.kling`, `piapi.families.veo`, ...) only declares: its inputs
 subclass `FamilyInput` (checks in `_check`, run when a caller builds one, never when PiAPI echoes
-it), its task subclasses `FamilyTask` (which reads `input` as the request class of its task
+it), its outputs `ImageOutput`, `VideoOutput` or `AudioOutput` (the kind of media they hold;
+`VideoUrlOutput` / `AudioUrlOutput` when the result is one `video_url` / `audio_url`), its
+task subclasses `FamilyTask` (which reads `input` as the request class of its task
 type; it lives beside `Task` in `_models`, so Sora 2 loads nothing of this module). The
 checks here raise `ValueError` naming the allowed values and the page they come from, so
 pydantic reports them as a `ValidationError` before anything is sent.
@@ -104,19 +106,22 @@ class FamilyInput(TaskInput):
 
 
 class ImageOutput(WireModel):
-    """An output of images (its fields, when the family's page publishes none, as sent)."""
+    """Output of a task that makes images: the fields the family declares, and every other
+    field PiAPI sends, kept as sent."""
 
     MEDIA_KIND: ClassVar[MediaKind] = "image"
 
 
 class VideoOutput(WireModel):
-    """An output of a video (its fields, when the family's page publishes none, as sent)."""
+    """Output of a task that makes a video: the fields the family declares, and every other
+    field PiAPI sends, kept as sent."""
 
     MEDIA_KIND: ClassVar[MediaKind] = "video"
 
 
 class AudioOutput(WireModel):
-    """An output of audio (its fields, when the family's page publishes none, as sent)."""
+    """Output of a task that makes audio: the fields the family declares, and every other
+    field PiAPI sends, kept as sent."""
 
     MEDIA_KIND: ClassVar[MediaKind] = "audio"
 
@@ -129,7 +134,7 @@ class VideoUrlOutput(VideoOutput):
 
 
 class AudioUrlOutput(AudioOutput):
-    """Audio at `audio_url`, the field PiAPI's MCP server reads for its audio models."""
+    """Audio at `audio_url` (the field PiAPI's MCP server reads for its audio models)."""
 
     audio_url: str | None = None
 
