@@ -1,8 +1,10 @@
-"""What every model family's module shares: checked inputs, checks and prices.
+"""What every model family's module shares: checked inputs, checks, prices and outputs.
 
 A family module (`piapi.families.kling`, `piapi.families.veo`, ...) only declares: its inputs
 subclass `FamilyInput` (checks in `_check`, run when a caller builds one, never when PiAPI echoes
-it), its task subclasses `FamilyTask` (which reads `input` as the request class of its task
+it), its outputs `ImageOutput`, `VideoOutput` or `AudioOutput` (the kind of media they hold;
+`VideoUrlOutput` / `AudioUrlOutput` when the result is one `video_url` / `audio_url`), its
+task subclasses `FamilyTask` (which reads `input` as the request class of its task
 type; it lives beside `Task` in `_models`, so Sora 2 loads nothing of this module). The
 checks here raise `ValueError` naming the allowed values and the page they come from, so
 pydantic reports them as a `ValidationError` before anything is sent.
@@ -27,12 +29,20 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias, cast
 from pydantic import BeforeValidator, ValidationInfo, model_validator
 from typing_extensions import Self
 
-from piapi._core.models import FamilyTask, Task, TaskInput, from_response
+from piapi._core.models import FamilyTask, Task, TaskInput, WireModel, from_response
+
+if TYPE_CHECKING:
+    from piapi._core.results import MediaKind
 
 __all__ = [
+    "AudioOutput",
+    "AudioUrlOutput",
     "FamilyInput",
     "FamilyTask",
+    "ImageOutput",
     "TaskReference",
+    "VideoOutput",
+    "VideoUrlOutput",
     "check_max_length",
     "check_positive",
     "check_range",
@@ -87,6 +97,46 @@ class FamilyInput(TaskInput):
 
     def _check(self) -> None:
         """Raise `ValueError` for a value the docs do not allow (only when a caller builds)."""
+
+
+# --- outputs shared by several families ----------------------------------------------------
+# A family still names its own output class (`WanVideoOutput`, public, with a docstring
+# saying where its shape comes from) and derives it from one of these. Every field PiAPI
+# sends is kept, declared or not, and `task.media_urls` finds the results in them.
+
+
+class ImageOutput(WireModel):
+    """Output of a task that makes images: the fields the family declares, and every other
+    field PiAPI sends, kept as sent."""
+
+    MEDIA_KIND: ClassVar[MediaKind] = "image"
+
+
+class VideoOutput(WireModel):
+    """Output of a task that makes a video: the fields the family declares, and every other
+    field PiAPI sends, kept as sent."""
+
+    MEDIA_KIND: ClassVar[MediaKind] = "video"
+
+
+class AudioOutput(WireModel):
+    """Output of a task that makes audio: the fields the family declares, and every other
+    field PiAPI sends, kept as sent."""
+
+    MEDIA_KIND: ClassVar[MediaKind] = "audio"
+
+
+class VideoUrlOutput(VideoOutput):
+    """A video at `video_url`, as PiAPI's MCP server reads its Qubico video models
+    (github.com/apinetwork/piapi-mcp-server)."""
+
+    video_url: str | None = None
+
+
+class AudioUrlOutput(AudioOutput):
+    """Audio at `audio_url` (the field PiAPI's MCP server reads for its audio models)."""
+
+    audio_url: str | None = None
 
 
 def require_text(name: str, value: object, source: str = "") -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any, cast, overload
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 from pydantic_core import from_json
 
-from piapi._core.models import Task, TaskT
+from piapi._core.models import Task
 from piapi._core.protocol import describe_validation_error, read_task_as, read_task_with
 from piapi.families._index import REQUEST_CLASSES, TASK_CLASSES
 
@@ -79,28 +79,6 @@ def read_task_data(
 
 def _class_of(data: Mapping[str, Any]) -> type[Task[Any, Any]]:
     return task_class_for(data.get("model"), data.get("task_type"))
-
-
-@overload
-def read_task(
-    response: httpx.Response,
-    task_class: type[TaskT],
-    *,
-    is_create: bool = False,
-    task_id: str | None = None,
-    secrets: Sequence[str] = (),
-) -> TaskT: ...
-
-
-@overload
-def read_task(
-    response: httpx.Response,
-    task_class: type[Task[Any, Any]] | None = None,
-    *,
-    is_create: bool = False,
-    task_id: str | None = None,
-    secrets: Sequence[str] = (),
-) -> Task[Any, Any]: ...
 
 
 def read_task(

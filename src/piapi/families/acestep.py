@@ -9,13 +9,10 @@ those of PiAPI's catalog, none is checked, and no price is published.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, get_args
 
-from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput
+from piapi.families._base import AudioUrlOutput, FamilyInput, FamilyTask
 
 __all__ = [
     "AceStepAudio2AudioInput",
@@ -91,12 +88,8 @@ class AceStepExtendInput(_AceStepInput):
     right_extend_duration: int | float | None = None
 
 
-class AceStepOutput(WireModel):
+class AceStepOutput(AudioUrlOutput):
     """Output of an ACE-Step task: `audio_url` (https://piapi.ai/docs/ace-step-api/get-task)."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "audio"
-
-    audio_url: str | None = None
 
 
 AceStepInput = (
@@ -108,9 +101,4 @@ class AceStepTask(FamilyTask[AceStepInput, AceStepOutput]):
     """An ACE-Step task, typed."""
 
     output: AceStepOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        AceStepTxt2AudioInput,
-        AceStepAudio2AudioInput,
-        AceStepEditInput,
-        AceStepExtendInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(AceStepInput)

@@ -9,13 +9,10 @@ read through its copy at t0giydsiet.apidog.io; a published create answer charged
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput
+from piapi.families._base import AudioOutput, FamilyInput, FamilyTask
 
 __all__ = ["DiffRhythmBaseInput", "DiffRhythmFullInput", "DiffRhythmOutput", "DiffRhythmTask"]
 
@@ -57,11 +54,9 @@ class DiffRhythmFullInput(_DiffRhythmInput):
     TASK_TYPE: ClassVar[str] = "txt2audio-full"
 
 
-class DiffRhythmOutput(WireModel):
+class DiffRhythmOutput(AudioOutput):
     """Output of a DiffRhythm task. Its shape is not published: every field PiAPI sends is
     kept, and `task.media_urls` finds the audio in it."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "audio"
 
 
 class DiffRhythmTask(FamilyTask[DiffRhythmBaseInput | DiffRhythmFullInput, DiffRhythmOutput]):

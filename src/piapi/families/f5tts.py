@@ -8,13 +8,16 @@ characters (https://piapi.ai/docs/tts-api/f5-tts).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask, check_max_length, require_text
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput
+from piapi.families._base import (
+    AudioUrlOutput,
+    FamilyInput,
+    FamilyTask,
+    check_max_length,
+    require_text,
+)
 
 __all__ = ["F5TtsOutput", "F5TtsTask", "F5TtsZeroShotInput"]
 
@@ -64,13 +67,9 @@ class F5TtsZeroShotInput(FamilyInput):
         require_text("ref_audio", self.ref_audio, F5_TTS_PAGE)
 
 
-class F5TtsOutput(WireModel):
+class F5TtsOutput(AudioUrlOutput):
     """Output of an F5-TTS task: `audio_url`, the speech (the field PiAPI's MCP server reads;
     no completed answer is published)."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "audio"
-
-    audio_url: str | None = None
 
 
 class F5TtsTask(FamilyTask[F5TtsZeroShotInput, F5TtsOutput]):

@@ -11,15 +11,19 @@ of one): `estimate_cost()` is None.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from pydantic import Field
 
-from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask, check_positive, check_range, require_text
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput
+from piapi.families._base import (
+    FamilyInput,
+    FamilyTask,
+    ImageOutput,
+    check_positive,
+    check_range,
+    require_text,
+)
 
 __all__ = [
     "FluxControlnetLoraInput",
@@ -346,11 +350,9 @@ FluxInput = (
 )
 
 
-class FluxImageOutput(WireModel):
+class FluxImageOutput(ImageOutput):
     """Output of a completed Flux task: `image_url`, the image (`image_base64` is empty
     when a URL is given)."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
     image_url: str | None = None
     image_base64: str | None = Field(default=None, repr=False)
@@ -360,21 +362,4 @@ class FluxTask(FamilyTask[FluxInput, FluxImageOutput]):
     """A Flux task of any of its models and task types, typed."""
 
     output: FluxImageOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        FluxDevTxt2ImgInput,
-        FluxSchnellTxt2ImgInput,
-        FluxDevAdvancedTxt2ImgInput,
-        FluxDevImg2ImgInput,
-        FluxSchnellImg2ImgInput,
-        FluxDevAdvancedImg2ImgInput,
-        FluxKontextInput,
-        FluxSchnellTxt2ImgSrInput,
-        FluxDevAdvancedTxt2ImgSrInput,
-        FluxImg2ImgSrInput,
-        FluxTxt2ImgLoraInput,
-        FluxImg2ImgLoraInput,
-        FluxFillInpaintInput,
-        FluxFillOutpaintInput,
-        FluxReduxVariationInput,
-        FluxControlnetLoraInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(FluxInput)

@@ -7,13 +7,10 @@ catalog's, nothing is required, and no price is published (`estimate_cost()` is 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask, check_positive
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput
+from piapi.families._base import FamilyInput, FamilyTask, VideoUrlOutput, check_positive
 
 __all__ = ["FramePackImg2VideoInput", "FramePackTask", "FramePackVideoOutput"]
 
@@ -45,13 +42,9 @@ class FramePackImg2VideoInput(FamilyInput):
         check_positive("duration", [self.duration])
 
 
-class FramePackVideoOutput(WireModel):
+class FramePackVideoOutput(VideoUrlOutput):
     """Output of a completed FramePack task: `video_url`, as PiAPI's MCP server reads its
     Qubico video models (github.com/apinetwork/piapi-mcp-server); other fields are kept."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "video"
-
-    video_url: str | None = None
 
 
 class FramePackTask(FamilyTask[FramePackImg2VideoInput, FramePackVideoOutput]):

@@ -11,15 +11,12 @@ nano-banana-pro).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, get_args
 
 from pydantic import Field
 
-from piapi._core.models import TaskInput, WireModel, _empty_list
-from piapi.families._base import FamilyInput, FamilyTask, check_positive, require_text
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput, _empty_list
+from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, check_positive, require_text
 
 __all__ = [
     "Gemini25FlashImageInput",
@@ -89,10 +86,8 @@ class NanoBanana2Input(_GeminiInput):
 GeminiInput = Gemini25FlashImageInput | NanoBananaProInput | NanoBanana2Input
 
 
-class GeminiImageOutput(WireModel):
+class GeminiImageOutput(ImageOutput):
     """Output of a completed Gemini image task: `image_urls`, every image made."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
     image_urls: list[str] = Field(default_factory=_empty_list)
     image_url: str | None = None
@@ -103,8 +98,4 @@ class GeminiTask(FamilyTask[GeminiInput, GeminiImageOutput]):
     """A Gemini (Nano Banana) image task, typed."""
 
     output: GeminiImageOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        Gemini25FlashImageInput,
-        NanoBananaProInput,
-        NanoBanana2Input,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(GeminiInput)

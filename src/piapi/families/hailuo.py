@@ -9,13 +9,16 @@ task that completes (`usage.type` "point").
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from piapi._core.models import TaskInput, WireModel, check_allowed
-from piapi.families._base import FamilyInput, FamilyTask, check_max_length, require_text
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput, check_allowed
+from piapi.families._base import (
+    FamilyInput,
+    FamilyTask,
+    VideoOutput,
+    check_max_length,
+    require_text,
+)
 
 __all__ = ["HailuoTask", "HailuoVideoInput", "HailuoVideoOutput"]
 
@@ -85,11 +88,9 @@ class HailuoVideoInput(FamilyInput):
             )
 
 
-class HailuoVideoOutput(WireModel):
+class HailuoVideoOutput(VideoOutput):
     """Output of a Hailuo task: `video_url` and `download_url` are results (`""` until
     done), `cover_url` a preview."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video_url: str | None = None
     download_url: str | None = None

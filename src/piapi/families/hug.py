@@ -6,13 +6,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask, require_text
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput
+from piapi.families._base import FamilyInput, FamilyTask, VideoOutput, require_text
 
 __all__ = ["HugOutput", "HugTask", "HugVideoInput"]
 
@@ -41,11 +38,9 @@ class HugVideoInput(FamilyInput):
         require_text("image_url", self.image_url, CREATE_TASK_PAGE)
 
 
-class HugOutput(WireModel):
+class HugOutput(VideoOutput):
     """Output of an AI Hug task. Its shape is not published (the page shows `{}`): every
     field PiAPI sends is kept, and `task.media_urls` finds the video in it."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
 
 class HugTask(FamilyTask[HugVideoInput, HugOutput]):

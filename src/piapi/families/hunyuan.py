@@ -10,13 +10,10 @@ read: the names are PiAPI's catalog's, only a prompt is asked for, and no price 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, get_args
 
-from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask, require_text
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput
+from piapi.families._base import FamilyInput, FamilyTask, VideoUrlOutput, require_text
 
 __all__ = [
     "HunyuanFastTxt2VideoInput",
@@ -96,23 +93,13 @@ HunyuanInput = (
 )
 
 
-class HunyuanVideoOutput(WireModel):
+class HunyuanVideoOutput(VideoUrlOutput):
     """Output of a completed Hunyuan task: `video_url`, as PiAPI's MCP server reads it
     (github.com/apinetwork/piapi-mcp-server); other fields are kept."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "video"
-
-    video_url: str | None = None
 
 
 class HunyuanTask(FamilyTask[HunyuanInput, HunyuanVideoOutput]):
     """A `Qubico/hunyuan` task, typed."""
 
     output: HunyuanVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        HunyuanTxt2VideoInput,
-        HunyuanTxt2VideoLoraInput,
-        HunyuanFastTxt2VideoInput,
-        HunyuanImg2VideoConcatInput,
-        HunyuanImg2VideoReplaceInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(HunyuanInput)

@@ -10,13 +10,10 @@ segmentation and upscaling requests.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, get_args
 
-from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask, require_text
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput
+from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, require_text
 
 __all__ = [
     "BackgroundRemoveInput",
@@ -142,11 +139,9 @@ class UpscaleInput(_ToolkitInput):
     face_enhance: bool | None = None
 
 
-class ImageToolkitOutput(WireModel):
+class ImageToolkitOutput(ImageOutput):
     """Output of an image toolkit task: `image_url`, or `image_urls` (the fields PiAPI's MCP
     server reads; no completed answer is published)."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
     image_url: str | None = None
     image_urls: list[str] | None = None
@@ -161,10 +156,4 @@ class ImageToolkitTask(FamilyTask[ImageToolkitInput, ImageToolkitOutput]):
     """An image toolkit task, typed."""
 
     output: ImageToolkitOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        FaceSwapInput,
-        MultiFaceSwapInput,
-        BackgroundRemoveInput,
-        SegmentInput,
-        UpscaleInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(ImageToolkitInput)

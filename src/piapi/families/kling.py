@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, get_args
 
 from pydantic import ConfigDict, Field
 
@@ -30,6 +30,7 @@ from piapi.families._base import (
     FamilyInput,
     FamilyTask,
     TaskReference,
+    VideoOutput,
     check_max_length,
     check_positive,
     check_range,
@@ -586,15 +587,13 @@ class KlingWork(WireModel):
     """A preview image, not a result."""
 
 
-class KlingVideoOutput(WireModel):
+class KlingVideoOutput(VideoOutput):
     """Output of a Kling video task, in either of PiAPI's shapes.
 
     Kling 3.0 and omni: `video`, the URL of the MP4 (`""` until done). Older versions:
     `works[]`, each with `video.resource_without_watermark` and `video.resource`.
     `task.media_urls` ranks them all: the watermark-free file first.
     """
-
-    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video: str | None = None
     video_url: str | None = None
@@ -625,16 +624,7 @@ class KlingTask(FamilyTask[KlingInput, KlingVideoOutput]):
     """
 
     output: KlingVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        KlingVideoInput,
-        KlingOmniVideoInput,
-        KlingLipSyncInput,
-        KlingExtendVideoInput,
-        KlingEffectsInput,
-        KlingAvatarInput,
-        KlingMotionControlInput,
-        KlingTurboVideoInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(KlingInput)
 
 
 class KlingTryOnTask(FamilyTask[KlingTryOnInput, KlingTryOnOutput]):

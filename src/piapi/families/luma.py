@@ -13,13 +13,10 @@ PiAPI's page changed its field set: the current one (and PiAPI's catalog) is `mo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, get_args
 
 from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask, require_text
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi.families._base import FamilyInput, FamilyTask, VideoOutput, require_text
 
 __all__ = [
     "LumaExtendVideoInput",
@@ -126,11 +123,9 @@ class LumaMedia(WireModel):
     height: int | None = None
 
 
-class LumaVideoOutput(WireModel):
+class LumaVideoOutput(VideoOutput):
     """Output of a Luma task: `video_raw` (no watermark) and `video` (watermarked) are
     results, `thumbnail` and `last_frame` previews."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video_raw: LumaMedia | None = None
     video: LumaMedia | None = None
@@ -149,4 +144,4 @@ class LumaTask(FamilyTask[LumaInput, LumaVideoOutput]):
     """A Luma `video_generation` or `extend_video` task, typed."""
 
     output: LumaVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (LumaVideoInput, LumaExtendVideoInput)
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(LumaInput)

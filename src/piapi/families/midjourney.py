@@ -11,10 +11,10 @@ end of its Midjourney support (https://piapi.ai/docs/sunsetting-midjourney):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, get_args
 
 from piapi._core.models import TaskInput, WireModel, check_allowed
-from piapi.families._base import FamilyInput, FamilyTask, TaskReference, require_text
+from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, TaskReference, require_text
 
 if TYPE_CHECKING:
     from piapi._core.results import MediaKind
@@ -72,6 +72,13 @@ class _TextInput(FamilyInput):
         return MidjourneyTextTask
 
 
+class _FollowUpInput(_ImageInput):
+    """A request on an earlier task's images: `origin_task_id` first."""
+
+    origin_task_id: TaskReference | None = None
+    """The earlier Midjourney task's id."""
+
+
 class MidjourneyImagineInput(_ImageInput):
     """Input of `imagine`: a 2x2 grid from a prompt (https://piapi.ai/docs/midjourney-api/imagine).
 
@@ -96,7 +103,7 @@ class MidjourneyImagineInput(_ImageInput):
             check_allowed("process_mode", self.process_mode, PROCESS_MODES, IMAGINE_PAGE)
 
 
-class MidjourneyUpscaleInput(_ImageInput):
+class MidjourneyUpscaleInput(_FollowUpInput):
     """Input of `upscale`: one image of an earlier task's grid, or an upscaled image upscaled
     again (https://piapi.ai/docs/midjourney-api/upscale).
 
@@ -106,8 +113,6 @@ class MidjourneyUpscaleInput(_ImageInput):
 
     TASK_TYPE: ClassVar[str] = "upscale"
 
-    origin_task_id: TaskReference | None = None
-    """The earlier Midjourney task's id."""
     index: str | None = None
 
     def _check(self) -> None:
@@ -115,7 +120,7 @@ class MidjourneyUpscaleInput(_ImageInput):
         check_allowed("index", self.index, UPSCALE_INDEXES, UPSCALE_PAGE)
 
 
-class MidjourneyVariationInput(_ImageInput):
+class MidjourneyVariationInput(_FollowUpInput):
     """Input of `variation` (https://piapi.ai/docs/midjourney-api/variation).
 
     Checked: `origin_task_id` and `prompt` required; `index` required, one of 1, 2, 3, 4,
@@ -125,8 +130,6 @@ class MidjourneyVariationInput(_ImageInput):
 
     TASK_TYPE: ClassVar[str] = "variation"
 
-    origin_task_id: TaskReference | None = None
-    """The earlier Midjourney task's id."""
     index: str | None = None
     prompt: str | None = None
     aspect_ratio: str | None = None
@@ -138,7 +141,7 @@ class MidjourneyVariationInput(_ImageInput):
         require_text("prompt", self.prompt, VARIATION_PAGE)
 
 
-class MidjourneyRerollInput(_ImageInput):
+class MidjourneyRerollInput(_FollowUpInput):
     """Input of `reroll`: the earlier task again (https://piapi.ai/docs/midjourney-api/reroll).
 
     Checked: `origin_task_id` required. Price: not published.
@@ -146,8 +149,6 @@ class MidjourneyRerollInput(_ImageInput):
 
     TASK_TYPE: ClassVar[str] = "reroll"
 
-    origin_task_id: TaskReference | None = None
-    """The earlier Midjourney task's id."""
     prompt: str | None = None
     aspect_ratio: str | None = None
     skip_prompt_check: bool | None = None
@@ -170,41 +171,35 @@ class MidjourneyBlendInput(_ImageInput):
     bot_id: int | None = None
 
 
-class MidjourneyInpaintInput(_ImageInput):
+class MidjourneyInpaintInput(_FollowUpInput):
     """Input of `inpaint` (https://piapi.ai/docs/midjourney-api/inpaint): parameters as
     PiAPI's catalog lists them; nothing is checked. Price: not published."""
 
     TASK_TYPE: ClassVar[str] = "inpaint"
 
-    origin_task_id: TaskReference | None = None
-    """The earlier Midjourney task's id."""
     mask: str | None = None
     prompt: str | None = None
     skip_prompt_check: bool | None = None
 
 
-class MidjourneyOutpaintInput(_ImageInput):
+class MidjourneyOutpaintInput(_FollowUpInput):
     """Input of `outpaint` (https://piapi.ai/docs/midjourney-api/outpaint): parameters as
     PiAPI's catalog lists them; nothing is checked. Price: not published."""
 
     TASK_TYPE: ClassVar[str] = "outpaint"
 
-    origin_task_id: TaskReference | None = None
-    """The earlier Midjourney task's id."""
     zoom_ratio: str | None = None
     aspect_ratio: str | None = None
     prompt: str | None = None
     skip_prompt_check: bool | None = None
 
 
-class MidjourneyPanInput(_ImageInput):
+class MidjourneyPanInput(_FollowUpInput):
     """Input of `pan` (https://piapi.ai/docs/midjourney-api/pan): parameters as PiAPI's
     catalog lists them; nothing is checked. Price: not published."""
 
     TASK_TYPE: ClassVar[str] = "pan"
 
-    origin_task_id: TaskReference | None = None
-    """The earlier Midjourney task's id."""
     direction: str | None = None
     prompt: str | None = None
     skip_prompt_check: bool | None = None
@@ -232,15 +227,13 @@ class MidjourneySeedInput(_TextInput):
     """The earlier Midjourney task's id."""
 
 
-class MidjourneyImageOutput(WireModel):
+class MidjourneyImageOutput(ImageOutput):
     """Output of a Midjourney image task (https://piapi.ai/docs/midjourney-api/task-result-explaination).
 
     `image_url`: the grid (or the image); `image_urls`: the grid's four images;
     `temporary_image_urls`: temporary copies (some plans only); `discord_image_url` and
     `intermediate_image_urls` are previews.
     """
-
-    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
     image_url: str | None = None
     image_urls: list[str] | None = None
@@ -279,16 +272,7 @@ class MidjourneyTask(FamilyTask[MidjourneyImageInput, MidjourneyImageOutput]):
     """A Midjourney image task, typed: `task.output.image_url` is the grid."""
 
     output: MidjourneyImageOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        MidjourneyImagineInput,
-        MidjourneyUpscaleInput,
-        MidjourneyVariationInput,
-        MidjourneyRerollInput,
-        MidjourneyBlendInput,
-        MidjourneyInpaintInput,
-        MidjourneyOutpaintInput,
-        MidjourneyPanInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(MidjourneyImageInput)
 
 
 class MidjourneyTextTask(

@@ -10,13 +10,10 @@ length, so `estimate_cost()` is None; `price_for_seconds` gives it for a known l
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask, require_text
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput
+from piapi.families._base import AudioUrlOutput, FamilyInput, FamilyTask, require_text
 
 __all__ = ["MmaudioOutput", "MmaudioTask", "MmaudioVideo2AudioInput", "price_for_seconds"]
 
@@ -62,13 +59,9 @@ class MmaudioVideo2AudioInput(FamilyInput):
         require_text("video", self.video, CREATE_TASK_PAGE)
 
 
-class MmaudioOutput(WireModel):
+class MmaudioOutput(AudioUrlOutput):
     """Output of an MMAudio task: `audio_url` (the field PiAPI's MCP server reads; no
     completed answer is published)."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "audio"
-
-    audio_url: str | None = None
 
 
 class MmaudioTask(FamilyTask[MmaudioVideo2AudioInput, MmaudioOutput]):

@@ -8,13 +8,10 @@ those of PiAPI's catalog, none is checked, no price is published.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput
+from piapi.families._base import FamilyInput, FamilyTask, VideoOutput
 
 __all__ = ["OmniHuman15Input", "OmniHumanOutput", "OmniHumanTask"]
 
@@ -42,11 +39,9 @@ class OmniHuman15Input(FamilyInput):
         return OmniHumanTask
 
 
-class OmniHumanOutput(WireModel):
+class OmniHumanOutput(VideoOutput):
     """Output of an OmniHuman task. Its shape is not published: every field PiAPI sends is
     kept, and `task.media_urls` finds the video in it."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
 
 class OmniHumanTask(FamilyTask[OmniHuman15Input, OmniHumanOutput]):

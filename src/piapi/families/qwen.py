@@ -8,13 +8,10 @@ parameters are those of PiAPI's catalog, none is checked, no price is published.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput
+from piapi.families._base import FamilyInput, FamilyTask, ImageOutput
 
 __all__ = ["QwenImageEditInput", "QwenImageOutput", "QwenTask", "QwenTxt2ImgInput"]
 
@@ -59,11 +56,9 @@ class QwenImageEditInput(_QwenInput):
     negative_prompt: str | None = None
 
 
-class QwenImageOutput(WireModel):
+class QwenImageOutput(ImageOutput):
     """Output of a Qwen Image task. Its shape is not published: every field PiAPI sends is
     kept, and `task.media_urls` finds the image in it."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
 
 class QwenTask(FamilyTask[QwenTxt2ImgInput | QwenImageEditInput, QwenImageOutput]):

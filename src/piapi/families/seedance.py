@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, get_args
 
-from piapi._core.models import TaskInput, WireModel, check_allowed
-from piapi.families._base import FamilyInput, FamilyTask, check_range, per_second
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput, check_allowed
+from piapi.families._base import FamilyInput, FamilyTask, VideoOutput, check_range, per_second
 
 __all__ = [
     "Seedance2Input",
@@ -122,10 +119,8 @@ class Seedance2PreviewInput(Seedance2Input):
 SeedanceInput = Seedance2Input | Seedance2PreviewInput
 
 
-class SeedanceVideoOutput(WireModel):
+class SeedanceVideoOutput(VideoOutput):
     """Output of a completed Seedance task: `video`, the URL of the MP4."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video: str | None = None
 
@@ -134,4 +129,4 @@ class SeedanceTask(FamilyTask[SeedanceInput, SeedanceVideoOutput]):
     """A `seedance-2` or `seedance-2-preview` task, typed."""
 
     output: SeedanceVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (Seedance2Input, Seedance2PreviewInput)
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(SeedanceInput)

@@ -8,13 +8,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from piapi._core.models import TaskInput, WireModel, check_allowed
-from piapi.families._base import FamilyInput, FamilyTask
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput, check_allowed
+from piapi.families._base import FamilyInput, FamilyTask, ImageOutput
 
 __all__ = ["Seedream5LiteInput", "SeedreamOutput", "SeedreamTask"]
 
@@ -72,11 +69,9 @@ class Seedream5LiteInput(FamilyInput):
             )
 
 
-class SeedreamOutput(WireModel):
+class SeedreamOutput(ImageOutput):
     """Output of a Seedream task. Its shape is not published: every field PiAPI sends is
     kept, and `task.media_urls` finds the image in it."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
 
 class SeedreamTask(FamilyTask[Seedream5LiteInput, SeedreamOutput]):

@@ -6,13 +6,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from piapi._core.models import TaskInput, WireModel, check_allowed
-from piapi.families._base import FamilyInput, FamilyTask, check_range, require_text
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput, check_allowed
+from piapi.families._base import FamilyInput, FamilyTask, VideoUrlOutput, check_range, require_text
 
 __all__ = ["SkyReelsImg2VideoInput", "SkyReelsTask", "SkyReelsVideoOutput"]
 
@@ -58,13 +55,9 @@ class SkyReelsImg2VideoInput(FamilyInput):
         )
 
 
-class SkyReelsVideoOutput(WireModel):
+class SkyReelsVideoOutput(VideoUrlOutput):
     """Output of a completed SkyReels task: `video_url`, as PiAPI's MCP server reads it
     (github.com/apinetwork/piapi-mcp-server); other fields are kept."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "video"
-
-    video_url: str | None = None
 
 
 class SkyReelsTask(FamilyTask[SkyReelsImg2VideoInput, SkyReelsVideoOutput]):

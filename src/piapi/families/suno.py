@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast, get_args
 
 from pydantic import ConfigDict, Field, model_validator
 
 from piapi._core.models import TaskInput, WireModel, _empty_list, check_allowed
-from piapi.families._base import FamilyInput, FamilyTask, TaskReference, require_text
+from piapi.families._base import AudioOutput, FamilyInput, FamilyTask, TaskReference, require_text
 
 if TYPE_CHECKING:
     from piapi._core.results import MediaKind
@@ -79,6 +79,23 @@ class _LyricsInput(FamilyInput):
         return SunoLyricsTask
 
 
+class _CustomSongInput(_SongInput):
+    """The "Custom" mode of `suno` and `music-s` (`generate_music_custom`): the same fields."""
+
+    prompt: str | None = None
+    """The lyrics."""
+    title: str | None = None
+    tags: str | None = None
+    """The kind of music, comma separated, e.g. "pop,rock"."""
+    negative_tags: str | None = None
+    make_instrumental: bool | None = None
+    model_version: str | None = None
+    continue_clip_id: str | None = None
+    """The id of an earlier task's clip to continue from."""
+    continue_at: float | None = None
+    """Where to continue the clip, in seconds (0: from the start)."""
+
+
 # --- suno ---------------------------------------------------------------------------------
 
 
@@ -103,7 +120,7 @@ class SunoGenerateMusicInput(_SongInput):
             check_allowed("model_version", self.model_version, SUNO_VERSIONS, GENERATE_MUSIC_PAGE)
 
 
-class SunoGenerateMusicCustomInput(_SongInput):
+class SunoGenerateMusicCustomInput(_CustomSongInput):
     """Input of `suno` `generate_music_custom`: your lyrics, title and tags, or a clip to
     continue (https://piapi.ai/docs/suno-api/generate-music).
 
@@ -112,19 +129,6 @@ class SunoGenerateMusicCustomInput(_SongInput):
 
     MODEL: ClassVar[str] = SUNO
     TASK_TYPE: ClassVar[str] = "generate_music_custom"
-
-    prompt: str | None = None
-    """The lyrics."""
-    title: str | None = None
-    tags: str | None = None
-    """The kind of music, e.g. "pop,rock"."""
-    negative_tags: str | None = None
-    make_instrumental: bool | None = None
-    model_version: str | None = None
-    continue_clip_id: str | None = None
-    """The id of an earlier task's clip to continue from."""
-    continue_at: float | None = None
-    """Where to continue the clip, in seconds (0: from the start)."""
 
     def _check(self) -> None:
         if self.model_version is not None:
@@ -227,7 +231,7 @@ class MusicSGenerateMusicInput(_MusicSSongInput):
     """Music only, no vocals."""
 
 
-class MusicSGenerateMusicCustomInput(_MusicSSongInput):
+class MusicSGenerateMusicCustomInput(_MusicSSongInput, _CustomSongInput):
     """Input of `music-s` `generate_music_custom`: your lyrics, title and tags
     (https://piapi.ai/docs/music-api/create-task). Price: $0.04 a generation.
 
@@ -235,18 +239,6 @@ class MusicSGenerateMusicCustomInput(_MusicSSongInput):
     """
 
     TASK_TYPE: ClassVar[str] = "generate_music_custom"
-
-    prompt: str | None = None
-    """The lyrics."""
-    title: str | None = None
-    tags: str | None = None
-    """Comma separated, e.g. "pop,rock"."""
-    negative_tags: str | None = None
-    make_instrumental: bool | None = None
-    model_version: str | None = None
-    continue_clip_id: str | None = None
-    """The id of an earlier task's clip to continue from."""
-    continue_at: float | None = None
 
 
 class MusicSConcatMusicInput(_SongInput):
@@ -322,15 +314,13 @@ def _clip_list(clips: object) -> object:
     return clips
 
 
-class SunoMusicOutput(WireModel):
+class SunoMusicOutput(AudioOutput):
     """Output of a Suno song task: `clips`, each a `SunoClip`.
 
     PiAPI answers clips in two shapes, both read here as a list: keyed by id under
     `clips` (https://piapi.ai/docs/legacy/suno-api/get-music; one of them may be `{}`), or
     `output` itself a list of clips (the completed webhook at https://piapi.ai/docs/25346021e0).
     """
-
-    MEDIA_KIND: ClassVar[MediaKind] = "audio"
 
     clips: list[SunoClip] = Field(default_factory=_empty_list)
 
@@ -381,25 +371,11 @@ class SunoTask(FamilyTask[SunoSongInput, SunoMusicOutput]):
     """A `suno` or `music-s` song task, typed: `task.output.clips` are the clips."""
 
     output: SunoMusicOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        SunoGenerateMusicInput,
-        SunoGenerateMusicCustomInput,
-        SunoConcatMusicInput,
-        SunoUploadAudioInput,
-        SunoMusicInput,
-        MusicSGenerateMusicInput,
-        MusicSGenerateMusicCustomInput,
-        MusicSConcatMusicInput,
-        MusicSUploadAudioInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(SunoSongInput)
 
 
 class SunoLyricsTask(FamilyTask[SunoLyricsRequest, SunoLyricsOutput]):
     """A `suno` or `music-s` lyrics task, typed: `task.output.lyrics_pairs`."""
 
     output: SunoLyricsOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        SunoGenerateLyricsInput,
-        SunoLyricsInput,
-        MusicSGenerateLyricsInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(SunoLyricsRequest)

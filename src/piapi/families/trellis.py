@@ -9,7 +9,7 @@ a Trellis text-to-3d task and $0.10 for a Trellis 2 one).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, get_args
 
 from piapi._core.models import TaskInput, WireModel
 from piapi.families._base import FamilyInput, FamilyTask
@@ -109,8 +109,4 @@ class TrellisTask(FamilyTask[TrellisInput, TrellisOutput]):
     """A Trellis or Trellis 2 task, typed."""
 
     output: TrellisOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        TrellisTextTo3DInput,
-        TrellisImageTo3DInput,
-        Trellis2ImageTo3DInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(TrellisInput)

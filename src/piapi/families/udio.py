@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from pydantic import Field
 
 from piapi._core.models import TaskInput, WireModel, _empty_list, check_allowed
-from piapi.families._base import FamilyInput, FamilyTask, require_text
+from piapi.families._base import AudioOutput, FamilyInput, FamilyTask, require_text
 
 if TYPE_CHECKING:
     from piapi._core.results import MediaKind
@@ -110,11 +110,9 @@ class UdioSong(WireModel):
     """The cover."""
 
 
-class UdioMusicOutput(WireModel):
+class UdioMusicOutput(AudioOutput):
     """Output of a `music-u` song task: `songs` (null until done) and `generation_id` (both
     in a published create answer, github.com/keef75/Nova-ACE, MIT)."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "audio"
 
     generation_id: str | None = None
     songs: list[UdioSong] | None = None

@@ -11,15 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from pydantic import ValidationInfo, field_validator
 
-from piapi._core.models import TaskInput, WireModel, from_response
-from piapi.families._base import FamilyInput, FamilyTask, per_second, require_text
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput, from_response
+from piapi.families._base import FamilyInput, FamilyTask, VideoOutput, per_second, require_text
 
 __all__ = [
     "Veo3FastVideoInput",
@@ -143,14 +140,12 @@ class Veo31FastVideoInput(_Veo31Input):
 VeoInput = Veo3VideoInput | Veo3FastVideoInput | Veo31VideoInput | Veo31FastVideoInput
 
 
-class VeoVideoOutput(WireModel):
+class VeoVideoOutput(VideoOutput):
     """Output of a completed Veo task: `video`, the URL of the MP4.
 
     PiAPI's published example is cut before its output; `video` is what the other video
     models answer. Whatever the shape, `task.media_urls` finds the result.
     """
-
-    MEDIA_KIND: ClassVar[MediaKind] = "video"
 
     video: str | None = None
 
@@ -159,9 +154,4 @@ class VeoTask(FamilyTask[VeoInput, VeoVideoOutput]):
     """A Veo 3 or Veo 3.1 task, typed: `task.input` is the request class of its task type."""
 
     output: VeoVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        Veo3VideoInput,
-        Veo3FastVideoInput,
-        Veo31VideoInput,
-        Veo31FastVideoInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(VeoInput)

@@ -9,13 +9,10 @@ number (face swap: "calculated based on the total number of frames processed"):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, get_args
 
-from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask, require_text
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput
+from piapi.families._base import FamilyInput, FamilyTask, VideoUrlOutput, require_text
 
 __all__ = [
     "VideoBackgroundRemoveInput",
@@ -94,22 +91,14 @@ class VideoBackgroundRemoveInput(_VideoToolkitInput):
 VideoToolkitInput = VideoFaceSwapInput | VideoUpscaleInput | VideoBackgroundRemoveInput
 
 
-class VideoToolkitOutput(WireModel):
+class VideoToolkitOutput(VideoUrlOutput):
     """Output of a completed video toolkit task: `video_url`, as PiAPI's MCP server reads
     its Qubico video models (github.com/apinetwork/piapi-mcp-server); PiAPI's pages show no
     completed output. Other fields are kept, and `task.media_urls` finds them."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "video"
-
-    video_url: str | None = None
 
 
 class VideoToolkitTask(FamilyTask[VideoToolkitInput, VideoToolkitOutput]):
     """A `Qubico/video-toolkit` task, typed."""
 
     output: VideoToolkitOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        VideoFaceSwapInput,
-        VideoUpscaleInput,
-        VideoBackgroundRemoveInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(VideoToolkitInput)

@@ -12,13 +12,16 @@ All answer a `WanTask`. Prices are published for the three base Wan 2.1 task typ
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, get_args
 
-from piapi._core.models import TaskInput, WireModel, check_allowed
-from piapi.families._base import FamilyInput, FamilyTask, check_positive, require_text
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput, check_allowed
+from piapi.families._base import (
+    FamilyInput,
+    FamilyTask,
+    VideoUrlOutput,
+    check_positive,
+    require_text,
+)
 
 __all__ = [
     "Wan22Img2Video14bInput",
@@ -228,30 +231,14 @@ WanInput = (
 )
 
 
-class WanVideoOutput(WireModel):
+class WanVideoOutput(VideoUrlOutput):
     """Output of a completed Wan task: `video_url`, as PiAPI's MCP server reads Qubico/wanx
     (github.com/apinetwork/piapi-mcp-server); other fields (Wan 2.6's are not published) are
     kept, and `task.media_urls` finds them."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "video"
-
-    video_url: str | None = None
 
 
 class WanTask(FamilyTask[WanInput, WanVideoOutput]):
     """A `Qubico/wanx` or `Wan` task, typed."""
 
     output: WanVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (
-        WanTxt2Video13bInput,
-        WanTxt2Video14bInput,
-        WanImg2Video14bInput,
-        WanTxt2Video14bLoraInput,
-        WanImg2Video14bLoraInput,
-        WanImg2Video14bKeyframeInput,
-        WanImg2Video14bControlCameraInput,
-        Wan22Txt2Video14bInput,
-        Wan22Img2Video14bInput,
-        Wan26Txt2VideoInput,
-        Wan26Img2VideoInput,
-    )
+    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(WanInput)

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask, check_positive
-
-if TYPE_CHECKING:
-    from piapi._core.results import MediaKind
+from piapi._core.models import TaskInput
+from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, check_positive
 
 __all__ = ["ZImageOutput", "ZImageTask", "ZImageTxt2ImgInput", "price_per_image"]
 
@@ -83,11 +80,9 @@ class ZImageTxt2ImgInput(FamilyInput):
         check_positive("batch_size", [self.batch_size])
 
 
-class ZImageOutput(WireModel):
+class ZImageOutput(ImageOutput):
     """Output of a Z-Image task. Its shape is not published: every field PiAPI sends is
     kept, and `task.media_urls` finds the images in it."""
-
-    MEDIA_KIND: ClassVar[MediaKind] = "image"
 
 
 class ZImageTask(FamilyTask[ZImageTxt2ImgInput, ZImageOutput]):
