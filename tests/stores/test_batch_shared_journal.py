@@ -1,0 +1,103 @@
+"""`run_many(journal="postgresql://...")` on the sync client and the async one (asyncio,
+trio), from one parametrised test each, on a real PostgreSQL server: a batch recorded in
+the store, resumed; a store that cannot be reached (nothing sent); a lease that ran out (no
+more claims, nothing created twice)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from batch._batchutil import Runner, clips
+from piapi import BatchItem, BatchJournalError, BatchState, PiAPIClient
+from piapi.stores import ItemState, StoreError, open_store
+from piapi.testing import FakeClock, FakePiAPI
+
+
+@pytest.fixture
+def fake() -> FakePiAPI:
+    return FakePiAPI(clock=FakeClock(), queue_delay=1.0, task_duration=10.0)
+
+
+@pytest.fixture(params=["sync", "asyncio", "trio"])
+def runner(request: pytest.FixtureRequest, fake: FakePiAPI) -> Iterator[Runner]:
+    runner = Runner(str(request.param), fake)
+    try:
+        yield runner
+    finally:
+        runner.close()
+
+
+def the_batch(url: str) -> str:
+    with psycopg.connect(url) as connection:
+        (name,) = connection.execute("SELECT id FROM piapi_batches").fetchone() or ("",)
+    return str(name)
+
+
+def test_a_batch_on_a_store_journal_creates_each_item_once_and_resumes(
+    runner: Runner, fake: FakePiAPI, pg_url: str, tmp_path: Path
+) -> None:
+    options = {"journal": pg_url, "download_to": tmp_path, "file_names": "prompt"}
+    items = runner.run_many(clips(5, duration=4), **options)
+    assert [item.state for item in items] == [BatchState.COMPLETED] * 5
+    assert fake.create_counts() == {f"clip {n}": 1 for n in range(5)}
+    with open_store(pg_url) as store:
+        rows = store.batch_items(the_batch(pg_url))
+    assert [row.state for row in rows] == [ItemState.SAVED] * 5
+    assert [row.result_path for row in rows] == [str(item.paths[0].resolve()) for item in items]
+    assert {row.result_host for row in rows} == {socket.gethostname()}
+    assert all(row.owner is None or row.state is ItemState.SAVED for row in rows)
+    # Run again: everything is recorded as done, nothing is created.
+    again = runner.run_many(clips(5, duration=4), **options)
+    assert [item.state for item in again] == [BatchState.COMPLETED] * 5
+    assert len(fake.created_tasks) == 5
+
+
+def test_a_store_that_cannot_be_reached_raises_a_store_error_and_sends_nothing(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    url = f"postgresql://piapi:s3cret-pw@/postgres?host={tmp_path}/nowhere&connect_timeout=2"
+    with pytest.raises(StoreError) as caught:
+        runner.run_many(clips(3), journal=url)
+    assert "s3cret-pw" not in str(caught.value)
+    assert fake.created_tasks == []
+
+
+def test_a_worker_whose_lease_ran_out_claims_nothing_more_and_nothing_is_created_twice(
+    runner: Runner, fake: FakePiAPI, pg_url: str
+) -> None:
+    def lose_the_lease(item: BatchItem) -> None:
+        # As if this worker hung past its lease: the store no longer knows it.
+        with psycopg.connect(pg_url, autocommit=True) as connection:
+            connection.execute("DELETE FROM piapi_workers")
+
+    items = runner.run_many(
+        clips(4), journal=pg_url, concurrency=1, lease_seconds=30, on_result=lose_the_lease
+    )
+    assert [item.state for item in items] == [BatchState.COMPLETED] + [BatchState.NOT_CREATED] * 3
+    assert "lease ran out" in items[1].detail
+    assert len(fake.created_tasks) == 1
+    # The next run (a worker with a lease) does the rest, each item once.
+    items = runner.run_many(clips(4), journal=pg_url)
+    assert [item.state for item in items] == [BatchState.COMPLETED] * 4
+    assert fake.create_counts() == {f"clip {n}": 1 for n in range(4)}
+
+
+def test_lease_seconds_belongs_to_a_store_journal(runner: Runner, fake: FakePiAPI) -> None:
+    with pytest.raises(ValueError, match="lease_seconds applies to a journal shared"):
+        runner.run_many(clips(2), lease_seconds=10)
+    assert fake.created_tasks == []
+
+
+def test_an_sqlite_url_is_the_journal_file_of_one_process(fake: FakePiAPI, tmp_path: Path) -> None:
+    client = PiAPIClient(api_key="test", http_client=fake.client())
+    journal = f"sqlite://{tmp_path}/run.sqlite"
+    with client.tasks.plan_many(clips(2), journal=journal):
+        assert (tmp_path / "run.sqlite").exists()
+        with pytest.raises(BatchJournalError, match="in use by another run"):
+            client.tasks.plan_many(clips(2), journal=journal)
+    assert fake.created_tasks == []
