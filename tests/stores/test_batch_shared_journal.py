@@ -12,24 +12,21 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from batch._batchutil import Runner, clips
+from batch._batchutil import Runner, clips, fake_on_a_fake_clock, running
 from piapi import BatchItem, BatchJournalError, BatchState, PiAPIClient
 from piapi.stores import ItemState, StoreError, open_store
-from piapi.testing import FakeClock, FakePiAPI
+from piapi.testing import FakePiAPI
 
 
 @pytest.fixture
 def fake() -> FakePiAPI:
-    return FakePiAPI(clock=FakeClock(), queue_delay=1.0, task_duration=10.0)
+    return fake_on_a_fake_clock()
 
 
 @pytest.fixture(params=["sync", "asyncio", "trio"])
 def runner(request: pytest.FixtureRequest, fake: FakePiAPI) -> Iterator[Runner]:
-    runner = Runner(str(request.param), fake)
-    try:
+    with running(str(request.param), fake) as runner:  # as tests/batch's fixture
         yield runner
-    finally:
-        runner.close()
 
 
 def the_batch(url: str) -> str:
