@@ -24,20 +24,20 @@ from piapi.batch._plan import (
 )
 from piapi.families.sora2 import Sora2VideoInput
 
+# What `journal=` names: a store shared by many processes, or one process's file journal.
+JOURNALS: list[tuple[object, str, object]] = [
+    ("postgresql://piapi@db/piapi", "shared", "postgresql://piapi@db/piapi"),
+    ("postgres://u:pw@db/x", "shared", "postgres://u:pw@db/x"),
+    ("PostgreSQL://db/x", "shared", "PostgreSQL://db/x"),
+    ("sqlite:///var/lib/run.sqlite", "file", "/var/lib/run.sqlite"),
+    ("sqlite://relative.sqlite", "file", "relative.sqlite"),
+    ("runs/journal.sqlite", "file", "runs/journal.sqlite"),
+    (Path("runs/j.sqlite"), "file", Path("runs/j.sqlite")),
+    (None, "file", None),
+]
 
-@pytest.mark.parametrize(
-    ("journal", "kind", "target"),
-    [
-        ("postgresql://piapi@db/piapi", "shared", "postgresql://piapi@db/piapi"),
-        ("postgres://u:pw@db/x", "shared", "postgres://u:pw@db/x"),
-        ("PostgreSQL://db/x", "shared", "PostgreSQL://db/x"),
-        ("sqlite:///var/lib/run.sqlite", "file", "/var/lib/run.sqlite"),
-        ("sqlite://relative.sqlite", "file", "relative.sqlite"),
-        ("runs/journal.sqlite", "file", "runs/journal.sqlite"),
-        (Path("runs/j.sqlite"), "file", Path("runs/j.sqlite")),
-        (None, "file", None),
-    ],
-)
+
+@pytest.mark.parametrize(("journal", "kind", "target"), JOURNALS)
 def test_journal_target(journal: object, kind: str, target: object) -> None:
     assert journal_target(journal) == (kind, target)
 
