@@ -15,7 +15,7 @@ import pytest
 from batch._batchutil import Runner, clips, fake_on_a_fake_clock, running
 from piapi import BatchItem, BatchJournalError, BatchState, PiAPIClient
 from piapi.stores import ItemState, StoreError, open_store
-from piapi.testing import FakePiAPI
+from piapi.testing import FakePiAPI, Fault
 
 
 @pytest.fixture
@@ -98,3 +98,28 @@ def test_an_sqlite_url_is_the_journal_file_of_one_process(fake: FakePiAPI, tmp_p
         with pytest.raises(BatchJournalError, match="in use by another run"):
             client.tasks.plan_many(clips(2), journal=journal)
     assert fake.created_tasks == []
+
+
+def test_a_create_refused_for_now_is_given_back_and_claimed_again_and_created_once(
+    runner: Runner, fake: FakePiAPI, pg_url: str
+) -> None:
+    fake.faults.add(Fault.http_status(429, retry_after=2), endpoint="create", nth=[1, 2])
+    items = runner.run_many(clips(3), journal=pg_url, concurrency=1)
+    assert [item.state for item in items] == [BatchState.COMPLETED] * 3
+    assert fake.create_counts() == {f"clip {n}": 1 for n in range(3)}
+
+
+def test_a_request_piapi_refuses_is_final_in_the_store(
+    runner: Runner, fake: FakePiAPI, pg_url: str
+) -> None:
+    fake.faults.add(Fault.http_status(400, message="bad prompt"), endpoint="create", nth=1)
+    items = runner.run_many(clips(2), journal=pg_url, concurrency=1)
+    assert [item.state for item in items] == [BatchState.NOT_CREATED, BatchState.COMPLETED]
+    assert "bad prompt" in items[0].detail
+    with open_store(pg_url) as store:
+        [refused, _] = store.batch_items(the_batch(pg_url))
+    assert (refused.state, refused.task_id) == (ItemState.FAILED, None)
+    # Not sent again: a corrected request is another batch.
+    again = runner.run_many(clips(2), journal=pg_url)
+    assert [item.state for item in again] == [BatchState.NOT_CREATED, BatchState.COMPLETED]
+    assert fake.create_counts() == {"clip 1": 1}

@@ -104,7 +104,8 @@ class UnfollowableTaskError(PiAPIError):
 
 class ClaimGoneError(PiAPIError):
     """A shared journal's item is no longer this worker's to send (another worker took it
-    once this one gave it back): nothing was sent; the item is that worker's now."""
+    once this one gave it back, or it no longer fits under the batch's cap): nothing was
+    sent."""
 
 
 def _unfollowable(task_id: str) -> UnfollowableTaskError | None:

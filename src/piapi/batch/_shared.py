@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
+from piapi._core.errors import SpendLimitError
 from piapi._core.models import Task, TaskStatus
 from piapi.batch._journal import ClaimGoneError, Row, _unfollowable
 from piapi.batch._plan import (
@@ -136,10 +137,8 @@ class SharedJournal:
 
     def others_at_work(self) -> bool:
         """Whether another live worker holds an item (it may die and leave it to us)."""
-        return others_at_work(
-            [(row.state.value, row.owner) for row in self.store.batch_items(self.batch)],
-            self.worker,
-        )
+        held: list[tuple[str, str | None]] = list(self.store.held_items(self.batch))
+        return others_at_work(held, self.worker)
 
     def read_rows(self) -> list[Row]:
         """Every item as the store has it now."""
@@ -184,11 +183,16 @@ class SharedJournal:
 
     def sending(self, position: int, sent_at: datetime, cost_usd: Decimal | None) -> None:
         """The claim already says "sending"; after a create certainly not sent, the item is
-        claimed again (`ClaimGoneError` when another worker took it meanwhile)."""
+        claimed again (`ClaimGoneError` when another worker took it meanwhile, or it no
+        longer fits under the batch's cap)."""
         if position in self._unsent:
             self._unsent.discard(position)
             return
-        claim = self.store.claim_item(self.batch, self.worker, position)
+        try:
+            claim = self.store.claim_item(self.batch, self.worker, position)
+        except SpendLimitError as exc:  # others' creates took the cap meanwhile
+            self._claims.pop(position, None)
+            raise ClaimGoneError(f"creating stopped: {exc}") from None
         if claim is None:
             self._claims.pop(position, None)
             raise ClaimGoneError(f"item {position} was taken over by another worker")

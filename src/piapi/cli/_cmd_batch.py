@@ -149,6 +149,12 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     journal, shown = _journal(args)
     from piapi import BatchJournalError
 
+    unusable: tuple[type[Exception], ...] = (BatchJournalError,)
+    if isinstance(journal, str):  # a store: unreachable, or not a piapi store
+        from piapi.stores import StoreError
+
+        unusable += (StoreError,)
+
     with _checks.make_client(args) as client:
         try:
             batch = client.tasks.plan_many(
@@ -165,7 +171,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 resolve=resolve,
                 on_result=_reporter(ui, lines),
             )
-        except BatchJournalError as exc:
+        except unusable as exc:  # nothing was sent
             raise CliError(str(exc), EXIT_USAGE) from None
         except ValueError as exc:  # --resolve or --retry-uncertain of an item not uncertain
             raise CliError(_in_lines(str(exc), lines), EXIT_USAGE) from None

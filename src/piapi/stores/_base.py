@@ -596,6 +596,17 @@ class Store(abc.ABC):
                 with contextlib.suppress(StoreError):  # settled or released meanwhile
                     self._close_reservation(tx, int(reservation), None)
 
+    def held_items(self, batch: str) -> list[tuple[str, str]]:
+        """`(state, owner)` of every item of `batch` a worker holds (sending or created):
+        few rows however large the batch (at most each worker's items in flight)."""
+        with self._tx(write=False) as tx:
+            rows = tx.rows(
+                "SELECT state, owner FROM piapi_batch_items WHERE batch = ? "
+                "AND state IN ('sending', 'created') AND owner IS NOT NULL",
+                batch,
+            )
+        return [(str(state), str(owner)) for state, owner in rows]
+
     def batch_items(self, batch: str) -> list[ItemRow]:
         """Every item of `batch`, in order."""
         with self._tx(write=False) as tx:
