@@ -182,8 +182,17 @@ def test_a_worker_killed_mid_run_leaves_the_rest_to_the_others_and_a_rerun_settl
         owner = sender_of_line_9()
         assert owner is not None
         victim = next(p for p in processes if f":{p.process.pid}:" in owner)
+
+        def followed_by_the_victim() -> list[int]:
+            rows = store_items(pg_url)
+            return [r.position for r in rows if r.owner == owner and r.state is ItemState.CREATED]
+
+        # Its other workers go on meanwhile: kill it once it also follows a created task.
+        wait_for(followed_by_the_victim, "the victim follows a task it created", deadline)
         victim.process.kill()
         assert ended(victim, deadline) == -9
+        orphans = followed_by_the_victim()  # as it left them: it is dead, nothing moves
+        assert orphans
         held.released.set()
         others = [process for process in processes if process is not victim]
         codes = [ended(process, deadline) for process in others]
@@ -196,6 +205,10 @@ def test_a_worker_killed_mid_run_leaves_the_rest_to_the_others_and_a_rerun_settl
         assert 9 in uncertain
         assert all(rows[line - 1].state is ItemState.UNCERTAIN for line in uncertain), rows
         assert all(rows[line - 1].owner is None for line in uncertain), rows
+        victim_folder = (tmp_path / f"machine-{processes.index(victim)}").resolve()
+        for position in orphans:  # followed and saved by another process, on its machine
+            assert rows[position].state is ItemState.SAVED
+            assert not Path(rows[position].result_path or "").is_relative_to(victim_folder)
         for code, output in zip(codes, outputs, strict=True):
             assert code == 8, output  # uncertain lines: the victim sent them, then died
             assert "Traceback" not in output, output
@@ -206,7 +219,10 @@ def test_a_worker_killed_mid_run_leaves_the_rest_to_the_others_and_a_rerun_settl
         assert (["--resolve", f"9={line_9[0]}"] if acted else ["--retry-uncertain", "9"]) in [
             options[n : n + 2] for n in range(0, len(options), 2)
         ]
-        print(f"\nkilled pid {victim.process.pid}; others exited {codes}; rerun {options}")
+        print(
+            f"\nkilled pid {victim.process.pid} following lines {[n + 1 for n in orphans]}; "
+            f"others exited {codes}; rerun {options}"
+        )
         rerun = start(
             "batch", str(file), "--out", str(tmp_path / "machine-9"), "--journal", pg_url,
             "--yes", "--lease", LEASE, *options, server=server,
