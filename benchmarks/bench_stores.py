@@ -81,6 +81,9 @@ def claim_op(store: Store, count: int) -> Callable[[], object]:
 
 
 BATCH_CONCURRENCY = 8
+# A shared batch's item is three store transactions (claimed, created, finished), each held
+# to the per-operation target.
+TRANSACTIONS_PER_ITEM = 3
 
 
 def batch_per_item(journal: str | Path | None, count: int, tag: str) -> float:
@@ -132,8 +135,8 @@ def batch_rows(folder: Path, pg_url: str, quick: bool) -> list[Row]:
             fmt_us(shared),
             f"file journal {fmt_us(file)}",
             shared / file,
-            f"< {TARGET_MS:.0f} ms more",
-            (shared - memory) * 1e3 < TARGET_MS,
+            f"< {TRANSACTIONS_PER_ITEM * TARGET_MS:.0f} ms more",
+            (shared - memory) * 1e3 < TRANSACTIONS_PER_ITEM * TARGET_MS,
         ),
     ]
 
