@@ -132,3 +132,21 @@ def test_ready_says_whether_a_create_could_go_and_reserves_nothing(
     before = (gate.in_flight, gate.committed_usd)
     assert gate.ready(now).admission is admission
     assert (gate.in_flight, gate.committed_usd) == before
+
+
+@pytest.mark.parametrize(("refusals", "refusing"), [(0, False), (7, False), (8, True)])
+def test_a_shared_worker_stops_claiming_after_creates_refused_in_a_row(
+    refusals: int, refusing: bool
+) -> None:
+    gate = CreateGate(2)
+    for refusal in range(refusals):  # each after the backoff of the one before
+        now = 1000.0 * refusal
+        assert gate.admit(Decimal("0.32"), now).admission is Admission.GO
+        gate.settle(Decimal("0.32"), CreateOutcome.NOT_SENT, now=now, jitter=0.0)
+    reason = gate.refusing()
+    assert (reason is not None) is refusing
+    if reason is not None:
+        assert "refused 8 creates in a row" in reason
+    gate.admit(Decimal("0.32"), 10_000.0)
+    gate.settle(Decimal("0.32"), None)  # a create that went through: the count starts over
+    assert gate.refusing() is None

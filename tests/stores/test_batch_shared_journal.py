@@ -123,3 +123,15 @@ def test_a_request_piapi_refuses_is_final_in_the_store(
     again = runner.run_many(clips(2), journal=pg_url)
     assert [item.state for item in again] == [BatchState.NOT_CREATED, BatchState.COMPLETED]
     assert fake.create_counts() == {"clip 1": 1}
+
+
+def test_a_worker_stops_claiming_once_piapi_refuses_every_create_for_now(
+    runner: Runner, fake: FakePiAPI, pg_url: str
+) -> None:
+    fake.faults.add(Fault.http_status(429), endpoint="create", rate=1.0)
+    items = runner.run_many(clips(3), journal=pg_url, concurrency=2)
+    assert [item.state for item in items] == [BatchState.NOT_CREATED] * 3
+    assert all("creates in a row for now" in item.detail for item in items)
+    assert fake.created_tasks == []
+    with open_store(pg_url) as store:  # given back: the next run (or another worker) tries
+        assert [row.state for row in store.batch_items(the_batch(pg_url))] == [ItemState.NEW] * 3

@@ -399,6 +399,17 @@ class CreateGate:
             return Decision(Admission.WAIT)
         return Decision(Admission.GO)
 
+    def refusing(self) -> str | None:
+        """Why a worker of a shared batch claims nothing more, if it does not: PiAPI
+        refused `MAX_CREATE_TRIES` creates in a row for now (an item given back is claimed
+        again by any worker, so the tries of one item cannot bound them)."""
+        if self.strikes < MAX_CREATE_TRIES:
+            return None
+        return (
+            f"PiAPI refused {self.strikes} creates in a row for now (429, its concurrency "
+            "limit, or connection refused): run again later"
+        )
+
     def admit(self, estimate: Decimal | None, now: float) -> Decision:
         """May an item whose price is `estimate` (None: unknown) be created now?
 

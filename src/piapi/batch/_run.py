@@ -547,6 +547,7 @@ class BatchRun:
         lease: one of them may die and leave its tasks to follow."""
         while True:
             with self._lock:
+                self.claims_stopped = self.claims_stopped or self.gate.refusing()
                 if self.stopping or self.claims_stopped is not None:
                     return None
             decision = yield from self._admitted(self.gate.ready)
