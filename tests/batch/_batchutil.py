@@ -3,7 +3,8 @@ against a fake PiAPI in process whose clock the clients' sleeps advance (no real
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import anyio
@@ -90,3 +91,18 @@ class Runner:
             self.client._sender.http.close()
         elif not self.server_url:
             anyio.run(self.client._sender.http.aclose, backend=self.mode)
+
+
+@contextlib.contextmanager
+def running(mode: str, fake: FakePiAPI) -> Iterator[Runner]:
+    """A `Runner` on `fake`, closed on leaving (the `runner` fixtures)."""
+    runner = Runner(mode, fake)
+    try:
+        yield runner
+    finally:
+        runner.close()
+
+
+def fake_on_a_fake_clock() -> FakePiAPI:
+    """The batch tests' fake: tasks queue 1 s and run 10 s of a clock the sleeps advance."""
+    return FakePiAPI(clock=FakeClock(), queue_delay=1.0, task_duration=10.0)

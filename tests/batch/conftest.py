@@ -6,20 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from _batchutil import Runner
+from _batchutil import Runner, fake_on_a_fake_clock, running
 
-from piapi.testing import FakeClock, FakePiAPI
+from piapi.testing import FakePiAPI
 
 
 @pytest.fixture
 def fake() -> FakePiAPI:
-    return FakePiAPI(clock=FakeClock(), queue_delay=1.0, task_duration=10.0)
+    return fake_on_a_fake_clock()
 
 
 @pytest.fixture(params=["sync", "asyncio", "trio"])
 def runner(request: pytest.FixtureRequest, fake: FakePiAPI) -> Iterator[Runner]:
-    runner = Runner(str(request.param), fake)
-    try:
+    with running(str(request.param), fake) as runner:
         yield runner
-    finally:
-        runner.close()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import signal
 import threading
 from collections import Counter
@@ -28,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from batch_user import settle
 from cli_forkserver import TIMEOUT, Running
 from piapi.testing import FakePiAPI, FakePiAPIServer, Fault
 from piapi.testing._fake import FakeResponse
@@ -38,7 +38,6 @@ SEED = int(os.environ.get("PIAPI_SIGKILL_SEED", "13"))
 ITEMS = 20
 CONCURRENCY = 3
 KILLS = 10
-UNCERTAIN = re.compile(r"(?:line (\d+) uncertain|line (\d+): uncertain|^(\d+) +uncertain )", re.M)
 
 
 @dataclass(frozen=True)
@@ -96,19 +95,6 @@ class Killer:
         self.process.process.send_signal(self.signal)
         if self.signal is signal.SIGKILL:
             self.process.process.wait(TIMEOUT)  # dead before the fake answers: none arrives
-
-
-def settle(output: str, fake: FakePiAPI) -> list[str]:
-    """The user's answer to the uncertain items a run reported: the next run's options."""
-    options: list[str] = []
-    for line in sorted({int(next(g for g in m.groups() if g)) for m in UNCERTAIN.finditer(output)}):
-        found = [task for task in fake.created_tasks if task.prompt == f"clip {line}"]
-        assert len(found) <= 1, f"line {line} was created {len(found)} times"
-        if found:
-            options += ["--resolve", f"{line}={found[0].task_id}"]
-        else:
-            options += ["--retry-uncertain", str(line)]
-    return options
 
 
 def test_sigkill_at_random_moments_then_rerunning_creates_each_item_exactly_once(

@@ -130,6 +130,12 @@ def test_a_deeply_nested_line_is_an_invalid_line_not_a_crash(
         (["--retry-uncertain", "9"], "line 9 holds no request"),
         (["--retry-uncertain", "x"], "expected a line number"),
         (["--timeout", "0"], "expected a number of seconds above 0"),
+        (["--lease", "0"], "expected a number of seconds above 0"),
+        (["--lease", "30"], "--lease applies to a journal shared by many processes"),
+        (
+            ["--journal", "postgresql://piapi:s3cret-pw@/postgres?host=/nowhere"],
+            "Cannot connect to the store postgresql://piapi:***@/postgres?host=/nowhere",
+        ),
     ],
 )
 def test_bad_options_stop_before_anything_is_created(
@@ -139,6 +145,7 @@ def test_bad_options_stop_before_anything_is_created(
     code, _, err = run("batch", file, "--out", "videos", "--yes", *argv)
     assert code == codes.EXIT_USAGE
     assert words in err
+    assert "s3cret-pw" not in err
     assert piapi_fake.requests == []
 
 

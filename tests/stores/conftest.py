@@ -14,19 +14,10 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
+from _store_clock import FakeClock
 
 from piapi.stores import Store, open_store
 from piapi.stores._local_postgres import LocalPostgres, PostgresNotFound
-
-
-class FakeClock:
-    """Unix seconds that move only when a test says so."""
-
-    def __init__(self, now: float = 1_780_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 from _children import Child, release, run_together
+from _store_clock import FakeClock
 
-from conftest import FakeClock
 from piapi import SpendLimitError
 from piapi.stores import ItemState, LeaseLostError, Store, StoreError, batch_budget, open_store
 
@@ -232,3 +232,66 @@ def test_a_worker_killed_after_its_claim_leaves_an_uncertain_item(store_url: str
         assert claim.position == 1
         assert store.claim_next("b", worker) is None
         assert states(store) == ["uncertain", "sending"]
+
+
+def test_an_item_given_back_is_claimed_again_by_position_unless_another_worker_took_it(
+    store: Store,
+) -> None:
+    store.open_batch("b", "fp", [PRICE] * 2, cap_usd=PRICE)
+    first, second = store.register_worker("w1"), store.register_worker("w2")
+    claim = store.claim_next("b", first)
+    assert claim is not None
+    store.record_not_sent(claim, "429")
+    again = store.claim_item("b", first, 0)
+    assert again is not None
+    assert (again.position, again.worker, again.estimate_usd) == (0, "w1", PRICE)
+    assert states(store) == ["sending", "new"]
+    assert store.spent(batch_budget("b")) == PRICE  # reserved again, under the cap
+    store.record_not_sent(again, "429")
+    taken = store.claim_next("b", second)
+    assert taken is not None
+    assert store.claim_item("b", first, 0) is None  # w2's now
+    with pytest.raises(SpendLimitError):  # past the cap: nothing claimed
+        store.claim_item("b", first, 1)
+    assert states(store) == ["sending", "new"]
+
+
+def test_a_refused_create_is_final_without_a_task_and_its_price_released(store: Store) -> None:
+    store.open_batch("b", "fp", [PRICE] * 2)
+    claim = store.claim_next("b", store.register_worker())
+    assert claim is not None
+    store.record_refused(claim, "400: prompt too long")
+    [item, _] = store.batch_items("b")
+    assert (item.state, item.task_id, item.owner, item.detail) == (
+        ItemState.FAILED,
+        None,
+        None,
+        "400: prompt too long",
+    )
+    assert store.spent(batch_budget("b")) == 0
+    following = store.claim_next("b", claim.worker)
+    assert following is not None
+    assert following.position == 1  # never claimed again
+
+
+def test_a_completed_task_with_nothing_to_save_is_saved_without_a_path(store: Store) -> None:
+    store.open_batch("b", "fp", [PRICE])
+    claim = store.claim_next("b", store.register_worker())
+    assert claim is not None
+    store.record_created(claim, "task-1")
+    store.record_result(claim, None, charged_usd=PRICE)
+    [item] = store.batch_items("b")
+    assert (item.state, item.result_path) == (ItemState.SAVED, None)
+
+
+def test_held_items_are_those_a_worker_sends_or_follows(store: Store) -> None:
+    store.open_batch("b", "fp", [PRICE] * 3)
+    worker = store.register_worker("w1")
+    created, sending = store.claim_next("b", worker), store.claim_next("b", worker)
+    assert created is not None
+    assert sending is not None
+    store.record_created(created, "task-1")
+    assert sorted(store.held_items("b")) == [("created", "w1"), ("sending", "w1")]
+    store.record_result(created, "/x.mp4")
+    store.record_uncertain(sending, "no answer")
+    assert store.held_items("b") == []

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from _children import run_together
+from _store_clock import FakeClock
 
-from conftest import FakeClock
 from piapi import webhooks
 from piapi.stores import Store, open_store
 from piapi.testing import webhook_delivery

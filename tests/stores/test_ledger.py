@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 from _children import Child, release, run_together
+from _store_clock import FakeClock
 
-from conftest import FakeClock
 from piapi import SpendLimitError
 from piapi.stores import Store, StoreError, open_store
 

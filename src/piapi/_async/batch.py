@@ -118,8 +118,7 @@ class _Runner:
 
     async def _work(self) -> None:
         try:
-            while (position := self.run_state.take()) is not None:
-                await self._drive(self.run_state.program(position))
+            await self._drive(self.run_state.worker())
         except Stopped:
             pass
         except Exception as exc:  # a bug, or on_result raised: stop, then raise it

@@ -119,8 +119,7 @@ class _Runner:
 
     def _work(self) -> None:
         try:
-            while (position := self.run_state.take()) is not None:
-                self._drive(self.run_state.program(position))
+            self._drive(self.run_state.worker())
         except Stopped:
             pass
         except Exception as exc:  # a bug, or on_result raised: stop, then raise it

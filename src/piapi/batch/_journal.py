@@ -21,14 +21,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, ClassVar, Protocol, cast
 
 from piapi._core.errors import PiAPIError
 from piapi._core.models import Task, TaskStatus
 from piapi._core.protocol import check_task_id
 from piapi.batch._plan import Identity, Phase
 
-__all__ = ["SCHEMA_VERSION", "BatchJournalError", "Journal", "Row", "UnfollowableTaskError"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "BatchJournalError",
+    "ClaimGoneError",
+    "ItemJournal",
+    "Journal",
+    "Row",
+    "UnfollowableTaskError",
+]
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = int.from_bytes(b"PiBJ", "big")  # marks the file as a piapi batch journal
@@ -94,6 +102,12 @@ class UnfollowableTaskError(PiAPIError):
         )
 
 
+class ClaimGoneError(PiAPIError):
+    """A shared journal's item is no longer this worker's to send (another worker took it
+    once this one gave it back, or it no longer fits under the batch's cap): nothing was
+    sent."""
+
+
 def _unfollowable(task_id: str) -> UnfollowableTaskError | None:
     try:
         check_task_id(task_id)
@@ -117,6 +131,27 @@ class Row:
     task: dict[str, Any] | None = None
     paths: list[str] | None = None
     error: str | None = None
+
+
+class ItemJournal(Protocol):
+    """What a batch run records, item by item, before each next action: the SQLite file
+    journal of one process (`Journal`), or a store shared by many (`SharedJournal`). Each
+    change is committed when the method returns."""
+
+    shared: ClassVar[bool]
+    """Whether other processes work the same items (then items are claimed one by one)."""
+    rows: list[Row]
+
+    def sending(self, position: int, sent_at: datetime, cost_usd: Decimal | None) -> None: ...
+    def uncertain(self, position: int, error: str | None) -> None: ...
+    def not_created(self, position: int, error: str | None, *, refused: bool = False) -> None: ...
+    def created(self, position: int, task: Task[Any, Any], cost_usd: Decimal | None) -> None: ...
+    def resolved(self, position: int, task_id: str) -> None: ...
+    def finished(self, position: int, task: Task[Any, Any], cost_usd: Decimal | None) -> None: ...
+    def note(self, position: int, error: str | None) -> None: ...
+    def saved(self, position: int, paths: Sequence[Path]) -> None: ...
+    def done_with(self, position: int) -> None: ...
+    def close(self) -> None: ...
 
 
 _COLUMNS = (
@@ -264,6 +299,8 @@ class Journal:
 
     Thread-safe (one lock); `path=None` keeps it in memory (a batch without a journal).
     """
+
+    shared: ClassVar[bool] = False
 
     def __init__(self, connection: sqlite3.Connection, path: Path | None, rows: list[Row]):
         self._db = connection
@@ -495,8 +532,9 @@ class Journal:
         """The create may have reached PiAPI, but no task id is known."""
         self._update(position, phase=Phase.UNCERTAIN.value, error=error)
 
-    def not_created(self, position: int, error: str | None) -> None:
-        """PiAPI certainly created nothing (refused, or the create never left)."""
+    def not_created(self, position: int, error: str | None, *, refused: bool = False) -> None:
+        """PiAPI certainly created nothing (refused, or the create never left); a refused
+        item is tried again by the next run (`refused` matters to a shared journal)."""
         self._update(position, phase=Phase.NEW.value, sent_at=None, cost_usd=None, error=error)
 
     def created(self, position: int, task: Task[Any, Any], cost_usd: Decimal | None) -> None:
@@ -563,6 +601,9 @@ class Journal:
             paths=json.dumps([str(path) for path in paths], ensure_ascii=False),
             error=None,
         )
+
+    def done_with(self, position: int) -> None:
+        """The run's program for the item ended (nothing to record: the file is this run's)."""
 
     def close(self) -> None:
         """Close it (every change is in the file already)."""

@@ -12,12 +12,12 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from piapi._core.checks import checked_concurrency, usd_amount
 from piapi._core.errors import (
@@ -47,10 +47,16 @@ __all__ = [
     "Phase",
     "Step",
     "WaitOutcome",
+    "batch_fingerprint",
     "classify_create_error",
     "classify_wait_error",
+    "journal_target",
     "next_step",
+    "others_at_work",
+    "poll_seconds",
     "request_identity",
+    "shared_batch_name",
+    "shared_phase",
     "state_of",
 ]
 
@@ -381,17 +387,37 @@ class CreateGate:
         self.stopped: str | None = None
         """Why creating stopped, once it has."""
 
-    def admit(self, estimate: Decimal | None, now: float) -> Decision:
-        """May an item whose price is `estimate` (None: unknown) be created now?
-
-        A GO reserves a slot and the estimate: report the answer with `settle`.
-        """
+    def ready(self, now: float) -> Decision:
+        """Whether a create could be admitted now, reserving nothing: a worker of a shared
+        journal asks before it claims an item, so that no item waits claimed ("sending" in
+        the store) for a slot or a backoff."""
         if self.stopped is not None:
             return Decision(Admission.STOP, reason=self.stopped)
         if now < self.not_before:
             return Decision(Admission.SLEEP, seconds=self.not_before - now)
         if self.in_flight >= self.allowed:
             return Decision(Admission.WAIT)
+        return Decision(Admission.GO)
+
+    def refusing(self) -> str | None:
+        """Why a worker of a shared batch claims nothing more, if it does not: PiAPI
+        refused `MAX_CREATE_TRIES` creates in a row for now (an item given back is claimed
+        again by any worker, so the tries of one item cannot bound them)."""
+        if self.strikes < MAX_CREATE_TRIES:
+            return None
+        return (
+            f"PiAPI refused {self.strikes} creates in a row for now (429, its concurrency "
+            "limit, or connection refused): run again later"
+        )
+
+    def admit(self, estimate: Decimal | None, now: float) -> Decision:
+        """May an item whose price is `estimate` (None: unknown) be created now?
+
+        A GO reserves a slot and the estimate: report the answer with `settle`.
+        """
+        ready = self.ready(now)
+        if ready.admission is not Admission.GO:
+            return ready
         limit = self.max_total_usd
         if limit is not None:
             if estimate is None:
@@ -490,6 +516,68 @@ class CreateGate:
     def _stop(self, reason: str) -> Decision:
         self.stopped = reason
         return Decision(Admission.STOP, reason=reason)
+
+
+# --- a journal shared by many workers (a store) ------------------------------------------
+
+SHARED_SCHEMES = ("postgresql://", "postgres://")
+MIN_POLL_SECONDS = 0.05
+MAX_POLL_SECONDS = 10.0
+
+
+def journal_target(journal: object) -> tuple[Literal["file", "shared"], Any]:
+    """Which journal `journal` names: ("shared", url) for a PostgreSQL URL (many processes
+    and machines through a store), else ("file", path) for the SQLite file journal of one
+    process: a plain path, or `sqlite:///path` (that path), or None (in memory)."""
+    if isinstance(journal, str):
+        if journal.lower().startswith(SHARED_SCHEMES):
+            return "shared", journal
+        if journal.lower().startswith("sqlite://"):
+            path = journal[len("sqlite://") :]
+            if not path:
+                raise ValueError("journal: sqlite:// needs a path: sqlite:///path/to/journal")
+            return "file", path
+    return "file", journal
+
+
+def poll_seconds(lease_seconds: float) -> float:
+    """How often a worker with nothing to claim looks again (and renews its lease): a third
+    of the lease, so a lease is renewed about three times before it runs out."""
+    return min(max(lease_seconds / 3, MIN_POLL_SECONDS), MAX_POLL_SECONDS)
+
+
+def others_at_work(items: Sequence[tuple[str, str | None]], me: str) -> bool:
+    """Whether another worker holds an item of the batch (`(state, owner)` pairs from the
+    store): then a worker with nothing to claim waits, since that worker may die and leave
+    its created tasks to follow. Its own items are its programs' business."""
+    return any(
+        state in ("sending", "created") and owner is not None and owner != me
+        for state, owner in items
+    )
+
+
+def batch_fingerprint(identities: Sequence[Identity]) -> str:
+    """The requests' fingerprint (their hashes, in order); the store's batch is named by it,
+    so every process given the same requests joins the same batch, and no typo in a name
+    can split one batch in two (each creating every task)."""
+    return hashlib.sha256("\n".join(who.digest for who in identities).encode()).hexdigest()
+
+
+def shared_batch_name(fingerprint: str) -> str:
+    """The store's name of the batch of these requests."""
+    return f"batch-{fingerprint[:24]}"
+
+
+def shared_phase(state: str, task_id: str | None) -> Phase:
+    """The phase a run reports for an item in the store's `state`.
+
+    An item another worker is sending counts as created (it is that worker's, and it runs);
+    a failed item without a task was refused by PiAPI (nothing created)."""
+    if state == "sending":
+        return Phase.CREATED
+    if state == "failed":
+        return Phase.FINISHED if task_id is not None else Phase.NEW
+    return Phase(state)
 
 
 # --- what to tell the user ------------------------------------------------------------

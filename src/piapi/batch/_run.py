@@ -26,13 +26,14 @@ from piapi._core.download import file_stems, numbered_stem
 from piapi._core.errors import (
     APIStatusError,
     PiAPIError,
+    SpendLimitError,
 )
 from piapi._core.models import Task, TaskStatus
 from piapi._core.protocol import check_task_id, estimate_cost
 from piapi._core.task_errors import (
     TaskFailedError,
 )
-from piapi.batch._journal import Journal, Row, UnfollowableTaskError
+from piapi.batch._journal import ClaimGoneError, ItemJournal, Journal, Row, UnfollowableTaskError
 from piapi.batch._plan import (
     MAX_CREATE_TRIES,
     Admission,
@@ -41,6 +42,7 @@ from piapi.batch._plan import (
     BatchState,
     CreateGate,
     CreateOutcome,
+    Decision,
     Identity,
     Phase,
     Step,
@@ -48,6 +50,7 @@ from piapi.batch._plan import (
     backoff,
     classify_create_error,
     classify_wait_error,
+    journal_target,
     next_step,
     request_identity,
     state_detail,
@@ -58,6 +61,7 @@ from piapi.families._registry import parse_task
 
 if TYPE_CHECKING:
     from piapi._core.download import StrPath
+    from piapi.batch._shared import SharedJournal
 
 __all__ = [
     "AwaitChange",
@@ -76,6 +80,7 @@ __all__ = [
 DEFAULT_CONCURRENCY = 4
 DEFAULT_ITEM_TIMEOUT = 1800.0
 STOPPED_BY_USER = "the batch was interrupted"
+LEASE_LOST = "this worker's lease ran out (it was not renewed in time): it claims no more items"
 
 
 class BatchOptions(TypedDict, total=False):
@@ -85,7 +90,11 @@ class BatchOptions(TypedDict, total=False):
         concurrency: At most this many tasks in flight (created and not finished), default
             4; fewer for a while after PiAPI answers 429 or its concurrency limit.
         journal: A file (SQLite) recording every step, so that running the same requests
-            with it again resumes; None (default) records in memory only.
+            with it again resumes (`sqlite:///path` names the same file); one process at a
+            time. A `postgresql://` URL instead: a store that any number of processes on
+            any number of machines share, each working the same batch (named by the
+            requests' fingerprint: the same requests join it) with claims, each item created
+            once (see "Running at scale"). None (default) records in memory only.
         download_to: A folder to download every result into (`<task_id>.<ext>`).
         file_names: How the results are named in `download_to`: `"prompt"` for the position
             and a slug of the prompt (`007-red-fox.mp4`), or one name per request (no
@@ -108,6 +117,9 @@ class BatchOptions(TypedDict, total=False):
             behind included (which nobody has looked for yet).
         resolve: `{position: task_id}`: uncertain items you found in your PiAPI task
             history; the batch follows those tasks instead.
+        lease_seconds: With a `postgresql://` journal: this process's lease (None: 60 s):
+            renewed every third of it; once it runs out (the process died or hung), other
+            workers follow the tasks it created, and a create it was sending is uncertain.
     """
 
     concurrency: int
@@ -120,6 +132,7 @@ class BatchOptions(TypedDict, total=False):
     allow_unknown_price: bool
     retry_uncertain: bool | Iterable[int]
     resolve: Mapping[int, str] | None
+    lease_seconds: float | None
 
 
 # --- what a program asks its runner to do ----------------------------------------------
@@ -262,6 +275,7 @@ class BatchRun:
         retry_uncertain: bool | Iterable[int] = False,
         resolve: Mapping[int, str] | None = None,
         on_result: Callable[[BatchItem], object] | None = None,
+        lease_seconds: float | None = None,
     ) -> None:
         given = list(requests)
         identities = [request_identity(request) for request in given]
@@ -283,12 +297,18 @@ class BatchRun:
             _Item(position, request, identity, estimate_cost(request))
             for position, (request, identity) in enumerate(zip(given, identities, strict=True))
         ]
-        self.journal = Journal.open(journal, identities)
+        self.shared: SharedJournal | None = None
+        self.journal: ItemJournal = self._open_journal(journal, identities, max_cost, lease_seconds)
         try:
             for row in self.journal.rows:
                 self._load(self.items[row.position], row)
             self._resolve(settle)
             self._retry_all, self._retry = retry_all, self._checked_retry(retry, settle)
+            if self.shared is not None:  # claimed by any worker once new again
+                for item in self.items:
+                    if item.phase is Phase.UNCERTAIN and self._retried(item):
+                        self.shared.retry(item.position)
+                        item.phase, item.error_text = Phase.NEW, None
         except BaseException:
             self.journal.close()
             raise
@@ -299,7 +319,8 @@ class BatchRun:
             )
         self.gate = CreateGate(
             self.concurrency,
-            max_total_usd=max_cost,
+            # A shared batch's cap is one total in the store, kept by its claims.
+            max_total_usd=max_cost if self.shared is None else None,
             committed_usd=self._committed(),
             unpriced_unsettled=sum(item.unsettled for item in self.items),
             allow_unknown_price=allow_unknown_price,
@@ -314,8 +335,39 @@ class BatchRun:
         first = [item.position for item in self.items if item.task_id is not None]
         rest = [item.position for item in self.items if item.task_id is None]
         self._queue = deque(first + rest)
+        self._ran: set[int] = set()  # items whose program ran in this process
+        self.claims_stopped: str | None = None
+        """Why this worker of a shared batch claims no more items, once it does not."""
 
     # --- opening ---------------------------------------------------------------------
+
+    def _open_journal(
+        self,
+        journal: StrPath | None,
+        identities: list[Identity],
+        max_cost: Decimal | None,
+        lease_seconds: float | None,
+    ) -> ItemJournal:
+        kind, target = journal_target(journal)
+        if kind == "file":
+            if lease_seconds is not None:
+                raise ValueError(
+                    "lease_seconds applies to a journal shared by many processes "
+                    "(journal='postgresql://...'), not to a journal file"
+                )
+            return Journal.open(target, identities)
+        from piapi.batch._shared import DEFAULT_LEASE_SECONDS, SharedJournal
+
+        lease = checked_seconds("lease_seconds", lease_seconds)
+        self.shared = SharedJournal.open(
+            target,
+            identities,
+            [item.estimate for item in self.items],
+            cap_usd=max_cost,
+            lease_seconds=lease if lease is not None else DEFAULT_LEASE_SECONDS,
+            saving=self.folder is not None,
+        )
+        return self.shared
 
     def _load(self, item: _Item, row: Row) -> None:
         item.phase, item.task_id, item.sent_at = row.phase, row.task_id, row.sent_at
@@ -329,8 +381,9 @@ class BatchRun:
                 item.task = None  # the id is enough: the next look fetches the task
         if item.task is not None and item.phase is Phase.FINISHED and item.task.status.is_failure:
             item.fail(TaskFailedError(item.task))
-        if item.phase is Phase.SENDING:
-            # The run that sent it ended before recording PiAPI's answer.
+        if item.phase is Phase.SENDING and not self.journal.shared:
+            # The run that sent it ended before recording PiAPI's answer (a shared journal
+            # says so itself, once the worker that sent it is gone).
             item.phase = Phase.UNCERTAIN
             item.error_text = "the run that sent it stopped before PiAPI's answer was recorded"
             self.journal.uncertain(item.position, item.error_text)
@@ -413,7 +466,17 @@ class BatchRun:
         self._changed()
 
     def results(self) -> list[BatchItem]:
-        """Every item, in request order."""
+        """Every item, in request order (of a shared batch: those other workers did, or
+        left, as the store has them now)."""
+        if self.shared is not None:
+            for row in self.shared.read_rows():
+                item = self.items[row.position]
+                mine = item.result is not None and item.result.state is not BatchState.NOT_CREATED
+                if row.position not in self._ran or not mine:
+                    self._load(item, row)
+                    item.error, item.result = None, None
+                    if item.phase is Phase.NEW:
+                        item.stopped = self.claims_stopped or item.stopped
         return [item.result or self._result(item) for item in self.items]
 
     def progress(self) -> BatchProgress:
@@ -461,6 +524,63 @@ class BatchRun:
         """Whether results are downloaded."""
         return self.folder is not None
 
+    # --- a worker: items one after another ---------------------------------------------
+
+    def worker(self) -> Program:
+        """One worker's programs, item after item, until none is left for it: from the
+        run's queue, or claimed one at a time from a shared journal."""
+        while True:
+            if self.shared is None:
+                position = self.take()
+            else:
+                position = yield from self._claim(self.shared)
+            if position is None:
+                return
+            self._ran.add(position)
+            yield from self.program(position)
+
+    def _claim(self, shared: SharedJournal) -> Generator[Op, Any, int | None]:
+        """The next item this worker owns in the store (None: no more for this worker).
+
+        It claims only when a create could go now (no item waits claimed for a slot); with
+        nothing to claim while other workers hold items, it looks again every third of the
+        lease: one of them may die and leave its tasks to follow."""
+        while True:
+            with self._lock:
+                self.claims_stopped = self.claims_stopped or self.gate.refusing()
+                if self.stopping or self.claims_stopped is not None:
+                    return None
+            decision = yield from self._admitted(self.gate.ready)
+            if decision.admission is not Admission.GO:
+                return None
+            capped: str | None = None
+            try:
+                claim = shared.claim()
+            except SpendLimitError as exc:  # the next new item does not fit under the cap
+                claim, capped = None, f"creating stopped: {exc}"
+            if shared.lease_lost.is_set():  # others may have its items: claim nothing more
+                with self._lock:
+                    self.claims_stopped = LEASE_LOST
+                return None
+            if claim is not None:
+                self._claimed(claim.position, claim.task_id)
+                return claim.position
+            if not shared.others_at_work():
+                if capped is not None:
+                    with self._lock:
+                        self.claims_stopped = capped
+                return None
+            yield Pause(shared.poll_seconds)
+
+    def _claimed(self, position: int, task_id: str | None) -> None:
+        """The item is this worker's: new (its claim says "sending"), or a created task to
+        follow whose worker is gone."""
+        item = self.items[position]
+        item.task, item.status, item.paths, item.error, item.error_text = None, None, [], None, None
+        item.result, item.stopped, item.cost_usd = None, None, None
+        item.task_id, item.phase = task_id, Phase.NEW if task_id is None else Phase.CREATED
+        item.counted_usd = item.estimate or Decimal(0)
+
     # --- an item's program -------------------------------------------------------------
 
     def program(self, position: int) -> Program:
@@ -503,6 +623,7 @@ class BatchRun:
         finally:
             if holding:
                 self._release()
+            self.journal.done_with(position)
         item.result = self._result(item)
         yield Report(item.result)
 
@@ -510,15 +631,7 @@ class BatchRun:
         """Create the item once admitted; True when its task exists (or is adopted)."""
         tries = 0
         while True:
-            with self._lock:
-                decision = self.gate.admit(item.estimate, self.now())
-                generation = self.generation
-            if decision.admission is Admission.SLEEP:
-                yield Pause(decision.seconds)
-                continue
-            if decision.admission is Admission.WAIT:
-                yield AwaitChange(generation)
-                continue
+            decision = yield from self._admitted(lambda now: self.gate.admit(item.estimate, now))
             if decision.admission is Admission.STOP:
                 item.stopped = f"creating stopped: {decision.reason}"
                 return False
@@ -526,7 +639,13 @@ class BatchRun:
                 item.stopped = decision.reason
                 return False
             sent_at = self.wall()
-            self.journal.sending(item.position, sent_at, item.estimate)
+            try:
+                self.journal.sending(item.position, sent_at, item.estimate)
+            except ClaimGoneError as exc:  # a shared item another worker took: its business
+                with self._lock:
+                    self.gate.settle(item.estimate, CreateOutcome.REFUSED)
+                item.stopped = str(exc)
+                return False
             item.phase, item.sent_at, item.error, item.error_text = (
                 Phase.SENDING,
                 sent_at,
@@ -551,6 +670,20 @@ class BatchRun:
                 return outcome is CreateOutcome.ADOPT
             self._created(item, task)
             return True
+
+    def _admitted(self, decide: Callable[[float], Decision]) -> Generator[Op, Any, Decision]:
+        """The gate's answer (`decide(now)`, under the lock) once it is neither "sleep" nor
+        "wait": pausing, or waiting for a change, until then."""
+        while True:
+            with self._lock:
+                decision = decide(self.now())
+                generation = self.generation
+            if decision.admission is Admission.SLEEP:
+                yield Pause(decision.seconds)
+            elif decision.admission is Admission.WAIT:
+                yield AwaitChange(generation)
+            else:
+                return decision
 
     def _created(self, item: _Item, task: Task[Any, Any]) -> None:
         cost = item.estimate if item.estimate is not None else task.cost_usd
@@ -583,7 +716,8 @@ class BatchRun:
             except UnfollowableTaskError as unfollowable:  # recorded as failed
                 item.phase, item.status, exc = Phase.FINISHED, TaskStatus.FAILED, unfollowable
         else:
-            self.journal.not_created(item.position, str(exc))
+            refused = outcome is CreateOutcome.REFUSED
+            self.journal.not_created(item.position, str(exc), refused=refused)
             item.phase, item.sent_at = Phase.NEW, None
         item.fail(exc)
         waited = exc.retry_after if isinstance(exc, APIStatusError) else None

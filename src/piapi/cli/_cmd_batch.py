@@ -67,6 +67,16 @@ def _amount(value: str) -> Decimal:
     return amount
 
 
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0 (got {value!r})")
+    return seconds
+
+
 def _resolve_item(value: str) -> tuple[int, str]:
     line, sep, task_id = value.partition("=")
     if not sep or not line.strip().isdigit() or not task_id.strip():
@@ -136,8 +146,14 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     lines = parsed.lines
     _checks.check(args, output=os.path.join(args.out, ""))
     resolve, retry = _settled(args, lines)
-    journal = Path(args.journal if args.journal else os.path.join(args.out, JOURNAL_NAME))
+    journal, shown = _journal(args)
     from piapi import BatchJournalError
+
+    unusable: tuple[type[Exception], ...] = (BatchJournalError,)
+    if isinstance(journal, str):  # a store: unreachable, or not a piapi store
+        from piapi.stores import StoreError
+
+        unusable += (StoreError,)
 
     with _checks.make_client(args) as client:
         try:
@@ -146,6 +162,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 concurrency=args.concurrency,
                 journal=journal,
                 download_to=args.out,
+                lease_seconds=args.lease,
                 file_names=parsed.file_names(),
                 timeout=args.timeout or DEFAULT_TIMEOUT,
                 max_total_usd=args.max_cost,
@@ -154,28 +171,48 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 resolve=resolve,
                 on_result=_reporter(ui, lines),
             )
-        except BatchJournalError as exc:
+        except unusable as exc:  # nothing was sent
             raise CliError(str(exc), EXIT_USAGE) from None
         except ValueError as exc:  # --resolve or --retry-uncertain of an item not uncertain
             raise CliError(_in_lines(str(exc), lines), EXIT_USAGE) from None
         with batch:
             preview = batch.preview()
-            _show_preview(ui, args, preview, lines, journal)
+            _show_preview(ui, args, preview, lines, shown)
             if preview.to_create and not _confirm(ui, preview, args.yes):
                 ui.info("Nothing was created.")
                 return EXIT_DECLINED
-            session.explain = _explainer(batch, journal)
+            session.explain = _explainer(batch, shown)
             started = time.monotonic()
             try:
                 with _LiveProgress(ui, batch, lambda: time.monotonic() - started):
                     items = batch.run()
             except BatchJournalError as exc:  # it could not be written (disk full, ...)
-                raise CliError(_unwritable(exc, lines, journal), EXIT_USAGE) from None
+                raise CliError(_unwritable(exc, lines, shown), EXIT_USAGE) from None
             session.explain = None
             return _report(ui, items, lines, batch.progress(), args)
 
 
-def _unwritable(exc: BatchJournalError, lines: list[BatchLine], journal: Path) -> str:
+def _journal(args: argparse.Namespace) -> tuple[str | Path, str]:
+    """The journal to pass to `plan_many` and how to name it (a URL's password hidden): a
+    file (DIR/.piapi-batch.sqlite by default), or a store URL shared by many processes."""
+    from piapi.batch._plan import journal_target
+
+    given: str | None = args.journal
+    if given is not None and journal_target(given)[0] == "shared":
+        from piapi.stores import redact
+
+        return given, redact(given)
+    if args.lease is not None:
+        raise CliError(
+            "--lease applies to a journal shared by many processes (--journal "
+            "postgresql://...), not to a journal file.",
+            EXIT_USAGE,
+        )
+    path = Path(given if given else os.path.join(args.out, JOURNAL_NAME))
+    return path, str(path)
+
+
+def _unwritable(exc: BatchJournalError, lines: list[BatchLine], journal: str) -> str:
     """What exists at PiAPI once the journal could not be written, and how to resume."""
     if exc.reason is None:
         return str(exc)
@@ -222,7 +259,7 @@ def _in_lines(message: str, lines: list[BatchLine]) -> str:
 
 
 def _show_preview(
-    ui: Ui, args: argparse.Namespace, preview: BatchPreview, lines: list[BatchLine], journal: Path
+    ui: Ui, args: argparse.Namespace, preview: BatchPreview, lines: list[BatchLine], journal: str
 ) -> None:
     ui.info("{count} in {file}.", count=counted(preview.total, "request"), file=args.file)
     done = {
@@ -359,7 +396,7 @@ def _reporter(ui: Ui, lines: list[BatchLine]) -> Callable[[BatchItem], None]:
     return report
 
 
-def _explainer(batch: Batch, journal: Path) -> Callable[[], str]:
+def _explainer(batch: Batch, journal: str) -> Callable[[], str]:
     """What Ctrl-C left behind, said once the batch has stopped (read when it is printed)."""
 
     def explain() -> str:
@@ -528,8 +565,16 @@ def register(commands: Commands, parents: Parents) -> None:
         help="tasks in flight at once (default 4; fewer while PiAPI says too many)",
     )  # fmt: skip
     batch.add_argument(
-        "--journal", metavar="PATH", help=f"the journal (default DIR/{JOURNAL_NAME})"
-    )
+        "--journal", metavar="PATH|URL",
+        help=f"the journal (default DIR/{JOURNAL_NAME}; one process at a time), or a "
+        "postgresql:// store that any number of processes and machines running the same FILE "
+        "share: each line is created once",
+    )  # fmt: skip
+    batch.add_argument(
+        "--lease", type=_seconds, metavar="SECONDS",
+        help="with a postgresql:// journal: this process's lease (default 60); once it runs "
+        "out, other processes follow the tasks it created",
+    )  # fmt: skip
     batch.add_argument(
         "--max-cost", type=_amount, metavar="USD",
         help="stop creating before the estimated total (the journal's tasks included) passes it",

@@ -396,15 +396,32 @@ class Store(abc.ABC):
         )
         return Claim(batch, int(position), worker, task_id, _id(reservation), _money(estimate))
 
-    def _take_new(self, tx: Tx, batch: str, worker: str, now: float) -> Claim | None:
+    def claim_item(self, batch: str, worker: str, position: int) -> Claim | None:
+        """Claim item `position` again to send its create, as `claim_next` claims a new one
+        ("sending", its price reserved under the cap, committed before this returns): after
+        a create it certainly did not send (`record_not_sent`). None: it is not new any
+        more (another worker took it)."""
+        now = self._clock()
+        with self._tx() as tx:
+            row = tx.one("SELECT expires_at FROM piapi_workers WHERE id = ?", worker)
+            if row is None or not lease_alive(float(row[0]), now):
+                raise LeaseLostError(f"Worker {worker}'s lease ran out: register again")
+            return self._take_new(tx, batch, worker, now, position)
+
+    def _take_new(
+        self, tx: Tx, batch: str, worker: str, now: float, position: int | None = None
+    ) -> Claim | None:
+        which = "" if position is None else "AND position = ? "
         row = tx.one(
             "SELECT position, estimate_micros FROM piapi_batch_items WHERE batch = ? "
-            "AND state = 'new' ORDER BY position LIMIT 1" + tx.dialect.skip_locked,
+            f"AND state = 'new' {which}ORDER BY position LIMIT 1" + tx.dialect.skip_locked,
             batch,
+            *([] if position is None else [position]),
         )
         if row is None:
             return None
-        position, estimate = row
+        found, estimate = row
+        position = int(found)
         cap_row = tx.one("SELECT cap_micros FROM piapi_batches WHERE id = ?", batch)
         cap = None if cap_row is None or cap_row[0] is None else int(cap_row[0])
         if estimate is None and cap is not None:
@@ -487,14 +504,14 @@ class Store(abc.ABC):
     def record_not_sent(self, claim: Claim, detail: str | None = None) -> None:
         """The create certainly never reached PiAPI: the item is new again, its
         reservation released."""
+        self._unsent(claim, "state = 'new', owner = NULL, sent_at = NULL, detail = ?", detail)
+
+    def _unsent(self, claim: Claim, sets: str, detail: str | None) -> None:
+        """A "sending" item whose create was certainly not sent: `sets` it, releasing its
+        reservation."""
         with self._tx() as tx:
             (reservation,) = self._move(
-                tx,
-                claim.batch,
-                claim.position,
-                (ItemState.SENDING,),
-                "state = 'new', owner = NULL, sent_at = NULL, detail = ?",
-                detail,
+                tx, claim.batch, claim.position, (ItemState.SENDING,), sets, detail
             )
             if reservation is not None:
                 self._close_reservation(tx, int(reservation), None)
@@ -512,14 +529,21 @@ class Store(abc.ABC):
                 detail,
             )
 
+    def record_refused(self, claim: Claim, detail: str) -> None:
+        """PiAPI refused the create (a bad request): nothing was created, its reservation is
+        released, and the item is final (`failed`, no task): a corrected request is another
+        batch."""
+        self._unsent(claim, "state = 'failed', owner = NULL, detail = ?", detail)
+
     def record_result(
         self,
         claim: Claim,
-        path: str,
+        path: str | None,
         host: str | None = None,
         charged_usd: Decimal | None = None,
     ) -> None:
-        """The task's result is saved at `path` on `host` (default: this machine)."""
+        """The task's result is saved at `path` on `host` (default: this machine); `path`
+        None: the task completed and nothing was to be saved."""
         with self._tx() as tx:
             (reservation,) = self._move(
                 tx,
@@ -571,6 +595,17 @@ class Store(abc.ABC):
             if reservation is not None:
                 with contextlib.suppress(StoreError):  # settled or released meanwhile
                     self._close_reservation(tx, int(reservation), None)
+
+    def held_items(self, batch: str) -> list[tuple[str, str]]:
+        """`(state, owner)` of every item of `batch` a worker holds (sending or created):
+        few rows however large the batch (at most each worker's items in flight)."""
+        with self._tx(write=False) as tx:
+            rows = tx.rows(
+                "SELECT state, owner FROM piapi_batch_items WHERE batch = ? "
+                "AND state IN ('sending', 'created') AND owner IS NOT NULL",
+                batch,
+            )
+        return [(str(state), str(owner)) for state, owner in rows]
 
     def batch_items(self, batch: str) -> list[ItemRow]:
         """Every item of `batch`, in order."""
