@@ -234,28 +234,6 @@ def test_a_worker_killed_after_its_claim_leaves_an_uncertain_item(store_url: str
         assert states(store) == ["uncertain", "sending"]
 
 
-def test_an_item_given_back_is_claimed_again_by_position_unless_another_worker_took_it(
-    store: Store,
-) -> None:
-    store.open_batch("b", "fp", [PRICE] * 2, cap_usd=PRICE)
-    first, second = store.register_worker("w1"), store.register_worker("w2")
-    claim = store.claim_next("b", first)
-    assert claim is not None
-    store.record_not_sent(claim, "429")
-    again = store.claim_item("b", first, 0)
-    assert again is not None
-    assert (again.position, again.worker, again.estimate_usd) == (0, "w1", PRICE)
-    assert states(store) == ["sending", "new"]
-    assert store.spent(batch_budget("b")) == PRICE  # reserved again, under the cap
-    store.record_not_sent(again, "429")
-    taken = store.claim_next("b", second)
-    assert taken is not None
-    assert store.claim_item("b", first, 0) is None  # w2's now
-    with pytest.raises(SpendLimitError):  # past the cap: nothing claimed
-        store.claim_item("b", first, 1)
-    assert states(store) == ["sending", "new"]
-
-
 def test_a_refused_create_is_final_without_a_task_and_its_price_released(store: Store) -> None:
     store.open_batch("b", "fp", [PRICE] * 2)
     claim = store.claim_next("b", store.register_worker())

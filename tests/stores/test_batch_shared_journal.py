@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import psycopg
@@ -14,6 +15,10 @@ import pytest
 
 from batch._batchutil import Runner, clips, fake_on_a_fake_clock, running
 from piapi import BatchItem, BatchJournalError, BatchState, PiAPIClient
+from piapi._core.protocol import estimate_cost
+from piapi.batch._journal import ClaimGoneError
+from piapi.batch._plan import Phase, request_identity
+from piapi.batch._shared import SharedJournal
 from piapi.stores import ItemState, StoreError, open_store
 from piapi.testing import FakePiAPI, Fault
 
@@ -100,7 +105,7 @@ def test_an_sqlite_url_is_the_journal_file_of_one_process(fake: FakePiAPI, tmp_p
     assert fake.created_tasks == []
 
 
-def test_a_create_refused_for_now_is_given_back_and_claimed_again_and_created_once(
+def test_a_create_refused_for_now_is_tried_again_and_created_once(
     runner: Runner, fake: FakePiAPI, pg_url: str
 ) -> None:
     fake.faults.add(Fault.http_status(429, retry_after=2), endpoint="create", nth=[1, 2])
@@ -135,3 +140,36 @@ def test_a_worker_stops_claiming_once_piapi_refuses_every_create_for_now(
     assert fake.created_tasks == []
     with open_store(pg_url) as store:  # given back: the next run (or another worker) tries
         assert [row.state for row in store.batch_items(the_batch(pg_url))] == [ItemState.NEW] * 3
+
+
+def test_an_item_whose_create_did_not_leave_stays_its_workers_until_its_program_ends(
+    pg_url: str,
+) -> None:
+    requests = clips(2)
+    journal = SharedJournal.open(
+        pg_url,
+        [request_identity(request) for request in requests],
+        [estimate_cost(request) for request in requests],
+        cap_usd=None,
+        lease_seconds=60.0,
+        saving=False,
+    )
+    try:
+        first = journal.claim()
+        assert first is not None
+        assert first.position == 0
+        journal.sending(0, datetime.now(timezone.utc), None)
+        journal.not_created(0, "429 too many requests")  # its program backs off
+        second = journal.claim()  # another worker of this process claims meanwhile
+        assert second is not None
+        assert second.position == 1
+        assert journal.claim() is None
+        journal.sending(0, datetime.now(timezone.utc), None)  # tried again: still its own
+        journal.not_created(0, "429 too many requests")
+        journal.done_with(0)  # its program gave up: back to every worker, price released
+        [item, _] = journal.read_rows()
+        assert (item.phase, item.error) == (Phase.NEW, "429 too many requests")
+        with pytest.raises(ClaimGoneError):  # not this worker's any more: nothing is sent
+            journal.sending(0, datetime.now(timezone.utc), None)
+    finally:
+        journal.close()

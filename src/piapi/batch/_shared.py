@@ -20,7 +20,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
-from piapi._core.errors import SpendLimitError
 from piapi._core.models import Task, TaskStatus
 from piapi.batch._journal import ClaimGoneError, Row, _unfollowable
 from piapi.batch._plan import (
@@ -38,6 +37,8 @@ __all__ = ["DEFAULT_LEASE_SECONDS", "SharedJournal"]
 
 DEFAULT_LEASE_SECONDS = 60.0
 """A worker's lease: another worker takes its items over this long after it stopped."""
+
+_LEASE_RAN_OUT = "this worker's lease ran out"
 
 
 class SharedJournal:
@@ -64,7 +65,9 @@ class SharedJournal:
         self._labels = [identity.label for identity in identities]
         self._saving = saving
         self._claims: dict[int, Claim] = {}
-        self._unsent: set[int] = set()  # claimed as "sending", its create not sent yet
+        # Claimed ("sending" in the store) and its create not sent yet, with the reason of
+        # the last try that did not leave: kept while its own program tries again.
+        self._unsent: dict[int, str | None] = {}
         self._charges: dict[int, Decimal | None] = {}  # finished, settled when saved
         self.lease_lost = threading.Event()
         self._closing = threading.Event()
@@ -132,7 +135,7 @@ class SharedJournal:
         if claim is not None:
             self._claims[claim.position] = claim
             if claim.task_id is None:
-                self._unsent.add(claim.position)
+                self._unsent[claim.position] = None
         return claim
 
     def others_at_work(self) -> bool:
@@ -182,36 +185,40 @@ class SharedJournal:
         return self._claims[position]
 
     def sending(self, position: int, sent_at: datetime, cost_usd: Decimal | None) -> None:
-        """The claim already says "sending"; after a create certainly not sent, the item is
-        claimed again (`ClaimGoneError` when another worker took it meanwhile, or it no
-        longer fits under the batch's cap)."""
-        if position in self._unsent:
-            self._unsent.discard(position)
+        """The claim already says "sending". A create tried again after one that did not
+        leave keeps the claim, if this worker's lease still holds (`ClaimGoneError`: the
+        others may have its items, nothing is sent)."""
+        retry = self._unsent.pop(position, None) is not None
+        if position not in self._claims:
+            raise ClaimGoneError(f"item {position} is not this worker's")
+        if not retry:
             return
         try:
-            claim = self.store.claim_item(self.batch, self.worker, position)
-        except SpendLimitError as exc:  # others' creates took the cap meanwhile
-            self._claims.pop(position, None)
+            alive = not self.lease_lost.is_set() and self.store.heartbeat(self.worker)
+        except StoreError as exc:  # cannot tell whether the lease holds: send nothing
+            self._unsent[position] = str(exc)  # given back, if it can be, when the program ends
             raise ClaimGoneError(f"creating stopped: {exc}") from None
-        if claim is None:
-            self._claims.pop(position, None)
-            raise ClaimGoneError(f"item {position} was taken over by another worker")
-        self._claims[position] = claim
+        if not alive:
+            self.lease_lost.set()
+            self._unsent[position] = _LEASE_RAN_OUT
+            raise ClaimGoneError(f"creating stopped: {_LEASE_RAN_OUT}")
 
     def uncertain(self, position: int, error: str | None) -> None:
         with contextlib.suppress(StoreError):  # already uncertain: the lease ran out
             self.store.record_uncertain(self._claim_of(position), error or "no answer")
 
     def not_created(self, position: int, error: str | None, *, refused: bool = False) -> None:
-        """Nothing was created: the item goes back to every worker, or, refused by PiAPI
-        (a bad request), it is final in the store (a corrected request is another batch)."""
+        """Nothing was created. Refused by PiAPI (a bad request), it is final in the store (a
+        corrected request is another batch); else this worker keeps the claim while its
+        program may try again (no other worker of this process can take it meanwhile), and
+        gives it back when that program ends (`done_with`)."""
+        if not refused:
+            self._unsent[position] = error or "not sent"
+            return
         claim = self._claims.pop(position)
-        self._unsent.discard(position)
+        self._unsent.pop(position, None)
         with contextlib.suppress(StoreError):  # made uncertain (our lease ran out): it stays
-            if refused:
-                self.store.record_refused(claim, error or "refused by PiAPI")
-            else:
-                self.store.record_not_sent(claim, error)
+            self.store.record_refused(claim, error or "refused by PiAPI")
 
     def created(self, position: int, task: Task[Any, Any], cost_usd: Decimal | None) -> None:
         claim = self._claim_of(position)
@@ -255,10 +262,13 @@ class SharedJournal:
         )
 
     def done_with(self, position: int) -> None:
-        """A claimed item whose create was never sent goes back to every worker."""
-        if position in self._unsent:
-            self.not_created(position, None)
-        self._claims.pop(position, None)
+        """A claimed item whose create was never sent goes back to every worker, its price
+        released."""
+        claim = self._claims.pop(position, None)
+        if position in self._unsent and claim is not None:
+            detail = self._unsent.pop(position)
+            with contextlib.suppress(StoreError):  # made uncertain (our lease ran out): it stays
+                self.store.record_not_sent(claim, detail)
 
     def close(self) -> None:
         """Retire this worker (its followed tasks go to others) and close the store."""

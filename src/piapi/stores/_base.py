@@ -396,32 +396,15 @@ class Store(abc.ABC):
         )
         return Claim(batch, int(position), worker, task_id, _id(reservation), _money(estimate))
 
-    def claim_item(self, batch: str, worker: str, position: int) -> Claim | None:
-        """Claim item `position` again to send its create, as `claim_next` claims a new one
-        ("sending", its price reserved under the cap, committed before this returns): after
-        a create it certainly did not send (`record_not_sent`). None: it is not new any
-        more (another worker took it)."""
-        now = self._clock()
-        with self._tx() as tx:
-            row = tx.one("SELECT expires_at FROM piapi_workers WHERE id = ?", worker)
-            if row is None or not lease_alive(float(row[0]), now):
-                raise LeaseLostError(f"Worker {worker}'s lease ran out: register again")
-            return self._take_new(tx, batch, worker, now, position)
-
-    def _take_new(
-        self, tx: Tx, batch: str, worker: str, now: float, position: int | None = None
-    ) -> Claim | None:
-        which = "" if position is None else "AND position = ? "
+    def _take_new(self, tx: Tx, batch: str, worker: str, now: float) -> Claim | None:
         row = tx.one(
             "SELECT position, estimate_micros FROM piapi_batch_items WHERE batch = ? "
-            f"AND state = 'new' {which}ORDER BY position LIMIT 1" + tx.dialect.skip_locked,
+            "AND state = 'new' ORDER BY position LIMIT 1" + tx.dialect.skip_locked,
             batch,
-            *([] if position is None else [position]),
         )
         if row is None:
             return None
-        found, estimate = row
-        position = int(found)
+        position, estimate = row
         cap_row = tx.one("SELECT cap_micros FROM piapi_batches WHERE id = ?", batch)
         cap = None if cap_row is None or cap_row[0] is None else int(cap_row[0])
         if estimate is None and cap is not None:
