@@ -67,16 +67,6 @@ def _amount(value: str) -> Decimal:
     return amount
 
 
-def _seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = 0.0
-    if not 0 < seconds < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0 (got {value!r})")
-    return seconds
-
-
 def _resolve_item(value: str) -> tuple[int, str]:
     line, sep, task_id = value.partition("=")
     if not sep or not line.strip().isdigit() or not task_id.strip():
@@ -571,7 +561,7 @@ def register(commands: Commands, parents: Parents) -> None:
         "share: each line is created once",
     )  # fmt: skip
     batch.add_argument(
-        "--lease", type=_seconds, metavar="SECONDS",
+        "--lease", type=_checks.seconds, metavar="SECONDS",
         help="with a postgresql:// journal: this process's lease (default 60); once it runs "
         "out, other processes follow the tasks it created",
     )  # fmt: skip
