@@ -47,6 +47,13 @@ def test_an_sqlite_url_without_a_path_is_refused() -> None:
         journal_target("sqlite://")
 
 
+def test_a_url_of_another_scheme_is_refused_without_its_password() -> None:
+    # Before, a mistyped scheme was a journal file at that path, password and all.
+    with pytest.raises(ValueError, match="unknown store URL scheme") as refused:
+        journal_target("postgresq://piapi:s3cret@db/piapi")
+    assert "s3cret" not in str(refused.value)
+
+
 @pytest.mark.parametrize(
     ("lease", "seconds"), [(60.0, 10.0), (6.0, 2.0), (3.0, 1.0), (0.03, 0.05), (600.0, 10.0)]
 )

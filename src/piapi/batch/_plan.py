@@ -33,6 +33,7 @@ from piapi._core.models import Task, TaskInput, TaskRequest, TaskStatus
 from piapi._core.polling import is_transient
 from piapi._core.retries import backoff as growing_backoff
 from piapi._core.retries import server_pause
+from piapi._core.store_url import parse_url
 from piapi._core.task_errors import (
     WaitTimeoutError,
 )
@@ -520,7 +521,6 @@ class CreateGate:
 
 # --- a journal shared by many workers (a store) ------------------------------------------
 
-SHARED_SCHEMES = ("postgresql://", "postgres://")
 MIN_POLL_SECONDS = 0.05
 MAX_POLL_SECONDS = 10.0
 
@@ -528,16 +528,15 @@ MAX_POLL_SECONDS = 10.0
 def journal_target(journal: object) -> tuple[Literal["file", "shared"], Any]:
     """Which journal `journal` names: ("shared", url) for a PostgreSQL URL (many processes
     and machines through a store), else ("file", path) for the SQLite file journal of one
-    process: a plain path, or `sqlite:///path` (that path), or None (in memory)."""
-    if isinstance(journal, str):
-        if journal.lower().startswith(SHARED_SCHEMES):
-            return "shared", journal
-        if journal.lower().startswith("sqlite://"):
-            path = journal[len("sqlite://") :]
-            if not path:
-                raise ValueError("journal: sqlite:// needs a path: sqlite:///path/to/journal")
-            return "file", path
-    return "file", journal
+    process: a plain path, or `sqlite:///path` (that path), or None (in memory).
+
+    Raises:
+        ValueError: A URL of another scheme (shown without its password).
+    """
+    if not isinstance(journal, str) or "://" not in journal:
+        return "file", journal
+    url = parse_url(journal)
+    return ("shared" if url.backend == "postgresql" else "file"), url.target
 
 
 def poll_seconds(lease_seconds: float) -> float:
