@@ -7,6 +7,7 @@ Everything here talks only to 127.0.0.1. Each benchmark module exposes
 from __future__ import annotations
 
 import os
+import resource
 import selectors
 import statistics
 import subprocess
@@ -36,6 +37,38 @@ class Row:
     target: str
     met: bool | None  # None: not measured (pending / skipped)
     note: str = ""
+
+
+def _proc_status_mb(field: str) -> float | None:
+    """A memory figure of this process from /proc/self/status, in MB (None where absent)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return None
+
+
+def rss_mb() -> float:
+    """This process's RSS now: the base that growth counts from, so that a peak reached
+    while importing does not hide what the measured work adds."""
+    now = _proc_status_mb("VmRSS")
+    return peak_rss_mb() if now is None else now
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak RSS.
+
+    Not `ru_maxrss`: Linux carries it over exec from the parent (the memory the parent had
+    when it spawned us), so a child of a large pytest worker would report the worker's peak
+    as its own. `VmHWM` belongs to this process's memory alone; `ru_maxrss` is the fallback
+    where /proc is missing.
+    """
+    peak = _proc_status_mb("VmHWM")
+    if peak is None:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    return peak
 
 
 def median(values: Sequence[float]) -> float:

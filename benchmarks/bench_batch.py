@@ -14,36 +14,18 @@ journal's size on disk.
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from _common import Row, run_child, say, temp_dir
+from _common import Row, peak_rss_mb, rss_mb, run_child, say, temp_dir
 
 CONCURRENCY = 50
 TARGET_RSS_MB = 100.0
 TARGET_JOURNAL_MB = 2.0
 MB = 1024 * 1024
-
-
-def _rss_mb() -> float:
-    """The peak RSS so far."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-
-
-def _current_rss_mb() -> float:
-    """The RSS now (the peak so far where /proc is missing): the base growth counts from, so
-    that a peak reached while importing does not hide what the batch adds."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return _rss_mb()
 
 
 def child(mode: str, count: int, directory: str) -> dict[str, Any]:
@@ -69,7 +51,7 @@ def child(mode: str, count: int, directory: str) -> dict[str, Any]:
         "journal": journal,
         "download_to": out,
     }
-    base_rss = _current_rss_mb()
+    base_rss = rss_mb()
     started = time.perf_counter()
     items: list[BatchItem]
     if mode == "sync":
@@ -105,7 +87,7 @@ def child(mode: str, count: int, directory: str) -> dict[str, Any]:
         "files": len(files),
         "journal_bytes": sum(path.stat().st_size for path in folder.glob(f"{journal.name}*")),
         "base_rss_mb": base_rss,
-        "peak_rss_mb": _rss_mb(),
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 

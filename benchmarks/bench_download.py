@@ -2,7 +2,7 @@
 
 The fake server (its own process) computes the MP4's bytes on the fly, so a 200 MB file
 is never held in memory on either side. Each download runs in a fresh child process so
-its peak RSS (ru_maxrss) is its own; the runs rotate between the SDK, raw httpx, and raw
+its peak RSS is its own; the runs rotate between the SDK, raw httpx, and raw
 httpx + fsync (the SDK fsyncs its temporary file before renaming it into place, so that a
 crash never leaves a truncated video under the final name: the same durability costs
 the same). The async client (`sdk-async`, on asyncio) writes in a worker thread in 1 MiB
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import time
 from pathlib import Path
@@ -24,15 +23,22 @@ from typing import Any
 
 import httpx
 
-from _common import API_KEY, Row, ServerProcess, median, rotate, run_child, say, temp_dir
+from _common import (
+    API_KEY,
+    Row,
+    ServerProcess,
+    median,
+    peak_rss_mb,
+    rotate,
+    rss_mb,
+    run_child,
+    say,
+    temp_dir,
+)
 
 MB = 1024 * 1024
 TARGET_RSS_MB = 30.0
 TARGET_THROUGHPUT_RATIO = 0.9
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
 def _async_child(url: str, base_url: str, dest: Path) -> dict[str, Any]:
@@ -42,11 +48,11 @@ def _async_child(url: str, base_url: str, dest: Path) -> dict[str, Any]:
 
     async def main() -> dict[str, Any]:
         async with AsyncPiAPIClient(api_key=API_KEY, base_url=base_url) as client:
-            base_rss = _rss_mb()
+            base_rss = rss_mb()
             started = time.perf_counter()
             path = await client.download(url, dest)
             seconds = time.perf_counter() - started
-            peak_rss = _rss_mb()
+            peak_rss = peak_rss_mb()
         size = path.stat().st_size
         path.unlink()
         return {"seconds": seconds, "bytes": size, "base_rss_mb": base_rss, "peak_rss_mb": peak_rss}
@@ -61,7 +67,7 @@ def child(side: str, url: str, base_url: str, directory: str) -> dict[str, Any]:
     if side == "sdk-async":
         return _async_child(url, base_url, dest)
     with PiAPIClient(api_key=API_KEY, base_url=base_url) as client, httpx.Client() as http:
-        base_rss = _rss_mb()
+        base_rss = rss_mb()
         started = time.perf_counter()
         if side == "sdk":
             path = client.download(url, dest)
@@ -75,7 +81,7 @@ def child(side: str, url: str, base_url: str, directory: str) -> dict[str, Any]:
                     os.fsync(file.fileno())
             path = dest
         seconds = time.perf_counter() - started
-        peak_rss = _rss_mb()
+        peak_rss = peak_rss_mb()
     size = path.stat().st_size
     path.unlink()
     return {"seconds": seconds, "bytes": size, "base_rss_mb": base_rss, "peak_rss_mb": peak_rss}

@@ -24,12 +24,11 @@ runwayml, when installed, poll the same endpoint through their clients' generic 
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 from typing import Any
 
-from _common import API_KEY, Row, ServerProcess, median, run_child, say
+from _common import API_KEY, Row, ServerProcess, median, peak_rss_mb, rss_mb, run_child, say
 
 TARGET_WALL_RATIO = 1.5
 TARGET_P90 = 2.0
@@ -38,10 +37,6 @@ TARGET_RSS_MB = 60.0
 CREATE_CONCURRENCY = 50
 TOGETHER_AFTER = 5.0  # all tasks finish 5 s after the last was created
 PEERS = ("openai", "runwayml")
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
 def _curve(polls_done: int) -> float:
@@ -63,7 +58,7 @@ def child(side: str, url: str, count: int) -> dict[str, Any]:
 
     from piapi import AsyncPiAPIClient, Task
 
-    base_rss = _rss_mb()
+    base_rss = rss_mb()
     latencies: list[float] = []
     seen: list[tuple[float, float]] = []  # (noticed, ended_at) per task
     errors: list[str] = []
@@ -173,7 +168,7 @@ def child(side: str, url: str, count: int) -> dict[str, Any]:
             "errors": errors[:3],
             "error_count": count - len(seen),
             "base_rss_mb": base_rss,
-            "peak_rss_mb": _rss_mb(),
+            "peak_rss_mb": peak_rss_mb(),
         }
 
     return anyio.run(main)
