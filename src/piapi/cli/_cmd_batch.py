@@ -15,7 +15,8 @@ import os
 import shlex
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +28,7 @@ from piapi.cli._batch_file import read_batch_file
 from piapi.cli._exit import EXIT_DECLINED, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, CliError
 from piapi.cli._parsing import DEFAULT_TIMEOUT, Commands, Parents, add_command
 from piapi.cli._session import Session
-from piapi.cli._ui import Ui, counted, duration, markup, text
+from piapi.cli._ui import Ui, columns, counted, duration, markup, text
 
 if TYPE_CHECKING:
     from piapi._sync.batch import Batch
@@ -174,7 +175,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             session.explain = _explainer(batch, shown)
             started = time.monotonic()
             try:
-                with _LiveProgress(ui, batch, lambda: time.monotonic() - started):
+                with _live_progress(ui, batch, lambda: time.monotonic() - started):
                     items = batch.run()
             except BatchJournalError as exc:  # it could not be written (disk full, ...)
                 raise CliError(_unwritable(exc, lines, shown), EXIT_USAGE) from None
@@ -335,28 +336,22 @@ def _progress_text(progress: BatchProgress, elapsed: float) -> str:
     )
 
 
-class _LiveProgress:
+@contextmanager
+def _live_progress(
+    ui: Ui, batch: Batch, elapsed: Callable[[], float]
+) -> Generator[None, None, None]:
     """A live progress line on a terminal; nothing otherwise (the reporter prints lines)."""
+    if not ui.live:
+        yield
+        return
+    from rich.live import Live
 
-    def __init__(self, ui: Ui, batch: Batch, elapsed: Callable[[], float]) -> None:
-        self.ui = ui
-        self.line = _ProgressLine(batch, elapsed)
-        self.display: object = None
-
-    def __enter__(self) -> None:
-        if self.ui.live:
-            from rich.live import Live
-
-            live = Live(self.line, console=self.ui.err, refresh_per_second=4, transient=True)
-            live.start()
-            self.display = live
-
-    def __exit__(self, *exc: object) -> None:
-        if self.display is not None:
-            from rich.live import Live
-
-            assert isinstance(self.display, Live)
-            self.display.stop()
+    live = Live(_ProgressLine(batch, elapsed), console=ui.err, refresh_per_second=4, transient=True)
+    live.start()
+    try:
+        yield
+    finally:
+        live.stop()
 
 
 def _reporter(ui: Ui, lines: list[BatchLine]) -> Callable[[BatchItem], None]:
@@ -508,28 +503,20 @@ def _report(
 def _table(ui: Ui, rows: list[tuple[int, BatchItem]]) -> None:
     """The items that did not complete: a table on a terminal, aligned lines otherwise (a
     pipe or a log keeps each item on one line, whatever its width)."""
+    header = ("line", "state", "task", "why, and what to do")
     cells = [
         (str(line), item.state.value.replace("_", " "), item.task_id or "-", _todo(item, line))
         for line, item in rows
     ]
-    if ui.out.is_terminal:
-        from rich.table import Table
-
-        table = Table("line", "state", "task", "why, and what to do")
-        for row in cells:
-            table.add_row(*(text(cell) for cell in row))
-        ui.out.print(table)
+    if not ui.out.is_terminal:
+        columns(ui, header, cells)
         return
-    header = ("line", "state", "task", "why, and what to do")
-    widths = [max(len(row[n]) for row in [header, *cells]) for n in range(3)]
-    for row in [header, *cells]:
-        ui.result(
-            "{line}  {state}  {task}  {todo}",
-            line=row[0].ljust(widths[0]),
-            state=row[1].ljust(widths[1]),
-            task=row[2].ljust(widths[2]),
-            todo=row[3],
-        )
+    from rich.table import Table
+
+    table = Table(*header)
+    for row in cells:
+        table.add_row(*(text(cell) for cell in row))
+    ui.out.print(table)
 
 
 def register(commands: Commands, parents: Parents) -> None:

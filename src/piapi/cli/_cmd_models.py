@@ -11,7 +11,7 @@ from piapi.cli._catalog import find
 from piapi.cli._exit import EXIT_OK
 from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
-from piapi.cli._ui import Ui
+from piapi.cli._ui import Ui, columns
 
 __all__ = ["register", "run_list", "run_show"]
 
@@ -37,27 +37,13 @@ def _class_path(entry: ModelEntry) -> str:
     return f"{entry.module}.{entry.class_name}" if entry.typed else "untyped"
 
 
-def _columns(ui: Ui, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    """Rows in aligned columns, the last one left to run to the end of the line (never cut
-    or wrapped into a cell, so a pipe or a narrow terminal reads the same)."""
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
-
-    def line(row: tuple[str, ...]) -> str:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        return "  ".join([*cells, row[-1]]).rstrip()
-
-    ui.result("[bold]{line}[/]", line=line(header))
-    for row in rows:
-        ui.result("{line}", line=line(row))
-
-
 def run_list(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     """Print the catalog as a table (or JSON)."""
     entries = [entry for entry in models() if entry.typed or not args.typed]
     if ui.json_output:
         ui.json_value([dataclasses.asdict(entry) for entry in entries])
         return EXIT_OK
-    _columns(
+    columns(
         ui,
         ("model", "task type", "typed request", "price"),
         [(e.model, e.task_type, _class_path(e), e.price) for e in entries],
@@ -90,7 +76,7 @@ def run_show(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     ui.result("  [dim]page   [/] {page}", page=entry.page or "not known")
     if not entry.typed:
         ui.result("  [yellow]{note}[/]", note=UNTYPED_NOTE)
-    _columns(
+    columns(
         ui,
         ("parameter", "type", "required", "default", "allowed"),
         [

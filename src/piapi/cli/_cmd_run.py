@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -105,20 +104,6 @@ def _typed_request(entry: ModelEntry, cls: type[TaskInput], values: dict[str, An
         ) from None
 
 
-def _confirm(ui: Ui, args: argparse.Namespace, cost: Decimal | None, why: str) -> bool:
-    if cost is not None:
-        price = format_usd(cost)
-        return ui.confirm_spending(
-            args.yes, f"a paid task ({price})", "Create it for [bold]{cost}[/]?", cost=price
-        )
-    return ui.confirm_spending(
-        args.yes,
-        "a task of unknown price",
-        "Create it at a price the SDK does not know ({why})?",
-        why=why,
-    )
-
-
 def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     """Check, estimate, confirm, create, wait, download."""
     values = parse_values(args.values, args.input)
@@ -148,7 +133,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
         )
         why = "untyped: nothing checked"
     with _checks.make_client(args) as client:
-        if not _confirm(ui, args, cost, why):
+        if not ui.confirm_task(args.yes, cost, why):
             ui.info("Nothing was created.")
             return EXIT_DECLINED
         started = time.monotonic()

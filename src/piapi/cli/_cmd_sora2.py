@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from decimal import Decimal
 
 from piapi._core.models import WebhookConfig
 from piapi._core.text import format_usd
@@ -26,13 +25,6 @@ SORA2_DESCRIPTION = (
 )
 
 WEBHOOK_SECRET_ENV = "PIAPI_WEBHOOK_SECRET"
-
-
-def _confirm(ui: Ui, cost: Decimal, yes: bool) -> bool:
-    price = format_usd(cost)
-    return ui.confirm_spending(
-        yes, f"a paid task ({price})", "Create it for [bold]{cost}[/]?", cost=price
-    )
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -84,7 +76,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             resolution=", " + args.resolution if args.resolution else "",
             cost=format_usd(cost),
         )
-        if not _confirm(ui, cost, args.yes):
+        if not ui.confirm_task(args.yes, cost):
             ui.info("Nothing was created.")
             return EXIT_DECLINED
         image_url = args.image_url

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, cast
 
 from rich.markup import escape
@@ -19,6 +21,7 @@ from piapi.cli._exit import EXIT_USAGE, CliError
 
 __all__ = [
     "Ui",
+    "columns",
     "duration",
     "input_field",
     "markup",
@@ -100,6 +103,21 @@ class Ui:
             )
         return self.confirm(template, **values)
 
+    def confirm_task(self, yes: bool, cost: Decimal | None, why: str = "") -> bool:
+        """`confirm_spending` for one task: its estimated `cost`, or None for a price the SDK
+        does not know (`why`)."""
+        if cost is not None:
+            price = format_usd(cost)
+            return self.confirm_spending(
+                yes, f"a paid task ({price})", "Create it for [bold]{cost}[/]?", cost=price
+            )
+        return self.confirm_spending(
+            yes,
+            "a task of unknown price",
+            "Create it at a price the SDK does not know ({why})?",
+            why=why,
+        )
+
     def json(self, task: Task[Any, Any]) -> None:
         """The task as JSON on stdout, the webhook secret PiAPI echoes redacted."""
         data = task.model_dump(mode="json")
@@ -113,6 +131,21 @@ class Ui:
         """JSON-ready data on stdout, its text shown safely."""
         sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
         sys.stdout.flush()
+
+
+def columns(ui: Ui, header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
+    """Result rows in aligned columns under a bold header, the last one left to run to the
+    end of the line (never cut or wrapped into a cell, so a pipe or a narrow terminal reads
+    the same)."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        return "  ".join([*cells, row[-1]])
+
+    ui.result("[bold]{line}[/]", line=line(header))
+    for row in rows:
+        ui.result("{line}", line=line(row))
 
 
 def stdin_is_terminal() -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable, Generator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,7 +80,7 @@ def wait(
 
     if known is not None:
         announce(known)
-    with _maybe_status(ui, line):
+    with ui.err.status(line) if ui.live else nullcontext():
         done = client.tasks.wait(task, timeout=timeout, on_update=on_update)
     if ui.live:
         ui.info(
@@ -90,15 +90,6 @@ def wait(
             elapsed=duration(line.elapsed),
         )
     return done
-
-
-@contextmanager
-def _maybe_status(ui: Ui, line: _StatusLine) -> Generator[None, None, None]:
-    if not ui.live:
-        yield
-        return
-    with ui.err.status(line):
-        yield
 
 
 def download(
@@ -112,8 +103,14 @@ def download(
         session.task = task
     session.stage = Stage.DOWNLOADING
     every = len(task.media_urls) > 1 and is_directory_destination(dest)
+
+    def fetch(on_progress: Callable[[int, int | None], None] | None = None) -> list[Path]:
+        if every:
+            return client.download_all(task, dest, on_progress=on_progress)
+        return [client.download(task, dest, on_progress=on_progress)]
+
     if not ui.live:
-        return client.download_all(task, dest) if every else [client.download(task, dest)]
+        return fetch()
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -136,9 +133,7 @@ def download(
         def on_progress(received: int, total: int | None) -> None:
             progress.update(bar, completed=received, total=total)
 
-        if every:
-            return client.download_all(task, dest, on_progress=on_progress)
-        return [client.download(task, dest, on_progress=on_progress)]
+        return fetch(on_progress)
 
 
 def finish(
