@@ -409,17 +409,15 @@ class Journal:
             db.execute(f"PRAGMA application_id={APPLICATION_ID}")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             db.execute(_SCHEMA)
-            db.executemany(
-                "INSERT INTO items (position, request_hash, label, phase) VALUES (?, ?, ?, ?)",
-                [
-                    (position, identity.digest, identity.label, Phase.NEW.value)
-                    for position, identity in enumerate(identities)
-                ],
-            )
-            return [
+            rows = [
                 Row(position, identity.digest, identity.label, Phase.NEW)
                 for position, identity in enumerate(identities)
             ]
+            db.executemany(
+                "INSERT INTO items (position, request_hash, label, phase) VALUES (?, ?, ?, ?)",
+                [(row.position, row.request_hash, row.label, row.phase.value) for row in rows],
+            )
+            return rows
         if application_id != APPLICATION_ID:
             raise BatchJournalError(
                 f"{where} is an SQLite database but not a piapi batch journal. Choose another "

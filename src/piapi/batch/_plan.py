@@ -222,10 +222,7 @@ def next_step(
         return Step.CREATE if retry_uncertain else Step.DONE
     if phase is Phase.CREATED:
         return Step.WAIT
-    completed = status is TaskStatus.COMPLETED
-    if phase is Phase.SAVED and (files_present or not saving):
-        return Step.DONE
-    if not (completed and saving):
+    if not saving or status is not TaskStatus.COMPLETED or (phase is Phase.SAVED and files_present):
         return Step.DONE
     return Step.SAVE if fresh else Step.WAIT
 

@@ -181,9 +181,6 @@ class SharedJournal:
 
     # --- the journal ---------------------------------------------------------------------
 
-    def _claim_of(self, position: int) -> Claim:
-        return self._claims[position]
-
     def sending(self, position: int, sent_at: datetime, cost_usd: Decimal | None) -> None:
         """The claim already says "sending". A create tried again after one that did not
         leave keeps the claim, if this worker's lease still holds (`ClaimGoneError`: the
@@ -205,7 +202,7 @@ class SharedJournal:
 
     def uncertain(self, position: int, error: str | None) -> None:
         with contextlib.suppress(StoreError):  # already uncertain: the lease ran out
-            self.store.record_uncertain(self._claim_of(position), error or "no answer")
+            self.store.record_uncertain(self._claims[position], error or "no answer")
 
     def not_created(self, position: int, error: str | None, *, refused: bool = False) -> None:
         """Nothing was created. Refused by PiAPI (a bad request), it is final in the store (a
@@ -221,29 +218,30 @@ class SharedJournal:
             self.store.record_refused(claim, error or "refused by PiAPI")
 
     def created(self, position: int, task: Task[Any, Any], cost_usd: Decimal | None) -> None:
-        claim = self._claim_of(position)
-        self.store.record_created(claim, task.task_id)
-        unfollowable = _unfollowable(task.task_id)
+        self._record_created(self._claims[position], task.task_id, cost_usd)
+
+    def resolved(self, position: int, task_id: str) -> None:
+        claim = self._claims.get(position)
+        if claim is not None:  # an unreadable answer named it
+            self._record_created(claim, task_id)
+            return
+        unfollowable = _unfollowable(task_id)  # the user found it: any worker follows it
+        if unfollowable is not None:
+            raise unfollowable
+        with contextlib.suppress(StoreError):  # another process settled it first
+            self.store.resolve_uncertain(self.batch, position, task_id)
+
+    def _record_created(self, claim: Claim, task_id: str, cost_usd: Decimal | None = None) -> None:
+        """The claimed item is this task; one whose id cannot name a task is recorded as
+        failed (its cost noted) and `UnfollowableTaskError` raised."""
+        self.store.record_created(claim, task_id)
+        unfollowable = _unfollowable(task_id)
         if unfollowable is not None:
             self.store.record_failed(claim, str(unfollowable), cost_usd)
             raise unfollowable
 
-    def resolved(self, position: int, task_id: str) -> None:
-        claim = self._claims.get(position)
-        unfollowable = _unfollowable(task_id)
-        if claim is None:  # the user found it: any worker follows it
-            if unfollowable is not None:
-                raise unfollowable
-            with contextlib.suppress(StoreError):  # another process settled it first
-                self.store.resolve_uncertain(self.batch, position, task_id)
-            return
-        self.store.record_created(claim, task_id)  # an unreadable answer named it
-        if unfollowable is not None:
-            self.store.record_failed(claim, str(unfollowable))
-            raise unfollowable
-
     def finished(self, position: int, task: Task[Any, Any], cost_usd: Decimal | None) -> None:
-        claim = self._claim_of(position)
+        claim = self._claims[position]
         if task.status.is_failure:
             self.store.record_failed(claim, task.error.message or task.status.value, cost_usd)
         elif self._saving:
@@ -256,7 +254,7 @@ class SharedJournal:
 
     def saved(self, position: int, paths: Sequence[Path]) -> None:
         self.store.record_result(
-            self._claim_of(position),
+            self._claims[position],
             "\n".join(str(path.resolve()) for path in paths),
             charged_usd=self._charges.pop(position, None),
         )
