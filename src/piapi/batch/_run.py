@@ -255,7 +255,7 @@ class BatchRun:
     """The requests, their journal and the shared decisions of one run of a batch.
 
     Everything is checked and the journal opened (or refused) when it is built, before
-    anything is sent. Close it (a context manager) to close the journal.
+    anything is sent. Close it to close the journal.
     """
 
     def __init__(
@@ -398,11 +398,7 @@ class BatchRun:
                     )
                 continue
             if item.phase is not Phase.UNCERTAIN:
-                state = state_of(item.phase, item.status, saving=False)
-                raise ValueError(
-                    f"resolve: item {position} is {state.value}, not uncertain: only an "
-                    "uncertain item can be given a task id"
-                )
+                raise _not_uncertain("resolve", item, "be given a task id")
             self.journal.resolved(position, task_id)
             item.phase, item.task_id, item.task, item.error_text = (
                 Phase.CREATED,
@@ -415,11 +411,7 @@ class BatchRun:
         for position in retry:
             item = self.items[position]
             if item.phase is not Phase.UNCERTAIN and position not in settle:
-                state = state_of(item.phase, item.status, saving=False)
-                raise ValueError(
-                    f"retry_uncertain: item {position} is {state.value}, not uncertain: only an "
-                    "uncertain item can be created again"
-                )
+                raise _not_uncertain("retry_uncertain", item, "be created again")
         return frozenset(retry)
 
     def _retried(self, item: _Item) -> bool:
@@ -437,12 +429,6 @@ class BatchRun:
     def close(self) -> None:
         """Close the journal."""
         self.journal.close()
-
-    def __enter__(self) -> BatchRun:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     # --- what the runners call -------------------------------------------------------
 
@@ -840,6 +826,15 @@ def _file_names(names: object, identities: list[Identity]) -> list[str] | None:
         width = len(str(max(len(identities) - 1, 0)))
         return [numbered_stem(n, width, who.prompt) for n, who in enumerate(identities)]
     return file_stems(names, len(identities))
+
+
+def _not_uncertain(option: str, item: _Item, can: str) -> ValueError:
+    """The error for an `option` naming an item that is not uncertain."""
+    state = state_of(item.phase, item.status, saving=False)
+    return ValueError(
+        f"{option}: item {item.position} is {state.value}, not uncertain: only an uncertain "
+        f"item can {can}"
+    )
 
 
 def _checked_positions(option: str, positions: Iterable[Any], count: int) -> list[int]:

@@ -60,7 +60,6 @@ class SharedJournal:
         self.store = store
         self.batch = batch
         self.worker = worker
-        self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds(lease_seconds)
         self._labels = [identity.label for identity in identities]
         self._saving = saving
