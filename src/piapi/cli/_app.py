@@ -96,12 +96,12 @@ def _explain(exc: PiAPIError, session: Session) -> tuple[str, int]:
     if isinstance(exc, WaitTimeoutError):
         return (
             f"Task {exc.task_id} is not finished yet; it goes on at PiAPI. Keep waiting "
-            f"with: {session.resume_command(exc.task_id)}",
+            f"with: {session.resume.command(exc.task_id)}",
             EXIT_TIMEOUT,
         )
     if isinstance(exc, DownloadError):
         hint = (
-            f" Try again while the URL lasts: {session.resume_command(exc.task.task_id)}"
+            f" Try again while the URL lasts: {session.resume.command(exc.task.task_id)}"
             if exc.task is not None
             else ""
         )

@@ -76,10 +76,6 @@ class Session:
             return self.task.task_id
         return self.task_id_given
 
-    def resume_command(self, task_id: str) -> str:
-        """The command that picks this task up again, with the options that matter."""
-        return self.resume.command(task_id)
-
     def interrupted_message(self) -> str:
         """One line for Ctrl-C at this point: what happened to the money and what to run.
 
@@ -102,7 +98,7 @@ class Session:
             )
         if self.stage is Stage.DONE:
             return f"Interrupted after task {task_id} was done."
-        command = self.resume_command(task_id)
+        command = self.resume.command(task_id)
         if self.stage is Stage.DOWNLOADING:
             return (
                 f"Download stopped; no partial file was kept. Task {task_id} is completed: "

@@ -190,7 +190,7 @@ def follow(
             ui.json(task)
         else:
             ui.result("{id}", id=task.task_id)
-        ui.info("Wait for it with: {command}", command=session.resume_command(task.task_id))
+        ui.info("Wait for it with: {command}", command=session.resume.command(task.task_id))
         session.stage = Stage.DONE
         return EXIT_OK
     done = wait(client, task, ui, args.timeout or DEFAULT_TIMEOUT, session)
