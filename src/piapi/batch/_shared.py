@@ -139,8 +139,7 @@ class SharedJournal:
 
     def others_at_work(self) -> bool:
         """Whether another live worker holds an item (it may die and leave it to us)."""
-        held: list[tuple[str, str | None]] = list(self.store.held_items(self.batch))
-        return others_at_work(held, self.worker)
+        return others_at_work(self.store.held_items(self.batch), self.worker)
 
     def read_rows(self) -> list[Row]:
         """Every item as the store has it now."""
