@@ -13,7 +13,7 @@ from piapi._core.text import format_usd
 from piapi.cli import _checks
 from piapi.cli._catalog import find, suggestion
 from piapi.cli._exit import EXIT_DECLINED, EXIT_USAGE, CliError
-from piapi.cli._parsing import Commands, Parents, add_command, resume_options
+from piapi.cli._parsing import Commands, Parents, add_command, add_create_options, resume_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
 from piapi.cli._waiting import follow
@@ -162,9 +162,4 @@ def register(commands: Commands, parents: Parents) -> None:
         help="send the values as given, unchecked and at an unknown price (also for a model "
         "the SDK does not know)",
     )
-    command.add_argument("--no-wait", action="store_true", help="print the task id and exit")
-    command.add_argument("--no-download", action="store_true", help="wait but do not download")
-    command.add_argument(
-        "-o", "--output", metavar="PATH", help="file or directory for the result (default: .)"
-    )
-    command.add_argument("-y", "--yes", action="store_true", help="do not ask before spending")
+    add_create_options(command, "result")

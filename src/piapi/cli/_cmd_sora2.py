@@ -10,7 +10,7 @@ from piapi._core.models import WebhookConfig
 from piapi._core.text import format_usd
 from piapi.cli import _checks
 from piapi.cli._exit import EXIT_DECLINED, EXIT_USAGE, CliError
-from piapi.cli._parsing import Commands, Parents, add_command, resume_options
+from piapi.cli._parsing import Commands, Parents, add_command, add_create_options, resume_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
 from piapi.cli._waiting import follow
@@ -123,9 +123,4 @@ def register(commands: Commands, parents: Parents) -> None:
         metavar="S",
         help=f"sent back in x-webhook-secret (default with --webhook: ${WEBHOOK_SECRET_ENV})",
     )
-    sora2.add_argument("--no-wait", action="store_true", help="print the task id and exit")
-    sora2.add_argument("--no-download", action="store_true", help="wait but do not download")
-    sora2.add_argument(
-        "-o", "--output", metavar="PATH", help="file or directory for the video (default: .)"
-    )
-    sora2.add_argument("-y", "--yes", action="store_true", help="do not ask before spending")
+    add_create_options(sora2, "video")

@@ -21,6 +21,7 @@ __all__ = [
     "Handler",
     "Parents",
     "add_command",
+    "add_create_options",
     "make_parents",
     "resume_options",
 ]
@@ -72,6 +73,17 @@ def add_command(
     if handler is not None:
         parser.set_defaults(handler=handler)
     return parser
+
+
+def add_create_options(parser: argparse.ArgumentParser, result: str) -> None:
+    """The options of a command that creates one task, waits for it and downloads its
+    `result`, added last: --no-wait, --no-download, -o/--output and -y/--yes."""
+    parser.add_argument("--no-wait", action="store_true", help="print the task id and exit")
+    parser.add_argument("--no-download", action="store_true", help="wait but do not download")
+    parser.add_argument(
+        "-o", "--output", metavar="PATH", help=f"file or directory for the {result} (default: .)"
+    )
+    parser.add_argument("-y", "--yes", action="store_true", help="do not ask before spending")
 
 
 def make_parents() -> Parents:
