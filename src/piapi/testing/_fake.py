@@ -604,7 +604,7 @@ class FakePiAPI:
             end_at=now + queue_delay + duration,
             outcome="completed" if script is None else script.outcome,
             error_message="" if script is None else script.error_message,
-            consume=spec.units(inp),
+            consume=spec.price(inp),
             spec=spec,
         )
         if self.refuse_unpaid and task.consume > self._available_units(now):
