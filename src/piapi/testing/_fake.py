@@ -46,7 +46,6 @@ _JSON = "application/json; charset=utf-8"
 _NOT_FOUND = b"404 page not found"
 # One silent MPEG-1 Layer III frame (128 kbit/s, 44.1 kHz): the audio results the fake serves.
 _FAILED_CODE = 10000
-_BASE_URL = "https://api.piapi.ai"  # what the in-process clients talk to by default
 UPLOAD_PATH = "/api/ephemeral_resource"
 # https://piapi.ai/docs/tools/file-upload: a name of at most 128 characters with a
 # supported extension, data of at most 10 MB, the Creator plan or higher.
@@ -452,13 +451,15 @@ class FakePiAPI:
         """An `httpx.Client` wired to this fake (base URL https://api.piapi.ai)."""
         import httpx
 
-        return httpx.Client(transport=self.transport(), **{"base_url": _BASE_URL, **kwargs})
+        kwargs.setdefault("base_url", "https://api.piapi.ai")
+        return httpx.Client(transport=self.transport(), **kwargs)
 
     def async_client(self, **kwargs: Any) -> httpx.AsyncClient:
         """An `httpx.AsyncClient` wired to this fake (base URL https://api.piapi.ai)."""
         import httpx
 
-        return httpx.AsyncClient(transport=self.transport(), **{"base_url": _BASE_URL, **kwargs})
+        kwargs.setdefault("base_url", "https://api.piapi.ai")
+        return httpx.AsyncClient(transport=self.transport(), **kwargs)
 
     # --- the handler ---------------------------------------------------------
 
