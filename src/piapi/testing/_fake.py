@@ -203,12 +203,11 @@ class _Script:
     error_message: str
     duration: float | None
     queue_delay: float | None
-    prompt: str | None
     times: int | None
     task_id: str | None
 
 
-_UNSCRIPTED = _Script("completed", "", None, None, None, None, None)
+_UNSCRIPTED = _Script("completed", "", None, None, None, None)
 
 
 def _json_response(status: int, obj: Any) -> FakeResponse:
@@ -307,8 +306,7 @@ class FakePiAPI:
         self._requests: list[RecordedRequest] = []
         self._media: dict[str, Media] = {}
         self._uploads: dict[str, str] = {}
-        self._scripts: deque[_Script] = deque()
-        self._prompt_scripts: dict[str, deque[_Script]] = {}
+        self._scripts: dict[str | None, deque[_Script]] = {}  # by prompt; None: any prompt
         self._total = 0
         if isinstance(self.clock, FakeClock):
             self.clock.add_listener(self.tick)
@@ -335,12 +333,9 @@ class FakePiAPI:
         win over general ones, and the earliest matching script is used. `task_id`
         gives the task that id instead of a random one (any text: odd ids test readers).
         """
-        script = _Script(outcome, error_message, duration, queue_delay, prompt, times, task_id)
+        script = _Script(outcome, error_message, duration, queue_delay, times, task_id)
         with self._lock:
-            if prompt is None:
-                self._scripts.append(script)
-            else:
-                self._prompt_scripts.setdefault(prompt, deque()).append(script)
+            self._scripts.setdefault(prompt, deque()).append(script)
 
     @property
     def tasks(self) -> dict[str, FakeTask]:
@@ -567,7 +562,7 @@ class FakePiAPI:
         hook = _object(config.get("webhook_config")) if config is not None else {}
         if inp is None or config is None or hook is None:
             return _error(400, "invalid request body: input and config must be objects")
-        script = self._take_script(inp.get("prompt")) or _UNSCRIPTED
+        script = self._take_script(inp.get("prompt"))
         queue_delay = self.queue_delay if script.queue_delay is None else script.queue_delay
         duration = self.task_duration if script.duration is None else script.duration
         now = self.clock.monotonic()
@@ -691,13 +686,13 @@ class FakePiAPI:
             counts["active_tasks"].append(task.task_id)
         return providers
 
-    def _take_script(self, prompt: Any) -> _Script | None:
+    def _take_script(self, prompt: Any) -> _Script:
         # Indexed by prompt so thousands of scripted tasks stay O(1) per create.
-        queue = self._prompt_scripts.get(prompt) if isinstance(prompt, str) else None
+        queue = self._scripts.get(prompt) if isinstance(prompt, str) else None
         if not queue:
-            queue = self._scripts
+            queue = self._scripts.get(None)
         if not queue:
-            return None
+            return _UNSCRIPTED
         script = queue[0]
         if script.times is not None:
             script.times -= 1
