@@ -114,9 +114,8 @@ def _is_kling_3(task_input: Mapping[str, Any]) -> bool:
 
 def _kling_video_pending(task_input: Mapping[str, Any]) -> Output:
     # Kling 3.0 answers `{"video": ...}`; older versions the legacy `works[]` shape.
-    return (
-        _video_pending(task_input) if _is_kling_3(task_input) else _kling_works_pending(task_input)
-    )
+    pending = _video_pending if _is_kling_3(task_input) else _kling_works_pending
+    return pending(task_input)
 
 
 def _resource(url: str, clean: str = "") -> dict[str, Any]:
@@ -309,11 +308,6 @@ def _veo(with_audio: int, without_audio: int) -> ModelSpec:
         return rate * _seconds(task_input, 8)
 
     return _llm(price, _video_done)
-
-
-def _sora2(units_per_second: int) -> ModelSpec:
-    # Exactly the seed's shape: `output` null until done, `logs` [] (2025 answers).
-    return _llm(_per_second(units_per_second, 4), _video_done)
 
 
 _FLUX = _llm(_flux_price, _flux_done, success_error_code=1100)
@@ -526,9 +520,10 @@ AUDIO_IMAGE_3D: dict[tuple[str, str], ModelSpec] = {
 }
 
 CATALOG: dict[tuple[str, str], ModelSpec] = {
-    ("sora2", "sora2-video"): _sora2(800_000),  # $0.08/s
-    ("sora2", "sora2-pro-video"): _sora2(2_400_000),  # $0.24/s
-    ("sora2", "remove-watermark"): _sora2(0),  # no published price
+    # Sora 2: exactly the seed's shape: `output` null until done, `logs` [] (2025 answers).
+    ("sora2", "sora2-video"): _llm(_per_second(800_000, 4), _video_done),  # $0.08/s
+    ("sora2", "sora2-pro-video"): _llm(_per_second(2_400_000, 4), _video_done),  # $0.24/s
+    ("sora2", "remove-watermark"): _llm(_per_second(0, 4), _video_done),  # no published price
     ("kling", "video_generation"): _point(
         _kling_rated(_KLING_VIDEO_RATES, "mode", "std"), _kling_video_pending, _kling_video_done
     ),
