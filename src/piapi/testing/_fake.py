@@ -148,10 +148,7 @@ class FakeTask:
             "model": self.model,
             "task_type": self.task_type,
             "status": self.status,
-            "config": {
-                "service_mode": self.config["service_mode"],
-                "webhook_config": dict(self.config["webhook_config"]),
-            },
+            "config": {**self.config, "webhook_config": dict(self.config["webhook_config"])},
             "input": self.input,
             "output": output,
             "meta": {
@@ -574,10 +571,7 @@ class FakePiAPI:
             input=inp,
             config={
                 "service_mode": str(config.get("service_mode") or ""),
-                "webhook_config": {
-                    "endpoint": str(hook.get("endpoint") or ""),
-                    "secret": str(hook.get("secret") or ""),
-                },
+                "webhook_config": {key: str(hook.get(key) or "") for key in ("endpoint", "secret")},
             },
             base_url=base,
             created_mono=now,
