@@ -11,6 +11,7 @@ Where a price depends on a value the request leaves out, the fake takes the docs
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
@@ -24,6 +25,12 @@ Publish = Callable[[MediaKind], str]
 
 Output = dict[str, Any] | list[Any] | None
 """A task's `output`: an object, or a list (Suno's clips), or null."""
+
+Pending = Callable[[Mapping[str, Any]], Output]
+"""A task's `output` while it runs, from its input."""
+
+Done = Callable[[Publish, Mapping[str, Any]], Output]
+"""A task's `output` once completed, from its input; its files made with `publish`."""
 
 
 def _seconds(task_input: Mapping[str, Any], default: int) -> int:
@@ -44,16 +51,36 @@ def _count(task_input: Mapping[str, Any], name: str, default: int) -> int:
 # --- output shapes: (output while running, output once completed) ---------------------------
 
 
-def _video_pending(task_input: Mapping[str, Any]) -> Output:
-    return {"video": ""}
+def _fixed(output: Output) -> Pending:
+    """An output that does not depend on the input (a fresh copy each time)."""
+    return lambda task_input: copy.deepcopy(output)
 
 
-def _video_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    return {"video": publish("video")}
+def _fixed_done(output: Output) -> Done:
+    """A completed output without files, the same for every input (a fresh copy each time)."""
+    return lambda publish, task_input: copy.deepcopy(output)
 
 
-def _luma_pending(task_input: Mapping[str, Any]) -> Output:
-    return {
+def _files(fixed: Mapping[str, Any] | None = None, **kinds: MediaKind) -> Done:
+    """A completed output of one new file (of its kind) per key, in order, then `fixed`."""
+    return lambda publish, task_input: {
+        **{key: publish(kind) for key, kind in kinds.items()},
+        **(fixed or {}),
+    }
+
+
+def _file_list(key: str, count: str) -> Done:
+    """A completed output of `key`: as many new images as the input's `count` field asks."""
+    return lambda publish, task_input: {
+        key: [publish("image") for _ in range(_count(task_input, count, 1))]
+    }
+
+
+_no_output = _fixed(None)
+_video_pending = _fixed({"video": ""})
+_video_done = _files(video="video")
+_luma_pending = _fixed(
+    {
         "prompt": "",
         "internal_state": "",
         "created_at": "0001-01-01T00:00:00Z",
@@ -62,6 +89,7 @@ def _luma_pending(task_input: Mapping[str, Any]) -> Output:
         "thumbnail": None,
         "last_frame": None,
     }
+)
 
 
 def _luma_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
@@ -77,8 +105,7 @@ def _luma_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
     }
 
 
-def _kling_works_pending(task_input: Mapping[str, Any]) -> Output:
-    return {"type": "", "status": 0, "works": None}
+_kling_works_pending = _fixed({"type": "", "status": 0, "works": None})
 
 
 def _is_kling_3(task_input: Mapping[str, Any]) -> bool:
@@ -87,70 +114,57 @@ def _is_kling_3(task_input: Mapping[str, Any]) -> bool:
 
 def _kling_video_pending(task_input: Mapping[str, Any]) -> Output:
     # Kling 3.0 answers `{"video": ...}`; older versions the legacy `works[]` shape.
-    return (
-        _video_pending(task_input) if _is_kling_3(task_input) else _kling_works_pending(task_input)
-    )
+    pending = _video_pending if _is_kling_3(task_input) else _kling_works_pending
+    return pending(task_input)
+
+
+def _resource(url: str, clean: str = "") -> dict[str, Any]:
+    """A file of a Kling work: `resource` (watermarked) and `resource_without_watermark`."""
+    return {"resource": url, "resource_without_watermark": clean}
+
+
+def _kling_works(work_type: str, works: list[dict[str, Any]], **extra: Any) -> Output:
+    """Kling's legacy answer: `works[]` (all of `work_type`), `extra` beside them."""
+    return {
+        "type": work_type,
+        "status": 99,
+        **extra,
+        "works": [{"status": 99, "type": work_type, **work} for work in works],
+    }
+
+
+def _kling_video_work(publish: Publish, work_type: str, motion: bool = False) -> Output:
+    """Kling's legacy answer of one video (watermarked and clean) and its cover; a motion
+    control answer also gives the clean video as `video_url`, and the video's duration."""
+    clean, marked = publish("video"), publish("video")
+    video = _resource(marked, clean)
+    if motion:
+        video["duration"] = 5100
+    work = {"cover": _resource(publish("image")), "video": video}
+    return _kling_works(work_type, [work], **({"video_url": clean} if motion else {}))
 
 
 def _kling_video_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
     if _is_kling_3(task_input):
         return _video_done(publish, task_input)
-    clean, marked = publish("video"), publish("video")
-    return {
-        "type": "m2v_txt2video_hq",
-        "status": 99,
-        "works": [
-            {
-                "status": 99,
-                "type": "m2v_txt2video_hq",
-                "cover": {"resource": publish("image"), "resource_without_watermark": ""},
-                "video": {"resource": marked, "resource_without_watermark": clean},
-            }
-        ],
-    }
+    return _kling_video_work(publish, "m2v_txt2video_hq")
 
 
 def _kling_works_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    clean, marked = publish("video"), publish("video")
-    return {
-        "type": "m2v_motion_control",
-        "status": 99,
-        "video_url": clean,
-        "works": [
-            {
-                "status": 99,
-                "type": "m2v_motion_control",
-                "cover": {"resource": publish("image"), "resource_without_watermark": ""},
-                "video": {
-                    "resource": marked,
-                    "resource_without_watermark": clean,
-                    "duration": 5100,
-                },
-            }
-        ],
-    }
+    return _kling_video_work(publish, "m2v_motion_control", motion=True)
 
 
-def _hailuo_pending(task_input: Mapping[str, Any]) -> Output:
-    return {"video_url": "", "download_url": "", "cover_url": "", "prompt_img_url": "", "status": 0}
-
-
-def _hailuo_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    return {
-        "video_url": publish("video"),
-        "download_url": publish("video"),
-        "cover_url": publish("image"),
-        "prompt_img_url": "",
-        "status": 2,
-    }
-
-
-def _flux_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    return {"image_url": publish("image"), "image_base64": ""}
-
-
-def _gemini_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    return {"image_urls": [publish("image") for _ in range(_count(task_input, "num_images", 1))]}
+_hailuo_pending = _fixed(
+    {"video_url": "", "download_url": "", "cover_url": "", "prompt_img_url": "", "status": 0}
+)
+_hailuo_done = _files(
+    {"prompt_img_url": "", "status": 2},
+    video_url="video",
+    download_url="video",
+    cover_url="image",
+)
+_flux_done = _files({"image_base64": ""}, image_url="image")
+_gemini_done = _file_list("image_urls", "num_images")
 
 
 def _suno_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
@@ -175,8 +189,7 @@ def _suno_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
     return clips
 
 
-def _midjourney_pending(task_input: Mapping[str, Any]) -> Output:
-    return {"image_url": "", "image_urls": None, "temporary_image_urls": None}
+_midjourney_pending = _fixed({"image_url": "", "image_urls": None, "temporary_image_urls": None})
 
 
 def _midjourney_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
@@ -210,6 +223,17 @@ def _shots_seconds(task_input: Mapping[str, Any]) -> int:
     return _seconds(task_input, 5)
 
 
+def _kling_rated(rates: Mapping[tuple[str, bool], int], name: str, default: str) -> Price:
+    """Per second of all shots, by (the input's `name`, else `default`; `enable_audio`);
+    a pair without a rate costs that of (`default`, no audio)."""
+
+    def price(task_input: Mapping[str, Any]) -> int:
+        key = (task_input.get(name) or default, bool(task_input.get("enable_audio")))
+        return rates.get(key, rates[(default, False)]) * _shots_seconds(task_input)
+
+    return price
+
+
 # Kling 3.0 per second by (std 720p | pro 1080p, audio): piapi.ai/docs/kling-api/kling-3-api.
 _KLING_VIDEO_RATES = {
     ("std", False): 1_000_000,
@@ -226,26 +250,6 @@ _KLING_OMNI_RATES = {
 }
 
 
-def _kling_video_price(task_input: Mapping[str, Any]) -> int:
-    key = (task_input.get("mode") or "std", bool(task_input.get("enable_audio")))
-    return _KLING_VIDEO_RATES.get(key, 1_000_000) * _shots_seconds(task_input)
-
-
-def _kling_omni_price(task_input: Mapping[str, Any]) -> int:
-    key = (task_input.get("resolution") or "720p", bool(task_input.get("enable_audio")))
-    return _KLING_OMNI_RATES.get(key, 1_500_000) * _shots_seconds(task_input)
-
-
-def _veo_price(with_audio: int, without_audio: int) -> Price:
-    """Per second by `generate_audio`: piapi.ai/docs/veo3-api/image-to-video (and 3.1)."""
-
-    def price(task_input: Mapping[str, Any]) -> int:
-        rate = without_audio if task_input.get("generate_audio") is False else with_audio
-        return rate * _seconds(task_input, 8)
-
-    return price
-
-
 # Seedance 2 per second by resolution: piapi.ai/docs/seedance-api/seedance-2.
 _SEEDANCE_RATES = {"480p": 1_000_000, "720p": 2_000_000, "1080p": 5_000_000}
 
@@ -258,15 +262,10 @@ def _seedance_price(rate_without_resolution: int) -> Price:
     return price
 
 
-# Per video by sub-model: piapi.ai/docs/hailuo-api/generate-video (v2.3: a placeholder).
-_HAILUO_PRICES = {"t2v-01": 2_000_000, "i2v-01": 2_000_000, "i2v-01-live": 2_000_000}
-
-
 def _hailuo_price(task_input: Mapping[str, Any]) -> int:
-    model = task_input.get("model")
-    if model == "s2v-01":
-        return 3_000_000
-    return _HAILUO_PRICES.get(model, 2_000_000) if isinstance(model, str) else 2_000_000
+    # Per video by sub-model: piapi.ai/docs/hailuo-api/generate-video: s2v-01 $0.30; t2v-01,
+    # i2v-01, i2v-01-live $0.20, and the others (v2.3: a placeholder) the same.
+    return 3_000_000 if task_input.get("model") == "s2v-01" else 2_000_000
 
 
 def _flux_price(task_input: Mapping[str, Any]) -> int:
@@ -280,8 +279,9 @@ class ModelSpec:
 
     usage: Literal["llm", "point"]
     price: Price
-    pending: Callable[[Mapping[str, Any]], Output]
-    done: Callable[[Publish, Mapping[str, Any]], Output]
+    """What the task costs, in 1/10,000,000 USD."""
+    pending: Pending
+    done: Done
     null_logs: bool = False
     success_error_code: int = 0
     """The `error.code` of a task that did not fail (Flux answers 1100 with no message)."""
@@ -289,29 +289,29 @@ class ModelSpec:
     """Whether a task that did not fail has an `error` object (Midjourney's and Suno's
     answers have none)."""
 
-    def units(self, task_input: Mapping[str, Any]) -> int:
-        """What the task costs, in 1/10,000,000 USD."""
-        return self.price(task_input)
+
+def _llm(price: Price, done: Done, pending: Pending = _no_output, **options: Any) -> ModelSpec:
+    """A model billed in `usage.consume` from creation; `output` null until done by default."""
+    return ModelSpec("llm", price, pending, done, **options)
 
 
-def _no_output(task_input: Mapping[str, Any]) -> Output:
-    return None
-
-
-def _sora2(units_per_second: int) -> ModelSpec:
-    # Exactly the seed's shape: `output` null until done, `logs` [] (2025 answers).
-    return ModelSpec("llm", _per_second(units_per_second, 4), _no_output, _video_done)
+def _point(price: Price, pending: Pending, done: Done) -> ModelSpec:
+    """A point-billed model (a hold, charged on completion), its `logs` null."""
+    return ModelSpec("point", price, pending, done, null_logs=True)
 
 
 def _veo(with_audio: int, without_audio: int) -> ModelSpec:
-    return ModelSpec("llm", _veo_price(with_audio, without_audio), _no_output, _video_done)
+    """Per second by `generate_audio`: piapi.ai/docs/veo3-api/image-to-video (and 3.1)."""
+
+    def price(task_input: Mapping[str, Any]) -> int:
+        rate = without_audio if task_input.get("generate_audio") is False else with_audio
+        return rate * _seconds(task_input, 8)
+
+    return _llm(price, _video_done)
 
 
-_SEEDANCE_2 = ModelSpec("llm", _seedance_price(1_000_000), _no_output, _video_done)
-# The published seedance-2-preview answer: $0.15/s when no resolution is sent.
-_SEEDANCE_2_PREVIEW = ModelSpec("llm", _seedance_price(1_500_000), _no_output, _video_done)
-_FLUX = ModelSpec("llm", _flux_price, _no_output, _flux_done, success_error_code=1100)
-_GEMINI = ModelSpec("llm", _flat(300_000), _no_output, _gemini_done)
+_FLUX = _llm(_flux_price, _flux_done, success_error_code=1100)
+_GEMINI = _llm(_flat(300_000), _gemini_done)
 _FLUX_TASKS = {
     "Qubico/flux1-dev": ("txt2img", "img2img"),
     "Qubico/flux1-schnell": ("txt2img", "img2img"),
@@ -327,21 +327,12 @@ def _kling_legacy_done(publish: Publish, task_input: Mapping[str, Any]) -> Outpu
     return _kling_video_done(publish, {})
 
 
-def _kling_files_done(
-    kind: MediaKind, count: int
-) -> Callable[[Publish, Mapping[str, Any]], Output]:
+def _kling_files_done(kind: MediaKind, count: int) -> Done:
     # Try-on images and sound files: PiAPI publishes no completed answer; the fake answers in
     # Kling's works[] shape, one work per file, keyed by the kind of file.
     def done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-        works = [
-            {
-                "status": 99,
-                "type": "",
-                kind: {"resource": publish(kind), "resource_without_watermark": ""},
-            }
-            for _ in range(count if count else _count(task_input, "batch_size", 1))
-        ]
-        return {"type": "", "status": 99, "works": works}
+        files = range(count if count else _count(task_input, "batch_size", 1))
+        return _kling_works("", [{kind: _resource(publish(kind))} for _ in files])
 
     return done
 
@@ -351,16 +342,15 @@ def _kling_effect_price(task_input: Mapping[str, Any]) -> int:
     return 4_600_000 if task_input.get("professional_mode") is True else 2_600_000
 
 
-def _video_url_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    # Qubico video models: `video_url`, as PiAPI's MCP server reads them.
-    return {"video_url": publish("video")}
+# Qubico video models: `video_url`, as PiAPI's MCP server reads them.
+_video_url_done = _files(video_url="video")
 
 
-def _kling_point(price: Price, done: Callable[[Publish, Mapping[str, Any]], Output]) -> ModelSpec:
-    return ModelSpec("point", price, _kling_works_pending, done, null_logs=True)
+def _kling_point(price: Price, done: Done) -> ModelSpec:
+    return _point(price, _kling_works_pending, done)
 
 
-_QUBICO_VIDEO = ModelSpec("llm", _flat(1_000_000), _no_output, _video_url_done)  # placeholder
+_QUBICO_VIDEO = _llm(_flat(1_000_000), _video_url_done)  # placeholder
 _FLUX_TOOLS = (
     ("Qubico/flux1-schnell", "txt2img-sr"),
     ("Qubico/flux1-dev-advanced", "txt2img-sr"),
@@ -404,21 +394,13 @@ VIDEO_FAMILIES: dict[tuple[str, str], ModelSpec] = {
     ),
     # $0.07 per generation of 4 files: https://piapi.ai/docs/kling-api/kling-sound-api
     ("kling", "sound"): _kling_point(_flat(700_000), _kling_files_done("audio", 4)),
-    ("luma", "extend_video"): ModelSpec(
-        "point", _flat(2_000_000), _luma_pending, _luma_done, null_logs=True
-    ),
+    ("luma", "extend_video"): _point(_flat(2_000_000), _luma_pending, _luma_done),
     **dict.fromkeys(_FLUX_TOOLS, _FLUX),
     **dict.fromkeys(_QUBICO_VIDEO_TASKS, _QUBICO_VIDEO),
     # per video: https://piapi.ai/docs/wanx-api/create-task
-    ("Qubico/wanx", "txt2video-1.3b"): ModelSpec(
-        "llm", _flat(1_200_000), _no_output, _video_url_done
-    ),
-    ("Qubico/wanx", "txt2video-14b"): ModelSpec(
-        "llm", _flat(2_800_000), _no_output, _video_url_done
-    ),
-    ("Qubico/wanx", "img2video-14b"): ModelSpec(
-        "llm", _flat(2_800_000), _no_output, _video_url_done
-    ),
+    ("Qubico/wanx", "txt2video-1.3b"): _llm(_flat(1_200_000), _video_url_done),
+    ("Qubico/wanx", "txt2video-14b"): _llm(_flat(2_800_000), _video_url_done),
+    ("Qubico/wanx", "img2video-14b"): _llm(_flat(2_800_000), _video_url_done),
 }
 
 
@@ -432,20 +414,9 @@ VIDEO_FAMILIES: dict[tuple[str, str], ModelSpec] = {
 # placeholder of the right order.
 
 
-def _audio_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    return {"audio_url": publish("audio")}
-
-
-def _image_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    return {"image_url": publish("image")}
-
-
-def _images_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    return {"image_urls": [publish("image") for _ in range(_count(task_input, "batch_size", 1))]}
-
-
-def _text_done(text: str) -> Callable[[Publish, Mapping[str, Any]], Output]:
-    return lambda publish, task_input: {"text": text}
+_audio_done = _files(audio_url="audio")
+_image_done = _files(image_url="image")
+_images_done = _file_list("image_urls", "batch_size")
 
 
 def _suno_clip(publish: Publish, clip_id: str) -> dict[str, Any]:
@@ -465,12 +436,10 @@ def _suno_keyed_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
     return {"clips": {cid: _suno_clip(publish, cid) for cid in ("clip-1", "clip-2")}}
 
 
-def _lyrics_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    return {"lyrics_pairs": [{"title": "Winter Wind", "text": "[Verse]\nSnowflakes falling"}]}
-
-
-def _udio_pending(task_input: Mapping[str, Any]) -> Output:
-    return {"generation_id": "", "songs": None}
+_lyrics_done = _fixed_done(
+    {"lyrics_pairs": [{"title": "Winter Wind", "text": "[Verse]\nSnowflakes falling"}]}
+)
+_udio_pending = _fixed({"generation_id": "", "songs": None})
 
 
 def _udio_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
@@ -478,28 +447,11 @@ def _udio_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
     return {"generation_id": "g-1", "songs": [song, {**song, "song_path": publish("audio")}]}
 
 
-def _describe_pending(task_input: Mapping[str, Any]) -> Output:
-    return {"description": ""}  # piapi.ai/docs/midjourney-api/describe
-
-
-def _describe_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    return {"description": "1\ufe0f\u20e3 a city at night --ar 16:9"}
-
-
-def _seed_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    return {"seed": "1234567890"}
-
-
-def _trellis_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    return {
-        "model_file": publish("3d"),
-        "no_background_image": publish("image"),
-        "combined_video": publish("video"),
-    }
-
-
-def _model_file_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    return {"model_file": publish("3d")}  # as Qubico/pixal3d answers (its page)
+_describe_pending = _fixed({"description": ""})  # piapi.ai/docs/midjourney-api/describe
+_describe_done = _fixed_done({"description": "1\ufe0f\u20e3 a city at night --ar 16:9"})
+_seed_done = _fixed_done({"seed": "1234567890"})
+_trellis_done = _files(model_file="3d", no_background_image="image", combined_video="video")
+_model_file_done = _files(model_file="3d")  # as Qubico/pixal3d answers (its page)
 
 
 def _tts_price(task_input: Mapping[str, Any]) -> int:
@@ -519,32 +471,26 @@ def _seedream_price(task_input: Mapping[str, Any]) -> int:
     return 420_000 if task_input.get("size") == "3K" else 280_000
 
 
-def _llm(price: Price, done: Callable[[Publish, Mapping[str, Any]], Output]) -> ModelSpec:
-    return ModelSpec("llm", price, _no_output, done)
-
-
 # Midjourney and Suno answers carry no `error` key (PiAPI's published answers).
-_MIDJOURNEY_IMAGE = ModelSpec(
-    "llm", _flat(800_000), _midjourney_pending, _midjourney_done, error_key=False
-)
+_MIDJOURNEY_IMAGE = _llm(_flat(800_000), _midjourney_done, _midjourney_pending, error_key=False)
 _SUNO_TASKS = ("generate_music", "generate_music_custom", "concat_music", "upload_audio")
 
 AUDIO_IMAGE_3D: dict[tuple[str, str], ModelSpec] = {
     **{("suno", task_type): _llm(_flat(400_000), _suno_keyed_done) for task_type in _SUNO_TASKS},
     **{("music-s", task_type): _llm(_flat(400_000), _suno_keyed_done) for task_type in _SUNO_TASKS},
-    ("suno", "music"): ModelSpec(  # no published price: a placeholder
-        "llm", _flat(400_000), _no_output, _suno_done, null_logs=True, error_key=False
+    ("suno", "music"): _llm(  # no published price: a placeholder
+        _flat(400_000), _suno_done, null_logs=True, error_key=False
     ),
     ("suno", "generate_lyrics"): _llm(_flat(20_000), _lyrics_done),
     ("suno", "lyrics"): _llm(_flat(20_000), _lyrics_done),
     ("music-s", "generate_lyrics"): _llm(_flat(20_000), _lyrics_done),
-    ("music-u", "generate_music"): ModelSpec("llm", _flat(400_000), _udio_pending, _udio_done),
+    ("music-u", "generate_music"): _llm(_flat(400_000), _udio_done, _udio_pending),
     ("music-u", "generate_lyrics"): _llm(_flat(20_000), _lyrics_done),
     **{
         ("midjourney", task_type): _MIDJOURNEY_IMAGE
         for task_type in ("upscale", "variation", "reroll", "blend", "inpaint", "outpaint", "pan")
     },
-    ("midjourney", "describe"): ModelSpec("llm", _flat(400_000), _describe_pending, _describe_done),
+    ("midjourney", "describe"): _llm(_flat(400_000), _describe_done, _describe_pending),
     ("midjourney", "seed"): _llm(_flat(100_000), _seed_done),
     ("Qubico/tts", "zero-shot"): _llm(_tts_price, _audio_done),
     ("Qubico/mmaudio", "video2audio"): _llm(_flat(25_000), _audio_done),  # 5 s at $0.0005/s
@@ -554,7 +500,9 @@ AUDIO_IMAGE_3D: dict[tuple[str, str], ModelSpec] = {
         ("Qubico/ace-step", task_type): _llm(_flat(5_000), _audio_done)
         for task_type in ("txt2audio", "audio2audio", "edit", "extend")
     },
-    ("Qubico/joycaption", "joycaption-beta-one"): _llm(_flat(10_000), _text_done("A bear.")),
+    ("Qubico/joycaption", "joycaption-beta-one"): _llm(
+        _flat(10_000), _fixed_done({"text": "A bear."})
+    ),
     ("Qubico/qwen-image", "txt2img"): _llm(_flat(100_000), _image_done),
     ("Qubico/qwen-image", "image-edit"): _llm(_flat(100_000), _image_done),
     ("Qubico/z-image", "txt2img"): _llm(_z_image_price, _images_done),
@@ -572,33 +520,28 @@ AUDIO_IMAGE_3D: dict[tuple[str, str], ModelSpec] = {
 }
 
 CATALOG: dict[tuple[str, str], ModelSpec] = {
-    ("sora2", "sora2-video"): _sora2(800_000),  # $0.08/s
-    ("sora2", "sora2-pro-video"): _sora2(2_400_000),  # $0.24/s
-    ("sora2", "remove-watermark"): _sora2(0),  # no published price
-    ("kling", "video_generation"): ModelSpec(
-        "point", _kling_video_price, _kling_video_pending, _kling_video_done, null_logs=True
+    # Sora 2: exactly the seed's shape: `output` null until done, `logs` [] (2025 answers).
+    ("sora2", "sora2-video"): _llm(_per_second(800_000, 4), _video_done),  # $0.08/s
+    ("sora2", "sora2-pro-video"): _llm(_per_second(2_400_000, 4), _video_done),  # $0.24/s
+    ("sora2", "remove-watermark"): _llm(_per_second(0, 4), _video_done),  # no published price
+    ("kling", "video_generation"): _point(
+        _kling_rated(_KLING_VIDEO_RATES, "mode", "std"), _kling_video_pending, _kling_video_done
     ),
-    ("kling", "omni_video_generation"): ModelSpec(
-        "point", _kling_omni_price, _video_pending, _video_done, null_logs=True
+    ("kling", "omni_video_generation"): _point(
+        _kling_rated(_KLING_OMNI_RATES, "resolution", "720p"), _video_pending, _video_done
     ),
-    ("kling", "motion_control"): ModelSpec(
-        "point", _flat(5_000_000), _kling_works_pending, _kling_works_done, null_logs=True
-    ),
-    ("kling-turbo", "video_generation"): ModelSpec(
-        "llm", _per_second(560_000, 5), _no_output, _video_done
-    ),
+    ("kling", "motion_control"): _kling_point(_flat(5_000_000), _kling_works_done),
+    ("kling-turbo", "video_generation"): _llm(_per_second(560_000, 5), _video_done),
     ("veo3", "veo3-video"): _veo(2_400_000, 1_200_000),
     ("veo3", "veo3-video-fast"): _veo(900_000, 600_000),
     ("veo3.1", "veo3.1-video"): _veo(2_400_000, 1_200_000),
     ("veo3.1", "veo3.1-video-fast"): _veo(900_000, 600_000),
-    ("seedance", "seedance-2"): _SEEDANCE_2,
-    ("seedance", "seedance-2-preview"): _SEEDANCE_2_PREVIEW,
-    ("luma", "video_generation"): ModelSpec(  # $0.20: a published ray-v2 answer's charge
-        "point", _flat(2_000_000), _luma_pending, _luma_done, null_logs=True
-    ),
-    ("hailuo", "video_generation"): ModelSpec(
-        "point", _hailuo_price, _hailuo_pending, _hailuo_done, null_logs=True
-    ),
+    ("seedance", "seedance-2"): _llm(_seedance_price(1_000_000), _video_done),
+    # The published seedance-2-preview answer: $0.15/s when no resolution is sent.
+    ("seedance", "seedance-2-preview"): _llm(_seedance_price(1_500_000), _video_done),
+    # $0.20: a published ray-v2 answer's charge
+    ("luma", "video_generation"): _point(_flat(2_000_000), _luma_pending, _luma_done),
+    ("hailuo", "video_generation"): _point(_hailuo_price, _hailuo_pending, _hailuo_done),
     **{(model, task_type): _FLUX for model, types in _FLUX_TASKS.items() for task_type in types},
     ("gemini", "nano-banana-pro"): _GEMINI,
     ("gemini", "nano-banana-2"): _GEMINI,

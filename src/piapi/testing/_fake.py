@@ -7,7 +7,6 @@ and every transport (in-process or real HTTP) is a thin shell around `handle`.
 from __future__ import annotations
 
 import base64
-import binascii
 import copy
 import functools
 import hmac
@@ -66,6 +65,7 @@ _UPLOAD_TYPES = {
 _MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 _PLANS_WITHOUT_UPLOADS = frozenset({"free"})
 _ACTIVE = ("staged", "pending", "processing")
+_RESULT_EXTENSIONS = {"video": "mp4", "audio": "mp3", "3d": "glb"}  # images: png
 _UNITS_PER_CREDIT = 100_000  # the fake's own rate: a credit is a US cent (PiAPI's is unpublished)
 
 _CLOUDFLARE_PAGE = """<!DOCTYPE html>
@@ -148,10 +148,7 @@ class FakeTask:
             "model": self.model,
             "task_type": self.task_type,
             "status": self.status,
-            "config": {
-                "service_mode": self.config["service_mode"],
-                "webhook_config": dict(self.config["webhook_config"]),
-            },
+            "config": {**self.config, "webhook_config": dict(self.config["webhook_config"])},
             "input": self.input,
             "output": output,
             "meta": {
@@ -203,20 +200,16 @@ class _Script:
     error_message: str
     duration: float | None
     queue_delay: float | None
-    prompt: str | None
     times: int | None
     task_id: str | None
 
 
+_UNSCRIPTED = _Script("completed", "", None, None, None, None)
+
+
 def _json_response(status: int, obj: Any) -> FakeResponse:
     body = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
-    return FakeResponse(status, [("content-type", _JSON), ("content-length", str(len(body)))], body)
-
-
-def _text_response(status: int, body: bytes, content_type: str) -> FakeResponse:
-    return FakeResponse(
-        status, [("content-type", content_type), ("content-length", str(len(body)))], body
-    )
+    return FakeResponse.of(status, body, _JSON)
 
 
 def _success(data: Any) -> FakeResponse:
@@ -227,25 +220,23 @@ def _error(status: int, message: str, code: int | None = None) -> FakeResponse:
     return _json_response(status, {"code": code or status, "data": None, "message": message})
 
 
+_ROUTES = {
+    ("GET", "/account/info"): "account_info",
+    ("GET", "/account/active_tasks"): "active_tasks",
+    ("POST", "/api/v1/task"): "create",
+}
+_TASK_ROUTES = {"GET": "get", "HEAD": "get", "DELETE": "cancel"}
+
+
 def _route(method: str, path: str, upload_path: str) -> tuple[str, str | None]:
     if path == upload_path:
-        return ("upload", None) if method == "POST" else ("other", None)
-    if path == "/account/info" and method == "GET":
-        return "account_info", None
-    if path == "/account/active_tasks" and method == "GET":
-        return "active_tasks", None
-    if path == "/api/v1/task":
-        return ("create", None) if method == "POST" else ("other", None)
-    if path.startswith("/api/v1/task/"):
-        task_id = path[len("/api/v1/task/") :]
-        if "/" not in task_id:
-            if method in ("GET", "HEAD"):
-                return "get", task_id
-            if method == "DELETE":
-                return "cancel", task_id
+        return ("upload" if method == "POST" else "other"), None
+    task_id = path.removeprefix("/api/v1/task/")
+    if task_id != path and "/" not in task_id and method in _TASK_ROUTES:
+        return _TASK_ROUTES[method], task_id
     if path.startswith("/ephemeral/") and method in ("GET", "HEAD"):
         return "media", path[len("/ephemeral/") :]
-    return "other", None
+    return _ROUTES.get((method, path), "other"), None
 
 
 def _object(value: Any) -> dict[str, Any] | None:
@@ -312,8 +303,7 @@ class FakePiAPI:
         self._requests: list[RecordedRequest] = []
         self._media: dict[str, Media] = {}
         self._uploads: dict[str, str] = {}
-        self._scripts: deque[_Script] = deque()
-        self._prompt_scripts: dict[str, deque[_Script]] = {}
+        self._scripts: dict[str | None, deque[_Script]] = {}  # by prompt; None: any prompt
         self._total = 0
         if isinstance(self.clock, FakeClock):
             self.clock.add_listener(self.tick)
@@ -340,12 +330,9 @@ class FakePiAPI:
         win over general ones, and the earliest matching script is used. `task_id`
         gives the task that id instead of a random one (any text: odd ids test readers).
         """
-        script = _Script(outcome, error_message, duration, queue_delay, prompt, times, task_id)
+        script = _Script(outcome, error_message, duration, queue_delay, times, task_id)
         with self._lock:
-            if prompt is None:
-                self._scripts.append(script)
-            else:
-                self._prompt_scripts.setdefault(prompt, deque()).append(script)
+            self._scripts.setdefault(prompt, deque()).append(script)
 
     @property
     def tasks(self) -> dict[str, FakeTask]:
@@ -398,16 +385,12 @@ class FakePiAPI:
     def get_task(self, task_id: str) -> dict[str, Any]:
         """The task's wire JSON as a GET would return it now."""
         with self._lock:
-            task = self._tasks[task_id]
-            self._refresh(task, self.clock.monotonic())
-            return task.to_json()
+            return self._current(task_id)[0].to_json()
 
     def start(self, task_id: str) -> None:
         """Move a pending task to processing now; it ends `task_duration` later."""
         with self._lock:
-            task = self._tasks[task_id]
-            now = self.clock.monotonic()
-            self._refresh(task, now)
+            task, now = self._current(task_id)
             if task.status != "pending":
                 raise ValueError(f"task {task_id} is {task.status}, not pending")
             task.end_at = now + (task.end_at - task.start_at)
@@ -538,7 +521,7 @@ class FakePiAPI:
         if endpoint == "media":
             return self._serve_media(method, ref or "", headers.get("range"))
         if endpoint == "other":
-            return _text_response(404, _NOT_FOUND, "text/plain; charset=utf-8")
+            return FakeResponse.of(404, _NOT_FOUND, "text/plain; charset=utf-8")
         if not key_ok:
             if headers.get("x-api-key"):
                 return _error(401, "Unauthorized: invalid api key")
@@ -577,34 +560,27 @@ class FakePiAPI:
         if inp is None or config is None or hook is None:
             return _error(400, "invalid request body: input and config must be objects")
         script = self._take_script(inp.get("prompt"))
-        queue_delay = (
-            self.queue_delay if script is None or script.queue_delay is None else script.queue_delay
-        )
-        duration = (
-            self.task_duration if script is None or script.duration is None else script.duration
-        )
+        queue_delay = self.queue_delay if script.queue_delay is None else script.queue_delay
+        duration = self.task_duration if script.duration is None else script.duration
         now = self.clock.monotonic()
         random_id = str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
         task = FakeTask(
-            task_id=random_id if script is None or script.task_id is None else script.task_id,
+            task_id=random_id if script.task_id is None else script.task_id,
             model=model,
             task_type=task_type,
             input=inp,
             config={
                 "service_mode": str(config.get("service_mode") or ""),
-                "webhook_config": {
-                    "endpoint": str(hook.get("endpoint") or ""),
-                    "secret": str(hook.get("secret") or ""),
-                },
+                "webhook_config": {key: str(hook.get(key) or "") for key in ("endpoint", "secret")},
             },
             base_url=base,
             created_mono=now,
             created_ns=self.clock.wall_ns(),
             start_at=now + queue_delay,
             end_at=now + queue_delay + duration,
-            outcome="completed" if script is None else script.outcome,
-            error_message="" if script is None else script.error_message,
-            consume=spec.units(inp),
+            outcome=script.outcome,
+            error_message=script.error_message,
+            consume=spec.price(inp),
             spec=spec,
         )
         if self.refuse_unpaid and task.consume > self._available_units(now):
@@ -651,26 +627,8 @@ class FakePiAPI:
         if self.plan.strip().lower() in _PLANS_WITHOUT_UPLOADS:
             return _error(403, "Insufficient plan level")
         try:
-            fields = _object(json.loads(body))
+            name, extension, content_type, data = _upload_file(body)
         except ValueError:
-            fields = None
-        name = fields.get("file_name") if fields else None
-        encoded = fields.get("file_data") if fields else None
-        if not isinstance(name, str) or not isinstance(encoded, str) or len(name) > 128:
-            return _error(400, "Invalid request parameters")
-        extension = "." + name.rpartition(".")[2].lower() if "." in name else ""
-        content_type = _UPLOAD_TYPES.get(extension)
-        if content_type is None:
-            return _error(400, "Invalid request parameters")
-        if encoded.startswith("data:"):  # a data URI must name the extension's type
-            head, _, encoded = encoded.partition(",")
-            if head != f"data:{content_type};base64":
-                return _error(400, "Invalid request parameters")
-        try:
-            data = base64.b64decode(encoded, validate=True)
-        except (binascii.Error, ValueError):
-            return _error(400, "Invalid request parameters")
-        if not data or len(data) > _MAX_UPLOAD_BYTES:
             return _error(400, "Invalid request parameters")
         stored = f"{uuid.UUID(int=self._ids.getrandbits(128), version=4)}{extension}"
         self._media[stored] = UploadedMedia(data, content_type)
@@ -722,13 +680,13 @@ class FakePiAPI:
             counts["active_tasks"].append(task.task_id)
         return providers
 
-    def _take_script(self, prompt: Any) -> _Script | None:
+    def _take_script(self, prompt: Any) -> _Script:
         # Indexed by prompt so thousands of scripted tasks stay O(1) per create.
-        queue = self._prompt_scripts.get(prompt) if isinstance(prompt, str) else None
+        queue = self._scripts.get(prompt) if isinstance(prompt, str) else None
         if not queue:
-            queue = self._scripts
+            queue = self._scripts.get(None)
         if not queue:
-            return None
+            return _UNSCRIPTED
         script = queue[0]
         if script.times is not None:
             script.times -= 1
@@ -749,15 +707,19 @@ class FakePiAPI:
 
     def _finish_now(self, task_id: str, outcome: Outcome, message: str) -> None:
         with self._lock:
-            task = self._tasks[task_id]
-            now = self.clock.monotonic()
-            self._refresh(task, now)
+            task, now = self._current(task_id)
             if task.status in TERMINAL or task.frozen:
                 raise ValueError(f"task {task_id} is already {task.status}")
             task.outcome, task.error_message = outcome, message
             task.start_at = min(task.start_at, now)
             task.end_at = now
             self._refresh(task, now)
+
+    def _current(self, task_id: str) -> tuple[FakeTask, float]:
+        """The task (KeyError if unknown) brought up to the clock, and the clock's time."""
+        task, now = self._tasks[task_id], self.clock.monotonic()
+        self._refresh(task, now)
+        return task, now
 
     def _wall(self, task: FakeTask, mono: float) -> int:
         return task.created_ns + round((mono - task.created_mono) * 1e9)
@@ -782,16 +744,14 @@ class FakePiAPI:
         stem = uuid.UUID(int=self._ids.getrandbits(128), version=4)
         media: Media
         if kind == "video":
-            name, media = f"{stem}.mp4", Mp4Media(self.media_size)
+            media = Mp4Media(self.media_size)
         elif kind == "audio":
-            name, media = f"{stem}.mp3", Mp3Media()
+            media = Mp3Media()
         elif kind == "3d":  # a glTF binary header: magic, version 2, length 12
-            name, media = (
-                f"{stem}.glb",
-                UploadedMedia(b"glTF\x02\x00\x00\x00\x0c\x00\x00\x00", "model/gltf-binary"),
-            )
+            media = UploadedMedia(b"glTF\x02\x00\x00\x00\x0c\x00\x00\x00", "model/gltf-binary")
         else:
-            name, media = f"{stem}.png", PngMedia(len(self._media))
+            media = PngMedia(len(self._media))
+        name = f"{stem}.{_RESULT_EXTENSIONS.get(kind, 'png')}"
         self._media[name] = media
         return f"{base_url}/ephemeral/{name}"
 
@@ -804,7 +764,7 @@ class FakePiAPI:
     def _serve_media(self, method: str, name: str, range_header: str | None) -> FakeResponse:
         media = self._media.get(name)
         if media is None:
-            return _text_response(404, _NOT_FOUND, "text/plain; charset=utf-8")
+            return FakeResponse.of(404, _NOT_FOUND, "text/plain; charset=utf-8")
         size = media.size
         start, end, status = 0, size, 200
         headers = [("content-type", media.content_type), ("accept-ranges", "bytes")]
@@ -826,10 +786,10 @@ class FakePiAPI:
             return FakeResponse(0, [], drop="before")
         if fault.kind == "html":
             page = _CLOUDFLARE_PAGE.format(host=host, status=fault.status).encode()
-            return _text_response(fault.status, page, "text/html; charset=UTF-8")
+            return FakeResponse.of(fault.status, page, "text/html; charset=UTF-8")
         if fault.kind == "non_json":
             text = b"upstream connect error or disconnect/reset before headers"
-            return _text_response(fault.status, text, "text/plain")
+            return FakeResponse.of(fault.status, text, "text/plain")
         if fault.kind == "error_in_200":
             return _json_response(
                 200, {"code": fault.status, "data": None, "message": fault.message}
@@ -838,7 +798,7 @@ class FakePiAPI:
         if fault.body == "envelope":
             response = _error(fault.status, fault.message)
         elif fault.body == "plain":
-            response = _text_response(fault.status, fault.message.encode(), "text/plain")
+            response = FakeResponse.of(fault.status, fault.message.encode(), "text/plain")
         else:
             response = FakeResponse(fault.status, [("content-length", "0")])
         if fault.retry_after is not None:
@@ -861,12 +821,7 @@ class FakePiAPI:
         if response.header("content-type") != _JSON:
             return response
         if kind == "truncated_json":
-            response.body = response.body[: len(response.body) // 2]
-            response.headers = [
-                ("content-type", _JSON),
-                ("content-length", str(len(response.body))),
-            ]
-            return response
+            return FakeResponse.of(response.status, response.body[: len(response.body) // 2], _JSON)
         envelope = json.loads(response.body)
         data = envelope.get("data")
         if isinstance(data, dict):
@@ -884,6 +839,26 @@ class FakePiAPI:
         if kind == "extra_fields":
             envelope["request_id"] = "fake-request-id"
         return _json_response(response.status, envelope)
+
+
+def _upload_file(body: bytes) -> tuple[str, str, str, bytes]:
+    """An upload's file name, extension, content type and data; ValueError if PiAPI refuses it."""
+    fields = _object(json.loads(body)) or {}
+    name, encoded = fields.get("file_name"), fields.get("file_data")
+    if not isinstance(name, str) or not isinstance(encoded, str) or len(name) > 128:
+        raise ValueError("a file name (at most 128 characters) and data are needed")
+    extension = "." + name.rpartition(".")[2].lower() if "." in name else ""
+    content_type = _UPLOAD_TYPES.get(extension)
+    if content_type is None:
+        raise ValueError(f"unsupported extension {extension!r}")
+    if encoded.startswith("data:"):  # a data URI must name the extension's type
+        head, _, encoded = encoded.partition(",")
+        if head != f"data:{content_type};base64":
+            raise ValueError("the data URI's type is not the extension's")
+    data = base64.b64decode(encoded, validate=True)  # binascii.Error is a ValueError
+    if not data or len(data) > _MAX_UPLOAD_BYTES:
+        raise ValueError("empty or too large")
+    return name, extension, content_type, data
 
 
 def _drift(task: dict[str, Any]) -> None:

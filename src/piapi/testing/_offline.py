@@ -70,9 +70,8 @@ def _timing(timing: Timing | None) -> Timing:
     if timing is not None:
         return timing
     value = os.environ.get(FAKE_TIMING_ENV, "real").strip().lower() or "real"
-    for known in _TIMINGS:
-        if value == known:
-            return known
+    if value in _TIMINGS:
+        return value
     raise ValueError(f"{FAKE_TIMING_ENV} must be one of {', '.join(_TIMINGS)} (got {value!r})")
 
 
@@ -100,19 +99,14 @@ def _sdk_waits_on(clock: FakeClock | None) -> Generator[None, None, None]:
         AsyncPiAPIClient: {"_default_sleep": advance, "_default_now": clock.monotonic},
     }
     missing = object()
-    saved = {
-        cls: {name: cls.__dict__.get(name, missing) for name in names}
-        for cls, names in hooks.items()
-    }
-    for cls, names in hooks.items():
-        for name, hook in names.items():
-            setattr(cls, name, staticmethod(hook))
+    saved = [(cls, name, cls.__dict__.get(name, missing)) for cls in hooks for name in hooks[cls]]
+    for cls, name, _ in saved:
+        setattr(cls, name, staticmethod(hooks[cls][name]))
     try:
         yield
     finally:
-        for cls, names in saved.items():
-            for name, original in names.items():
-                if original is missing:
-                    delattr(cls, name)  # back to the inherited default
-                else:
-                    setattr(cls, name, original)
+        for cls, name, original in saved:
+            if original is missing:
+                delattr(cls, name)  # back to the inherited default
+            else:
+                setattr(cls, name, original)

@@ -27,6 +27,13 @@ class FakeResponse:
     cut_at: int | None = None
     fault: str | None = None
 
+    @classmethod
+    def of(cls, status: int, body: bytes, content_type: str) -> FakeResponse:
+        """An answer of `body`, with its `content-type` and `content-length`."""
+        return cls(
+            status, [("content-type", content_type), ("content-length", str(len(body)))], body
+        )
+
     def iter_body(self) -> Iterator[bytes]:
         """The body in chunks (a media body is generated as it is read)."""
         if self.chunks is not None:

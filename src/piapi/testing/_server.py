@@ -127,11 +127,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
         except Exception as exc:  # a fake bug must not kill the connection thread silently
             message = f"fake error: {type(exc).__name__}: {exc}".encode()
-            response = FakeResponse(
-                500,
-                [("content-type", "text/plain"), ("content-length", str(len(message)))],
-                message,
-            )
+            response = FakeResponse.of(500, message, "text/plain")
         if response.delay and self.fake_server.stopping.wait(response.delay):
             self._drop()
             return

@@ -15,6 +15,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -106,22 +107,10 @@ def _call_receiver(receiver: WebhookReceiver, endpoint: str, request: WebhookReq
             response = await client.post(endpoint, content=request.body, headers=request.headers)
             return response.status_code
 
-    # Its own event loop in its own thread: the caller may be inside a loop of its own.
-    result: list[int] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(asyncio.run(post()))
-        except BaseException as exc:  # handed to the caller's thread below
-            failure.append(exc)
-
-    thread = threading.Thread(target=run, name="piapi-fake-webhook-asgi")
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
-    return result[0]
+    # Its own event loop in its own thread: the caller may be inside a loop of its own. What
+    # the thread raises is raised again here, in the caller's thread.
+    with ThreadPoolExecutor(1, thread_name_prefix="piapi-fake-webhook-asgi") as thread:
+        return thread.submit(asyncio.run, post()).result()
 
 
 LOOPBACK_HOSTS: frozenset[str] = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -176,13 +165,14 @@ class WebhookDispatcher:
         self.timeout = timeout
         self.allowed_hosts = set(allowed_hosts)
         self._tick = tick
-        self._sleep = sleep if sleep is not None else self._stoppable_sleep
         self._queue: deque[_Pending] = deque()
         self._deliveries: list[WebhookDelivery] = []
         self._lock = threading.Lock()
         self._send_lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
+        # Without a `sleep`, a real wait that `stop` ends.
+        self._sleep: Callable[[float], object] = sleep if sleep is not None else self._stop.wait
         self._thread: threading.Thread | None = None
         self._receivers: dict[str | None, WebhookReceiver] = {}
 
@@ -266,21 +256,21 @@ class WebhookDispatcher:
         task_id, status = str(data.get("task_id", "")), str(data.get("status", ""))
         with self._lock:
             receiver = self._receivers.get(item.endpoint) or self._receivers.get(None)
+        made: list[WebhookDelivery] = []
+
+        def record(attempt: int, code: int | None, error: str | None) -> WebhookDelivery:
+            made.append(
+                WebhookDelivery(item.endpoint, task_id, status, attempt, code, error, item.payload)
+            )
+            with self._lock:
+                self._deliveries.append(made[-1])
+            return made[-1]
+
         host = urlsplit(item.endpoint).hostname or ""
         if receiver is None and host not in self.allowed_hosts:
-            blocked = WebhookDelivery(
-                item.endpoint,
-                task_id,
-                status,
-                1,
-                None,
-                f"blocked: {host!r} not allowed",
-                item.payload,
-            )
-            self._record(blocked)
-            return [blocked]
+            record(1, None, f"blocked: {host!r} not allowed")
+            return made
         request = _request(item.payload, item.secret)
-        made: list[WebhookDelivery] = []
         for attempt in range(1, self.max_attempts + 1):
             code: int | None = None
             error: str | None = None
@@ -295,19 +285,8 @@ class WebhookDispatcher:
                 error = f"{type(exc).__name__}: {exc}"
             except Exception as exc:  # the receiver in process raised: a server answers 500
                 code, error = 500, f"{type(exc).__name__}: {exc}"
-            delivery = WebhookDelivery(
-                item.endpoint, task_id, status, attempt, code, error, item.payload
-            )
-            self._record(delivery)
-            made.append(delivery)
+            delivery = record(attempt, code, error)
             if delivery.ok or attempt == self.max_attempts or self._stop.is_set():
                 break
             self._sleep(self.backoff * 2 ** (attempt - 1))
         return made
-
-    def _stoppable_sleep(self, seconds: float) -> None:
-        self._stop.wait(seconds)
-
-    def _record(self, delivery: WebhookDelivery) -> None:
-        with self._lock:
-            self._deliveries.append(delivery)
