@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
+from piapi._core.deadline import NO_SCOPE, NoScope
 from piapi._core.pools import POOL_TIMEOUT_MESSAGE, gate_of, ssl_context
 from piapi._core.protocol import closed_error
 
@@ -90,10 +91,10 @@ class Lifetime:
         for scope in list(self._scopes):
             scope.cancel()
 
-    def deadline(self, seconds: float | None) -> _Scope | _NoScope:
+    def deadline(self, seconds: float | None) -> _Scope | NoScope:
         """`scope(seconds)` for a request with a deadline; none without one (a close ends
         such a request by closing the pool), as a cancel scope costs each request."""
-        return _NO_SCOPE if seconds is None else _Scope(self, seconds)
+        return NO_SCOPE if seconds is None else _Scope(self, seconds)
 
     def scope(self, seconds: float | None) -> _Scope:
         """`with lifetime.scope(seconds) as scope:` a cancel scope ending after `seconds`
@@ -139,20 +140,6 @@ class _Scope:
     def __exit__(self, *exc_info: Any) -> bool:
         self._lifetime._scopes.discard(self._scope)
         return bool(self._scope.__exit__(*exc_info))
-
-
-class _NoScope:
-    __slots__ = ()
-    cancelled_caught = False
-
-    def __enter__(self) -> _NoScope:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        return None
-
-
-_NO_SCOPE = _NoScope()
 
 
 class _Waiter:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import Any, NamedTuple, cast
 from urllib.parse import quote, unquote
 
@@ -492,32 +493,22 @@ def read_task_with(
         if is_create:
             raise TaskFailedError(failed) from None
         return failed
+    unreadable = partial(_unreadable, response, is_create=is_create, secrets=secrets)
     data = envelope.get("data")
     if not isinstance(data, dict):
-        raise _unreadable(
-            response, "has no task in `data`", is_create=is_create, task_id=task_id, secrets=secrets
-        )
+        raise unreadable("has no task in `data`", task_id=task_id)
     fields = cast("dict[str, Any]", data)
     try:
         task = read_task_as(fields, class_of(fields))
     except ValidationError as exc:
         found = fields.get("task_id")
-        raise _unreadable(
-            response,
+        raise unreadable(
             f"has no readable task: data.{describe_validation_error(exc)}",
-            is_create=is_create,
             task_id=found if isinstance(found, str) and found else task_id,
-            secrets=secrets,
         ) from None
     if task_id is not None and task.task_id != task_id:
         other = redact(task.task_id, secrets)[:80]
-        raise _unreadable(
-            response,
-            f"is about another task ({other!r})",
-            is_create=is_create,
-            task_id=task_id,
-            secrets=secrets,
-        )
+        raise unreadable(f"is about another task ({other!r})", task_id=task_id)
     return task
 
 
@@ -578,24 +569,15 @@ def _read_envelope(
     """
     if not response.is_success:
         raise status_error(response, is_create=is_create, task_id=task_id, secrets=secrets)
+    unreadable = partial(
+        _unreadable, response, is_create=is_create, task_id=task_id, secrets=secrets
+    )
     body = _json_or_none(response)
     if body is None:
-        raise _unreadable(
-            response,
-            f"is not JSON ({_describe_text(response, secrets)})",
-            is_create=is_create,
-            task_id=task_id,
-            secrets=secrets,
-        )
+        raise unreadable(f"is not JSON ({_describe_text(response, secrets)})")
     envelope = _as_dict(body)
     if envelope is None:
-        raise _unreadable(
-            response,
-            "is not a JSON object",
-            is_create=is_create,
-            task_id=task_id,
-            secrets=secrets,
-        )
+        raise unreadable("is not a JSON object")
     if _code_of(envelope.get("code")) not in (None, 0, 200):
         raise status_error(response, is_create=is_create, task_id=task_id, secrets=secrets)
     return envelope
