@@ -21,6 +21,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import httpx
 
 from piapi._core.models import Task, TaskStatus
+from piapi._core.protocol import http_url_problem
 from piapi._core.retries import backoff
 from piapi._core.task_errors import (
     DownloadError,
@@ -266,19 +267,12 @@ def is_directory_destination(dest: StrPath) -> bool:
 
 def _checked_url(url: str, task: Task[Any, Any] | None) -> str:
     """`url` if it can be requested: http(s), a host, a valid port, no control characters."""
-    shown = url[:200]
-    try:
-        parsed = httpx.URL(url)
-        port = parsed.port
-    except (httpx.InvalidURL, ValueError, TypeError):
+    problem = http_url_problem(url)
+    if problem is not None:
         raise DownloadError(
-            f"Cannot download {shown!r}: not a valid URL.", url=url, task=task
-        ) from None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise DownloadError(f"Cannot download {shown!r}: not an http(s) URL.", url=url, task=task)
-    if port is not None and not 0 < port < 65536:
-        raise DownloadError(
-            f"Cannot download {shown!r}: port {port} is out of range.", url=url, task=task
+            f"Cannot download {url[:200]!r}: not an http(s) URL to request (it {problem}).",
+            url=url,
+            task=task,
         )
     return url
 

@@ -12,6 +12,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from functools import partial
@@ -444,19 +445,15 @@ def requested_delay(headers: Mapping[str, str], now: float) -> float | None:
     date, `now` being the wall clock); None when absent, unreadable or negative."""
     delay: float | None = None
     if "retry-after-ms" in headers:
-        try:
+        with suppress(ValueError):
             delay = float(headers["retry-after-ms"]) / 1000
-        except ValueError:
-            delay = None
     if delay is None and "retry-after" in headers:
         value = headers["retry-after"]
         try:
             delay = float(value)
         except ValueError:
-            try:
+            with suppress(TypeError, ValueError, IndexError, OverflowError):
                 delay = parsedate_to_datetime(value).timestamp() - now
-            except (TypeError, ValueError, IndexError, OverflowError):
-                delay = None
     if delay is None or delay != delay or delay < 0 or delay == float("inf"):
         return None
     return delay
