@@ -19,6 +19,7 @@ from piapi._core.errors import PiAPIError
 from piapi._core.models import Task
 from piapi.batch._plan import BatchItem, BatchRequest
 from piapi.batch._run import (
+    STOPPED_BY_USER,
     AwaitChange,
     BatchOptions,
     BatchPreview,
@@ -109,11 +110,8 @@ class _Runner:
             raise self.failure
         return self.run_state.results()
 
-    def _stop(self, reason: str | None = None) -> None:
-        if reason is None:
-            self.run_state.stop()
-        else:
-            self.run_state.stop(reason)
+    def _stop(self, reason: str = STOPPED_BY_USER) -> None:
+        self.run_state.stop(reason)
         self.workers.stop()
 
     async def _work(self) -> None:

@@ -20,6 +20,7 @@ from piapi._core.models import Task
 from piapi._sync._backend import Signal, Stopped, Workers, call_back, check_callback
 from piapi.batch._plan import BatchItem, BatchRequest
 from piapi.batch._run import (
+    STOPPED_BY_USER,
     AwaitChange,
     BatchOptions,
     BatchPreview,
@@ -110,11 +111,8 @@ class _Runner:
             raise self.failure
         return self.run_state.results()
 
-    def _stop(self, reason: str | None = None) -> None:
-        if reason is None:
-            self.run_state.stop()
-        else:
-            self.run_state.stop(reason)
+    def _stop(self, reason: str = STOPPED_BY_USER) -> None:
+        self.run_state.stop(reason)
         self.workers.stop()
 
     def _work(self) -> None:
