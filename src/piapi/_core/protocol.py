@@ -203,12 +203,13 @@ def task_url(base_url: str, task_id: str) -> str:
     return f"{base_url}{TASK_PATH}/{quote(check_task_id(task_id), safe='')}"
 
 
-def _keyword_request(
+def keyword_request(
     model: str,
     task_type: str,
     input: Mapping[str, Any] | BaseModel,
     config: TaskConfig | Mapping[str, Any] | None,
 ) -> TaskRequest:
+    """The `TaskRequest` of `tasks.create(model=..., task_type=..., input=...)`."""
     if not model or not task_type:
         raise ValueError("model and task_type must be non-empty strings")
     task_input = input if isinstance(input, BaseModel) else dict(input)
@@ -250,7 +251,7 @@ def create_plan(
     if request is None:
         if model is None or task_type is None or input is None:
             raise ValueError("tasks.create needs a request, or model=, task_type= and input=")
-        wire = _keyword_request(model, task_type, input, config)
+        wire = keyword_request(model, task_type, input, config)
     elif keywords or config is not None:
         raise ValueError(
             "tasks.create takes a request or model=/task_type=/input=/config=, not both"
