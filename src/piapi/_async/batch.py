@@ -146,7 +146,9 @@ class _Runner:
         if self.run_state.stopping and not isinstance(op, Create | Report):
             raise Stopped
         if isinstance(op, Create):
-            return await self._create(op.request)
+            with self.workers.shielded():
+                return await self.steps.create(op.request)
+            raise AssertionError("unreachable: a shield swallows no exception")
         if isinstance(op, Wait):
             return await self.steps.wait(op.task, op.timeout)
         if isinstance(op, Save):
@@ -163,8 +165,3 @@ class _Runner:
             async with self.workers.lock:
                 await call_back(on_result, op.item)
         return None
-
-    async def _create(self, request: BatchRequest) -> Task[Any, Any]:
-        with self.workers.shielded():
-            return await self.steps.create(request)
-        raise AssertionError("unreachable: a shield swallows no exception")

@@ -147,7 +147,9 @@ class _Runner:
         if self.run_state.stopping and not isinstance(op, Create | Report):
             raise Stopped
         if isinstance(op, Create):
-            return self._create(op.request)
+            with self.workers.shielded():
+                return self.steps.create(op.request)
+            raise AssertionError("unreachable: a shield swallows no exception")
         if isinstance(op, Wait):
             return self.steps.wait(op.task, op.timeout)
         if isinstance(op, Save):
@@ -164,8 +166,3 @@ class _Runner:
             with self.workers.lock:
                 call_back(on_result, op.item)
         return None
-
-    def _create(self, request: BatchRequest) -> Task[Any, Any]:
-        with self.workers.shielded():
-            return self.steps.create(request)
-        raise AssertionError("unreachable: a shield swallows no exception")
