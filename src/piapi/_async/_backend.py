@@ -9,9 +9,10 @@ Runs on asyncio and trio through anyio, imported only when first needed.
 from __future__ import annotations
 
 import inspect
+import math
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, aclosing
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, aclosing, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
@@ -91,15 +92,28 @@ class Lifetime:
         for scope in list(self._scopes):
             scope.cancel()
 
-    def deadline(self, seconds: float | None) -> _Scope | NoScope:
+    def deadline(
+        self, seconds: float | None
+    ) -> AbstractContextManager[anyio.CancelScope] | NoScope:
         """`scope(seconds)` for a request with a deadline; none without one (a close ends
         such a request by closing the pool), as a cancel scope costs each request."""
-        return NO_SCOPE if seconds is None else _Scope(self, seconds)
+        return NO_SCOPE if seconds is None else self.scope(seconds)
 
-    def scope(self, seconds: float | None) -> _Scope:
+    @contextmanager
+    def scope(self, seconds: float | None) -> Generator[anyio.CancelScope, None, None]:
         """`with lifetime.scope(seconds) as scope:` a cancel scope ending after `seconds`
         (None: no limit) or when the client closes; `scope.cancelled_caught` says if it did."""
-        return _Scope(self, seconds)
+        import anyio
+
+        deadline = math.inf if seconds is None else anyio.current_time() + seconds
+        with anyio.CancelScope(deadline=deadline) as scope:
+            if self._closed:
+                scope.cancel()
+            self._scopes.add(scope)
+            try:
+                yield scope
+            finally:
+                self._scopes.discard(scope)
 
     async def sleep(self, seconds: float) -> None:
         """Sleep; a close ends the sleep with `ClientClosedError`."""
@@ -109,37 +123,6 @@ class Lifetime:
             await anyio.sleep(seconds)
         if self._closed:
             raise closed_error(None, is_create=False)
-
-
-class _Scope:
-    __slots__ = ("_lifetime", "_scope", "_seconds")
-
-    def __init__(self, lifetime: Lifetime, seconds: float | None) -> None:
-        self._lifetime = lifetime
-        self._seconds = seconds
-
-    @property
-    def cancelled_caught(self) -> bool:
-        """Whether the deadline or a close ended the block."""
-        return self._scope.cancelled_caught
-
-    def __enter__(self) -> _Scope:
-        import anyio
-
-        scope = self._scope = (
-            anyio.CancelScope()
-            if self._seconds is None
-            else anyio.CancelScope(deadline=anyio.current_time() + self._seconds)
-        )
-        if self._lifetime.closed:
-            scope.cancel()
-        self._lifetime._scopes.add(scope)
-        scope.__enter__()
-        return self
-
-    def __exit__(self, *exc_info: Any) -> bool:
-        self._lifetime._scopes.discard(self._scope)
-        return bool(self._scope.__exit__(*exc_info))
 
 
 class _Waiter:
