@@ -61,10 +61,7 @@ class Sender:
         self.headers = request_headers(api_key, default_headers)
         """The API's headers (the key among them): sent to the API's origin only."""
         self.owns_pool = http_client is None
-        if http_client is None:
-            http, watch_sockets = own_pool(timeout)
-        else:
-            http, watch_sockets = http_client, False
+        http, watch_sockets = own_pool(timeout) if http_client is None else (http_client, False)
         self.http = http
         self.lifetime = Lifetime(watch_sockets)
         self.gate = gate_for(http, base_url)
