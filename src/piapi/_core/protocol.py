@@ -280,18 +280,15 @@ def _with_config(
 ) -> TaskRequest:
     """A `TaskRequest` with `webhook=` / `service_mode=` added to its config; one that
     already sets the same option is refused rather than silently overridden."""
-    if webhook is None and service_mode is None:
+    given = {"webhook_config": webhook, "service_mode": service_mode}
+    update = {name: value for name, value in given.items() if value is not None}
+    if not update:
         return request
     config = request.config or TaskConfig()
-    if webhook is not None and config.webhook_config is not None:
-        raise ValueError("the TaskRequest's config already has a webhook: pass one of them")
-    if service_mode is not None and config.service_mode is not None:
-        raise ValueError("the TaskRequest's config already has a service_mode: pass one of them")
-    update: dict[str, Any] = {}
-    if webhook is not None:
-        update["webhook_config"] = webhook
-    if service_mode is not None:
-        update["service_mode"] = service_mode
+    for name in update:
+        if getattr(config, name) is not None:
+            what = "webhook" if name == "webhook_config" else name
+            raise ValueError(f"the TaskRequest's config already has a {what}: pass one of them")
     return request.model_copy(update={"config": config.model_copy(update=update)})
 
 
