@@ -161,9 +161,6 @@ class Gate:
         if self._free > 0:  # the common case costs no checkpoint: the send that follows has one
             self._free -= 1
             return
-        await self._wait(pool_timeout)
-
-    async def _wait(self, pool_timeout: float | None) -> None:
         import anyio
 
         waiter = _Waiter(anyio.Event())
