@@ -8,6 +8,7 @@ is worth another attempt, and a `PartFile` keeps unfinished bytes out of the des
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
 import re
@@ -560,12 +561,10 @@ class PartFile:
         path.parent.mkdir(parents=True, exist_ok=True)
         while True:
             temp_path = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-            try:
+            with contextlib.suppress(FileExistsError):  # taken: try another name
                 # Mode 0o666 under the umask, like any new file (mkstemp would force 0o600).
                 fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
-            except FileExistsError:
-                continue
-            break
+                break
         self.path = path
         self.temp_path = temp_path
         self._file = os.fdopen(fd, "wb")
