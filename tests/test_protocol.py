@@ -106,6 +106,26 @@ def test_keyword_create_sends_input_unchecked() -> None:
         create_plan(None, model="", task_type="t", input={})
 
 
+def test_a_task_request_takes_webhook_and_service_mode_it_does_not_set_itself() -> None:
+    hook = piapi.WebhookConfig(endpoint="https://hooks.example/piapi", secret="s3cret")
+    bare = piapi.TaskRequest(model="kling", task_type="video_generation", input={})
+    assert json.loads(create_plan(bare).body).get("config") is None
+    plan = create_plan(bare, webhook=hook, service_mode="private")
+    config = json.loads(plan.body)["config"]
+    assert config == {"service_mode": "private", "webhook_config": hook.to_wire()}
+    assert plan.secrets == ("s3cret",)
+    assert json.loads(create_plan(bare, service_mode="public").body)["config"] == {
+        "service_mode": "public"
+    }
+    full = bare.model_copy(
+        update={"config": piapi.TaskConfig(service_mode="public", webhook_config=hook)}
+    )
+    with pytest.raises(ValueError, match="already has a webhook"):
+        create_plan(full, webhook=hook, service_mode="private")
+    with pytest.raises(ValueError, match="already has a service_mode"):
+        create_plan(full, service_mode="private")
+
+
 @pytest.mark.parametrize("success_code", [200, 0])
 def test_read_task_accepts_both_success_codes(success_code: int) -> None:
     envelope = task_envelope("processing")

@@ -9,13 +9,15 @@ Runs on asyncio and trio through anyio, imported only when first needed.
 from __future__ import annotations
 
 import inspect
+import math
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, aclosing
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, aclosing, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
+from piapi._core.deadline import NO_SCOPE, NoScope
 from piapi._core.pools import POOL_TIMEOUT_MESSAGE, gate_of, ssl_context
 from piapi._core.protocol import closed_error
 
@@ -90,15 +92,28 @@ class Lifetime:
         for scope in list(self._scopes):
             scope.cancel()
 
-    def deadline(self, seconds: float | None) -> _Scope | _NoScope:
+    def deadline(
+        self, seconds: float | None
+    ) -> AbstractContextManager[anyio.CancelScope] | NoScope:
         """`scope(seconds)` for a request with a deadline; none without one (a close ends
         such a request by closing the pool), as a cancel scope costs each request."""
-        return _NO_SCOPE if seconds is None else _Scope(self, seconds)
+        return NO_SCOPE if seconds is None else self.scope(seconds)
 
-    def scope(self, seconds: float | None) -> _Scope:
+    @contextmanager
+    def scope(self, seconds: float | None) -> Generator[anyio.CancelScope, None, None]:
         """`with lifetime.scope(seconds) as scope:` a cancel scope ending after `seconds`
         (None: no limit) or when the client closes; `scope.cancelled_caught` says if it did."""
-        return _Scope(self, seconds)
+        import anyio
+
+        deadline = math.inf if seconds is None else anyio.current_time() + seconds
+        with anyio.CancelScope(deadline=deadline) as scope:
+            if self._closed:
+                scope.cancel()
+            self._scopes.add(scope)
+            try:
+                yield scope
+            finally:
+                self._scopes.discard(scope)
 
     async def sleep(self, seconds: float) -> None:
         """Sleep; a close ends the sleep with `ClientClosedError`."""
@@ -108,51 +123,6 @@ class Lifetime:
             await anyio.sleep(seconds)
         if self._closed:
             raise closed_error(None, is_create=False)
-
-
-class _Scope:
-    __slots__ = ("_lifetime", "_scope", "_seconds")
-
-    def __init__(self, lifetime: Lifetime, seconds: float | None) -> None:
-        self._lifetime = lifetime
-        self._seconds = seconds
-
-    @property
-    def cancelled_caught(self) -> bool:
-        """Whether the deadline or a close ended the block."""
-        return self._scope.cancelled_caught
-
-    def __enter__(self) -> _Scope:
-        import anyio
-
-        scope = self._scope = (
-            anyio.CancelScope()
-            if self._seconds is None
-            else anyio.CancelScope(deadline=anyio.current_time() + self._seconds)
-        )
-        if self._lifetime.closed:
-            scope.cancel()
-        self._lifetime._scopes.add(scope)
-        scope.__enter__()
-        return self
-
-    def __exit__(self, *exc_info: Any) -> bool:
-        self._lifetime._scopes.discard(self._scope)
-        return bool(self._scope.__exit__(*exc_info))
-
-
-class _NoScope:
-    __slots__ = ()
-    cancelled_caught = False
-
-    def __enter__(self) -> _NoScope:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        return None
-
-
-_NO_SCOPE = _NoScope()
 
 
 class _Waiter:
@@ -191,9 +161,6 @@ class Gate:
         if self._free > 0:  # the common case costs no checkpoint: the send that follows has one
             self._free -= 1
             return
-        await self._wait(pool_timeout)
-
-    async def _wait(self, pool_timeout: float | None) -> None:
         import anyio
 
         waiter = _Waiter(anyio.Event())

@@ -19,6 +19,7 @@ from piapi._core.errors import PiAPIError
 from piapi._core.models import Task
 from piapi.batch._plan import BatchItem, BatchRequest
 from piapi.batch._run import (
+    STOPPED_BY_USER,
     AwaitChange,
     BatchOptions,
     BatchPreview,
@@ -109,11 +110,8 @@ class _Runner:
             raise self.failure
         return self.run_state.results()
 
-    def _stop(self, reason: str | None = None) -> None:
-        if reason is None:
-            self.run_state.stop()
-        else:
-            self.run_state.stop(reason)
+    def _stop(self, reason: str = STOPPED_BY_USER) -> None:
+        self.run_state.stop(reason)
         self.workers.stop()
 
     async def _work(self) -> None:
@@ -148,7 +146,9 @@ class _Runner:
         if self.run_state.stopping and not isinstance(op, Create | Report):
             raise Stopped
         if isinstance(op, Create):
-            return await self._create(op.request)
+            with self.workers.shielded():
+                return await self.steps.create(op.request)
+            raise AssertionError("unreachable: a shield swallows no exception")
         if isinstance(op, Wait):
             return await self.steps.wait(op.task, op.timeout)
         if isinstance(op, Save):
@@ -165,8 +165,3 @@ class _Runner:
             async with self.workers.lock:
                 await call_back(on_result, op.item)
         return None
-
-    async def _create(self, request: BatchRequest) -> Task[Any, Any]:
-        with self.workers.shielded():
-            return await self.steps.create(request)
-        raise AssertionError("unreachable: a shield swallows no exception")

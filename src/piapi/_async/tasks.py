@@ -161,17 +161,8 @@ class AsyncTasks:
             APIConnectionError: The request failed; see `task_may_exist`.
             APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
-        plan = create_plan(
-            request,
-            webhook=webhook,
-            service_mode=service_mode,
-            model=model,
-            task_type=task_type,
-            input=input,
-            config=config,
-        )
-        cost = CreateCost.of(
-            request, model=model, task_type=task_type, input=input, max_cost_usd=max_cost_usd
+        plan, cost = _plan_create(
+            request, webhook, service_mode, model, task_type, input, config, max_cost_usd
         )
         return await self._create(plan, NO_DEADLINE, cost)
 
@@ -292,17 +283,8 @@ class AsyncTasks:
         # The deadline starts before the create: the whole call ends by `timeout`.
         deadline = Deadline.after(timeout, self._sender.now())
         check_callback(on_update)
-        plan = create_plan(
-            request,
-            webhook=webhook,
-            service_mode=service_mode,
-            model=model,
-            task_type=task_type,
-            input=input,
-            config=config,
-        )
-        cost = CreateCost.of(
-            request, model=model, task_type=task_type, input=input, max_cost_usd=max_cost_usd
+        plan, cost = _plan_create(
+            request, webhook, service_mode, model, task_type, input, config, max_cost_usd
         )
         task = await self._create(plan, deadline, cost)
         task = await self._wait(task, timeout, poll_interval, on_update, True, deadline)
@@ -459,28 +441,6 @@ class AsyncTasks:
         check_callback(on_update)
         return await self._wait(task, timeout, poll_interval, on_update, raise_on_failure, None)
 
-    @overload
-    async def _wait(
-        self,
-        task: TaskT,
-        timeout: float | None,
-        poll_interval: float | None,
-        on_update: Callable[[Any], object] | None,
-        raise_on_failure: bool,
-        deadline: Deadline | None,
-    ) -> TaskT: ...
-
-    @overload
-    async def _wait(
-        self,
-        task: str | Task[Any, Any],
-        timeout: float | None,
-        poll_interval: float | None,
-        on_update: Callable[[Any], object] | None,
-        raise_on_failure: bool,
-        deadline: Deadline | None,
-    ) -> Task[Any, Any]: ...
-
     async def _wait(
         self,
         task: str | Task[Any, Any],
@@ -619,6 +579,25 @@ class AsyncSora2:
     ) -> Decimal:
         """The price in USD of a video before creating it: seconds x price per second."""
         return estimate_sora2_cost(duration=duration, task_type=task_type)
+
+
+def _plan_create(
+    request: TypedRequest[Any] | TaskRequest | None,
+    webhook: WebhookConfig | None,
+    service_mode: ServiceMode | None,
+    model: str | None,
+    task_type: str | None,
+    input: Mapping[str, Any] | BaseModel | None,
+    config: TaskConfig | Mapping[str, Any] | None,
+    max_cost_usd: UsdAmount | None,
+) -> tuple[CreatePlan, CreateCost]:
+    """The body and the price of a create from the arguments of any form of `create`,
+    every mistake raised before anything is sent."""
+    plan = create_plan(request, webhook, service_mode, model, task_type, input, config)
+    cost = CreateCost.of(
+        request, model=model, task_type=task_type, input=input, max_cost_usd=max_cost_usd
+    )
+    return plan, cost
 
 
 def _sora2_input(params: Sora2CreateParams) -> Sora2VideoInput | Sora2ProVideoInput:

@@ -16,8 +16,9 @@ from typing import Any, cast
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from piapi._core.errors import APIResponseValidationError
-from piapi._core.protocol import _read_envelope
+# Factories as plain functions, not `dict`: pydantic would parse a builtin's signature.
+from piapi._core.models import _empty_dict
+from piapi._core.protocol import _read_envelope, _unreadable
 
 __all__ = [
     "ACCOUNT_INFO_PATH",
@@ -35,15 +36,6 @@ ACCOUNT_INFO_PATH = "/account/info"  # https://piapi.ai/docs/account-info-api
 ACTIVE_TASKS_PATH = "/account/active_tasks"  # https://piapi.ai/docs/task-list-api
 ALL_PROVIDERS = "all"
 """The `by_provider` key of counts PiAPI sends without a per-provider breakdown."""
-
-
-# Factories as plain functions, not `dict`: pydantic would parse a builtin's signature.
-def _empty_raw() -> dict[str, Any]:
-    return {}
-
-
-def _no_counts() -> dict[str, ActiveTaskCounts]:
-    return {}
 
 
 class AccountInfo(BaseModel):
@@ -67,7 +59,7 @@ class AccountInfo(BaseModel):
     """Held by tasks that are still running."""
     balance_usd: Decimal | None = None
     """PiAPI's `equivalent_in_usd`: what the valid balance is worth in US dollars."""
-    raw: dict[str, Any] = Field(default_factory=_empty_raw, repr=False)
+    raw: dict[str, Any] = Field(default_factory=_empty_dict, repr=False)
 
 
 class ActiveTaskCounts(BaseModel):
@@ -94,9 +86,9 @@ class ActiveTasks(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    by_provider: dict[str, ActiveTaskCounts] = Field(default_factory=_no_counts)
+    by_provider: dict[str, ActiveTaskCounts] = Field(default_factory=_empty_dict)
     """Counts per provider; `"all"` when PiAPI sent totals only."""
-    raw: dict[str, Any] = Field(default_factory=_empty_raw, repr=False)
+    raw: dict[str, Any] = Field(default_factory=_empty_dict, repr=False)
 
     @property
     def staged(self) -> int:
@@ -220,10 +212,8 @@ def _data_object(
     if data is None and null_is_empty:
         return {}
     if not isinstance(data, Mapping):
-        raise APIResponseValidationError(
-            f"HTTP {response.status_code}: the answer from PiAPI has no {what} in `data`",
-            response=response,
-            text=response.text,
+        raise _unreadable(
+            response, f"has no {what} in `data`", is_create=False, task_id=None, secrets=secrets
         )
     return cast("Mapping[str, Any]", data)
 

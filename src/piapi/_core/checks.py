@@ -40,13 +40,6 @@ UsdAmount = Decimal | int | float | str
 """An amount in US dollars as a caller may write it: `Decimal("0.50")`, `5`, `0.5`, `"0.50"`."""
 
 
-def _decimal(name: str, value: object) -> Decimal:
-    # `object`, not `UsdAmount`: callers without a type checker pass anything.
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
-        raise TypeError(f"{name} must be an amount in USD, e.g. 5 or '0.50' (got {value!r})")
-    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-
-
 def usd_amount(name: str, value: UsdAmount | None) -> Decimal | None:
     """A caller's amount in USD as a `Decimal`, checked: finite and not negative.
 
@@ -54,12 +47,14 @@ def usd_amount(name: str, value: UsdAmount | None) -> Decimal | None:
     """
     if value is None:
         return None
+    wrong = f"{name} must be an amount in USD, e.g. 5 or '0.50' (got {value!r})"
+    # Checked as an `object`, not `UsdAmount`: callers without a type checker pass anything.
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise TypeError(wrong)
     try:
-        amount = _decimal(name, value)
+        amount = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     except InvalidOperation:
-        raise ValueError(
-            f"{name} must be an amount in USD, e.g. 5 or '0.50' (got {value!r})"
-        ) from None
+        raise ValueError(wrong) from None
     if not amount.is_finite() or amount < 0:
         raise ValueError(f"{name} must be a finite amount of 0 or more (got {value!r})")
     return amount

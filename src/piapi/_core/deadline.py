@@ -16,7 +16,9 @@ from piapi._core.checks import checked_seconds
 
 __all__ = [
     "NO_DEADLINE",
+    "NO_SCOPE",
     "Deadline",
+    "NoScope",
     "checked_client_timeout",
     "checked_seconds",
 ]
@@ -72,3 +74,19 @@ def checked_client_timeout(value: object) -> TimeoutValue:
             checked_seconds(f"timeout.{phase}", getattr(value, phase))
         return value
     return checked_seconds("timeout", value)
+
+
+class NoScope:
+    """The scope of a block without a deadline: it ends nothing (both backends use it)."""
+
+    __slots__ = ()
+    cancelled_caught = False
+
+    def __enter__(self) -> NoScope:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+NO_SCOPE = NoScope()

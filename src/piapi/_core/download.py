@@ -8,6 +8,7 @@ is worth another attempt, and a `PartFile` keeps unfinished bytes out of the des
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
 import re
@@ -21,6 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import httpx
 
 from piapi._core.models import Task, TaskStatus
+from piapi._core.protocol import http_url_problem
 from piapi._core.retries import backoff
 from piapi._core.task_errors import (
     DownloadError,
@@ -266,19 +268,12 @@ def is_directory_destination(dest: StrPath) -> bool:
 
 def _checked_url(url: str, task: Task[Any, Any] | None) -> str:
     """`url` if it can be requested: http(s), a host, a valid port, no control characters."""
-    shown = url[:200]
-    try:
-        parsed = httpx.URL(url)
-        port = parsed.port
-    except (httpx.InvalidURL, ValueError, TypeError):
+    problem = http_url_problem(url)
+    if problem is not None:
         raise DownloadError(
-            f"Cannot download {shown!r}: not a valid URL.", url=url, task=task
-        ) from None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise DownloadError(f"Cannot download {shown!r}: not an http(s) URL.", url=url, task=task)
-    if port is not None and not 0 < port < 65536:
-        raise DownloadError(
-            f"Cannot download {shown!r}: port {port} is out of range.", url=url, task=task
+            f"Cannot download {url[:200]!r}: not an http(s) URL to request (it {problem}).",
+            url=url,
+            task=task,
         )
     return url
 
@@ -566,12 +561,10 @@ class PartFile:
         path.parent.mkdir(parents=True, exist_ok=True)
         while True:
             temp_path = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-            try:
+            with contextlib.suppress(FileExistsError):  # taken: try another name
                 # Mode 0o666 under the umask, like any new file (mkstemp would force 0o600).
                 fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
-            except FileExistsError:
-                continue
-            break
+                break
         self.path = path
         self.temp_path = temp_path
         self._file = os.fdopen(fd, "wb")

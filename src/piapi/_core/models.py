@@ -101,9 +101,7 @@ class TaskStatus(str, Enum):
         if not isinstance(value, str):
             return None
         lowered = value.strip().lower()
-        synonym = _SYNONYMS.get(lowered)
-        if synonym is not None:
-            return cls(synonym)
+        lowered = _SYNONYMS.get(lowered, lowered)
         for member in cls:
             if member.value == lowered:
                 return member

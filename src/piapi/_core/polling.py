@@ -51,6 +51,9 @@ def check_wait_options(timeout: object, poll_interval: object) -> tuple[float | 
     )
 
 
+_SYNC_ONLY = "the sync client cannot await it. Pass a plain function, or use AsyncPiAPIClient."
+
+
 def check_sync_callback(callback: Callable[..., object] | None, name: str = "on_update") -> None:
     """Refuse a coroutine function where the sync client would call it and never await it."""
     if callback is None:
@@ -60,10 +63,7 @@ def check_sync_callback(callback: Callable[..., object] | None, name: str = "on_
     if inspect.iscoroutinefunction(callback) or inspect.iscoroutinefunction(
         getattr(callback, "__call__", None)  # noqa: B004 - an object with an async __call__
     ):
-        raise TypeError(
-            f"{name} is a coroutine function: the sync client cannot await it. Pass a plain "
-            "function, or use AsyncPiAPIClient."
-        )
+        raise TypeError(f"{name} is a coroutine function: {_SYNC_ONLY}")
 
 
 def refuse_awaitable(result: object, name: str = "on_update") -> None:
@@ -72,10 +72,7 @@ def refuse_awaitable(result: object, name: str = "on_update") -> None:
         close = getattr(result, "close", None)
         if callable(close):
             close()  # no "coroutine was never awaited" warning on top of the error
-        raise TypeError(
-            f"{name} returned an awaitable: the sync client cannot await it. Pass a plain "
-            "function, or use AsyncPiAPIClient."
-        )
+        raise TypeError(f"{name} returned an awaitable: {_SYNC_ONLY}")
 
 
 def poll_delay(polls_done: int, poll_interval: float | None = None) -> float:

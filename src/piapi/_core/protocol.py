@@ -12,8 +12,10 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import Any, NamedTuple, cast
 from urllib.parse import quote, unquote
 
@@ -201,12 +203,13 @@ def task_url(base_url: str, task_id: str) -> str:
     return f"{base_url}{TASK_PATH}/{quote(check_task_id(task_id), safe='')}"
 
 
-def _keyword_request(
+def keyword_request(
     model: str,
     task_type: str,
     input: Mapping[str, Any] | BaseModel,
     config: TaskConfig | Mapping[str, Any] | None,
 ) -> TaskRequest:
+    """The `TaskRequest` of `tasks.create(model=..., task_type=..., input=...)`."""
     if not model or not task_type:
         raise ValueError("model and task_type must be non-empty strings")
     task_input = input if isinstance(input, BaseModel) else dict(input)
@@ -233,7 +236,6 @@ class CreatePlan(NamedTuple):
 
 def create_plan(
     request: TypedRequest[Any] | TaskRequest | None,
-    *,
     webhook: WebhookConfig | None = None,
     service_mode: str | None = None,
     model: str | None = None,
@@ -248,7 +250,7 @@ def create_plan(
     if request is None:
         if model is None or task_type is None or input is None:
             raise ValueError("tasks.create needs a request, or model=, task_type= and input=")
-        wire = _keyword_request(model, task_type, input, config)
+        wire = keyword_request(model, task_type, input, config)
     elif keywords or config is not None:
         raise ValueError(
             "tasks.create takes a request or model=/task_type=/input=/config=, not both"
@@ -278,18 +280,15 @@ def _with_config(
 ) -> TaskRequest:
     """A `TaskRequest` with `webhook=` / `service_mode=` added to its config; one that
     already sets the same option is refused rather than silently overridden."""
-    if webhook is None and service_mode is None:
+    given = {"webhook_config": webhook, "service_mode": service_mode}
+    update = {name: value for name, value in given.items() if value is not None}
+    if not update:
         return request
     config = request.config or TaskConfig()
-    if webhook is not None and config.webhook_config is not None:
-        raise ValueError("the TaskRequest's config already has a webhook: pass one of them")
-    if service_mode is not None and config.service_mode is not None:
-        raise ValueError("the TaskRequest's config already has a service_mode: pass one of them")
-    update: dict[str, Any] = {}
-    if webhook is not None:
-        update["webhook_config"] = webhook
-    if service_mode is not None:
-        update["service_mode"] = service_mode
+    for name in update:
+        if getattr(config, name) is not None:
+            what = "webhook" if name == "webhook_config" else name
+            raise ValueError(f"the TaskRequest's config already has a {what}: pass one of them")
     return request.model_copy(update={"config": config.model_copy(update=update)})
 
 
@@ -443,19 +442,15 @@ def requested_delay(headers: Mapping[str, str], now: float) -> float | None:
     date, `now` being the wall clock); None when absent, unreadable or negative."""
     delay: float | None = None
     if "retry-after-ms" in headers:
-        try:
+        with suppress(ValueError):
             delay = float(headers["retry-after-ms"]) / 1000
-        except ValueError:
-            delay = None
     if delay is None and "retry-after" in headers:
         value = headers["retry-after"]
         try:
             delay = float(value)
         except ValueError:
-            try:
+            with suppress(TypeError, ValueError, IndexError, OverflowError):
                 delay = parsedate_to_datetime(value).timestamp() - now
-            except (TypeError, ValueError, IndexError, OverflowError):
-                delay = None
     if delay is None or delay != delay or delay < 0 or delay == float("inf"):
         return None
     return delay
@@ -492,32 +487,22 @@ def read_task_with(
         if is_create:
             raise TaskFailedError(failed) from None
         return failed
+    unreadable = partial(_unreadable, response, is_create=is_create, secrets=secrets)
     data = envelope.get("data")
     if not isinstance(data, dict):
-        raise _unreadable(
-            response, "has no task in `data`", is_create=is_create, task_id=task_id, secrets=secrets
-        )
+        raise unreadable("has no task in `data`", task_id=task_id)
     fields = cast("dict[str, Any]", data)
     try:
         task = read_task_as(fields, class_of(fields))
     except ValidationError as exc:
         found = fields.get("task_id")
-        raise _unreadable(
-            response,
+        raise unreadable(
             f"has no readable task: data.{describe_validation_error(exc)}",
-            is_create=is_create,
             task_id=found if isinstance(found, str) and found else task_id,
-            secrets=secrets,
         ) from None
     if task_id is not None and task.task_id != task_id:
         other = redact(task.task_id, secrets)[:80]
-        raise _unreadable(
-            response,
-            f"is about another task ({other!r})",
-            is_create=is_create,
-            task_id=task_id,
-            secrets=secrets,
-        )
+        raise unreadable(f"is about another task ({other!r})", task_id=task_id)
     return task
 
 
@@ -578,24 +563,15 @@ def _read_envelope(
     """
     if not response.is_success:
         raise status_error(response, is_create=is_create, task_id=task_id, secrets=secrets)
+    unreadable = partial(
+        _unreadable, response, is_create=is_create, task_id=task_id, secrets=secrets
+    )
     body = _json_or_none(response)
     if body is None:
-        raise _unreadable(
-            response,
-            f"is not JSON ({_describe_text(response, secrets)})",
-            is_create=is_create,
-            task_id=task_id,
-            secrets=secrets,
-        )
+        raise unreadable(f"is not JSON ({_describe_text(response, secrets)})")
     envelope = _as_dict(body)
     if envelope is None:
-        raise _unreadable(
-            response,
-            "is not a JSON object",
-            is_create=is_create,
-            task_id=task_id,
-            secrets=secrets,
-        )
+        raise unreadable("is not a JSON object")
     if _code_of(envelope.get("code")) not in (None, 0, 200):
         raise status_error(response, is_create=is_create, task_id=task_id, secrets=secrets)
     return envelope

@@ -208,7 +208,4 @@ def _tier(keys: tuple[str, ...]) -> int:
 
 
 def _unique(urls: Iterable[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for url in urls:
-        seen.setdefault(url, None)
-    return list(seen)
+    return list(dict.fromkeys(urls))

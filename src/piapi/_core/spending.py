@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from piapi._core.checks import UsdAmount, usd_amount
 from piapi._core.errors import PiAPIError, SpendLimitError
 from piapi._core.models import Task, TaskInput, TaskRequest, TaskT
-from piapi._core.protocol import estimate_cost
+from piapi._core.protocol import estimate_cost, keyword_request
 from piapi._core.text import format_usd
 
 __all__ = [
@@ -79,10 +79,7 @@ class CreateCost(NamedTuple):
             return estimate_cost(self.request)
         if self.model is None or self.task_type is None or self.input is None:
             return None
-        task_input = self.input if isinstance(self.input, BaseModel) else dict(self.input)
-        return estimate_cost(
-            TaskRequest(model=self.model, task_type=self.task_type, input=task_input)
-        )
+        return estimate_cost(keyword_request(self.model, self.task_type, self.input, None))
 
     def describe(self) -> str:
         """`sora2 sora2-video`: which task, for a refusal's message."""
@@ -268,10 +265,8 @@ class Reservation:
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
-        if closing_state(exc) is ReservationState.RELEASED:
-            self._close(ReservationState.RELEASED, _ZERO)
-        else:
-            self._close(ReservationState.KEPT, self.amount)
+        state = closing_state(exc)  # RELEASED (nothing counted) or KEPT (the estimate stays)
+        self._close(state, _ZERO if state is ReservationState.RELEASED else self.amount)
 
 
 class Spending(NamedTuple):

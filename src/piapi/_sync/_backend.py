@@ -11,13 +11,17 @@ import contextlib
 import threading
 from collections.abc import Callable, Generator, Iterator
 from contextlib import AbstractContextManager
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
+from piapi._core.deadline import NO_SCOPE, NoScope
 from piapi._core.polling import check_sync_callback, refuse_awaitable
 from piapi._core.pools import POOL_TIMEOUT_MESSAGE, gate_of, ssl_context
 from piapi._core.protocol import closed_error
+
+if TYPE_CHECKING:
+    from piapi._sync.socket_deadline import IODeadline
 
 __all__ = [
     "Gate",
@@ -69,40 +73,6 @@ def call_back(callback: Callable[..., object], *args: Any) -> None:
     refuse_awaitable(callback(*args), getattr(callback, "__name__", "callback"))
 
 
-class _NoScope:
-    __slots__ = ()
-    cancelled_caught = False
-
-    def __enter__(self) -> _NoScope:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        return None
-
-
-class _SocketScope:
-    """Every socket operation in the block ends by the deadline; it raises httpx's timeout
-    errors itself, so nothing is ever caught here."""
-
-    __slots__ = ("_deadline",)
-    cancelled_caught = False
-
-    def __init__(self, seconds: float) -> None:
-        from piapi._sync.socket_deadline import io_deadline  # loaded with the pool (own_pool)
-
-        self._deadline = io_deadline(seconds)
-
-    def __enter__(self) -> _SocketScope:
-        self._deadline.__enter__()
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self._deadline.__exit__(*exc_info)
-
-
-_NO_SCOPE = _NoScope()
-
-
 class Lifetime:
     """Whether a client (and its copies) is closed; sleeps wake on it."""
 
@@ -121,12 +91,14 @@ class Lifetime:
         """Mark the client closed: sleeps end now, sends at their next socket operation."""
         self._closed.set()
 
-    def scope(self, seconds: float | None) -> _NoScope | _SocketScope:
+    def scope(self, seconds: float | None) -> NoScope | IODeadline:
         """`with lifetime.scope(seconds) as scope:` the block's sockets keep the deadline
         (on the pools the SDK builds; a caller's pool keeps its own timeouts)."""
         if seconds is None or not self._watch_sockets:
-            return _NO_SCOPE
-        return _SocketScope(seconds)
+            return NO_SCOPE
+        from piapi._sync.socket_deadline import IODeadline  # loaded with the pool (own_pool)
+
+        return IODeadline(seconds)
 
     deadline = scope  # the async backend scopes only requests with a deadline; here the same
 

@@ -20,6 +20,7 @@ from piapi._core.models import Task
 from piapi._sync._backend import Signal, Stopped, Workers, call_back, check_callback
 from piapi.batch._plan import BatchItem, BatchRequest
 from piapi.batch._run import (
+    STOPPED_BY_USER,
     AwaitChange,
     BatchOptions,
     BatchPreview,
@@ -110,11 +111,8 @@ class _Runner:
             raise self.failure
         return self.run_state.results()
 
-    def _stop(self, reason: str | None = None) -> None:
-        if reason is None:
-            self.run_state.stop()
-        else:
-            self.run_state.stop(reason)
+    def _stop(self, reason: str = STOPPED_BY_USER) -> None:
+        self.run_state.stop(reason)
         self.workers.stop()
 
     def _work(self) -> None:
@@ -149,7 +147,9 @@ class _Runner:
         if self.run_state.stopping and not isinstance(op, Create | Report):
             raise Stopped
         if isinstance(op, Create):
-            return self._create(op.request)
+            with self.workers.shielded():
+                return self.steps.create(op.request)
+            raise AssertionError("unreachable: a shield swallows no exception")
         if isinstance(op, Wait):
             return self.steps.wait(op.task, op.timeout)
         if isinstance(op, Save):
@@ -166,8 +166,3 @@ class _Runner:
             with self.workers.lock:
                 call_back(on_result, op.item)
         return None
-
-    def _create(self, request: BatchRequest) -> Task[Any, Any]:
-        with self.workers.shielded():
-            return self.steps.create(request)
-        raise AssertionError("unreachable: a shield swallows no exception")

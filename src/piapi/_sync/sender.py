@@ -61,10 +61,7 @@ class Sender:
         self.headers = request_headers(api_key, default_headers)
         """The API's headers (the key among them): sent to the API's origin only."""
         self.owns_pool = http_client is None
-        if http_client is None:
-            http, watch_sockets = own_pool(timeout)
-        else:
-            http, watch_sockets = http_client, False
+        http, watch_sockets = own_pool(timeout) if http_client is None else (http_client, False)
         self.http = http
         self.lifetime = Lifetime(watch_sockets)
         self.gate = gate_for(http, base_url)
@@ -79,11 +76,12 @@ class Sender:
         # merged once, not per request: with the pool's defaults the largest avoidable cost
         # of a fast poll.
         self._builds_requests = http_client is not None
-        self._json_only_headers = {**self.headers, "Content-Type": "application/json"}
-        self._api_headers = httpx.Headers(http.headers)
-        self._api_headers.update(self.headers)
-        self._json_headers = httpx.Headers(self._api_headers)
-        self._json_headers["Content-Type"] = "application/json"
+        headers = httpx.Headers(self.headers if self._builds_requests else http.headers)
+        headers.update(self.headers)
+        json_headers = httpx.Headers(headers)
+        json_headers["Content-Type"] = "application/json"
+        self._headers = (headers, json_headers)
+        """Without a body, with a JSON body (a caller's pool adds its own when it builds)."""
 
     @property
     def timeout(self) -> TimeoutValue:
@@ -215,19 +213,10 @@ class Sender:
     def _build_request(self, method: str, url: str, content: bytes | None) -> httpx.Request:
         """The request of one call, without its timeout: each attempt sets that from the
         call's deadline (`_send_once`)."""
+        headers = self._headers[content is not None]
         if self._builds_requests:
-            return self.http.build_request(
-                method,
-                url,
-                headers=self.headers if content is None else self._json_only_headers,
-                content=content,
-            )
-        return httpx.Request(
-            method,
-            url,
-            headers=self._api_headers if content is None else self._json_headers,
-            content=content,
-        )
+            return self.http.build_request(method, url, headers=headers, content=content)
+        return httpx.Request(method, url, headers=headers, content=content)
 
     def _timeouts(self, deadline: Deadline) -> dict[str, float | None]:
         """The client's timeouts, each cut to the time left before `deadline`."""

@@ -26,7 +26,7 @@ from typing import Any
 import httpcore
 import httpx
 
-__all__ = ["NO_IO_DEADLINE", "DeadlineBackend", "DeadlineStream", "install", "io_deadline"]
+__all__ = ["DeadlineBackend", "DeadlineStream", "IODeadline", "install"]
 
 _deadline: ContextVar[float | None] = ContextVar("piapi_io_deadline", default=None)
 """The deadline of the request this thread is sending, on `time.monotonic`; None: none."""
@@ -34,30 +34,24 @@ _deadline: ContextVar[float | None] = ContextVar("piapi_io_deadline", default=No
 SocketOption = Any  # httpcore's SOCKET_OPTION union, not exported
 
 
-class _IODeadline:
-    """The context manager of `io_deadline`: sets the deadline, then restores the last one."""
+class IODeadline:
+    """`with IODeadline(seconds_left) as scope:` every socket operation of the requests sent
+    inside the block gets `seconds_left` seconds in total; the last deadline is restored on
+    the way out. The sync backend's scope of a request: the sockets raise httpx's timeout
+    errors themselves, so nothing is ever caught here (`cancelled_caught` stays false)."""
 
     __slots__ = ("_at", "_token")
+    cancelled_caught = False
 
-    def __init__(self, at: float) -> None:
-        self._at = at
+    def __init__(self, seconds_left: float) -> None:
+        self._at = time.monotonic() + seconds_left
 
-    def __enter__(self) -> None:
+    def __enter__(self) -> IODeadline:
         self._token = _deadline.set(self._at)
+        return self
 
     def __exit__(self, *exc_info: object) -> None:
         _deadline.reset(self._token)
-
-
-NO_IO_DEADLINE: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
-
-
-def io_deadline(seconds_left: float | None) -> contextlib.AbstractContextManager[None]:
-    """Give every socket operation of the requests sent inside the block `seconds_left`
-    seconds in total (None: no deadline)."""
-    if seconds_left is None:
-        return NO_IO_DEADLINE
-    return _IODeadline(time.monotonic() + seconds_left)
 
 
 def _capped(timeout: float | None, error: type[Exception]) -> float | None:
