@@ -139,7 +139,7 @@ def run_all(scripts: list[Path], env: dict[str, str], out_dir: Path) -> dict[str
     runner = [sys.executable, str(Path(__file__).with_name("forkrun.py")), str(out_dir)]
     result = subprocess.run(
         [*runner, str(TIMEOUT), *map(str, scripts)],
-        cwd=ROOT,
+        cwd=out_dir,  # what a script writes where it runs stays out of the repository
         env=env,
         capture_output=True,
         text=True,

@@ -160,6 +160,13 @@ def test_a_garbled_answer_is_unreadable(body: object) -> None:
         read_upload_url(answer(200, body))
 
 
+def test_an_unreadable_answer_that_echoes_the_key_keeps_it_out_of_the_error() -> None:
+    body = {"code": 200, "data": {"echo": f"x-api-key: {API_KEY}"}}
+    with pytest.raises(APIResponseValidationError) as caught:
+        read_upload_url(answer(200, body), secrets=[API_KEY])
+    assert API_KEY not in f"{caught.value!s} {caught.value!r} {caught.value.text}"
+
+
 @pytest.mark.parametrize(
     ("status", "body", "error", "words"),
     [

@@ -339,6 +339,26 @@ def test_max_cost_stops_creating_before_the_estimated_total_would_pass_it(
     assert len(fake.created_tasks) == 5
 
 
+def test_a_resumed_task_reported_at_zero_counts_its_charge_once_it_ends(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    # A create answered with a $0 charge (a hold, as some published answers show) counts $0;
+    # when the task ends charged $0.32, the cap counts $0.32. Before, the resumed item was
+    # counted at its estimate, so its charge replaced $0.32 that was never added: $0.96
+    # was created under a $0.64 cap.
+    journal = tmp_path / "j.sqlite"
+    fake.task_duration = 300.0  # still running when the first run stops waiting
+    first = runner.run_many(clips(3), concurrency=1, journal=journal, timeout=3, max_total_usd=0.32)
+    assert states(first) == ["running", "not_created", "not_created"]
+    change(journal, "UPDATE items SET cost_usd = '0' WHERE position = 0")
+    second = runner.run_many(clips(3), concurrency=1, journal=journal, max_total_usd=0.64)
+    assert states(second) == ["completed", "completed", "not_created"]
+    assert second[0].task is not None
+    assert second[0].task.cost_usd == Decimal("0.32")
+    assert "past the cost limit of $0.64" in second[2].detail
+    assert len(fake.created_tasks) == 2
+
+
 def test_an_unknown_price_counts_by_what_piapi_reports(runner: Runner, fake: FakePiAPI) -> None:
     # Midjourney has no price in the SDK; the fake charges $0.08 per task.
     requests = [

@@ -25,7 +25,7 @@ from piapi._core.errors import (
     BadRequestError,
     PermissionDeniedError,
 )
-from piapi._core.protocol import DEFAULT_BASE_URL, _read_envelope, http_url_problem
+from piapi._core.protocol import DEFAULT_BASE_URL, _read_envelope, http_url_problem, redact
 
 __all__ = [
     "MAX_FILE_NAME",
@@ -174,6 +174,6 @@ def read_upload_url(response: httpx.Response, *, secrets: Sequence[str] = ()) ->
         raise APIResponseValidationError(
             f"HTTP {response.status_code}: the upload's answer has no file URL in `data.url`",
             response=response,
-            text=response.text,
+            text=redact(response.text, secrets),
         )
     return url

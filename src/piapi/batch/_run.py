@@ -312,8 +312,10 @@ class BatchRun:
         except BaseException:
             self.journal.close()
             raise
-        for item in self.items:  # created by an earlier run, its price not reported yet
-            item.counted_usd = item.cost_usd or item.estimate or Decimal(0)
+        for item in self.items:  # a reported charge, $0 included, replaces the estimate
+            item.counted_usd = (
+                item.cost_usd if item.cost_usd is not None else item.estimate or Decimal(0)
+            )
             item.unsettled = (
                 item.phase is Phase.CREATED and item.estimate is None and item.cost_usd is None
             )
@@ -419,12 +421,10 @@ class BatchRun:
         return self._retry_all or item.position in self._retry
 
     def _committed(self) -> Decimal:
-        total = Decimal(0)
-        for item in self.items:
-            if item.phase is not Phase.NEW:
-                cost = item.cost_usd if item.cost_usd is not None else item.estimate
-                total += cost or Decimal(0)
-        return total
+        """What earlier runs created or may have created, as the cap counts it."""
+        return sum(
+            (item.counted_usd for item in self.items if item.phase is not Phase.NEW), Decimal(0)
+        )
 
     def close(self) -> None:
         """Close the journal."""
