@@ -236,6 +236,7 @@ class CreatePlan(NamedTuple):
 
 def create_plan(
     request: TypedRequest[Any] | TaskRequest | None,
+    *,
     webhook: WebhookConfig | None = None,
     service_mode: str | None = None,
     model: str | None = None,

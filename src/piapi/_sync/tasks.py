@@ -589,8 +589,17 @@ def _plan_create(
     max_cost_usd: UsdAmount | None,
 ) -> tuple[CreatePlan, CreateCost]:
     """The body and the price of a create from the arguments of any form of `create`,
-    every mistake raised before anything is sent."""
-    plan = create_plan(request, webhook, service_mode, model, task_type, input, config)
+    every mistake raised before anything is sent. Its parameters are in the order of
+    `create`'s, which passes them on as they come."""
+    plan = create_plan(
+        request,
+        webhook=webhook,
+        service_mode=service_mode,
+        model=model,
+        task_type=task_type,
+        input=input,
+        config=config,
+    )
     cost = CreateCost.of(
         request, model=model, task_type=task_type, input=input, max_cost_usd=max_cost_usd
     )
