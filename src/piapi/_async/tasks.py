@@ -41,7 +41,7 @@ from piapi._core.protocol import (
     read_ack,
     task_url,
 )
-from piapi._core.spending import CreateCost, Spending, UsdAmount
+from piapi._core.spending import CreateCost, Spending, UsdAmount, plan_create
 from piapi.families._registry import read_task
 from piapi.families.sora2 import (
     AspectRatio,
@@ -161,7 +161,7 @@ class AsyncTasks:
             APIConnectionError: The request failed; see `task_may_exist`.
             APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
-        plan, cost = _plan_create(
+        plan, cost = plan_create(
             request, webhook, service_mode, model, task_type, input, config, max_cost_usd
         )
         return await self._create(plan, NO_DEADLINE, cost)
@@ -283,7 +283,7 @@ class AsyncTasks:
         # The deadline starts before the create: the whole call ends by `timeout`.
         deadline = Deadline.after(timeout, self._sender.now())
         check_callback(on_update)
-        plan, cost = _plan_create(
+        plan, cost = plan_create(
             request, webhook, service_mode, model, task_type, input, config, max_cost_usd
         )
         task = await self._create(plan, deadline, cost)
@@ -579,34 +579,6 @@ class AsyncSora2:
     ) -> Decimal:
         """The price in USD of a video before creating it: seconds x price per second."""
         return estimate_sora2_cost(duration=duration, task_type=task_type)
-
-
-def _plan_create(
-    request: TypedRequest[Any] | TaskRequest | None,
-    webhook: WebhookConfig | None,
-    service_mode: ServiceMode | None,
-    model: str | None,
-    task_type: str | None,
-    input: Mapping[str, Any] | BaseModel | None,
-    config: TaskConfig | Mapping[str, Any] | None,
-    max_cost_usd: UsdAmount | None,
-) -> tuple[CreatePlan, CreateCost]:
-    """The body and the price of a create from the arguments of any form of `create`,
-    every mistake raised before anything is sent. Its parameters are in the order of
-    `create`'s, which passes them on as they come."""
-    plan = create_plan(
-        request,
-        webhook=webhook,
-        service_mode=service_mode,
-        model=model,
-        task_type=task_type,
-        input=input,
-        config=config,
-    )
-    cost = CreateCost.of(
-        request, model=model, task_type=task_type, input=input, max_cost_usd=max_cost_usd
-    )
-    return plan, cost
 
 
 def _sora2_input(params: Sora2CreateParams) -> Sora2VideoInput | Sora2ProVideoInput:

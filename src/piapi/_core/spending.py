@@ -22,8 +22,16 @@ from pydantic import BaseModel
 
 from piapi._core.checks import UsdAmount, usd_amount
 from piapi._core.errors import PiAPIError, SpendLimitError
-from piapi._core.models import Task, TaskInput, TaskRequest, TaskT
-from piapi._core.protocol import estimate_cost, keyword_request
+from piapi._core.models import (
+    Task,
+    TaskConfig,
+    TaskInput,
+    TaskRequest,
+    TaskT,
+    TypedRequest,
+    WebhookConfig,
+)
+from piapi._core.protocol import CreatePlan, create_plan, estimate_cost, keyword_request
 from piapi._core.text import format_usd
 
 __all__ = [
@@ -37,6 +45,7 @@ __all__ = [
     "UsdAmount",
     "closing_state",
     "format_usd",
+    "plan_create",
     "reservation_amount",
     "settled_amount",
     "usd_amount",
@@ -290,3 +299,31 @@ class Spending(NamedTuple):
         """Count a create in this client's total before it is sent (see
         `SpendLedger.reserve`); with a shared budget, the store then checks the limit."""
         return self.ledger.reserve(cost, self.limit_usd, shared=self.shared is not None)
+
+
+def plan_create(
+    request: TypedRequest[Any] | TaskRequest | None,
+    webhook: WebhookConfig | None,
+    service_mode: str | None,
+    model: str | None,
+    task_type: str | None,
+    input: Mapping[str, Any] | BaseModel | None,
+    config: TaskConfig | Mapping[str, Any] | None,
+    max_cost_usd: UsdAmount | None,
+) -> tuple[CreatePlan, CreateCost]:
+    """The body and the price of a create from the arguments of any form of `tasks.create`,
+    every mistake raised before anything is sent. Its parameters are in the order of
+    `create`'s, which passes them on as they come."""
+    plan = create_plan(
+        request,
+        webhook=webhook,
+        service_mode=service_mode,
+        model=model,
+        task_type=task_type,
+        input=input,
+        config=config,
+    )
+    cost = CreateCost.of(
+        request, model=model, task_type=task_type, input=input, max_cost_usd=max_cost_usd
+    )
+    return plan, cost
