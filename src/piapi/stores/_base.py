@@ -457,32 +457,40 @@ class Store(abc.ABC):
             raise StoreError(f"Item {position} of batch {batch!r} {where}, not {names}")
         return row
 
-    def _settle_open(self, tx: Tx, reservation: object, charged_usd: Decimal | None) -> None:
-        if reservation is None or charged_usd is None:
-            return
-        open_row = tx.one(
-            "SELECT 1 FROM piapi_ledger WHERE id = ? AND state = 'open'", int(str(reservation))
-        )
-        if open_row is not None:
-            charged = to_micros(_usd("charged_usd", charged_usd))
-            self._close_reservation(tx, int(str(reservation)), charged)
+    def _move_settling(
+        self,
+        claim: Claim,
+        allowed: tuple[ItemState, ...],
+        charged_usd: Decimal | None,
+        sets: str,
+        *params: object,
+    ) -> None:
+        """`_move` the claimed item; a reported charge closes its still-open reservation at
+        that amount (a later report of the same task finds it closed)."""
+        with self._tx() as tx:
+            (reservation,) = self._move(tx, claim.batch, claim.position, allowed, sets, *params)
+            if reservation is None or charged_usd is None:
+                return
+            open_row = tx.one(
+                "SELECT 1 FROM piapi_ledger WHERE id = ? AND state = 'open'", int(str(reservation))
+            )
+            if open_row is not None:
+                charged = to_micros(_usd("charged_usd", charged_usd))
+                self._close_reservation(tx, int(str(reservation)), charged)
 
     def record_created(
         self, claim: Claim, task_id: str, charged_usd: Decimal | None = None
     ) -> None:
         """The create answered with `task_id` (from "sending", or "uncertain" once the
         answer came late); `charged_usd` settles the item's reservation."""
-        with self._tx() as tx:
-            (reservation,) = self._move(
-                tx,
-                claim.batch,
-                claim.position,
-                (ItemState.SENDING, ItemState.UNCERTAIN),
-                "state = 'created', task_id = ?, owner = ?, detail = NULL",
-                task_id,
-                claim.worker,
-            )
-            self._settle_open(tx, reservation, charged_usd)
+        self._move_settling(
+            claim,
+            (ItemState.SENDING, ItemState.UNCERTAIN),
+            charged_usd,
+            "state = 'created', task_id = ?, owner = ?, detail = NULL",
+            task_id,
+            claim.worker,
+        )
 
     def record_not_sent(self, claim: Claim, detail: str | None = None) -> None:
         """The create certainly never reached PiAPI: the item is new again, its
@@ -527,30 +535,20 @@ class Store(abc.ABC):
     ) -> None:
         """The task's result is saved at `path` on `host` (default: this machine); `path`
         None: the task completed and nothing was to be saved."""
-        with self._tx() as tx:
-            (reservation,) = self._move(
-                tx,
-                claim.batch,
-                claim.position,
-                (ItemState.CREATED, ItemState.SAVED),
-                "state = 'saved', result_path = ?, result_host = ?, detail = NULL",
-                path,
-                host or socket.gethostname(),
-            )
-            self._settle_open(tx, reservation, charged_usd)
+        self._move_settling(
+            claim,
+            (ItemState.CREATED, ItemState.SAVED),
+            charged_usd,
+            "state = 'saved', result_path = ?, result_host = ?, detail = NULL",
+            path,
+            host or socket.gethostname(),
+        )
 
     def record_failed(self, claim: Claim, detail: str, charged_usd: Decimal | None = None) -> None:
         """The task failed at PiAPI: final, not created again."""
-        with self._tx() as tx:
-            (reservation,) = self._move(
-                tx,
-                claim.batch,
-                claim.position,
-                (ItemState.CREATED,),
-                "state = 'failed', detail = ?",
-                detail,
-            )
-            self._settle_open(tx, reservation, charged_usd)
+        self._move_settling(
+            claim, (ItemState.CREATED,), charged_usd, "state = 'failed', detail = ?", detail
+        )
 
     def resolve_uncertain(self, batch: str, position: int, task_id: str) -> None:
         """Someone found an uncertain item's task at PiAPI: a worker will follow it."""
