@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, cast
+from typing import Any, Protocol, cast
 
 from piapi._core.errors import PiAPIError
 from piapi._core.models import Task, TaskStatus
@@ -138,8 +138,6 @@ class ItemJournal(Protocol):
     journal of one process (`Journal`), or a store shared by many (`SharedJournal`). Each
     change is committed when the method returns."""
 
-    shared: ClassVar[bool]
-    """Whether other processes work the same items (then items are claimed one by one)."""
     rows: list[Row]
 
     def sending(self, position: int, sent_at: datetime, cost_usd: Decimal | None) -> None: ...
@@ -299,8 +297,6 @@ class Journal:
 
     Thread-safe (one lock); `path=None` keeps it in memory (a batch without a journal).
     """
-
-    shared: ClassVar[bool] = False
 
     def __init__(self, connection: sqlite3.Connection, path: Path | None, rows: list[Row]):
         self._db = connection

@@ -383,9 +383,10 @@ class BatchRun:
                 item.task = None  # the id is enough: the next look fetches the task
         if item.task is not None and item.phase is Phase.FINISHED and item.task.status.is_failure:
             item.fail(TaskFailedError(item.task))
-        if item.phase is Phase.SENDING and not self.journal.shared:
+        if item.phase is Phase.SENDING:
             # The run that sent it ended before recording PiAPI's answer (a shared journal
-            # says so itself, once the worker that sent it is gone).
+            # says so itself, once the worker that sent it is gone: its rows are never
+            # "sending", see `shared_phase`).
             item.phase = Phase.UNCERTAIN
             item.error_text = "the run that sent it stopped before PiAPI's answer was recorded"
             self.journal.uncertain(item.position, item.error_text)
