@@ -359,12 +359,8 @@ class Journal:
                 )
             db.execute("PRAGMA synchronous=FULL")
             db.execute("BEGIN EXCLUSIVE")  # the exclusive lock, kept for as long as it is open
-            try:
+            with db:  # committed, or rolled back on any exception
                 rows = Journal._read_or_create(db, where, identities, existing=existing)
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc):
                 raise BatchJournalError(
