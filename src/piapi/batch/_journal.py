@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, cast
+from typing import Any, Protocol, cast
 
 from piapi._core.errors import PiAPIError
 from piapi._core.models import Task, TaskStatus
@@ -138,8 +138,6 @@ class ItemJournal(Protocol):
     journal of one process (`Journal`), or a store shared by many (`SharedJournal`). Each
     change is committed when the method returns."""
 
-    shared: ClassVar[bool]
-    """Whether other processes work the same items (then items are claimed one by one)."""
     rows: list[Row]
 
     def sending(self, position: int, sent_at: datetime, cost_usd: Decimal | None) -> None: ...
@@ -300,8 +298,6 @@ class Journal:
     Thread-safe (one lock); `path=None` keeps it in memory (a batch without a journal).
     """
 
-    shared: ClassVar[bool] = False
-
     def __init__(self, connection: sqlite3.Connection, path: Path | None, rows: list[Row]):
         self._db = connection
         self.path = path
@@ -363,12 +359,8 @@ class Journal:
                 )
             db.execute("PRAGMA synchronous=FULL")
             db.execute("BEGIN EXCLUSIVE")  # the exclusive lock, kept for as long as it is open
-            try:
+            with db:  # committed, or rolled back on any exception
                 rows = Journal._read_or_create(db, where, identities, existing=existing)
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc):
                 raise BatchJournalError(

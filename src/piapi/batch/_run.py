@@ -383,9 +383,10 @@ class BatchRun:
                 item.task = None  # the id is enough: the next look fetches the task
         if item.task is not None and item.phase is Phase.FINISHED and item.task.status.is_failure:
             item.fail(TaskFailedError(item.task))
-        if item.phase is Phase.SENDING and not self.journal.shared:
+        if item.phase is Phase.SENDING:
             # The run that sent it ended before recording PiAPI's answer (a shared journal
-            # says so itself, once the worker that sent it is gone).
+            # says so itself, once the worker that sent it is gone: its rows are never
+            # "sending", see `shared_phase`).
             item.phase = Phase.UNCERTAIN
             item.error_text = "the run that sent it stopped before PiAPI's answer was recorded"
             self.journal.uncertain(item.position, item.error_text)
@@ -437,13 +438,6 @@ class BatchRun:
         """How many programs run at once."""
         return max(1, min(self.concurrency, len(self.items)))
 
-    def take(self) -> int | None:
-        """The next item to run a program for; None when there is none (or stopping)."""
-        with self._lock:
-            if self.stopping or not self._queue:
-                return None
-            return self._queue.popleft()
-
     def stop(self, reason: str = STOPPED_BY_USER) -> None:
         """Create nothing more and start no item; what was created stays in the journal."""
         with self._lock:
@@ -480,9 +474,11 @@ class BatchRun:
         )
         counts[BatchState.UNCERTAIN] -= creating
         counts[BatchState.NOT_DOWNLOADED] -= downloading
-        return BatchProgress(
-            len(self.items), counts, creating, downloading, self._cost_so_far(), committed
+        cost = sum(
+            (item.task.cost_usd or Decimal(0) for item in self.items if item.task is not None),
+            Decimal(0),
         )
+        return BatchProgress(len(self.items), counts, creating, downloading, cost, committed)
 
     def preview(self) -> BatchPreview:
         """What running would do: counts by state, what is left to create and its cost."""
@@ -517,7 +513,8 @@ class BatchRun:
         run's queue, or claimed one at a time from a shared journal."""
         while True:
             if self.shared is None:
-                position = self.take()
+                with self._lock:
+                    position = self._queue.popleft() if self._queue and not self.stopping else None
             else:
                 position = yield from self._claim(self.shared)
             if position is None:
@@ -809,13 +806,6 @@ class BatchRun:
             sent_at=item.sent_at,
             detail=detail,
         )
-
-    def _cost_so_far(self) -> Decimal:
-        total = Decimal(0)
-        for item in self.items:
-            cost = item.task.cost_usd if item.task is not None else None
-            total += cost or Decimal(0)
-        return total
 
 
 def _file_names(names: object, identities: list[Identity]) -> list[str] | None:

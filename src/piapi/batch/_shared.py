@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from piapi._core.models import Task, TaskStatus
 from piapi.batch._journal import ClaimGoneError, Row, _unfollowable
@@ -45,15 +45,12 @@ class SharedJournal:
     """A batch's items in a store, worked by any number of processes; this process is one
     worker (registered when opened, retired when closed). Thread-safe, as the store is."""
 
-    shared: ClassVar[bool] = True
-
     def __init__(
         self,
         store: Store,
         batch: str,
         worker: str,
         lease_seconds: float,
-        identities: Sequence[Identity],
         *,
         saving: bool,
     ) -> None:
@@ -61,7 +58,6 @@ class SharedJournal:
         self.batch = batch
         self.worker = worker
         self.poll_seconds = poll_seconds(lease_seconds)
-        self._labels = [identity.label for identity in identities]
         self._saving = saving
         self._claims: dict[int, Claim] = {}
         # Claimed ("sending" in the store) and its create not sent yet, with the reason of
@@ -98,7 +94,7 @@ class SharedJournal:
             batch = shared_batch_name(fingerprint)
             store.open_batch(batch, fingerprint, estimates, cap_usd)
             worker = store.register_worker(lease_seconds=lease_seconds)
-            return cls(store, batch, worker, lease_seconds, identities, saving=saving)
+            return cls(store, batch, worker, lease_seconds, saving=saving)
         except BaseException:
             store.close()
             raise
@@ -157,8 +153,8 @@ class SharedJournal:
             error = f"saved on {item.result_host}"
         return Row(
             position=item.position,
-            request_hash="",
-            label=self._labels[item.position],
+            request_hash="",  # the file journal's, to refuse other requests
+            label="",
             phase=phase,
             task_id=item.task_id,
             sent_at=None
@@ -223,9 +219,7 @@ class SharedJournal:
         if claim is not None:  # an unreadable answer named it
             self._record_created(claim, task_id)
             return
-        unfollowable = _unfollowable(task_id)  # the user found it: any worker follows it
-        if unfollowable is not None:
-            raise unfollowable
+        # The user found it (`run_many` checked its id first): any worker follows it.
         with contextlib.suppress(StoreError):  # another process settled it first
             self.store.resolve_uncertain(self.batch, position, task_id)
 

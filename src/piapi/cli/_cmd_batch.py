@@ -173,9 +173,8 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 ui.info("Nothing was created.")
                 return EXIT_DECLINED
             session.explain = _explainer(batch, shown)
-            started = time.monotonic()
             try:
-                with _live_progress(ui, batch, lambda: time.monotonic() - started):
+                with _live_progress(ui, batch):
                     items = batch.run()
             except BatchJournalError as exc:  # it could not be written (disk full, ...)
                 raise CliError(_unwritable(exc, lines, shown), EXIT_USAGE) from None
@@ -307,17 +306,6 @@ def _confirm(ui: Ui, preview: BatchPreview, yes: bool) -> bool:
 # --- during: progress ----------------------------------------------------------------
 
 
-class _ProgressLine:
-    """The live line; rich re-renders it, so counts and time keep moving."""
-
-    def __init__(self, batch: Batch, elapsed: Callable[[], float]) -> None:
-        self.batch = batch
-        self.elapsed = elapsed
-
-    def __rich__(self) -> str:
-        return _progress_text(self.batch.progress(), self.elapsed())
-
-
 def _progress_text(progress: BatchProgress, elapsed: float) -> str:
     counts = {state.value: n for state, n in progress.counts.items()}
     return markup(
@@ -337,21 +325,22 @@ def _progress_text(progress: BatchProgress, elapsed: float) -> str:
 
 
 @contextmanager
-def _live_progress(
-    ui: Ui, batch: Batch, elapsed: Callable[[], float]
-) -> Generator[None, None, None]:
-    """A live progress line on a terminal; nothing otherwise (the reporter prints lines)."""
+def _live_progress(ui: Ui, batch: Batch) -> Generator[None, None, None]:
+    """A live progress line on a terminal, re-rendered by rich so that counts and time keep
+    moving; nothing otherwise (the reporter prints lines)."""
     if not ui.live:
         yield
         return
     from rich.live import Live
 
-    live = Live(_ProgressLine(batch, elapsed), console=ui.err, refresh_per_second=4, transient=True)
-    live.start()
-    try:
+    started = time.monotonic()
+    with Live(
+        console=ui.err,
+        refresh_per_second=4,
+        transient=True,
+        get_renderable=lambda: _progress_text(batch.progress(), time.monotonic() - started),
+    ):
         yield
-    finally:
-        live.stop()
 
 
 def _reporter(ui: Ui, lines: list[BatchLine]) -> Callable[[BatchItem], None]:
