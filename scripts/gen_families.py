@@ -2,12 +2,12 @@
 
 `src/piapi/families/_index.py`: (model, task_type) -> the typed request and the task class
 that reads it, as `"module:Class"` strings, read from each family module's source with `ast`
-(its request classes' `MODEL` / `TASK_TYPE` constants and the task class named in
-`FamilyInput["KlingTask"]` or as `task_class()` return type, its task classes' `MODEL` when
-they read every task of a model); `src/piapi/<family>.py`: the
-public path of each family; `src/piapi/families/_catalog.py`: every model and task type
-(`piapi.models()`), the typed ones with their price rule and source page, and the other pairs
-of PiAPI's catalog (`scripts/data/piapi-catalog-*.json`) with the parameter names it lists.
+(its request classes' `MODEL` / `TASK_TYPE` constants and the task class they name,
+`_KlingInput["KlingTask"]` or a `task_class()` return type, its task classes' `MODEL` when
+they read every task of a model); `src/piapi/<family>.py`: the public path of each family;
+`src/piapi/families/_catalog.py`: every model and task type (`piapi.models()`), the typed
+ones with their price rule and source page, and the other pairs of PiAPI's catalog
+(`scripts/data/piapi-catalog-*.json`) with the parameter names it lists.
 Only the standard library is used: nothing of piapi is imported.
 
 A request's price rule is its `PRICE_RULE` constant, else the sentence of its docstring (or
