@@ -2,11 +2,12 @@
 
 `src/piapi/families/_index.py`: (model, task_type) -> the typed request and the task class
 that reads it, as `"module:Class"` strings, read from each family module's source with `ast`
-(its request classes' `MODEL` / `TASK_TYPE` constants and `task_class()` return type, its
-task classes' `MODEL` when they read every task of a model); `src/piapi/<family>.py`: the
-public path of each family; `src/piapi/families/_catalog.py`: every model and task type
-(`piapi.models()`), the typed ones with their price rule and source page, and the other pairs
-of PiAPI's catalog (`scripts/data/piapi-catalog-*.json`) with the parameter names it lists.
+(its request classes' `MODEL` / `TASK_TYPE` constants and the task class they name,
+`_KlingInput["KlingTask"]` or a `task_class()` return type, its task classes' `MODEL` when
+they read every task of a model); `src/piapi/<family>.py`: the public path of each family;
+`src/piapi/families/_catalog.py`: every model and task type (`piapi.models()`), the typed
+ones with their price rule and source page, and the other pairs of PiAPI's catalog
+(`scripts/data/piapi-catalog-*.json`) with the parameter names it lists.
 Only the standard library is used: nothing of piapi is imported.
 
 A request's price rule is its `PRICE_RULE` constant, else the sentence of its docstring (or
@@ -81,6 +82,15 @@ def _returned_class(function: ast.FunctionDef) -> str | None:
     return None
 
 
+def _named_task(bases: list[ast.expr]) -> str | None:
+    """`KlingTask` of `class KlingVideoInput(_KlingInput["KlingTask"])`."""
+    for base in bases:
+        named = base.slice if isinstance(base, ast.Subscript) else None
+        if isinstance(named, ast.Constant) and isinstance(named.value, str):
+            return named.value
+    return None
+
+
 def _base_name(base: ast.expr) -> str:
     """`FamilyTask` of `FamilyTask[In, Out]`, `Base` of `Base`."""
     if isinstance(base, ast.Subscript):
@@ -118,6 +128,7 @@ def _classes(tree: ast.Module) -> dict[str, _Class]:
                 constants.update(_bound(target, node.value, constants))
         elif isinstance(node, ast.ClassDef):
             declared = _Class([_base_name(base) for base in node.bases])
+            declared.task_class = _named_task(node.bases)
             declared.doc = ast.get_docstring(node) or ""
             for item in node.body:
                 if isinstance(item, ast.AnnAssign | ast.Assign):

@@ -3,21 +3,28 @@
 `FamilyTask[SomeInput, SomeOutput]` is a plain alias at run time (no parametrised pydantic
 class is built), so a task class declares its `output` field itself and lists its request
 classes in `INPUTS`: both must match its type parameters, or a task would read its output
-as a plain dict while type checkers promise the model.
+as a plain dict while type checkers promise the model. Each request class names its task
+class in turn (`_KlingInput["KlingTask"]`), whose `INPUTS` must list it.
 """
 
 from __future__ import annotations
 
 import types
 import typing
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
 from piapi import Task
 from piapi._core.results import MediaKind
-from piapi.families._base import FamilyTask
-from piapi.families._registry import TASK_CLASSES, task_class_for
+from piapi.families._base import FamilyInput, FamilyTask
+from piapi.families._registry import (
+    REQUEST_CLASSES,
+    TASK_CLASSES,
+    request_class_for,
+    task_class_for,
+)
+from piapi.kling import KlingTryOnInput, KlingTryOnTask
 
 FAMILY_TASK_CLASSES = sorted(
     {task_class_for(model, task_type) for model, task_type in TASK_CLASSES},
@@ -91,3 +98,38 @@ def test_each_family_output_declares_the_kind_of_file_it_makes(
     assert kind in typing.get_args(MediaKind), f"{output_type.__name__}.MEDIA_KIND = {kind!r}"
     assert "MEDIA_KIND" not in output_type.model_fields  # a ClassVar, never sent or read
     assert task_class.model_construct(task_id="t", status="pending").media_kind == kind
+
+
+# --- the request side: each request class names the task class that answers it ---------
+
+
+@pytest.mark.parametrize("key", sorted(REQUEST_CLASSES), ids=lambda key: "::".join(key))
+def test_the_task_a_request_names_lists_it_among_its_inputs(key: tuple[str, str]) -> None:
+    # The request names its task (for `create`'s return type), the task its requests (for
+    # `task.input`): the two must agree.
+    request_class = request_class_for(*key)
+    assert request_class is not None
+    task_class = request_class.task_class()
+    assert issubclass(task_class, FamilyTask)
+    assert request_class in task_class.INPUTS
+
+
+def test_naming_a_task_builds_no_pydantic_class() -> None:
+    before = FamilyInput.__subclasses__()
+    alias = FamilyInput["SomeTask"]
+    assert typing.get_origin(alias) is FamilyInput
+    assert typing.get_args(alias) == ("SomeTask",)
+    assert FamilyInput.__subclasses__() == before
+
+
+def test_a_request_that_names_no_task_is_answered_by_a_plain_task() -> None:
+    class Plain(FamilyInput):
+        MODEL: ClassVar[str] = "example"
+        TASK_TYPE: ClassVar[str] = "plain"
+
+    class MyTryOnInput(KlingTryOnInput):  # a subclass inherits the task its base names
+        pass
+
+    assert Plain.task_class() is Task
+    assert KlingTryOnInput.task_class() is KlingTryOnTask
+    assert MyTryOnInput.task_class() is KlingTryOnTask

@@ -22,12 +22,14 @@ is a `TaskReference`: callers pass the `Task` they have or its id, and PiAPI get
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias, cast
+from types import GenericAlias
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, TypeAlias, cast, get_args
 
 from pydantic import BeforeValidator, ValidationInfo, model_validator
-from typing_extensions import Self
+from typing_extensions import Self, TypeVar
 
 from piapi._core.models import FamilyTask, Task, TaskInput, WireModel, from_response
 
@@ -41,6 +43,7 @@ __all__ = [
     "FamilyTask",
     "ImageOutput",
     "TaskReference",
+    "TaskT",
     "VideoOutput",
     "VideoUrlOutput",
     "check_max_length",
@@ -65,12 +68,48 @@ else:
     TaskReference = Annotated[str, BeforeValidator(_task_id_of)]
 
 
-class FamilyInput(TaskInput):
-    """Base of a family's typed requests: caller defaults and checks, skipped for answers."""
+TaskT = TypeVar("TaskT", bound="Task[Any, Any]", default="Task[Any, Any]")
+"""The task class PiAPI answers a request with (`Task` for a class that names none)."""
+
+
+class FamilyInput(TaskInput, Generic[TaskT]):
+    """Base of a family's typed requests: caller defaults and checks, skipped for answers.
+
+    Each request class names the task class PiAPI answers it with: `class
+    KlingVideoInput(_KlingInput["KlingTask"])`, its family's bases staying generic
+    (`class _KlingInput(FamilyInput[TaskT])`). Type checkers read it (`create(request)` is a
+    `KlingTask`), and so does `task_class()`. Only the request classes name it, not a base
+    they share: the task class names them in turn (its input union), and pyright, entering
+    that circle at a shared base, would read its subclasses' fields wrong.
+    """
+
+    _TASK: ClassVar[str] = ""
+    """The task class the request class names, as `"module:Class"`."""
 
     CALLER_DEFAULTS: ClassVar[Mapping[str, Any]] = {}
     """Values sent when a caller leaves them out (the docs' example values, so that the
     price is known); never filled in when reading what PiAPI echoes."""
+
+    if not TYPE_CHECKING:
+        # At run time `_KlingInput["KlingTask"]` is a plain alias (subclassing it subclasses
+        # `_KlingInput`), not a parametrised pydantic class; the name is kept for `task_class`.
+        def __class_getitem__(cls, task: object) -> object:
+            return GenericAlias(cls, task)
+
+        def __init_subclass__(cls, **kwargs: Any) -> None:
+            super().__init_subclass__(**kwargs)
+            for base in cls.__dict__.get("__orig_bases__", ()):
+                named = get_args(base)
+                if named and isinstance(named[0], str):
+                    cls._TASK = f"{cls.__module__}:{named[0]}"
+
+    @classmethod
+    def task_class(cls) -> type[TaskT]:
+        """The task class the request class names (`Task` if it names none)."""
+        module, _, name = cls._TASK.partition(":")
+        if not name:
+            return cast("type[TaskT]", super().task_class())
+        return cast("type[TaskT]", getattr(sys.modules[module], name))
 
     @model_validator(mode="before")
     @classmethod

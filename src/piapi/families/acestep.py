@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import ClassVar, get_args
 
 from piapi._core.models import TaskInput
-from piapi.families._base import AudioUrlOutput, FamilyInput, FamilyTask
+from piapi.families._base import AudioUrlOutput, FamilyInput, FamilyTask, TaskT
 
 __all__ = [
     "AceStepAudio2AudioInput",
@@ -27,7 +27,7 @@ DOCS = "https://piapi.ai/docs/ace-step-api"
 GET_TASK_PAGE = f"{DOCS}/get-task"  # a completed answer: output.audio_url
 
 
-class _AceStepInput(FamilyInput):
+class _AceStepInput(FamilyInput[TaskT]):
     MODEL: ClassVar[str] = "Qubico/ace-step"
 
     style_prompt: str | None = None
@@ -35,13 +35,8 @@ class _AceStepInput(FamilyInput):
     lyrics: str | None = None
     """PiAPI's example answer sends "[inst]"."""
 
-    @classmethod
-    def task_class(cls) -> type[AceStepTask]:
-        """`AceStepTask`."""
-        return AceStepTask
 
-
-class AceStepTxt2AudioInput(_AceStepInput):
+class AceStepTxt2AudioInput(_AceStepInput["AceStepTask"]):
     """Input of `txt2audio` (https://piapi.ai/docs/ace-step-api/text-to-audio). Price: not
     published."""
 
@@ -53,7 +48,7 @@ class AceStepTxt2AudioInput(_AceStepInput):
     style_audio: str | None = None
 
 
-class AceStepAudio2AudioInput(_AceStepInput):
+class AceStepAudio2AudioInput(_AceStepInput["AceStepTask"]):
     """Input of `audio2audio` (https://piapi.ai/docs/ace-step-api/audio-to-audio). Price: not
     published."""
 
@@ -64,7 +59,7 @@ class AceStepAudio2AudioInput(_AceStepInput):
     """The song to start from: a URL PiAPI can fetch."""
 
 
-class AceStepEditInput(_AceStepInput):
+class AceStepEditInput(_AceStepInput["AceStepTask"]):
     """Input of `edit` (https://piapi.ai/docs/ace-step-api/audio-edit). Price: not published."""
 
     TASK_TYPE: ClassVar[str] = "edit"
@@ -75,7 +70,7 @@ class AceStepEditInput(_AceStepInput):
     edit_style_prompt: str | None = None
 
 
-class AceStepExtendInput(_AceStepInput):
+class AceStepExtendInput(_AceStepInput["AceStepTask"]):
     """Input of `extend` (https://piapi.ai/docs/ace-step-api/audio-extend). Price: not
     published."""
 

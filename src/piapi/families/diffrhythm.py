@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from piapi._core.models import TaskInput
-from piapi.families._base import AudioOutput, FamilyInput, FamilyTask
+from piapi.families._base import AudioOutput, FamilyInput, FamilyTask, TaskT
 
 __all__ = ["DiffRhythmBaseInput", "DiffRhythmFullInput", "DiffRhythmOutput", "DiffRhythmTask"]
 
@@ -22,7 +22,7 @@ MIRROR_PAGE = "https://t0giydsiet.apidog.io/diffrhythm-api/generate-task"
 PRICE = Decimal("0.02")  # MIRROR_PAGE: txt2audio-base and txt2audio-full, $0.02 a generation
 
 
-class _DiffRhythmInput(FamilyInput):
+class _DiffRhythmInput(FamilyInput[TaskT]):
     MODEL: ClassVar[str] = "Qubico/diffrhythm"
 
     lyrics: str | None = None
@@ -31,24 +31,19 @@ class _DiffRhythmInput(FamilyInput):
     style_audio: str | None = None
     """A song whose style to copy: a URL PiAPI can fetch."""
 
-    @classmethod
-    def task_class(cls) -> type[DiffRhythmTask]:
-        """`DiffRhythmTask`."""
-        return DiffRhythmTask
-
     def estimate_cost(self) -> Decimal | None:
         """$0.02 a generation (https://piapi.ai/docs/diffrhythm-api/create-task)."""
         return PRICE
 
 
-class DiffRhythmBaseInput(_DiffRhythmInput):
+class DiffRhythmBaseInput(_DiffRhythmInput["DiffRhythmTask"]):
     """Input of `txt2audio-base` (https://piapi.ai/docs/diffrhythm-api/create-task): $0.02.
     The page lists no allowed values; nothing is checked."""
 
     TASK_TYPE: ClassVar[str] = "txt2audio-base"
 
 
-class DiffRhythmFullInput(_DiffRhythmInput):
+class DiffRhythmFullInput(_DiffRhythmInput["DiffRhythmTask"]):
     """Input of `txt2audio-full` (a full-length song): $0.02. Nothing is checked."""
 
     TASK_TYPE: ClassVar[str] = "txt2audio-full"

@@ -30,7 +30,7 @@ MAX_TEXT = 10_000  # F5_TTS_PAGE: gen_text "<= 10000 characters"
 PRICE_PER_1000_CHARACTERS = Decimal("0.025")  # F5_TTS_PAGE: "$0.025 per 1000 characters"
 
 
-class F5TtsZeroShotInput(FamilyInput):
+class F5TtsZeroShotInput(FamilyInput["F5TtsTask"]):
     """Input of `Qubico/tts` `zero-shot` (https://piapi.ai/docs/tts-api/f5-tts).
 
     Checked: `gen_text` required, at most 10,000 characters; `ref_audio` required.
@@ -49,11 +49,6 @@ class F5TtsZeroShotInput(FamilyInput):
     custom_split_words: str | None = None
     remove_silence: bool | None = None
     speed: float | None = None
-
-    @classmethod
-    def task_class(cls) -> type[F5TtsTask]:
-        """`F5TtsTask`."""
-        return F5TtsTask
 
     def estimate_cost(self) -> Decimal | None:
         """$0.025 per 1,000 characters of `gen_text`; None without a text."""

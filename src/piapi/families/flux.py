@@ -20,6 +20,7 @@ from piapi.families._base import (
     FamilyInput,
     FamilyTask,
     ImageOutput,
+    TaskT,
     check_positive,
     check_range,
     require_text,
@@ -58,21 +59,16 @@ GUIDANCE_SCALE = (1.5, 5.0)  # TXT2IMG_PAGE, IMG2IMG_PAGE
 BATCH_SIZE = (1, 4)  # TXT2IMG_PAGE, IMG2IMG_PAGE ("only works for schnell")
 
 
-class _FluxInput(FamilyInput):
+class _FluxInput(FamilyInput[TaskT]):
     PAGE: ClassVar[str]
 
     prompt: str | None = None
-
-    @classmethod
-    def task_class(cls) -> type[FluxTask]:
-        """`FluxTask`: what PiAPI answers for every Flux task type."""
-        return FluxTask
 
     def _check(self) -> None:
         require_text("prompt", self.prompt, self.PAGE)
 
 
-class _FluxGenerateInput(_FluxInput):
+class _FluxGenerateInput(_FluxInput[TaskT]):
     guidance_scale: float | None = None
     """1.5 to 5: higher follows the prompt more closely, at some cost in realism."""
     batch_size: int | None = None
@@ -89,7 +85,7 @@ class _FluxGenerateInput(_FluxInput):
         check_range("batch_size", self.batch_size, *BATCH_SIZE, self.PAGE)
 
 
-class _FluxTxt2ImgInput(_FluxGenerateInput):
+class _FluxTxt2ImgInput(_FluxGenerateInput[TaskT]):
     """Input of Flux `txt2img` (https://piapi.ai/docs/flux-api/text-to-image).
 
     Checked: `prompt` required, `width` x `height` at most 1,048,576 pixels,
@@ -115,7 +111,7 @@ class _FluxTxt2ImgInput(_FluxGenerateInput):
                 )
 
 
-class _FluxImg2ImgInput(_FluxGenerateInput):
+class _FluxImg2ImgInput(_FluxGenerateInput[TaskT]):
     """Input of Flux `img2img` (https://piapi.ai/docs/flux-api/image-to-image).
 
     Checked: `prompt` and `image` required, `denoise` above 0 up to 1, `guidance_scale`
@@ -137,43 +133,43 @@ class _FluxImg2ImgInput(_FluxGenerateInput):
         check_range("denoise", self.denoise, 0, 1, IMG2IMG_PAGE, low_included=False)
 
 
-class FluxDevTxt2ImgInput(_FluxTxt2ImgInput):
+class FluxDevTxt2ImgInput(_FluxTxt2ImgInput["FluxTask"]):
     """`txt2img` on `Qubico/flux1-dev`."""
 
     MODEL: ClassVar[str] = DEV
 
 
-class FluxSchnellTxt2ImgInput(_FluxTxt2ImgInput):
+class FluxSchnellTxt2ImgInput(_FluxTxt2ImgInput["FluxTask"]):
     """`txt2img` on `Qubico/flux1-schnell` (the fast model; `batch_size` works here)."""
 
     MODEL: ClassVar[str] = SCHNELL
 
 
-class FluxDevAdvancedTxt2ImgInput(_FluxTxt2ImgInput):
+class FluxDevAdvancedTxt2ImgInput(_FluxTxt2ImgInput["FluxTask"]):
     """`txt2img` on `Qubico/flux1-dev-advanced`."""
 
     MODEL: ClassVar[str] = DEV_ADVANCED
 
 
-class FluxDevImg2ImgInput(_FluxImg2ImgInput):
+class FluxDevImg2ImgInput(_FluxImg2ImgInput["FluxTask"]):
     """`img2img` on `Qubico/flux1-dev`."""
 
     MODEL: ClassVar[str] = DEV
 
 
-class FluxSchnellImg2ImgInput(_FluxImg2ImgInput):
+class FluxSchnellImg2ImgInput(_FluxImg2ImgInput["FluxTask"]):
     """`img2img` on `Qubico/flux1-schnell`."""
 
     MODEL: ClassVar[str] = SCHNELL
 
 
-class FluxDevAdvancedImg2ImgInput(_FluxImg2ImgInput):
+class FluxDevAdvancedImg2ImgInput(_FluxImg2ImgInput["FluxTask"]):
     """`img2img` on `Qubico/flux1-dev-advanced`."""
 
     MODEL: ClassVar[str] = DEV_ADVANCED
 
 
-class FluxKontextInput(_FluxInput):
+class FluxKontextInput(_FluxInput["FluxTask"]):
     """Input of Flux `kontext` on `Qubico/flux1-dev-advanced`: edit `image` as the prompt
     says (https://piapi.ai/docs/flux-api/kontext). Checked: `prompt` and `image`
     required. No published price."""
@@ -195,7 +191,7 @@ class FluxKontextInput(_FluxInput):
         require_text("image", self.image, KONTEXT_PAGE)
 
 
-class _FluxToolInput(_FluxInput):
+class _FluxToolInput(_FluxInput[TaskT]):
     """A `Qubico/flux1-dev-advanced` task type beyond txt2img/img2img: `prompt` required (the
     text-to-image page's schema lists these task types), the other names PiAPI's catalog's."""
 
@@ -209,7 +205,7 @@ class _FluxToolInput(_FluxInput):
             check_positive(name, [value if isinstance(value, int) else None])
 
 
-class _FluxSrInput(_FluxToolInput):
+class _FluxSrInput(_FluxToolInput[TaskT]):
     """Super-resolution task types: the image made (or given) is upscaled by `scale`."""
 
     steps: int | None = None
@@ -217,7 +213,7 @@ class _FluxSrInput(_FluxToolInput):
     """The upscaling factor (PiAPI's catalog; its range is not published)."""
 
 
-class _FluxTxt2ImgSrInput(_FluxSrInput):
+class _FluxTxt2ImgSrInput(_FluxSrInput[TaskT]):
     """Input of Flux `txt2img-sr`: text-to-image, then super-resolution. No published price."""
 
     TASK_TYPE: ClassVar[str] = "txt2img-sr"
@@ -227,17 +223,17 @@ class _FluxTxt2ImgSrInput(_FluxSrInput):
     height: int | None = None
 
 
-class FluxSchnellTxt2ImgSrInput(_FluxTxt2ImgSrInput):
+class FluxSchnellTxt2ImgSrInput(_FluxTxt2ImgSrInput["FluxTask"]):
     """`txt2img-sr` on `Qubico/flux1-schnell`."""
 
     MODEL: ClassVar[str] = SCHNELL
 
 
-class FluxDevAdvancedTxt2ImgSrInput(_FluxTxt2ImgSrInput):
+class FluxDevAdvancedTxt2ImgSrInput(_FluxTxt2ImgSrInput["FluxTask"]):
     """`txt2img-sr` on `Qubico/flux1-dev-advanced`."""
 
 
-class FluxImg2ImgSrInput(_FluxSrInput):
+class FluxImg2ImgSrInput(_FluxSrInput["FluxTask"]):
     """Input of Flux `img2img-sr` on `Qubico/flux1-dev-advanced`: image-to-image, then
     super-resolution. No published price."""
 
@@ -247,7 +243,7 @@ class FluxImg2ImgSrInput(_FluxSrInput):
     """The image to start from: a URL PiAPI can fetch (upload a local file first)."""
 
 
-class FluxTxt2ImgLoraInput(_FluxToolInput):
+class FluxTxt2ImgLoraInput(_FluxToolInput["FluxTask"]):
     """Input of Flux `txt2img-lora` on `Qubico/flux1-dev-advanced`
     (https://piapi.ai/docs/flux-with-lora-and-controlnet). No published price."""
 
@@ -259,7 +255,7 @@ class FluxTxt2ImgLoraInput(_FluxToolInput):
     """LoRAs, e.g. `[{"lora_type": "...", "lora_strength": 1}]` (the page lists the types)."""
 
 
-class FluxImg2ImgLoraInput(_FluxToolInput):
+class FluxImg2ImgLoraInput(_FluxToolInput["FluxTask"]):
     """Input of Flux `img2img-lora` on `Qubico/flux1-dev-advanced`. Checked: `denoise` above 0
     up to 1 (https://piapi.ai/docs/flux-api/text-to-image). No published price."""
 
@@ -277,7 +273,7 @@ class FluxImg2ImgLoraInput(_FluxToolInput):
         check_range("denoise", self.denoise, 0, 1, TXT2IMG_PAGE, low_included=False)
 
 
-class FluxFillInpaintInput(_FluxToolInput):
+class FluxFillInpaintInput(_FluxToolInput["FluxTask"]):
     """Input of Flux `fill-inpaint` on `Qubico/flux1-dev-advanced`: repaint the masked part
     of `image` (https://piapi.ai/docs/flux-redux-fill-variation-inpaint-outpaint). No
     published price."""
@@ -289,7 +285,7 @@ class FluxFillInpaintInput(_FluxToolInput):
     steps: int | None = None
 
 
-class FluxFillOutpaintInput(_FluxToolInput):
+class FluxFillOutpaintInput(_FluxToolInput["FluxTask"]):
     """Input of Flux `fill-outpaint` on `Qubico/flux1-dev-advanced`: extend `image` by
     `custom_settings` (PiAPI's MCP server sends `[{"setting_type": "outpaint",
     "outpaint_left": ..., "outpaint_right": ..., "outpaint_top": ..., "outpaint_bottom": ...}]`).
@@ -302,7 +298,7 @@ class FluxFillOutpaintInput(_FluxToolInput):
     custom_settings: list[dict[str, Any]] | None = None
 
 
-class FluxReduxVariationInput(_FluxToolInput):
+class FluxReduxVariationInput(_FluxToolInput["FluxTask"]):
     """Input of Flux `redux-variation` on `Qubico/flux1-dev-advanced`: a variation of `image`.
     No published price."""
 
@@ -315,7 +311,7 @@ class FluxReduxVariationInput(_FluxToolInput):
     steps: int | None = None
 
 
-class FluxControlnetLoraInput(_FluxToolInput):
+class FluxControlnetLoraInput(_FluxToolInput["FluxTask"]):
     """Input of Flux `controlnet-lora` on `Qubico/flux1-dev-advanced`
     (https://piapi.ai/docs/flux-with-lora-and-controlnet). No published price."""
 

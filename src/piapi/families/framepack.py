@@ -17,7 +17,7 @@ __all__ = ["FramePackImg2VideoInput", "FramePackTask", "FramePackVideoOutput"]
 CREATE_TASK_PAGE = "https://piapi.ai/docs/framepack-api/create-task"
 
 
-class FramePackImg2VideoInput(FamilyInput):
+class FramePackImg2VideoInput(FamilyInput["FramePackTask"]):
     """Input of FramePack `img2video` (https://piapi.ai/docs/framepack-api/create-task).
     No published values or price."""
 
@@ -32,11 +32,6 @@ class FramePackImg2VideoInput(FamilyInput):
     """The last frame."""
     duration: int | None = None
     """Seconds."""
-
-    @classmethod
-    def task_class(cls) -> type[FramePackTask]:
-        """`FramePackTask`."""
-        return FramePackTask
 
     def _check(self) -> None:
         check_positive("duration", [self.duration])

@@ -16,7 +16,14 @@ from typing import ClassVar, get_args
 from pydantic import Field
 
 from piapi._core.models import TaskInput, _empty_list
-from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, check_positive, require_text
+from piapi.families._base import (
+    FamilyInput,
+    FamilyTask,
+    ImageOutput,
+    TaskT,
+    check_positive,
+    require_text,
+)
 
 __all__ = [
     "Gemini25FlashImageInput",
@@ -33,7 +40,7 @@ GEMINI_PAGES = {  # PiAPI's pages, as its CLI's catalog names them
 }
 
 
-class _GeminiInput(FamilyInput):
+class _GeminiInput(FamilyInput[TaskT]):
     MODEL: ClassVar[str] = "gemini"
 
     prompt: str | None = None
@@ -46,16 +53,11 @@ class _GeminiInput(FamilyInput):
     output_format: str | None = None
     """Such as "png" or "jpeg" (not checked)."""
 
-    @classmethod
-    def task_class(cls) -> type[GeminiTask]:
-        """`GeminiTask`: what PiAPI answers for every Gemini image task type."""
-        return GeminiTask
-
     def _check(self) -> None:
         require_text("prompt", self.prompt, GEMINI_PAGES[self.TASK_TYPE])
 
 
-class Gemini25FlashImageInput(_GeminiInput):
+class Gemini25FlashImageInput(_GeminiInput["GeminiTask"]):
     """Input of `gemini-2.5-flash-image` (the first Nano Banana). No published price."""
 
     TASK_TYPE: ClassVar[str] = "gemini-2.5-flash-image"
@@ -68,7 +70,7 @@ class Gemini25FlashImageInput(_GeminiInput):
         check_positive("num_images", [self.num_images])
 
 
-class NanoBananaProInput(_GeminiInput):
+class NanoBananaProInput(_GeminiInput["GeminiTask"]):
     """Input of `nano-banana-pro` (Gemini 3 Pro image). No published price."""
 
     TASK_TYPE: ClassVar[str] = "nano-banana-pro"
@@ -77,7 +79,7 @@ class NanoBananaProInput(_GeminiInput):
     """PiAPI's catalog lists it; its values are not published."""
 
 
-class NanoBanana2Input(_GeminiInput):
+class NanoBanana2Input(_GeminiInput["GeminiTask"]):
     """Input of `nano-banana-2`. No published price."""
 
     TASK_TYPE: ClassVar[str] = "nano-banana-2"

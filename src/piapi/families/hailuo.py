@@ -40,7 +40,7 @@ PRICE: dict[str, Decimal] = {
 }
 
 
-class HailuoVideoInput(FamilyInput):
+class HailuoVideoInput(FamilyInput["HailuoTask"]):
     """Input of Hailuo `video_generation` (https://piapi.ai/docs/hailuo-api/generate-video).
 
     Checked: `model` (t2v-01, t2v-01-director, i2v-01, i2v-01-live, s2v-01, and v2.3,
@@ -64,11 +64,6 @@ class HailuoVideoInput(FamilyInput):
     """Seconds (PiAPI's catalog; the allowed values are not published)."""
     resolution: int | None = None
     """A number such as 768 or 1080 (PiAPI's catalog; the allowed values are not published)."""
-
-    @classmethod
-    def task_class(cls) -> type[HailuoTask]:
-        """`HailuoTask`."""
-        return HailuoTask
 
     def estimate_cost(self) -> Decimal | None:
         """The price in USD of one video of this sub-model; None where none is published."""

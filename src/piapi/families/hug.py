@@ -16,7 +16,7 @@ __all__ = ["HugOutput", "HugTask", "HugVideoInput"]
 CREATE_TASK_PAGE = "https://piapi.ai/docs/ai-hug-api/create-task"
 
 
-class HugVideoInput(FamilyInput):
+class HugVideoInput(FamilyInput["HugTask"]):
     """Input of `Qubico/hug-video` `image_to_video`
     (https://piapi.ai/docs/ai-hug-api/create-task).
 
@@ -28,11 +28,6 @@ class HugVideoInput(FamilyInput):
 
     image_url: str | None = None
     """A picture of the two people: a URL PiAPI can fetch (upload a local file first)."""
-
-    @classmethod
-    def task_class(cls) -> type[HugTask]:
-        """`HugTask`."""
-        return HugTask
 
     def _check(self) -> None:
         require_text("image_url", self.image_url, CREATE_TASK_PAGE)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, get_args
 
 from piapi._core.models import TaskInput
-from piapi.families._base import FamilyInput, FamilyTask, VideoUrlOutput, require_text
+from piapi.families._base import FamilyInput, FamilyTask, TaskT, VideoUrlOutput, require_text
 
 __all__ = [
     "HunyuanFastTxt2VideoInput",
@@ -28,21 +28,16 @@ __all__ = [
 PAGE = "https://piapi.ai/docs/hunyuan-video/txt2video-api"
 
 
-class _HunyuanInput(FamilyInput):
+class _HunyuanInput(FamilyInput[TaskT]):
     MODEL: ClassVar[str] = "Qubico/hunyuan"
 
     prompt: str | None = None
-
-    @classmethod
-    def task_class(cls) -> type[HunyuanTask]:
-        """`HunyuanTask`: what PiAPI answers for every Hunyuan task type."""
-        return HunyuanTask
 
     def _check(self) -> None:
         require_text("prompt", self.prompt, PAGE)
 
 
-class HunyuanTxt2VideoInput(_HunyuanInput):
+class HunyuanTxt2VideoInput(_HunyuanInput["HunyuanTask"]):
     """Input of Hunyuan `txt2video`. No published price."""
 
     TASK_TYPE: ClassVar[str] = "txt2video"
@@ -51,7 +46,7 @@ class HunyuanTxt2VideoInput(_HunyuanInput):
     """PiAPI's MCP server offers "16:9", "1:1", "9:16" (not checked)."""
 
 
-class HunyuanTxt2VideoLoraInput(_HunyuanInput):
+class HunyuanTxt2VideoLoraInput(_HunyuanInput["HunyuanTask"]):
     """Input of Hunyuan `txt2video-lora`. No published price."""
 
     TASK_TYPE: ClassVar[str] = "txt2video-lora"
@@ -59,26 +54,26 @@ class HunyuanTxt2VideoLoraInput(_HunyuanInput):
     lora_settings: list[dict[str, Any]] | None = None
 
 
-class HunyuanFastTxt2VideoInput(_HunyuanInput):
+class HunyuanFastTxt2VideoInput(_HunyuanInput["HunyuanTask"]):
     """Input of Hunyuan `fast-txt2video` (faster, less detailed). No published price."""
 
     TASK_TYPE: ClassVar[str] = "fast-txt2video"
 
 
-class _HunyuanImg2VideoInput(_HunyuanInput):
+class _HunyuanImg2VideoInput(_HunyuanInput[TaskT]):
     image: str | None = None
     """The image to animate: a URL PiAPI can fetch (upload a local file first)."""
     aspect_ratio: str | None = None
 
 
-class HunyuanImg2VideoConcatInput(_HunyuanImg2VideoInput):
+class HunyuanImg2VideoConcatInput(_HunyuanImg2VideoInput["HunyuanTask"]):
     """Input of Hunyuan `img2video-concat` (freer movement from the image). No published
     price."""
 
     TASK_TYPE: ClassVar[str] = "img2video-concat"
 
 
-class HunyuanImg2VideoReplaceInput(_HunyuanImg2VideoInput):
+class HunyuanImg2VideoReplaceInput(_HunyuanImg2VideoInput["HunyuanTask"]):
     """Input of Hunyuan `img2video-replace` (sticks to the image). No published price."""
 
     TASK_TYPE: ClassVar[str] = "img2video-replace"

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import ClassVar, get_args
 
 from piapi._core.models import TaskInput
-from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, require_text
+from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, TaskT, require_text
 
 __all__ = [
     "BackgroundRemoveInput",
@@ -48,16 +48,11 @@ def segment_price(width: int, height: int) -> Decimal:
     return SEGMENT_PRICE_PER_MEGAPIXEL * max(millions, Decimal(1))
 
 
-class _ToolkitInput(FamilyInput):
+class _ToolkitInput(FamilyInput[TaskT]):
     MODEL: ClassVar[str] = TOOLKIT
 
-    @classmethod
-    def task_class(cls) -> type[ImageToolkitTask]:
-        """`ImageToolkitTask`."""
-        return ImageToolkitTask
 
-
-class FaceSwapInput(_ToolkitInput):
+class FaceSwapInput(_ToolkitInput["ImageToolkitTask"]):
     """Input of `face-swap`: the face of `swap_image` onto `target_image`
     (https://piapi.ai/docs/faceswap-api/create-task). Nothing is checked; price not
     published."""
@@ -70,7 +65,7 @@ class FaceSwapInput(_ToolkitInput):
     """The image to put it in."""
 
 
-class MultiFaceSwapInput(_ToolkitInput):
+class MultiFaceSwapInput(_ToolkitInput["ImageToolkitTask"]):
     """Input of `multi-face-swap` (https://piapi.ai/docs/multi-face-swap/create-task):
     parameters as PiAPI's catalog lists them; nothing is checked; price not published."""
 
@@ -82,7 +77,7 @@ class MultiFaceSwapInput(_ToolkitInput):
     source_faces_index: str | None = None
 
 
-class BackgroundRemoveInput(_ToolkitInput):
+class BackgroundRemoveInput(_ToolkitInput["ImageToolkitTask"]):
     """Input of `background-remove`
     (https://piapi.ai/docs/image-editing-api/remove-background-api): $0.001 a generation.
     Nothing is checked."""
@@ -98,7 +93,7 @@ class BackgroundRemoveInput(_ToolkitInput):
         return BACKGROUND_REMOVE_PRICE
 
 
-class SegmentInput(_ToolkitInput):
+class SegmentInput(_ToolkitInput["ImageToolkitTask"]):
     """Input of `segment`: cut out what `prompt` names
     (https://piapi.ai/docs/image-editing-api/segment-with-prompt-api).
 
@@ -127,7 +122,7 @@ class SegmentInput(_ToolkitInput):
             raise ValueError(f"segment_factor is required; see {SEGMENT_PAGE}")
 
 
-class UpscaleInput(_ToolkitInput):
+class UpscaleInput(_ToolkitInput["ImageToolkitTask"]):
     """Input of `upscale` (https://piapi.ai/docs/image-editing-api/super-resolution-api):
     nothing is checked (the page's table could not be read); price not published."""
 

@@ -20,7 +20,7 @@ __all__ = ["JoyCaptionBetaOneInput", "JoyCaptionOutput", "JoyCaptionTask"]
 CREATE_TASK_PAGE = "https://piapi.ai/docs/joycaption-api/create-task"
 
 
-class JoyCaptionBetaOneInput(FamilyInput):
+class JoyCaptionBetaOneInput(FamilyInput["JoyCaptionTask"]):
     """Input of `Qubico/joycaption` `joycaption-beta-one`
     (https://piapi.ai/docs/joycaption-api/create-task). Price: not published."""
 
@@ -35,11 +35,6 @@ class JoyCaptionBetaOneInput(FamilyInput):
     """The page's example: "Descriptive"."""
     caption_length: str | None = None
     """The page's example: "any"."""
-
-    @classmethod
-    def task_class(cls) -> type[JoyCaptionTask]:
-        """`JoyCaptionTask`."""
-        return JoyCaptionTask
 
 
 class JoyCaptionOutput(WireModel):

@@ -30,6 +30,7 @@ from piapi.families._base import (
     FamilyInput,
     FamilyTask,
     TaskReference,
+    TaskT,
     VideoOutput,
     check_max_length,
     check_positive,
@@ -145,7 +146,7 @@ class KlingShot(WireModel):
     prompt: str
 
 
-class _KlingInput(FamilyInput):
+class _KlingInput(FamilyInput[TaskT]):
     MODEL: ClassVar[str] = "kling"
     PRICES: ClassVar[dict[tuple[str, bool], Decimal]]
     PAGE: ClassVar[str]
@@ -160,11 +161,6 @@ class _KlingInput(FamilyInput):
     multi_shots: list[KlingShot] | None = None
     """Per-shot prompts and lengths; PiAPI then ignores `prompt` and `duration`."""
     version: str | None = None
-
-    @classmethod
-    def task_class(cls) -> type[KlingTask]:
-        """`KlingTask`: what PiAPI answers for both Kling task types."""
-        return KlingTask
 
     @classmethod
     def _defaults_for(cls, fields: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -203,7 +199,7 @@ class _KlingInput(FamilyInput):
                 raise ValueError(f"each of multi_shots needs a prompt; see {self.PAGE}")
 
 
-class KlingVideoInput(_KlingInput):
+class KlingVideoInput(_KlingInput["KlingTask"]):
     """Input of Kling `video_generation`: text- or image-to-video, Kling 3.0 unless `version`
     says otherwise (PiAPI's page: https://piapi.ai/docs/kling-api/kling-3-api).
 
@@ -268,7 +264,7 @@ class KlingVideoInput(_KlingInput):
             )
 
 
-class KlingOmniVideoInput(_KlingInput):
+class KlingOmniVideoInput(_KlingInput["KlingTask"]):
     """Input of Kling `omni_video_generation` (Kling 3.0 omni; `version` "o1" for Kling o1),
     PiAPI's page: https://piapi.ai/docs/kling-api/kling-3-omni-api.
 
@@ -300,21 +296,14 @@ class KlingOmniVideoInput(_KlingInput):
         return self.resolution
 
 
-class _KlingTaskInput(FamilyInput):
+class _KlingTaskInput(FamilyInput[TaskT]):
     """A Kling request other than the two video generations: no price unless stated."""
 
     MODEL: ClassVar[str] = "kling"
     PAGE: ClassVar[str] = CREATE_TASK_PAGE
 
 
-class _KlingVideoTaskInput(_KlingTaskInput):
-    @classmethod
-    def task_class(cls) -> type[KlingTask]:
-        """`KlingTask`: a Kling video."""
-        return KlingTask
-
-
-class KlingLipSyncInput(_KlingVideoTaskInput):
+class KlingLipSyncInput(_KlingTaskInput["KlingTask"]):
     """Input of Kling `lip_sync`: make a Kling video (`origin_task_id`) or a video URL speak
     `tts_text` in the voice `tts_timbre`, or your own recording (`local_dubbing_url`).
 
@@ -347,7 +336,7 @@ class KlingLipSyncInput(_KlingVideoTaskInput):
             raise ValueError(f"give tts_text or local_dubbing_url: what to say; see {self.PAGE}")
 
 
-class KlingExtendVideoInput(_KlingVideoTaskInput):
+class KlingExtendVideoInput(_KlingTaskInput["KlingTask"]):
     """Input of Kling `extend_video`: continue the video of an earlier Kling task.
 
     Checked (https://piapi.ai/docs/kling-api/create-task): `origin_task_id` required.
@@ -364,7 +353,7 @@ class KlingExtendVideoInput(_KlingVideoTaskInput):
         require_text("origin_task_id", self.origin_task_id, self.PAGE)
 
 
-class KlingEffectsInput(_KlingVideoTaskInput):
+class KlingEffectsInput(_KlingTaskInput["KlingTask"]):
     """Input of Kling `effects`: animate `image_url` with one of Kling's effects.
 
     Checked (https://piapi.ai/docs/kling-api/kling-effects-api): `effect` one of squish,
@@ -395,7 +384,7 @@ class KlingEffectsInput(_KlingVideoTaskInput):
             raise ValueError(f"the {self.effect} effect needs a prompt; see {self.PAGE}")
 
 
-class KlingAvatarInput(_KlingVideoTaskInput):
+class KlingAvatarInput(_KlingTaskInput["KlingTask"]):
     """Input of Kling `avatar`: a talking avatar from `image_url` and an audio
     (https://piapi.ai/docs/kling-api/kling-avatar-api). The page's parameter table was not
     readable: the names are PiAPI's catalog's, nothing but counts is checked. Price: not
@@ -414,7 +403,7 @@ class KlingAvatarInput(_KlingVideoTaskInput):
         check_positive("batch_size", [self.batch_size])
 
 
-class KlingMotionControlInput(_KlingVideoTaskInput):
+class KlingMotionControlInput(_KlingTaskInput["KlingTask"]):
     """Input of Kling `motion_control`: move the character of `image_url` like a reference
     video (`video_url`) or a preset motion (`preset_motion`).
 
@@ -446,7 +435,7 @@ class KlingMotionControlInput(_KlingVideoTaskInput):
             )
 
 
-class KlingTurboVideoInput(_KlingVideoTaskInput):
+class KlingTurboVideoInput(_KlingTaskInput["KlingTask"]):
     """Input of Kling turbo `video_generation` (`model: "kling-turbo"`, version "2.5-turbo"),
     PiAPI's page: https://piapi.ai/docs/kling-api/kling-turbo-api.
 
@@ -486,7 +475,7 @@ class KlingTurboVideoInput(_KlingVideoTaskInput):
             check_allowed("mode", self.mode, MODES, f"{CREATE_TASK_PAGE}, {KLING_3_PRODUCT_PAGE}")
 
 
-class KlingTryOnInput(_KlingTaskInput):
+class KlingTryOnInput(_KlingTaskInput["KlingTryOnTask"]):
     """Input of Kling `ai_try_on`: dress the person of `model_input` in `dress_input`, or in
     `upper_input` and `lower_input` (https://piapi.ai/docs/kling-api/virtual-try-on-api; the
     names are PiAPI's catalog's, the page's table was not readable).
@@ -510,11 +499,6 @@ class KlingTryOnInput(_KlingTaskInput):
     batch_size: int | None = None
     """How many images: the price."""
 
-    @classmethod
-    def task_class(cls) -> type[KlingTryOnTask]:
-        """`KlingTryOnTask`: an image."""
-        return KlingTryOnTask
-
     def estimate_cost(self) -> Decimal | None:
         """`batch_size` x $0.07; None without a `batch_size`."""
         return None if self.batch_size is None else TRY_ON_PRICE_PER_IMAGE * self.batch_size
@@ -523,7 +507,7 @@ class KlingTryOnInput(_KlingTaskInput):
         check_positive("batch_size", [self.batch_size])
 
 
-class KlingSoundInput(_KlingTaskInput):
+class KlingSoundInput(_KlingTaskInput["KlingSoundTask"]):
     """Input of Kling `sound`: sound from a `prompt`, or for an earlier Kling video
     (`origin_task_id`).
 
@@ -539,11 +523,6 @@ class KlingSoundInput(_KlingTaskInput):
     """Seconds: 5 or 10 (default 10)."""
     origin_task_id: TaskReference | None = None
     """An earlier Kling task (its video) to make the sound for."""
-
-    @classmethod
-    def task_class(cls) -> type[KlingSoundTask]:
-        """`KlingSoundTask`: audio."""
-        return KlingSoundTask
 
     def estimate_cost(self) -> Decimal | None:
         """$0.07 per generation."""

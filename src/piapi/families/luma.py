@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import ClassVar, get_args
 
 from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask, VideoOutput, require_text
+from piapi.families._base import FamilyInput, FamilyTask, TaskT, VideoOutput, require_text
 
 __all__ = [
     "LumaExtendVideoInput",
@@ -49,17 +49,12 @@ class LumaKeyFrames(WireModel):
     frame1: LumaFrame | None = None
 
 
-class _LumaInput(FamilyInput):
+class _LumaInput(FamilyInput[TaskT]):
     MODEL: ClassVar[str] = "luma"
 
     prompt: str | None = None
     key_frames: LumaKeyFrames | None = None
     """The older field set's frames: `frame0` and/or `frame1`, each of type "image"."""
-
-    @classmethod
-    def task_class(cls) -> type[LumaTask]:
-        """`LumaTask`."""
-        return LumaTask
 
     def _check(self) -> None:
         require_text("prompt", self.prompt, CREATE_TASK_PAGE)
@@ -75,7 +70,7 @@ class _LumaInput(FamilyInput):
             require_text(f"key_frames.{name}.url", frame.url, CREATE_TASK_PAGE)
 
 
-class LumaVideoInput(_LumaInput):
+class LumaVideoInput(_LumaInput["LumaTask"]):
     """Input of Luma `video_generation` (https://piapi.ai/docs/dream-machine/video-creation).
 
     The current fields: `model` (the page's example: "ray-v2"), `prompt`, `start_image`,
@@ -105,7 +100,7 @@ class LumaVideoInput(_LumaInput):
     """The older field set: PiAPI recommended False (its default)."""
 
 
-class LumaExtendVideoInput(_LumaInput):
+class LumaExtendVideoInput(_LumaInput["LumaTask"]):
     """Input of Luma `extend_video` (https://piapi.ai/docs/dream-machine/video-extend): continue
     an earlier generation, named in `key_frames` (PiAPI's catalog lists `prompt` and
     `key_frames`). Checked: `prompt` required (https://piapi.ai/docs/dream-machine/create-task).

@@ -14,7 +14,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar, get_args
 
 from piapi._core.models import TaskInput, WireModel, check_allowed
-from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, TaskReference, require_text
+from piapi.families._base import (
+    FamilyInput,
+    FamilyTask,
+    ImageOutput,
+    TaskReference,
+    TaskT,
+    require_text,
+)
 
 if TYPE_CHECKING:
     from piapi._core.results import MediaKind
@@ -54,32 +61,22 @@ UPSCALE_INDEXES = ("1", "2", "3", "4", "light", "beta", "2x", "4x", "subtle", "c
 VARIATION_INDEXES = ("1", "2", "3", "4", "high_variation", "low_variation")
 
 
-class _ImageInput(FamilyInput):
+class _ImageInput(FamilyInput[TaskT]):
     MODEL: ClassVar[str] = MIDJOURNEY
 
-    @classmethod
-    def task_class(cls) -> type[MidjourneyTask]:
-        """`MidjourneyTask`: a grid or an image."""
-        return MidjourneyTask
 
-
-class _TextInput(FamilyInput):
+class _TextInput(FamilyInput[TaskT]):
     MODEL: ClassVar[str] = MIDJOURNEY
 
-    @classmethod
-    def task_class(cls) -> type[MidjourneyTextTask]:
-        """`MidjourneyTextTask`: text (prompts, a seed)."""
-        return MidjourneyTextTask
 
-
-class _FollowUpInput(_ImageInput):
+class _FollowUpInput(_ImageInput[TaskT]):
     """A request on an earlier task's images: `origin_task_id` first."""
 
     origin_task_id: TaskReference | None = None
     """The earlier Midjourney task's id."""
 
 
-class MidjourneyImagineInput(_ImageInput):
+class MidjourneyImagineInput(_ImageInput["MidjourneyTask"]):
     """Input of `imagine`: a 2x2 grid from a prompt (https://piapi.ai/docs/midjourney-api/imagine).
 
     Checked: `prompt` required, `process_mode` (relax, fast, turbo). `aspect_ratio` is "1:1"
@@ -103,7 +100,7 @@ class MidjourneyImagineInput(_ImageInput):
             check_allowed("process_mode", self.process_mode, PROCESS_MODES, IMAGINE_PAGE)
 
 
-class MidjourneyUpscaleInput(_FollowUpInput):
+class MidjourneyUpscaleInput(_FollowUpInput["MidjourneyTask"]):
     """Input of `upscale`: one image of an earlier task's grid, or an upscaled image upscaled
     again (https://piapi.ai/docs/midjourney-api/upscale).
 
@@ -120,7 +117,7 @@ class MidjourneyUpscaleInput(_FollowUpInput):
         check_allowed("index", self.index, UPSCALE_INDEXES, UPSCALE_PAGE)
 
 
-class MidjourneyVariationInput(_FollowUpInput):
+class MidjourneyVariationInput(_FollowUpInput["MidjourneyTask"]):
     """Input of `variation` (https://piapi.ai/docs/midjourney-api/variation).
 
     Checked: `origin_task_id` and `prompt` required; `index` required, one of 1, 2, 3, 4,
@@ -141,7 +138,7 @@ class MidjourneyVariationInput(_FollowUpInput):
         require_text("prompt", self.prompt, VARIATION_PAGE)
 
 
-class MidjourneyRerollInput(_FollowUpInput):
+class MidjourneyRerollInput(_FollowUpInput["MidjourneyTask"]):
     """Input of `reroll`: the earlier task again (https://piapi.ai/docs/midjourney-api/reroll).
 
     Checked: `origin_task_id` required. Price: not published.
@@ -157,7 +154,7 @@ class MidjourneyRerollInput(_FollowUpInput):
         require_text("origin_task_id", self.origin_task_id, REROLL_PAGE)
 
 
-class MidjourneyBlendInput(_ImageInput):
+class MidjourneyBlendInput(_ImageInput["MidjourneyTask"]):
     """Input of `blend` (https://piapi.ai/docs/midjourney-api/blend): parameters as PiAPI's
     catalog lists them; the page's table could not be read, nothing is checked. Price: not
     published."""
@@ -171,7 +168,7 @@ class MidjourneyBlendInput(_ImageInput):
     bot_id: int | None = None
 
 
-class MidjourneyInpaintInput(_FollowUpInput):
+class MidjourneyInpaintInput(_FollowUpInput["MidjourneyTask"]):
     """Input of `inpaint` (https://piapi.ai/docs/midjourney-api/inpaint): parameters as
     PiAPI's catalog lists them; nothing is checked. Price: not published."""
 
@@ -182,7 +179,7 @@ class MidjourneyInpaintInput(_FollowUpInput):
     skip_prompt_check: bool | None = None
 
 
-class MidjourneyOutpaintInput(_FollowUpInput):
+class MidjourneyOutpaintInput(_FollowUpInput["MidjourneyTask"]):
     """Input of `outpaint` (https://piapi.ai/docs/midjourney-api/outpaint): parameters as
     PiAPI's catalog lists them; nothing is checked. Price: not published."""
 
@@ -194,7 +191,7 @@ class MidjourneyOutpaintInput(_FollowUpInput):
     skip_prompt_check: bool | None = None
 
 
-class MidjourneyPanInput(_FollowUpInput):
+class MidjourneyPanInput(_FollowUpInput["MidjourneyTask"]):
     """Input of `pan` (https://piapi.ai/docs/midjourney-api/pan): parameters as PiAPI's
     catalog lists them; nothing is checked. Price: not published."""
 
@@ -205,7 +202,7 @@ class MidjourneyPanInput(_FollowUpInput):
     skip_prompt_check: bool | None = None
 
 
-class MidjourneyDescribeInput(_TextInput):
+class MidjourneyDescribeInput(_TextInput["MidjourneyTextTask"]):
     """Input of `describe`: prompts for an image (https://piapi.ai/docs/midjourney-api/describe;
     the page shows these in its example only, nothing is checked). Price: not published."""
 
@@ -217,7 +214,7 @@ class MidjourneyDescribeInput(_TextInput):
     bot_id: int | None = None
 
 
-class MidjourneySeedInput(_TextInput):
+class MidjourneySeedInput(_TextInput["MidjourneyTextTask"]):
     """Input of `seed`: the seed of an earlier task (https://piapi.ai/docs/midjourney-api/seed;
     PiAPI's catalog lists `origin_task_id`). Price: not published."""
 

@@ -29,7 +29,7 @@ def price_for_seconds(seconds: float) -> Decimal:
     return PRICE_PER_SECOND * min(counted, Decimal(MAX_SECONDS))
 
 
-class MmaudioVideo2AudioInput(FamilyInput):
+class MmaudioVideo2AudioInput(FamilyInput["MmaudioTask"]):
     """Input of `Qubico/mmaudio` `video2audio` (https://piapi.ai/docs/mmaudio-api/create-task).
 
     Checked: `prompt` given (the page marks it required; its own example sends ""),
@@ -47,11 +47,6 @@ class MmaudioVideo2AudioInput(FamilyInput):
     """Sampling steps (the page's example: 20)."""
     seed: int | None = None
     """The page's schema spells it `seeds`, its example and PiAPI's catalog `seed`."""
-
-    @classmethod
-    def task_class(cls) -> type[MmaudioTask]:
-        """`MmaudioTask`."""
-        return MmaudioTask
 
     def _check(self) -> None:
         if self.prompt is None:

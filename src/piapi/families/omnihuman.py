@@ -18,7 +18,7 @@ __all__ = ["OmniHuman15Input", "OmniHumanOutput", "OmniHumanTask"]
 OMNI_HUMAN_PAGE = "https://piapi.ai/docs/omni-human-api/omni-human-1-5"
 
 
-class OmniHuman15Input(FamilyInput):
+class OmniHuman15Input(FamilyInput["OmniHumanTask"]):
     """Input of `omni-human` `omni-human-1.5`
     (https://piapi.ai/docs/omni-human-api/omni-human-1-5). Price: not published."""
 
@@ -32,11 +32,6 @@ class OmniHuman15Input(FamilyInput):
     prompt: str | None = None
     fast_mode: bool | None = None
     seed: int | None = None
-
-    @classmethod
-    def task_class(cls) -> type[OmniHumanTask]:
-        """`OmniHumanTask`."""
-        return OmniHumanTask
 
 
 class OmniHumanOutput(VideoOutput):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from piapi._core.models import TaskInput
-from piapi.families._base import FamilyInput, FamilyTask, ImageOutput
+from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, TaskT
 
 __all__ = ["QwenImageEditInput", "QwenImageOutput", "QwenTask", "QwenTxt2ImgInput"]
 
@@ -19,7 +19,7 @@ TXT2IMG_PAGE = "https://piapi.ai/docs/qwen-image-api/text-to-image"
 IMAGE_EDIT_PAGE = "https://piapi.ai/docs/qwen-image-api/image-edit"
 
 
-class _QwenInput(FamilyInput):
+class _QwenInput(FamilyInput[TaskT]):
     MODEL: ClassVar[str] = "Qubico/qwen-image"
 
     prompt: str | None = None
@@ -27,13 +27,8 @@ class _QwenInput(FamilyInput):
     seed: int | None = None
     flow_shift: int | float | None = None
 
-    @classmethod
-    def task_class(cls) -> type[QwenTask]:
-        """`QwenTask`."""
-        return QwenTask
 
-
-class QwenTxt2ImgInput(_QwenInput):
+class QwenTxt2ImgInput(_QwenInput["QwenTask"]):
     """Input of `txt2img` (https://piapi.ai/docs/qwen-image-api/text-to-image). Price: not
     published."""
 
@@ -43,7 +38,7 @@ class QwenTxt2ImgInput(_QwenInput):
     height: int | None = None
 
 
-class QwenImageEditInput(_QwenInput):
+class QwenImageEditInput(_QwenInput["QwenTask"]):
     """Input of `image-edit` (https://piapi.ai/docs/qwen-image-api/image-edit). Price: not
     published."""
 

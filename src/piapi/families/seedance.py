@@ -69,6 +69,8 @@ class Seedance2Input(FamilyInput):
     audio_urls: list[str] | None = None
     """Soundtrack references (mp3, wav, up to 15 s each), `omni_reference` only."""
 
+    # Named by this method, not as `FamilyInput["SeedanceTask"]`: `Seedance2PreviewInput`
+    # subclasses this request, and pyright would misread its fields (see `FamilyInput`).
     @classmethod
     def task_class(cls) -> type[SeedanceTask]:
         """`SeedanceTask`: what PiAPI answers for Seedance 2 task types."""

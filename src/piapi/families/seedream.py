@@ -25,7 +25,7 @@ MAX_IMAGES = 10  # SEEDREAM_5_LITE_PAGE: "image_urls array. Maximum 10 images."
 PRICE_PER_IMAGE = {"2K": Decimal("0.028"), "3K": Decimal("0.042")}  # SEEDREAM_5_LITE_PAGE
 
 
-class Seedream5LiteInput(FamilyInput):
+class Seedream5LiteInput(FamilyInput["SeedreamTask"]):
     """Input of `seedream` `seedream-5-lite` (https://piapi.ai/docs/seedream-api/seedream-5-lite).
 
     Checked: `size` (2K, 3K; PiAPI's default 2K), `aspect_ratio` (1:1, 16:9, 9:16, 4:3,
@@ -44,11 +44,6 @@ class Seedream5LiteInput(FamilyInput):
     aspect_ratio: str | None = None
     output_format: str | None = None
     """png (PiAPI's default) or jpeg."""
-
-    @classmethod
-    def task_class(cls) -> type[SeedreamTask]:
-        """`SeedreamTask`."""
-        return SeedreamTask
 
     def estimate_cost(self) -> Decimal | None:
         """$0.028 an image at 2K (also when `size` is left out: PiAPI's default), $0.042 at

@@ -18,7 +18,7 @@ ASPECT_RATIOS = ("16:9", "9:16", "1:1")  # CREATE_TASK_PAGE, default 16:9
 GUIDANCE_SCALE = (0.0, 10.0)  # CREATE_TASK_PAGE: above 0, at most 10; default 3.5
 
 
-class SkyReelsImg2VideoInput(FamilyInput):
+class SkyReelsImg2VideoInput(FamilyInput["SkyReelsTask"]):
     """Input of SkyReels `img2video` (https://piapi.ai/docs/skyreels-api/create-task).
 
     Checked: `prompt` and `image` required, `aspect_ratio` (16:9, 9:16, 1:1; default 16:9),
@@ -35,11 +35,6 @@ class SkyReelsImg2VideoInput(FamilyInput):
     """The first frame: a URL (or base64) PiAPI can fetch (upload a local file first)."""
     aspect_ratio: str | None = None
     guidance_scale: float | None = None
-
-    @classmethod
-    def task_class(cls) -> type[SkyReelsTask]:
-        """`SkyReelsTask`."""
-        return SkyReelsTask
 
     def _check(self) -> None:
         require_text("prompt", self.prompt, CREATE_TASK_PAGE)

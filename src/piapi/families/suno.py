@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast, get_args
 from pydantic import ConfigDict, Field, model_validator
 
 from piapi._core.models import TaskInput, WireModel, _empty_list, check_allowed
-from piapi.families._base import AudioOutput, FamilyInput, FamilyTask, TaskReference, require_text
+from piapi.families._base import (
+    AudioOutput,
+    FamilyInput,
+    FamilyTask,
+    TaskReference,
+    TaskT,
+    require_text,
+)
 
 if TYPE_CHECKING:
     from piapi._core.results import MediaKind
@@ -60,26 +67,14 @@ SUNO_VERSIONS = ("chirp-v3-0", "chirp-v3-5", "chirp-v4")
 MUSIC_S_PRICE = Decimal("0.04")  # MUSIC_API_PAGE: "music-s: $0.04 / generation"
 
 
-class _SongInput(FamilyInput):
+class _SongInput(FamilyInput[TaskT]):
     # `model_version` is PiAPI's name: on the wire as written, so it is no alias (an alias
     # would be written out under the Python name by `TaskRequest.to_wire()`); pydantic
     # before 2.10 would warn of its `model_` prefix without this.
     model_config = ConfigDict(protected_namespaces=())
 
-    @classmethod
-    def task_class(cls) -> type[SunoTask]:
-        """`SunoTask`: a song's clips."""
-        return SunoTask
 
-
-class _LyricsInput(FamilyInput):
-    @classmethod
-    def task_class(cls) -> type[SunoLyricsTask]:
-        """`SunoLyricsTask`: lyrics, text only."""
-        return SunoLyricsTask
-
-
-class _CustomSongInput(_SongInput):
+class _CustomSongInput(_SongInput[TaskT]):
     """The "Custom" mode of `suno` and `music-s` (`generate_music_custom`): the same fields."""
 
     prompt: str | None = None
@@ -99,7 +94,7 @@ class _CustomSongInput(_SongInput):
 # --- suno ---------------------------------------------------------------------------------
 
 
-class SunoGenerateMusicInput(_SongInput):
+class SunoGenerateMusicInput(_SongInput["SunoTask"]):
     """Input of `suno` `generate_music`: a song from a description (the "Description" mode),
     https://piapi.ai/docs/suno-api/generate-music.
 
@@ -120,7 +115,7 @@ class SunoGenerateMusicInput(_SongInput):
             check_allowed("model_version", self.model_version, SUNO_VERSIONS, GENERATE_MUSIC_PAGE)
 
 
-class SunoGenerateMusicCustomInput(_CustomSongInput):
+class SunoGenerateMusicCustomInput(_CustomSongInput["SunoTask"]):
     """Input of `suno` `generate_music_custom`: your lyrics, title and tags, or a clip to
     continue (https://piapi.ai/docs/suno-api/generate-music).
 
@@ -135,7 +130,7 @@ class SunoGenerateMusicCustomInput(_CustomSongInput):
             check_allowed("model_version", self.model_version, SUNO_VERSIONS, GENERATE_MUSIC_PAGE)
 
 
-class SunoConcatMusicInput(_SongInput):
+class SunoConcatMusicInput(_SongInput["SunoTask"]):
     """Input of `suno` `concat_music`: the whole song of an extended clip.
 
     Checked: `clip_id` required (https://piapi.ai/docs/legacy/suno-api/generate-full-song:
@@ -152,7 +147,7 @@ class SunoConcatMusicInput(_SongInput):
         require_text("clip_id", self.clip_id, FULL_SONG_PAGE)
 
 
-class SunoUploadAudioInput(_SongInput):
+class SunoUploadAudioInput(_SongInput["SunoTask"]):
     """Input of `suno` `upload_audio`. No PiAPI page describes it (PiAPI's catalog lists
     `audio_url`); price not published."""
 
@@ -162,7 +157,7 @@ class SunoUploadAudioInput(_SongInput):
     audio_url: str | None = None
 
 
-class SunoMusicInput(_SongInput):
+class SunoMusicInput(_SongInput["SunoTask"]):
     """Input of `suno` `music` (https://piapi.ai/docs/suno-api/music, "service stopped").
 
     Parameters as PiAPI's catalog lists them; none is described on a page, none checked.
@@ -184,7 +179,7 @@ class SunoMusicInput(_SongInput):
     """An earlier task (or its id; not described by PiAPI)."""
 
 
-class SunoGenerateLyricsInput(_LyricsInput):
+class SunoGenerateLyricsInput(FamilyInput["SunoLyricsTask"]):
     """Input of `suno` `generate_lyrics`. No PiAPI page describes it (PiAPI's catalog lists
     `prompt` and `model_version`); price not published."""
 
@@ -196,7 +191,7 @@ class SunoGenerateLyricsInput(_LyricsInput):
     model_version: str | None = None
 
 
-class SunoLyricsInput(_LyricsInput):
+class SunoLyricsInput(FamilyInput["SunoLyricsTask"]):
     """Input of `suno` `lyrics` (https://piapi.ai/docs/suno-api/lyrics, "service stopped").
     Price: not published."""
 
@@ -209,7 +204,7 @@ class SunoLyricsInput(_LyricsInput):
 # --- music-s ------------------------------------------------------------------------------
 
 
-class _MusicSSongInput(_SongInput):
+class _MusicSSongInput(_SongInput[TaskT]):
     MODEL: ClassVar[str] = MUSIC_S
 
     def estimate_cost(self) -> Decimal | None:
@@ -217,7 +212,7 @@ class _MusicSSongInput(_SongInput):
         return MUSIC_S_PRICE
 
 
-class MusicSGenerateMusicInput(_MusicSSongInput):
+class MusicSGenerateMusicInput(_MusicSSongInput["SunoTask"]):
     """Input of `music-s` `generate_music`: a song from a description
     (https://piapi.ai/docs/music-api/create-task). Price: $0.04 a generation.
 
@@ -231,7 +226,7 @@ class MusicSGenerateMusicInput(_MusicSSongInput):
     """Music only, no vocals."""
 
 
-class MusicSGenerateMusicCustomInput(_MusicSSongInput, _CustomSongInput):
+class MusicSGenerateMusicCustomInput(_MusicSSongInput["SunoTask"], _CustomSongInput["SunoTask"]):
     """Input of `music-s` `generate_music_custom`: your lyrics, title and tags
     (https://piapi.ai/docs/music-api/create-task). Price: $0.04 a generation.
 
@@ -241,7 +236,7 @@ class MusicSGenerateMusicCustomInput(_MusicSSongInput, _CustomSongInput):
     TASK_TYPE: ClassVar[str] = "generate_music_custom"
 
 
-class MusicSConcatMusicInput(_SongInput):
+class MusicSConcatMusicInput(_SongInput["SunoTask"]):
     """Input of `music-s` `concat_music` (PiAPI's catalog lists `clip_id`; no page describes
     it). Price: not published."""
 
@@ -252,7 +247,7 @@ class MusicSConcatMusicInput(_SongInput):
     """An earlier task's clip."""
 
 
-class MusicSUploadAudioInput(_SongInput):
+class MusicSUploadAudioInput(_SongInput["SunoTask"]):
     """Input of `music-s` `upload_audio` (PiAPI's catalog lists `audio_url`; no page
     describes it). Price: not published."""
 
@@ -262,7 +257,7 @@ class MusicSUploadAudioInput(_SongInput):
     audio_url: str | None = None
 
 
-class MusicSGenerateLyricsInput(_LyricsInput):
+class MusicSGenerateLyricsInput(FamilyInput["SunoLyricsTask"]):
     """Input of `music-s` `generate_lyrics`
     (https://piapi.ai/docs/song-api/udio-generate-lyrics, whose example is this request).
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, get_args
 
 from piapi._core.models import TaskInput, WireModel
-from piapi.families._base import FamilyInput, FamilyTask
+from piapi.families._base import FamilyInput, FamilyTask, TaskT
 
 if TYPE_CHECKING:
     from piapi._core.results import MediaKind
@@ -32,14 +32,7 @@ TRELLIS2_PAGE = "https://piapi.ai/docs/trellis2-api/create-task"
 # answers `{"model_file": ".../x.glb"}` (https://piapi.ai/docs/pixal-3d-api/create-task).
 
 
-class _TrellisInput(FamilyInput):
-    @classmethod
-    def task_class(cls) -> type[TrellisTask]:
-        """`TrellisTask`."""
-        return TrellisTask
-
-
-class _SamplingInput(_TrellisInput):
+class _SamplingInput(FamilyInput[TaskT]):
     MODEL: ClassVar[str] = "Qubico/trellis"
 
     ss_sampling_steps: int | None = None
@@ -52,7 +45,7 @@ class _SamplingInput(_TrellisInput):
     """The page's example: 3."""
 
 
-class TrellisTextTo3DInput(_SamplingInput):
+class TrellisTextTo3DInput(_SamplingInput["TrellisTask"]):
     """Input of Trellis `text-to-3d` (https://piapi.ai/docs/trellis-api/create-task). Price:
     not published."""
 
@@ -61,7 +54,7 @@ class TrellisTextTo3DInput(_SamplingInput):
     prompt: str | None = None
 
 
-class TrellisImageTo3DInput(_SamplingInput):
+class TrellisImageTo3DInput(_SamplingInput["TrellisTask"]):
     """Input of Trellis `image-to-3d` (https://piapi.ai/docs/trellis-api/create-task). Price:
     not published.
 
@@ -77,7 +70,7 @@ class TrellisImageTo3DInput(_SamplingInput):
     seed: int | None = None
 
 
-class Trellis2ImageTo3DInput(_TrellisInput):
+class Trellis2ImageTo3DInput(FamilyInput["TrellisTask"]):
     """Input of Trellis 2 `image-to-3d` (https://piapi.ai/docs/trellis2-api/create-task).
     Price: not published."""
 

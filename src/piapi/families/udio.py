@@ -39,7 +39,7 @@ LYRICS_TYPES = ("generate", "user", "instrumental")  # MUSIC_API_PAGE (music-u o
 PRICE = Decimal("0.04")  # MUSIC_API_PAGE: "music-u: $0.04 / generation"
 
 
-class UdioGenerateMusicInput(FamilyInput):
+class UdioGenerateMusicInput(FamilyInput["UdioTask"]):
     """Input of `music-u` `generate_music` (https://piapi.ai/docs/music-api/create-task;
     examples: https://piapi.ai/docs/music-api/music-task-examples).
 
@@ -64,11 +64,6 @@ class UdioGenerateMusicInput(FamilyInput):
     continue_at: float | None = None
     """Where to extend that song, in seconds (PiAPI's catalog only)."""
 
-    @classmethod
-    def task_class(cls) -> type[UdioTask]:
-        """`UdioTask`."""
-        return UdioTask
-
     def estimate_cost(self) -> Decimal | None:
         """$0.04 a generation (https://piapi.ai/docs/music-api/create-task)."""
         return PRICE
@@ -78,7 +73,7 @@ class UdioGenerateMusicInput(FamilyInput):
         check_allowed("lyrics_type", self.lyrics_type, LYRICS_TYPES, MUSIC_API_PAGE)
 
 
-class UdioGenerateLyricsInput(FamilyInput):
+class UdioGenerateLyricsInput(FamilyInput["UdioLyricsTask"]):
     """Input of `music-u` `generate_lyrics` (https://piapi.ai/docs/song-api/udio-generate-lyrics).
 
     Checked: `prompt` required. Price: not published.
@@ -88,11 +83,6 @@ class UdioGenerateLyricsInput(FamilyInput):
     TASK_TYPE: ClassVar[str] = "generate_lyrics"
 
     prompt: str | None = None
-
-    @classmethod
-    def task_class(cls) -> type[UdioLyricsTask]:
-        """`UdioLyricsTask`."""
-        return UdioLyricsTask
 
     def _check(self) -> None:
         require_text("prompt", self.prompt, LYRICS_PAGE)

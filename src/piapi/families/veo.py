@@ -16,7 +16,14 @@ from typing import Any, ClassVar, get_args
 from pydantic import ValidationInfo, field_validator
 
 from piapi._core.models import TaskInput, from_response
-from piapi.families._base import FamilyInput, FamilyTask, VideoOutput, per_second, require_text
+from piapi.families._base import (
+    FamilyInput,
+    FamilyTask,
+    TaskT,
+    VideoOutput,
+    per_second,
+    require_text,
+)
 
 __all__ = [
     "Veo3FastVideoInput",
@@ -37,7 +44,7 @@ FAST_PRICE = {True: Decimal("0.09"), False: Decimal("0.06")}  # veo3(.1)-video-f
 _DURATION = re.compile(r"(\d+)s")
 
 
-class _VeoInput(FamilyInput):
+class _VeoInput(FamilyInput[TaskT]):
     PRICE_PER_SECOND: ClassVar[dict[bool, Decimal]]
     PAGE: ClassVar[str]
     CALLER_DEFAULTS: ClassVar[Mapping[str, Any]] = {"duration": "8s", "generate_audio": True}
@@ -54,11 +61,6 @@ class _VeoInput(FamilyInput):
     """The docs show "720p"; it does not change the price."""
     generate_audio: bool | None = None
     """Native audio; it changes the price."""
-
-    @classmethod
-    def task_class(cls) -> type[VeoTask]:
-        """`VeoTask`: what PiAPI answers for every Veo task type."""
-        return VeoTask
 
     @field_validator("duration", mode="before")
     @classmethod
@@ -87,7 +89,7 @@ class _VeoInput(FamilyInput):
             )
 
 
-class Veo3VideoInput(_VeoInput):
+class Veo3VideoInput(_VeoInput["VeoTask"]):
     """Input of `veo3-video` (Veo 3): $0.24/s with audio, $0.12/s without.
 
     Sent when left out: `duration` "8s", `generate_audio` True. PiAPI's page:
@@ -100,7 +102,7 @@ class Veo3VideoInput(_VeoInput):
     PAGE: ClassVar[str] = VEO3_PAGE
 
 
-class Veo3FastVideoInput(_VeoInput):
+class Veo3FastVideoInput(_VeoInput["VeoTask"]):
     """Input of `veo3-video-fast` (Veo 3 fast): $0.09/s with audio, $0.06/s without."""
 
     MODEL: ClassVar[str] = "veo3"
@@ -109,7 +111,7 @@ class Veo3FastVideoInput(_VeoInput):
     PAGE: ClassVar[str] = VEO3_PAGE
 
 
-class _Veo31Input(_VeoInput):
+class _Veo31Input(_VeoInput[TaskT]):
     MODEL: ClassVar[str] = "veo3.1"
     PAGE: ClassVar[str] = VEO31_PAGE
 
@@ -117,7 +119,7 @@ class _Veo31Input(_VeoInput):
     """The last frame (PiAPI's catalog; its rules are not published)."""
 
 
-class Veo31VideoInput(_Veo31Input):
+class Veo31VideoInput(_Veo31Input["VeoTask"]):
     """Input of `veo3.1-video` (Veo 3.1): $0.24/s with audio, $0.12/s without.
 
     PiAPI's page: https://piapi.ai/docs/veo31-api/text-to-video.
@@ -130,7 +132,7 @@ class Veo31VideoInput(_Veo31Input):
     """Reference images (PiAPI's catalog, `veo3.1-video` only; their rules are not published)."""
 
 
-class Veo31FastVideoInput(_Veo31Input):
+class Veo31FastVideoInput(_Veo31Input["VeoTask"]):
     """Input of `veo3.1-video-fast` (Veo 3.1 fast): $0.09/s with audio, $0.06/s without."""
 
     TASK_TYPE: ClassVar[str] = "veo3.1-video-fast"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, get_args
 
 from piapi._core.models import TaskInput
-from piapi.families._base import FamilyInput, FamilyTask, VideoUrlOutput, require_text
+from piapi.families._base import FamilyInput, FamilyTask, TaskT, VideoUrlOutput, require_text
 
 __all__ = [
     "VideoBackgroundRemoveInput",
@@ -28,16 +28,11 @@ BACKGROUND_REMOVE_PAGE = "https://piapi.ai/docs/tools/video-remove-background-ap
 MODEL = "Qubico/video-toolkit"
 
 
-class _VideoToolkitInput(FamilyInput):
+class _VideoToolkitInput(FamilyInput[TaskT]):
     MODEL: ClassVar[str] = MODEL
 
-    @classmethod
-    def task_class(cls) -> type[VideoToolkitTask]:
-        """`VideoToolkitTask`: what PiAPI answers for every video toolkit task type."""
-        return VideoToolkitTask
 
-
-class VideoFaceSwapInput(_VideoToolkitInput):
+class VideoFaceSwapInput(_VideoToolkitInput["VideoToolkitTask"]):
     """Input of `face-swap` (https://piapi.ai/docs/faceswap-api/video-faceswap): put the
     face(s) of `swap_image` onto the faces of `target_video` (MP4, at most 600 frames; images
     at most 2048 x 2048).
@@ -66,7 +61,7 @@ class VideoFaceSwapInput(_VideoToolkitInput):
         require_text("target_video", self.target_video, FACE_SWAP_PAGE)
 
 
-class VideoUpscaleInput(_VideoToolkitInput):
+class VideoUpscaleInput(_VideoToolkitInput["VideoToolkitTask"]):
     """Input of `upscale` (https://piapi.ai/docs/tools/video-upscale-api): `video` made larger
     by `scale`. No values or price readable on the page."""
 
@@ -77,7 +72,7 @@ class VideoUpscaleInput(_VideoToolkitInput):
     scale: float | None = None
 
 
-class VideoBackgroundRemoveInput(_VideoToolkitInput):
+class VideoBackgroundRemoveInput(_VideoToolkitInput["VideoToolkitTask"]):
     """Input of `background-remove` (https://piapi.ai/docs/tools/video-remove-background-api):
     `video` without its background (`invert_output`: the background instead). No values or
     price readable on the page."""

@@ -18,6 +18,7 @@ from piapi._core.models import TaskInput, check_allowed
 from piapi.families._base import (
     FamilyInput,
     FamilyTask,
+    TaskT,
     VideoUrlOutput,
     check_positive,
     require_text,
@@ -54,22 +55,17 @@ BASE_PRICE = {
 }
 
 
-class _WanInput(FamilyInput):
+class _WanInput(FamilyInput[TaskT]):
     MODEL: ClassVar[str] = "Qubico/wanx"
     PAGE: ClassVar[str] = WANX_PAGE
 
     prompt: str | None = None
 
-    @classmethod
-    def task_class(cls) -> type[WanTask]:
-        """`WanTask`: what PiAPI answers for every Wan task type."""
-        return WanTask
-
     def _check(self) -> None:
         require_text("prompt", self.prompt, self.PAGE)
 
 
-class _WanBaseInput(_WanInput):
+class _WanBaseInput(_WanInput[TaskT]):
     """The three base Wan 2.1 task types: aspect ratios and a price per video published."""
 
     negative_prompt: str | None = None
@@ -87,20 +83,20 @@ class _WanBaseInput(_WanInput):
             check_allowed("aspect_ratio", self.aspect_ratio, BASE_ASPECT_RATIOS, WANX_PAGE)
 
 
-class WanTxt2Video13bInput(_WanBaseInput):
+class WanTxt2Video13bInput(_WanBaseInput["WanTask"]):
     """Input of `txt2video-1.3b` (https://piapi.ai/docs/wanx-api/create-task): $0.12 per
     video. Checked: `prompt` required, `aspect_ratio` 16:9 or 9:16."""
 
     TASK_TYPE: ClassVar[str] = "txt2video-1.3b"
 
 
-class WanTxt2Video14bInput(_WanBaseInput):
+class WanTxt2Video14bInput(_WanBaseInput["WanTask"]):
     """Input of `txt2video-14b`: $0.28 per video. Checked as `txt2video-1.3b`."""
 
     TASK_TYPE: ClassVar[str] = "txt2video-14b"
 
 
-class WanImg2Video14bInput(_WanBaseInput):
+class WanImg2Video14bInput(_WanBaseInput["WanTask"]):
     """Input of `img2video-14b`: $0.28 per video. Checked: `prompt` and `image` required,
     `aspect_ratio` 16:9 or 9:16."""
 
@@ -114,7 +110,7 @@ class WanImg2Video14bInput(_WanBaseInput):
         require_text("image", self.image, WANX_PAGE)
 
 
-class WanTxt2Video14bLoraInput(_WanInput):
+class WanTxt2Video14bLoraInput(_WanInput["WanTask"]):
     """Input of `txt2video-14b-lora` (https://piapi.ai/docs/wanx_lora/tutorial). No published
     price."""
 
@@ -126,7 +122,7 @@ class WanTxt2Video14bLoraInput(_WanInput):
     lora_settings: list[dict[str, Any]] | None = None
 
 
-class WanImg2Video14bLoraInput(_WanInput):
+class WanImg2Video14bLoraInput(_WanInput["WanTask"]):
     """Input of `img2video-14b-lora`. No published price."""
 
     TASK_TYPE: ClassVar[str] = "img2video-14b-lora"
@@ -137,7 +133,7 @@ class WanImg2Video14bLoraInput(_WanInput):
     lora_settings: list[dict[str, Any]] | None = None
 
 
-class WanImg2Video14bKeyframeInput(_WanInput):
+class WanImg2Video14bKeyframeInput(_WanInput["WanTask"]):
     """Input of `img2video-14b-keyframe`: from `start_image` to `end_image`. No published
     price."""
 
@@ -147,7 +143,7 @@ class WanImg2Video14bKeyframeInput(_WanInput):
     end_image: str | None = None
 
 
-class WanImg2Video14bControlCameraInput(_WanInput):
+class WanImg2Video14bControlCameraInput(_WanInput["WanTask"]):
     """Input of `img2video-14b-control-camera` (https://piapi.ai/docs/wanx-api/camera-control).
     No published price."""
 
@@ -159,13 +155,13 @@ class WanImg2Video14bControlCameraInput(_WanInput):
     control_camera_settings: list[dict[str, Any]] | None = None
 
 
-class Wan22Txt2Video14bInput(_WanInput):
+class Wan22Txt2Video14bInput(_WanInput["WanTask"]):
     """Input of `wan22-txt2video-14b` (Wan 2.2). No published price."""
 
     TASK_TYPE: ClassVar[str] = "wan22-txt2video-14b"
 
 
-class Wan22Img2Video14bInput(_WanInput):
+class Wan22Img2Video14bInput(_WanInput["WanTask"]):
     """Input of `wan22-img2video-14b` (Wan 2.2). No published price."""
 
     TASK_TYPE: ClassVar[str] = "wan22-img2video-14b"
@@ -173,7 +169,7 @@ class Wan22Img2Video14bInput(_WanInput):
     image: str | None = None
 
 
-class _Wan26Input(_WanInput):
+class _Wan26Input(_WanInput[TaskT]):
     """Wan 2.6 (`model: "Wan"`): the names are PiAPI's catalog's; its pages could not be read,
     so only a prompt and positive lengths are checked, and no price is published."""
 
@@ -195,7 +191,7 @@ class _Wan26Input(_WanInput):
         check_positive("duration", [self.duration])
 
 
-class Wan26Txt2VideoInput(_Wan26Input):
+class Wan26Txt2VideoInput(_Wan26Input["WanTask"]):
     """Input of `wan26-txt2video` (https://piapi.ai/docs/wan-api/wan26-text-to-video)."""
 
     TASK_TYPE: ClassVar[str] = "wan26-txt2video"
@@ -207,7 +203,7 @@ class Wan26Txt2VideoInput(_Wan26Input):
     """Your own soundtrack."""
 
 
-class Wan26Img2VideoInput(_Wan26Input):
+class Wan26Img2VideoInput(_Wan26Input["WanTask"]):
     """Input of `wan26-img2video` (https://piapi.ai/docs/wan-api/wan26-image-to-video)."""
 
     TASK_TYPE: ClassVar[str] = "wan26-img2video"

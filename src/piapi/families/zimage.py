@@ -38,7 +38,7 @@ def price_per_image(width: int, height: int) -> Decimal:
     return PRICE_ABOVE
 
 
-class ZImageTxt2ImgInput(FamilyInput):
+class ZImageTxt2ImgInput(FamilyInput["ZImageTask"]):
     """Input of `Qubico/z-image` `txt2img` (https://piapi.ai/docs/z-image-api/text-to-image).
 
     Sent when left out (the page's example): `width` 1024, `height` 1024, `batch_size` 1.
@@ -60,11 +60,6 @@ class ZImageTxt2ImgInput(FamilyInput):
     """-1 (the page's example) for a random seed."""
     flow_shift: int | float | None = None
     """The page's example: 3.0."""
-
-    @classmethod
-    def task_class(cls) -> type[ZImageTask]:
-        """`ZImageTask`."""
-        return ZImageTask
 
     def estimate_cost(self) -> Decimal | None:
         """The price per image of this size times `batch_size`; None when one is unset (or not
