@@ -33,6 +33,8 @@ from piapi import (
     TaskInput,
     WaitTimeoutError,
     __version__,
+    models,
+    request_class,
 )
 from piapi.mcp import _sdk
 from piapi.mcp._config import ServerConfig
@@ -129,9 +131,11 @@ class PiAPITools:
 
     async def list_models(self) -> CallToolResult:
         """Every model and task type with a typed request: price rule and parameters."""
-        models: list[dict[str, Any]] = []
-        for typed in _sdk.typed_models():
-            cls = typed.request_class
+        listed: list[dict[str, Any]] = []
+        for typed in models():
+            cls = typed.request_class()
+            if cls is None:
+                continue
             priced = cls.estimate_cost is not TaskInput.estimate_cost
             doc = (cls.estimate_cost.__doc__ or "").strip() if priced else ""
             entry: dict[str, Any] = {
@@ -143,16 +147,16 @@ class PiAPITools:
             if priced:
                 entry["price_with_defaults_usd"] = usd_text(_default_estimate(cls))
             entry["parameters"] = cls.model_json_schema()
-            models.append(entry)
+            listed.append(entry)
         view = {
-            "models": models,
+            "models": listed,
             "note": "Other PiAPI models have no published price here: refused unless the "
             "server allows unknown prices.",
         }
         return _result(view)
 
     def _typed(self, model: str, task_type: str, task_input: dict[str, Any]) -> TaskInput | None:
-        cls = _sdk.request_class(model, task_type)
+        cls = request_class(model, task_type)
         if cls is None:
             return None
         try:
