@@ -38,6 +38,7 @@ from piapi.cli._exit import (
     EXIT_TIMEOUT,
     EXIT_USAGE,
     CliError,
+    problems,
 )
 from piapi.cli._parsing import EPILOG, Commands, Handler, Parents, make_parents
 from piapi.cli._session import Session
@@ -114,10 +115,9 @@ def _explain(exc: PiAPIError, session: Session) -> tuple[str, int]:
 def _first_line_of_validation(exc: Exception) -> str:
     from pydantic import ValidationError
 
-    if isinstance(exc, ValidationError):
-        errors = exc.errors(include_url=False, include_input=False)
-        if errors:
-            return str(errors[0]["msg"]).removeprefix("Value error, ")
+    found = problems(exc, placed=False) if isinstance(exc, ValidationError) else []
+    if found:
+        return found[0]
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 from piapi._core.text import format_usd
 from piapi.cli import _checks
 from piapi.cli._catalog import find, suggestion
-from piapi.cli._exit import EXIT_DECLINED, EXIT_USAGE, CliError
+from piapi.cli._exit import EXIT_DECLINED, EXIT_USAGE, CliError, problems
 from piapi.cli._parsing import Commands, Parents, add_command, add_create_options, resume_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
@@ -92,13 +92,8 @@ def _typed_request(entry: ModelEntry, cls: type[TaskInput], values: dict[str, An
     try:
         return cls.model_validate(values)
     except ValidationError as exc:
-        problems: list[str] = []
-        for error in exc.errors(include_url=False, include_input=False):
-            where = ".".join(str(part) for part in error["loc"])
-            message = str(error["msg"]).removeprefix("Value error, ")
-            problems.append(f"{where}: {message}" if where else message)
         raise CliError(
-            f"Not sent: {'; '.join(problems)}. See: piapi models show "
+            f"Not sent: {'; '.join(problems(exc))}. See: piapi models show "
             f"{entry.model} {entry.task_type}",
             EXIT_USAGE,
         ) from None

@@ -1,6 +1,12 @@
-"""Exit codes of `piapi`, one per kind of failure, and the error that carries one."""
+"""Exit codes of `piapi`, one per kind of failure, the error that carries one, and the words
+for a value pydantic refused."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 __all__ = [
     "EXIT_API",
@@ -17,6 +23,7 @@ __all__ = [
     "EXIT_TIMEOUT",
     "EXIT_USAGE",
     "CliError",
+    "problems",
 ]
 
 EXIT_OK = 0
@@ -57,3 +64,15 @@ class CliError(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
+
+
+def problems(exc: ValidationError, within: str = "", *, placed: bool = True) -> list[str]:
+    """Each problem of a validation error in our words, pydantic's "Value error, " dropped:
+    `place: message` (the place `within` a field, if given), or the message alone unless
+    `placed`. One wording for every command that reports a refused value."""
+    found: list[str] = []
+    for error in exc.errors(include_url=False, include_input=False):
+        place = ".".join(str(part) for part in ((within,) if within else ()) + error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        found.append(f"{place}: {message}" if place and placed else message)
+    return found
