@@ -7,6 +7,7 @@ import argparse
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
+from piapi._core.checks import usd_amount
 from piapi._core.text import format_usd, usd_text
 from piapi.cli._exit import EXIT_OK, EXIT_USAGE, CliError
 from piapi.cli._parsing import Commands, Parents, add_command
@@ -41,12 +42,14 @@ _STORE_HELP = (
 
 
 def _amount(text: str) -> Decimal:
+    """An argparse type: a number, of 0 or more as the SDK's `usd_amount` takes it."""
     try:
-        amount = Decimal(text)
+        amount = usd_amount("--charged", Decimal(text))
     except InvalidOperation:
         raise argparse.ArgumentTypeError(f"not an amount in USD: {text!r}") from None
-    if not amount.is_finite() or amount < 0:
-        raise argparse.ArgumentTypeError(f"an amount must be 0 or more: {text!r}")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"an amount must be 0 or more: {text!r}") from None
+    assert amount is not None  # an amount given, an amount returned
     return amount
 
 
