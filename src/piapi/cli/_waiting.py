@@ -24,15 +24,14 @@ __all__ = ["download", "finish", "wait"]
 class _StatusLine:
     """The live status text; rich re-renders it, so the elapsed time keeps ticking."""
 
-    def __init__(self, task_id: str, status: str | None, now: Callable[[], float]) -> None:
+    def __init__(self, task_id: str, status: str | None) -> None:
         self.task_id = task_id
         self.status = status  # None until PiAPI has said anything about the task
-        self._now = now
-        self._started = now()
+        self._started = time.monotonic()
 
     @property
     def elapsed(self) -> float:
-        return self._now() - self._started
+        return time.monotonic() - self._started
 
     def __rich__(self) -> str:
         return markup(
@@ -56,11 +55,7 @@ def wait(
     a task that does not exist, nor one already over.
     """
     known = task if isinstance(task, Task) else None
-    line = _StatusLine(
-        known.task_id if known else str(task),
-        known.status.value if known else None,
-        time.monotonic,
-    )
+    line = _StatusLine(known.task_id if known else str(task), known.status.value if known else None)
     session.stage = Stage.WAITING
 
     def announce(current: Task[Any, Any]) -> None:
@@ -154,7 +149,8 @@ def finish(
         ui.json(task)
         return EXIT_OK
     if not paths:
-        ui.result_lines(summary(task))
+        for line in summary(task):  # markup already: printed as it is
+            ui.out.print(line)
         return EXIT_OK
     for path in paths:
         facts = [size(path.stat().st_size)]
