@@ -67,20 +67,16 @@ def parse_values(pairs: list[str], input_file: str | None) -> dict[str, Any]:
     return values
 
 
-def _field_names(cls: type[TaskInput]) -> list[str]:
-    names: list[str] = []
-    for name, field in cls.model_fields.items():
-        names.append(name)
-        if isinstance(field.alias, str):
-            names.append(field.alias)
-    return names
-
-
 def _typed_request(entry: ModelEntry, cls: type[TaskInput], values: dict[str, Any]) -> TaskInput:
     """The values checked by the typed request; every problem is reported before sending."""
     from pydantic import ValidationError
 
-    names = _field_names(cls)
+    names = [
+        name
+        for field_name, field in cls.model_fields.items()
+        for name in (field_name, field.alias)
+        if isinstance(name, str)
+    ]
     for key in values:
         if key not in names:
             raise CliError(
