@@ -13,10 +13,10 @@ from piapi._core.text import format_usd
 from piapi.cli import _checks
 from piapi.cli._catalog import find, suggestion
 from piapi.cli._exit import EXIT_DECLINED, EXIT_USAGE, CliError, problems
-from piapi.cli._parsing import Commands, Parents, add_command, add_create_options, resume_options
+from piapi.cli._parsing import Commands, Parents, add_command, add_create_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
-from piapi.cli._waiting import follow
+from piapi.cli._waiting import create_output, follow
 
 if TYPE_CHECKING:
     from piapi import ModelEntry, TaskInput
@@ -101,9 +101,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     entry = find(args.model, args.task_type, untyped=args.untyped)
     cls = None if args.untyped else entry.request_class()
     request = _typed_request(entry, cls, values) if cls is not None else None
-    output = None if args.no_download else (args.output or ".")
-    _checks.check(args, output=output if not args.no_wait or args.output else None)
-    session.resume = resume_options(args, output=output)
+    output = create_output(args, session)
     if request is not None:
         cost = request.estimate_cost()
         ui.info(

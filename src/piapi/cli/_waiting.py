@@ -10,15 +10,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from piapi._core.models import Task
+from piapi.cli import _checks
 from piapi.cli._exit import EXIT_OK
-from piapi.cli._parsing import DEFAULT_TIMEOUT
+from piapi.cli._parsing import DEFAULT_TIMEOUT, resume_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui, cost, duration, input_field, markup, size, summary
 
 if TYPE_CHECKING:
     from piapi._sync.client import PiAPIClient
 
-__all__ = ["download", "finish", "wait"]
+__all__ = ["create_output", "download", "finish", "follow", "wait"]
 
 
 class _StatusLine:
@@ -166,6 +167,16 @@ def finish(
             facts=", ".join(facts),
         )
     return EXIT_OK
+
+
+def create_output(args: argparse.Namespace, session: Session) -> str | None:
+    """Where a command that creates a task (`sora2`, `run`) saves its result, None with
+    --no-download; checked with the other options before anything is sent (with --no-wait,
+    only when -o names it), and repeated by the command that resumes."""
+    output = None if args.no_download else (args.output or ".")
+    _checks.check(args, output=output if not args.no_wait or args.output else None)
+    session.resume = resume_options(args, output=output)
+    return output
 
 
 def follow(
