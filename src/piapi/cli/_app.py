@@ -34,6 +34,7 @@ from piapi.cli._exit import (
     EXIT_AUTH,
     EXIT_DOWNLOAD,
     EXIT_INTERNAL,
+    EXIT_OK,
     EXIT_TASK_FAILED,
     EXIT_TIMEOUT,
     EXIT_USAGE,
@@ -141,7 +142,7 @@ def run(argv: list[str] | None, session: Session) -> int:
     ui = Ui(json_output=getattr(args, "json", False))
     handler: Handler = args.handler
     try:
-        return handler(args, ui, session)
+        return handler(args, ui, session) or EXIT_OK
     except CliError as exc:
         ui.error(str(exc))
         return exc.code

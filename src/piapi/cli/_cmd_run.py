@@ -95,7 +95,7 @@ def _typed_request(entry: ModelEntry, cls: type[TaskInput], values: dict[str, An
         ) from None
 
 
-def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+def run(args: argparse.Namespace, ui: Ui, session: Session) -> int | None:
     """Check, estimate, confirm, create, wait, download."""
     values = parse_values(args.values, args.input)
     entry = find(args.model, args.task_type, untyped=args.untyped)
@@ -133,7 +133,8 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             task = session.task = client.tasks.create(
                 model=entry.model, task_type=entry.task_type, input=values
             )
-        return follow(client, task, ui, session, args, output, started)
+        follow(client, task, ui, session, args, output, started)
+        return None
 
 
 def register(commands: Commands, parents: Parents) -> None:

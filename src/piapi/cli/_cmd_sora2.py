@@ -55,7 +55,7 @@ def _webhook(args: argparse.Namespace, ui: Ui) -> WebhookConfig | None:
     return WebhookConfig(endpoint=args.webhook, secret=secret)
 
 
-def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+def run(args: argparse.Namespace, ui: Ui, session: Session) -> int | None:
     """Estimate, confirm, create, wait, download."""
     task_type: Sora2TaskType = "sora2-pro-video" if args.pro else "sora2-video"
     _check(args)
@@ -92,7 +92,8 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             resolution=args.resolution,
             webhook=webhook,
         )
-        return follow(client, task, ui, session, args, output, started)
+        follow(client, task, ui, session, args, output, started)
+        return None
 
 
 def register(commands: Commands, parents: Parents) -> None:

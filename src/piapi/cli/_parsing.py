@@ -34,8 +34,9 @@ EPILOG = (
 DEFAULT_TIMEOUT = 1800.0
 # What `register(commands, parents)` adds its commands to.
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-# Runs one command; it records its progress in the session, for the line Ctrl-C prints.
-Handler = Callable[[argparse.Namespace, Ui, Session], int]
+# Runs one command; it records its progress in the session, for the line Ctrl-C prints. It
+# returns its exit code, or None for success (a failure raises `CliError` or an SDK error).
+Handler = Callable[[argparse.Namespace, Ui, Session], int | None]
 
 
 class Parents(NamedTuple):

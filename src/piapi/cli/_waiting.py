@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from piapi._core.models import Task
 from piapi.cli import _checks
-from piapi.cli._exit import EXIT_OK
 from piapi.cli._parsing import DEFAULT_TIMEOUT, resume_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui, cost, duration, input_field, markup, size, summary
@@ -140,19 +139,19 @@ def finish(
     *,
     output: str | None,
     elapsed: float | None,
-) -> int:
-    """Download (when asked) and report a completed task; returns the exit code."""
+) -> None:
+    """Download (when asked) and report a completed task."""
     paths = download(client, task, output, ui, session) if output is not None else []
     session.stage = Stage.DONE
     if ui.json_output:
         for path in paths:
             ui.info("Saved {path}", path=path)
         ui.json(task)
-        return EXIT_OK
+        return
     if not paths:
         for line in summary(task):  # markup already: printed as it is
             ui.out.print(line)
-        return EXIT_OK
+        return
     for path in paths:
         facts = [size(path.stat().st_size)]
         seconds = input_field(task, "duration")
@@ -166,7 +165,6 @@ def finish(
             path=path,
             facts=", ".join(facts),
         )
-    return EXIT_OK
 
 
 def create_output(args: argparse.Namespace, session: Session) -> str | None:
@@ -187,7 +185,7 @@ def follow(
     args: argparse.Namespace,
     output: str | None,
     started: float,
-) -> int:
+) -> None:
     """After a create (`sora2`, `run`): say so; with `--no-wait` print how to wait, else
     wait and download (`started`: `time.monotonic()` before the create)."""
     session.stage = Stage.WAITING
@@ -199,6 +197,6 @@ def follow(
             ui.result("{id}", id=task.task_id)
         ui.info("Wait for it with: {command}", command=session.resume.command(task.task_id))
         session.stage = Stage.DONE
-        return EXIT_OK
+        return
     done = wait(client, task, ui, args.timeout or DEFAULT_TIMEOUT, session)
-    return finish(client, done, ui, session, output=output, elapsed=time.monotonic() - started)
+    finish(client, done, ui, session, output=output, elapsed=time.monotonic() - started)
