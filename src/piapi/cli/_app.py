@@ -34,10 +34,12 @@ from piapi.cli._exit import (
     EXIT_AUTH,
     EXIT_DOWNLOAD,
     EXIT_INTERNAL,
+    EXIT_OK,
     EXIT_TASK_FAILED,
     EXIT_TIMEOUT,
     EXIT_USAGE,
     CliError,
+    problems,
 )
 from piapi.cli._parsing import EPILOG, Commands, Handler, Parents, make_parents
 from piapi.cli._session import Session
@@ -114,10 +116,9 @@ def _explain(exc: PiAPIError, session: Session) -> tuple[str, int]:
 def _first_line_of_validation(exc: Exception) -> str:
     from pydantic import ValidationError
 
-    if isinstance(exc, ValidationError):
-        errors = exc.errors(include_url=False, include_input=False)
-        if errors:
-            return str(errors[0]["msg"]).removeprefix("Value error, ")
+    found = problems(exc, placed=False) if isinstance(exc, ValidationError) else []
+    if found:
+        return found[0]
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
@@ -141,7 +142,7 @@ def run(argv: list[str] | None, session: Session) -> int:
     ui = Ui(json_output=getattr(args, "json", False))
     handler: Handler = args.handler
     try:
-        return handler(args, ui, session)
+        return handler(args, ui, session) or EXIT_OK
     except CliError as exc:
         ui.error(str(exc))
         return exc.code

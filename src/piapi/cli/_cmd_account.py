@@ -9,7 +9,6 @@ from pathlib import Path
 from piapi._core.account import AccountInfo, ActiveTasks
 from piapi._core.text import format_usd, usd_text
 from piapi.cli import _checks
-from piapi.cli._exit import EXIT_OK
 from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui, size
@@ -59,7 +58,7 @@ def account_lines(info: AccountInfo, active: ActiveTasks) -> list[tuple[str, str
     return rows
 
 
-def show_account(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+def show_account(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     """`piapi account`: the balance in USD, the plan, the tasks not finished."""
     _checks.check(args, output=None)
     with _checks.make_client(args) as client:
@@ -80,13 +79,12 @@ def show_account(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 },
             }
         )
-        return EXIT_OK
+        return
     for label, value in account_lines(info, active):
         ui.result("[dim]{label}[/] {value}", label=f"{label:<8}", value=value)
-    return EXIT_OK
 
 
-def upload(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+def upload(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     """`piapi upload FILE`: upload it and print its URL (kept 24 h by PiAPI)."""
     _checks.check(args, output=None)
     _checks.check_upload(args.file)
@@ -101,7 +99,6 @@ def upload(args: argparse.Namespace, ui: Ui, session: Session) -> int:
         ui.json_value({"url": url, "file_name": Path(args.file).name})
     else:
         ui.result("{url}", url=url)
-    return EXIT_OK
 
 
 def register(commands: Commands, parents: Parents) -> None:

@@ -9,7 +9,7 @@ import sys
 from piapi._core.protocol import API_KEY_ENV
 from piapi.cli import _ui
 from piapi.cli._config import config_path, forget_api_key, store_api_key
-from piapi.cli._exit import EXIT_OK, EXIT_USAGE, CliError
+from piapi.cli._exit import EXIT_USAGE, CliError
 from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui
@@ -51,7 +51,7 @@ def _read_key(args: argparse.Namespace) -> str:
     return key
 
 
-def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+def run(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     """Store (or with --forget, remove) the key."""
     if args.forget:
         removed = forget_api_key()
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             ui.info("No stored API key in {path}.", path=config_path())
         else:
             ui.info("Removed the stored API key from {path}.", path=removed)
-        return EXIT_OK
+        return
     path = store_api_key(_read_key(args))
     ui.info("Saved the API key in {path} (readable by you only).", path=path)
     if os.environ.get(API_KEY_ENV):
@@ -67,7 +67,6 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             "{env} is set in this environment: commands use it instead of the stored key.",
             env=API_KEY_ENV,
         )
-    return EXIT_OK
 
 
 def register(commands: Commands, parents: Parents) -> None:

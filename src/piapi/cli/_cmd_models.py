@@ -8,7 +8,6 @@ import dataclasses
 
 from piapi import ModelEntry, models
 from piapi.cli._catalog import find
-from piapi.cli._exit import EXIT_OK
 from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui, columns
@@ -37,12 +36,12 @@ def _class_path(entry: ModelEntry) -> str:
     return f"{entry.module}.{entry.class_name}" if entry.typed else "untyped"
 
 
-def run_list(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+def run_list(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     """Print the catalog as a table (or JSON)."""
     entries = [entry for entry in models() if entry.typed or not args.typed]
     if ui.json_output:
         ui.json_value([dataclasses.asdict(entry) for entry in entries])
-        return EXIT_OK
+        return
     columns(
         ui,
         ("model", "task type", "typed request", "price"),
@@ -55,10 +54,9 @@ def run_list(args: argparse.Namespace, ui: Ui, session: Session) -> int:
         count=len(entries),
         typed=typed,
     )
-    return EXIT_OK
 
 
-def run_show(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+def run_show(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     """Print one entry: its request class, price rule, page and parameters."""
     entry = find(args.model, args.task_type)
     parameters = entry.parameters()
@@ -69,7 +67,7 @@ def run_show(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 "parameters": [dataclasses.asdict(parameter) for parameter in parameters],
             }
         )
-        return EXIT_OK
+        return
     ui.result("[bold]{model}[/] / [bold]{kind}[/]", model=entry.model, kind=entry.task_type)
     ui.result("  [dim]request[/] {name}", name=_class_path(entry))
     ui.result("  [dim]price  [/] {price}", price=entry.price)
@@ -84,7 +82,6 @@ def run_show(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             for p in parameters
         ],
     )
-    return EXIT_OK
 
 
 def register(commands: Commands, parents: Parents) -> None:

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any, cast
 from piapi._core.text import format_usd
 from piapi.cli import _checks
 from piapi.cli._catalog import find, suggestion
-from piapi.cli._exit import EXIT_DECLINED, EXIT_USAGE, CliError
-from piapi.cli._parsing import Commands, Parents, add_command, add_create_options, resume_options
+from piapi.cli._exit import EXIT_DECLINED, EXIT_USAGE, CliError, problems
+from piapi.cli._parsing import Commands, Parents, add_command, add_create_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
-from piapi.cli._waiting import follow
+from piapi.cli._waiting import create_output, follow
 
 if TYPE_CHECKING:
     from piapi import ModelEntry, TaskInput
@@ -67,20 +67,16 @@ def parse_values(pairs: list[str], input_file: str | None) -> dict[str, Any]:
     return values
 
 
-def _field_names(cls: type[TaskInput]) -> list[str]:
-    names: list[str] = []
-    for name, field in cls.model_fields.items():
-        names.append(name)
-        if isinstance(field.alias, str):
-            names.append(field.alias)
-    return names
-
-
 def _typed_request(entry: ModelEntry, cls: type[TaskInput], values: dict[str, Any]) -> TaskInput:
     """The values checked by the typed request; every problem is reported before sending."""
     from pydantic import ValidationError
 
-    names = _field_names(cls)
+    names = [
+        name
+        for field_name, field in cls.model_fields.items()
+        for name in (field_name, field.alias)
+        if isinstance(name, str)
+    ]
     for key in values:
         if key not in names:
             raise CliError(
@@ -92,27 +88,20 @@ def _typed_request(entry: ModelEntry, cls: type[TaskInput], values: dict[str, An
     try:
         return cls.model_validate(values)
     except ValidationError as exc:
-        problems: list[str] = []
-        for error in exc.errors(include_url=False, include_input=False):
-            where = ".".join(str(part) for part in error["loc"])
-            message = str(error["msg"]).removeprefix("Value error, ")
-            problems.append(f"{where}: {message}" if where else message)
         raise CliError(
-            f"Not sent: {'; '.join(problems)}. See: piapi models show "
+            f"Not sent: {'; '.join(problems(exc))}. See: piapi models show "
             f"{entry.model} {entry.task_type}",
             EXIT_USAGE,
         ) from None
 
 
-def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+def run(args: argparse.Namespace, ui: Ui, session: Session) -> int | None:
     """Check, estimate, confirm, create, wait, download."""
     values = parse_values(args.values, args.input)
     entry = find(args.model, args.task_type, untyped=args.untyped)
     cls = None if args.untyped else entry.request_class()
     request = _typed_request(entry, cls, values) if cls is not None else None
-    output = None if args.no_download else (args.output or ".")
-    _checks.check(args, output=output if not args.no_wait or args.output else None)
-    session.resume = resume_options(args, output=output)
+    output = create_output(args, session)
     if request is not None:
         cost = request.estimate_cost()
         ui.info(
@@ -144,7 +133,8 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             task = session.task = client.tasks.create(
                 model=entry.model, task_type=entry.task_type, input=values
             )
-        return follow(client, task, ui, session, args, output, started)
+        follow(client, task, ui, session, args, output, started)
+        return None
 
 
 def register(commands: Commands, parents: Parents) -> None:

@@ -10,10 +10,10 @@ from piapi._core.models import WebhookConfig
 from piapi._core.text import format_usd
 from piapi.cli import _checks
 from piapi.cli._exit import EXIT_DECLINED, EXIT_USAGE, CliError
-from piapi.cli._parsing import Commands, Parents, add_command, add_create_options, resume_options
+from piapi.cli._parsing import Commands, Parents, add_command, add_create_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
-from piapi.cli._waiting import follow
+from piapi.cli._waiting import create_output, follow
 from piapi.families.sora2 import Sora2TaskType, estimate_sora2_cost
 
 __all__ = ["register", "run"]
@@ -55,15 +55,13 @@ def _webhook(args: argparse.Namespace, ui: Ui) -> WebhookConfig | None:
     return WebhookConfig(endpoint=args.webhook, secret=secret)
 
 
-def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+def run(args: argparse.Namespace, ui: Ui, session: Session) -> int | None:
     """Estimate, confirm, create, wait, download."""
     task_type: Sora2TaskType = "sora2-pro-video" if args.pro else "sora2-video"
     _check(args)
-    output = None if args.no_download else (args.output or ".")
-    _checks.check(args, output=output if not args.no_wait or args.output else None)
+    output = create_output(args, session)
     if args.image is not None:
         _checks.check_upload(args.image)
-    session.resume = resume_options(args, output=output)
     webhook = _webhook(args, ui)
     with _checks.make_client(args) as client:
         cost = estimate_sora2_cost(duration=args.duration, task_type=task_type)
@@ -94,7 +92,8 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             resolution=args.resolution,
             webhook=webhook,
         )
-        return follow(client, task, ui, session, args, output, started)
+        follow(client, task, ui, session, args, output, started)
+        return None
 
 
 def register(commands: Commands, parents: Parents) -> None:

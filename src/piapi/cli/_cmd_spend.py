@@ -7,8 +7,9 @@ import argparse
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
+from piapi._core.checks import usd_amount
 from piapi._core.text import format_usd, usd_text
-from piapi.cli._exit import EXIT_OK, EXIT_USAGE, CliError
+from piapi.cli._exit import EXIT_USAGE, CliError
 from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui, counted
@@ -41,12 +42,14 @@ _STORE_HELP = (
 
 
 def _amount(text: str) -> Decimal:
+    """An argparse type: a number, of 0 or more as the SDK's `usd_amount` takes it."""
     try:
-        amount = Decimal(text)
+        amount = usd_amount("--charged", Decimal(text))
     except InvalidOperation:
         raise argparse.ArgumentTypeError(f"not an amount in USD: {text!r}") from None
-    if not amount.is_finite() or amount < 0:
-        raise argparse.ArgumentTypeError(f"an amount must be 0 or more: {text!r}")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"an amount must be 0 or more: {text!r}") from None
+    assert amount is not None  # an amount given, an amount returned
     return amount
 
 
@@ -55,7 +58,7 @@ def _when(unix_seconds: float) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def show(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+def show(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     """`piapi spend show`: a budget's total in its window and its open reservations."""
     from piapi.stores import open_store
 
@@ -82,7 +85,7 @@ def show(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 ],
             }
         )
-        return EXIT_OK
+        return
     window = "" if args.window == "none" else f" this {args.window}"
     ui.result(
         "Budget {name} in {url}: {spent} spent or reserved{window}; {held} open.",
@@ -105,10 +108,9 @@ def show(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             "Check each in PiAPI's task history, then: piapi spend settle ID --charged USD "
             "(or --release if its task does not exist)."
         )
-    return EXIT_OK
 
 
-def settle(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+def settle(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     """`piapi spend settle ID --charged USD | --release`."""
     from piapi.stores import open_store
 
@@ -126,7 +128,6 @@ def settle(args: argparse.Namespace, ui: Ui, session: Session) -> int:
         ui.json_value({"id": args.id, "released": args.release, "charged_usd": charged})
     else:
         ui.result("{done}", done=done)
-    return EXIT_OK
 
 
 def register(commands: Commands, parents: Parents) -> None:

@@ -6,7 +6,6 @@ import argparse
 
 from piapi._core.models import TaskStatus
 from piapi.cli import _checks
-from piapi.cli._exit import EXIT_OK
 from piapi.cli._parsing import DEFAULT_TIMEOUT, Commands, Parents, add_command, resume_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
@@ -15,7 +14,7 @@ from piapi.cli._waiting import finish, wait
 __all__ = ["register"]
 
 
-def get(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+def get(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     """`piapi task get ID`: the task's current state (and its video with -o)."""
     _checks.check(args, output=args.output)
     session.resume = resume_options(args, output=args.output)
@@ -24,20 +23,20 @@ def get(args: argparse.Namespace, ui: Ui, session: Session) -> int:
         output = args.output if task.status is TaskStatus.COMPLETED else None
         if args.output is not None and output is None:
             ui.info("Task is {status}: nothing to download yet.", status=task.status.value)
-        return finish(client, task, ui, session, output=output, elapsed=None)
+        finish(client, task, ui, session, output=output, elapsed=None)
 
 
-def wait_for(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+def wait_for(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     """`piapi task wait ID`: wait until the task ends (and download its video with -o)."""
     _checks.check(args, output=args.output)
     session.task_id_given = args.task_id
     session.resume = resume_options(args, output=args.output)
     with _checks.make_client(args) as client:
         task = wait(client, args.task_id, ui, args.timeout or DEFAULT_TIMEOUT, session)
-        return finish(client, task, ui, session, output=args.output, elapsed=None)
+        finish(client, task, ui, session, output=args.output, elapsed=None)
 
 
-def cancel(args: argparse.Namespace, ui: Ui, session: Session) -> int:
+def cancel(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     """`piapi task cancel ID`: cancel a pending task (PiAPI allows it for some models only)."""
     _checks.check(args, output=None)
     session.task_id_given = args.task_id
@@ -48,7 +47,6 @@ def cancel(args: argparse.Namespace, ui: Ui, session: Session) -> int:
         ui.info("Cancelled task {id}.", id=args.task_id)
         if ui.json_output:
             ui.json(client.tasks.get(args.task_id))
-        return EXIT_OK
 
 
 def register(commands: Commands, parents: Parents) -> None:

@@ -17,7 +17,6 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "EPILOG",
     "Commands",
-    "Formatter",
     "Handler",
     "Parents",
     "add_command",
@@ -33,13 +32,11 @@ EPILOG = (
     + f"\n  {BASE_URL_ENV}  another API URL, e.g. a fake server"
 )
 DEFAULT_TIMEOUT = 1800.0
-# Defaults are written into the help texts by hand: an automatic "(default: ...)" would
-# print a secret taken from the environment.
-Formatter = argparse.RawDescriptionHelpFormatter
 # What `register(commands, parents)` adds its commands to.
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-# Runs one command; it records its progress in the session, for the line Ctrl-C prints.
-Handler = Callable[[argparse.Namespace, Ui, Session], int]
+# Runs one command; it records its progress in the session, for the line Ctrl-C prints. It
+# returns its exit code, or None for success (a failure raises `CliError` or an SDK error).
+Handler = Callable[[argparse.Namespace, Ui, Session], int | None]
 
 
 class Parents(NamedTuple):
@@ -67,7 +64,9 @@ def add_command(
         help=help,
         description=description,
         epilog=EPILOG,
-        formatter_class=Formatter,
+        # Defaults are written into the help texts by hand: an automatic "(default: ...)"
+        # would print a secret taken from the environment.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=list(parents),
     )
     if handler is not None:

@@ -76,23 +76,10 @@ class Ui:
         if not self.json_output:
             self.out.print(markup(template, **values))
 
-    def result_lines(self, lines: list[str]) -> None:
-        """Result lines already built with `markup` (like `summary`); skipped in --json mode."""
-        if not self.json_output:
-            for line in lines:
-                self.out.print(line)
-
-    def confirm(self, template: str, **values: object) -> bool:
-        """Ask on stderr; only `y` or `yes` is yes, so Enter (or end of input) spends nothing."""
-        self.err.print(markup(template, **values) + r" \[y/N] ", end="")
-        answer = sys.stdin.readline()
-        if not answer.endswith("\n"):
-            self.err.print()  # end of input: finish the prompt's line
-        return answer.strip().lower() in ("y", "yes")
-
     def confirm_spending(self, yes: bool, what: str, template: str, **values: object) -> bool:
-        """`--yes`, or ask with `confirm`; with no terminal to ask on, refuse to create
-        `what` (exit 2): money is never spent on a guess."""
+        """`--yes`, or ask on stderr: only `y` or `yes` is yes, so Enter (or end of input)
+        spends nothing; with no terminal to ask on, refuse to create `what` (exit 2): money
+        is never spent on a guess."""
         if yes:
             return True
         if not stdin_is_terminal():
@@ -101,7 +88,11 @@ class Ui:
                 "Pass --yes to confirm.",
                 EXIT_USAGE,
             )
-        return self.confirm(template, **values)
+        self.err.print(markup(template, **values) + r" \[y/N] ", end="")
+        answer = sys.stdin.readline()
+        if not answer.endswith("\n"):
+            self.err.print()  # end of input: finish the prompt's line
+        return answer.strip().lower() in ("y", "yes")
 
     def confirm_task(self, yes: bool, cost: Decimal | None, why: str = "") -> bool:
         """`confirm_spending` for one task: its estimated `cost`, or None for a price the SDK
@@ -181,21 +172,19 @@ def cost(task: Task[Any, Any]) -> str:
 def size(count: int) -> str:
     """`512 B`, `1.5 MB`, ... (powers of 1000)."""
     value = float(count)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
+    for unit in ("B", "KB", "MB"):
+        if value < 1000:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1000
-    raise AssertionError("unreachable")
+    return f"{value:.1f} GB"
 
 
-def status_style(status: TaskStatus) -> str:
-    """The colour of a status word."""
-    styles = {
-        TaskStatus.COMPLETED: "green",
-        TaskStatus.FAILED: "red",
-        TaskStatus.CANCELLED: "yellow",
-    }
-    return styles.get(status, "cyan")
+STATUS_STYLES = {
+    TaskStatus.COMPLETED: "green",
+    TaskStatus.FAILED: "red",
+    TaskStatus.CANCELLED: "yellow",
+}
+"""The colour of a status word; any other is cyan."""
 
 
 def input_field(task: Task[Any, Any], name: str) -> object:
@@ -210,7 +199,7 @@ def summary(task: Task[Any, Any]) -> list[str]:
     """A readable description of a task, one markup line per fact."""
     lines = [
         markup(
-            "Task [bold]{task_id}[/]  [" + status_style(task.status) + "]{status}[/]",
+            "Task [bold]{task_id}[/]  [" + STATUS_STYLES.get(task.status, "cyan") + "]{status}[/]",
             task_id=task.task_id,
             status=task.status.value,
         )

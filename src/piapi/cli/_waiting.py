@@ -10,29 +10,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from piapi._core.models import Task
-from piapi.cli._exit import EXIT_OK
-from piapi.cli._parsing import DEFAULT_TIMEOUT
+from piapi.cli import _checks
+from piapi.cli._parsing import DEFAULT_TIMEOUT, resume_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui, cost, duration, input_field, markup, size, summary
 
 if TYPE_CHECKING:
     from piapi._sync.client import PiAPIClient
 
-__all__ = ["download", "finish", "wait"]
+__all__ = ["create_output", "download", "finish", "follow", "wait"]
 
 
 class _StatusLine:
     """The live status text; rich re-renders it, so the elapsed time keeps ticking."""
 
-    def __init__(self, task_id: str, status: str | None, now: Callable[[], float]) -> None:
+    def __init__(self, task_id: str, status: str | None) -> None:
         self.task_id = task_id
         self.status = status  # None until PiAPI has said anything about the task
-        self._now = now
-        self._started = now()
+        self._started = time.monotonic()
 
     @property
     def elapsed(self) -> float:
-        return self._now() - self._started
+        return time.monotonic() - self._started
 
     def __rich__(self) -> str:
         return markup(
@@ -56,11 +55,7 @@ def wait(
     a task that does not exist, nor one already over.
     """
     known = task if isinstance(task, Task) else None
-    line = _StatusLine(
-        known.task_id if known else str(task),
-        known.status.value if known else None,
-        time.monotonic,
-    )
+    line = _StatusLine(known.task_id if known else str(task), known.status.value if known else None)
     session.stage = Stage.WAITING
 
     def announce(current: Task[Any, Any]) -> None:
@@ -144,18 +139,19 @@ def finish(
     *,
     output: str | None,
     elapsed: float | None,
-) -> int:
-    """Download (when asked) and report a completed task; returns the exit code."""
+) -> None:
+    """Download (when asked) and report a completed task."""
     paths = download(client, task, output, ui, session) if output is not None else []
     session.stage = Stage.DONE
     if ui.json_output:
         for path in paths:
             ui.info("Saved {path}", path=path)
         ui.json(task)
-        return EXIT_OK
+        return
     if not paths:
-        ui.result_lines(summary(task))
-        return EXIT_OK
+        for line in summary(task):  # markup already: printed as it is
+            ui.out.print(line)
+        return
     for path in paths:
         facts = [size(path.stat().st_size)]
         seconds = input_field(task, "duration")
@@ -169,7 +165,16 @@ def finish(
             path=path,
             facts=", ".join(facts),
         )
-    return EXIT_OK
+
+
+def create_output(args: argparse.Namespace, session: Session) -> str | None:
+    """Where a command that creates a task (`sora2`, `run`) saves its result, None with
+    --no-download; checked with the other options before anything is sent (with --no-wait,
+    only when -o names it), and repeated by the command that resumes."""
+    output = None if args.no_download else (args.output or ".")
+    _checks.check(args, output=output if not args.no_wait or args.output else None)
+    session.resume = resume_options(args, output=output)
+    return output
 
 
 def follow(
@@ -180,7 +185,7 @@ def follow(
     args: argparse.Namespace,
     output: str | None,
     started: float,
-) -> int:
+) -> None:
     """After a create (`sora2`, `run`): say so; with `--no-wait` print how to wait, else
     wait and download (`started`: `time.monotonic()` before the create)."""
     session.stage = Stage.WAITING
@@ -192,6 +197,6 @@ def follow(
             ui.result("{id}", id=task.task_id)
         ui.info("Wait for it with: {command}", command=session.resume.command(task.task_id))
         session.stage = Stage.DONE
-        return EXIT_OK
+        return
     done = wait(client, task, ui, args.timeout or DEFAULT_TIMEOUT, session)
-    return finish(client, done, ui, session, output=output, elapsed=time.monotonic() - started)
+    finish(client, done, ui, session, output=output, elapsed=time.monotonic() - started)
