@@ -44,7 +44,7 @@ _MODELS: frozenset[str] = frozenset(model for model, _ in CATALOG)
 _ZERO_TIME = "0001-01-01T00:00:00Z"
 _JSON = "application/json; charset=utf-8"
 _NOT_FOUND = b"404 page not found"
-# One silent MPEG-1 Layer III frame (128 kbit/s, 44.1 kHz): the audio results the fake serves.
+# The `error.code` of a failed task (published: tests/data/published/udio-create-failed-credit).
 _FAILED_CODE = 10000
 UPLOAD_PATH = "/api/ephemeral_resource"
 # https://piapi.ai/docs/tools/file-upload: a name of at most 128 characters with a
