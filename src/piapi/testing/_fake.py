@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from piapi.testing._catalog import CATALOG, MediaKind, ModelSpec
 from piapi.testing._clock import Clock, FakeClock, RealClock
-from piapi.testing._faults import Fault, FaultPlan
+from piapi.testing._faults import _REPLACING, Fault, FaultPlan
 from piapi.testing._media import MIN_MP4_SIZE, Mp3Media, Mp4Media, PngMedia, UploadedMedia
 from piapi.testing._response import FakeResponse
 from piapi.testing._webhooks import WebhookDelivery, WebhookDispatcher, WebhookReceiver
@@ -807,8 +807,8 @@ class FakePiAPI:
 
     def _mutate(self, response: FakeResponse, fault: Fault, host: str) -> FakeResponse:
         kind = fault.kind
-        if not fault.acts or kind in ("http_status", "html", "non_json", "error_in_200"):
-            return self._fault_response(fault, host)  # an acted replacing fault
+        if kind in _REPLACING:  # made with `acted=True`: the fake acted, then answers the fault
+            return self._fault_response(fault, host)
         if kind == "drop_after":
             return FakeResponse(0, [], drop="after")
         if kind == "slow":
