@@ -15,7 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 
 from piapi._core.text import printable
-from piapi.testing._fake import FakePiAPI, FakeResponse
+from piapi.testing._fake import FakePiAPI
+from piapi.testing._response import BodyCut, FakeResponse, sent_body
 
 __all__ = ["REQUEST_LOGGER", "FakePiAPIServer"]
 
@@ -140,13 +141,17 @@ class _Handler(BaseHTTPRequestHandler):
         if self.close_connection:
             lines.append("connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-        if self.command == "HEAD":
+        try:
+            for chunk in () if self.command == "HEAD" else sent_body(response):
+                # Headers ride along with the first chunk: one write, not two.
+                self.wfile.write(head + chunk)
+                head = b""
+        except BodyCut:
             self.wfile.write(head)
+            self._drop()
             return
-        if response.chunks is None and response.cut_at is None:
-            self.wfile.write(head + response.body)
-            return
-        self._stream(head, response)
+        if head:  # no body
+            self.wfile.write(head)
 
     def _log(self, response: FakeResponse) -> None:
         if not _log.isEnabledFor(logging.INFO):
@@ -155,21 +160,6 @@ class _Handler(BaseHTTPRequestHandler):
         fault = f" (fault: {response.fault})" if response.fault else ""
         # The request line is anyone's text: shown, never run, on the terminal.
         _log.info("%s %s %s%s", printable(self.command), printable(self.path), outcome, fault)
-
-    def _stream(self, head: bytes, response: FakeResponse) -> None:
-        pending = head
-        sent, cut_at = 0, response.cut_at
-        for chunk in response.iter_body():
-            if cut_at is not None and sent + len(chunk) >= cut_at:
-                self.wfile.write(pending + chunk[: max(0, cut_at - sent)])
-                self._drop()
-                return
-            # Headers ride along with the first chunk: one write, not two.
-            self.wfile.write(pending + chunk)
-            pending = b""
-            sent += len(chunk)
-        if pending:
-            self.wfile.write(pending)
 
     def _drop(self) -> None:
         self.close_connection = True
