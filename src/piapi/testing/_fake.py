@@ -212,12 +212,13 @@ def _json_response(status: int, obj: Any) -> FakeResponse:
     return FakeResponse.of(status, body, _JSON)
 
 
-def _success(data: Any) -> FakeResponse:
-    return _json_response(200, {"code": 200, "data": data, "message": "success"})
+def _success(data: Any, message: str = "success", code: int = 200) -> FakeResponse:
+    """HTTP 200 with PiAPI's envelope: `code` 200, or an error code PiAPI sends inside a 200."""
+    return _json_response(200, {"code": code, "data": data, "message": message})
 
 
-def _error(status: int, message: str, code: int | None = None) -> FakeResponse:
-    return _json_response(status, {"code": code or status, "data": None, "message": message})
+def _error(status: int, message: str) -> FakeResponse:
+    return _json_response(status, {"code": status, "data": None, "message": message})
 
 
 _ROUTES = {
@@ -605,8 +606,7 @@ class FakePiAPI:
         self._tasks[task.task_id] = task
         self._created.append(task)
         self._notify(task)
-        envelope = {"code": 500, "data": task.to_json(), "message": task.error_message}
-        return _json_response(200, envelope)
+        return _success(task.to_json(), task.error_message, 500)
 
     def _usage_units(self, now: float) -> tuple[int, int]:
         """What the tasks have been charged and what is held for them, in PiAPI's units."""
@@ -701,9 +701,7 @@ class FakePiAPI:
         task.ended_ns = self.clock.wall_ns()
         self._active.pop(task.task_id, None)
         self._notify(task)
-        return _json_response(
-            200, {"code": 200, "data": None, "message": f"task {task.task_id} canceled"}
-        )
+        return _success(None, f"task {task.task_id} canceled")
 
     def _finish_now(self, task_id: str, outcome: Outcome, message: str) -> None:
         with self._lock:
@@ -791,9 +789,7 @@ class FakePiAPI:
             text = b"upstream connect error or disconnect/reset before headers"
             return FakeResponse.of(fault.status, text, "text/plain")
         if fault.kind == "error_in_200":
-            return _json_response(
-                200, {"code": fault.status, "data": None, "message": fault.message}
-            )
+            return _success(None, fault.message, fault.status)
         # http_status
         if fault.body == "envelope":
             response = _error(fault.status, fault.message)
