@@ -30,10 +30,13 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     # socketserver's default backlog of 5 resets connections when hundreds arrive at once.
     request_queue_size = 1024
-    fake: FakePiAPI
-    connections: set[socket.socket]
-    connections_lock: threading.Lock
-    stopping: threading.Event  # set by stop(): ends a scripted delay at once
+
+    def __init__(self, address: tuple[str, int], fake: FakePiAPI) -> None:
+        super().__init__(address, _Handler)
+        self.fake = fake
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        self.stopping = threading.Event()  # set by stop(): ends a scripted delay at once
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -193,11 +196,7 @@ class FakePiAPIServer:
         """Bind, start serving and start webhook delivery; returns self."""
         if self._httpd is not None:
             return self
-        httpd = _HTTPServer((self.host, self.port), _Handler)
-        httpd.fake = self.fake
-        httpd.connections = set()
-        httpd.connections_lock = threading.Lock()
-        httpd.stopping = threading.Event()
+        httpd = _HTTPServer((self.host, self.port), self.fake)
         self.port = httpd.server_address[1]
         self._httpd = httpd
         self._thread = threading.Thread(
