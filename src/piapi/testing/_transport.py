@@ -35,7 +35,7 @@ class _Body(httpx.SyncByteStream, httpx.AsyncByteStream):
     def __init__(self, response: FakeResponse) -> None:
         self._response = response
 
-    def _chunks(self) -> Iterator[bytes]:
+    def __iter__(self) -> Iterator[bytes]:
         try:
             yield from sent_body(self._response)
         except BodyCut:
@@ -43,11 +43,8 @@ class _Body(httpx.SyncByteStream, httpx.AsyncByteStream):
                 "peer closed connection without sending complete message body"
             ) from None
 
-    def __iter__(self) -> Iterator[bytes]:
-        return self._chunks()
-
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        for chunk in self._chunks():
+        for chunk in self:
             yield chunk
 
 
