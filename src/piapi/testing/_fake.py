@@ -305,7 +305,6 @@ class FakePiAPI:
         self._media: dict[str, Media] = {}
         self._uploads: dict[str, str] = {}
         self._scripts: dict[str | None, deque[_Script]] = {}  # by prompt; None: any prompt
-        self._total = 0
         if isinstance(self.clock, FakeClock):
             self.clock.add_listener(self.tick)
 
@@ -474,9 +473,9 @@ class FakePiAPI:
             # Lets an SDK `wait` loop that sleeps in real time see the task move on.
             self.clock.advance(self.poll_advance)
         with self._lock:
-            self._total += 1
             self.request_counts[endpoint] += 1
-            fault = self.faults.pick(endpoint, self.request_counts[endpoint], self._total)  # type: ignore[arg-type]
+            count, total = self.request_counts[endpoint], self.request_counts.total()
+            fault = self.faults.pick(endpoint, count, total)  # type: ignore[arg-type]
             key_ok = self._key_ok(lowered.get("x-api-key"))
             task_id = ref if endpoint in ("get", "cancel") else None
             if fault is not None and not fault.acts:
