@@ -583,8 +583,10 @@ class FakePiAPI:
             consume=spec.price(inp),
             spec=spec,
         )
-        if self.refuse_unpaid and task.consume > self._available_units(now):
-            return self._refuse_for_credit(task)
+        if self.refuse_unpaid:
+            used, held = self._usage_units(now)
+            if task.consume > self.balance_usd * 10_000_000 - used - held:
+                return self._refuse_for_credit(task)
         self._tasks[task.task_id] = task
         self._active[task.task_id] = task
         self._created.append(task)
@@ -617,10 +619,6 @@ class FakePiAPI:
             elif task.status not in TERMINAL:
                 held += task.consume
         return used, held
-
-    def _available_units(self, now: float) -> float:
-        used, held = self._usage_units(now)
-        return self.balance_usd * 10_000_000 - used - held
 
     def _upload(self, body: bytes, base: str) -> FakeResponse:
         if self.plan.strip().lower() in _PLANS_WITHOUT_UPLOADS:
