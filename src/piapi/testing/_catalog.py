@@ -51,14 +51,10 @@ def _count(task_input: Mapping[str, Any], name: str, default: int) -> int:
 # --- output shapes: (output while running, output once completed) ---------------------------
 
 
-def _fixed(output: Output) -> Pending:
-    """An output that does not depend on the input (a fresh copy each time)."""
-    return lambda task_input: copy.deepcopy(output)
-
-
-def _fixed_done(output: Output) -> Done:
-    """A completed output without files, the same for every input (a fresh copy each time)."""
-    return lambda publish, task_input: copy.deepcopy(output)
+def _fixed(output: Output) -> Callable[..., Output]:
+    """An output that does not depend on the input: a `Pending`, or a `Done` without files
+    (a fresh copy each time)."""
+    return lambda *_: copy.deepcopy(output)
 
 
 def _files(fixed: Mapping[str, Any] | None = None, **kinds: MediaKind) -> Done:
@@ -436,7 +432,7 @@ def _suno_keyed_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
     return {"clips": {cid: _suno_clip(publish, cid) for cid in ("clip-1", "clip-2")}}
 
 
-_lyrics_done = _fixed_done(
+_lyrics_done = _fixed(
     {"lyrics_pairs": [{"title": "Winter Wind", "text": "[Verse]\nSnowflakes falling"}]}
 )
 _udio_pending = _fixed({"generation_id": "", "songs": None})
@@ -448,8 +444,8 @@ def _udio_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
 
 
 _describe_pending = _fixed({"description": ""})  # piapi.ai/docs/midjourney-api/describe
-_describe_done = _fixed_done({"description": "1\ufe0f\u20e3 a city at night --ar 16:9"})
-_seed_done = _fixed_done({"seed": "1234567890"})
+_describe_done = _fixed({"description": "1\ufe0f\u20e3 a city at night --ar 16:9"})
+_seed_done = _fixed({"seed": "1234567890"})
 _trellis_done = _files(model_file="3d", no_background_image="image", combined_video="video")
 _model_file_done = _files(model_file="3d")  # as Qubico/pixal3d answers (its page)
 
@@ -500,9 +496,7 @@ AUDIO_IMAGE_3D: dict[tuple[str, str], ModelSpec] = {
         ("Qubico/ace-step", task_type): _llm(_flat(5_000), _audio_done)
         for task_type in ("txt2audio", "audio2audio", "edit", "extend")
     },
-    ("Qubico/joycaption", "joycaption-beta-one"): _llm(
-        _flat(10_000), _fixed_done({"text": "A bear."})
-    ),
+    ("Qubico/joycaption", "joycaption-beta-one"): _llm(_flat(10_000), _fixed({"text": "A bear."})),
     ("Qubico/qwen-image", "txt2img"): _llm(_flat(100_000), _image_done),
     ("Qubico/qwen-image", "image-edit"): _llm(_flat(100_000), _image_done),
     ("Qubico/z-image", "txt2img"): _llm(_z_image_price, _images_done),

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from piapi.testing._catalog import CATALOG, MediaKind, ModelSpec
 from piapi.testing._clock import Clock, FakeClock, RealClock
-from piapi.testing._faults import Fault, FaultPlan
+from piapi.testing._faults import _REPLACING, Fault, FaultPlan
 from piapi.testing._media import MIN_MP4_SIZE, Mp3Media, Mp4Media, PngMedia, UploadedMedia
 from piapi.testing._response import FakeResponse
 from piapi.testing._webhooks import WebhookDelivery, WebhookDispatcher, WebhookReceiver
@@ -44,7 +44,7 @@ _MODELS: frozenset[str] = frozenset(model for model, _ in CATALOG)
 _ZERO_TIME = "0001-01-01T00:00:00Z"
 _JSON = "application/json; charset=utf-8"
 _NOT_FOUND = b"404 page not found"
-# One silent MPEG-1 Layer III frame (128 kbit/s, 44.1 kHz): the audio results the fake serves.
+# The `error.code` of a failed task (published: tests/data/published/udio-create-failed-credit).
 _FAILED_CODE = 10000
 UPLOAD_PATH = "/api/ephemeral_resource"
 # https://piapi.ai/docs/tools/file-upload: a name of at most 128 characters with a
@@ -212,12 +212,13 @@ def _json_response(status: int, obj: Any) -> FakeResponse:
     return FakeResponse.of(status, body, _JSON)
 
 
-def _success(data: Any) -> FakeResponse:
-    return _json_response(200, {"code": 200, "data": data, "message": "success"})
+def _success(data: Any, message: str = "success", code: int = 200) -> FakeResponse:
+    """HTTP 200 with PiAPI's envelope: `code` 200, or an error code PiAPI sends inside a 200."""
+    return _json_response(200, {"code": code, "data": data, "message": message})
 
 
-def _error(status: int, message: str, code: int | None = None) -> FakeResponse:
-    return _json_response(status, {"code": code or status, "data": None, "message": message})
+def _error(status: int, message: str) -> FakeResponse:
+    return _json_response(status, {"code": status, "data": None, "message": message})
 
 
 _ROUTES = {
@@ -304,7 +305,6 @@ class FakePiAPI:
         self._media: dict[str, Media] = {}
         self._uploads: dict[str, str] = {}
         self._scripts: dict[str | None, deque[_Script]] = {}  # by prompt; None: any prompt
-        self._total = 0
         if isinstance(self.clock, FakeClock):
             self.clock.add_listener(self.tick)
 
@@ -473,9 +473,9 @@ class FakePiAPI:
             # Lets an SDK `wait` loop that sleeps in real time see the task move on.
             self.clock.advance(self.poll_advance)
         with self._lock:
-            self._total += 1
             self.request_counts[endpoint] += 1
-            fault = self.faults.pick(endpoint, self.request_counts[endpoint], self._total)  # type: ignore[arg-type]
+            count, total = self.request_counts[endpoint], self.request_counts.total()
+            fault = self.faults.pick(endpoint, count, total)  # type: ignore[arg-type]
             key_ok = self._key_ok(lowered.get("x-api-key"))
             task_id = ref if endpoint in ("get", "cancel") else None
             if fault is not None and not fault.acts:
@@ -583,8 +583,10 @@ class FakePiAPI:
             consume=spec.price(inp),
             spec=spec,
         )
-        if self.refuse_unpaid and task.consume > self._available_units(now):
-            return self._refuse_for_credit(task)
+        if self.refuse_unpaid:
+            used, held = self._usage_units(now)
+            if task.consume > self.balance_usd * 10_000_000 - used - held:
+                return self._refuse_for_credit(task)
         self._tasks[task.task_id] = task
         self._active[task.task_id] = task
         self._created.append(task)
@@ -605,8 +607,7 @@ class FakePiAPI:
         self._tasks[task.task_id] = task
         self._created.append(task)
         self._notify(task)
-        envelope = {"code": 500, "data": task.to_json(), "message": task.error_message}
-        return _json_response(200, envelope)
+        return _success(task.to_json(), task.error_message, 500)
 
     def _usage_units(self, now: float) -> tuple[int, int]:
         """What the tasks have been charged and what is held for them, in PiAPI's units."""
@@ -618,10 +619,6 @@ class FakePiAPI:
             elif task.status not in TERMINAL:
                 held += task.consume
         return used, held
-
-    def _available_units(self, now: float) -> float:
-        used, held = self._usage_units(now)
-        return self.balance_usd * 10_000_000 - used - held
 
     def _upload(self, body: bytes, base: str) -> FakeResponse:
         if self.plan.strip().lower() in _PLANS_WITHOUT_UPLOADS:
@@ -701,9 +698,7 @@ class FakePiAPI:
         task.ended_ns = self.clock.wall_ns()
         self._active.pop(task.task_id, None)
         self._notify(task)
-        return _json_response(
-            200, {"code": 200, "data": None, "message": f"task {task.task_id} canceled"}
-        )
+        return _success(None, f"task {task.task_id} canceled")
 
     def _finish_now(self, task_id: str, outcome: Outcome, message: str) -> None:
         with self._lock:
@@ -791,9 +786,7 @@ class FakePiAPI:
             text = b"upstream connect error or disconnect/reset before headers"
             return FakeResponse.of(fault.status, text, "text/plain")
         if fault.kind == "error_in_200":
-            return _json_response(
-                200, {"code": fault.status, "data": None, "message": fault.message}
-            )
+            return _success(None, fault.message, fault.status)
         # http_status
         if fault.body == "envelope":
             response = _error(fault.status, fault.message)
@@ -807,8 +800,8 @@ class FakePiAPI:
 
     def _mutate(self, response: FakeResponse, fault: Fault, host: str) -> FakeResponse:
         kind = fault.kind
-        if not fault.acts or kind in ("http_status", "html", "non_json", "error_in_200"):
-            return self._fault_response(fault, host)  # an acted replacing fault
+        if kind in _REPLACING:  # made with `acted=True`: the fake acted, then answers the fault
+            return self._fault_response(fault, host)
         if kind == "drop_after":
             return FakeResponse(0, [], drop="after")
         if kind == "slow":

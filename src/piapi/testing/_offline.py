@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Generator
-from contextlib import contextmanager
+from collections.abc import Generator
+from contextlib import ExitStack, contextmanager
 from typing import Literal
 
 from piapi.testing._clock import FakeClock
@@ -85,6 +85,8 @@ def _sdk_waits_on(clock: FakeClock | None) -> Generator[None, None, None]:
     if clock is None:
         yield
         return
+    from unittest.mock import patch  # loaded only for fake time, like the clients below
+
     import anyio.lowlevel
 
     from piapi._async.client import AsyncPiAPIClient
@@ -94,19 +96,8 @@ def _sdk_waits_on(clock: FakeClock | None) -> Generator[None, None, None]:
         clock.advance(seconds)
         await anyio.lowlevel.checkpoint()  # other tasks run, cancellation is seen
 
-    hooks: dict[type[object], dict[str, Callable[..., object]]] = {
-        PiAPIClient: {"_default_sleep": clock.sleep, "_default_now": clock.monotonic},
-        AsyncPiAPIClient: {"_default_sleep": advance, "_default_now": clock.monotonic},
-    }
-    missing = object()
-    saved = [(cls, name, cls.__dict__.get(name, missing)) for cls in hooks for name in hooks[cls]]
-    for cls, name, _ in saved:
-        setattr(cls, name, staticmethod(hooks[cls][name]))
-    try:
+    with ExitStack() as stack:
+        for cls, sleep in ((PiAPIClient, clock.sleep), (AsyncPiAPIClient, advance)):
+            stack.enter_context(patch.object(cls, "_default_sleep", staticmethod(sleep)))
+            stack.enter_context(patch.object(cls, "_default_now", staticmethod(clock.monotonic)))
         yield
-    finally:
-        for cls, name, original in saved:
-            if original is missing:
-                delattr(cls, name)  # back to the inherited default
-            else:
-                setattr(cls, name, original)

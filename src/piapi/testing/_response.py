@@ -13,6 +13,10 @@ from typing import Literal
 __all__ = ["FakeResponse"]
 
 
+class BodyCut(Exception):
+    """The body stopped at `cut_at` bytes: the connection drops there."""
+
+
 @dataclass
 class FakeResponse:
     """What the handler answers; transports turn `drop`, `delay` and `cut_at` into I/O."""
@@ -45,3 +49,18 @@ class FakeResponse:
         """A response header by name, case-insensitively."""
         name = name.lower()
         return next((v for k, v in self.headers if k.lower() == name), None)
+
+
+def sent_body(response: FakeResponse) -> Iterator[bytes]:
+    """The body as it goes out: whole, or its first `cut_at` bytes and then `BodyCut`.
+
+    One rule for both shells: the in-process transport raises httpx's error for a dropped
+    download there, the loopback server drops the connection."""
+    sent, cut_at = 0, response.cut_at
+    for chunk in response.iter_body():
+        if cut_at is not None and sent + len(chunk) >= cut_at:
+            if cut_at > sent:
+                yield chunk[: cut_at - sent]
+            raise BodyCut
+        sent += len(chunk)
+        yield chunk

@@ -15,7 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 
 from piapi._core.text import printable
-from piapi.testing._fake import FakePiAPI, FakeResponse
+from piapi.testing._fake import FakePiAPI
+from piapi.testing._response import BodyCut, FakeResponse, sent_body
 
 __all__ = ["REQUEST_LOGGER", "FakePiAPIServer"]
 
@@ -29,10 +30,13 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     # socketserver's default backlog of 5 resets connections when hundreds arrive at once.
     request_queue_size = 1024
-    fake: FakePiAPI
-    connections: set[socket.socket]
-    connections_lock: threading.Lock
-    stopping: threading.Event  # set by stop(): ends a scripted delay at once
+
+    def __init__(self, address: tuple[str, int], fake: FakePiAPI) -> None:
+        super().__init__(address, _Handler)
+        self.fake = fake
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        self.stopping = threading.Event()  # set by stop(): ends a scripted delay at once
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -140,13 +144,17 @@ class _Handler(BaseHTTPRequestHandler):
         if self.close_connection:
             lines.append("connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-        if self.command == "HEAD":
+        try:
+            for chunk in () if self.command == "HEAD" else sent_body(response):
+                # Headers ride along with the first chunk: one write, not two.
+                self.wfile.write(head + chunk)
+                head = b""
+        except BodyCut:
             self.wfile.write(head)
+            self._drop()
             return
-        if response.chunks is None and response.cut_at is None:
-            self.wfile.write(head + response.body)
-            return
-        self._stream(head, response)
+        if head:  # no body
+            self.wfile.write(head)
 
     def _log(self, response: FakeResponse) -> None:
         if not _log.isEnabledFor(logging.INFO):
@@ -155,21 +163,6 @@ class _Handler(BaseHTTPRequestHandler):
         fault = f" (fault: {response.fault})" if response.fault else ""
         # The request line is anyone's text: shown, never run, on the terminal.
         _log.info("%s %s %s%s", printable(self.command), printable(self.path), outcome, fault)
-
-    def _stream(self, head: bytes, response: FakeResponse) -> None:
-        pending = head
-        sent, cut_at = 0, response.cut_at
-        for chunk in response.iter_body():
-            if cut_at is not None and sent + len(chunk) >= cut_at:
-                self.wfile.write(pending + chunk[: max(0, cut_at - sent)])
-                self._drop()
-                return
-            # Headers ride along with the first chunk: one write, not two.
-            self.wfile.write(pending + chunk)
-            pending = b""
-            sent += len(chunk)
-        if pending:
-            self.wfile.write(pending)
 
     def _drop(self) -> None:
         self.close_connection = True
@@ -203,11 +196,7 @@ class FakePiAPIServer:
         """Bind, start serving and start webhook delivery; returns self."""
         if self._httpd is not None:
             return self
-        httpd = _HTTPServer((self.host, self.port), _Handler)
-        httpd.fake = self.fake
-        httpd.connections = set()
-        httpd.connections_lock = threading.Lock()
-        httpd.stopping = threading.Event()
+        httpd = _HTTPServer((self.host, self.port), self.fake)
         self.port = httpd.server_address[1]
         self._httpd = httpd
         self._thread = threading.Thread(

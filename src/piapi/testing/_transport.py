@@ -13,7 +13,7 @@ import anyio
 import httpx
 
 from piapi.testing._clock import Clock, FakeClock
-from piapi.testing._response import FakeResponse
+from piapi.testing._response import BodyCut, FakeResponse, sent_body
 
 __all__ = ["Answerer", "FakeTransport"]
 
@@ -35,24 +35,16 @@ class _Body(httpx.SyncByteStream, httpx.AsyncByteStream):
     def __init__(self, response: FakeResponse) -> None:
         self._response = response
 
-    def _chunks(self) -> Iterator[bytes]:
-        cut_at = self._response.cut_at
-        sent = 0
-        for chunk in self._response.iter_body():
-            if cut_at is not None and sent + len(chunk) >= cut_at:
-                if cut_at > sent:
-                    yield chunk[: cut_at - sent]
-                raise httpx.RemoteProtocolError(
-                    "peer closed connection without sending complete message body"
-                )
-            sent += len(chunk)
-            yield chunk
-
     def __iter__(self) -> Iterator[bytes]:
-        return self._chunks()
+        try:
+            yield from sent_body(self._response)
+        except BodyCut:
+            raise httpx.RemoteProtocolError(
+                "peer closed connection without sending complete message body"
+            ) from None
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        for chunk in self._chunks():
+        for chunk in self:
             yield chunk
 
 

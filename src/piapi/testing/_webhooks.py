@@ -14,7 +14,7 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -151,19 +151,12 @@ class WebhookDispatcher:
     """
 
     def __init__(
-        self,
-        tick: Callable[[], None] | None = None,
-        *,
-        sleep: Callable[[float], None] | None = None,
-        max_attempts: int = 3,
-        backoff: float = 0.05,
-        timeout: float = 5.0,
-        allowed_hosts: Iterable[str] = LOOPBACK_HOSTS,
+        self, tick: Callable[[], None], *, sleep: Callable[[float], None] | None = None
     ) -> None:
-        self.max_attempts = max_attempts
-        self.backoff = backoff
-        self.timeout = timeout
-        self.allowed_hosts = set(allowed_hosts)
+        self.max_attempts = 3
+        self.backoff = 0.05
+        self.timeout = 5.0
+        self.allowed_hosts = set(LOOPBACK_HOSTS)
         self._tick = tick
         self._queue: deque[_Pending] = deque()
         self._deliveries: list[WebhookDelivery] = []
@@ -247,8 +240,7 @@ class WebhookDispatcher:
             while not self._stop.is_set():
                 self._wake.wait(interval)
                 self._wake.clear()
-                if self._tick is not None:
-                    self._tick()
+                self._tick()
                 self._flush(client)
 
     def _send(self, item: _Pending, client: httpx.Client) -> list[WebhookDelivery]:
