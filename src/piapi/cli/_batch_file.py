@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from piapi._core.download import numbered_stem
 from piapi._core.models import TaskInput, TaskRequest
+from piapi.cli._exit import problems
 from piapi.families._registry import request_class_for
 from piapi.families.sora2 import build_sora2_input
 
@@ -152,10 +153,5 @@ def _shorthand(fields: dict[str, Any]) -> TaskInput:
 def _reason(exc: ValueError, within: str = "") -> str:
     """The first reason of a validation error, in our words (its place `within` a field);
     any other error's text."""
-    if isinstance(exc, ValidationError):
-        errors = exc.errors(include_url=False, include_input=False)
-        if errors:
-            where = ".".join(str(part) for part in (within, *errors[0]["loc"]) if part != "")
-            message = str(errors[0]["msg"]).removeprefix("Value error, ")
-            return f"{where}: {message}" if where else message
-    return str(exc)
+    found = problems(exc, within) if isinstance(exc, ValidationError) else []
+    return found[0] if found else str(exc)
