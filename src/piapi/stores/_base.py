@@ -15,8 +15,9 @@ import time
 import uuid
 from collections.abc import Callable, Generator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
+from piapi._core.checks import UsdAmount, usd_amount
 from piapi._core.errors import SpendLimitError
 from piapi._core.text import format_usd
 from piapi.stores._rules import (
@@ -48,13 +49,15 @@ _ITEM_COLUMNS = (
 Clock = Callable[[], float]
 
 
-def _usd(name: str, value: object) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+def _micros(name: str, value: object) -> int:
+    """A caller's amount in USD as the whole micro-dollars a store keeps, checked by the SDK's
+    one rule (`usd_amount`), a float refused: a shared ledger keeps exact amounts only."""
+    if isinstance(value, float):
         raise TypeError(f"{name} must be a Decimal, int or str amount in USD (got {value!r})")
-    amount = Decimal(value)
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"{name} must be a finite amount of 0 or more (got {value!r})")
-    return amount
+    amount = usd_amount(name, cast("UsdAmount | None", value))
+    if amount is None:
+        raise TypeError(f"{name} must be a Decimal, int or str amount in USD (got None)")
+    return to_micros(amount)
 
 
 def _money(micros: int | None) -> Decimal | None:
@@ -118,8 +121,8 @@ class Store(abc.ABC):
         """Reserve `amount_usd` on budget `name` and return the reservation's id, or raise
         `SpendLimitError` (nothing reserved) when settled charges and open reservations in
         the current `window` plus it would pass `limit_usd`. Atomic across processes."""
-        amount = to_micros(_usd("amount_usd", amount_usd))
-        limit = None if limit_usd is None else to_micros(_usd("limit_usd", limit_usd))
+        amount = _micros("amount_usd", amount_usd)
+        limit = None if limit_usd is None else _micros("limit_usd", limit_usd)
         now = self._clock()
         key = window_key(Window(window), now)
         with self._tx() as tx:
@@ -164,7 +167,7 @@ class Store(abc.ABC):
     def settle(self, reservation_id: int, charged_usd: Decimal | int | str) -> None:
         """Replace an open reservation by what was charged (settling twice with the same
         amount is a no-op; anything else on a closed reservation raises `StoreError`)."""
-        charged = to_micros(_usd("charged_usd", charged_usd))
+        charged = _micros("charged_usd", charged_usd)
         with self._tx() as tx:
             self._close_reservation(tx, reservation_id, charged)
 
@@ -264,7 +267,7 @@ class Store(abc.ABC):
     ) -> None:
         """Create batch `batch` (one item per estimate, in order), or join it if it exists
         with the same `fingerprint` and size (else `StoreError`); `cap_usd` replaces its cap."""
-        cap = None if cap_usd is None else to_micros(_usd("cap_usd", cap_usd))
+        cap = None if cap_usd is None else _micros("cap_usd", cap_usd)
         with self._tx() as tx:
             created = tx.count(
                 "INSERT INTO piapi_batches (id, fingerprint, size, cap_micros, created_at) "
@@ -475,7 +478,7 @@ class Store(abc.ABC):
                 "SELECT 1 FROM piapi_ledger WHERE id = ? AND state = 'open'", int(str(reservation))
             )
             if open_row is not None:
-                charged = to_micros(_usd("charged_usd", charged_usd))
+                charged = _micros("charged_usd", charged_usd)
                 self._close_reservation(tx, int(str(reservation)), charged)
 
     def record_created(

@@ -24,6 +24,8 @@ __all__ = [
 ]
 
 MICROS = Decimal(1_000_000)
+MAX_USD = Decimal("9223372036854.775807")
+"""The most a store can keep: 2**63 - 1 micro-dollars, its 64-bit integer columns' limit."""
 
 
 class Window(str, enum.Enum):
@@ -47,8 +49,8 @@ class ItemState(str, enum.Enum):
 
 def to_micros(amount: Decimal) -> int:
     """An amount in USD as whole micro-dollars, rounded up: a limit never counts too little."""
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"an amount must be finite and 0 or more (got {amount})")
+    if not amount.is_finite() or not 0 <= amount <= MAX_USD:
+        raise ValueError(f"an amount must be finite, 0 to {MAX_USD} (got {amount})")
     return int((amount * MICROS).to_integral_value(rounding=ROUND_CEILING))
 
 
