@@ -224,13 +224,15 @@ def request_body(request: TaskRequest) -> bytes:
 
 class CreatePlan(NamedTuple):
     """A create, ready to send: the body, the class to read the answer with (None: by its
-    model), and the secrets it carries (a webhook secret), to keep out of any error."""
+    model), the secrets it carries (a webhook secret), to keep out of any error, and the
+    request its price is estimated from (the caller's, or the keyword form's)."""
 
     body: bytes
     task_class: type[Task[Any, Any]] | None
     secrets: Secrets
+    priced: TaskInput | TaskRequest
 
-    def __repr__(self) -> str:  # the body holds the webhook secret
+    def __repr__(self) -> str:  # the body (and a request's config) holds the webhook secret
         return f"CreatePlan(<{len(self.body)} bytes>, {self.task_class!r}, {self.secrets!r})"
 
 
@@ -273,7 +275,8 @@ def create_plan(
         )
     hook = wire.config.webhook_config if wire.config is not None else None
     secrets = Secrets((hook.secret,) if hook is not None and hook.secret else ())
-    return CreatePlan(request_body(wire), task_class, secrets)
+    priced = wire if request is None else request
+    return CreatePlan(request_body(wire), task_class, secrets, priced)
 
 
 def _with_config(
