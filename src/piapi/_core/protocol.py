@@ -16,7 +16,7 @@ from contextlib import suppress
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from functools import partial
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, TypeVar, cast
 from urllib.parse import quote, unquote
 
 import httpx
@@ -56,6 +56,8 @@ MAX_ANSWER_BYTES = 16 * 1024 * 1024
 """An API answer larger than this (decompressed) is refused unread: a task is a few KB."""
 
 logger = logging.getLogger("piapi")
+
+ConnectionErrorT = TypeVar("ConnectionErrorT", bound=APIConnectionError)
 
 # Failures in which httpx never put the request on the wire: safe to resend even a create.
 _NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -309,10 +311,22 @@ def transport_error(
     task_may_exist = is_create and not isinstance(exc, _NOT_SENT_ERRORS)
     error_class = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
     what = "timed out" if error_class is APITimeoutError else "failed"
+    return _request_error(error_class, request, f"{what}: {type(exc).__name__}", task_may_exist)
+
+
+def _request_error(
+    error_class: type[ConnectionErrorT],
+    request: httpx.Request | None,
+    what: str,
+    task_may_exist: bool,
+) -> ConnectionErrorT:
+    """An `APIConnectionError` (or subclass) about `request`, named by its method and path
+    (and its task, for a get or a cancel): the one way these errors are built."""
+    where = f"{request.method} {request.url.path}" if request is not None else "The call"
     return error_class(
-        f"{request.method} {request.url.path} {what}: {type(exc).__name__}",
+        f"{where} {what}",
         request=request,
-        task_id=task_id_of(request),
+        task_id=task_id_of(request) if request is not None else None,
         task_may_exist=task_may_exist,
     )
 
@@ -351,23 +365,13 @@ class BodyReader:
 
 def closed_error(request: httpx.Request | None, *, is_create: bool) -> ClientClosedError:
     """The error of a call cut short because its client was closed."""
-    what = f"{request.method} {request.url.path}" if request is not None else "The call"
-    return ClientClosedError(
-        f"{what} ended: the client was closed",
-        request=request,
-        task_id=task_id_of(request) if request is not None else None,
-        task_may_exist=is_create,
-    )
+    return _request_error(ClientClosedError, request, "ended: the client was closed", is_create)
 
 
 def deadline_error(request: httpx.Request, *, is_create: bool, sent: bool) -> APITimeoutError:
     """The error of a request stopped by its call's deadline."""
-    return APITimeoutError(
-        f"{request.method} {request.url.path} timed out: the deadline passed",
-        request=request,
-        task_id=task_id_of(request),
-        task_may_exist=is_create and sent,
-    )
+    what = "timed out: the deadline passed"
+    return _request_error(APITimeoutError, request, what, is_create and sent)
 
 
 def cut_short_error(
@@ -411,12 +415,8 @@ def request_failure(
         return transport_error(exc, request, is_create=is_create)
     if isinstance(exc, httpx.HTTPError | httpx.InvalidURL | httpx.StreamError | RuntimeError):
         # An invalid URL, a client closed by its owner, a stream read twice: not sent.
-        return APIConnectionError(
-            f"{request.method} {request.url.path} could not be sent: {type(exc).__name__}",
-            request=request,
-            task_id=task_id_of(request),
-            task_may_exist=is_create and response is not None,
-        )
+        what = f"could not be sent: {type(exc).__name__}"
+        return _request_error(APIConnectionError, request, what, is_create and response is not None)
     return None
 
 
