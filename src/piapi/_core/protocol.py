@@ -205,20 +205,6 @@ def task_url(base_url: str, task_id: str) -> str:
     return f"{base_url}{TASK_PATH}/{quote(check_task_id(task_id), safe='')}"
 
 
-def keyword_request(
-    model: str,
-    task_type: str,
-    input: Mapping[str, Any] | BaseModel,
-    config: TaskConfig | Mapping[str, Any] | None,
-) -> TaskRequest:
-    """The `TaskRequest` of `tasks.create(model=..., task_type=..., input=...)`."""
-    if not model or not task_type:
-        raise ValueError("model and task_type must be non-empty strings")
-    task_input = input if isinstance(input, BaseModel) else dict(input)
-    task_config = TaskConfig.model_validate(config) if config is not None else None
-    return TaskRequest(model=model, task_type=task_type, input=task_input, config=task_config)
-
-
 def request_body(request: TaskRequest) -> bytes:
     """Serialise a `TaskRequest` as PiAPI expects it."""
     return json.dumps(request.to_wire(), ensure_ascii=False, separators=(",", ":")).encode()
@@ -255,7 +241,14 @@ def create_plan(
     if request is None:
         if model is None or task_type is None or input is None:
             raise ValueError("tasks.create needs a request, or model=, task_type= and input=")
-        wire = keyword_request(model, task_type, input, config)
+        if not model or not task_type:
+            raise ValueError("model and task_type must be non-empty strings")
+        wire = TaskRequest(
+            model=model,
+            task_type=task_type,
+            input=input if isinstance(input, BaseModel) else dict(input),
+            config=TaskConfig.model_validate(config) if config is not None else None,
+        )
     elif keywords or config is not None:
         raise ValueError(
             "tasks.create takes a request or model=/task_type=/input=/config=, not both"
