@@ -28,7 +28,7 @@ from piapi._core.errors import (
     ClientClosedError,
     status_error_class,
 )
-from piapi._core.polling import WaitState, is_transient, poll_delay
+from piapi._core.polling import PollPlanner, WaitState, is_transient, poll_delay
 from piapi._core.protocol import requested_delay
 from piapi._core.retries import (
     ServerPause,
@@ -272,7 +272,7 @@ def test_default_poll_schedule() -> None:
     delays = [poll_delay(n) for n in range(10)]
     assert delays[:6] == [0.0, 1.0, 1.5, 2.25, 3.375, 5.0625]
     assert delays[7:] == [10.0, 10.0, 10.0]
-    assert poll_delay(5, poll_interval=2.0) == 2.0
+    assert PollPlanner(None, 2.0, now=0.0).delay(0.0, 5) == 2.0  # a fixed interval replaces it
 
 
 @pytest.mark.parametrize(("duration", "max_requests"), [(30, 8), (90, 15), (300, 36)])
