@@ -34,7 +34,6 @@ from piapi._core.retries import (
     ServerPause,
     backoff,
     request_honours,
-    retries_over,
     retry_decision,
     server_pause,
     should_retry,
@@ -200,7 +199,15 @@ def test_retry_decision(
 def test_retries_over(
     attempt: int, max_retries: int, delay: float, time_left: float | None, over: bool
 ) -> None:
-    assert retries_over(attempt, max_retries=max_retries, delay=delay, time_left=time_left) is over
+    decided = retry_decision(
+        rate_limited(delay),  # a pause of `delay`, asked for by the server
+        attempt,
+        is_create=False,
+        max_retries=max_retries,
+        time_left=time_left,
+        jitter=0.0,
+    )
+    assert decided == (None if over else delay)
 
 
 def failing(*failures: BaseException) -> Callable[[], Any]:
