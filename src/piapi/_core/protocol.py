@@ -601,12 +601,9 @@ def status_error(
     is_create: bool,
     task_id: str | None = None,
     secrets: Sequence[str] = (),
-    now: float | None = None,
 ) -> APIStatusError:
-    """The `APIStatusError` for an HTTP error status or an error code inside HTTP 200.
-
-    `now` is the wall clock, for a `Retry-After` given as a date (default: the real one).
-    """
+    """The `APIStatusError` for an HTTP error status or an error code inside HTTP 200
+    (a `Retry-After` given as a date is read against the wall clock)."""
     body = _json_or_none(response)
     envelope = _as_dict(body)
     code: int | None = None
@@ -638,7 +635,7 @@ def status_error(
         body=_redact_value(body, secrets),
         code=code,
         api_message=api_message,
-        retry_after=requested_delay(response.headers, time.time() if now is None else now),
+        retry_after=requested_delay(response.headers, time.time()),
         task_id=task_id,
         task_may_exist=is_create and status >= 500,
     )
