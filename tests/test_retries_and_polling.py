@@ -28,13 +28,12 @@ from piapi._core.errors import (
     ClientClosedError,
     status_error_class,
 )
-from piapi._core.polling import WaitState, is_transient, poll_delay
+from piapi._core.polling import PollPlanner, WaitState, is_transient, poll_delay
 from piapi._core.protocol import requested_delay
 from piapi._core.retries import (
     ServerPause,
     backoff,
     request_honours,
-    retries_over,
     retry_decision,
     server_pause,
     should_retry,
@@ -200,7 +199,15 @@ def test_retry_decision(
 def test_retries_over(
     attempt: int, max_retries: int, delay: float, time_left: float | None, over: bool
 ) -> None:
-    assert retries_over(attempt, max_retries=max_retries, delay=delay, time_left=time_left) is over
+    decided = retry_decision(
+        rate_limited(delay),  # a pause of `delay`, asked for by the server
+        attempt,
+        is_create=False,
+        max_retries=max_retries,
+        time_left=time_left,
+        jitter=0.0,
+    )
+    assert decided == (None if over else delay)
 
 
 def failing(*failures: BaseException) -> Callable[[], Any]:
@@ -272,7 +279,7 @@ def test_default_poll_schedule() -> None:
     delays = [poll_delay(n) for n in range(10)]
     assert delays[:6] == [0.0, 1.0, 1.5, 2.25, 3.375, 5.0625]
     assert delays[7:] == [10.0, 10.0, 10.0]
-    assert poll_delay(5, poll_interval=2.0) == 2.0
+    assert PollPlanner(None, 2.0, now=0.0).delay(0.0, 5) == 2.0  # a fixed interval replaces it
 
 
 @pytest.mark.parametrize(("duration", "max_requests"), [(30, 8), (90, 15), (300, 36)])

@@ -169,11 +169,11 @@ def test_reported_cost(status: str, usage: dict[str, Any] | None, reported: Deci
 
 def _cost(price: str | None = "0.32", cap: str | None = None) -> CreateCost:
     if price is None:
-        return CreateCost.of(None, model="kling", task_type="motion_control", input={})
+        return CreateCost(TaskRequest(model="kling", task_type="motion_control", input={}))
     seconds = int(D(price) / D("0.08"))
-    return CreateCost.of(
+    return CreateCost(
         Sora2VideoInput(prompt="x", duration=seconds),  # type: ignore[arg-type]
-        max_cost_usd=cap,
+        usd_amount("max_cost_usd", cap),
     )
 
 

@@ -1,7 +1,8 @@
 """Public names that load their module on first use, so `import piapi` costs next to nothing.
 
-A package lists its names once (`_EXPORTS`, module -> names); `scripts/gen_exports.py` writes
-the type checkers' imports and `__all__` from that table, and this module serves it at run time.
+A package lists its names once (`_EXPORTS`, module -> names): this module serves that table
+at run time (`__getattr__`, `__dir__` and `__all__`), and `scripts/gen_exports.py` writes the
+type checkers' imports from it (`from module import Name as Name`, a re-export).
 """
 
 from __future__ import annotations
@@ -10,10 +11,14 @@ from collections.abc import Callable, Mapping
 
 
 def lazy_exports(
-    package: str, exports: Mapping[str, tuple[str, ...]], namespace: dict[str, object]
-) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
-    """The `__getattr__` and `__dir__` of `package`, whose public names (module -> names)
-    are imported from their module when first asked for, then kept in `namespace`."""
+    package: str,
+    exports: Mapping[str, tuple[str, ...]],
+    namespace: dict[str, object],
+    eager: tuple[str, ...] = (),
+) -> tuple[Callable[[str], object], Callable[[], list[str]], list[str]]:
+    """The `__getattr__`, `__dir__` and `__all__` of `package`, whose public names (module
+    -> names) are imported from their module when first asked for, then kept in `namespace`;
+    `eager` names the package imports itself, also public."""
     module_of = {name: module for module, names in exports.items() for name in names}
 
     def load(name: str) -> object:
@@ -29,4 +34,4 @@ def lazy_exports(
     def names() -> list[str]:
         return sorted(set(namespace) | set(module_of))
 
-    return load, names
+    return load, names, sorted([*module_of, *eager])

@@ -21,7 +21,9 @@ from piapi._async._backend import Lifetime, body_chunks, gate_for, own_pool
 from piapi._core.deadline import NO_DEADLINE, Deadline, TimeoutValue, checked_client_timeout
 from piapi._core.errors import ClientClosedError, PiAPIError
 from piapi._core.protocol import (
-    BodyReader,
+    MAX_ANSWER_BYTES,
+    AnswerTooLarge,
+    Chunks,
     Secrets,
     closed_error,
     cut_short_error,
@@ -177,14 +179,15 @@ class AsyncSender:
                     sent = True
                     response = await self.http.send(request, stream=True, follow_redirects=False)
                     try:
-                        reader = BodyReader()
+                        body = Chunks()
                         async with body_chunks(response) as chunks:
                             async for chunk in chunks:
-                                reader.add(chunk)
+                                if body.add(chunk) > MAX_ANSWER_BYTES:
+                                    raise AnswerTooLarge(body.size)
                                 if left is not None and deadline.expired(self.now()):
                                     raise deadline_error(request, is_create=is_create, sent=True)
                         # What Response.read() stores: the body was read here, to count it.
-                        response._content = reader.body()
+                        response._content = body.take()
                     finally:
                         await response.aclose()
             except Exception as exc:

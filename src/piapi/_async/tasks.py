@@ -336,7 +336,7 @@ class AsyncTasks:
 
     async def _create_one(self, request: TaskRequest | TaskInput) -> Task[Any, Any]:
         plan = create_plan(request)
-        return await self._create(plan, NO_DEADLINE, CreateCost.of(request))
+        return await self._create(plan, NO_DEADLINE, CreateCost(request))
 
     async def _wait_one(self, task: Task[Any, Any] | str, timeout: float | None) -> Task[Any, Any]:
         return await self._wait(task, timeout, None, None, False, None)

@@ -13,25 +13,7 @@ from typing import Any, NamedTuple
 import httpx
 from typing_extensions import Self
 
-__all__ = [
-    "APIConnectionError",
-    "APIResponseValidationError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AuthenticationError",
-    "BadRequestError",
-    "ClientClosedError",
-    "ConflictError",
-    "InternalServerError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "PiAPIError",
-    "RateLimitError",
-    "SpendLimitError",
-    "UnprocessableEntityError",
-    "WebhookParseError",
-    "WebhookVerificationError",
-]
+# Public as `piapi.<name>`: piapi's `_EXPORTS` is the one list of them.
 
 MAY_HAVE_CREATED_TASK = (
     "The create request may have reached PiAPI, so the task may exist and be billed; "

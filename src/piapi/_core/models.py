@@ -40,20 +40,7 @@ from piapi._core.errors import PiAPIError
 if TYPE_CHECKING:
     from piapi._core.results import MediaKind
 
-__all__ = [
-    "FamilyTask",
-    "NoResultError",
-    "Task",
-    "TaskConfig",
-    "TaskError",
-    "TaskInput",
-    "TaskMeta",
-    "TaskRequest",
-    "TaskStatus",
-    "TaskUsage",
-    "TypedRequest",
-    "WebhookConfig",
-]
+# Public as `piapi.<name>`: piapi's `_EXPORTS` lists which (FamilyTask serves the families).
 
 USD_UNITS = Decimal(10_000_000)  # `usage.consume` and `usage.frozen` count 1/10,000,000 USD
 USD_USAGE_TYPES = frozenset({"llm", "point", "quota"})

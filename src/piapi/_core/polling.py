@@ -75,14 +75,13 @@ def refuse_awaitable(result: object, name: str = "on_update") -> None:
         raise TypeError(f"{name} returned an awaitable: {_SYNC_ONLY}")
 
 
-def poll_delay(polls_done: int, poll_interval: float | None = None) -> float:
+def poll_delay(polls_done: int) -> float:
     """Seconds to wait before the next poll after `polls_done` polls.
 
     Default: 1 s growing x1.5 to a 10 s cap, so a 90 s video is noticed within ~10 s of
-    finishing with about 15 requests; a fixed `poll_interval` replaces the schedule.
+    finishing with about 15 requests; a fixed `poll_interval` replaces the schedule
+    (`PollPlanner.delay`).
     """
-    if poll_interval is not None:
-        return poll_interval
     if polls_done <= 0:
         return 0.0
     return backoff(polls_done, first=FIRST_POLL_DELAY, growth=POLL_GROWTH, cap=MAX_POLL_DELAY)
@@ -225,7 +224,6 @@ class WaitState:
         self.deadline = Deadline.after(timeout, started_at) if deadline is None else deadline
         self.io_deadline = self.deadline.extended(FINAL_POLL_GRACE)
         """Until when a poll's request may run: the deadline plus `FINAL_POLL_GRACE`."""
-        self.poll_interval = poll_interval
         self.not_before: float | None = None
         """A pause the server asked for (`Retry-After` of a failed poll), in seconds."""
         self.outlasting_retry_after: float | None = None

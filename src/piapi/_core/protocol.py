@@ -16,7 +16,7 @@ from contextlib import suppress
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from functools import partial
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, TypeVar, cast
 from urllib.parse import quote, unquote
 
 import httpx
@@ -56,6 +56,8 @@ MAX_ANSWER_BYTES = 16 * 1024 * 1024
 """An API answer larger than this (decompressed) is refused unread: a task is a few KB."""
 
 logger = logging.getLogger("piapi")
+
+ConnectionErrorT = TypeVar("ConnectionErrorT", bound=APIConnectionError)
 
 # Failures in which httpx never put the request on the wire: safe to resend even a create.
 _NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -203,20 +205,6 @@ def task_url(base_url: str, task_id: str) -> str:
     return f"{base_url}{TASK_PATH}/{quote(check_task_id(task_id), safe='')}"
 
 
-def keyword_request(
-    model: str,
-    task_type: str,
-    input: Mapping[str, Any] | BaseModel,
-    config: TaskConfig | Mapping[str, Any] | None,
-) -> TaskRequest:
-    """The `TaskRequest` of `tasks.create(model=..., task_type=..., input=...)`."""
-    if not model or not task_type:
-        raise ValueError("model and task_type must be non-empty strings")
-    task_input = input if isinstance(input, BaseModel) else dict(input)
-    task_config = TaskConfig.model_validate(config) if config is not None else None
-    return TaskRequest(model=model, task_type=task_type, input=task_input, config=task_config)
-
-
 def request_body(request: TaskRequest) -> bytes:
     """Serialise a `TaskRequest` as PiAPI expects it."""
     return json.dumps(request.to_wire(), ensure_ascii=False, separators=(",", ":")).encode()
@@ -224,13 +212,15 @@ def request_body(request: TaskRequest) -> bytes:
 
 class CreatePlan(NamedTuple):
     """A create, ready to send: the body, the class to read the answer with (None: by its
-    model), and the secrets it carries (a webhook secret), to keep out of any error."""
+    model), the secrets it carries (a webhook secret), to keep out of any error, and the
+    request its price is estimated from (the caller's, or the keyword form's)."""
 
     body: bytes
     task_class: type[Task[Any, Any]] | None
     secrets: Secrets
+    priced: TaskInput | TaskRequest
 
-    def __repr__(self) -> str:  # the body holds the webhook secret
+    def __repr__(self) -> str:  # the body (and a request's config) holds the webhook secret
         return f"CreatePlan(<{len(self.body)} bytes>, {self.task_class!r}, {self.secrets!r})"
 
 
@@ -251,7 +241,14 @@ def create_plan(
     if request is None:
         if model is None or task_type is None or input is None:
             raise ValueError("tasks.create needs a request, or model=, task_type= and input=")
-        wire = keyword_request(model, task_type, input, config)
+        if not model or not task_type:
+            raise ValueError("model and task_type must be non-empty strings")
+        wire = TaskRequest(
+            model=model,
+            task_type=task_type,
+            input=input if isinstance(input, BaseModel) else dict(input),
+            config=TaskConfig.model_validate(config) if config is not None else None,
+        )
     elif keywords or config is not None:
         raise ValueError(
             "tasks.create takes a request or model=/task_type=/input=/config=, not both"
@@ -273,7 +270,8 @@ def create_plan(
         )
     hook = wire.config.webhook_config if wire.config is not None else None
     secrets = Secrets((hook.secret,) if hook is not None and hook.secret else ())
-    return CreatePlan(request_body(wire), task_class, secrets)
+    priced = wire if request is None else request
+    return CreatePlan(request_body(wire), task_class, secrets, priced)
 
 
 def _with_config(
@@ -306,10 +304,22 @@ def transport_error(
     task_may_exist = is_create and not isinstance(exc, _NOT_SENT_ERRORS)
     error_class = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
     what = "timed out" if error_class is APITimeoutError else "failed"
+    return _request_error(error_class, request, f"{what}: {type(exc).__name__}", task_may_exist)
+
+
+def _request_error(
+    error_class: type[ConnectionErrorT],
+    request: httpx.Request | None,
+    what: str,
+    task_may_exist: bool,
+) -> ConnectionErrorT:
+    """An `APIConnectionError` (or subclass) about `request`, named by its method and path
+    (and its task, for a get or a cancel): the one way these errors are built."""
+    where = f"{request.method} {request.url.path}" if request is not None else "The call"
     return error_class(
-        f"{request.method} {request.url.path} {what}: {type(exc).__name__}",
+        f"{where} {what}",
         request=request,
-        task_id=task_id_of(request),
+        task_id=task_id_of(request) if request is not None else None,
         task_may_exist=task_may_exist,
     )
 
@@ -324,47 +334,40 @@ class AnswerTooLarge(Exception):
     """An answer grew past `MAX_ANSWER_BYTES` while it was read; internal only."""
 
 
-class BodyReader:
-    """Collects an answer's (decompressed) chunks and refuses one over the size cap."""
+class Chunks:
+    """Bytes that arrive in chunks, counted, and joined when taken: an answer's body (the
+    sender refuses one over `MAX_ANSWER_BYTES`) and a download's writes (the async client
+    writes in `WRITE_BATCH_BYTES` batches: one thread hop per MiB, not per 64 KiB chunk)."""
 
-    __slots__ = ("_chunks", "limit", "size")
+    __slots__ = ("_chunks", "size")
 
-    def __init__(self, limit: int = MAX_ANSWER_BYTES) -> None:
-        self.limit = limit
-        self.size = 0
+    def __init__(self) -> None:
         self._chunks: list[bytes] = []
+        self.size = 0
 
-    def add(self, chunk: bytes) -> None:
-        """Keep a chunk; raises `AnswerTooLarge` once the body is over the limit."""
-        self.size += len(chunk)
-        if self.size > self.limit:
-            raise AnswerTooLarge(self.size)
+    def add(self, chunk: bytes) -> int:
+        """Keep `chunk`; returns the size kept now."""
         self._chunks.append(chunk)
+        self.size += len(chunk)
+        return self.size
 
-    def body(self) -> bytes:
-        """Every chunk so far, joined."""
-        return self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
+    def take(self) -> bytes:
+        """Everything kept, joined; empties it."""
+        data = self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
+        self._chunks.clear()
+        self.size = 0
+        return data
 
 
 def closed_error(request: httpx.Request | None, *, is_create: bool) -> ClientClosedError:
     """The error of a call cut short because its client was closed."""
-    what = f"{request.method} {request.url.path}" if request is not None else "The call"
-    return ClientClosedError(
-        f"{what} ended: the client was closed",
-        request=request,
-        task_id=task_id_of(request) if request is not None else None,
-        task_may_exist=is_create,
-    )
+    return _request_error(ClientClosedError, request, "ended: the client was closed", is_create)
 
 
 def deadline_error(request: httpx.Request, *, is_create: bool, sent: bool) -> APITimeoutError:
     """The error of a request stopped by its call's deadline."""
-    return APITimeoutError(
-        f"{request.method} {request.url.path} timed out: the deadline passed",
-        request=request,
-        task_id=task_id_of(request),
-        task_may_exist=is_create and sent,
-    )
+    what = "timed out: the deadline passed"
+    return _request_error(APITimeoutError, request, what, is_create and sent)
 
 
 def cut_short_error(
@@ -408,12 +411,8 @@ def request_failure(
         return transport_error(exc, request, is_create=is_create)
     if isinstance(exc, httpx.HTTPError | httpx.InvalidURL | httpx.StreamError | RuntimeError):
         # An invalid URL, a client closed by its owner, a stream read twice: not sent.
-        return APIConnectionError(
-            f"{request.method} {request.url.path} could not be sent: {type(exc).__name__}",
-            request=request,
-            task_id=task_id_of(request),
-            task_may_exist=is_create and response is not None,
-        )
+        what = f"could not be sent: {type(exc).__name__}"
+        return _request_error(APIConnectionError, request, what, is_create and response is not None)
     return None
 
 
@@ -602,12 +601,9 @@ def status_error(
     is_create: bool,
     task_id: str | None = None,
     secrets: Sequence[str] = (),
-    now: float | None = None,
 ) -> APIStatusError:
-    """The `APIStatusError` for an HTTP error status or an error code inside HTTP 200.
-
-    `now` is the wall clock, for a `Retry-After` given as a date (default: the real one).
-    """
+    """The `APIStatusError` for an HTTP error status or an error code inside HTTP 200
+    (a `Retry-After` given as a date is read against the wall clock)."""
     body = _json_or_none(response)
     envelope = _as_dict(body)
     code: int | None = None
@@ -639,7 +635,7 @@ def status_error(
         body=_redact_value(body, secrets),
         code=code,
         api_message=api_message,
-        retry_after=requested_delay(response.headers, time.time() if now is None else now),
+        retry_after=requested_delay(response.headers, time.time()),
         task_id=task_id,
         task_may_exist=is_create and status >= 500,
     )

@@ -79,28 +79,6 @@ def backoff(
     return delay * (1 - 0.25 * jitter)
 
 
-def may_retry(exc: BaseException, *, is_create: bool) -> bool:
-    """Whether a failed attempt is worth sending again at all: `should_retry`, unless the
-    server asked for a pause over `MAX_RETRY_AFTER` (then `exc.retry_after` tells the
-    caller how long, and the error is raised at once)."""
-    if not should_retry(exc, is_create=is_create):
-        return False
-    return request_honours(exc.retry_after if isinstance(exc, APIStatusError) else None)
-
-
-def retry_delay(exc: BaseException, attempt: int, *, jitter: float) -> float:
-    """Seconds to pause after failed attempt `attempt` (1-based): the server's Retry-After
-    when it sent one, else `backoff`."""
-    requested = exc.retry_after if isinstance(exc, APIStatusError) else None
-    return requested if requested is not None else backoff(attempt, jitter=jitter)
-
-
-def retries_over(attempt: int, *, max_retries: int, delay: float, time_left: float | None) -> bool:
-    """Whether to stop after failed attempt `attempt`: retries used up, or a pause of
-    `delay` that would not end before the deadline (`time_left`, None: no deadline)."""
-    return attempt > max_retries or (time_left is not None and delay >= time_left)
-
-
 def retry_decision(
     exc: BaseException,
     attempt: int,
@@ -111,16 +89,17 @@ def retry_decision(
     jitter: float,
 ) -> float | None:
     """Seconds to wait before sending failed attempt `attempt` (1-based) again, or None to
-    raise `exc` now: `may_retry`, `retry_delay` and `retries_over` together, as the
-    retry engine (`_retrying`) applies them.
+    raise `exc` now, as the retry engine (`_retrying`) applies it.
 
-    None when retries are used up, when `should_retry` says no, when the server asked for
-    a pause over `MAX_RETRY_AFTER` (`exc.retry_after` tells the caller how long), or when
-    the pause would not end before the deadline (`time_left`, None: no deadline).
+    The pause is the server's Retry-After when it sent one, else `backoff`. None when
+    `should_retry` says no, when the server asked for a pause over `MAX_RETRY_AFTER`
+    (`exc.retry_after` tells the caller how long), when retries are used up, or when the
+    pause would not end before the deadline (`time_left`, None: no deadline).
     """
-    if not may_retry(exc, is_create=is_create):
+    requested = exc.retry_after if isinstance(exc, APIStatusError) else None
+    if not should_retry(exc, is_create=is_create) or not request_honours(requested):
         return None
-    delay = retry_delay(exc, attempt, jitter=jitter)
-    if retries_over(attempt, max_retries=max_retries, delay=delay, time_left=time_left):
+    delay = requested if requested is not None else backoff(attempt, jitter=jitter)
+    if attempt > max_retries or (time_left is not None and delay >= time_left):
         return None
     return delay

@@ -31,7 +31,7 @@ from piapi._core.models import (
     TypedRequest,
     WebhookConfig,
 )
-from piapi._core.protocol import CreatePlan, create_plan, estimate_cost, keyword_request
+from piapi._core.protocol import CreatePlan, create_plan, estimate_cost
 from piapi._core.text import format_usd
 
 __all__ = [
@@ -62,41 +62,18 @@ class CreateCost(NamedTuple):
     """What is known of a create's price before it is sent: its request (priced only when
     needed) and the caller's `max_cost_usd`."""
 
-    request: TaskInput | TaskRequest | None
-    model: str | None = None
-    task_type: str | None = None
-    input: Mapping[str, Any] | BaseModel | None = None
+    request: TaskInput | TaskRequest
     max_cost_usd: Decimal | None = None
-
-    @classmethod
-    def of(
-        cls,
-        request: object,
-        *,
-        model: str | None = None,
-        task_type: str | None = None,
-        input: Mapping[str, Any] | BaseModel | None = None,
-        max_cost_usd: UsdAmount | None = None,
-    ) -> CreateCost:
-        """From the arguments of any form of `tasks.create`; a bad `max_cost_usd` raises."""
-        typed = request if isinstance(request, TaskInput | TaskRequest) else None
-        return cls(typed, model, task_type, input, usd_amount("max_cost_usd", max_cost_usd))
 
     def estimate(self) -> Decimal | None:
         """The published price in USD of what is created; None where none is known."""
-        if self.request is not None:
-            return estimate_cost(self.request)
-        if self.model is None or self.task_type is None or self.input is None:
-            return None
-        return estimate_cost(keyword_request(self.model, self.task_type, self.input, None))
+        return estimate_cost(self.request)
 
     def describe(self) -> str:
         """`sora2 sora2-video`: which task, for a refusal's message."""
         if isinstance(self.request, TaskInput):
             return f"{self.request.MODEL} {self.request.TASK_TYPE}"
-        if isinstance(self.request, TaskRequest):
-            return f"{self.request.model} {self.request.task_type}"
-        return f"{self.model} {self.task_type}"
+        return f"{self.request.model} {self.request.task_type}"
 
 
 def reservation_amount(
@@ -323,7 +300,4 @@ def plan_create(
         input=input,
         config=config,
     )
-    cost = CreateCost.of(
-        request, model=model, task_type=task_type, input=input, max_cost_usd=max_cost_usd
-    )
-    return plan, cost
+    return plan, CreateCost(plan.priced, usd_amount("max_cost_usd", max_cost_usd))

@@ -333,7 +333,7 @@ class Tasks:
 
     def _create_one(self, request: TaskRequest | TaskInput) -> Task[Any, Any]:
         plan = create_plan(request)
-        return self._create(plan, NO_DEADLINE, CreateCost.of(request))
+        return self._create(plan, NO_DEADLINE, CreateCost(request))
 
     def _wait_one(self, task: Task[Any, Any] | str, timeout: float | None) -> Task[Any, Any]:
         return self._wait(task, timeout, None, None, False, None)
