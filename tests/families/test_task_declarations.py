@@ -1,10 +1,10 @@
 """Each family's task class tells pydantic what it tells type checkers.
 
 `FamilyTask[SomeInput, SomeOutput]` is a plain alias at run time (no parametrised pydantic
-class is built), so a task class declares its `output` field itself and lists its request
-classes in `INPUTS`: both must match its type parameters, or a task would read its output
-as a plain dict while type checkers promise the model. Each request class names its task
-class in turn (`_KlingInput["KlingTask"]`), whose `INPUTS` must list it.
+class is built), so `FamilyTask` gives the class its `output` field and `INPUTS` from those
+parameters: both must match them, or a task would read its output as a plain dict while
+type checkers promise the model. Each request class names its task class in turn
+(`_KlingInput["KlingTask"]`), whose `INPUTS` must list it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from piapi import Task
+from piapi import Task, TaskInput
 from piapi._core.results import MediaKind
 from piapi.families._base import FamilyInput, FamilyTask
 from piapi.families._registry import (
@@ -24,7 +24,7 @@ from piapi.families._registry import (
     request_class_for,
     task_class_for,
 )
-from piapi.kling import KlingTryOnInput, KlingTryOnTask
+from piapi.kling import KlingTryOnInput, KlingTryOnOutput, KlingTryOnTask
 
 FAMILY_TASK_CLASSES = sorted(
     {task_class_for(model, task_type) for model, task_type in TASK_CLASSES},
@@ -69,6 +69,26 @@ def test_a_read_output_is_the_output_model(task_class: type[Task[Any, Any]]) -> 
     _, output_type = _parameters(task_class)
     task = task_class.model_validate({"task_id": "t", "status": "completed", "output": {}})
     assert type(task.output) is output_type
+
+
+def test_what_a_task_class_declares_itself_stays() -> None:
+    class Narrow(KlingTryOnOutput):
+        pass
+
+    class OwnTask(FamilyTask[KlingTryOnInput, KlingTryOnOutput]):
+        output: Narrow | None = None
+        INPUTS: ClassVar[tuple[type[TaskInput], ...]] = ()
+        note: str = ""
+
+    class MyTryOnTask(KlingTryOnTask):  # a subclass inherits what its base read
+        pass
+
+    assert OwnTask.model_fields["output"].annotation == Narrow | None
+    assert OwnTask.INPUTS == ()
+    assert OwnTask.model_validate({"task_id": "t", "status": "pending", "note": "n"}).note == "n"
+    assert MyTryOnTask.INPUTS is KlingTryOnTask.INPUTS
+    task = MyTryOnTask.model_validate({"task_id": "t", "status": "completed", "output": {}})
+    assert type(task.output) is KlingTryOnOutput
 
 
 def test_subscripting_builds_no_pydantic_class() -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from typing_extensions import assert_type
 
-from piapi import AsyncPiAPIClient, PiAPIClient
+from piapi import AsyncPiAPIClient, PiAPIClient, TaskInput
 from piapi.flux import (
     FluxDevImg2ImgInput,
     FluxImageOutput,
@@ -82,6 +82,15 @@ def kling(client: PiAPIClient) -> None:
     sound = client.tasks.create_and_wait(KlingSoundInput(prompt="rain", duration=5))
     assert_type(sound, KlingSoundTask)
     assert_type(sound.output, KlingSoundOutput | None)
+
+
+def task_classes_read_their_header(data: dict[str, object]) -> None:
+    # A task class names its request classes and output once, in `FamilyTask[In, Out]`
+    # (one request class, or a union of them): its `output` and `INPUTS` come from there.
+    assert_type(KlingSoundTask.model_validate(data).output, KlingSoundOutput | None)
+    assert_type(KlingTask.model_validate(data).output, KlingVideoOutput | None)
+    assert_type(KlingSoundTask.INPUTS, tuple[type[TaskInput], ...])
+    assert_type(KlingTask.INPUTS, tuple[type[TaskInput], ...])
 
 
 def qubico_video(client: PiAPIClient) -> None:

@@ -581,14 +581,16 @@ def _input_class(
 class FamilyTask(Task[InputT, OutputT], Generic[InputT, OutputT]):
     """A task of one model family: `input` is read as the request class of its task type.
 
-    A family's task class names its types twice: as parameters for type checkers, and as
-    its own `output` field for pydantic (`class KlingTask(FamilyTask[KlingInput,
-    KlingVideoOutput])` with `output: KlingVideoOutput | None = None`): at run time
-    `FamilyTask[...]` is a plain alias, not a parametrised pydantic class (~2 ms each).
+    A family's task class names its types once, as parameters (`class
+    KlingTask(FamilyTask[KlingInput, KlingVideoOutput])`): type checkers read them, and
+    pydantic gets its `output` field (`KlingVideoOutput | None = None`) and `INPUTS` (the
+    members of `KlingInput`) from them. At run time `FamilyTask[...]` is a plain alias, not
+    a parametrised pydantic class (~2 ms each).
     """
 
     INPUTS: ClassVar[tuple[type[TaskInput], ...]] = ()
-    """The family's request classes; the first reads a task type the SDK does not know."""
+    """The family's request classes, in the order of its input parameter (unless the class
+    sets them); the first reads a task type the SDK does not know."""
     MODEL: ClassVar[str] = ""
     """Set: every task of this model is read as this class, whatever its task type; unset:
     only the task types of its requests (the index is generated from these declarations)."""
@@ -599,6 +601,19 @@ class FamilyTask(Task[InputT, OutputT], Generic[InputT, OutputT]):
         # pydantic's own validation, which would run the chosen model's checks a second
         # time, and is written out as the input model it holds.
         input: SkipValidation[Any] = Field(default_factory=_empty_dict, validate_default=True)
+
+        def __init_subclass__(cls, **kwargs: Any) -> None:
+            # `type.__new__` runs this before pydantic collects the fields from the class's
+            # annotations: declaring `output` here is declaring it in the class body.
+            super().__init_subclass__(**kwargs)
+            for base in cls.__dict__.get("__orig_bases__", ()):
+                if getattr(base, "__origin__", None) is FamilyTask:
+                    inputs, output = get_args(base)
+                    if "output" not in cls.__annotations__:
+                        cls.__annotations__["output"] = output | None
+                        cls.output = None
+                    if "INPUTS" not in cls.__dict__:
+                        cls.INPUTS = get_args(inputs) or (inputs,)
 
         def __class_getitem__(cls, params: object) -> object:
             if not cls.__pydantic_generic_metadata__["parameters"]:

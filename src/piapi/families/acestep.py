@@ -9,9 +9,8 @@ those of PiAPI's catalog, none is checked, and no price is published.
 
 from __future__ import annotations
 
-from typing import ClassVar, get_args
+from typing import ClassVar
 
-from piapi._core.models import TaskInput
 from piapi.families._base import AudioUrlOutput, FamilyInput, FamilyTask, TaskT
 
 __all__ = [
@@ -94,6 +93,3 @@ AceStepInput = (
 
 class AceStepTask(FamilyTask[AceStepInput, AceStepOutput]):
     """An ACE-Step task, typed."""
-
-    output: AceStepOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(AceStepInput)

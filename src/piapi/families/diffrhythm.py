@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
-from piapi._core.models import TaskInput
 from piapi.families._base import AudioOutput, FamilyInput, FamilyTask, TaskT
 
 __all__ = ["DiffRhythmBaseInput", "DiffRhythmFullInput", "DiffRhythmOutput", "DiffRhythmTask"]
@@ -56,6 +55,3 @@ class DiffRhythmOutput(AudioOutput):
 
 class DiffRhythmTask(FamilyTask[DiffRhythmBaseInput | DiffRhythmFullInput, DiffRhythmOutput]):
     """A DiffRhythm task, typed."""
-
-    output: DiffRhythmOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (DiffRhythmBaseInput, DiffRhythmFullInput)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
-from piapi._core.models import TaskInput
 from piapi.families._base import (
     AudioUrlOutput,
     FamilyInput,
@@ -69,6 +68,3 @@ class F5TtsOutput(AudioUrlOutput):
 
 class F5TtsTask(FamilyTask[F5TtsZeroShotInput, F5TtsOutput]):
     """An F5-TTS `zero-shot` task, typed."""
-
-    output: F5TtsOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (F5TtsZeroShotInput,)

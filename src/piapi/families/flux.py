@@ -11,11 +11,10 @@ of one): `estimate_cost()` is None.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, get_args
+from typing import Any, ClassVar
 
 from pydantic import Field
 
-from piapi._core.models import TaskInput
 from piapi.families._base import (
     FamilyInput,
     FamilyTask,
@@ -356,6 +355,3 @@ class FluxImageOutput(ImageOutput):
 
 class FluxTask(FamilyTask[FluxInput, FluxImageOutput]):
     """A Flux task of any of its models and task types, typed."""
-
-    output: FluxImageOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(FluxInput)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from piapi._core.models import TaskInput
 from piapi.families._base import FamilyInput, FamilyTask, VideoUrlOutput, check_positive
 
 __all__ = ["FramePackImg2VideoInput", "FramePackTask", "FramePackVideoOutput"]
@@ -44,6 +43,3 @@ class FramePackVideoOutput(VideoUrlOutput):
 
 class FramePackTask(FamilyTask[FramePackImg2VideoInput, FramePackVideoOutput]):
     """A `Qubico/framepack` task, typed."""
-
-    output: FramePackVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (FramePackImg2VideoInput,)

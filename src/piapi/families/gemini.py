@@ -11,11 +11,11 @@ nano-banana-pro).
 
 from __future__ import annotations
 
-from typing import ClassVar, get_args
+from typing import ClassVar
 
 from pydantic import Field
 
-from piapi._core.models import TaskInput, _empty_list
+from piapi._core.models import _empty_list
 from piapi.families._base import (
     FamilyInput,
     FamilyTask,
@@ -98,6 +98,3 @@ class GeminiImageOutput(ImageOutput):
 
 class GeminiTask(FamilyTask[GeminiInput, GeminiImageOutput]):
     """A Gemini (Nano Banana) image task, typed."""
-
-    output: GeminiImageOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(GeminiInput)

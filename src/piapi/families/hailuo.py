@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
-from piapi._core.models import TaskInput, check_allowed
+from piapi._core.models import check_allowed
 from piapi.families._base import (
     FamilyInput,
     FamilyTask,
@@ -103,6 +103,3 @@ class HailuoVideoOutput(VideoOutput):
 
 class HailuoTask(FamilyTask[HailuoVideoInput, HailuoVideoOutput]):
     """A Hailuo `video_generation` task, typed."""
-
-    output: HailuoVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (HailuoVideoInput,)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from piapi._core.models import TaskInput
 from piapi.families._base import FamilyInput, FamilyTask, VideoOutput, require_text
 
 __all__ = ["HugOutput", "HugTask", "HugVideoInput"]
@@ -40,6 +39,3 @@ class HugOutput(VideoOutput):
 
 class HugTask(FamilyTask[HugVideoInput, HugOutput]):
     """An AI Hug task, typed."""
-
-    output: HugOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (HugVideoInput,)

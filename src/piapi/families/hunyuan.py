@@ -10,9 +10,8 @@ read: the names are PiAPI's catalog's, only a prompt is asked for, and no price 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, get_args
+from typing import Any, ClassVar
 
-from piapi._core.models import TaskInput
 from piapi.families._base import FamilyInput, FamilyTask, TaskT, VideoUrlOutput, require_text
 
 __all__ = [
@@ -95,6 +94,3 @@ class HunyuanVideoOutput(VideoUrlOutput):
 
 class HunyuanTask(FamilyTask[HunyuanInput, HunyuanVideoOutput]):
     """A `Qubico/hunyuan` task, typed."""
-
-    output: HunyuanVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(HunyuanInput)

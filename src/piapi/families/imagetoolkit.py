@@ -10,9 +10,8 @@ segmentation and upscaling requests.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar, get_args
+from typing import ClassVar
 
-from piapi._core.models import TaskInput
 from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, TaskT, require_text
 
 __all__ = [
@@ -149,6 +148,3 @@ ImageToolkitInput = (
 
 class ImageToolkitTask(FamilyTask[ImageToolkitInput, ImageToolkitOutput]):
     """An image toolkit task, typed."""
-
-    output: ImageToolkitOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(ImageToolkitInput)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from piapi._core.models import TaskInput, WireModel
+from piapi._core.models import WireModel
 from piapi.families._base import FamilyInput, FamilyTask
 
 if TYPE_CHECKING:
@@ -48,6 +48,3 @@ class JoyCaptionOutput(WireModel):
 
 class JoyCaptionTask(FamilyTask[JoyCaptionBetaOneInput, JoyCaptionOutput]):
     """A JoyCaption task, typed."""
-
-    output: JoyCaptionOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (JoyCaptionBetaOneInput,)

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, get_args
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import ConfigDict, Field
 
-from piapi._core.models import TaskInput, WireModel, _empty_list, check_allowed
+from piapi._core.models import WireModel, _empty_list, check_allowed
 from piapi.families._base import (
     FamilyInput,
     FamilyTask,
@@ -602,19 +602,10 @@ class KlingTask(FamilyTask[KlingInput, KlingVideoOutput]):
     `task.output` a `KlingVideoOutput`; `task.result_url` is the best video.
     """
 
-    output: KlingVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(KlingInput)
-
 
 class KlingTryOnTask(FamilyTask[KlingTryOnInput, KlingTryOnOutput]):
     """A Kling `ai_try_on` task, typed: its results are images."""
 
-    output: KlingTryOnOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (KlingTryOnInput,)
-
 
 class KlingSoundTask(FamilyTask[KlingSoundInput, KlingSoundOutput]):
     """A Kling `sound` task, typed: its results are audio files."""
-
-    output: KlingSoundOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (KlingSoundInput,)

@@ -13,9 +13,9 @@ PiAPI's page changed its field set: the current one (and PiAPI's catalog) is `mo
 
 from __future__ import annotations
 
-from typing import ClassVar, get_args
+from typing import ClassVar
 
-from piapi._core.models import TaskInput, WireModel
+from piapi._core.models import WireModel
 from piapi.families._base import FamilyInput, FamilyTask, TaskT, VideoOutput, require_text
 
 __all__ = [
@@ -137,6 +137,3 @@ LumaInput = LumaVideoInput | LumaExtendVideoInput
 
 class LumaTask(FamilyTask[LumaInput, LumaVideoOutput]):
     """A Luma `video_generation` or `extend_video` task, typed."""
-
-    output: LumaVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(LumaInput)

@@ -11,9 +11,9 @@ end of its Midjourney support (https://piapi.ai/docs/sunsetting-midjourney):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, get_args
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from piapi._core.models import TaskInput, WireModel, check_allowed
+from piapi._core.models import WireModel, check_allowed
 from piapi.families._base import (
     FamilyInput,
     FamilyTask,
@@ -268,14 +268,8 @@ MidjourneyImageInput = (
 class MidjourneyTask(FamilyTask[MidjourneyImageInput, MidjourneyImageOutput]):
     """A Midjourney image task, typed: `task.output.image_url` is the grid."""
 
-    output: MidjourneyImageOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(MidjourneyImageInput)
-
 
 class MidjourneyTextTask(
     FamilyTask[MidjourneyDescribeInput | MidjourneySeedInput, MidjourneyTextOutput]
 ):
     """A Midjourney `describe` or `seed` task, typed: text, no file."""
-
-    output: MidjourneyTextOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (MidjourneyDescribeInput, MidjourneySeedInput)

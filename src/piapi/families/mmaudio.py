@@ -12,7 +12,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
-from piapi._core.models import TaskInput
 from piapi.families._base import AudioUrlOutput, FamilyInput, FamilyTask, require_text
 
 __all__ = ["MmaudioOutput", "MmaudioTask", "MmaudioVideo2AudioInput", "price_for_seconds"]
@@ -61,6 +60,3 @@ class MmaudioOutput(AudioUrlOutput):
 
 class MmaudioTask(FamilyTask[MmaudioVideo2AudioInput, MmaudioOutput]):
     """An MMAudio `video2audio` task, typed."""
-
-    output: MmaudioOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (MmaudioVideo2AudioInput,)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from piapi._core.models import TaskInput
 from piapi.families._base import FamilyInput, FamilyTask, VideoOutput
 
 __all__ = ["OmniHuman15Input", "OmniHumanOutput", "OmniHumanTask"]
@@ -41,6 +40,3 @@ class OmniHumanOutput(VideoOutput):
 
 class OmniHumanTask(FamilyTask[OmniHuman15Input, OmniHumanOutput]):
     """An OmniHuman 1.5 task, typed."""
-
-    output: OmniHumanOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (OmniHuman15Input,)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from piapi._core.models import TaskInput
 from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, TaskT
 
 __all__ = ["QwenImageEditInput", "QwenImageOutput", "QwenTask", "QwenTxt2ImgInput"]
@@ -58,6 +57,3 @@ class QwenImageOutput(ImageOutput):
 
 class QwenTask(FamilyTask[QwenTxt2ImgInput | QwenImageEditInput, QwenImageOutput]):
     """A Qwen Image task, typed."""
-
-    output: QwenImageOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (QwenTxt2ImgInput, QwenImageEditInput)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, ClassVar, get_args
+from typing import Any, ClassVar
 
-from piapi._core.models import TaskInput, check_allowed
+from piapi._core.models import check_allowed
 from piapi.families._base import FamilyInput, FamilyTask, VideoOutput, check_range, per_second
 
 __all__ = [
@@ -129,6 +129,3 @@ class SeedanceVideoOutput(VideoOutput):
 
 class SeedanceTask(FamilyTask[SeedanceInput, SeedanceVideoOutput]):
     """A `seedance-2` or `seedance-2-preview` task, typed."""
-
-    output: SeedanceVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(SeedanceInput)

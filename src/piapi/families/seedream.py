@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
-from piapi._core.models import TaskInput, check_allowed
+from piapi._core.models import check_allowed
 from piapi.families._base import FamilyInput, FamilyTask, ImageOutput
 
 __all__ = ["Seedream5LiteInput", "SeedreamOutput", "SeedreamTask"]
@@ -71,6 +71,3 @@ class SeedreamOutput(ImageOutput):
 
 class SeedreamTask(FamilyTask[Seedream5LiteInput, SeedreamOutput]):
     """A Seedream 5 Lite task, typed."""
-
-    output: SeedreamOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (Seedream5LiteInput,)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from piapi._core.models import TaskInput, check_allowed
+from piapi._core.models import check_allowed
 from piapi.families._base import FamilyInput, FamilyTask, VideoUrlOutput, check_range, require_text
 
 __all__ = ["SkyReelsImg2VideoInput", "SkyReelsTask", "SkyReelsVideoOutput"]
@@ -57,6 +57,3 @@ class SkyReelsVideoOutput(VideoUrlOutput):
 
 class SkyReelsTask(FamilyTask[SkyReelsImg2VideoInput, SkyReelsVideoOutput]):
     """A `Qubico/skyreels` task, typed."""
-
-    output: SkyReelsVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (SkyReelsImg2VideoInput,)

@@ -159,10 +159,8 @@ class Sora2Task(FamilyTask[Sora2Input, Sora2VideoOutput]):
     `task_type` (`Sora2VideoInput` for a type the SDK does not know).
     """
 
-    output: Sora2VideoOutput | None = None
     MODEL: ClassVar[str] = MODEL
     """Every task of this model is read as a `Sora2Task`, whatever its task type."""
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(Sora2Input)
 
 
 def _require_known_task_type(task_type: str) -> None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, cast, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from pydantic import ConfigDict, Field, model_validator
 
-from piapi._core.models import TaskInput, WireModel, _empty_list, check_allowed
+from piapi._core.models import WireModel, _empty_list, check_allowed
 from piapi.families._base import (
     AudioOutput,
     FamilyInput,
@@ -365,12 +365,6 @@ SunoLyricsRequest = SunoGenerateLyricsInput | SunoLyricsInput | MusicSGenerateLy
 class SunoTask(FamilyTask[SunoSongInput, SunoMusicOutput]):
     """A `suno` or `music-s` song task, typed: `task.output.clips` are the clips."""
 
-    output: SunoMusicOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(SunoSongInput)
-
 
 class SunoLyricsTask(FamilyTask[SunoLyricsRequest, SunoLyricsOutput]):
     """A `suno` or `music-s` lyrics task, typed: `task.output.lyrics_pairs`."""
-
-    output: SunoLyricsOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(SunoLyricsRequest)

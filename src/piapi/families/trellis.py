@@ -9,9 +9,9 @@ a Trellis text-to-3d task and $0.10 for a Trellis 2 one).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, get_args
+from typing import TYPE_CHECKING, ClassVar
 
-from piapi._core.models import TaskInput, WireModel
+from piapi._core.models import WireModel
 from piapi.families._base import FamilyInput, FamilyTask, TaskT
 
 if TYPE_CHECKING:
@@ -100,6 +100,3 @@ TrellisInput = TrellisTextTo3DInput | TrellisImageTo3DInput | Trellis2ImageTo3DI
 
 class TrellisTask(FamilyTask[TrellisInput, TrellisOutput]):
     """A Trellis or Trellis 2 task, typed."""
-
-    output: TrellisOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(TrellisInput)

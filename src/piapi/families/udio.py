@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 
-from piapi._core.models import TaskInput, WireModel, _empty_list, check_allowed
+from piapi._core.models import WireModel, _empty_list, check_allowed
 from piapi.families._base import AudioOutput, FamilyInput, FamilyTask, require_text
 
 if TYPE_CHECKING:
@@ -127,12 +127,6 @@ class UdioLyricsOutput(WireModel):
 class UdioTask(FamilyTask[UdioGenerateMusicInput, UdioMusicOutput]):
     """A `music-u` song task, typed: `task.output.songs`."""
 
-    output: UdioMusicOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (UdioGenerateMusicInput,)
-
 
 class UdioLyricsTask(FamilyTask[UdioGenerateLyricsInput, UdioLyricsOutput]):
     """A `music-u` lyrics task, typed: `task.output.lyrics_pairs`."""
-
-    output: UdioLyricsOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (UdioGenerateLyricsInput,)

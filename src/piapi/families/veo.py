@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, ClassVar, get_args
+from typing import Any, ClassVar
 
 from pydantic import ValidationInfo, field_validator
 
-from piapi._core.models import TaskInput, from_response
+from piapi._core.models import from_response
 from piapi.families._base import (
     FamilyInput,
     FamilyTask,
@@ -154,6 +154,3 @@ class VeoVideoOutput(VideoOutput):
 
 class VeoTask(FamilyTask[VeoInput, VeoVideoOutput]):
     """A Veo 3 or Veo 3.1 task, typed: `task.input` is the request class of its task type."""
-
-    output: VeoVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(VeoInput)

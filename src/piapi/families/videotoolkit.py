@@ -9,9 +9,8 @@ number (face swap: "calculated based on the total number of frames processed"):
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, get_args
+from typing import Any, ClassVar
 
-from piapi._core.models import TaskInput
 from piapi.families._base import FamilyInput, FamilyTask, TaskT, VideoUrlOutput, require_text
 
 __all__ = [
@@ -94,6 +93,3 @@ class VideoToolkitOutput(VideoUrlOutput):
 
 class VideoToolkitTask(FamilyTask[VideoToolkitInput, VideoToolkitOutput]):
     """A `Qubico/video-toolkit` task, typed."""
-
-    output: VideoToolkitOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(VideoToolkitInput)

@@ -12,9 +12,9 @@ All answer a `WanTask`. Prices are published for the three base Wan 2.1 task typ
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar, get_args
+from typing import Any, ClassVar
 
-from piapi._core.models import TaskInput, check_allowed
+from piapi._core.models import check_allowed
 from piapi.families._base import (
     FamilyInput,
     FamilyTask,
@@ -235,6 +235,3 @@ class WanVideoOutput(VideoUrlOutput):
 
 class WanTask(FamilyTask[WanInput, WanVideoOutput]):
     """A `Qubico/wanx` or `Wan` task, typed."""
-
-    output: WanVideoOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = get_args(WanInput)

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from piapi._core.models import TaskInput
 from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, check_positive
 
 __all__ = ["ZImageOutput", "ZImageTask", "ZImageTxt2ImgInput", "price_per_image"]
@@ -82,6 +81,3 @@ class ZImageOutput(ImageOutput):
 
 class ZImageTask(FamilyTask[ZImageTxt2ImgInput, ZImageOutput]):
     """A Z-Image `txt2img` task, typed."""
-
-    output: ZImageOutput | None = None
-    INPUTS: ClassVar[tuple[type[TaskInput], ...]] = (ZImageTxt2ImgInput,)
