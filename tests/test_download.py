@@ -688,13 +688,12 @@ def test_progress_is_reported_at_start_every_step_and_at_the_end(tmp_path: Path)
 
 
 def test_write_batches_gather_small_chunks() -> None:
-    from piapi._core.protocol import Chunks
+    from piapi._core.download import WriteBatch
 
-    batch = Chunks()
-    assert batch.add(b"1234") == 4
-    assert batch.add(b"5678") == 8
-    assert batch.add(b"90ab") == 12  # a batch this full is written
-    assert batch.take() == b"1234567890ab"
-    assert batch.size == 0  # nothing left to write
-    assert batch.add(b"c") == 1
-    assert batch.take() == b"c"
+    batch = WriteBatch(limit=10)
+    assert batch.add(b"1234") is None
+    assert batch.add(b"5678") is None
+    assert batch.add(b"90ab") == b"1234567890ab"
+    assert batch.rest() is None
+    assert batch.add(b"c") is None
+    assert batch.rest() == b"c"

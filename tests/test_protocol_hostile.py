@@ -29,7 +29,7 @@ from piapi._core.errors import ClientClosedError
 from piapi._core.protocol import (
     MAX_ANSWER_BYTES,
     AnswerTooLarge,
-    Chunks,
+    BodyReader,
     Secrets,
     create_plan,
     is_loopback,
@@ -209,13 +209,14 @@ def test_a_status_error_raised_by_a_callers_hook_keeps_its_class() -> None:
     assert isinstance(error, RateLimitError)
 
 
-def test_an_answer_is_gathered_and_counted_against_the_cap() -> None:
-    body = Chunks()
-    assert body.add(b"12345") == 5
-    assert body.add(b"67890") == 10  # the sender compares this with MAX_ANSWER_BYTES
-    assert body.take() == b"1234567890"
-    assert body.size == 0
-    assert MAX_ANSWER_BYTES == 16 * 1024 * 1024
+def test_the_body_reader_refuses_an_answer_over_the_cap() -> None:
+    reader = BodyReader(limit=10)
+    reader.add(b"12345")
+    reader.add(b"67890")
+    assert reader.body() == b"1234567890"
+    with pytest.raises(AnswerTooLarge):
+        reader.add(b"!")
+    assert BodyReader().limit == MAX_ANSWER_BYTES == 16 * 1024 * 1024
     assert len(gzip.compress(b"0" * MAX_ANSWER_BYTES)) < 100_000  # why decompressed is counted
 
 

@@ -16,13 +16,13 @@ from piapi._async._backend import body_chunks, call_back, to_thread
 from piapi._async.sender import AsyncSender
 from piapi._core.deadline import Deadline
 from piapi._core.download import (
-    WRITE_BATCH_BYTES,
     DownloadSource,
     DownloadState,
     PartFile,
     ProgressCallback,
     Step,
     StrPath,
+    WriteBatch,
     destination_path,
     disk_error,
     download_source,
@@ -30,7 +30,6 @@ from piapi._core.download import (
     is_directory_destination,
 )
 from piapi._core.models import Task
-from piapi._core.protocol import Chunks
 
 __all__ = ["download", "plan_download", "plan_downloads", "plan_saves"]
 
@@ -149,20 +148,22 @@ async def _attempt(
             await to_thread(part.restart)
         state.body_started()
         await _report(state, on_progress)
-        batch = Chunks()
+        batch = WriteBatch()
         try:
             async with body_chunks(response) as chunks:
                 async for chunk in chunks:
                     state.advance(len(chunk))
-                    if batch.add(chunk) >= WRITE_BATCH_BYTES:
-                        await to_thread(part.write, batch.take())
+                    full = batch.add(chunk)
+                    if full is not None:
+                        await to_thread(part.write, full)
                     await _report(state, on_progress)
                     if deadline.expired(sender.now()):
                         raise state.deadline_error()
         finally:
             # Also after a drop: a resumed range appends to every byte counted.
-            if batch.size:
-                await to_thread(part.write, batch.take())
+            rest = batch.rest()
+            if rest is not None:
+                await to_thread(part.write, rest)
     finally:
         await response.aclose()
     await _report(state, on_progress, ended=True)

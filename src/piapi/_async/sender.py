@@ -21,9 +21,7 @@ from piapi._async._backend import Lifetime, body_chunks, gate_for, own_pool
 from piapi._core.deadline import NO_DEADLINE, Deadline, TimeoutValue, checked_client_timeout
 from piapi._core.errors import ClientClosedError, PiAPIError
 from piapi._core.protocol import (
-    MAX_ANSWER_BYTES,
-    AnswerTooLarge,
-    Chunks,
+    BodyReader,
     Secrets,
     closed_error,
     cut_short_error,
@@ -179,15 +177,14 @@ class AsyncSender:
                     sent = True
                     response = await self.http.send(request, stream=True, follow_redirects=False)
                     try:
-                        body = Chunks()
+                        reader = BodyReader()
                         async with body_chunks(response) as chunks:
                             async for chunk in chunks:
-                                if body.add(chunk) > MAX_ANSWER_BYTES:
-                                    raise AnswerTooLarge(body.size)
+                                reader.add(chunk)
                                 if left is not None and deadline.expired(self.now()):
                                     raise deadline_error(request, is_create=is_create, sent=True)
                         # What Response.read() stores: the body was read here, to count it.
-                        response._content = body.take()
+                        response._content = reader.body()
                     finally:
                         await response.aclose()
             except Exception as exc:

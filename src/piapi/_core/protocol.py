@@ -334,29 +334,26 @@ class AnswerTooLarge(Exception):
     """An answer grew past `MAX_ANSWER_BYTES` while it was read; internal only."""
 
 
-class Chunks:
-    """Bytes that arrive in chunks, counted, and joined when taken: an answer's body (the
-    sender refuses one over `MAX_ANSWER_BYTES`) and a download's writes (the async client
-    writes in `WRITE_BATCH_BYTES` batches: one thread hop per MiB, not per 64 KiB chunk)."""
+class BodyReader:
+    """Collects an answer's (decompressed) chunks and refuses one over the size cap."""
 
-    __slots__ = ("_chunks", "size")
+    __slots__ = ("_chunks", "limit", "size")
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = MAX_ANSWER_BYTES) -> None:
+        self.limit = limit
+        self.size = 0
         self._chunks: list[bytes] = []
-        self.size = 0
 
-    def add(self, chunk: bytes) -> int:
-        """Keep `chunk`; returns the size kept now."""
-        self._chunks.append(chunk)
+    def add(self, chunk: bytes) -> None:
+        """Keep a chunk; raises `AnswerTooLarge` once the body is over the limit."""
         self.size += len(chunk)
-        return self.size
+        if self.size > self.limit:
+            raise AnswerTooLarge(self.size)
+        self._chunks.append(chunk)
 
-    def take(self) -> bytes:
-        """Everything kept, joined; empties it."""
-        data = self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
-        self._chunks.clear()
-        self.size = 0
-        return data
+    def body(self) -> bytes:
+        """Every chunk so far, joined."""
+        return self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
 
 
 def closed_error(request: httpx.Request | None, *, is_create: bool) -> ClientClosedError:

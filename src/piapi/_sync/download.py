@@ -15,13 +15,13 @@ from typing import Any
 
 from piapi._core.deadline import Deadline
 from piapi._core.download import (
-    WRITE_BATCH_BYTES,
     DownloadSource,
     DownloadState,
     PartFile,
     ProgressCallback,
     Step,
     StrPath,
+    WriteBatch,
     destination_path,
     disk_error,
     download_source,
@@ -29,7 +29,6 @@ from piapi._core.download import (
     is_directory_destination,
 )
 from piapi._core.models import Task
-from piapi._core.protocol import Chunks
 from piapi._sync._backend import body_chunks, call_back, to_thread
 from piapi._sync.sender import Sender
 
@@ -148,20 +147,22 @@ def _attempt(
             to_thread(part.restart)
         state.body_started()
         _report(state, on_progress)
-        batch = Chunks()
+        batch = WriteBatch()
         try:
             with body_chunks(response) as chunks:
                 for chunk in chunks:
                     state.advance(len(chunk))
-                    if batch.add(chunk) >= WRITE_BATCH_BYTES:
-                        to_thread(part.write, batch.take())
+                    full = batch.add(chunk)
+                    if full is not None:
+                        to_thread(part.write, full)
                     _report(state, on_progress)
                     if deadline.expired(sender.now()):
                         raise state.deadline_error()
         finally:
             # Also after a drop: a resumed range appends to every byte counted.
-            if batch.size:
-                to_thread(part.write, batch.take())
+            rest = batch.rest()
+            if rest is not None:
+                to_thread(part.write, rest)
     finally:
         response.close()
     _report(state, on_progress, ended=True)
