@@ -61,22 +61,18 @@ UPSCALE_INDEXES = ("1", "2", "3", "4", "light", "beta", "2x", "4x", "subtle", "c
 VARIATION_INDEXES = ("1", "2", "3", "4", "high_variation", "low_variation")
 
 
-class _ImageInput(FamilyInput[TaskT], model=MIDJOURNEY):
-    """A Midjourney request that makes images."""
+class _MidjourneyInput(FamilyInput[TaskT], model=MIDJOURNEY):
+    """A Midjourney request (each names its task: images, or text for `describe` and `seed`)."""
 
 
-class _TextInput(FamilyInput[TaskT], model=MIDJOURNEY):
-    """A Midjourney request answered with text (`describe`, `seed`)."""
-
-
-class _FollowUpInput(_ImageInput[TaskT]):
-    """A request on an earlier task's images: `origin_task_id` first."""
+class _FollowUpInput(_MidjourneyInput[TaskT]):
+    """A request on an earlier task (its images, or its seed): `origin_task_id` first."""
 
     origin_task_id: TaskReference | None = None
     """The earlier Midjourney task's id."""
 
 
-class MidjourneyImagineInput(_ImageInput["MidjourneyTask"], task_type="imagine"):
+class MidjourneyImagineInput(_MidjourneyInput["MidjourneyTask"], task_type="imagine"):
     """Input of `imagine`: a 2x2 grid from a prompt (https://piapi.ai/docs/midjourney-api/imagine).
 
     Checked: `prompt` required, `process_mode` (relax, fast, turbo). `aspect_ratio` is "1:1"
@@ -146,7 +142,7 @@ class MidjourneyRerollInput(_FollowUpInput["MidjourneyTask"], task_type="reroll"
         require_text("origin_task_id", self.origin_task_id, REROLL_PAGE)
 
 
-class MidjourneyBlendInput(_ImageInput["MidjourneyTask"], task_type="blend"):
+class MidjourneyBlendInput(_MidjourneyInput["MidjourneyTask"], task_type="blend"):
     """Input of `blend` (https://piapi.ai/docs/midjourney-api/blend): parameters as PiAPI's
     catalog lists them; the page's table could not be read, nothing is checked. Price: not
     published."""
@@ -186,7 +182,7 @@ class MidjourneyPanInput(_FollowUpInput["MidjourneyTask"], task_type="pan"):
     skip_prompt_check: bool | None = None
 
 
-class MidjourneyDescribeInput(_TextInput["MidjourneyTextTask"], task_type="describe"):
+class MidjourneyDescribeInput(_MidjourneyInput["MidjourneyTextTask"], task_type="describe"):
     """Input of `describe`: prompts for an image (https://piapi.ai/docs/midjourney-api/describe;
     the page shows these in its example only, nothing is checked). Price: not published."""
 
@@ -196,12 +192,9 @@ class MidjourneyDescribeInput(_TextInput["MidjourneyTextTask"], task_type="descr
     bot_id: int | None = None
 
 
-class MidjourneySeedInput(_TextInput["MidjourneyTextTask"], task_type="seed"):
+class MidjourneySeedInput(_FollowUpInput["MidjourneyTextTask"], task_type="seed"):
     """Input of `seed`: the seed of an earlier task (https://piapi.ai/docs/midjourney-api/seed;
     PiAPI's catalog lists `origin_task_id`). Price: not published."""
-
-    origin_task_id: TaskReference | None = None
-    """The earlier Midjourney task's id."""
 
 
 class MidjourneyImageOutput(ImageOutput):
