@@ -50,6 +50,13 @@ class _ToolkitInput(FamilyInput[TaskT], model=TOOLKIT):
     """A request of the image toolkit (`Qubico/image-toolkit`)."""
 
 
+class _OneImageInput(_ToolkitInput[TaskT]):
+    """A request on one image: `image` first."""
+
+    image: str | None = None
+    """A URL PiAPI can fetch (upload a local file first)."""
+
+
 class FaceSwapInput(_ToolkitInput["ImageToolkitTask"], task_type="face-swap"):
     """Input of `face-swap`: the face of `swap_image` onto `target_image`
     (https://piapi.ai/docs/faceswap-api/create-task). Nothing is checked; price not
@@ -71,13 +78,11 @@ class MultiFaceSwapInput(_ToolkitInput["ImageToolkitTask"], task_type="multi-fac
     source_faces_index: str | None = None
 
 
-class BackgroundRemoveInput(_ToolkitInput["ImageToolkitTask"], task_type="background-remove"):
+class BackgroundRemoveInput(_OneImageInput["ImageToolkitTask"], task_type="background-remove"):
     """Input of `background-remove`
     (https://piapi.ai/docs/image-editing-api/remove-background-api): $0.001 a generation.
     Nothing is checked."""
 
-    image: str | None = None
-    """A URL PiAPI can fetch (upload a local file first)."""
     rmbg_model: str | None = None
 
     def estimate_cost(self) -> Decimal | None:
@@ -85,7 +90,7 @@ class BackgroundRemoveInput(_ToolkitInput["ImageToolkitTask"], task_type="backgr
         return BACKGROUND_REMOVE_PRICE
 
 
-class SegmentInput(_ToolkitInput["ImageToolkitTask"], task_type="segment"):
+class SegmentInput(_OneImageInput["ImageToolkitTask"], task_type="segment"):
     """Input of `segment`: cut out what `prompt` names
     (https://piapi.ai/docs/image-editing-api/segment-with-prompt-api).
 
@@ -94,8 +99,6 @@ class SegmentInput(_ToolkitInput["ImageToolkitTask"], task_type="segment"):
     `estimate_cost()` is None; `segment_price(width, height)` gives it).
     """
 
-    image: str | None = None
-    """A URL PiAPI can fetch (upload a local file first)."""
     prompt: str | None = None
     """What to cut out, comma separated, e.g. "clothes,shoes"."""
     negative_prompt: str | None = None
@@ -112,12 +115,10 @@ class SegmentInput(_ToolkitInput["ImageToolkitTask"], task_type="segment"):
             raise ValueError(f"segment_factor is required; see {SEGMENT_PAGE}")
 
 
-class UpscaleInput(_ToolkitInput["ImageToolkitTask"], task_type="upscale"):
+class UpscaleInput(_OneImageInput["ImageToolkitTask"], task_type="upscale"):
     """Input of `upscale` (https://piapi.ai/docs/image-editing-api/super-resolution-api):
     nothing is checked (the page's table could not be read); price not published."""
 
-    image: str | None = None
-    """A URL PiAPI can fetch (upload a local file first)."""
     scale: int | float | None = None
     face_enhance: bool | None = None
 
