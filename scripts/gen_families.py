@@ -2,8 +2,8 @@
 
 `src/piapi/families/_index.py`: (model, task_type) -> the typed request and the task class
 that reads it, as `"module:Class"` strings, read from each family module's source with `ast`
-(its request classes' `MODEL` / `TASK_TYPE` constants and the task class they name,
-`_KlingInput["KlingTask"]` or a `task_class()` return type, its task classes' `MODEL` when
+(its request classes' `model=` / `task_type=` class keywords and the task class they name,
+`_KlingInput["KlingTask"]` or a `task_class()` return type, its task classes' `model=` when
 they read every task of a model); `src/piapi/<family>.py`: the public path of each family;
 `src/piapi/families/_catalog.py`: every model and task type (`piapi.models()`), the typed
 ones with their price rule and source page, and the other pairs of PiAPI's catalog
@@ -29,6 +29,8 @@ CATALOG_DATA = Path("scripts/data")
 """PiAPI's catalog (`piapi-catalog-<date>.json`; the newest is read), copied from its MCP server."""
 ANY_TASK_TYPE = "*"
 MAX_LINE = 100  # ruff's line length
+CLASS_KEYWORDS = {"model": "MODEL", "task_type": "TASK_TYPE"}
+"""The class keywords a family class says what it is with, and the constants they set."""
 EXPORTED_BY_PIAPI = {"sora2"}
 """Families whose classes `piapi` itself exports: no `piapi.<family>` module of their own."""
 
@@ -130,6 +132,10 @@ def _classes(tree: ast.Module) -> dict[str, _Class]:
             declared = _Class([_base_name(base) for base in node.bases])
             declared.task_class = _named_task(node.bases)
             declared.doc = ast.get_docstring(node) or ""
+            for keyword in node.keywords:
+                value = _text(keyword.value, constants)
+                if keyword.arg in CLASS_KEYWORDS and value is not None:
+                    declared.constants[CLASS_KEYWORDS[keyword.arg]] = value
             for item in node.body:
                 if isinstance(item, ast.AnnAssign | ast.Assign):
                     targets = item.targets if isinstance(item, ast.Assign) else [item.target]
@@ -144,7 +150,8 @@ def _classes(tree: ast.Module) -> dict[str, _Class]:
 
 
 def _inherited(classes: dict[str, _Class], name: str, what: str) -> str | None:
-    """A class constant (`MODEL`, ...) or `task_class`, from the class or its bases here."""
+    """A class constant (`MODEL` of `model=`, `PAGE`, ...) or `task_class`, from the class or
+    its bases here."""
     declared = classes.get(name)
     if declared is None:
         return None

@@ -99,9 +99,7 @@ def test_allowed_values_and_ranges_are_read_from_the_schema() -> None:
     from piapi.families._base import FamilyInput
     from piapi.families._models import schema_parameters
 
-    class Example(FamilyInput):
-        MODEL: ClassVar[str] = "example"
-        TASK_TYPE: ClassVar[str] = "example"
+    class Example(FamilyInput, model="example", task_type="example"):
         CALLER_DEFAULTS: ClassVar[dict[str, object]] = {"mode": "std"}
         prompt: str = Field(max_length=2500, description="What to show.")
         ratio: Literal["16:9", "9:16"] = "16:9"
@@ -144,18 +142,15 @@ def test_a_declared_price_rule_and_page_win(tmp_path: Path) -> None:
     (families / "example.py").write_text(
         '"""Example. See https://example.com/module."""\n'
         'PAGES = {"b": "https://example.com/b"}\n'
-        "class AInput(FamilyInput):\n"
+        'EXAMPLE = "Example"\n'
+        'class AInput(FamilyInput, model="Example", task_type="a"):\n'
         '    """Input of a ($1/s): https://example.com/doc."""\n'
-        '    MODEL = "Example"\n'
-        '    TASK_TYPE = "a"\n'
         '    PRICE_RULE = "$1 per image"\n'
         '    PAGE = "https://example.com/a"\n'
-        "class BInput(FamilyInput):\n"
+        'class BInput(FamilyInput, model=EXAMPLE, task_type="b"):\n'
         '    """Input of b ($2/s)."""\n'
-        '    MODEL = "Example"\n'
-        '    TASK_TYPE = "b"\n'
-        "class CInput(BInput):\n"
-        '    TASK_TYPE = "c"\n'
+        'class CInput(BInput, task_type="c"):\n'
+        "    pass\n"
     )
     _, _, entries = gen_families.scan(tmp_path)
     found = {e.task_type: (e.model, e.price, e.page, e.public_module) for e in entries}

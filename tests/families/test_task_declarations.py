@@ -17,7 +17,7 @@ import pytest
 
 from piapi import Task, TaskInput
 from piapi._core.results import MediaKind
-from piapi.families._base import FamilyInput, FamilyTask
+from piapi.families._base import FamilyInput, FamilyTask, TaskT
 from piapi.families._registry import (
     REQUEST_CLASSES,
     TASK_CLASSES,
@@ -143,9 +143,8 @@ def test_naming_a_task_builds_no_pydantic_class() -> None:
 
 
 def test_a_request_that_names_no_task_is_answered_by_a_plain_task() -> None:
-    class Plain(FamilyInput):
-        MODEL: ClassVar[str] = "example"
-        TASK_TYPE: ClassVar[str] = "plain"
+    class Plain(FamilyInput, model="example", task_type="plain"):
+        pass
 
     class MyTryOnInput(KlingTryOnInput):  # a subclass inherits the task its base names
         pass
@@ -153,3 +152,38 @@ def test_a_request_that_names_no_task_is_answered_by_a_plain_task() -> None:
     assert Plain.task_class() is Task
     assert KlingTryOnInput.task_class() is KlingTryOnTask
     assert MyTryOnInput.task_class() is KlingTryOnTask
+
+
+# --- the header: a class's `model=` and `task_type=` ----------------------------------------
+
+
+def test_a_class_keeps_its_header_keywords_as_constants() -> None:
+    class _ExampleInput(FamilyInput[TaskT], model="example"):  # a family's base: the model
+        pass
+
+    class ExampleInput(_ExampleInput["ExampleTask"], task_type="first"):
+        pass
+
+    class OtherModelInput(ExampleInput, model="example-turbo"):  # keeps its task type
+        pass
+
+    class ExampleTask(FamilyTask[ExampleInput, KlingTryOnOutput], model="example"):
+        pass
+
+    assert (ExampleInput.MODEL, ExampleInput.TASK_TYPE) == ("example", "first")
+    assert (OtherModelInput.MODEL, OtherModelInput.TASK_TYPE) == ("example-turbo", "first")
+    assert _ExampleInput.MODEL == "example"
+    assert ExampleTask.MODEL == "example"
+    assert KlingTryOnTask.MODEL == ""  # reads only the task types of its requests
+
+
+def test_a_misspelt_header_keyword_is_refused() -> None:
+    with pytest.raises(TypeError):
+
+        class _Misspelt(FamilyInput, modle="example"):
+            pass
+
+    with pytest.raises(TypeError):  # a task class has a model, not a task type
+
+        class _TaskWithATaskType(FamilyTask[Any, Any], task_type="x"):
+            pass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -11,11 +11,8 @@ from piapi import Task, parse_task
 from piapi.families._base import FamilyInput, TaskReference
 
 
-class UpscaleInput(FamilyInput):
+class UpscaleInput(FamilyInput, model="example", task_type="upscale"):
     """A small follow-up request, as a family declares one (Midjourney's upscale)."""
-
-    MODEL: ClassVar[str] = "example"
-    TASK_TYPE: ClassVar[str] = "upscale"
 
     origin_task_id: TaskReference | None = None
     index: str | None = None

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from typing_extensions import assert_type
 
-from piapi import AsyncPiAPIClient, PiAPIClient, TaskInput
+from piapi import AsyncPiAPIClient, PiAPIClient, Sora2Task, TaskInput
+from piapi.families._base import FamilyInput, FamilyTask, VideoOutput
 from piapi.flux import (
     FluxDevImg2ImgInput,
     FluxImageOutput,
@@ -177,3 +178,20 @@ def wrong_types_are_type_errors() -> None:
     # pyright reads pydantic's constructors (mypy's plugin leaves them untyped)
     KlingVideoInput(prompt="x", duration="5")  # pyright: ignore[reportArgumentType]
     Seedance2Input(prompt="x", image_urls="https://i")  # pyright: ignore[reportArgumentType]
+
+
+def a_family_class_says_what_it_is_in_its_header() -> None:
+    # Type checkers accept `model=` / `task_type=` in a class's header, and read the classes'
+    # `MODEL` / `TASK_TYPE` as text.
+    assert_type(KlingVideoInput.MODEL, str)
+    assert_type(KlingVideoInput.TASK_TYPE, str)
+    assert_type(Sora2Task.MODEL, str)
+
+    class ExampleInput(FamilyInput["ExampleTask"], model="example", task_type="plain"):
+        pass
+
+    class ExampleTask(FamilyTask[ExampleInput, VideoOutput], model="example"):
+        pass
+
+    assert_type(ExampleInput.task_class(), type[ExampleTask])
+    assert_type(ExampleTask.MODEL, str)

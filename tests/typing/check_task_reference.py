@@ -3,7 +3,7 @@ read this file, nobody runs it."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from typing_extensions import assert_type
 
@@ -12,10 +12,7 @@ from piapi import ModelEntry, Task, TaskInput
 from piapi.families._base import FamilyInput, TaskReference
 
 
-class VariationInput(FamilyInput):
-    MODEL: ClassVar[str] = "example"
-    TASK_TYPE: ClassVar[str] = "variation"
-
+class VariationInput(FamilyInput, model="example", task_type="variation"):
     origin_task_id: TaskReference | None = None
 
 

@@ -552,12 +552,24 @@ class TaskInput(WireModel):
     Validated strictly when a caller builds it (a clear message names the allowed values),
     never when PiAPI echoes it back. Pass it to `client.tasks.create(request)`: the class
     says which `model` and `task_type` to send and which task class comes back.
+
+    A request class says what it is in its header, as class keywords: `class
+    Sora2VideoInput(TaskInput, model="sora2", task_type="sora2-video")`. A keyword left out
+    is inherited, so a family's base may give the `model` and each request its `task_type`.
     """
 
     MODEL: ClassVar[str]
-    """The `model` PiAPI expects, e.g. `"sora2"`."""
+    """The `model` PiAPI expects, e.g. `"sora2"` (the class keyword `model=`)."""
     TASK_TYPE: ClassVar[str]
-    """The `task_type` PiAPI expects, e.g. `"sora2-video"`."""
+    """The `task_type` PiAPI expects, e.g. `"sora2-video"` (the class keyword `task_type=`)."""
+
+    def __init_subclass__(cls, *, model: str = "", task_type: str = "", **kwargs: Any) -> None:
+        """`MODEL` / `TASK_TYPE` from the class keywords; one left out is inherited."""
+        super().__init_subclass__(**kwargs)
+        if model:
+            cls.MODEL = model
+        if task_type:
+            cls.TASK_TYPE = task_type
 
     @classmethod
     def task_class(cls) -> "type[Task[Any, Any]]":
@@ -585,15 +597,33 @@ class FamilyTask(Task[InputT, OutputT], Generic[InputT, OutputT]):
     KlingTask(FamilyTask[KlingInput, KlingVideoOutput])`): type checkers read them, and
     pydantic gets its `output` field (`KlingVideoOutput | None = None`) and `INPUTS` (the
     members of `KlingInput`) from them. At run time `FamilyTask[...]` is a plain alias, not
-    a parametrised pydantic class (~2 ms each).
+    a parametrised pydantic class (~2 ms each). A task class that reads every task of its
+    model names the model in its header too: `class Sora2Task(FamilyTask[...], model="sora2")`.
     """
 
     INPUTS: ClassVar[tuple[type[TaskInput], ...]] = ()
     """The family's request classes, in the order of its input parameter (unless the class
     sets them); the first reads a task type the SDK does not know."""
     MODEL: ClassVar[str] = ""
-    """Set: every task of this model is read as this class, whatever its task type; unset:
-    only the task types of its requests (the index is generated from these declarations)."""
+    """The class keyword `model=`. Set: every task of this model is read as this class,
+    whatever its task type; unset: only the task types of its requests (the index is
+    generated from these declarations)."""
+
+    def __init_subclass__(cls, *, model: str = "", **kwargs: Any) -> None:
+        """`MODEL` from the class keyword, `output` and `INPUTS` from `FamilyTask[In, Out]`."""
+        # `type.__new__` runs this before pydantic collects the fields from the class's
+        # annotations: declaring `output` here is declaring it in the class body.
+        super().__init_subclass__(**kwargs)
+        if model:
+            cls.MODEL = model
+        for base in cls.__dict__.get("__orig_bases__", ()):
+            if getattr(base, "__origin__", None) is FamilyTask:
+                inputs, output = get_args(base)
+                if "output" not in cls.__annotations__:
+                    cls.__annotations__["output"] = output | None
+                    cls.output = None
+                if "INPUTS" not in cls.__dict__:
+                    cls.INPUTS = get_args(inputs) or (inputs,)
 
     if not TYPE_CHECKING:
         # The input models accept each other's shape (unknown fields are kept), so the
@@ -601,19 +631,6 @@ class FamilyTask(Task[InputT, OutputT], Generic[InputT, OutputT]):
         # pydantic's own validation, which would run the chosen model's checks a second
         # time, and is written out as the input model it holds.
         input: SkipValidation[Any] = Field(default_factory=_empty_dict, validate_default=True)
-
-        def __init_subclass__(cls, **kwargs: Any) -> None:
-            # `type.__new__` runs this before pydantic collects the fields from the class's
-            # annotations: declaring `output` here is declaring it in the class body.
-            super().__init_subclass__(**kwargs)
-            for base in cls.__dict__.get("__orig_bases__", ()):
-                if getattr(base, "__origin__", None) is FamilyTask:
-                    inputs, output = get_args(base)
-                    if "output" not in cls.__annotations__:
-                        cls.__annotations__["output"] = output | None
-                        cls.output = None
-                    if "INPUTS" not in cls.__dict__:
-                        cls.INPUTS = get_args(inputs) or (inputs,)
 
         def __class_getitem__(cls, params: object) -> object:
             if not cls.__pydantic_generic_metadata__["parameters"]:

@@ -1,8 +1,11 @@
 """What every model family's module shares: checked inputs, checks, prices and outputs.
 
 A family module (`piapi.families.kling`, `piapi.families.veo`, ...) only declares: its inputs
-subclass `FamilyInput` (checks in `_check`, run when a caller builds one, never when PiAPI echoes
-it), its outputs `ImageOutput`, `VideoOutput` or `AudioOutput` (the kind of media they hold;
+subclass `FamilyInput`, each saying what it is in its header (`class
+FramePackImg2VideoInput(FamilyInput["FramePackTask"], model="Qubico/framepack",
+task_type="img2video")`; a family's base may give the `model=` and its requests each a
+`task_type=`), with checks in `_check` (run when a caller builds one, never when PiAPI echoes
+it); its outputs `ImageOutput`, `VideoOutput` or `AudioOutput` (the kind of media they hold;
 `VideoUrlOutput` / `AudioUrlOutput` when the result is one `video_url` / `audio_url`), its
 task subclasses `FamilyTask` (which reads `input` as the request class of its task
 type; it lives beside `Task` in `_models`, so Sora 2 loads nothing of this module). The
@@ -76,11 +79,11 @@ class FamilyInput(TaskInput, Generic[TaskT]):
     """Base of a family's typed requests: caller defaults and checks, skipped for answers.
 
     Each request class names the task class PiAPI answers it with: `class
-    KlingVideoInput(_KlingInput["KlingTask"])`, its family's bases staying generic
-    (`class _KlingInput(FamilyInput[TaskT])`). Type checkers read it (`create(request)` is a
-    `KlingTask`), and so does `task_class()`. Only the request classes name it, not a base
-    they share: the task class names them in turn (its input union), and pyright, entering
-    that circle at a shared base, would read its subclasses' fields wrong.
+    KlingVideoInput(_KlingInput["KlingTask"], task_type="video_generation")`, its family's bases
+    staying generic (`class _KlingInput(FamilyInput[TaskT], model="kling")`). Type checkers read
+    it (`create(request)` is a `KlingTask`), and so does `task_class()`. Only the request
+    classes name it, not a base they share: the task class names them in turn (its input union),
+    and pyright, entering that circle at a shared base, would read its subclasses' fields wrong.
     """
 
     _TASK: ClassVar[str] = ""

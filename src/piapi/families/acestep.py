@@ -9,8 +9,6 @@ those of PiAPI's catalog, none is checked, and no price is published.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from piapi.families._base import AudioUrlOutput, FamilyInput, FamilyTask, TaskT
 
 __all__ = [
@@ -26,20 +24,16 @@ DOCS = "https://piapi.ai/docs/ace-step-api"
 GET_TASK_PAGE = f"{DOCS}/get-task"  # a completed answer: output.audio_url
 
 
-class _AceStepInput(FamilyInput[TaskT]):
-    MODEL: ClassVar[str] = "Qubico/ace-step"
-
+class _AceStepInput(FamilyInput[TaskT], model="Qubico/ace-step"):
     style_prompt: str | None = None
     """The style in words, e.g. "guitar and piano"."""
     lyrics: str | None = None
     """PiAPI's example answer sends "[inst]"."""
 
 
-class AceStepTxt2AudioInput(_AceStepInput["AceStepTask"]):
+class AceStepTxt2AudioInput(_AceStepInput["AceStepTask"], task_type="txt2audio"):
     """Input of `txt2audio` (https://piapi.ai/docs/ace-step-api/text-to-audio). Price: not
     published."""
-
-    TASK_TYPE: ClassVar[str] = "txt2audio"
 
     duration: int | float | None = None
     """10 in PiAPI's example answer."""
@@ -47,21 +41,17 @@ class AceStepTxt2AudioInput(_AceStepInput["AceStepTask"]):
     style_audio: str | None = None
 
 
-class AceStepAudio2AudioInput(_AceStepInput["AceStepTask"]):
+class AceStepAudio2AudioInput(_AceStepInput["AceStepTask"], task_type="audio2audio"):
     """Input of `audio2audio` (https://piapi.ai/docs/ace-step-api/audio-to-audio). Price: not
     published."""
-
-    TASK_TYPE: ClassVar[str] = "audio2audio"
 
     negative_prompt: str | None = None
     style_audio: str | None = None
     """The song to start from: a URL PiAPI can fetch."""
 
 
-class AceStepEditInput(_AceStepInput["AceStepTask"]):
+class AceStepEditInput(_AceStepInput["AceStepTask"], task_type="edit"):
     """Input of `edit` (https://piapi.ai/docs/ace-step-api/audio-edit). Price: not published."""
-
-    TASK_TYPE: ClassVar[str] = "edit"
 
     audio: str | None = None
     """The song to edit: a URL PiAPI can fetch."""
@@ -69,11 +59,9 @@ class AceStepEditInput(_AceStepInput["AceStepTask"]):
     edit_style_prompt: str | None = None
 
 
-class AceStepExtendInput(_AceStepInput["AceStepTask"]):
+class AceStepExtendInput(_AceStepInput["AceStepTask"], task_type="extend"):
     """Input of `extend` (https://piapi.ai/docs/ace-step-api/audio-extend). Price: not
     published."""
-
-    TASK_TYPE: ClassVar[str] = "extend"
 
     audio: str | None = None
     """The song to extend: a URL PiAPI can fetch."""

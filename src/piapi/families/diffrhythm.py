@@ -9,7 +9,6 @@ read through its copy at t0giydsiet.apidog.io; a published create answer charged
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
 from piapi.families._base import AudioOutput, FamilyInput, FamilyTask, TaskT
 
@@ -21,9 +20,7 @@ MIRROR_PAGE = "https://t0giydsiet.apidog.io/diffrhythm-api/generate-task"
 PRICE = Decimal("0.02")  # MIRROR_PAGE: txt2audio-base and txt2audio-full, $0.02 a generation
 
 
-class _DiffRhythmInput(FamilyInput[TaskT]):
-    MODEL: ClassVar[str] = "Qubico/diffrhythm"
-
+class _DiffRhythmInput(FamilyInput[TaskT], model="Qubico/diffrhythm"):
     lyrics: str | None = None
     style_prompt: str | None = None
     """The style in words, e.g. "pop"."""
@@ -35,17 +32,13 @@ class _DiffRhythmInput(FamilyInput[TaskT]):
         return PRICE
 
 
-class DiffRhythmBaseInput(_DiffRhythmInput["DiffRhythmTask"]):
+class DiffRhythmBaseInput(_DiffRhythmInput["DiffRhythmTask"], task_type="txt2audio-base"):
     """Input of `txt2audio-base` (https://piapi.ai/docs/diffrhythm-api/create-task): $0.02.
     The page lists no allowed values; nothing is checked."""
 
-    TASK_TYPE: ClassVar[str] = "txt2audio-base"
 
-
-class DiffRhythmFullInput(_DiffRhythmInput["DiffRhythmTask"]):
+class DiffRhythmFullInput(_DiffRhythmInput["DiffRhythmTask"], task_type="txt2audio-full"):
     """Input of `txt2audio-full` (a full-length song): $0.02. Nothing is checked."""
-
-    TASK_TYPE: ClassVar[str] = "txt2audio-full"
 
 
 class DiffRhythmOutput(AudioOutput):

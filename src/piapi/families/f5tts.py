@@ -8,7 +8,6 @@ characters (https://piapi.ai/docs/tts-api/f5-tts).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
 from piapi.families._base import (
     AudioUrlOutput,
@@ -29,15 +28,12 @@ MAX_TEXT = 10_000  # F5_TTS_PAGE: gen_text "<= 10000 characters"
 PRICE_PER_1000_CHARACTERS = Decimal("0.025")  # F5_TTS_PAGE: "$0.025 per 1000 characters"
 
 
-class F5TtsZeroShotInput(FamilyInput["F5TtsTask"]):
+class F5TtsZeroShotInput(FamilyInput["F5TtsTask"], model="Qubico/tts", task_type="zero-shot"):
     """Input of `Qubico/tts` `zero-shot` (https://piapi.ai/docs/tts-api/f5-tts).
 
     Checked: `gen_text` required, at most 10,000 characters; `ref_audio` required.
     Price: $0.025 per 1,000 characters of `gen_text` (pro rata: the page states no rounding).
     """
-
-    MODEL: ClassVar[str] = "Qubico/tts"
-    TASK_TYPE: ClassVar[str] = "zero-shot"
 
     gen_text: str | None = None
     """The text to speak."""

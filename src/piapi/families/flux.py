@@ -84,14 +84,13 @@ class _FluxGenerateInput(_FluxInput[TaskT]):
         check_range("batch_size", self.batch_size, *BATCH_SIZE, self.PAGE)
 
 
-class _FluxTxt2ImgInput(_FluxGenerateInput[TaskT]):
+class _FluxTxt2ImgInput(_FluxGenerateInput[TaskT], task_type="txt2img"):
     """Input of Flux `txt2img` (https://piapi.ai/docs/flux-api/text-to-image).
 
     Checked: `prompt` required, `width` x `height` at most 1,048,576 pixels,
     `guidance_scale` 1.5 to 5, `batch_size` 1 to 4. No published price.
     """
 
-    TASK_TYPE: ClassVar[str] = "txt2img"
     PAGE: ClassVar[str] = TXT2IMG_PAGE
 
     width: int | None = None
@@ -110,14 +109,13 @@ class _FluxTxt2ImgInput(_FluxGenerateInput[TaskT]):
                 )
 
 
-class _FluxImg2ImgInput(_FluxGenerateInput[TaskT]):
+class _FluxImg2ImgInput(_FluxGenerateInput[TaskT], task_type="img2img"):
     """Input of Flux `img2img` (https://piapi.ai/docs/flux-api/image-to-image).
 
     Checked: `prompt` and `image` required, `denoise` above 0 up to 1, `guidance_scale`
     1.5 to 5, `batch_size` 1 to 4. No published price.
     """
 
-    TASK_TYPE: ClassVar[str] = "img2img"
     PAGE: ClassVar[str] = IMG2IMG_PAGE
 
     image: str | None = None
@@ -132,49 +130,35 @@ class _FluxImg2ImgInput(_FluxGenerateInput[TaskT]):
         check_range("denoise", self.denoise, 0, 1, IMG2IMG_PAGE, low_included=False)
 
 
-class FluxDevTxt2ImgInput(_FluxTxt2ImgInput["FluxTask"]):
+class FluxDevTxt2ImgInput(_FluxTxt2ImgInput["FluxTask"], model=DEV):
     """`txt2img` on `Qubico/flux1-dev`."""
 
-    MODEL: ClassVar[str] = DEV
 
-
-class FluxSchnellTxt2ImgInput(_FluxTxt2ImgInput["FluxTask"]):
+class FluxSchnellTxt2ImgInput(_FluxTxt2ImgInput["FluxTask"], model=SCHNELL):
     """`txt2img` on `Qubico/flux1-schnell` (the fast model; `batch_size` works here)."""
 
-    MODEL: ClassVar[str] = SCHNELL
 
-
-class FluxDevAdvancedTxt2ImgInput(_FluxTxt2ImgInput["FluxTask"]):
+class FluxDevAdvancedTxt2ImgInput(_FluxTxt2ImgInput["FluxTask"], model=DEV_ADVANCED):
     """`txt2img` on `Qubico/flux1-dev-advanced`."""
 
-    MODEL: ClassVar[str] = DEV_ADVANCED
 
-
-class FluxDevImg2ImgInput(_FluxImg2ImgInput["FluxTask"]):
+class FluxDevImg2ImgInput(_FluxImg2ImgInput["FluxTask"], model=DEV):
     """`img2img` on `Qubico/flux1-dev`."""
 
-    MODEL: ClassVar[str] = DEV
 
-
-class FluxSchnellImg2ImgInput(_FluxImg2ImgInput["FluxTask"]):
+class FluxSchnellImg2ImgInput(_FluxImg2ImgInput["FluxTask"], model=SCHNELL):
     """`img2img` on `Qubico/flux1-schnell`."""
 
-    MODEL: ClassVar[str] = SCHNELL
 
-
-class FluxDevAdvancedImg2ImgInput(_FluxImg2ImgInput["FluxTask"]):
+class FluxDevAdvancedImg2ImgInput(_FluxImg2ImgInput["FluxTask"], model=DEV_ADVANCED):
     """`img2img` on `Qubico/flux1-dev-advanced`."""
 
-    MODEL: ClassVar[str] = DEV_ADVANCED
 
-
-class FluxKontextInput(_FluxInput["FluxTask"]):
+class FluxKontextInput(_FluxInput["FluxTask"], model=DEV_ADVANCED, task_type="kontext"):
     """Input of Flux `kontext` on `Qubico/flux1-dev-advanced`: edit `image` as the prompt
     says (https://piapi.ai/docs/flux-api/kontext). Checked: `prompt` and `image`
     required. No published price."""
 
-    MODEL: ClassVar[str] = DEV_ADVANCED
-    TASK_TYPE: ClassVar[str] = "kontext"
     PAGE: ClassVar[str] = KONTEXT_PAGE
 
     image: str | None = None
@@ -190,11 +174,10 @@ class FluxKontextInput(_FluxInput["FluxTask"]):
         require_text("image", self.image, KONTEXT_PAGE)
 
 
-class _FluxToolInput(_FluxInput[TaskT]):
+class _FluxToolInput(_FluxInput[TaskT], model=DEV_ADVANCED):
     """A `Qubico/flux1-dev-advanced` task type beyond txt2img/img2img: `prompt` required (the
     text-to-image page's schema lists these task types), the other names PiAPI's catalog's."""
 
-    MODEL: ClassVar[str] = DEV_ADVANCED
     PAGE: ClassVar[str] = LORA_PAGE
 
     def _check(self) -> None:
@@ -212,41 +195,34 @@ class _FluxSrInput(_FluxToolInput[TaskT]):
     """The upscaling factor (PiAPI's catalog; its range is not published)."""
 
 
-class _FluxTxt2ImgSrInput(_FluxSrInput[TaskT]):
+class _FluxTxt2ImgSrInput(_FluxSrInput[TaskT], task_type="txt2img-sr"):
     """Input of Flux `txt2img-sr`: text-to-image, then super-resolution. No published price."""
 
-    TASK_TYPE: ClassVar[str] = "txt2img-sr"
     PAGE: ClassVar[str] = TXT2IMG_PAGE
 
     width: int | None = None
     height: int | None = None
 
 
-class FluxSchnellTxt2ImgSrInput(_FluxTxt2ImgSrInput["FluxTask"]):
+class FluxSchnellTxt2ImgSrInput(_FluxTxt2ImgSrInput["FluxTask"], model=SCHNELL):
     """`txt2img-sr` on `Qubico/flux1-schnell`."""
-
-    MODEL: ClassVar[str] = SCHNELL
 
 
 class FluxDevAdvancedTxt2ImgSrInput(_FluxTxt2ImgSrInput["FluxTask"]):
     """`txt2img-sr` on `Qubico/flux1-dev-advanced`."""
 
 
-class FluxImg2ImgSrInput(_FluxSrInput["FluxTask"]):
+class FluxImg2ImgSrInput(_FluxSrInput["FluxTask"], task_type="img2img-sr"):
     """Input of Flux `img2img-sr` on `Qubico/flux1-dev-advanced`: image-to-image, then
     super-resolution. No published price."""
-
-    TASK_TYPE: ClassVar[str] = "img2img-sr"
 
     image: str | None = None
     """The image to start from: a URL PiAPI can fetch (upload a local file first)."""
 
 
-class FluxTxt2ImgLoraInput(_FluxToolInput["FluxTask"]):
+class FluxTxt2ImgLoraInput(_FluxToolInput["FluxTask"], task_type="txt2img-lora"):
     """Input of Flux `txt2img-lora` on `Qubico/flux1-dev-advanced`
     (https://piapi.ai/docs/flux-with-lora-and-controlnet). No published price."""
-
-    TASK_TYPE: ClassVar[str] = "txt2img-lora"
 
     negative_prompt: str | None = None
     steps: int | None = None
@@ -254,11 +230,9 @@ class FluxTxt2ImgLoraInput(_FluxToolInput["FluxTask"]):
     """LoRAs, e.g. `[{"lora_type": "...", "lora_strength": 1}]` (the page lists the types)."""
 
 
-class FluxImg2ImgLoraInput(_FluxToolInput["FluxTask"]):
+class FluxImg2ImgLoraInput(_FluxToolInput["FluxTask"], task_type="img2img-lora"):
     """Input of Flux `img2img-lora` on `Qubico/flux1-dev-advanced`. Checked: `denoise` above 0
     up to 1 (https://piapi.ai/docs/flux-api/text-to-image). No published price."""
-
-    TASK_TYPE: ClassVar[str] = "img2img-lora"
 
     image: str | None = None
     denoise: float | None = None
@@ -272,36 +246,33 @@ class FluxImg2ImgLoraInput(_FluxToolInput["FluxTask"]):
         check_range("denoise", self.denoise, 0, 1, TXT2IMG_PAGE, low_included=False)
 
 
-class FluxFillInpaintInput(_FluxToolInput["FluxTask"]):
+class FluxFillInpaintInput(_FluxToolInput["FluxTask"], task_type="fill-inpaint"):
     """Input of Flux `fill-inpaint` on `Qubico/flux1-dev-advanced`: repaint the masked part
     of `image` (https://piapi.ai/docs/flux-redux-fill-variation-inpaint-outpaint). No
     published price."""
 
-    TASK_TYPE: ClassVar[str] = "fill-inpaint"
     PAGE: ClassVar[str] = FILL_PAGE
 
     image: str | None = None
     steps: int | None = None
 
 
-class FluxFillOutpaintInput(_FluxToolInput["FluxTask"]):
+class FluxFillOutpaintInput(_FluxToolInput["FluxTask"], task_type="fill-outpaint"):
     """Input of Flux `fill-outpaint` on `Qubico/flux1-dev-advanced`: extend `image` by
     `custom_settings` (PiAPI's MCP server sends `[{"setting_type": "outpaint",
     "outpaint_left": ..., "outpaint_right": ..., "outpaint_top": ..., "outpaint_bottom": ...}]`).
     No published price."""
 
-    TASK_TYPE: ClassVar[str] = "fill-outpaint"
     PAGE: ClassVar[str] = FILL_PAGE
 
     image: str | None = None
     custom_settings: list[dict[str, Any]] | None = None
 
 
-class FluxReduxVariationInput(_FluxToolInput["FluxTask"]):
+class FluxReduxVariationInput(_FluxToolInput["FluxTask"], task_type="redux-variation"):
     """Input of Flux `redux-variation` on `Qubico/flux1-dev-advanced`: a variation of `image`.
     No published price."""
 
-    TASK_TYPE: ClassVar[str] = "redux-variation"
     PAGE: ClassVar[str] = FILL_PAGE
 
     image: str | None = None
@@ -310,11 +281,9 @@ class FluxReduxVariationInput(_FluxToolInput["FluxTask"]):
     steps: int | None = None
 
 
-class FluxControlnetLoraInput(_FluxToolInput["FluxTask"]):
+class FluxControlnetLoraInput(_FluxToolInput["FluxTask"], task_type="controlnet-lora"):
     """Input of Flux `controlnet-lora` on `Qubico/flux1-dev-advanced`
     (https://piapi.ai/docs/flux-with-lora-and-controlnet). No published price."""
-
-    TASK_TYPE: ClassVar[str] = "controlnet-lora"
 
     width: int | None = None
     height: int | None = None

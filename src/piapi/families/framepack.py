@@ -7,8 +7,6 @@ catalog's, nothing is required, and no price is published (`estimate_cost()` is 
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from piapi.families._base import FamilyInput, FamilyTask, VideoUrlOutput, check_positive
 
 __all__ = ["FramePackImg2VideoInput", "FramePackTask", "FramePackVideoOutput"]
@@ -16,12 +14,11 @@ __all__ = ["FramePackImg2VideoInput", "FramePackTask", "FramePackVideoOutput"]
 CREATE_TASK_PAGE = "https://piapi.ai/docs/framepack-api/create-task"
 
 
-class FramePackImg2VideoInput(FamilyInput["FramePackTask"]):
+class FramePackImg2VideoInput(
+    FamilyInput["FramePackTask"], model="Qubico/framepack", task_type="img2video"
+):
     """Input of FramePack `img2video` (https://piapi.ai/docs/framepack-api/create-task).
     No published values or price."""
-
-    MODEL: ClassVar[str] = "Qubico/framepack"
-    TASK_TYPE: ClassVar[str] = "img2video"
 
     prompt: str | None = None
     negative_prompt: str | None = None

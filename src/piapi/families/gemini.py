@@ -11,8 +11,6 @@ nano-banana-pro).
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
 from piapi._core.models import _empty_list
@@ -40,9 +38,7 @@ GEMINI_PAGES = {  # PiAPI's pages, as its CLI's catalog names them
 }
 
 
-class _GeminiInput(FamilyInput[TaskT]):
-    MODEL: ClassVar[str] = "gemini"
-
+class _GeminiInput(FamilyInput[TaskT], model="gemini"):
     prompt: str | None = None
     image_urls: list[str] | None = None
     """Images to edit or take as references: URLs PiAPI can fetch (upload a local file first)."""
@@ -57,10 +53,8 @@ class _GeminiInput(FamilyInput[TaskT]):
         require_text("prompt", self.prompt, GEMINI_PAGES[self.TASK_TYPE])
 
 
-class Gemini25FlashImageInput(_GeminiInput["GeminiTask"]):
+class Gemini25FlashImageInput(_GeminiInput["GeminiTask"], task_type="gemini-2.5-flash-image"):
     """Input of `gemini-2.5-flash-image` (the first Nano Banana). No published price."""
-
-    TASK_TYPE: ClassVar[str] = "gemini-2.5-flash-image"
 
     num_images: int | None = None
     """How many images (PiAPI's catalog; the limit is not published)."""
@@ -70,19 +64,15 @@ class Gemini25FlashImageInput(_GeminiInput["GeminiTask"]):
         check_positive("num_images", [self.num_images])
 
 
-class NanoBananaProInput(_GeminiInput["GeminiTask"]):
+class NanoBananaProInput(_GeminiInput["GeminiTask"], task_type="nano-banana-pro"):
     """Input of `nano-banana-pro` (Gemini 3 Pro image). No published price."""
-
-    TASK_TYPE: ClassVar[str] = "nano-banana-pro"
 
     safety_level: str | None = None
     """PiAPI's catalog lists it; its values are not published."""
 
 
-class NanoBanana2Input(_GeminiInput["GeminiTask"]):
+class NanoBanana2Input(_GeminiInput["GeminiTask"], task_type="nano-banana-2"):
     """Input of `nano-banana-2`. No published price."""
-
-    TASK_TYPE: ClassVar[str] = "nano-banana-2"
 
 
 GeminiInput = Gemini25FlashImageInput | NanoBananaProInput | NanoBanana2Input

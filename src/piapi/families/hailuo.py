@@ -9,7 +9,6 @@ task that completes (`usage.type` "point").
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
 from piapi._core.models import check_allowed
 from piapi.families._base import (
@@ -40,7 +39,7 @@ PRICE: dict[str, Decimal] = {
 }
 
 
-class HailuoVideoInput(FamilyInput["HailuoTask"]):
+class HailuoVideoInput(FamilyInput["HailuoTask"], model="hailuo", task_type="video_generation"):
     """Input of Hailuo `video_generation` (https://piapi.ai/docs/hailuo-api/generate-video).
 
     Checked: `model` (t2v-01, t2v-01-director, i2v-01, i2v-01-live, s2v-01, and v2.3,
@@ -48,9 +47,6 @@ class HailuoVideoInput(FamilyInput["HailuoTask"]):
     but for image-to-video, `image_url` required for i2v and s2v and refused for t2v.
     Price per video: t2v-01, i2v-01, i2v-01-live $0.20; s2v-01 $0.30; others unpublished.
     """
-
-    MODEL: ClassVar[str] = "hailuo"
-    TASK_TYPE: ClassVar[str] = "video_generation"
 
     model: str | None = None
     """The Hailuo sub-model (required): see the class docs for the choices."""

@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from piapi.families._base import FamilyInput, FamilyTask, VideoOutput, require_text
 
 __all__ = ["HugOutput", "HugTask", "HugVideoInput"]
@@ -15,15 +13,12 @@ __all__ = ["HugOutput", "HugTask", "HugVideoInput"]
 CREATE_TASK_PAGE = "https://piapi.ai/docs/ai-hug-api/create-task"
 
 
-class HugVideoInput(FamilyInput["HugTask"]):
+class HugVideoInput(FamilyInput["HugTask"], model="Qubico/hug-video", task_type="image_to_video"):
     """Input of `Qubico/hug-video` `image_to_video`
     (https://piapi.ai/docs/ai-hug-api/create-task).
 
     Checked: `image_url` required. Price: not published.
     """
-
-    MODEL: ClassVar[str] = "Qubico/hug-video"
-    TASK_TYPE: ClassVar[str] = "image_to_video"
 
     image_url: str | None = None
     """A picture of the two people: a URL PiAPI can fetch (upload a local file first)."""

@@ -10,7 +10,7 @@ read: the names are PiAPI's catalog's, only a prompt is asked for, and no price 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from piapi.families._base import FamilyInput, FamilyTask, TaskT, VideoUrlOutput, require_text
 
@@ -27,36 +27,28 @@ __all__ = [
 PAGE = "https://piapi.ai/docs/hunyuan-video/txt2video-api"
 
 
-class _HunyuanInput(FamilyInput[TaskT]):
-    MODEL: ClassVar[str] = "Qubico/hunyuan"
-
+class _HunyuanInput(FamilyInput[TaskT], model="Qubico/hunyuan"):
     prompt: str | None = None
 
     def _check(self) -> None:
         require_text("prompt", self.prompt, PAGE)
 
 
-class HunyuanTxt2VideoInput(_HunyuanInput["HunyuanTask"]):
+class HunyuanTxt2VideoInput(_HunyuanInput["HunyuanTask"], task_type="txt2video"):
     """Input of Hunyuan `txt2video`. No published price."""
-
-    TASK_TYPE: ClassVar[str] = "txt2video"
 
     aspect_ratio: str | None = None
     """PiAPI's MCP server offers "16:9", "1:1", "9:16" (not checked)."""
 
 
-class HunyuanTxt2VideoLoraInput(_HunyuanInput["HunyuanTask"]):
+class HunyuanTxt2VideoLoraInput(_HunyuanInput["HunyuanTask"], task_type="txt2video-lora"):
     """Input of Hunyuan `txt2video-lora`. No published price."""
-
-    TASK_TYPE: ClassVar[str] = "txt2video-lora"
 
     lora_settings: list[dict[str, Any]] | None = None
 
 
-class HunyuanFastTxt2VideoInput(_HunyuanInput["HunyuanTask"]):
+class HunyuanFastTxt2VideoInput(_HunyuanInput["HunyuanTask"], task_type="fast-txt2video"):
     """Input of Hunyuan `fast-txt2video` (faster, less detailed). No published price."""
-
-    TASK_TYPE: ClassVar[str] = "fast-txt2video"
 
 
 class _HunyuanImg2VideoInput(_HunyuanInput[TaskT]):
@@ -65,17 +57,17 @@ class _HunyuanImg2VideoInput(_HunyuanInput[TaskT]):
     aspect_ratio: str | None = None
 
 
-class HunyuanImg2VideoConcatInput(_HunyuanImg2VideoInput["HunyuanTask"]):
+class HunyuanImg2VideoConcatInput(
+    _HunyuanImg2VideoInput["HunyuanTask"], task_type="img2video-concat"
+):
     """Input of Hunyuan `img2video-concat` (freer movement from the image). No published
     price."""
 
-    TASK_TYPE: ClassVar[str] = "img2video-concat"
 
-
-class HunyuanImg2VideoReplaceInput(_HunyuanImg2VideoInput["HunyuanTask"]):
+class HunyuanImg2VideoReplaceInput(
+    _HunyuanImg2VideoInput["HunyuanTask"], task_type="img2video-replace"
+):
     """Input of Hunyuan `img2video-replace` (sticks to the image). No published price."""
-
-    TASK_TYPE: ClassVar[str] = "img2video-replace"
 
 
 HunyuanInput = (

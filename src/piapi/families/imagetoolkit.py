@@ -10,7 +10,6 @@ segmentation and upscaling requests.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
 from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, TaskT, require_text
 
@@ -47,16 +46,21 @@ def segment_price(width: int, height: int) -> Decimal:
     return SEGMENT_PRICE_PER_MEGAPIXEL * max(millions, Decimal(1))
 
 
-class _ToolkitInput(FamilyInput[TaskT]):
-    MODEL: ClassVar[str] = TOOLKIT
+class _ToolkitInput(FamilyInput[TaskT], model=TOOLKIT):
+    """A request of the image toolkit (`Qubico/image-toolkit`)."""
 
 
-class FaceSwapInput(_ToolkitInput["ImageToolkitTask"]):
+class _OneImageInput(_ToolkitInput[TaskT]):
+    """A request on one image: `image` first."""
+
+    image: str | None = None
+    """A URL PiAPI can fetch (upload a local file first)."""
+
+
+class FaceSwapInput(_ToolkitInput["ImageToolkitTask"], task_type="face-swap"):
     """Input of `face-swap`: the face of `swap_image` onto `target_image`
     (https://piapi.ai/docs/faceswap-api/create-task). Nothing is checked; price not
     published."""
-
-    TASK_TYPE: ClassVar[str] = "face-swap"
 
     swap_image: str | None = None
     """The face to put in: a URL PiAPI can fetch (upload a local file first)."""
@@ -64,11 +68,9 @@ class FaceSwapInput(_ToolkitInput["ImageToolkitTask"]):
     """The image to put it in."""
 
 
-class MultiFaceSwapInput(_ToolkitInput["ImageToolkitTask"]):
+class MultiFaceSwapInput(_ToolkitInput["ImageToolkitTask"], task_type="multi-face-swap"):
     """Input of `multi-face-swap` (https://piapi.ai/docs/multi-face-swap/create-task):
     parameters as PiAPI's catalog lists them; nothing is checked; price not published."""
-
-    TASK_TYPE: ClassVar[str] = "multi-face-swap"
 
     swap_image: str | None = None
     target_image: str | None = None
@@ -76,15 +78,11 @@ class MultiFaceSwapInput(_ToolkitInput["ImageToolkitTask"]):
     source_faces_index: str | None = None
 
 
-class BackgroundRemoveInput(_ToolkitInput["ImageToolkitTask"]):
+class BackgroundRemoveInput(_OneImageInput["ImageToolkitTask"], task_type="background-remove"):
     """Input of `background-remove`
     (https://piapi.ai/docs/image-editing-api/remove-background-api): $0.001 a generation.
     Nothing is checked."""
 
-    TASK_TYPE: ClassVar[str] = "background-remove"
-
-    image: str | None = None
-    """A URL PiAPI can fetch (upload a local file first)."""
     rmbg_model: str | None = None
 
     def estimate_cost(self) -> Decimal | None:
@@ -92,7 +90,7 @@ class BackgroundRemoveInput(_ToolkitInput["ImageToolkitTask"]):
         return BACKGROUND_REMOVE_PRICE
 
 
-class SegmentInput(_ToolkitInput["ImageToolkitTask"]):
+class SegmentInput(_OneImageInput["ImageToolkitTask"], task_type="segment"):
     """Input of `segment`: cut out what `prompt` names
     (https://piapi.ai/docs/image-editing-api/segment-with-prompt-api).
 
@@ -101,10 +99,6 @@ class SegmentInput(_ToolkitInput["ImageToolkitTask"]):
     `estimate_cost()` is None; `segment_price(width, height)` gives it).
     """
 
-    TASK_TYPE: ClassVar[str] = "segment"
-
-    image: str | None = None
-    """A URL PiAPI can fetch (upload a local file first)."""
     prompt: str | None = None
     """What to cut out, comma separated, e.g. "clothes,shoes"."""
     negative_prompt: str | None = None
@@ -121,14 +115,10 @@ class SegmentInput(_ToolkitInput["ImageToolkitTask"]):
             raise ValueError(f"segment_factor is required; see {SEGMENT_PAGE}")
 
 
-class UpscaleInput(_ToolkitInput["ImageToolkitTask"]):
+class UpscaleInput(_OneImageInput["ImageToolkitTask"], task_type="upscale"):
     """Input of `upscale` (https://piapi.ai/docs/image-editing-api/super-resolution-api):
     nothing is checked (the page's table could not be read); price not published."""
 
-    TASK_TYPE: ClassVar[str] = "upscale"
-
-    image: str | None = None
-    """A URL PiAPI can fetch (upload a local file first)."""
     scale: int | float | None = None
     face_enhance: bool | None = None
 

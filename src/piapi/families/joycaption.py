@@ -20,12 +20,11 @@ __all__ = ["JoyCaptionBetaOneInput", "JoyCaptionOutput", "JoyCaptionTask"]
 CREATE_TASK_PAGE = "https://piapi.ai/docs/joycaption-api/create-task"
 
 
-class JoyCaptionBetaOneInput(FamilyInput["JoyCaptionTask"]):
+class JoyCaptionBetaOneInput(
+    FamilyInput["JoyCaptionTask"], model="Qubico/joycaption", task_type="joycaption-beta-one"
+):
     """Input of `Qubico/joycaption` `joycaption-beta-one`
     (https://piapi.ai/docs/joycaption-api/create-task). Price: not published."""
-
-    MODEL: ClassVar[str] = "Qubico/joycaption"
-    TASK_TYPE: ClassVar[str] = "joycaption-beta-one"
 
     image: str | None = None
     """The image to caption: a URL PiAPI can fetch (upload a local file first)."""

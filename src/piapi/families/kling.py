@@ -146,8 +146,7 @@ class KlingShot(WireModel):
     prompt: str
 
 
-class _KlingInput(FamilyInput[TaskT]):
-    MODEL: ClassVar[str] = "kling"
+class _KlingInput(FamilyInput[TaskT], model="kling"):
     PRICES: ClassVar[dict[tuple[str, bool], Decimal]]
     PAGE: ClassVar[str]
     SUBJECTS: ClassVar[str] = "a prompt or multi_shots"
@@ -199,7 +198,7 @@ class _KlingInput(FamilyInput[TaskT]):
                 raise ValueError(f"each of multi_shots needs a prompt; see {self.PAGE}")
 
 
-class KlingVideoInput(_KlingInput["KlingTask"]):
+class KlingVideoInput(_KlingInput["KlingTask"], task_type="video_generation"):
     """Input of Kling `video_generation`: text- or image-to-video, Kling 3.0 unless `version`
     says otherwise (PiAPI's page: https://piapi.ai/docs/kling-api/kling-3-api).
 
@@ -210,7 +209,6 @@ class KlingVideoInput(_KlingInput["KlingTask"]):
     (1080p) $0.15, with audio $0.20.
     """
 
-    TASK_TYPE: ClassVar[str] = "video_generation"
     PRICES: ClassVar[dict[tuple[str, bool], Decimal]] = VIDEO_PRICE_PER_SECOND
     PAGE: ClassVar[str] = KLING_3_PAGE
     SUBJECTS: ClassVar[str] = "a prompt, multi_shots or an image_url"
@@ -264,7 +262,7 @@ class KlingVideoInput(_KlingInput["KlingTask"]):
             )
 
 
-class KlingOmniVideoInput(_KlingInput["KlingTask"]):
+class KlingOmniVideoInput(_KlingInput["KlingTask"], task_type="omni_video_generation"):
     """Input of Kling `omni_video_generation` (Kling 3.0 omni; `version` "o1" for Kling o1),
     PiAPI's page: https://piapi.ai/docs/kling-api/kling-3-omni-api.
 
@@ -273,7 +271,6 @@ class KlingOmniVideoInput(_KlingInput["KlingTask"]):
     audio $0.20; 1080p $0.20, with audio $0.30.
     """
 
-    TASK_TYPE: ClassVar[str] = "omni_video_generation"
     PRICES: ClassVar[dict[tuple[str, bool], Decimal]] = OMNI_PRICE_PER_SECOND
     PAGE: ClassVar[str] = KLING_OMNI_PAGE
     CALLER_DEFAULTS: ClassVar[Mapping[str, Any]] = {
@@ -296,14 +293,13 @@ class KlingOmniVideoInput(_KlingInput["KlingTask"]):
         return self.resolution
 
 
-class _KlingTaskInput(FamilyInput[TaskT]):
+class _KlingTaskInput(FamilyInput[TaskT], model="kling"):
     """A Kling request other than the two video generations: no price unless stated."""
 
-    MODEL: ClassVar[str] = "kling"
     PAGE: ClassVar[str] = CREATE_TASK_PAGE
 
 
-class KlingLipSyncInput(_KlingTaskInput["KlingTask"]):
+class KlingLipSyncInput(_KlingTaskInput["KlingTask"], task_type="lip_sync"):
     """Input of Kling `lip_sync`: make a Kling video (`origin_task_id`) or a video URL speak
     `tts_text` in the voice `tts_timbre`, or your own recording (`local_dubbing_url`).
 
@@ -311,8 +307,6 @@ class KlingLipSyncInput(_KlingTaskInput["KlingTask"]):
     `video_url`) and something to say (`tts_text` or `local_dubbing_url`). Price: not
     published.
     """
-
-    TASK_TYPE: ClassVar[str] = "lip_sync"
 
     origin_task_id: TaskReference | None = None
     """The task id of the earlier Kling video to lip-sync."""
@@ -336,14 +330,12 @@ class KlingLipSyncInput(_KlingTaskInput["KlingTask"]):
             raise ValueError(f"give tts_text or local_dubbing_url: what to say; see {self.PAGE}")
 
 
-class KlingExtendVideoInput(_KlingTaskInput["KlingTask"]):
+class KlingExtendVideoInput(_KlingTaskInput["KlingTask"], task_type="extend_video"):
     """Input of Kling `extend_video`: continue the video of an earlier Kling task.
 
     Checked (https://piapi.ai/docs/kling-api/create-task): `origin_task_id` required.
     Price: not published.
     """
-
-    TASK_TYPE: ClassVar[str] = "extend_video"
 
     origin_task_id: TaskReference | None = None
     """The task id of the Kling video to extend (required)."""
@@ -353,7 +345,7 @@ class KlingExtendVideoInput(_KlingTaskInput["KlingTask"]):
         require_text("origin_task_id", self.origin_task_id, self.PAGE)
 
 
-class KlingEffectsInput(_KlingTaskInput["KlingTask"]):
+class KlingEffectsInput(_KlingTaskInput["KlingTask"], task_type="effects"):
     """Input of Kling `effects`: animate `image_url` with one of Kling's effects.
 
     Checked (https://piapi.ai/docs/kling-api/kling-effects-api): `effect` one of squish,
@@ -363,7 +355,6 @@ class KlingEffectsInput(_KlingTaskInput["KlingTask"]):
     `professional_mode` $0.46 (its default is False).
     """
 
-    TASK_TYPE: ClassVar[str] = "effects"
     PAGE: ClassVar[str] = EFFECTS_PAGE
 
     effect: str | None = None
@@ -384,13 +375,12 @@ class KlingEffectsInput(_KlingTaskInput["KlingTask"]):
             raise ValueError(f"the {self.effect} effect needs a prompt; see {self.PAGE}")
 
 
-class KlingAvatarInput(_KlingTaskInput["KlingTask"]):
+class KlingAvatarInput(_KlingTaskInput["KlingTask"], task_type="avatar"):
     """Input of Kling `avatar`: a talking avatar from `image_url` and an audio
     (https://piapi.ai/docs/kling-api/kling-avatar-api). The page's parameter table was not
     readable: the names are PiAPI's catalog's, nothing but counts is checked. Price: not
     published."""
 
-    TASK_TYPE: ClassVar[str] = "avatar"
     PAGE: ClassVar[str] = AVATAR_PAGE
 
     image_url: str | None = None
@@ -403,7 +393,7 @@ class KlingAvatarInput(_KlingTaskInput["KlingTask"]):
         check_positive("batch_size", [self.batch_size])
 
 
-class KlingMotionControlInput(_KlingTaskInput["KlingTask"]):
+class KlingMotionControlInput(_KlingTaskInput["KlingTask"], task_type="motion_control"):
     """Input of Kling `motion_control`: move the character of `image_url` like a reference
     video (`video_url`) or a preset motion (`preset_motion`).
 
@@ -411,7 +401,6 @@ class KlingMotionControlInput(_KlingTaskInput["KlingTask"]):
     `preset_motion`. Price: not published.
     """
 
-    TASK_TYPE: ClassVar[str] = "motion_control"
     PAGE: ClassVar[str] = MOTION_CONTROL_PAGE
 
     image_url: str | None = None
@@ -435,7 +424,9 @@ class KlingMotionControlInput(_KlingTaskInput["KlingTask"]):
             )
 
 
-class KlingTurboVideoInput(_KlingTaskInput["KlingTask"]):
+class KlingTurboVideoInput(
+    _KlingTaskInput["KlingTask"], model="kling-turbo", task_type="video_generation"
+):
     """Input of Kling turbo `video_generation` (`model: "kling-turbo"`, version "2.5-turbo"),
     PiAPI's page: https://piapi.ai/docs/kling-api/kling-turbo-api.
 
@@ -444,8 +435,6 @@ class KlingTurboVideoInput(_KlingTaskInput["KlingTask"]):
     estimate may be above the charge.
     """
 
-    MODEL: ClassVar[str] = "kling-turbo"
-    TASK_TYPE: ClassVar[str] = "video_generation"
     PAGE: ClassVar[str] = KLING_TURBO_PAGE
 
     prompt: str | None = None
@@ -475,7 +464,7 @@ class KlingTurboVideoInput(_KlingTaskInput["KlingTask"]):
             check_allowed("mode", self.mode, MODES, f"{CREATE_TASK_PAGE}, {KLING_3_PRODUCT_PAGE}")
 
 
-class KlingTryOnInput(_KlingTaskInput["KlingTryOnTask"]):
+class KlingTryOnInput(_KlingTaskInput["KlingTryOnTask"], task_type="ai_try_on"):
     """Input of Kling `ai_try_on`: dress the person of `model_input` in `dress_input`, or in
     `upper_input` and `lower_input` (https://piapi.ai/docs/kling-api/virtual-try-on-api; the
     names are PiAPI's catalog's, the page's table was not readable).
@@ -488,7 +477,6 @@ class KlingTryOnInput(_KlingTaskInput["KlingTryOnTask"]):
         validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
     )
 
-    TASK_TYPE: ClassVar[str] = "ai_try_on"
     PAGE: ClassVar[str] = TRY_ON_PAGE
 
     person_image: str | None = Field(default=None, alias="model_input")
@@ -507,7 +495,7 @@ class KlingTryOnInput(_KlingTaskInput["KlingTryOnTask"]):
         check_positive("batch_size", [self.batch_size])
 
 
-class KlingSoundInput(_KlingTaskInput["KlingSoundTask"]):
+class KlingSoundInput(_KlingTaskInput["KlingSoundTask"], task_type="sound"):
     """Input of Kling `sound`: sound from a `prompt`, or for an earlier Kling video
     (`origin_task_id`).
 
@@ -515,7 +503,6 @@ class KlingSoundInput(_KlingTaskInput["KlingSoundTask"]):
     10). Price: $0.07 per generation (4 outputs).
     """
 
-    TASK_TYPE: ClassVar[str] = "sound"
     PAGE: ClassVar[str] = SOUND_PAGE
 
     prompt: str | None = None

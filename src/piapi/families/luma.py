@@ -13,8 +13,6 @@ PiAPI's page changed its field set: the current one (and PiAPI's catalog) is `mo
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from piapi._core.models import WireModel
 from piapi.families._base import FamilyInput, FamilyTask, TaskT, VideoOutput, require_text
 
@@ -49,9 +47,7 @@ class LumaKeyFrames(WireModel):
     frame1: LumaFrame | None = None
 
 
-class _LumaInput(FamilyInput[TaskT]):
-    MODEL: ClassVar[str] = "luma"
-
+class _LumaInput(FamilyInput[TaskT], model="luma"):
     prompt: str | None = None
     key_frames: LumaKeyFrames | None = None
     """The older field set's frames: `frame0` and/or `frame1`, each of type "image"."""
@@ -70,7 +66,7 @@ class _LumaInput(FamilyInput[TaskT]):
             require_text(f"key_frames.{name}.url", frame.url, CREATE_TASK_PAGE)
 
 
-class LumaVideoInput(_LumaInput["LumaTask"]):
+class LumaVideoInput(_LumaInput["LumaTask"], task_type="video_generation"):
     """Input of Luma `video_generation` (https://piapi.ai/docs/dream-machine/video-creation).
 
     The current fields: `model` (the page's example: "ray-v2"), `prompt`, `start_image`,
@@ -79,8 +75,6 @@ class LumaVideoInput(_LumaInput["LumaTask"]):
     `key_frames` is used, of type "image" with a URL. Other values are sent as given: the docs
     show them only in examples. PiAPI publishes no price: `estimate_cost()` is None.
     """
-
-    TASK_TYPE: ClassVar[str] = "video_generation"
 
     model: str | None = None
     """The Luma model; the page's example: "ray-v2"."""
@@ -100,14 +94,12 @@ class LumaVideoInput(_LumaInput["LumaTask"]):
     """The older field set: PiAPI recommended False (its default)."""
 
 
-class LumaExtendVideoInput(_LumaInput["LumaTask"]):
+class LumaExtendVideoInput(_LumaInput["LumaTask"], task_type="extend_video"):
     """Input of Luma `extend_video` (https://piapi.ai/docs/dream-machine/video-extend): continue
     an earlier generation, named in `key_frames` (PiAPI's catalog lists `prompt` and
     `key_frames`). Checked: `prompt` required (https://piapi.ai/docs/dream-machine/create-task).
     No published price.
     """
-
-    TASK_TYPE: ClassVar[str] = "extend_video"
 
 
 class LumaMedia(WireModel):

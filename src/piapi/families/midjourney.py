@@ -61,29 +61,23 @@ UPSCALE_INDEXES = ("1", "2", "3", "4", "light", "beta", "2x", "4x", "subtle", "c
 VARIATION_INDEXES = ("1", "2", "3", "4", "high_variation", "low_variation")
 
 
-class _ImageInput(FamilyInput[TaskT]):
-    MODEL: ClassVar[str] = MIDJOURNEY
+class _MidjourneyInput(FamilyInput[TaskT], model=MIDJOURNEY):
+    """A Midjourney request (each names its task: images, or text for `describe` and `seed`)."""
 
 
-class _TextInput(FamilyInput[TaskT]):
-    MODEL: ClassVar[str] = MIDJOURNEY
-
-
-class _FollowUpInput(_ImageInput[TaskT]):
-    """A request on an earlier task's images: `origin_task_id` first."""
+class _FollowUpInput(_MidjourneyInput[TaskT]):
+    """A request on an earlier task (its images, or its seed): `origin_task_id` first."""
 
     origin_task_id: TaskReference | None = None
     """The earlier Midjourney task's id."""
 
 
-class MidjourneyImagineInput(_ImageInput["MidjourneyTask"]):
+class MidjourneyImagineInput(_MidjourneyInput["MidjourneyTask"], task_type="imagine"):
     """Input of `imagine`: a 2x2 grid from a prompt (https://piapi.ai/docs/midjourney-api/imagine).
 
     Checked: `prompt` required, `process_mode` (relax, fast, turbo). `aspect_ratio` is "1:1"
     when left out (PiAPI's default). Price: not published.
     """
-
-    TASK_TYPE: ClassVar[str] = "imagine"
 
     prompt: str | None = None
     aspect_ratio: str | None = None
@@ -100,15 +94,13 @@ class MidjourneyImagineInput(_ImageInput["MidjourneyTask"]):
             check_allowed("process_mode", self.process_mode, PROCESS_MODES, IMAGINE_PAGE)
 
 
-class MidjourneyUpscaleInput(_FollowUpInput["MidjourneyTask"]):
+class MidjourneyUpscaleInput(_FollowUpInput["MidjourneyTask"], task_type="upscale"):
     """Input of `upscale`: one image of an earlier task's grid, or an upscaled image upscaled
     again (https://piapi.ai/docs/midjourney-api/upscale).
 
     Checked: `origin_task_id` required; `index` required, one of 1, 2, 3, 4, light, beta
     (V4), 2x, 4x (V5), subtle, creative (V6). Price: not published.
     """
-
-    TASK_TYPE: ClassVar[str] = "upscale"
 
     index: str | None = None
 
@@ -117,15 +109,13 @@ class MidjourneyUpscaleInput(_FollowUpInput["MidjourneyTask"]):
         check_allowed("index", self.index, UPSCALE_INDEXES, UPSCALE_PAGE)
 
 
-class MidjourneyVariationInput(_FollowUpInput["MidjourneyTask"]):
+class MidjourneyVariationInput(_FollowUpInput["MidjourneyTask"], task_type="variation"):
     """Input of `variation` (https://piapi.ai/docs/midjourney-api/variation).
 
     Checked: `origin_task_id` and `prompt` required; `index` required, one of 1, 2, 3, 4,
     high_variation, low_variation (the last two for upscaled V5.2/V6 images). Price: not
     published.
     """
-
-    TASK_TYPE: ClassVar[str] = "variation"
 
     index: str | None = None
     prompt: str | None = None
@@ -138,13 +128,11 @@ class MidjourneyVariationInput(_FollowUpInput["MidjourneyTask"]):
         require_text("prompt", self.prompt, VARIATION_PAGE)
 
 
-class MidjourneyRerollInput(_FollowUpInput["MidjourneyTask"]):
+class MidjourneyRerollInput(_FollowUpInput["MidjourneyTask"], task_type="reroll"):
     """Input of `reroll`: the earlier task again (https://piapi.ai/docs/midjourney-api/reroll).
 
     Checked: `origin_task_id` required. Price: not published.
     """
-
-    TASK_TYPE: ClassVar[str] = "reroll"
 
     prompt: str | None = None
     aspect_ratio: str | None = None
@@ -154,12 +142,10 @@ class MidjourneyRerollInput(_FollowUpInput["MidjourneyTask"]):
         require_text("origin_task_id", self.origin_task_id, REROLL_PAGE)
 
 
-class MidjourneyBlendInput(_ImageInput["MidjourneyTask"]):
+class MidjourneyBlendInput(_MidjourneyInput["MidjourneyTask"], task_type="blend"):
     """Input of `blend` (https://piapi.ai/docs/midjourney-api/blend): parameters as PiAPI's
     catalog lists them; the page's table could not be read, nothing is checked. Price: not
     published."""
-
-    TASK_TYPE: ClassVar[str] = "blend"
 
     image_urls: list[str] | None = None
     """The images to blend: URLs PiAPI can fetch (upload local files first)."""
@@ -168,22 +154,18 @@ class MidjourneyBlendInput(_ImageInput["MidjourneyTask"]):
     bot_id: int | None = None
 
 
-class MidjourneyInpaintInput(_FollowUpInput["MidjourneyTask"]):
+class MidjourneyInpaintInput(_FollowUpInput["MidjourneyTask"], task_type="inpaint"):
     """Input of `inpaint` (https://piapi.ai/docs/midjourney-api/inpaint): parameters as
     PiAPI's catalog lists them; nothing is checked. Price: not published."""
-
-    TASK_TYPE: ClassVar[str] = "inpaint"
 
     mask: str | None = None
     prompt: str | None = None
     skip_prompt_check: bool | None = None
 
 
-class MidjourneyOutpaintInput(_FollowUpInput["MidjourneyTask"]):
+class MidjourneyOutpaintInput(_FollowUpInput["MidjourneyTask"], task_type="outpaint"):
     """Input of `outpaint` (https://piapi.ai/docs/midjourney-api/outpaint): parameters as
     PiAPI's catalog lists them; nothing is checked. Price: not published."""
-
-    TASK_TYPE: ClassVar[str] = "outpaint"
 
     zoom_ratio: str | None = None
     aspect_ratio: str | None = None
@@ -191,22 +173,18 @@ class MidjourneyOutpaintInput(_FollowUpInput["MidjourneyTask"]):
     skip_prompt_check: bool | None = None
 
 
-class MidjourneyPanInput(_FollowUpInput["MidjourneyTask"]):
+class MidjourneyPanInput(_FollowUpInput["MidjourneyTask"], task_type="pan"):
     """Input of `pan` (https://piapi.ai/docs/midjourney-api/pan): parameters as PiAPI's
     catalog lists them; nothing is checked. Price: not published."""
-
-    TASK_TYPE: ClassVar[str] = "pan"
 
     direction: str | None = None
     prompt: str | None = None
     skip_prompt_check: bool | None = None
 
 
-class MidjourneyDescribeInput(_TextInput["MidjourneyTextTask"]):
+class MidjourneyDescribeInput(_MidjourneyInput["MidjourneyTextTask"], task_type="describe"):
     """Input of `describe`: prompts for an image (https://piapi.ai/docs/midjourney-api/describe;
     the page shows these in its example only, nothing is checked). Price: not published."""
-
-    TASK_TYPE: ClassVar[str] = "describe"
 
     image_url: str | None = None
     """The image: a URL PiAPI can fetch (upload a local file first)."""
@@ -214,14 +192,9 @@ class MidjourneyDescribeInput(_TextInput["MidjourneyTextTask"]):
     bot_id: int | None = None
 
 
-class MidjourneySeedInput(_TextInput["MidjourneyTextTask"]):
+class MidjourneySeedInput(_FollowUpInput["MidjourneyTextTask"], task_type="seed"):
     """Input of `seed`: the seed of an earlier task (https://piapi.ai/docs/midjourney-api/seed;
     PiAPI's catalog lists `origin_task_id`). Price: not published."""
-
-    TASK_TYPE: ClassVar[str] = "seed"
-
-    origin_task_id: TaskReference | None = None
-    """The earlier Midjourney task's id."""
 
 
 class MidjourneyImageOutput(ImageOutput):

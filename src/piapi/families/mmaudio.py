@@ -10,7 +10,6 @@ length, so `estimate_cost()` is None; `price_for_seconds` gives it for a known l
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
 from piapi.families._base import AudioUrlOutput, FamilyInput, FamilyTask, require_text
 
@@ -28,15 +27,14 @@ def price_for_seconds(seconds: float) -> Decimal:
     return PRICE_PER_SECOND * min(counted, Decimal(MAX_SECONDS))
 
 
-class MmaudioVideo2AudioInput(FamilyInput["MmaudioTask"]):
+class MmaudioVideo2AudioInput(
+    FamilyInput["MmaudioTask"], model="Qubico/mmaudio", task_type="video2audio"
+):
     """Input of `Qubico/mmaudio` `video2audio` (https://piapi.ai/docs/mmaudio-api/create-task).
 
     Checked: `prompt` given (the page marks it required; its own example sends ""),
     `video` required. Price: $0.0005 a second of video (unknown here: None).
     """
-
-    MODEL: ClassVar[str] = "Qubico/mmaudio"
-    TASK_TYPE: ClassVar[str] = "video2audio"
 
     prompt: str | None = None
     negative_prompt: str | None = None

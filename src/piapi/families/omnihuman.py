@@ -8,8 +8,6 @@ those of PiAPI's catalog, none is checked, no price is published.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from piapi.families._base import FamilyInput, FamilyTask, VideoOutput
 
 __all__ = ["OmniHuman15Input", "OmniHumanOutput", "OmniHumanTask"]
@@ -17,12 +15,11 @@ __all__ = ["OmniHuman15Input", "OmniHumanOutput", "OmniHumanTask"]
 OMNI_HUMAN_PAGE = "https://piapi.ai/docs/omni-human-api/omni-human-1-5"
 
 
-class OmniHuman15Input(FamilyInput["OmniHumanTask"]):
+class OmniHuman15Input(
+    FamilyInput["OmniHumanTask"], model="omni-human", task_type="omni-human-1.5"
+):
     """Input of `omni-human` `omni-human-1.5`
     (https://piapi.ai/docs/omni-human-api/omni-human-1-5). Price: not published."""
-
-    MODEL: ClassVar[str] = "omni-human"
-    TASK_TYPE: ClassVar[str] = "omni-human-1.5"
 
     image_url: str | None = None
     """The person: a URL PiAPI can fetch (upload a local file first)."""

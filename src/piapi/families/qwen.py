@@ -8,8 +8,6 @@ parameters are those of PiAPI's catalog, none is checked, no price is published.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from piapi.families._base import FamilyInput, FamilyTask, ImageOutput, TaskT
 
 __all__ = ["QwenImageEditInput", "QwenImageOutput", "QwenTask", "QwenTxt2ImgInput"]
@@ -18,30 +16,24 @@ TXT2IMG_PAGE = "https://piapi.ai/docs/qwen-image-api/text-to-image"
 IMAGE_EDIT_PAGE = "https://piapi.ai/docs/qwen-image-api/image-edit"
 
 
-class _QwenInput(FamilyInput[TaskT]):
-    MODEL: ClassVar[str] = "Qubico/qwen-image"
-
+class _QwenInput(FamilyInput[TaskT], model="Qubico/qwen-image"):
     prompt: str | None = None
     steps: int | None = None
     seed: int | None = None
     flow_shift: int | float | None = None
 
 
-class QwenTxt2ImgInput(_QwenInput["QwenTask"]):
+class QwenTxt2ImgInput(_QwenInput["QwenTask"], task_type="txt2img"):
     """Input of `txt2img` (https://piapi.ai/docs/qwen-image-api/text-to-image). Price: not
     published."""
-
-    TASK_TYPE: ClassVar[str] = "txt2img"
 
     width: int | None = None
     height: int | None = None
 
 
-class QwenImageEditInput(_QwenInput["QwenTask"]):
+class QwenImageEditInput(_QwenInput["QwenTask"], task_type="image-edit"):
     """Input of `image-edit` (https://piapi.ai/docs/qwen-image-api/image-edit). Price: not
     published."""
-
-    TASK_TYPE: ClassVar[str] = "image-edit"
 
     image1: str | None = None
     """The image to edit: a URL PiAPI can fetch (upload a local file first)."""

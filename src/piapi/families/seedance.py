@@ -38,7 +38,7 @@ PRICE_PER_SECOND: dict[str, Decimal] = {
 }
 
 
-class Seedance2Input(FamilyInput):
+class Seedance2Input(FamilyInput, model="seedance", task_type="seedance-2"):
     """Input of `seedance-2`: text-to-video, first and last frames, or omni reference.
 
     Sent when left out: `duration` 5, `resolution` "720p" (PiAPI's page advises setting it).
@@ -47,8 +47,6 @@ class Seedance2Input(FamilyInput):
     which references each mode takes. Price per second: 480p $0.10, 720p $0.20, 1080p $0.50.
     """
 
-    MODEL: ClassVar[str] = "seedance"
-    TASK_TYPE: ClassVar[str] = "seedance-2"
     PAGE: ClassVar[str] = SEEDANCE_2_PAGE
     CALLER_DEFAULTS: ClassVar[Mapping[str, Any]] = {"duration": 5, "resolution": "720p"}
 
@@ -111,11 +109,9 @@ class Seedance2Input(FamilyInput):
             )
 
 
-class Seedance2PreviewInput(Seedance2Input):
+class Seedance2PreviewInput(Seedance2Input, task_type="seedance-2-preview"):
     """Input of `seedance-2-preview`: PiAPI's Seedance 2 page lists it as deprecated, "now
     equivalent to seedance-2", so it takes the same values at the same prices."""
-
-    TASK_TYPE: ClassVar[str] = "seedance-2-preview"
 
 
 SeedanceInput = Seedance2Input | Seedance2PreviewInput

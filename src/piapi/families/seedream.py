@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
 from piapi._core.models import check_allowed
 from piapi.families._base import FamilyInput, FamilyTask, ImageOutput
@@ -25,16 +24,15 @@ MAX_IMAGES = 10  # SEEDREAM_5_LITE_PAGE: "image_urls array. Maximum 10 images."
 PRICE_PER_IMAGE = {"2K": Decimal("0.028"), "3K": Decimal("0.042")}  # SEEDREAM_5_LITE_PAGE
 
 
-class Seedream5LiteInput(FamilyInput["SeedreamTask"]):
+class Seedream5LiteInput(
+    FamilyInput["SeedreamTask"], model="seedream", task_type="seedream-5-lite"
+):
     """Input of `seedream` `seedream-5-lite` (https://piapi.ai/docs/seedream-api/seedream-5-lite).
 
     Checked: `size` (2K, 3K; PiAPI's default 2K), `aspect_ratio` (1:1, 16:9, 9:16, 4:3,
     3:4, 3:2, 2:3, 4:5, 5:4), `output_format` (png, jpeg), at most 10 `image_urls`.
     Price per image: 2K $0.028, 3K $0.042.
     """
-
-    MODEL: ClassVar[str] = "seedream"
-    TASK_TYPE: ClassVar[str] = "seedream-5-lite"
 
     prompt: str | None = None
     image_urls: list[str] | None = None

@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from piapi._core.models import check_allowed
 from piapi.families._base import FamilyInput, FamilyTask, VideoUrlOutput, check_range, require_text
 
@@ -18,16 +16,15 @@ ASPECT_RATIOS = ("16:9", "9:16", "1:1")  # CREATE_TASK_PAGE, default 16:9
 GUIDANCE_SCALE = (0.0, 10.0)  # CREATE_TASK_PAGE: above 0, at most 10; default 3.5
 
 
-class SkyReelsImg2VideoInput(FamilyInput["SkyReelsTask"]):
+class SkyReelsImg2VideoInput(
+    FamilyInput["SkyReelsTask"], model="Qubico/skyreels", task_type="img2video"
+):
     """Input of SkyReels `img2video` (https://piapi.ai/docs/skyreels-api/create-task).
 
     Checked: `prompt` and `image` required, `aspect_ratio` (16:9, 9:16, 1:1; default 16:9),
     `guidance_scale` above 0 up to 10 (default 3.5: 1-3 creative, 3-5 balanced, 5-10
     strict). No published price.
     """
-
-    MODEL: ClassVar[str] = "Qubico/skyreels"
-    TASK_TYPE: ClassVar[str] = "img2video"
 
     prompt: str | None = None
     negative_prompt: str | None = None

@@ -50,8 +50,7 @@ PRICE_PER_SECOND_USD: dict[str, Decimal] = {
 }
 
 
-class _Sora2InputBase(TaskInput):
-    MODEL: ClassVar[str] = MODEL
+class _Sora2InputBase(TaskInput, model=MODEL):
     # Defaults only matter when reading an answer that does not echo the field: a caller
     # who builds an input without a prompt is told it must not be empty.
     prompt: str = ""
@@ -84,10 +83,9 @@ class _Sora2InputBase(TaskInput):
         """Checks of one task type's own values, when a caller builds it."""
 
 
-class Sora2VideoInput(_Sora2InputBase):
+class Sora2VideoInput(_Sora2InputBase, task_type="sora2-video"):
     """Input of `sora2-video` ($0.08/s): text-to-video, or image-to-video with `image_url`."""
 
-    TASK_TYPE: ClassVar[str] = "sora2-video"
     PRICE_RULE: ClassVar[str] = "$0.08 per second of video"
     PAGE: ClassVar[str] = "https://piapi.ai/docs/sora2-api/text-to-video"
     image_url: str | None = None
@@ -100,10 +98,9 @@ class Sora2VideoInput(_Sora2InputBase):
             )
 
 
-class Sora2ProVideoInput(_Sora2InputBase):
+class Sora2ProVideoInput(_Sora2InputBase, task_type="sora2-pro-video"):
     """Input of `sora2-pro-video` ($0.24/s): text-to-video at `resolution` 720p or 1080p."""
 
-    TASK_TYPE: ClassVar[str] = "sora2-pro-video"
     PRICE_RULE: ClassVar[str] = "$0.24 per second of video (720p or 1080p)"
     PAGE: ClassVar[str] = "https://piapi.ai/docs/sora2-pro-api/text-to-video"
     resolution: str = "720p"
@@ -114,14 +111,12 @@ class Sora2ProVideoInput(_Sora2InputBase):
             raise ValueError('image_url (image-to-video) is only for task_type "sora2-video"')
 
 
-class Sora2RemoveWatermarkInput(TaskInput):
+class Sora2RemoveWatermarkInput(TaskInput, model=MODEL, task_type="remove-watermark"):
     """Input of `remove-watermark`: the `video_url` of a Sora 2 video; no prompt.
 
     PiAPI publishes no price for it, so `estimate_cost()` is None.
     """
 
-    MODEL: ClassVar[str] = MODEL
-    TASK_TYPE: ClassVar[str] = "remove-watermark"
     video_url: str = ""
 
     @classmethod
@@ -152,15 +147,13 @@ class Sora2VideoOutput(WireModel):
     video: str | None = None
 
 
-class Sora2Task(FamilyTask[Sora2Input, Sora2VideoOutput]):
+# `model=`: every task of this model is read as a `Sora2Task`, whatever its task type.
+class Sora2Task(FamilyTask[Sora2Input, Sora2VideoOutput], model=MODEL):
     """A task of any Sora 2 task type, with typed `input` and `output`.
 
     `task.result_url` is the video's URL; `task.input` is the input class of its
     `task_type` (`Sora2VideoInput` for a type the SDK does not know).
     """
-
-    MODEL: ClassVar[str] = MODEL
-    """Every task of this model is read as a `Sora2Task`, whatever its task type."""
 
 
 def _require_known_task_type(task_type: str) -> None:

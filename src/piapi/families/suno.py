@@ -94,16 +94,13 @@ class _CustomSongInput(_SongInput[TaskT]):
 # --- suno ---------------------------------------------------------------------------------
 
 
-class SunoGenerateMusicInput(_SongInput["SunoTask"]):
+class SunoGenerateMusicInput(_SongInput["SunoTask"], model=SUNO, task_type="generate_music"):
     """Input of `suno` `generate_music`: a song from a description (the "Description" mode),
     https://piapi.ai/docs/suno-api/generate-music.
 
     Checked: `model_version` (chirp-v3-0, chirp-v3-5, chirp-v4, as that page names them).
     Price: not published (PiAPI's `suno` service is stopped).
     """
-
-    MODEL: ClassVar[str] = SUNO
-    TASK_TYPE: ClassVar[str] = "generate_music"
 
     gpt_description_prompt: str | None = None
     """A plain description of the song."""
@@ -115,30 +112,26 @@ class SunoGenerateMusicInput(_SongInput["SunoTask"]):
             check_allowed("model_version", self.model_version, SUNO_VERSIONS, GENERATE_MUSIC_PAGE)
 
 
-class SunoGenerateMusicCustomInput(_CustomSongInput["SunoTask"]):
+class SunoGenerateMusicCustomInput(
+    _CustomSongInput["SunoTask"], model=SUNO, task_type="generate_music_custom"
+):
     """Input of `suno` `generate_music_custom`: your lyrics, title and tags, or a clip to
     continue (https://piapi.ai/docs/suno-api/generate-music).
 
     Checked: `model_version` (chirp-v3-0, chirp-v3-5, chirp-v4). Price: not published.
     """
 
-    MODEL: ClassVar[str] = SUNO
-    TASK_TYPE: ClassVar[str] = "generate_music_custom"
-
     def _check(self) -> None:
         if self.model_version is not None:
             check_allowed("model_version", self.model_version, SUNO_VERSIONS, GENERATE_MUSIC_PAGE)
 
 
-class SunoConcatMusicInput(_SongInput["SunoTask"]):
+class SunoConcatMusicInput(_SongInput["SunoTask"], model=SUNO, task_type="concat_music"):
     """Input of `suno` `concat_music`: the whole song of an extended clip.
 
     Checked: `clip_id` required (https://piapi.ai/docs/legacy/suno-api/generate-full-song:
     the latest extended clip). Price: not published.
     """
-
-    MODEL: ClassVar[str] = SUNO
-    TASK_TYPE: ClassVar[str] = "concat_music"
 
     clip_id: str | None = None
     """The id of the last clip of an extension (an earlier task's clip)."""
@@ -147,26 +140,20 @@ class SunoConcatMusicInput(_SongInput["SunoTask"]):
         require_text("clip_id", self.clip_id, FULL_SONG_PAGE)
 
 
-class SunoUploadAudioInput(_SongInput["SunoTask"]):
+class SunoUploadAudioInput(_SongInput["SunoTask"], model=SUNO, task_type="upload_audio"):
     """Input of `suno` `upload_audio`. No PiAPI page describes it (PiAPI's catalog lists
     `audio_url`); price not published."""
-
-    MODEL: ClassVar[str] = SUNO
-    TASK_TYPE: ClassVar[str] = "upload_audio"
 
     audio_url: str | None = None
 
 
-class SunoMusicInput(_SongInput["SunoTask"]):
+class SunoMusicInput(_SongInput["SunoTask"], model=SUNO, task_type="music"):
     """Input of `suno` `music` (https://piapi.ai/docs/suno-api/music, "service stopped").
 
     Parameters as PiAPI's catalog lists them; none is described on a page, none checked.
     A published completed `music` task (https://piapi.ai/docs/25346021e0) answers a list of
     clips. Price: not published.
     """
-
-    MODEL: ClassVar[str] = SUNO
-    TASK_TYPE: ClassVar[str] = "music"
 
     prompt: str | None = None
     gpt_description_prompt: str | None = None
@@ -179,24 +166,21 @@ class SunoMusicInput(_SongInput["SunoTask"]):
     """An earlier task (or its id; not described by PiAPI)."""
 
 
-class SunoGenerateLyricsInput(FamilyInput["SunoLyricsTask"]):
+class SunoGenerateLyricsInput(
+    FamilyInput["SunoLyricsTask"], model=SUNO, task_type="generate_lyrics"
+):
     """Input of `suno` `generate_lyrics`. No PiAPI page describes it (PiAPI's catalog lists
     `prompt` and `model_version`); price not published."""
 
-    MODEL: ClassVar[str] = SUNO
-    TASK_TYPE: ClassVar[str] = "generate_lyrics"
     model_config = ConfigDict(protected_namespaces=())
 
     prompt: str | None = None
     model_version: str | None = None
 
 
-class SunoLyricsInput(FamilyInput["SunoLyricsTask"]):
+class SunoLyricsInput(FamilyInput["SunoLyricsTask"], model=SUNO, task_type="lyrics"):
     """Input of `suno` `lyrics` (https://piapi.ai/docs/suno-api/lyrics, "service stopped").
     Price: not published."""
-
-    MODEL: ClassVar[str] = SUNO
-    TASK_TYPE: ClassVar[str] = "lyrics"
 
     prompt: str | None = None
 
@@ -204,68 +188,57 @@ class SunoLyricsInput(FamilyInput["SunoLyricsTask"]):
 # --- music-s ------------------------------------------------------------------------------
 
 
-class _MusicSSongInput(_SongInput[TaskT]):
-    MODEL: ClassVar[str] = MUSIC_S
-
+class _MusicSSongInput(_SongInput[TaskT], model=MUSIC_S):
     def estimate_cost(self) -> Decimal | None:
         """$0.04 a generation (https://piapi.ai/docs/music-api/create-task)."""
         return MUSIC_S_PRICE
 
 
-class MusicSGenerateMusicInput(_MusicSSongInput["SunoTask"]):
+class MusicSGenerateMusicInput(_MusicSSongInput["SunoTask"], task_type="generate_music"):
     """Input of `music-s` `generate_music`: a song from a description
     (https://piapi.ai/docs/music-api/create-task). Price: $0.04 a generation.
 
     PiAPI's page lists no allowed values; nothing is checked.
     """
 
-    TASK_TYPE: ClassVar[str] = "generate_music"
-
     gpt_description_prompt: str | None = None
     make_instrumental: bool | None = None
     """Music only, no vocals."""
 
 
-class MusicSGenerateMusicCustomInput(_MusicSSongInput["SunoTask"], _CustomSongInput["SunoTask"]):
+class MusicSGenerateMusicCustomInput(
+    _MusicSSongInput["SunoTask"], _CustomSongInput["SunoTask"], task_type="generate_music_custom"
+):
     """Input of `music-s` `generate_music_custom`: your lyrics, title and tags
     (https://piapi.ai/docs/music-api/create-task). Price: $0.04 a generation.
 
     PiAPI's page lists no allowed values or lengths; nothing is checked.
     """
 
-    TASK_TYPE: ClassVar[str] = "generate_music_custom"
 
-
-class MusicSConcatMusicInput(_SongInput["SunoTask"]):
+class MusicSConcatMusicInput(_SongInput["SunoTask"], model=MUSIC_S, task_type="concat_music"):
     """Input of `music-s` `concat_music` (PiAPI's catalog lists `clip_id`; no page describes
     it). Price: not published."""
-
-    MODEL: ClassVar[str] = MUSIC_S
-    TASK_TYPE: ClassVar[str] = "concat_music"
 
     clip_id: str | None = None
     """An earlier task's clip."""
 
 
-class MusicSUploadAudioInput(_SongInput["SunoTask"]):
+class MusicSUploadAudioInput(_SongInput["SunoTask"], model=MUSIC_S, task_type="upload_audio"):
     """Input of `music-s` `upload_audio` (PiAPI's catalog lists `audio_url`; no page
     describes it). Price: not published."""
-
-    MODEL: ClassVar[str] = MUSIC_S
-    TASK_TYPE: ClassVar[str] = "upload_audio"
 
     audio_url: str | None = None
 
 
-class MusicSGenerateLyricsInput(FamilyInput["SunoLyricsTask"]):
+class MusicSGenerateLyricsInput(
+    FamilyInput["SunoLyricsTask"], model=MUSIC_S, task_type="generate_lyrics"
+):
     """Input of `music-s` `generate_lyrics`
     (https://piapi.ai/docs/song-api/udio-generate-lyrics, whose example is this request).
 
     Checked: `prompt` required. Price: not published.
     """
-
-    MODEL: ClassVar[str] = MUSIC_S
-    TASK_TYPE: ClassVar[str] = "generate_lyrics"
 
     prompt: str | None = None
 

@@ -32,9 +32,7 @@ TRELLIS2_PAGE = "https://piapi.ai/docs/trellis2-api/create-task"
 # answers `{"model_file": ".../x.glb"}` (https://piapi.ai/docs/pixal-3d-api/create-task).
 
 
-class _SamplingInput(FamilyInput[TaskT]):
-    MODEL: ClassVar[str] = "Qubico/trellis"
-
+class _SamplingInput(FamilyInput[TaskT], model="Qubico/trellis"):
     ss_sampling_steps: int | None = None
     """The page's example: 7."""
     slat_sampling_steps: int | None = None
@@ -45,16 +43,14 @@ class _SamplingInput(FamilyInput[TaskT]):
     """The page's example: 3."""
 
 
-class TrellisTextTo3DInput(_SamplingInput["TrellisTask"]):
+class TrellisTextTo3DInput(_SamplingInput["TrellisTask"], task_type="text-to-3d"):
     """Input of Trellis `text-to-3d` (https://piapi.ai/docs/trellis-api/create-task). Price:
     not published."""
-
-    TASK_TYPE: ClassVar[str] = "text-to-3d"
 
     prompt: str | None = None
 
 
-class TrellisImageTo3DInput(_SamplingInput["TrellisTask"]):
+class TrellisImageTo3DInput(_SamplingInput["TrellisTask"], task_type="image-to-3d"):
     """Input of Trellis `image-to-3d` (https://piapi.ai/docs/trellis-api/create-task). Price:
     not published.
 
@@ -62,20 +58,17 @@ class TrellisImageTo3DInput(_SamplingInput["TrellisTask"]):
     echoed input shows both: give either.
     """
 
-    TASK_TYPE: ClassVar[str] = "image-to-3d"
-
     images: list[str] | None = None
     """URLs PiAPI can fetch (upload local files first)."""
     image: str | None = None
     seed: int | None = None
 
 
-class Trellis2ImageTo3DInput(FamilyInput["TrellisTask"]):
+class Trellis2ImageTo3DInput(
+    FamilyInput["TrellisTask"], model="Qubico/trellis2", task_type="image-to-3d"
+):
     """Input of Trellis 2 `image-to-3d` (https://piapi.ai/docs/trellis2-api/create-task).
     Price: not published."""
-
-    MODEL: ClassVar[str] = "Qubico/trellis2"
-    TASK_TYPE: ClassVar[str] = "image-to-3d"
 
     image: str | None = None
     """A URL PiAPI can fetch (upload a local file first)."""

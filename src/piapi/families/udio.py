@@ -39,16 +39,13 @@ LYRICS_TYPES = ("generate", "user", "instrumental")  # MUSIC_API_PAGE (music-u o
 PRICE = Decimal("0.04")  # MUSIC_API_PAGE: "music-u: $0.04 / generation"
 
 
-class UdioGenerateMusicInput(FamilyInput["UdioTask"]):
+class UdioGenerateMusicInput(FamilyInput["UdioTask"], model=MUSIC_U, task_type="generate_music"):
     """Input of `music-u` `generate_music` (https://piapi.ai/docs/music-api/create-task;
     examples: https://piapi.ai/docs/music-api/music-task-examples).
 
     Checked: `lyrics_type` required, one of generate, user (your `lyrics`), instrumental.
     Price: $0.04 a generation.
     """
-
-    MODEL: ClassVar[str] = MUSIC_U
-    TASK_TYPE: ClassVar[str] = "generate_music"
 
     gpt_description_prompt: str | None = None
     """The song's description (with `lyrics_type` "user", its style, e.g. "jazz, pop")."""
@@ -73,14 +70,13 @@ class UdioGenerateMusicInput(FamilyInput["UdioTask"]):
         check_allowed("lyrics_type", self.lyrics_type, LYRICS_TYPES, MUSIC_API_PAGE)
 
 
-class UdioGenerateLyricsInput(FamilyInput["UdioLyricsTask"]):
+class UdioGenerateLyricsInput(
+    FamilyInput["UdioLyricsTask"], model=MUSIC_U, task_type="generate_lyrics"
+):
     """Input of `music-u` `generate_lyrics` (https://piapi.ai/docs/song-api/udio-generate-lyrics).
 
     Checked: `prompt` required. Price: not published.
     """
-
-    MODEL: ClassVar[str] = MUSIC_U
-    TASK_TYPE: ClassVar[str] = "generate_lyrics"
 
     prompt: str | None = None
 

@@ -89,53 +89,46 @@ class _VeoInput(FamilyInput[TaskT]):
             )
 
 
-class Veo3VideoInput(_VeoInput["VeoTask"]):
+class Veo3VideoInput(_VeoInput["VeoTask"], model="veo3", task_type="veo3-video"):
     """Input of `veo3-video` (Veo 3): $0.24/s with audio, $0.12/s without.
 
     Sent when left out: `duration` "8s", `generate_audio` True. PiAPI's page:
     https://piapi.ai/docs/veo3-api/image-to-video.
     """
 
-    MODEL: ClassVar[str] = "veo3"
-    TASK_TYPE: ClassVar[str] = "veo3-video"
     PRICE_PER_SECOND: ClassVar[dict[bool, Decimal]] = STANDARD_PRICE
     PAGE: ClassVar[str] = VEO3_PAGE
 
 
-class Veo3FastVideoInput(_VeoInput["VeoTask"]):
+class Veo3FastVideoInput(_VeoInput["VeoTask"], model="veo3", task_type="veo3-video-fast"):
     """Input of `veo3-video-fast` (Veo 3 fast): $0.09/s with audio, $0.06/s without."""
 
-    MODEL: ClassVar[str] = "veo3"
-    TASK_TYPE: ClassVar[str] = "veo3-video-fast"
     PRICE_PER_SECOND: ClassVar[dict[bool, Decimal]] = FAST_PRICE
     PAGE: ClassVar[str] = VEO3_PAGE
 
 
-class _Veo31Input(_VeoInput[TaskT]):
-    MODEL: ClassVar[str] = "veo3.1"
+class _Veo31Input(_VeoInput[TaskT], model="veo3.1"):
     PAGE: ClassVar[str] = VEO31_PAGE
 
     tail_image_url: str | None = None
     """The last frame (PiAPI's catalog; its rules are not published)."""
 
 
-class Veo31VideoInput(_Veo31Input["VeoTask"]):
+class Veo31VideoInput(_Veo31Input["VeoTask"], task_type="veo3.1-video"):
     """Input of `veo3.1-video` (Veo 3.1): $0.24/s with audio, $0.12/s without.
 
     PiAPI's page: https://piapi.ai/docs/veo31-api/text-to-video.
     """
 
-    TASK_TYPE: ClassVar[str] = "veo3.1-video"
     PRICE_PER_SECOND: ClassVar[dict[bool, Decimal]] = STANDARD_PRICE
 
     reference_image_urls: list[str] | None = None
     """Reference images (PiAPI's catalog, `veo3.1-video` only; their rules are not published)."""
 
 
-class Veo31FastVideoInput(_Veo31Input["VeoTask"]):
+class Veo31FastVideoInput(_Veo31Input["VeoTask"], task_type="veo3.1-video-fast"):
     """Input of `veo3.1-video-fast` (Veo 3.1 fast): $0.09/s with audio, $0.06/s without."""
 
-    TASK_TYPE: ClassVar[str] = "veo3.1-video-fast"
     PRICE_PER_SECOND: ClassVar[dict[bool, Decimal]] = FAST_PRICE
 
 

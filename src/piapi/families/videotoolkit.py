@@ -9,7 +9,7 @@ number (face swap: "calculated based on the total number of frames processed"):
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from piapi.families._base import FamilyInput, FamilyTask, TaskT, VideoUrlOutput, require_text
 
@@ -27,11 +27,11 @@ BACKGROUND_REMOVE_PAGE = "https://piapi.ai/docs/tools/video-remove-background-ap
 MODEL = "Qubico/video-toolkit"
 
 
-class _VideoToolkitInput(FamilyInput[TaskT]):
-    MODEL: ClassVar[str] = MODEL
+class _VideoToolkitInput(FamilyInput[TaskT], model=MODEL):
+    """A request of the video toolkit (`Qubico/video-toolkit`)."""
 
 
-class VideoFaceSwapInput(_VideoToolkitInput["VideoToolkitTask"]):
+class VideoFaceSwapInput(_VideoToolkitInput["VideoToolkitTask"], task_type="face-swap"):
     """Input of `face-swap` (https://piapi.ai/docs/faceswap-api/video-faceswap): put the
     face(s) of `swap_image` onto the faces of `target_video` (MP4, at most 600 frames; images
     at most 2048 x 2048).
@@ -41,8 +41,6 @@ class VideoFaceSwapInput(_VideoToolkitInput["VideoToolkitTask"]):
     "1 0" swaps the left face onto the right one. Price: by frames processed, not published as
     a number.
     """
-
-    TASK_TYPE: ClassVar[str] = "face-swap"
 
     swap_image: str | None = None
     """The image with the face(s) to use: a URL PiAPI can fetch (upload a local file first)."""
@@ -60,23 +58,21 @@ class VideoFaceSwapInput(_VideoToolkitInput["VideoToolkitTask"]):
         require_text("target_video", self.target_video, FACE_SWAP_PAGE)
 
 
-class VideoUpscaleInput(_VideoToolkitInput["VideoToolkitTask"]):
+class VideoUpscaleInput(_VideoToolkitInput["VideoToolkitTask"], task_type="upscale"):
     """Input of `upscale` (https://piapi.ai/docs/tools/video-upscale-api): `video` made larger
     by `scale`. No values or price readable on the page."""
-
-    TASK_TYPE: ClassVar[str] = "upscale"
 
     video: str | None = None
     """The video: a URL PiAPI can fetch (upload a local file first)."""
     scale: float | None = None
 
 
-class VideoBackgroundRemoveInput(_VideoToolkitInput["VideoToolkitTask"]):
+class VideoBackgroundRemoveInput(
+    _VideoToolkitInput["VideoToolkitTask"], task_type="background-remove"
+):
     """Input of `background-remove` (https://piapi.ai/docs/tools/video-remove-background-api):
     `video` without its background (`invert_output`: the background instead). No values or
     price readable on the page."""
-
-    TASK_TYPE: ClassVar[str] = "background-remove"
 
     video: str | None = None
     invert_output: bool | None = None

@@ -55,8 +55,7 @@ BASE_PRICE = {
 }
 
 
-class _WanInput(FamilyInput[TaskT]):
-    MODEL: ClassVar[str] = "Qubico/wanx"
+class _WanInput(FamilyInput[TaskT], model="Qubico/wanx"):
     PAGE: ClassVar[str] = WANX_PAGE
 
     prompt: str | None = None
@@ -83,24 +82,18 @@ class _WanBaseInput(_WanInput[TaskT]):
             check_allowed("aspect_ratio", self.aspect_ratio, BASE_ASPECT_RATIOS, WANX_PAGE)
 
 
-class WanTxt2Video13bInput(_WanBaseInput["WanTask"]):
+class WanTxt2Video13bInput(_WanBaseInput["WanTask"], task_type="txt2video-1.3b"):
     """Input of `txt2video-1.3b` (https://piapi.ai/docs/wanx-api/create-task): $0.12 per
     video. Checked: `prompt` required, `aspect_ratio` 16:9 or 9:16."""
 
-    TASK_TYPE: ClassVar[str] = "txt2video-1.3b"
 
-
-class WanTxt2Video14bInput(_WanBaseInput["WanTask"]):
+class WanTxt2Video14bInput(_WanBaseInput["WanTask"], task_type="txt2video-14b"):
     """Input of `txt2video-14b`: $0.28 per video. Checked as `txt2video-1.3b`."""
 
-    TASK_TYPE: ClassVar[str] = "txt2video-14b"
 
-
-class WanImg2Video14bInput(_WanBaseInput["WanTask"]):
+class WanImg2Video14bInput(_WanBaseInput["WanTask"], task_type="img2video-14b"):
     """Input of `img2video-14b`: $0.28 per video. Checked: `prompt` and `image` required,
     `aspect_ratio` 16:9 or 9:16."""
-
-    TASK_TYPE: ClassVar[str] = "img2video-14b"
 
     image: str | None = None
     """The first frame: a URL or base64 (upload a local file first)."""
@@ -110,11 +103,10 @@ class WanImg2Video14bInput(_WanBaseInput["WanTask"]):
         require_text("image", self.image, WANX_PAGE)
 
 
-class WanTxt2Video14bLoraInput(_WanInput["WanTask"]):
+class WanTxt2Video14bLoraInput(_WanInput["WanTask"], task_type="txt2video-14b-lora"):
     """Input of `txt2video-14b-lora` (https://piapi.ai/docs/wanx_lora/tutorial). No published
     price."""
 
-    TASK_TYPE: ClassVar[str] = "txt2video-14b-lora"
     PAGE: ClassVar[str] = WANX_LORA_PAGE
 
     negative_prompt: str | None = None
@@ -122,10 +114,9 @@ class WanTxt2Video14bLoraInput(_WanInput["WanTask"]):
     lora_settings: list[dict[str, Any]] | None = None
 
 
-class WanImg2Video14bLoraInput(_WanInput["WanTask"]):
+class WanImg2Video14bLoraInput(_WanInput["WanTask"], task_type="img2video-14b-lora"):
     """Input of `img2video-14b-lora`. No published price."""
 
-    TASK_TYPE: ClassVar[str] = "img2video-14b-lora"
     PAGE: ClassVar[str] = WANX_LORA_PAGE
 
     image: str | None = None
@@ -133,21 +124,20 @@ class WanImg2Video14bLoraInput(_WanInput["WanTask"]):
     lora_settings: list[dict[str, Any]] | None = None
 
 
-class WanImg2Video14bKeyframeInput(_WanInput["WanTask"]):
+class WanImg2Video14bKeyframeInput(_WanInput["WanTask"], task_type="img2video-14b-keyframe"):
     """Input of `img2video-14b-keyframe`: from `start_image` to `end_image`. No published
     price."""
-
-    TASK_TYPE: ClassVar[str] = "img2video-14b-keyframe"
 
     start_image: str | None = None
     end_image: str | None = None
 
 
-class WanImg2Video14bControlCameraInput(_WanInput["WanTask"]):
+class WanImg2Video14bControlCameraInput(
+    _WanInput["WanTask"], task_type="img2video-14b-control-camera"
+):
     """Input of `img2video-14b-control-camera` (https://piapi.ai/docs/wanx-api/camera-control).
     No published price."""
 
-    TASK_TYPE: ClassVar[str] = "img2video-14b-control-camera"
     PAGE: ClassVar[str] = CAMERA_PAGE
 
     image: str | None = None
@@ -155,25 +145,19 @@ class WanImg2Video14bControlCameraInput(_WanInput["WanTask"]):
     control_camera_settings: list[dict[str, Any]] | None = None
 
 
-class Wan22Txt2Video14bInput(_WanInput["WanTask"]):
+class Wan22Txt2Video14bInput(_WanInput["WanTask"], task_type="wan22-txt2video-14b"):
     """Input of `wan22-txt2video-14b` (Wan 2.2). No published price."""
 
-    TASK_TYPE: ClassVar[str] = "wan22-txt2video-14b"
 
-
-class Wan22Img2Video14bInput(_WanInput["WanTask"]):
+class Wan22Img2Video14bInput(_WanInput["WanTask"], task_type="wan22-img2video-14b"):
     """Input of `wan22-img2video-14b` (Wan 2.2). No published price."""
-
-    TASK_TYPE: ClassVar[str] = "wan22-img2video-14b"
 
     image: str | None = None
 
 
-class _Wan26Input(_WanInput[TaskT]):
+class _Wan26Input(_WanInput[TaskT], model="Wan"):
     """Wan 2.6 (`model: "Wan"`): the names are PiAPI's catalog's; its pages could not be read,
     so only a prompt and positive lengths are checked, and no price is published."""
-
-    MODEL: ClassVar[str] = "Wan"
 
     duration: int | None = None
     """Seconds."""
@@ -191,10 +175,9 @@ class _Wan26Input(_WanInput[TaskT]):
         check_positive("duration", [self.duration])
 
 
-class Wan26Txt2VideoInput(_Wan26Input["WanTask"]):
+class Wan26Txt2VideoInput(_Wan26Input["WanTask"], task_type="wan26-txt2video"):
     """Input of `wan26-txt2video` (https://piapi.ai/docs/wan-api/wan26-text-to-video)."""
 
-    TASK_TYPE: ClassVar[str] = "wan26-txt2video"
     PAGE: ClassVar[str] = WAN26_TXT2VIDEO_PAGE
 
     negative_prompt: str | None = None
@@ -203,10 +186,9 @@ class Wan26Txt2VideoInput(_Wan26Input["WanTask"]):
     """Your own soundtrack."""
 
 
-class Wan26Img2VideoInput(_Wan26Input["WanTask"]):
+class Wan26Img2VideoInput(_Wan26Input["WanTask"], task_type="wan26-img2video"):
     """Input of `wan26-img2video` (https://piapi.ai/docs/wan-api/wan26-image-to-video)."""
 
-    TASK_TYPE: ClassVar[str] = "wan26-img2video"
     PAGE: ClassVar[str] = WAN26_IMG2VIDEO_PAGE
 
     image: str | None = None

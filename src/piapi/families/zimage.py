@@ -37,7 +37,7 @@ def price_per_image(width: int, height: int) -> Decimal:
     return PRICE_ABOVE
 
 
-class ZImageTxt2ImgInput(FamilyInput["ZImageTask"]):
+class ZImageTxt2ImgInput(FamilyInput["ZImageTask"], model="Qubico/z-image", task_type="txt2img"):
     """Input of `Qubico/z-image` `txt2img` (https://piapi.ai/docs/z-image-api/text-to-image).
 
     Sent when left out (the page's example): `width` 1024, `height` 1024, `batch_size` 1.
@@ -45,8 +45,6 @@ class ZImageTxt2ImgInput(FamilyInput["ZImageTask"]):
     `batch_size`.
     """
 
-    MODEL: ClassVar[str] = "Qubico/z-image"
-    TASK_TYPE: ClassVar[str] = "txt2img"
     CALLER_DEFAULTS: ClassVar[Mapping[str, Any]] = {"width": 1024, "height": 1024, "batch_size": 1}
 
     prompt: str | None = None
