@@ -219,31 +219,24 @@ def _shots_seconds(task_input: Mapping[str, Any]) -> int:
     return _seconds(task_input, 5)
 
 
-def _kling_rated(rates: Mapping[tuple[str, bool], int], name: str, default: str) -> Price:
-    """Per second of all shots, by (the input's `name`, else `default`; `enable_audio`);
-    a pair without a rate costs that of (`default`, no audio)."""
+def _kling_rated(rates: Mapping[str, tuple[int, int]], name: str, default: str) -> Price:
+    """Per second of all shots, by the input's `name` (else `default`): the rate without
+    `enable_audio`, or with it; a value without rates costs `default`'s without audio."""
 
     def price(task_input: Mapping[str, Any]) -> int:
-        key = (task_input.get(name) or default, bool(task_input.get("enable_audio")))
-        return rates.get(key, rates[(default, False)]) * _shots_seconds(task_input)
+        pair = rates.get(task_input.get(name) or default)
+        rate = rates[default][0] if pair is None else pair[bool(task_input.get("enable_audio"))]
+        return rate * _shots_seconds(task_input)
 
     return price
 
 
-# Kling 3.0 per second by (std 720p | pro 1080p, audio): piapi.ai/docs/kling-api/kling-3-api.
-_KLING_VIDEO_RATES = {
-    ("std", False): 1_000_000,
-    ("std", True): 1_500_000,
-    ("pro", False): 1_500_000,
-    ("pro", True): 2_000_000,
-}
-# Kling 3.0 omni per second by (resolution, audio): the same page, beside the omni request.
-_KLING_OMNI_RATES = {
-    ("720p", False): 1_500_000,
-    ("720p", True): 2_000_000,
-    ("1080p", False): 2_000_000,
-    ("1080p", True): 3_000_000,
-}
+# Kling 3.0 per second by mode (std 720p | pro 1080p), (without, with audio):
+# piapi.ai/docs/kling-api/kling-3-api.
+_KLING_VIDEO_RATES = {"std": (1_000_000, 1_500_000), "pro": (1_500_000, 2_000_000)}
+# Kling 3.0 omni per second by resolution, (without, with audio): the same page, beside the
+# omni request.
+_KLING_OMNI_RATES = {"720p": (1_500_000, 2_000_000), "1080p": (2_000_000, 3_000_000)}
 
 
 # Seedance 2 per second by resolution: piapi.ai/docs/seedance-api/seedance-2.
