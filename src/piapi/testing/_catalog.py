@@ -104,16 +104,6 @@ def _luma_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
 _kling_works_pending = _fixed({"type": "", "status": 0, "works": None})
 
 
-def _is_kling_3(task_input: Mapping[str, Any]) -> bool:
-    return task_input.get("version") == "3.0"
-
-
-def _kling_video_pending(task_input: Mapping[str, Any]) -> Output:
-    # Kling 3.0 answers `{"video": ...}`; older versions the legacy `works[]` shape.
-    pending = _video_pending if _is_kling_3(task_input) else _kling_works_pending
-    return pending(task_input)
-
-
 def _resource(url: str, clean: str = "") -> dict[str, Any]:
     """A file of a Kling work: `resource` (watermarked) and `resource_without_watermark`."""
     return {"resource": url, "resource_without_watermark": clean}
@@ -129,25 +119,36 @@ def _kling_works(work_type: str, works: list[dict[str, Any]], **extra: Any) -> O
     }
 
 
-def _kling_video_work(publish: Publish, work_type: str, motion: bool = False) -> Output:
+def _kling_video_work(work_type: str, motion: bool = False) -> Done:
     """Kling's legacy answer of one video (watermarked and clean) and its cover; a motion
     control answer also gives the clean video as `video_url`, and the video's duration."""
-    clean, marked = publish("video"), publish("video")
-    video = _resource(marked, clean)
-    if motion:
-        video["duration"] = 5100
-    work = {"cover": _resource(publish("image")), "video": video}
-    return _kling_works(work_type, [work], **({"video_url": clean} if motion else {}))
+
+    def done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+        clean, marked = publish("video"), publish("video")
+        video = _resource(marked, clean)
+        if motion:
+            video["duration"] = 5100
+        work = {"cover": _resource(publish("image")), "video": video}
+        return _kling_works(work_type, [work], **({"video_url": clean} if motion else {}))
+
+    return done
 
 
-def _kling_video_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    if _is_kling_3(task_input):
-        return _video_done(publish, task_input)
-    return _kling_video_work(publish, "m2v_txt2video_hq")
+# The legacy works[] shape of https://piapi.ai/docs/kling-api/get-task.
+_kling_legacy_done = _kling_video_work("m2v_txt2video_hq")
+_kling_works_done = _kling_video_work("m2v_motion_control", motion=True)
 
 
-def _kling_works_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    return _kling_video_work(publish, "m2v_motion_control", motion=True)
+def _by_kling_version(
+    v3: Callable[..., Output], legacy: Callable[..., Output]
+) -> Callable[..., Output]:
+    """A `Pending` or `Done` by the input (its last argument): Kling 3.0 answers
+    `{"video": ...}`, older versions the legacy `works[]` shape."""
+    return lambda *args: (v3 if args[-1].get("version") == "3.0" else legacy)(*args)
+
+
+_kling_video_pending = _by_kling_version(_video_pending, _kling_works_pending)
+_kling_video_done = _by_kling_version(_video_done, _kling_legacy_done)
 
 
 _hailuo_pending = _fixed(
@@ -309,11 +310,6 @@ _FLUX_TASKS = {
 
 # --- the video families of issue 21 (kling's other task types, luma extend, flux tools, the
 # Qubico video models, Wan): one block ------------------------------------------------------
-
-
-def _kling_legacy_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    # The legacy works[] shape of https://piapi.ai/docs/kling-api/get-task.
-    return _kling_video_done(publish, {})
 
 
 def _kling_files_done(kind: MediaKind, count: int) -> Done:
