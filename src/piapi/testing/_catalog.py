@@ -104,16 +104,6 @@ def _luma_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
 _kling_works_pending = _fixed({"type": "", "status": 0, "works": None})
 
 
-def _is_kling_3(task_input: Mapping[str, Any]) -> bool:
-    return task_input.get("version") == "3.0"
-
-
-def _kling_video_pending(task_input: Mapping[str, Any]) -> Output:
-    # Kling 3.0 answers `{"video": ...}`; older versions the legacy `works[]` shape.
-    pending = _video_pending if _is_kling_3(task_input) else _kling_works_pending
-    return pending(task_input)
-
-
 def _resource(url: str, clean: str = "") -> dict[str, Any]:
     """A file of a Kling work: `resource` (watermarked) and `resource_without_watermark`."""
     return {"resource": url, "resource_without_watermark": clean}
@@ -129,25 +119,36 @@ def _kling_works(work_type: str, works: list[dict[str, Any]], **extra: Any) -> O
     }
 
 
-def _kling_video_work(publish: Publish, work_type: str, motion: bool = False) -> Output:
+def _kling_video_work(work_type: str, motion: bool = False) -> Done:
     """Kling's legacy answer of one video (watermarked and clean) and its cover; a motion
     control answer also gives the clean video as `video_url`, and the video's duration."""
-    clean, marked = publish("video"), publish("video")
-    video = _resource(marked, clean)
-    if motion:
-        video["duration"] = 5100
-    work = {"cover": _resource(publish("image")), "video": video}
-    return _kling_works(work_type, [work], **({"video_url": clean} if motion else {}))
+
+    def done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
+        clean, marked = publish("video"), publish("video")
+        video = _resource(marked, clean)
+        if motion:
+            video["duration"] = 5100
+        work = {"cover": _resource(publish("image")), "video": video}
+        return _kling_works(work_type, [work], **({"video_url": clean} if motion else {}))
+
+    return done
 
 
-def _kling_video_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    if _is_kling_3(task_input):
-        return _video_done(publish, task_input)
-    return _kling_video_work(publish, "m2v_txt2video_hq")
+# The legacy works[] shape of https://piapi.ai/docs/kling-api/get-task.
+_kling_legacy_done = _kling_video_work("m2v_txt2video_hq")
+_kling_works_done = _kling_video_work("m2v_motion_control", motion=True)
 
 
-def _kling_works_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    return _kling_video_work(publish, "m2v_motion_control", motion=True)
+def _by_kling_version(
+    v3: Callable[..., Output], legacy: Callable[..., Output]
+) -> Callable[..., Output]:
+    """A `Pending` or `Done` by the input (its last argument): Kling 3.0 answers
+    `{"video": ...}`, older versions the legacy `works[]` shape."""
+    return lambda *args: (v3 if args[-1].get("version") == "3.0" else legacy)(*args)
+
+
+_kling_video_pending = _by_kling_version(_video_pending, _kling_works_pending)
+_kling_video_done = _by_kling_version(_video_done, _kling_legacy_done)
 
 
 _hailuo_pending = _fixed(
@@ -219,31 +220,24 @@ def _shots_seconds(task_input: Mapping[str, Any]) -> int:
     return _seconds(task_input, 5)
 
 
-def _kling_rated(rates: Mapping[tuple[str, bool], int], name: str, default: str) -> Price:
-    """Per second of all shots, by (the input's `name`, else `default`; `enable_audio`);
-    a pair without a rate costs that of (`default`, no audio)."""
+def _kling_rated(rates: Mapping[str, tuple[int, int]], name: str, default: str) -> Price:
+    """Per second of all shots, by the input's `name` (else `default`): the rate without
+    `enable_audio`, or with it; a value without rates costs `default`'s without audio."""
 
     def price(task_input: Mapping[str, Any]) -> int:
-        key = (task_input.get(name) or default, bool(task_input.get("enable_audio")))
-        return rates.get(key, rates[(default, False)]) * _shots_seconds(task_input)
+        pair = rates.get(task_input.get(name) or default)
+        rate = rates[default][0] if pair is None else pair[bool(task_input.get("enable_audio"))]
+        return rate * _shots_seconds(task_input)
 
     return price
 
 
-# Kling 3.0 per second by (std 720p | pro 1080p, audio): piapi.ai/docs/kling-api/kling-3-api.
-_KLING_VIDEO_RATES = {
-    ("std", False): 1_000_000,
-    ("std", True): 1_500_000,
-    ("pro", False): 1_500_000,
-    ("pro", True): 2_000_000,
-}
-# Kling 3.0 omni per second by (resolution, audio): the same page, beside the omni request.
-_KLING_OMNI_RATES = {
-    ("720p", False): 1_500_000,
-    ("720p", True): 2_000_000,
-    ("1080p", False): 2_000_000,
-    ("1080p", True): 3_000_000,
-}
+# Kling 3.0 per second by mode (std 720p | pro 1080p), (without, with audio):
+# piapi.ai/docs/kling-api/kling-3-api.
+_KLING_VIDEO_RATES = {"std": (1_000_000, 1_500_000), "pro": (1_500_000, 2_000_000)}
+# Kling 3.0 omni per second by resolution, (without, with audio): the same page, beside the
+# omni request.
+_KLING_OMNI_RATES = {"720p": (1_500_000, 2_000_000), "1080p": (2_000_000, 3_000_000)}
 
 
 # Seedance 2 per second by resolution: piapi.ai/docs/seedance-api/seedance-2.
@@ -316,11 +310,6 @@ _FLUX_TASKS = {
 
 # --- the video families of issue 21 (kling's other task types, luma extend, flux tools, the
 # Qubico video models, Wan): one block ------------------------------------------------------
-
-
-def _kling_legacy_done(publish: Publish, task_input: Mapping[str, Any]) -> Output:
-    # The legacy works[] shape of https://piapi.ai/docs/kling-api/get-task.
-    return _kling_video_done(publish, {})
 
 
 def _kling_files_done(kind: MediaKind, count: int) -> Done:

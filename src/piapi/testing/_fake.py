@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from piapi.testing._catalog import CATALOG, MediaKind, ModelSpec
 from piapi.testing._clock import Clock, FakeClock, RealClock
 from piapi.testing._faults import _REPLACING, Fault, FaultPlan
-from piapi.testing._media import MIN_MP4_SIZE, Mp3Media, Mp4Media, PngMedia, UploadedMedia
+from piapi.testing._media import MIN_MP4_SIZE, MP3, Mp4Media, PngMedia, UploadedMedia
 from piapi.testing._response import FakeResponse
 from piapi.testing._webhooks import WebhookDelivery, WebhookDispatcher, WebhookReceiver
 
@@ -38,7 +38,7 @@ __all__ = ["FakePiAPI", "FakeResponse", "FakeTask", "Outcome", "RecordedRequest"
 
 Outcome = Literal["completed", "failed"]
 AccountShape = Literal["current", "legacy"]
-Media = Mp4Media | PngMedia | Mp3Media | UploadedMedia
+Media = Mp4Media | UploadedMedia  # a PngMedia is an UploadedMedia
 TERMINAL: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
 _MODELS: frozenset[str] = frozenset(model for model, _ in CATALOG)
 _ZERO_TIME = "0001-01-01T00:00:00Z"
@@ -741,7 +741,7 @@ class FakePiAPI:
         if kind == "video":
             media = Mp4Media(self.media_size)
         elif kind == "audio":
-            media = Mp3Media()
+            media = UploadedMedia(MP3, "audio/mpeg")
         elif kind == "3d":  # a glTF binary header: magic, version 2, length 12
             media = UploadedMedia(b"glTF\x02\x00\x00\x00\x0c\x00\x00\x00", "model/gltf-binary")
         else:

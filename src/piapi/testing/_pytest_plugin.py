@@ -30,10 +30,6 @@ def piapi_fake() -> FakePiAPI:
     return FakePiAPI(clock=FakeClock())
 
 
-def _clock_of(fake: FakePiAPI) -> FakeClock | None:
-    return fake.clock if isinstance(fake.clock, FakeClock) else None
-
-
 @pytest.fixture
 def piapi_client(piapi_fake: FakePiAPI) -> Iterator[PiAPIClient]:
     """A `piapi.PiAPIClient` talking to `piapi_fake` in process; its sleeps advance the clock."""
@@ -41,8 +37,8 @@ def piapi_client(piapi_fake: FakePiAPI) -> Iterator[PiAPIClient]:
 
     http = piapi_fake.client()
     client = PiAPIClient(api_key=piapi_fake.api_key or "test", http_client=http)
-    clock = _clock_of(piapi_fake)
-    if clock is not None:
+    clock = piapi_fake.clock
+    if isinstance(clock, FakeClock):
         # The SDK reads time only through these two hooks; fake time makes waits instant.
         client._sleep = clock.sleep  # pyright: ignore[reportPrivateUsage]
         client._now = clock.monotonic  # pyright: ignore[reportPrivateUsage]
@@ -64,8 +60,8 @@ def piapi_async_client(piapi_fake: FakePiAPI) -> AsyncPiAPIClient:
     client = AsyncPiAPIClient(
         api_key=piapi_fake.api_key or "test", http_client=piapi_fake.async_client()
     )
-    clock = _clock_of(piapi_fake)
-    if clock is not None:
+    clock = piapi_fake.clock
+    if isinstance(clock, FakeClock):
 
         async def fake_sleep(seconds: float) -> None:
             clock.advance(seconds)

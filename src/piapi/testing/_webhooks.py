@@ -114,6 +114,7 @@ def _call_receiver(receiver: WebhookReceiver, endpoint: str, request: WebhookReq
 
 
 LOOPBACK_HOSTS: frozenset[str] = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+_TICK_INTERVAL = 0.02  # seconds between a delivery thread's catch-ups with the clock
 
 
 @dataclass(frozen=True)
@@ -217,14 +218,12 @@ class WebhookDispatcher:
                 made.extend(self._send(item, client))
         return made
 
-    def start(self, interval: float = 0.02) -> None:
-        """Deliver from a background thread, calling `tick` every `interval` seconds."""
+    def start(self) -> None:
+        """Deliver from a background thread, calling `tick` every `_TICK_INTERVAL` seconds."""
         if self._thread is not None:
             return
         self._stop.clear()
-        self._thread = threading.Thread(
-            target=self._run, args=(interval,), name="piapi-fake-webhooks", daemon=True
-        )
+        self._thread = threading.Thread(target=self._run, name="piapi-fake-webhooks", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -235,10 +234,10 @@ class WebhookDispatcher:
             self._wake.set()
             thread.join(timeout=10)
 
-    def _run(self, interval: float) -> None:
+    def _run(self) -> None:
         with self._http_client() as client:
             while not self._stop.is_set():
-                self._wake.wait(interval)
+                self._wake.wait(_TICK_INTERVAL)
                 self._wake.clear()
                 self._tick()
                 self._flush(client)
