@@ -10,6 +10,7 @@ import httpx
 import pytest
 from _fakeutil import KEY, sora_body
 
+from piapi import PiAPIClient
 from piapi.testing import FakeClock, FakePiAPI, FakePiAPIServer, Fault
 
 Check = Callable[[Any], bool] | None
@@ -131,6 +132,21 @@ def test_extra_fields(fake: FakePiAPI) -> None:
     assert body["data"]["x_fake_extra"]["nested"] == [1, 2, 3]
     assert body["data"]["meta"]["queue_position"] == 3
     assert body["data"]["status"] == "pending"
+
+
+@pytest.mark.parametrize("kind", ["extra_fields", "field_drift", "unknown_status"])
+def test_task_faults_leave_account_and_upload_answers_readable(kind: str) -> None:
+    # They used to reach into a task's `meta` on any endpoint: a KeyError, a 500 over HTTP.
+    fake = FakePiAPI()
+    fake.faults.add(getattr(Fault, kind)(), endpoint="any")
+    with PiAPIClient(api_key="test", http_client=fake.client(), max_retries=0) as client:
+        assert client.account.info().account_id
+        assert client.account.active_tasks() is not None
+        assert client.files.upload(b"\x89PNG\r\n\x1a\n", file_name="frame.png").startswith("http")
+    assert [request.status for request in fake.requests] == [200, 200, 200]
+    with fake.client(headers=KEY) as raw:
+        data = raw.get("/account/info").json()["data"]
+    assert ("x_fake_extra" in data) is (kind == "extra_fields")
 
 
 def test_slow_uses_fake_clock_and_read_timeout(

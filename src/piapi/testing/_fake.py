@@ -817,7 +817,13 @@ class FakePiAPI:
             return FakeResponse.of(response.status, response.body[: len(response.body) // 2], _JSON)
         envelope = json.loads(response.body)
         data = envelope.get("data")
-        if isinstance(data, dict):
+        if kind == "extra_fields":
+            envelope["request_id"] = "fake-request-id"
+            if isinstance(data, dict):
+                extra = {"nested": [1, 2, 3], "note": "unknown field"}
+                cast("dict[str, Any]", data)["x_fake_extra"] = extra
+        # The other changes are a task's: account and upload answers are left as they are.
+        if isinstance(data, dict) and "task_id" in data:
             task: dict[str, Any] = data  # pyright: ignore[reportUnknownVariableType]
             status = str(task.get("status", ""))
             if kind == "capitalised_status":
@@ -825,12 +831,9 @@ class FakePiAPI:
             elif kind == "unknown_status" and status not in TERMINAL:
                 task["status"] = fault.value
             elif kind == "extra_fields":
-                task["x_fake_extra"] = {"nested": [1, 2, 3], "note": "unknown field"}
                 task["meta"]["queue_position"] = 3
             elif kind == "field_drift":
                 _drift(task)
-        if kind == "extra_fields":
-            envelope["request_id"] = "fake-request-id"
         return _json_response(response.status, envelope)
 
 

@@ -142,7 +142,7 @@ class Fault:
 
     @classmethod
     def extra_fields(cls) -> Fault:
-        """Act, and add unknown fields to the envelope, the task and its meta."""
+        """Act, and add unknown fields to the envelope, its `data` and a task's `meta`."""
         return cls("extra_fields")
 
     @classmethod
