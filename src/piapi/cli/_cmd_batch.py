@@ -10,10 +10,8 @@ when this command runs.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shlex
-import sys
 import time
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
@@ -22,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from piapi._core.checks import checked_concurrency, usd_amount
-from piapi._core.text import format_usd, json_safe, usd_text
+from piapi._core.text import format_usd, usd_text
 from piapi.cli import _checks
 from piapi.cli._batch_file import read_batch_file
 from piapi.cli._exit import EXIT_DECLINED, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, CliError
@@ -468,8 +466,7 @@ def _report(
                 "error": None if item.error is None else str(item.error),
                 "detail": item.detail,
             }
-            sys.stdout.write(json_safe(json.dumps(record, ensure_ascii=False)) + "\n")
-        sys.stdout.flush()
+            ui.json_value(record, indent=None)
     summary = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in counts.items())
     ui.result(
         "{count}: {summary}. Cost reported by PiAPI: {cost}. Saved in {out}.",

@@ -118,9 +118,9 @@ class Ui:
             hook["secret"] = "<redacted>"
         self.json_value(data)
 
-    def json_value(self, data: object) -> None:
-        """JSON-ready data on stdout, its text shown safely."""
-        sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+    def json_value(self, data: object, *, indent: int | None = 2) -> None:
+        """JSON-ready data on stdout (`indent=None`: on one line), its text shown safely."""
+        sys.stdout.write(json_safe(json.dumps(data, indent=indent, ensure_ascii=False)) + "\n")
         sys.stdout.flush()
 
 
