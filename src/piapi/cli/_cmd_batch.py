@@ -13,9 +13,10 @@ import argparse
 import os
 import shlex
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -158,7 +159,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 allow_unknown_price=args.allow_unknown_price,
                 retry_uncertain=retry,
                 resolve=resolve,
-                on_result=_reporter(ui, lines),
+                on_result=partial(_say_outcome, ui, lines),
             )
         except unusable as exc:  # nothing was sent
             raise CliError(str(exc), EXIT_USAGE) from None
@@ -170,7 +171,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             if preview.to_create and not _confirm(ui, preview, args.yes):
                 ui.info("Nothing was created.")
                 return EXIT_DECLINED
-            session.explain = _explainer(batch, shown)
+            session.explain = partial(_interrupted, batch, shown)
             try:
                 with _live_progress(ui, batch):
                     items = batch.run()
@@ -341,82 +342,65 @@ def _live_progress(ui: Ui, batch: Batch) -> Generator[None, None, None]:
         yield
 
 
-def _reporter(ui: Ui, lines: list[BatchLine]) -> Callable[[BatchItem], None]:
+def _say_outcome(ui: Ui, lines: list[BatchLine], item: BatchItem) -> None:
     """A line per item as its outcome is known (on a terminal, only those that need you)."""
-
-    def report(item: BatchItem) -> None:
-        state = item.state.value
-        if ui.live and state == "completed":
-            return
-        line = lines[item.position].number
-        if state == "completed":
-            saved = ", ".join(str(path) for path in item.paths) or "not downloaded"
-            ui.info(
-                "line {line}: completed ({task}): {saved}",
-                line=line,
-                task=item.task_id,
-                saved=saved,
-            )
-        else:
-            ui.info(
-                "line {line}: {state}: {todo}",
-                line=line,
-                state=state.replace("_", " "),
-                todo=_todo(item, line),
-            )
-
-    return report
-
-
-def _explainer(batch: Batch, journal: str) -> Callable[[], str]:
-    """What Ctrl-C left behind, said once the batch has stopped (read when it is printed)."""
-
-    def explain() -> str:
-        progress = batch.progress()
-        counts = {state.value: n for state, n in progress.counts.items()}
-        exists = counts.get("completed", 0) + counts.get("running", 0)
-        exists += counts.get("failed", 0) + counts.get("not_downloaded", 0) + progress.downloading
-        maybe = counts.get("uncertain", 0) + progress.creating
-        if not exists and not maybe:
-            return "Interrupted. Nothing was created."
-        are = "is" if exists == 1 else "are"
-        parts = [
-            f"Interrupted: no more tasks are created. {counted(exists, 'task')} "
-            f"{'exists' if exists == 1 else 'exist'} at PiAPI and {are} paid for "
-            f"({counts.get('running', 0)} still running there)"
-        ]
-        if maybe:
-            parts.append(f"{maybe} may exist (a create was sent, no answer recorded)")
-        return (
-            "; ".join(parts)
-            + f". Everything is recorded in {journal}: run the same command again to resume "
-            "(waiting, downloading, creating the rest, never paying twice)."
+    state = item.state.value
+    if ui.live and state == "completed":
+        return
+    line = lines[item.position].number
+    if state == "completed":
+        saved = ", ".join(str(path) for path in item.paths) or "not downloaded"
+        ui.info(
+            "line {line}: completed ({task}): {saved}",
+            line=line,
+            task=item.task_id,
+            saved=saved,
+        )
+    else:
+        ui.info(
+            "line {line}: {state}: {todo}",
+            line=line,
+            state=state.replace("_", " "),
+            todo=_todo(item, line),
         )
 
-    return explain
+
+def _interrupted(batch: Batch, journal: str) -> str:
+    """What Ctrl-C left behind, said once the batch has stopped (read when it is printed)."""
+    progress = batch.progress()
+    counts = {state.value: n for state, n in progress.counts.items()}
+    exists = counts.get("completed", 0) + counts.get("running", 0)
+    exists += counts.get("failed", 0) + counts.get("not_downloaded", 0) + progress.downloading
+    maybe = counts.get("uncertain", 0) + progress.creating
+    if not exists and not maybe:
+        return "Interrupted. Nothing was created."
+    are = "is" if exists == 1 else "are"
+    parts = [
+        f"Interrupted: no more tasks are created. {counted(exists, 'task')} "
+        f"{'exists' if exists == 1 else 'exist'} at PiAPI and {are} paid for "
+        f"({counts.get('running', 0)} still running there)"
+    ]
+    if maybe:
+        parts.append(f"{maybe} may exist (a create was sent, no answer recorded)")
+    return (
+        "; ".join(parts)
+        + f". Everything is recorded in {journal}: run the same command again to resume "
+        "(waiting, downloading, creating the rest, never paying twice)."
+    )
 
 
 # --- after: the report ---------------------------------------------------------------
 
 
-def _label(item: BatchItem) -> str:
-    from piapi.batch._plan import request_identity
+def _advice(item: BatchItem, line: int) -> str:
+    """`uncertain_advice` for an item of the file (named by its prompt, cut at 60
+    characters), settled with the command's options."""
+    from piapi.batch._plan import request_identity, uncertain_advice
 
     prompt = request_identity(item.request).prompt
-    if prompt:
-        return repr(prompt if len(prompt) <= 60 else prompt[:57] + "...")
-    return "its request"
-
-
-def _advice(item: BatchItem, line: int) -> str:
-    """`uncertain_advice` for an item of the file, settled with the command's options."""
-    from piapi.batch._plan import uncertain_advice
-
+    label = repr(prompt if len(prompt) <= 60 else prompt[:57] + "...") if prompt else "its request"
     return uncertain_advice(
-        _label(item),
-        item.sent_at,
-        found=f"--resolve {line}=TASK_ID",
-        missing=f"--retry-uncertain {line}",
+        label, item.sent_at, found=f"--resolve {line}=TASK_ID", missing=f"--retry-uncertain {line}"
     )
 
 
