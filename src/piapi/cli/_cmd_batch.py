@@ -13,8 +13,7 @@ import argparse
 import os
 import shlex
 import time
-from collections.abc import Generator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -323,23 +322,20 @@ def _progress_text(progress: BatchProgress, elapsed: float) -> str:
     )
 
 
-@contextmanager
-def _live_progress(ui: Ui, batch: Batch) -> Generator[None, None, None]:
+def _live_progress(ui: Ui, batch: Batch) -> AbstractContextManager[object]:
     """A live progress line on a terminal, re-rendered by rich so that counts and time keep
     moving; nothing otherwise (the reporter prints lines)."""
     if not ui.live:
-        yield
-        return
+        return nullcontext()
     from rich.live import Live
 
     started = time.monotonic()
-    with Live(
+    return Live(
         console=ui.err,
         refresh_per_second=4,
         transient=True,
         get_renderable=lambda: _progress_text(batch.progress(), time.monotonic() - started),
-    ):
-        yield
+    )
 
 
 def _say_outcome(ui: Ui, lines: list[BatchLine], item: BatchItem) -> None:
