@@ -135,14 +135,8 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     lines = parsed.lines
     _checks.check(args, output=os.path.join(args.out, ""))
     resolve, retry = _settled(args, lines)
-    journal, shown = _journal(args)
+    journal, shown, unusable = _journal(args)
     from piapi import BatchJournalError
-
-    unusable: tuple[type[Exception], ...] = (BatchJournalError,)
-    if isinstance(journal, str):  # a store: unreachable, or not a piapi store
-        from piapi.stores import StoreError
-
-        unusable += (StoreError,)
 
     with _checks.make_client(args) as client:
         try:
@@ -180,16 +174,18 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
             return _report(ui, items, lines, batch.progress(), args)
 
 
-def _journal(args: argparse.Namespace) -> tuple[str | Path, str]:
-    """The journal to pass to `plan_many` and how to name it (a URL's password hidden): a
-    file (DIR/.piapi-batch.sqlite by default), or a store URL shared by many processes."""
+def _journal(args: argparse.Namespace) -> tuple[str | Path, str, tuple[type[Exception], ...]]:
+    """The journal to pass to `plan_many`, how to name it (a URL's password hidden) and the
+    errors that say it cannot be used: a file (DIR/.piapi-batch.sqlite by default), or a
+    store URL shared by many processes (also `StoreError`: unreachable, or not a piapi store)."""
+    from piapi import BatchJournalError
     from piapi.batch._plan import journal_target
 
     given: str | None = args.journal
     if given is not None and journal_target(given)[0] == "shared":
-        from piapi.stores import redact
+        from piapi.stores import StoreError, redact
 
-        return given, redact(given)
+        return given, redact(given), (BatchJournalError, StoreError)
     if args.lease is not None:
         raise CliError(
             "--lease applies to a journal shared by many processes (--journal "
@@ -197,7 +193,7 @@ def _journal(args: argparse.Namespace) -> tuple[str | Path, str]:
             EXIT_USAGE,
         )
     path = Path(given if given else os.path.join(args.out, JOURNAL_NAME))
-    return path, str(path)
+    return path, str(path), (BatchJournalError,)
 
 
 def _unwritable(exc: BatchJournalError, lines: list[BatchLine], journal: str) -> str:
