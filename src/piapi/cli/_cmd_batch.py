@@ -23,7 +23,7 @@ from piapi._core.checks import checked_concurrency, usd_amount
 from piapi._core.text import format_usd, usd_text
 from piapi.cli import _checks
 from piapi.cli._batch_file import read_batch_file
-from piapi.cli._exit import EXIT_DECLINED, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, CliError
+from piapi.cli._exit import EXIT_DECLINED, EXIT_INCOMPLETE, EXIT_OK, CliError
 from piapi.cli._parsing import DEFAULT_TIMEOUT, Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui, columns, counted, duration, markup, text
@@ -79,11 +79,11 @@ def _read(path: str) -> str:
     try:
         return Path(path).expanduser().read_text("utf-8")
     except FileNotFoundError:
-        raise CliError(f"No such file: {path}", EXIT_USAGE) from None
+        raise CliError(f"No such file: {path}") from None
     except UnicodeDecodeError:
-        raise CliError(f"{path} is not UTF-8 text (JSON Lines expected).", EXIT_USAGE) from None
+        raise CliError(f"{path} is not UTF-8 text (JSON Lines expected).") from None
     except OSError as exc:
-        raise CliError(f"Cannot read {path}: {exc.strerror}", EXIT_USAGE) from None
+        raise CliError(f"Cannot read {path}: {exc.strerror}") from None
 
 
 def _lines(args: argparse.Namespace, ui: Ui) -> BatchFile:
@@ -96,11 +96,10 @@ def _lines(args: argparse.Namespace, ui: Ui) -> BatchFile:
         raise CliError(
             f"{counted(len(parsed.errors), 'invalid line')} in {args.file}{extra}: nothing was "
             "created. "
-            "Fix them and run the command again.",
-            EXIT_USAGE,
+            "Fix them and run the command again."
         )
     if not parsed.lines:
-        raise CliError(f"{args.file} has no requests: nothing to do.", EXIT_USAGE)
+        raise CliError(f"{args.file} has no requests: nothing to do.")
     return parsed
 
 
@@ -112,7 +111,7 @@ def _settled(
 
     def position(number: int, option: str) -> int:
         if number not in position_of:
-            raise CliError(f"{option} {number}: line {number} holds no request.", EXIT_USAGE)
+            raise CliError(f"{option} {number}: line {number} holds no request.")
         return position_of[number]
 
     given: list[tuple[int, str]] = args.resolve or []
@@ -155,9 +154,9 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 on_result=partial(_say_outcome, ui, lines),
             )
         except unusable as exc:  # nothing was sent
-            raise CliError(str(exc), EXIT_USAGE) from None
+            raise CliError(str(exc)) from None
         except ValueError as exc:  # --resolve or --retry-uncertain of an item not uncertain
-            raise CliError(_in_lines(str(exc), lines), EXIT_USAGE) from None
+            raise CliError(_in_lines(str(exc), lines)) from None
         with batch:
             preview = batch.preview()
             _show_preview(ui, args, preview, lines, shown)
@@ -169,7 +168,7 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 with _live_progress(ui, batch):
                     items = batch.run()
             except BatchJournalError as exc:  # it could not be written (disk full, ...)
-                raise CliError(_unwritable(exc, lines, shown), EXIT_USAGE) from None
+                raise CliError(_unwritable(exc, lines, shown)) from None
             session.explain = None
             return _report(ui, items, lines, batch.progress(), args)
 
@@ -189,8 +188,7 @@ def _journal(args: argparse.Namespace) -> tuple[str | Path, str, tuple[type[Exce
     if args.lease is not None:
         raise CliError(
             "--lease applies to a journal shared by many processes (--journal "
-            "postgresql://...), not to a journal file.",
-            EXIT_USAGE,
+            "postgresql://...), not to a journal file."
         )
     path = Path(given if given else os.path.join(args.out, JOURNAL_NAME))
     return path, str(path), (BatchJournalError,)

@@ -17,7 +17,7 @@ from rich.markup import escape
 
 from piapi._core.models import Task, TaskStatus
 from piapi._core.text import format_usd, json_safe, printable
-from piapi.cli._exit import EXIT_USAGE, CliError
+from piapi.cli._exit import CliError
 
 __all__ = [
     "Ui",
@@ -85,8 +85,7 @@ class Ui:
         if not stdin_is_terminal():
             raise CliError(
                 f"Not creating {what} without confirmation: stdin is not a terminal. "
-                "Pass --yes to confirm.",
-                EXIT_USAGE,
+                "Pass --yes to confirm."
             )
         self.err.print(markup(template, **values) + r" \[y/N] ", end="")
         answer = sys.stdin.readline()
