@@ -143,9 +143,9 @@ def stdin_is_terminal() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def counted(count: int, noun: str, plural: str = "") -> str:
-    """`1 task`, `2 tasks`, `0 tasks` (`plural` when adding an s does not make it)."""
-    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+def counted(count: int, noun: str) -> str:
+    """`1 task`, `2 tasks`, `0 tasks`."""
+    return f"{count} {noun if count == 1 else noun + 's'}"
 
 
 def duration(seconds: float) -> str:
