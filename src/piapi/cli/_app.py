@@ -83,8 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _explain(exc: PiAPIError, session: Session) -> tuple[str, int]:
-    """One line and an exit code for an SDK error."""
+def _explain(exc: Exception, session: Session) -> tuple[str, int]:
+    """One line and an exit code for any failure of a command."""
+    if isinstance(exc, CliError):
+        return str(exc), exc.code
     if isinstance(exc, AuthenticationError):
         return (
             f"PiAPI refused the API key ({exc}). Check {API_KEY_ENV}, --api-key or the key "
@@ -110,16 +112,19 @@ def _explain(exc: PiAPIError, session: Session) -> tuple[str, int]:
         return f"{exc}{hint}", EXIT_DOWNLOAD
     if isinstance(exc, APIConnectionError):
         return f"Could not reach PiAPI: {exc}. Check your network or {BASE_URL_ENV}.", EXIT_API
-    return str(exc), EXIT_API
+    if isinstance(exc, PiAPIError):
+        return str(exc), EXIT_API
+    if isinstance(exc, ValueError):  # a value the SDK refused before sending anything
+        from pydantic import ValidationError
 
-
-def _first_line_of_validation(exc: Exception) -> str:
-    from pydantic import ValidationError
-
-    found = problems(exc, placed=False) if isinstance(exc, ValidationError) else []
-    if found:
-        return found[0]
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        found = problems(exc, placed=False) if isinstance(exc, ValidationError) else []
+        first = found[0] if found else (str(exc).splitlines() or [type(exc).__name__])[0]
+        return f"Invalid argument: {first}", EXIT_USAGE
+    return (
+        f"Unexpected error ({type(exc).__name__}: {exc}). This is a bug in piapi: "
+        "please report it with the command you ran.",
+        EXIT_INTERNAL,
+    )
 
 
 def run(argv: list[str] | None, session: Session) -> int:
@@ -143,19 +148,7 @@ def run(argv: list[str] | None, session: Session) -> int:
     handler: Handler = args.handler
     try:
         return handler(args, ui, session) or EXIT_OK
-    except CliError as exc:
-        ui.error(str(exc))
-        return exc.code
-    except PiAPIError as exc:
+    except Exception as exc:
         message, code = _explain(exc, session)
         ui.error(message)
         return code
-    except ValueError as exc:  # a value the SDK refused before sending anything
-        ui.error(f"Invalid argument: {_first_line_of_validation(exc)}")
-        return EXIT_USAGE
-    except Exception as exc:
-        ui.error(
-            f"Unexpected error ({type(exc).__name__}: {exc}). This is a bug in piapi: "
-            "please report it with the command you ran."
-        )
-        return EXIT_INTERNAL

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from piapi import ModelEntry, models
-from piapi.cli._exit import EXIT_USAGE, CliError
+from piapi.cli._exit import CliError
 
 __all__ = ["find", "suggestion"]
 
@@ -36,13 +36,11 @@ def find(model: str, task_type: str, *, untyped: bool = False) -> ModelEntry:
     if wanted[0] not in {name.lower() for name in names}:
         raise CliError(
             f"Unknown model {model!r}.{suggestion(model, names)} `piapi models` lists every "
-            "model; --untyped sends one the SDK does not know, unchecked.",
-            EXIT_USAGE,
+            "model; --untyped sends one the SDK does not know, unchecked."
         )
     kinds = [entry.task_type for entry in entries if entry.model.lower() == wanted[0]]
     known = next(entry.model for entry in entries if entry.model.lower() == wanted[0])
     raise CliError(
         f"{known} has no task type {task_type!r}.{suggestion(task_type, kinds)} Its task types: "
-        f"{', '.join(kinds)}.",
-        EXIT_USAGE,
+        f"{', '.join(kinds)}."
     )

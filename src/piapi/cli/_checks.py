@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from piapi._core.checks import checked_seconds
 from piapi._core.protocol import API_KEY_ENV, BASE_URL_ENV
-from piapi.cli._exit import EXIT_AUTH, EXIT_USAGE, CliError
+from piapi.cli._exit import EXIT_AUTH, CliError
 
 if TYPE_CHECKING:
     from piapi._sync.client import PiAPIClient
@@ -49,8 +49,7 @@ def base_url(args: argparse.Namespace) -> str | None:
     except ValueError as exc:
         raise CliError(
             f"{source} {given!r} is not an http(s) URL the client takes ({exc}). Write it in "
-            f"full, e.g. http://{given.split('://')[-1].lstrip('/')}",
-            EXIT_USAGE,
+            f"full, e.g. http://{given.split('://')[-1].lstrip('/')}"
         ) from None
     return given
 
@@ -70,13 +69,11 @@ def check_output(path: str) -> None:
         existing = existing.parent
     if not existing.is_dir():
         raise CliError(
-            f"Cannot save to {path}: {existing} is a file, not a directory. Choose another -o.",
-            EXIT_USAGE,
+            f"Cannot save to {path}: {existing} is a file, not a directory. Choose another -o."
         )
     if not os.access(existing, os.W_OK | os.X_OK):
         raise CliError(
-            f"Cannot save to {path}: no permission to write in {existing}. Choose another -o.",
-            EXIT_USAGE,
+            f"Cannot save to {path}: no permission to write in {existing}. Choose another -o."
         )
 
 
@@ -87,14 +84,14 @@ def check_upload(path: str) -> None:
 
     target = Path(path).expanduser()
     if not target.is_file():
-        raise CliError(f"Cannot upload {path}: no such file.", EXIT_USAGE)
+        raise CliError(f"Cannot upload {path}: no such file.")
     if not os.access(target, os.R_OK):
-        raise CliError(f"Cannot upload {path}: no permission to read it.", EXIT_USAGE)
+        raise CliError(f"Cannot upload {path}: no permission to read it.")
     try:
         name = upload_name(path, None)
         check_upload_size(target.stat().st_size, name)
     except ValueError as exc:
-        raise CliError(f"Cannot upload {path}: {exc}.", EXIT_USAGE) from None
+        raise CliError(f"Cannot upload {path}: {exc}.") from None
 
 
 def check(args: argparse.Namespace, *, output: str | None) -> None:

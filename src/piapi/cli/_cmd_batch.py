@@ -10,22 +10,20 @@ when this command runs.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shlex
-import sys
 import time
-from collections.abc import Callable, Generator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from piapi._core.checks import checked_concurrency, usd_amount
-from piapi._core.text import format_usd, json_safe, usd_text
+from piapi._core.text import format_usd, usd_text
 from piapi.cli import _checks
 from piapi.cli._batch_file import read_batch_file
-from piapi.cli._exit import EXIT_DECLINED, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, CliError
+from piapi.cli._exit import EXIT_DECLINED, EXIT_INCOMPLETE, EXIT_OK, CliError
 from piapi.cli._parsing import DEFAULT_TIMEOUT, Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui, columns, counted, duration, markup, text
@@ -81,11 +79,11 @@ def _read(path: str) -> str:
     try:
         return Path(path).expanduser().read_text("utf-8")
     except FileNotFoundError:
-        raise CliError(f"No such file: {path}", EXIT_USAGE) from None
+        raise CliError(f"No such file: {path}") from None
     except UnicodeDecodeError:
-        raise CliError(f"{path} is not UTF-8 text (JSON Lines expected).", EXIT_USAGE) from None
+        raise CliError(f"{path} is not UTF-8 text (JSON Lines expected).") from None
     except OSError as exc:
-        raise CliError(f"Cannot read {path}: {exc.strerror}", EXIT_USAGE) from None
+        raise CliError(f"Cannot read {path}: {exc.strerror}") from None
 
 
 def _lines(args: argparse.Namespace, ui: Ui) -> BatchFile:
@@ -98,11 +96,10 @@ def _lines(args: argparse.Namespace, ui: Ui) -> BatchFile:
         raise CliError(
             f"{counted(len(parsed.errors), 'invalid line')} in {args.file}{extra}: nothing was "
             "created. "
-            "Fix them and run the command again.",
-            EXIT_USAGE,
+            "Fix them and run the command again."
         )
     if not parsed.lines:
-        raise CliError(f"{args.file} has no requests: nothing to do.", EXIT_USAGE)
+        raise CliError(f"{args.file} has no requests: nothing to do.")
     return parsed
 
 
@@ -114,7 +111,7 @@ def _settled(
 
     def position(number: int, option: str) -> int:
         if number not in position_of:
-            raise CliError(f"{option} {number}: line {number} holds no request.", EXIT_USAGE)
+            raise CliError(f"{option} {number}: line {number} holds no request.")
         return position_of[number]
 
     given: list[tuple[int, str]] = args.resolve or []
@@ -137,14 +134,8 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     lines = parsed.lines
     _checks.check(args, output=os.path.join(args.out, ""))
     resolve, retry = _settled(args, lines)
-    journal, shown = _journal(args)
+    journal, shown, unusable = _journal(args)
     from piapi import BatchJournalError
-
-    unusable: tuple[type[Exception], ...] = (BatchJournalError,)
-    if isinstance(journal, str):  # a store: unreachable, or not a piapi store
-        from piapi.stores import StoreError
-
-        unusable += (StoreError,)
 
     with _checks.make_client(args) as client:
         try:
@@ -160,46 +151,47 @@ def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
                 allow_unknown_price=args.allow_unknown_price,
                 retry_uncertain=retry,
                 resolve=resolve,
-                on_result=_reporter(ui, lines),
+                on_result=partial(_say_outcome, ui, lines),
             )
         except unusable as exc:  # nothing was sent
-            raise CliError(str(exc), EXIT_USAGE) from None
+            raise CliError(str(exc)) from None
         except ValueError as exc:  # --resolve or --retry-uncertain of an item not uncertain
-            raise CliError(_in_lines(str(exc), lines), EXIT_USAGE) from None
+            raise CliError(_in_lines(str(exc), lines)) from None
         with batch:
             preview = batch.preview()
             _show_preview(ui, args, preview, lines, shown)
             if preview.to_create and not _confirm(ui, preview, args.yes):
                 ui.info("Nothing was created.")
                 return EXIT_DECLINED
-            session.explain = _explainer(batch, shown)
+            session.explain = partial(_interrupted, batch, shown)
             try:
                 with _live_progress(ui, batch):
                     items = batch.run()
             except BatchJournalError as exc:  # it could not be written (disk full, ...)
-                raise CliError(_unwritable(exc, lines, shown), EXIT_USAGE) from None
+                raise CliError(_unwritable(exc, lines, shown)) from None
             session.explain = None
             return _report(ui, items, lines, batch.progress(), args)
 
 
-def _journal(args: argparse.Namespace) -> tuple[str | Path, str]:
-    """The journal to pass to `plan_many` and how to name it (a URL's password hidden): a
-    file (DIR/.piapi-batch.sqlite by default), or a store URL shared by many processes."""
+def _journal(args: argparse.Namespace) -> tuple[str | Path, str, tuple[type[Exception], ...]]:
+    """The journal to pass to `plan_many`, how to name it (a URL's password hidden) and the
+    errors that say it cannot be used: a file (DIR/.piapi-batch.sqlite by default), or a
+    store URL shared by many processes (also `StoreError`: unreachable, or not a piapi store)."""
+    from piapi import BatchJournalError
     from piapi.batch._plan import journal_target
 
     given: str | None = args.journal
     if given is not None and journal_target(given)[0] == "shared":
-        from piapi.stores import redact
+        from piapi.stores import StoreError, redact
 
-        return given, redact(given)
+        return given, redact(given), (BatchJournalError, StoreError)
     if args.lease is not None:
         raise CliError(
             "--lease applies to a journal shared by many processes (--journal "
-            "postgresql://...), not to a journal file.",
-            EXIT_USAGE,
+            "postgresql://...), not to a journal file."
         )
     path = Path(given if given else os.path.join(args.out, JOURNAL_NAME))
-    return path, str(path)
+    return path, str(path), (BatchJournalError,)
 
 
 def _unwritable(exc: BatchJournalError, lines: list[BatchLine], journal: str) -> str:
@@ -324,101 +316,81 @@ def _progress_text(progress: BatchProgress, elapsed: float) -> str:
     )
 
 
-@contextmanager
-def _live_progress(ui: Ui, batch: Batch) -> Generator[None, None, None]:
+def _live_progress(ui: Ui, batch: Batch) -> AbstractContextManager[object]:
     """A live progress line on a terminal, re-rendered by rich so that counts and time keep
     moving; nothing otherwise (the reporter prints lines)."""
     if not ui.live:
-        yield
-        return
+        return nullcontext()
     from rich.live import Live
 
     started = time.monotonic()
-    with Live(
+    return Live(
         console=ui.err,
         refresh_per_second=4,
         transient=True,
         get_renderable=lambda: _progress_text(batch.progress(), time.monotonic() - started),
-    ):
-        yield
+    )
 
 
-def _reporter(ui: Ui, lines: list[BatchLine]) -> Callable[[BatchItem], None]:
+def _say_outcome(ui: Ui, lines: list[BatchLine], item: BatchItem) -> None:
     """A line per item as its outcome is known (on a terminal, only those that need you)."""
-
-    def report(item: BatchItem) -> None:
-        state = item.state.value
-        if ui.live and state == "completed":
-            return
-        line = lines[item.position].number
-        if state == "completed":
-            saved = ", ".join(str(path) for path in item.paths) or "not downloaded"
-            ui.info(
-                "line {line}: completed ({task}): {saved}",
-                line=line,
-                task=item.task_id,
-                saved=saved,
-            )
-        else:
-            ui.info(
-                "line {line}: {state}: {todo}",
-                line=line,
-                state=state.replace("_", " "),
-                todo=_todo(item, line),
-            )
-
-    return report
-
-
-def _explainer(batch: Batch, journal: str) -> Callable[[], str]:
-    """What Ctrl-C left behind, said once the batch has stopped (read when it is printed)."""
-
-    def explain() -> str:
-        progress = batch.progress()
-        counts = {state.value: n for state, n in progress.counts.items()}
-        exists = counts.get("completed", 0) + counts.get("running", 0)
-        exists += counts.get("failed", 0) + counts.get("not_downloaded", 0) + progress.downloading
-        maybe = counts.get("uncertain", 0) + progress.creating
-        if not exists and not maybe:
-            return "Interrupted. Nothing was created."
-        are = "is" if exists == 1 else "are"
-        parts = [
-            f"Interrupted: no more tasks are created. {counted(exists, 'task')} "
-            f"{'exists' if exists == 1 else 'exist'} at PiAPI and {are} paid for "
-            f"({counts.get('running', 0)} still running there)"
-        ]
-        if maybe:
-            parts.append(f"{maybe} may exist (a create was sent, no answer recorded)")
-        return (
-            "; ".join(parts)
-            + f". Everything is recorded in {journal}: run the same command again to resume "
-            "(waiting, downloading, creating the rest, never paying twice)."
+    state = item.state.value
+    if ui.live and state == "completed":
+        return
+    line = lines[item.position].number
+    if state == "completed":
+        saved = ", ".join(str(path) for path in item.paths) or "not downloaded"
+        ui.info(
+            "line {line}: completed ({task}): {saved}",
+            line=line,
+            task=item.task_id,
+            saved=saved,
+        )
+    else:
+        ui.info(
+            "line {line}: {state}: {todo}",
+            line=line,
+            state=state.replace("_", " "),
+            todo=_todo(item, line),
         )
 
-    return explain
+
+def _interrupted(batch: Batch, journal: str) -> str:
+    """What Ctrl-C left behind, said once the batch has stopped (read when it is printed)."""
+    progress = batch.progress()
+    counts = {state.value: n for state, n in progress.counts.items()}
+    exists = counts.get("completed", 0) + counts.get("running", 0)
+    exists += counts.get("failed", 0) + counts.get("not_downloaded", 0) + progress.downloading
+    maybe = counts.get("uncertain", 0) + progress.creating
+    if not exists and not maybe:
+        return "Interrupted. Nothing was created."
+    are = "is" if exists == 1 else "are"
+    parts = [
+        f"Interrupted: no more tasks are created. {counted(exists, 'task')} "
+        f"{'exists' if exists == 1 else 'exist'} at PiAPI and {are} paid for "
+        f"({counts.get('running', 0)} still running there)"
+    ]
+    if maybe:
+        parts.append(f"{maybe} may exist (a create was sent, no answer recorded)")
+    return (
+        "; ".join(parts)
+        + f". Everything is recorded in {journal}: run the same command again to resume "
+        "(waiting, downloading, creating the rest, never paying twice)."
+    )
 
 
 # --- after: the report ---------------------------------------------------------------
 
 
-def _label(item: BatchItem) -> str:
-    from piapi.batch._plan import request_identity
+def _advice(item: BatchItem, line: int) -> str:
+    """`uncertain_advice` for an item of the file (named by its prompt, cut at 60
+    characters), settled with the command's options."""
+    from piapi.batch._plan import request_identity, uncertain_advice
 
     prompt = request_identity(item.request).prompt
-    if prompt:
-        return repr(prompt if len(prompt) <= 60 else prompt[:57] + "...")
-    return "its request"
-
-
-def _advice(item: BatchItem, line: int) -> str:
-    """`uncertain_advice` for an item of the file, settled with the command's options."""
-    from piapi.batch._plan import uncertain_advice
-
+    label = repr(prompt if len(prompt) <= 60 else prompt[:57] + "...") if prompt else "its request"
     return uncertain_advice(
-        _label(item),
-        item.sent_at,
-        found=f"--resolve {line}=TASK_ID",
-        missing=f"--retry-uncertain {line}",
+        label, item.sent_at, found=f"--resolve {line}=TASK_ID", missing=f"--retry-uncertain {line}"
     )
 
 
@@ -468,8 +440,7 @@ def _report(
                 "error": None if item.error is None else str(item.error),
                 "detail": item.detail,
             }
-            sys.stdout.write(json_safe(json.dumps(record, ensure_ascii=False)) + "\n")
-        sys.stdout.flush()
+            ui.json_value(record, indent=None)
     summary = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in counts.items())
     ui.result(
         "{count}: {summary}. Cost reported by PiAPI: {cost}. Saved in {out}.",

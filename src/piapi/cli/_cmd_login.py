@@ -9,7 +9,7 @@ import sys
 from piapi._core.protocol import API_KEY_ENV
 from piapi.cli import _ui
 from piapi.cli._config import config_path, forget_api_key, store_api_key
-from piapi.cli._exit import EXIT_USAGE, CliError
+from piapi.cli._exit import CliError
 from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui
@@ -38,16 +38,13 @@ def _read_key(args: argparse.Namespace) -> str:
     else:
         raise CliError(
             "No terminal to ask for the key on: pipe it in with --stdin "
-            f"(e.g. `printenv {API_KEY_ENV} | piapi login --stdin`).",
-            EXIT_USAGE,
+            f"(e.g. `printenv {API_KEY_ENV} | piapi login --stdin`)."
         )
     key = key.strip()
     if not key:
-        raise CliError("No key given; nothing was stored.", EXIT_USAGE)
+        raise CliError("No key given; nothing was stored.")
     if any(character.isspace() or not character.isprintable() for character in key):
-        raise CliError(
-            "That is not an API key (it holds spaces or control characters).", EXIT_USAGE
-        )
+        raise CliError("That is not an API key (it holds spaces or control characters).")
     return key
 
 

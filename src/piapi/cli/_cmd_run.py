@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 from piapi._core.text import format_usd
 from piapi.cli import _checks
 from piapi.cli._catalog import find, suggestion
-from piapi.cli._exit import EXIT_DECLINED, EXIT_USAGE, CliError, problems
+from piapi.cli._exit import EXIT_DECLINED, CliError, problems
 from piapi.cli._parsing import Commands, Parents, add_command, add_create_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
@@ -48,20 +48,17 @@ def parse_values(pairs: list[str], input_file: str | None) -> dict[str, Any]:
         try:
             loaded: object = json.loads(Path(input_file).expanduser().read_text(encoding="utf-8"))
         except OSError as exc:
-            raise CliError(
-                f"Cannot read --input {input_file}: {exc.strerror}.", EXIT_USAGE
-            ) from None
+            raise CliError(f"Cannot read --input {input_file}: {exc.strerror}.") from None
         except ValueError as exc:
-            raise CliError(f"--input {input_file} is not JSON: {exc}.", EXIT_USAGE) from None
+            raise CliError(f"--input {input_file} is not JSON: {exc}.") from None
         if not isinstance(loaded, dict):
-            raise CliError(f"--input {input_file} must hold a JSON object.", EXIT_USAGE)
+            raise CliError(f"--input {input_file} must hold a JSON object.")
         values.update(cast("dict[str, Any]", loaded))
     for pair in pairs:
         key, equals, text = pair.partition("=")
         if not equals or not key.strip():
             raise CliError(
-                f"Expected key=value, e.g. prompt='A red fox' or duration=5 (got {pair!r}).",
-                EXIT_USAGE,
+                f"Expected key=value, e.g. prompt='A red fox' or duration=5 (got {pair!r})."
             )
         values[key.strip()] = _value(text)
     return values
@@ -82,16 +79,14 @@ def _typed_request(entry: ModelEntry, cls: type[TaskInput], values: dict[str, An
             raise CliError(
                 f"{entry.model} {entry.task_type} has no parameter {key!r}."
                 f"{suggestion(key, names)} Its parameters: {', '.join(names)}. (--untyped sends "
-                "values unchecked.)",
-                EXIT_USAGE,
+                "values unchecked.)"
             )
     try:
         return cls.model_validate(values)
     except ValidationError as exc:
         raise CliError(
             f"Not sent: {'; '.join(problems(exc))}. See: piapi models show "
-            f"{entry.model} {entry.task_type}",
-            EXIT_USAGE,
+            f"{entry.model} {entry.task_type}"
         ) from None
 
 

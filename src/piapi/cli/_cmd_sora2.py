@@ -9,7 +9,7 @@ import time
 from piapi._core.models import WebhookConfig
 from piapi._core.text import format_usd
 from piapi.cli import _checks
-from piapi.cli._exit import EXIT_DECLINED, EXIT_USAGE, CliError
+from piapi.cli._exit import EXIT_DECLINED, CliError
 from piapi.cli._parsing import Commands, Parents, add_command, add_create_options
 from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
@@ -30,17 +30,17 @@ WEBHOOK_SECRET_ENV = "PIAPI_WEBHOOK_SECRET"
 def _check(args: argparse.Namespace) -> None:
     """The option combinations PiAPI would refuse, refused here before anything is sent."""
     if args.resolution is not None and not args.pro:
-        raise CliError("--resolution needs --pro (sora2-video has a fixed resolution).", EXIT_USAGE)
+        raise CliError("--resolution needs --pro (sora2-video has a fixed resolution).")
     if args.image_url is not None and args.pro:
-        raise CliError("--image-url works only without --pro (sora2-video).", EXIT_USAGE)
+        raise CliError("--image-url works only without --pro (sora2-video).")
     if args.image is not None and args.pro:
-        raise CliError("--image works only without --pro (sora2-video).", EXIT_USAGE)
+        raise CliError("--image works only without --pro (sora2-video).")
     if args.image is not None and args.image_url is not None:
-        raise CliError("Give --image FILE or --image-url URL, not both.", EXIT_USAGE)
+        raise CliError("Give --image FILE or --image-url URL, not both.")
     if args.webhook_secret is not None and not args.webhook:
-        raise CliError("--webhook-secret needs --webhook URL.", EXIT_USAGE)
+        raise CliError("--webhook-secret needs --webhook URL.")
     if not args.prompt.strip():
-        raise CliError("The prompt is empty: say what the video should show.", EXIT_USAGE)
+        raise CliError("The prompt is empty: say what the video should show.")
 
 
 def _webhook(args: argparse.Namespace, ui: Ui) -> WebhookConfig | None:

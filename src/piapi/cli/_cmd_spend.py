@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from piapi._core.checks import usd_amount
 from piapi._core.text import format_usd, usd_text
-from piapi.cli._exit import EXIT_USAGE, CliError
+from piapi.cli._exit import CliError
 from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui, counted
@@ -115,7 +115,7 @@ def settle(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     from piapi.stores import open_store
 
     if (args.charged is None) == (not args.release):
-        raise CliError("Pass either --charged USD or --release.", EXIT_USAGE)
+        raise CliError("Pass either --charged USD or --release.")
     with open_store(args.store) as store:
         if args.release:
             store.release(args.id)

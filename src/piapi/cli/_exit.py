@@ -59,9 +59,10 @@ EXIT_TERMINATED = _code(143, "stopped by SIGTERM (docker stop, systemd): handled
 
 
 class CliError(Exception):
-    """A failure to report in one line with an exit code."""
+    """A failure to report in one line with an exit code: a usage error unless `code` says
+    otherwise (most refusals come before anything is sent)."""
 
-    def __init__(self, message: str, code: int) -> None:
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.code = code
 

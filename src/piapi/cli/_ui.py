@@ -17,7 +17,7 @@ from rich.markup import escape
 
 from piapi._core.models import Task, TaskStatus
 from piapi._core.text import format_usd, json_safe, printable
-from piapi.cli._exit import EXIT_USAGE, CliError
+from piapi.cli._exit import CliError
 
 __all__ = [
     "Ui",
@@ -85,8 +85,7 @@ class Ui:
         if not stdin_is_terminal():
             raise CliError(
                 f"Not creating {what} without confirmation: stdin is not a terminal. "
-                "Pass --yes to confirm.",
-                EXIT_USAGE,
+                "Pass --yes to confirm."
             )
         self.err.print(markup(template, **values) + r" \[y/N] ", end="")
         answer = sys.stdin.readline()
@@ -118,9 +117,9 @@ class Ui:
             hook["secret"] = "<redacted>"
         self.json_value(data)
 
-    def json_value(self, data: object) -> None:
-        """JSON-ready data on stdout, its text shown safely."""
-        sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+    def json_value(self, data: object, *, indent: int | None = 2) -> None:
+        """JSON-ready data on stdout (`indent=None`: on one line), its text shown safely."""
+        sys.stdout.write(json_safe(json.dumps(data, indent=indent, ensure_ascii=False)) + "\n")
         sys.stdout.flush()
 
 
@@ -144,9 +143,9 @@ def stdin_is_terminal() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def counted(count: int, noun: str, plural: str = "") -> str:
-    """`1 task`, `2 tasks`, `0 tasks` (`plural` when adding an s does not make it)."""
-    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+def counted(count: int, noun: str) -> str:
+    """`1 task`, `2 tasks`, `0 tasks`."""
+    return f"{count} {noun if count == 1 else noun + 's'}"
 
 
 def duration(seconds: float) -> str:

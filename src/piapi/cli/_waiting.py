@@ -24,9 +24,9 @@ __all__ = ["create_output", "download", "finish", "follow", "wait"]
 class _StatusLine:
     """The live status text; rich re-renders it, so the elapsed time keeps ticking."""
 
-    def __init__(self, task_id: str, status: str | None) -> None:
+    def __init__(self, task_id: str) -> None:
         self.task_id = task_id
-        self.status = status  # None until PiAPI has said anything about the task
+        self.status: str | None = None  # None until PiAPI has said anything about the task
         self._started = time.monotonic()
 
     @property
@@ -54,27 +54,22 @@ def wait(
     "Waiting for task X (status)" comes once PiAPI has shown the task unfinished: never for
     a task that does not exist, nor one already over.
     """
-    known = task if isinstance(task, Task) else None
-    line = _StatusLine(known.task_id if known else str(task), known.status.value if known else None)
+    line = _StatusLine(task.task_id if isinstance(task, Task) else task)
     session.stage = Stage.WAITING
 
-    def announce(current: Task[Any, Any]) -> None:
-        if not ui.live and not current.is_terminal:
-            ui.info("Waiting for task {id} ({status})...", id=line.task_id, status=line.status)
-
     def on_update(current: Task[Any, Any]) -> None:
-        first_look = line.status is None
-        changed = current.status.value != line.status
-        line.status = current.status.value
-        if first_look:
-            announce(current)
-        elif changed and not ui.live:
+        before, line.status = line.status, current.status.value
+        if ui.live or line.status == before:
+            return
+        if before is not None:
             ui.info(
                 "  {status} after {elapsed}", status=line.status, elapsed=duration(line.elapsed)
             )
+        elif not current.is_terminal:
+            ui.info("Waiting for task {id} ({status})...", id=line.task_id, status=line.status)
 
-    if known is not None:
-        announce(known)
+    if isinstance(task, Task):
+        on_update(task)
     with ui.err.status(line) if ui.live else nullcontext():
         done = client.tasks.wait(task, timeout=timeout, on_update=on_update)
     if ui.live:
