@@ -41,7 +41,7 @@ from piapi._core.protocol import (
     read_ack,
     task_url,
 )
-from piapi._core.spending import CreateCost, Spending, UsdAmount, plan_create
+from piapi._core.spending import Spending, UsdAmount
 from piapi.families._registry import read_task
 from piapi.families.sora2 import (
     AspectRatio,
@@ -161,14 +161,12 @@ class AsyncTasks:
             APIConnectionError: The request failed; see `task_may_exist`.
             APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
-        plan, cost = plan_create(
+        plan = create_plan(
             request, webhook, service_mode, model, task_type, input, config, max_cost_usd
         )
-        return await self._create(plan, NO_DEADLINE, cost)
+        return await self._create(plan, NO_DEADLINE)
 
-    async def _create(
-        self, plan: CreatePlan, deadline: Deadline, cost: CreateCost
-    ) -> Task[Any, Any]:
+    async def _create(self, plan: CreatePlan, deadline: Deadline) -> Task[Any, Any]:
         # The one place a create is sent (create, create_and_wait, sora2, batches): the
         # spending limit counts it right before it is sent and settles it by its answer.
         read = partial(
@@ -178,7 +176,7 @@ class AsyncTasks:
             secrets=Secrets((*self._sender.secrets, *plan.secrets)),
         )
         url = self._sender.base_url + TASK_PATH
-        async with CreateReservation(self._spending, cost) as reservation:
+        async with CreateReservation(self._spending, plan.cost) as reservation:
             return await reservation.settle(
                 await self._sender.send(
                     "POST", url, read, content=plan.body, is_create=True, deadline=deadline
@@ -283,10 +281,10 @@ class AsyncTasks:
         # The deadline starts before the create: the whole call ends by `timeout`.
         deadline = Deadline.after(timeout, self._sender.now())
         check_callback(on_update)
-        plan, cost = plan_create(
+        plan = create_plan(
             request, webhook, service_mode, model, task_type, input, config, max_cost_usd
         )
-        task = await self._create(plan, deadline, cost)
+        task = await self._create(plan, deadline)
         task = await self._wait(task, timeout, poll_interval, on_update, True, deadline)
         if download_to is not None:
             from piapi._async.download import download, plan_saves  # only when saving
@@ -335,8 +333,7 @@ class AsyncTasks:
         return BatchSteps(tasks._create_one, tasks._wait_one, tasks._save_all, sleep)
 
     async def _create_one(self, request: TaskRequest | TaskInput) -> Task[Any, Any]:
-        plan = create_plan(request)
-        return await self._create(plan, NO_DEADLINE, CreateCost(request))
+        return await self._create(create_plan(request), NO_DEADLINE)
 
     async def _wait_one(self, task: Task[Any, Any] | str, timeout: float | None) -> Task[Any, Any]:
         return await self._wait(task, timeout, None, None, False, None)

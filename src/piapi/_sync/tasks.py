@@ -39,7 +39,7 @@ from piapi._core.protocol import (
     read_ack,
     task_url,
 )
-from piapi._core.spending import CreateCost, Spending, UsdAmount, plan_create
+from piapi._core.spending import Spending, UsdAmount
 from piapi._sync._backend import call_back, check_callback
 from piapi._sync.sender import Sender
 from piapi._sync.spending import CreateReservation
@@ -162,12 +162,12 @@ class Tasks:
             APIConnectionError: The request failed; see `task_may_exist`.
             APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
-        plan, cost = plan_create(
+        plan = create_plan(
             request, webhook, service_mode, model, task_type, input, config, max_cost_usd
         )
-        return self._create(plan, NO_DEADLINE, cost)
+        return self._create(plan, NO_DEADLINE)
 
-    def _create(self, plan: CreatePlan, deadline: Deadline, cost: CreateCost) -> Task[Any, Any]:
+    def _create(self, plan: CreatePlan, deadline: Deadline) -> Task[Any, Any]:
         # The one place a create is sent (create, create_and_wait, sora2, batches): the
         # spending limit counts it right before it is sent and settles it by its answer.
         read = partial(
@@ -177,7 +177,7 @@ class Tasks:
             secrets=Secrets((*self._sender.secrets, *plan.secrets)),
         )
         url = self._sender.base_url + TASK_PATH
-        with CreateReservation(self._spending, cost) as reservation:
+        with CreateReservation(self._spending, plan.cost) as reservation:
             return reservation.settle(
                 self._sender.send(
                     "POST", url, read, content=plan.body, is_create=True, deadline=deadline
@@ -282,10 +282,10 @@ class Tasks:
         # The deadline starts before the create: the whole call ends by `timeout`.
         deadline = Deadline.after(timeout, self._sender.now())
         check_callback(on_update)
-        plan, cost = plan_create(
+        plan = create_plan(
             request, webhook, service_mode, model, task_type, input, config, max_cost_usd
         )
-        task = self._create(plan, deadline, cost)
+        task = self._create(plan, deadline)
         task = self._wait(task, timeout, poll_interval, on_update, True, deadline)
         if download_to is not None:
             from piapi._sync.download import download, plan_saves  # only when saving
@@ -332,8 +332,7 @@ class Tasks:
         return BatchSteps(tasks._create_one, tasks._wait_one, tasks._save_all, sleep)
 
     def _create_one(self, request: TaskRequest | TaskInput) -> Task[Any, Any]:
-        plan = create_plan(request)
-        return self._create(plan, NO_DEADLINE, CreateCost(request))
+        return self._create(create_plan(request), NO_DEADLINE)
 
     def _wait_one(self, task: Task[Any, Any] | str, timeout: float | None) -> Task[Any, Any]:
         return self._wait(task, timeout, None, None, False, None)
