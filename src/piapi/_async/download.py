@@ -146,7 +146,6 @@ async def _attempt(
             return step
         if step is Step.WRITE_FROM_START:
             await to_thread(part.restart)
-        state.body_started()
         await _report(state, on_progress)
         batch = WriteBatch()
         try:

@@ -145,7 +145,6 @@ def _attempt(
             return step
         if step is Step.WRITE_FROM_START:
             to_thread(part.restart)
-        state.body_started()
         _report(state, on_progress)
         batch = WriteBatch()
         try:
