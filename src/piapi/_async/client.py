@@ -34,8 +34,6 @@ from piapi._core.uploads import resolve_upload_url
 if TYPE_CHECKING:
     from piapi._core.download import ProgressCallback, StrPath
 
-__all__ = ["AsyncPiAPIClient"]
-
 
 class AsyncPiAPIClient:
     """Asynchronous PiAPI client for asyncio and trio.

@@ -31,8 +31,6 @@ from piapi._core.download import (
 )
 from piapi._core.models import Task
 
-__all__ = ["download", "plan_download", "plan_downloads", "plan_saves"]
-
 logger = logging.getLogger("piapi")
 
 

@@ -23,8 +23,6 @@ from piapi._core.spending import (
     settled_amount,
 )
 
-__all__ = ["CreateReservation", "close_shared", "shared_budget"]
-
 logger = logging.getLogger("piapi")
 
 

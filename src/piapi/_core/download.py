@@ -28,23 +28,6 @@ from piapi._core.task_errors import (
     DownloadError,
 )
 
-__all__ = [
-    "DownloadSource",
-    "DownloadState",
-    "PartFile",
-    "RetryableDownloadFailure",
-    "Step",
-    "WriteBatch",
-    "destination_path",
-    "download_headers",
-    "download_source",
-    "download_sources",
-    "file_stems",
-    "is_directory_destination",
-    "is_same_origin",
-    "numbered_stem",
-]
-
 StrPath = str | os.PathLike[str]
 ProgressCallback = Callable[[int, "int | None"], object]
 """`on_progress(received_bytes, total_bytes_or_None)`."""

@@ -34,8 +34,6 @@ from piapi._sync.tasks import Sora2, Tasks
 if TYPE_CHECKING:
     from piapi._core.download import ProgressCallback, StrPath
 
-__all__ = ["PiAPIClient"]
-
 
 class PiAPIClient:
     """Synchronous PiAPI client; safe to share between threads.

@@ -24,8 +24,6 @@ from piapi._core.spending import (
 )
 from piapi._sync._backend import to_thread
 
-__all__ = ["CreateReservation", "close_shared", "shared_budget"]
-
 logger = logging.getLogger("piapi")
 
 
