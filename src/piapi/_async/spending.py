@@ -12,8 +12,8 @@ import os
 
 from piapi._async._backend import to_thread
 from piapi._core.models import TaskT
+from piapi._core.protocol import CreateCost
 from piapi._core.spending import (
-    CreateCost,
     Reservation,
     ReservationState,
     SharedLedger,

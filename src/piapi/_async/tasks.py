@@ -19,6 +19,7 @@ from typing_extensions import Required, Unpack
 from piapi._async._backend import call_back, check_callback
 from piapi._async.sender import AsyncSender
 from piapi._async.spending import CreateReservation
+from piapi._core.checks import UsdAmount
 from piapi._core.deadline import NO_DEADLINE, Deadline
 from piapi._core.errors import PiAPIError
 from piapi._core.expectations import Expectations
@@ -41,7 +42,7 @@ from piapi._core.protocol import (
     read_ack,
     task_url,
 )
-from piapi._core.spending import Spending, UsdAmount
+from piapi._core.spending import Spending
 from piapi.families._registry import read_task
 from piapi.families.sora2 import (
     AspectRatio,

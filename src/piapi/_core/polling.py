@@ -11,7 +11,8 @@ import math
 from datetime import datetime
 from typing import Any
 
-from piapi._core.deadline import Deadline, checked_seconds
+from piapi._core.checks import checked_seconds
+from piapi._core.deadline import Deadline
 from piapi._core.errors import (
     APIConnectionError,
     APIResponseValidationError,

@@ -23,22 +23,6 @@ from piapi._core.models import Task, TaskT
 from piapi._core.protocol import CreateCost
 from piapi._core.text import format_usd
 
-__all__ = [
-    "CreateCost",
-    "Reservation",
-    "ReservationState",
-    "SharedLedger",
-    "SpendLedger",
-    "SpendWindow",
-    "Spending",
-    "UsdAmount",
-    "closing_state",
-    "format_usd",
-    "reservation_amount",
-    "settled_amount",
-    "usd_amount",
-]
-
 _ZERO = Decimal(0)
 
 SpendWindow = Literal["none", "day", "month"]

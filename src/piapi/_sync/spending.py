@@ -12,8 +12,8 @@ import logging
 import os
 
 from piapi._core.models import TaskT
+from piapi._core.protocol import CreateCost
 from piapi._core.spending import (
-    CreateCost,
     Reservation,
     ReservationState,
     SharedLedger,

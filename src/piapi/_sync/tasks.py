@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, overload
 from pydantic import BaseModel
 from typing_extensions import Required, Unpack
 
+from piapi._core.checks import UsdAmount
 from piapi._core.deadline import NO_DEADLINE, Deadline
 from piapi._core.errors import PiAPIError
 from piapi._core.expectations import Expectations
@@ -39,7 +40,7 @@ from piapi._core.protocol import (
     read_ack,
     task_url,
 )
-from piapi._core.spending import Spending, UsdAmount
+from piapi._core.spending import Spending
 from piapi._sync._backend import call_back, check_callback
 from piapi._sync.sender import Sender
 from piapi._sync.spending import CreateReservation
