@@ -50,10 +50,8 @@ from piapi.families.sora2 import (
     Duration,
     Resolution,
     ServiceMode,
-    Sora2ProVideoInput,
     Sora2Task,
     Sora2TaskType,
-    Sora2VideoInput,
     build_sora2_input,
     estimate_sora2_cost,
 )
@@ -554,7 +552,14 @@ class Sora2:
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
             DownloadError: The video could not be downloaded; `exc.task` is the task.
         """
-        video_input = _sora2_input(params)
+        video_input = build_sora2_input(  # checked before anything is sent
+            prompt=params["prompt"],
+            aspect_ratio=params.get("aspect_ratio", "16:9"),
+            duration=params.get("duration", 4),
+            task_type=params.get("task_type", "sora2-video"),
+            image_url=params.get("image_url"),
+            resolution=params.get("resolution"),
+        )
         return self._tasks.create_and_wait(
             video_input,
             webhook=params.get("webhook"),
@@ -576,15 +581,3 @@ class Sora2:
     ) -> Decimal:
         """The price in USD of a video before creating it: seconds x price per second."""
         return estimate_sora2_cost(duration=duration, task_type=task_type)
-
-
-def _sora2_input(params: Sora2CreateParams) -> Sora2VideoInput | Sora2ProVideoInput:
-    """The checked input of a `sora2` call (before anything is sent)."""
-    return build_sora2_input(
-        prompt=params["prompt"],
-        aspect_ratio=params.get("aspect_ratio", "16:9"),
-        duration=params.get("duration", 4),
-        task_type=params.get("task_type", "sora2-video"),
-        image_url=params.get("image_url"),
-        resolution=params.get("resolution"),
-    )
