@@ -7,12 +7,8 @@ import math
 import httpx
 import pytest
 
-from piapi._core.deadline import (
-    NO_DEADLINE,
-    Deadline,
-    checked_client_timeout,
-    checked_seconds,
-)
+from piapi._core.checks import checked_seconds
+from piapi._core.deadline import NO_DEADLINE, Deadline, checked_client_timeout
 
 DEADLINE = Deadline(100.0)
 

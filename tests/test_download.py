@@ -670,7 +670,6 @@ def test_progress_is_reported_at_start_every_step_and_at_the_end(tmp_path: Path)
     state = state_for(tmp_path)
     state.headers()
     state.start(200, {"content-length": str(3 * PROGRESS_STEP + 10)})
-    state.body_started()
     reports = [state.received] if state.progress_due() else []
     for _ in range(12):
         state.advance(PROGRESS_STEP // 4)

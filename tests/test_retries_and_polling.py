@@ -474,7 +474,7 @@ def test_a_closed_client_ends_a_wait_naming_the_task() -> None:
 
 
 def test_the_sync_client_refuses_coroutine_callbacks() -> None:
-    from piapi._core.polling import check_sync_callback, refuse_awaitable
+    from piapi._sync._backend import call_back, check_callback
 
     async def coroutine_function(task: Task) -> None:
         pass
@@ -483,12 +483,12 @@ def test_the_sync_client_refuses_coroutine_callbacks() -> None:
         async def __call__(self, task: Task) -> None:
             pass
 
-    check_sync_callback(None)
-    check_sync_callback(print)
+    check_callback(None)
+    check_callback(print)
     for callback in (coroutine_function, AsyncCallable()):
         with pytest.raises(TypeError, match="coroutine"):
-            check_sync_callback(callback)
+            check_callback(callback)
     coroutine = coroutine_function(pending())
     with pytest.raises(TypeError, match="awaitable"):
-        refuse_awaitable(coroutine)  # closed: no "never awaited" warning
-    refuse_awaitable(None)
+        call_back(lambda: coroutine)  # closed: no "never awaited" warning
+    call_back(lambda: None)

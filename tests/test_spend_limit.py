@@ -25,15 +25,10 @@ from piapi import (
     SpendLimitError,
     TaskRequest,
 )
-from piapi._core.spending import (
-    CreateCost,
-    ReservationState,
-    SpendLedger,
-    format_usd,
-    reported_cost,
-    reservation_amount,
-    usd_amount,
-)
+from piapi._core.checks import usd_amount
+from piapi._core.protocol import CreateCost
+from piapi._core.spending import ReservationState, SpendLedger, reported_cost, reservation_amount
+from piapi._core.text import format_usd
 from piapi.kling import KlingVideoInput
 from piapi.testing import FakePiAPI, FakePiAPIServer
 

@@ -24,20 +24,6 @@ from piapi._core.protocol import closed_error
 if TYPE_CHECKING:
     import anyio
 
-__all__ = [
-    "Gate",
-    "Lifetime",
-    "Signal",
-    "Stopped",
-    "Workers",
-    "body_chunks",
-    "call_back",
-    "check_callback",
-    "gate_for",
-    "own_pool",
-    "to_thread",
-]
-
 T = TypeVar("T")
 
 

@@ -23,18 +23,17 @@ from piapi._async.files import AsyncFiles
 from piapi._async.sender import AsyncSender
 from piapi._async.spending import close_shared, shared_budget
 from piapi._async.tasks import AsyncSora2, AsyncTasks
-from piapi._core.deadline import Deadline, checked_seconds
+from piapi._core.checks import UsdAmount, checked_seconds
+from piapi._core.deadline import Deadline
 from piapi._core.expectations import Expectations
 from piapi._core.models import Task
 from piapi._core.options import NOT_GIVEN, ClientOptions, NotGiven, Timeout, checked_max_retries
 from piapi._core.protocol import resolve_api_key, resolve_base_url
-from piapi._core.spending import Spending, SpendWindow, UsdAmount
+from piapi._core.spending import Spending, SpendWindow
 from piapi._core.uploads import resolve_upload_url
 
 if TYPE_CHECKING:
     from piapi._core.download import ProgressCallback, StrPath
-
-__all__ = ["AsyncPiAPIClient"]
 
 
 class AsyncPiAPIClient:

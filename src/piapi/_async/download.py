@@ -31,8 +31,6 @@ from piapi._core.download import (
 )
 from piapi._core.models import Task
 
-__all__ = ["download", "plan_download", "plan_downloads", "plan_saves"]
-
 logger = logging.getLogger("piapi")
 
 
@@ -146,7 +144,6 @@ async def _attempt(
             return step
         if step is Step.WRITE_FROM_START:
             await to_thread(part.restart)
-        state.body_started()
         await _report(state, on_progress)
         batch = WriteBatch()
         try:

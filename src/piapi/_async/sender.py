@@ -30,8 +30,6 @@ from piapi._core.protocol import (
     request_headers,
 )
 
-__all__ = ["AsyncSender"]
-
 logger = logging.getLogger("piapi")
 
 T = TypeVar("T")

@@ -12,8 +12,8 @@ import os
 
 from piapi._async._backend import to_thread
 from piapi._core.models import TaskT
+from piapi._core.protocol import CreateCost
 from piapi._core.spending import (
-    CreateCost,
     Reservation,
     ReservationState,
     SharedLedger,
@@ -22,8 +22,6 @@ from piapi._core.spending import (
     closing_state,
     settled_amount,
 )
-
-__all__ = ["CreateReservation", "close_shared", "shared_budget"]
 
 logger = logging.getLogger("piapi")
 

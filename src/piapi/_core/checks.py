@@ -7,8 +7,6 @@ from __future__ import annotations
 import math
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["UsdAmount", "checked_concurrency", "checked_seconds", "usd_amount"]
-
 
 def checked_seconds(
     name: str, value: object, *, allow_none: bool = True, allow_zero: bool = False

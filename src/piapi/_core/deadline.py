@@ -14,15 +14,6 @@ import httpx
 
 from piapi._core.checks import checked_seconds
 
-__all__ = [
-    "NO_DEADLINE",
-    "NO_SCOPE",
-    "Deadline",
-    "NoScope",
-    "checked_client_timeout",
-    "checked_seconds",
-]
-
 TimeoutValue = float | httpx.Timeout | None
 TIMEOUT_PHASES = ("connect", "read", "write", "pool")
 

@@ -28,23 +28,6 @@ from piapi._core.task_errors import (
     DownloadError,
 )
 
-__all__ = [
-    "DownloadSource",
-    "DownloadState",
-    "PartFile",
-    "RetryableDownloadFailure",
-    "Step",
-    "WriteBatch",
-    "destination_path",
-    "download_headers",
-    "download_source",
-    "download_sources",
-    "file_stems",
-    "is_directory_destination",
-    "is_same_origin",
-    "numbered_stem",
-]
-
 StrPath = str | os.PathLike[str]
 ProgressCallback = Callable[[int, "int | None"], object]
 """`on_progress(received_bytes, total_bytes_or_None)`."""
@@ -407,7 +390,8 @@ class DownloadState:
         return headers
 
     def start(self, status: int, headers: Mapping[str, str]) -> Step:
-        """Read a response's status and headers before its body, and name the next step.
+        """Read a response's status and headers before its body, and name the next step;
+        for a body, its first progress report is then due.
 
         Raises:
             RetryableDownloadFailure: Worth another attempt (5xx, 429, a wrong or unasked
@@ -468,6 +452,7 @@ class DownloadState:
             self.total = full
         elif length is not None:
             self.total = self.received + length
+        self._reported = None
         return Step.APPEND
 
     def advance(self, size: int) -> None:
@@ -489,10 +474,6 @@ class DownloadState:
         if due:
             self._reported = self.received
         return due
-
-    def body_started(self) -> None:
-        """A new body begins: its first progress report is due."""
-        self._reported = None
 
     def finish(self) -> None:
         """The body ended cleanly; raises `RetryableDownloadFailure` if it is short."""

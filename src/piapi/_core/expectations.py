@@ -21,8 +21,6 @@ from piapi._core.protocol import DEFAULT_BASE_URL
 if TYPE_CHECKING:
     from piapi._core.models import Task
 
-__all__ = ["SORA2_PRIORS", "Expectation", "Expectations", "TaskKey", "task_key"]
-
 TaskKey = tuple[str, str, "int | None"]
 """(model, task_type, duration in seconds or None): tasks expected to take alike."""
 

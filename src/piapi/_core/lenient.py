@@ -12,8 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-__all__ = ["ESSENTIAL_FIELDS", "Repair", "data_path", "repair"]
-
 ESSENTIAL_FIELDS = frozenset({"task_id", "status"})
 """Without these a task cannot be followed: an answer failing on them is unreadable."""
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from piapi._core.checks import UsdAmount
 from piapi._core.deadline import TimeoutValue as Timeout
-from piapi._core.spending import UsdAmount
 
 __all__ = ["NOT_GIVEN", "ClientOptions", "NotGiven", "Timeout", "checked_max_retries"]
 

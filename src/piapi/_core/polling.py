@@ -6,14 +6,13 @@ disagree about which statuses are terminal or which errors are worth waiting thr
 
 from __future__ import annotations
 
-import inspect
 import logging
 import math
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from piapi._core.deadline import Deadline, checked_seconds
+from piapi._core.checks import checked_seconds
+from piapi._core.deadline import Deadline
 from piapi._core.errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -49,30 +48,6 @@ def check_wait_options(timeout: object, poll_interval: object) -> tuple[float | 
         checked_seconds("timeout", timeout, allow_zero=True),
         checked_seconds("poll_interval", poll_interval),
     )
-
-
-_SYNC_ONLY = "the sync client cannot await it. Pass a plain function, or use AsyncPiAPIClient."
-
-
-def check_sync_callback(callback: Callable[..., object] | None, name: str = "on_update") -> None:
-    """Refuse a coroutine function where the sync client would call it and never await it."""
-    if callback is None:
-        return
-    if not callable(callback):
-        raise TypeError(f"{name} must be callable (got {type(callback).__name__})")
-    if inspect.iscoroutinefunction(callback) or inspect.iscoroutinefunction(
-        getattr(callback, "__call__", None)  # noqa: B004 - an object with an async __call__
-    ):
-        raise TypeError(f"{name} is a coroutine function: {_SYNC_ONLY}")
-
-
-def refuse_awaitable(result: object, name: str = "on_update") -> None:
-    """Refuse a sync callback that returned an awaitable (it would never run)."""
-    if inspect.isawaitable(result):
-        close = getattr(result, "close", None)
-        if callable(close):
-            close()  # no "coroutine was never awaited" warning on top of the error
-        raise TypeError(f"{name} returned an awaitable: {_SYNC_ONLY}")
 
 
 def poll_delay(polls_done: int) -> float:

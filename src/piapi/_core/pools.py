@@ -18,8 +18,6 @@ import httpx
 if TYPE_CHECKING:
     import ssl
 
-__all__ = ["DEFAULT_POOL_LIMIT", "POOL_TIMEOUT_MESSAGE", "gate_of", "pool_limit", "ssl_context"]
-
 DEFAULT_POOL_LIMIT = 100
 """The gate's size when the pool's own limit cannot be read: httpx's default pool size."""
 POOL_TIMEOUT_MESSAGE = "no connection of the pool ({} connections) was free within the pool timeout"

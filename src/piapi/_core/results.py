@@ -23,15 +23,6 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal, cast
 
-__all__ = [
-    "MEDIA_KINDS",
-    "MediaKind",
-    "kind_of_task",
-    "kind_of_url",
-    "preview_urls",
-    "result_urls",
-]
-
 MediaKind = Literal["video", "audio", "image", "3d", "text"]
 """What a task makes. Each family's output class declares it (`MEDIA_KIND: ClassVar[MediaKind]`)."""
 MEDIA_KINDS: tuple[MediaKind, ...] = ("video", "audio", "image", "3d", "text")

@@ -18,8 +18,6 @@ from tenacity import RetryCallState
 from piapi._core.deadline import Deadline
 from piapi._core.retries import retry_decision
 
-__all__ = ["retry_options"]
-
 logger = logging.getLogger("piapi")
 
 Sleep = Callable[[float], None] | Callable[[float], Awaitable[None]]

@@ -14,66 +14,19 @@ from __future__ import annotations
 
 import enum
 import threading
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple, Protocol
 
-from pydantic import BaseModel
-
 from piapi._core.checks import UsdAmount, usd_amount
 from piapi._core.errors import PiAPIError, SpendLimitError
-from piapi._core.models import (
-    Task,
-    TaskConfig,
-    TaskInput,
-    TaskRequest,
-    TaskT,
-    TypedRequest,
-    WebhookConfig,
-)
-from piapi._core.protocol import CreatePlan, create_plan, estimate_cost
+from piapi._core.models import Task, TaskT
+from piapi._core.protocol import CreateCost
 from piapi._core.text import format_usd
-
-__all__ = [
-    "CreateCost",
-    "Reservation",
-    "ReservationState",
-    "SharedLedger",
-    "SpendLedger",
-    "SpendWindow",
-    "Spending",
-    "UsdAmount",
-    "closing_state",
-    "format_usd",
-    "plan_create",
-    "reservation_amount",
-    "settled_amount",
-    "usd_amount",
-]
 
 _ZERO = Decimal(0)
 
 SpendWindow = Literal["none", "day", "month"]
 """The period a shared spending limit applies to, in UTC: all time, each day, each month."""
-
-
-# A NamedTuple, not a frozen dataclass: as immutable, and ~6x cheaper to define at import.
-class CreateCost(NamedTuple):
-    """What is known of a create's price before it is sent: its request (priced only when
-    needed) and the caller's `max_cost_usd`."""
-
-    request: TaskInput | TaskRequest
-    max_cost_usd: Decimal | None = None
-
-    def estimate(self) -> Decimal | None:
-        """The published price in USD of what is created; None where none is known."""
-        return estimate_cost(self.request)
-
-    def describe(self) -> str:
-        """`sora2 sora2-video`: which task, for a refusal's message."""
-        if isinstance(self.request, TaskInput):
-            return f"{self.request.MODEL} {self.request.TASK_TYPE}"
-        return f"{self.request.model} {self.request.task_type}"
 
 
 def reservation_amount(
@@ -276,28 +229,3 @@ class Spending(NamedTuple):
         """Count a create in this client's total before it is sent (see
         `SpendLedger.reserve`); with a shared budget, the store then checks the limit."""
         return self.ledger.reserve(cost, self.limit_usd, shared=self.shared is not None)
-
-
-def plan_create(
-    request: TypedRequest[Any] | TaskRequest | None,
-    webhook: WebhookConfig | None,
-    service_mode: str | None,
-    model: str | None,
-    task_type: str | None,
-    input: Mapping[str, Any] | BaseModel | None,
-    config: TaskConfig | Mapping[str, Any] | None,
-    max_cost_usd: UsdAmount | None,
-) -> tuple[CreatePlan, CreateCost]:
-    """The body and the price of a create from the arguments of any form of `tasks.create`,
-    every mistake raised before anything is sent. Its parameters are in the order of
-    `create`'s, which passes them on as they come."""
-    plan = create_plan(
-        request,
-        webhook=webhook,
-        service_mode=service_mode,
-        model=model,
-        task_type=task_type,
-        input=input,
-        config=config,
-    )
-    return plan, CreateCost(plan.priced, usd_amount("max_cost_usd", max_cost_usd))

@@ -13,8 +13,6 @@ import re
 from typing import Literal, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["StoreURL", "parse_url", "redact", "scrub"]
-
 _MASK = "***"
 # `password=...` in a query string or a libpq "key=value" string (quoted or not).
 _PASSWORD_FIELD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]*)", re.IGNORECASE)

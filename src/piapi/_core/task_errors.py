@@ -11,8 +11,6 @@ from piapi._core.errors import PiAPIError
 if TYPE_CHECKING:
     from piapi._core.models import Task
 
-__all__ = ["DownloadError", "TaskFailedError", "WaitTimeoutError", "failure_reason"]
-
 
 class TaskFailedError(PiAPIError):
     """A waited-for task ended `failed` or `cancelled`.

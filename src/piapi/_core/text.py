@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from decimal import Context, Decimal
 
-__all__ = ["format_usd", "json_safe", "printable", "usd_text"]
-
 # DEL, C1 controls, and the invisible format characters that change how the text around
 # them is shown (zero-width, line/paragraph separators, bidi embeddings, isolates, BOM).
 _INVISIBLE = "\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"

@@ -27,20 +27,6 @@ from piapi._core.errors import (
 )
 from piapi._core.protocol import DEFAULT_BASE_URL, _read_envelope, http_url_problem, redact
 
-__all__ = [
-    "MAX_FILE_NAME",
-    "MAX_UPLOAD_BYTES",
-    "PIAPI_UPLOAD_URL",
-    "SUPPORTED_EXTENSIONS",
-    "UPLOAD_PATH",
-    "UploadSource",
-    "check_upload_size",
-    "read_upload_url",
-    "resolve_upload_url",
-    "upload_body",
-    "upload_name",
-]
-
 UploadSource = str | os.PathLike[str] | bytes | IO[bytes]
 """What `files.upload` takes: a path, the bytes, or a binary file object."""
 

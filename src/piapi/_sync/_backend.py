@@ -8,6 +8,7 @@ Hand-written, with the names of `piapi._async._backend`; the generated shells im
 from __future__ import annotations
 
 import contextlib
+import inspect
 import threading
 from collections.abc import Callable, Generator, Iterator
 from contextlib import AbstractContextManager
@@ -16,26 +17,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import httpx
 
 from piapi._core.deadline import NO_SCOPE, NoScope
-from piapi._core.polling import check_sync_callback, refuse_awaitable
 from piapi._core.pools import POOL_TIMEOUT_MESSAGE, gate_of, ssl_context
 from piapi._core.protocol import closed_error
 
 if TYPE_CHECKING:
     from piapi._sync.socket_deadline import IODeadline
-
-__all__ = [
-    "Gate",
-    "Lifetime",
-    "Signal",
-    "Stopped",
-    "Workers",
-    "body_chunks",
-    "call_back",
-    "check_callback",
-    "gate_for",
-    "own_pool",
-    "to_thread",
-]
 
 T = TypeVar("T")
 
@@ -63,14 +49,30 @@ def body_chunks(response: httpx.Response) -> AbstractContextManager[Iterator[byt
     return contextlib.closing(cast("Generator[bytes, None, None]", response.iter_bytes()))
 
 
+_SYNC_ONLY = "the sync client cannot await it. Pass a plain function, or use AsyncPiAPIClient."
+
+
 def check_callback(callback: Callable[..., object] | None, name: str = "on_update") -> None:
     """Refuse a coroutine function, which a sync client would call and never await."""
-    check_sync_callback(callback, name)
+    if callback is None:
+        return
+    if not callable(callback):
+        raise TypeError(f"{name} must be callable (got {type(callback).__name__})")
+    if inspect.iscoroutinefunction(callback) or inspect.iscoroutinefunction(
+        getattr(callback, "__call__", None)  # noqa: B004 - an object with an async __call__
+    ):
+        raise TypeError(f"{name} is a coroutine function: {_SYNC_ONLY}")
 
 
 def call_back(callback: Callable[..., object], *args: Any) -> None:
     """Call a caller's callback; an awaitable it returns is refused (it would never run)."""
-    refuse_awaitable(callback(*args), getattr(callback, "__name__", "callback"))
+    result = callback(*args)
+    if inspect.isawaitable(result):
+        close = getattr(result, "close", None)
+        if callable(close):
+            close()  # no "coroutine was never awaited" warning on top of the error
+        name = getattr(callback, "__name__", "callback")
+        raise TypeError(f"{name} returned an awaitable: {_SYNC_ONLY}")
 
 
 class Lifetime:

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from typing_extensions import Self, Unpack
 
-from piapi._core.deadline import Deadline, checked_seconds
+from piapi._core.checks import UsdAmount, checked_seconds
+from piapi._core.deadline import Deadline
 from piapi._core.expectations import Expectations
 from piapi._core.models import Task
 from piapi._core.options import NOT_GIVEN, ClientOptions, NotGiven, Timeout, checked_max_retries
 from piapi._core.protocol import resolve_api_key, resolve_base_url
-from piapi._core.spending import Spending, SpendWindow, UsdAmount
+from piapi._core.spending import Spending, SpendWindow
 from piapi._core.uploads import resolve_upload_url
 from piapi._sync.account import Account
 from piapi._sync.files import Files
@@ -33,8 +34,6 @@ from piapi._sync.tasks import Sora2, Tasks
 
 if TYPE_CHECKING:
     from piapi._core.download import ProgressCallback, StrPath
-
-__all__ = ["PiAPIClient"]
 
 
 class PiAPIClient:

@@ -32,8 +32,6 @@ from piapi._core.models import Task
 from piapi._sync._backend import body_chunks, call_back, to_thread
 from piapi._sync.sender import Sender
 
-__all__ = ["download", "plan_download", "plan_downloads", "plan_saves"]
-
 logger = logging.getLogger("piapi")
 
 
@@ -145,7 +143,6 @@ def _attempt(
             return step
         if step is Step.WRITE_FROM_START:
             to_thread(part.restart)
-        state.body_started()
         _report(state, on_progress)
         batch = WriteBatch()
         try:

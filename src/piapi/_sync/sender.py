@@ -30,8 +30,6 @@ from piapi._core.protocol import (
 )
 from piapi._sync._backend import Lifetime, body_chunks, gate_for, own_pool
 
-__all__ = ["Sender"]
-
 logger = logging.getLogger("piapi")
 
 T = TypeVar("T")

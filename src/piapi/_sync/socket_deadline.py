@@ -26,8 +26,6 @@ from typing import Any
 import httpcore
 import httpx
 
-__all__ = ["DeadlineBackend", "DeadlineStream", "IODeadline", "install"]
-
 _deadline: ContextVar[float | None] = ContextVar("piapi_io_deadline", default=None)
 """The deadline of the request this thread is sending, on `time.monotonic`; None: none."""
 

@@ -12,8 +12,8 @@ import logging
 import os
 
 from piapi._core.models import TaskT
+from piapi._core.protocol import CreateCost
 from piapi._core.spending import (
-    CreateCost,
     Reservation,
     ReservationState,
     SharedLedger,
@@ -23,8 +23,6 @@ from piapi._core.spending import (
     settled_amount,
 )
 from piapi._sync._backend import to_thread
-
-__all__ = ["CreateReservation", "close_shared", "shared_budget"]
 
 logger = logging.getLogger("piapi")
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, overload
 from pydantic import BaseModel
 from typing_extensions import Required, Unpack
 
+from piapi._core.checks import UsdAmount
 from piapi._core.deadline import NO_DEADLINE, Deadline
 from piapi._core.errors import PiAPIError
 from piapi._core.expectations import Expectations
@@ -39,7 +40,7 @@ from piapi._core.protocol import (
     read_ack,
     task_url,
 )
-from piapi._core.spending import CreateCost, Spending, UsdAmount, plan_create
+from piapi._core.spending import Spending
 from piapi._sync._backend import call_back, check_callback
 from piapi._sync.sender import Sender
 from piapi._sync.spending import CreateReservation
@@ -49,10 +50,8 @@ from piapi.families.sora2 import (
     Duration,
     Resolution,
     ServiceMode,
-    Sora2ProVideoInput,
     Sora2Task,
     Sora2TaskType,
-    Sora2VideoInput,
     build_sora2_input,
     estimate_sora2_cost,
 )
@@ -162,12 +161,12 @@ class Tasks:
             APIConnectionError: The request failed; see `task_may_exist`.
             APIStatusError: PiAPI refused it; see `task_may_exist` for a 5xx.
         """
-        plan, cost = plan_create(
+        plan = create_plan(
             request, webhook, service_mode, model, task_type, input, config, max_cost_usd
         )
-        return self._create(plan, NO_DEADLINE, cost)
+        return self._create(plan, NO_DEADLINE)
 
-    def _create(self, plan: CreatePlan, deadline: Deadline, cost: CreateCost) -> Task[Any, Any]:
+    def _create(self, plan: CreatePlan, deadline: Deadline) -> Task[Any, Any]:
         # The one place a create is sent (create, create_and_wait, sora2, batches): the
         # spending limit counts it right before it is sent and settles it by its answer.
         read = partial(
@@ -177,7 +176,7 @@ class Tasks:
             secrets=Secrets((*self._sender.secrets, *plan.secrets)),
         )
         url = self._sender.base_url + TASK_PATH
-        with CreateReservation(self._spending, cost) as reservation:
+        with CreateReservation(self._spending, plan.cost) as reservation:
             return reservation.settle(
                 self._sender.send(
                     "POST", url, read, content=plan.body, is_create=True, deadline=deadline
@@ -282,10 +281,10 @@ class Tasks:
         # The deadline starts before the create: the whole call ends by `timeout`.
         deadline = Deadline.after(timeout, self._sender.now())
         check_callback(on_update)
-        plan, cost = plan_create(
+        plan = create_plan(
             request, webhook, service_mode, model, task_type, input, config, max_cost_usd
         )
-        task = self._create(plan, deadline, cost)
+        task = self._create(plan, deadline)
         task = self._wait(task, timeout, poll_interval, on_update, True, deadline)
         if download_to is not None:
             from piapi._sync.download import download, plan_saves  # only when saving
@@ -332,8 +331,7 @@ class Tasks:
         return BatchSteps(tasks._create_one, tasks._wait_one, tasks._save_all, sleep)
 
     def _create_one(self, request: TaskRequest | TaskInput) -> Task[Any, Any]:
-        plan = create_plan(request)
-        return self._create(plan, NO_DEADLINE, CreateCost(request))
+        return self._create(create_plan(request), NO_DEADLINE)
 
     def _wait_one(self, task: Task[Any, Any] | str, timeout: float | None) -> Task[Any, Any]:
         return self._wait(task, timeout, None, None, False, None)
@@ -554,7 +552,14 @@ class Sora2:
             WaitTimeoutError: The deadline passed; the task goes on at PiAPI.
             DownloadError: The video could not be downloaded; `exc.task` is the task.
         """
-        video_input = _sora2_input(params)
+        video_input = build_sora2_input(  # checked before anything is sent
+            prompt=params["prompt"],
+            aspect_ratio=params.get("aspect_ratio", "16:9"),
+            duration=params.get("duration", 4),
+            task_type=params.get("task_type", "sora2-video"),
+            image_url=params.get("image_url"),
+            resolution=params.get("resolution"),
+        )
         return self._tasks.create_and_wait(
             video_input,
             webhook=params.get("webhook"),
@@ -576,15 +581,3 @@ class Sora2:
     ) -> Decimal:
         """The price in USD of a video before creating it: seconds x price per second."""
         return estimate_sora2_cost(duration=duration, task_type=task_type)
-
-
-def _sora2_input(params: Sora2CreateParams) -> Sora2VideoInput | Sora2ProVideoInput:
-    """The checked input of a `sora2` call (before anything is sent)."""
-    return build_sora2_input(
-        prompt=params["prompt"],
-        aspect_ratio=params.get("aspect_ratio", "16:9"),
-        duration=params.get("duration", 4),
-        task_type=params.get("task_type", "sora2-video"),
-        image_url=params.get("image_url"),
-        resolution=params.get("resolution"),
-    )
