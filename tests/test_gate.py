@@ -20,8 +20,8 @@ import pytest
 from _support import API_KEY, TASK_ID, task_envelope
 from piapi import APITimeoutError, AsyncPiAPIClient, PiAPIClient, Task, TaskStatus
 from piapi._async._backend import Gate as AsyncGate
-from piapi._core.pools import DEFAULT_POOL_LIMIT, pool_limit
-from piapi._sync._backend import gate_for
+from piapi._core.pools import DEFAULT_POOL_LIMIT, gate_of, pool_limit
+from piapi._sync._backend import Gate
 from piapi.testing import FakePiAPIServer
 
 BOUND = 20.0  # seconds: generous, only reached if something is stuck
@@ -197,7 +197,7 @@ def test_two_clients_on_one_http_client_share_its_gate() -> None:
     http = httpx.Client(transport=HoldingTransport(4))
     first = PiAPIClient(api_key=API_KEY, http_client=http)
     second = PiAPIClient(api_key=API_KEY, http_client=http)
-    assert first._sender.gate is second._sender.gate is gate_for(http, URL)
+    assert first._sender.gate is second._sender.gate is gate_of(http, URL, Gate)
     assert first._sender.gate.limit == 4
 
 

@@ -17,9 +17,10 @@ from typing import TypeVar
 
 import httpx
 
-from piapi._async._backend import Lifetime, body_chunks, gate_for, own_pool
+from piapi._async._backend import Gate, Lifetime, body_chunks, own_pool
 from piapi._core.deadline import NO_DEADLINE, Deadline, TimeoutValue, checked_client_timeout
 from piapi._core.errors import ClientClosedError, PiAPIError
+from piapi._core.pools import gate_of
 from piapi._core.protocol import (
     BodyReader,
     Secrets,
@@ -62,7 +63,8 @@ class AsyncSender:
         http, watch_sockets = own_pool(timeout) if http_client is None else (http_client, False)
         self.http = http
         self.lifetime = Lifetime(watch_sockets)
-        self.gate = gate_for(http, base_url)
+        self.gate = gate_of(http, base_url, Gate)
+        """The gate of the pool, shared by every client on it."""
         self.timeout = timeout
         self.max_retries = max_retries
         self.now = now

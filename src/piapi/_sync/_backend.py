@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import httpx
 
 from piapi._core.deadline import NO_SCOPE, NoScope
-from piapi._core.pools import POOL_TIMEOUT_MESSAGE, gate_of, ssl_context
+from piapi._core.pools import POOL_TIMEOUT_MESSAGE, ssl_context
 from piapi._core.protocol import closed_error
 
 if TYPE_CHECKING:
@@ -162,11 +162,6 @@ class _Slot:
 
     def __exit__(self, *exc_info: object) -> None:
         self._gate.release()
-
-
-def gate_for(http: httpx.Client, url: str) -> Gate:
-    """The gate of `http`'s pool, shared by every client on it."""
-    return gate_of(http, url, Gate)
 
 
 class Stopped(BaseException):
