@@ -210,6 +210,8 @@ class _Item:
     result: BatchItem | None = None
     counted_usd: Decimal = Decimal(0)  # what the cost cap counts for it now
     unsettled: bool = False  # of unknown price, created, its cost not reported yet
+    fresh: bool = False  # `task` was fetched in this run: its result URLs are usable
+    holding: bool = False  # its task takes one of the gate's slots (released once it ends)
 
     def fail(self, error: PiAPIError) -> None:
         self.error, self.error_text = error, str(error)
@@ -569,8 +571,6 @@ class BatchRun:
     def program(self, position: int) -> Program:
         """The steps of one item, from its journaled phase to its outcome."""
         item = self.items[position]
-        fresh = False  # the task in hand was fetched in this run: its URLs are usable
-        holding = False  # the item's task takes one of the gate's slots
         try:
             while True:
                 step = next_step(
@@ -578,34 +578,20 @@ class BatchRun:
                     item.status,
                     saving=self.saving,
                     files_present=all(path.exists() for path in item.paths),
-                    fresh=fresh,
+                    fresh=item.fresh,
                     retry_uncertain=self._retried(item),
                 )
                 if step is Step.DONE:
                     break
-                if step is Step.CREATE:
-                    holding = yield from self._create(item)
-                    if not holding:
-                        break
-                    fresh = True
-                elif step is Step.WAIT:
-                    if item.phase is Phase.CREATED and not holding:
-                        with self._lock:
-                            self.gate.hold()
-                        holding = True
-                    finished = yield from self._wait(item, fresh)
-                    if holding and finished:
-                        self._release()
-                        holding = False
-                    if not finished:
-                        break
-                    fresh = True
-                else:
+                if step is Step.SAVE:
                     yield from self._save(item)
                     break
+                # Each returns False when the item goes no further in this run.
+                moved = yield from (self._create(item) if step is Step.CREATE else self._wait(item))
+                if not moved:
+                    break
         finally:
-            if holding:
-                self._release()
+            self._release(item)
             self.journal.done_with(position)
         item.result = self._result(item)
         yield Report(item.result)
@@ -670,10 +656,11 @@ class BatchRun:
 
     def _created(self, item: _Item, task: Task[Any, Any]) -> None:
         cost = item.estimate if item.estimate is not None else task.cost_usd
+        item.holding = True  # the create's slot is now the task's
         try:
             self.journal.created(item.position, task, cost)
             item.phase, item.task, item.task_id = Phase.CREATED, task, task.task_id
-            item.status = task.status
+            item.status, item.fresh = task.status, True
         except UnfollowableTaskError as exc:  # recorded as failed: nothing to follow
             item.phase, item.status = Phase.FINISHED, TaskStatus.FAILED
             item.fail(exc)
@@ -692,6 +679,7 @@ class BatchRun:
             self.journal.uncertain(item.position, str(exc))
             item.phase = Phase.UNCERTAIN
         elif outcome is CreateOutcome.ADOPT:
+            item.holding = True  # the create's slot is now the task's
             task_id = exc.task_id or ""
             try:
                 self.journal.resolved(item.position, task_id)
@@ -715,8 +703,12 @@ class BatchRun:
             )
         self._changed()
 
-    def _wait(self, item: _Item, fresh: bool) -> Generator[Op, Any, bool]:
+    def _wait(self, item: _Item) -> Generator[Op, Any, bool]:
         """Wait until the task ends; True once it has (recorded), False if given up."""
+        if item.phase is Phase.CREATED and not item.holding:  # followed again: takes a slot
+            with self._lock:
+                self.gate.hold()
+            item.holding = True
         started = self.now()
         waits = 0
         while True:
@@ -729,7 +721,7 @@ class BatchRun:
             # A task in hand from this run keeps its class; otherwise the first look is a
             # fetch (a finished task's result URLs must be fresh).
             target: Task[Any, Any] | str = (
-                item.task if fresh and item.task is not None else item.task_id or ""
+                item.task if item.fresh and item.task is not None else item.task_id or ""
             )
             try:
                 task = yield Wait(target, remaining)
@@ -751,9 +743,10 @@ class BatchRun:
             item.unsettled = False
             self._changed()
             self.journal.finished(item.position, task, item.cost_usd)
-            item.phase = Phase.FINISHED
+            item.phase, item.fresh = Phase.FINISHED, True
             if task.status.is_failure:
                 item.fail(TaskFailedError(task))
+            self._release(item)
             return True
 
     def _save(self, item: _Item) -> Generator[Op, Any, None]:
@@ -769,10 +762,14 @@ class BatchRun:
         self.journal.saved(item.position, paths)
         item.phase, item.paths = Phase.SAVED, list(paths)
 
-    def _release(self) -> None:
-        with self._lock:
-            self.gate.release()
-        self._changed()
+    def _release(self, item: _Item) -> None:
+        """The item's task frees its slot, if it holds one (it ended, or is no longer
+        followed)."""
+        if item.holding:
+            item.holding = False
+            with self._lock:
+                self.gate.release()
+            self._changed()
 
     def _changed(self) -> None:
         with self._lock:
