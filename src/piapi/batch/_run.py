@@ -249,10 +249,6 @@ class BatchPreview:
     """Items a create of which may have reached PiAPI, not sent again by this run."""
 
 
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class BatchRun:
     """The requests, their journal and the shared decisions of one run of a batch.
 
@@ -265,8 +261,6 @@ class BatchRun:
         requests: Iterable[BatchRequest],
         *,
         now: Callable[[], float] = time.monotonic,
-        wall: Callable[[], datetime] = _utc_now,
-        jitter: Callable[[], float] = random.random,
         concurrency: int = DEFAULT_CONCURRENCY,
         journal: StrPath | None = None,
         download_to: StrPath | None = None,
@@ -293,7 +287,7 @@ class BatchRun:
             len(given),
         )
         settle = _checked_resolve(resolve or {}, len(given))
-        self.now, self.wall, self.jitter = now, wall, jitter
+        self.now = now
         self.on_result = on_result
         self.items = [
             _Item(position, request, identity, estimate_cost(request))
@@ -607,7 +601,7 @@ class BatchRun:
             if decision.admission is Admission.SKIP:
                 item.stopped = decision.reason
                 return False
-            sent_at = self.wall()
+            sent_at = datetime.now(timezone.utc)
             try:
                 self.journal.sending(item.position, sent_at, item.estimate)
             except ClaimGoneError as exc:  # a shared item another worker took: its business
@@ -697,7 +691,7 @@ class BatchRun:
                 item.estimate,
                 outcome,
                 now=self.now(),
-                jitter=self.jitter(),
+                jitter=random.random(),
                 retry_after=waited,
                 reason=f"PiAPI refused a create: {exc}",
             )
@@ -731,7 +725,7 @@ class BatchRun:
                 if classify_wait_error(exc, waits) is WaitOutcome.GIVE_UP:
                     self.journal.note(item.position, str(exc))
                     return False
-                yield Pause(backoff(waits, jitter=self.jitter()))
+                yield Pause(backoff(waits, jitter=random.random()))
                 continue
             item.task, item.status = task, task.status
             item.error, item.error_text = None, None
