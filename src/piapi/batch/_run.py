@@ -280,13 +280,14 @@ class BatchRun:
         max_cost = usd_amount("max_total_usd", max_total_usd)
         self.folder = Path(download_to).expanduser() if download_to is not None else None
         self.file_names = _file_names(file_names, identities)
-        retry_all = retry_uncertain is True
         retry = _checked_positions(
             "retry_uncertain",
             () if isinstance(retry_uncertain, bool) else retry_uncertain,
             len(given),
         )
         settle = _checked_resolve(resolve or {}, len(given))
+        # The positions this run creates again if they are uncertain.
+        self._retry = frozenset(range(len(given)) if retry_uncertain is True else retry)
         self.now = now
         self.on_result = on_result
         self.items = [
@@ -299,10 +300,10 @@ class BatchRun:
             for row in self.journal.rows:
                 self._load(self.items[row.position], row)
             self._resolve(settle)
-            self._retry_all, self._retry = retry_all, self._checked_retry(retry, settle)
+            self._check_retry(retry, settle)
             if self.shared is not None:  # claimed by any worker once new again
                 for item in self.items:
-                    if item.phase is Phase.UNCERTAIN and self._retried(item):
+                    if item.phase is Phase.UNCERTAIN and item.position in self._retry:
                         self.shared.retry(item.position)
                         item.phase, item.error_text = Phase.NEW, None
         except BaseException:
@@ -406,16 +407,12 @@ class BatchRun:
                 None,
             )
 
-    def _checked_retry(self, retry: list[int], settle: Mapping[int, str]) -> frozenset[int]:
+    def _check_retry(self, retry: list[int], settle: Mapping[int, str]) -> None:
+        """Refuse `retry_uncertain` positions of items that are not uncertain."""
         for position in retry:
             item = self.items[position]
             if item.phase is not Phase.UNCERTAIN and position not in settle:
                 raise _not_uncertain("retry_uncertain", item, "be created again")
-        return frozenset(retry)
-
-    def _retried(self, item: _Item) -> bool:
-        """Whether this run creates the item again if it is uncertain."""
-        return self._retry_all or item.position in self._retry
 
     def _committed(self) -> Decimal:
         """What earlier runs created or may have created, as the cap counts it."""
@@ -481,7 +478,8 @@ class BatchRun:
         to_create = [
             item
             for item in self.items
-            if item.phase is Phase.NEW or (item.phase is Phase.UNCERTAIN and self._retried(item))
+            if item.phase is Phase.NEW
+            or (item.phase is Phase.UNCERTAIN and item.position in self._retry)
         ]
         return BatchPreview(
             total=len(self.items),
@@ -493,7 +491,7 @@ class BatchRun:
             uncertain=[
                 self._result(item)
                 for item in self.items
-                if item.phase is Phase.UNCERTAIN and not self._retried(item)
+                if item.phase is Phase.UNCERTAIN and item.position not in self._retry
             ],
         )
 
@@ -573,7 +571,7 @@ class BatchRun:
                     saving=self.saving,
                     files_present=all(path.exists() for path in item.paths),
                     fresh=item.fresh,
-                    retry_uncertain=self._retried(item),
+                    retry_uncertain=item.position in self._retry,
                 )
                 if step is Step.DONE:
                     break
