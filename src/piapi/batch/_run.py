@@ -400,12 +400,8 @@ class BatchRun:
             if item.phase is not Phase.UNCERTAIN:
                 raise _not_uncertain("resolve", item, "be given a task id")
             self.journal.resolved(position, task_id)
-            item.phase, item.task_id, item.task, item.error_text = (
-                Phase.CREATED,
-                task_id,
-                None,
-                None,
-            )
+            item.phase, item.task_id = Phase.CREATED, task_id
+            item.task = item.error_text = None
 
     def _check_retry(self, retry: list[int], settle: Mapping[int, str]) -> None:
         """Refuse `retry_uncertain` positions of items that are not uncertain."""
@@ -607,12 +603,8 @@ class BatchRun:
                     self.gate.settle(item.estimate, CreateOutcome.REFUSED)
                 item.stopped = str(exc)
                 return False
-            item.phase, item.sent_at, item.error, item.error_text = (
-                Phase.SENDING,
-                sent_at,
-                None,
-                None,
-            )
+            item.phase, item.sent_at = Phase.SENDING, sent_at
+            item.error = item.error_text = None
             try:
                 task = yield Create(item.request)
             except TaskFailedError as exc:  # PiAPI answered with the task, failed at once
