@@ -10,6 +10,7 @@ from anyio tasks.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
@@ -429,10 +430,9 @@ class BatchRun:
 
     def stop(self, reason: str = STOPPED_BY_USER) -> None:
         """Create nothing more and start no item; what was created stays in the journal."""
-        with self._lock:
+        with self._changing():
             self.stopping = True
             self.gate.stop(reason)
-        self._changed()
 
     def results(self) -> list[BatchItem]:
         """Every item, in request order (of a shared batch: those other workers did, or
@@ -651,12 +651,11 @@ class BatchRun:
         item.cost_usd = cost
         item.counted_usd = cost or Decimal(0)
         item.unsettled = item.estimate is None and task.cost_usd is None
-        with self._lock:
+        with self._changing():
             self.gate.settle(item.estimate, None, reported_usd=task.cost_usd)
             if item.phase is Phase.FINISHED:  # never followed: it ends here
                 self.gate.ended(item.counted_usd, task.cost_usd, item.unsettled)
                 item.unsettled = False
-        self._changed()
 
     def _create_failed(self, item: _Item, exc: PiAPIError, outcome: CreateOutcome) -> None:
         if outcome is CreateOutcome.UNCERTAIN:
@@ -676,7 +675,7 @@ class BatchRun:
             item.phase, item.sent_at = Phase.NEW, None
         item.fail(exc)
         waited = exc.retry_after if isinstance(exc, APIStatusError) else None
-        with self._lock:
+        with self._changing():
             self.gate.settle(
                 item.estimate,
                 outcome,
@@ -685,7 +684,6 @@ class BatchRun:
                 retry_after=waited,
                 reason=f"PiAPI refused a create: {exc}",
             )
-        self._changed()
 
     def _wait(self, item: _Item) -> Generator[Op, Any, bool]:
         """Wait until the task ends; True once it has (recorded), False if given up."""
@@ -721,11 +719,10 @@ class BatchRun:
             item.error, item.error_text = None, None
             if item.estimate is None and task.cost_usd is not None:
                 item.cost_usd = task.cost_usd
-            with self._lock:  # what PiAPI charged counts as soon as it is known
+            with self._changing():  # what PiAPI charged counts as soon as it is known
                 self.gate.ended(item.counted_usd, task.cost_usd, item.unsettled)
-            item.counted_usd = task.cost_usd if task.cost_usd is not None else item.counted_usd
-            item.unsettled = False
-            self._changed()
+                item.counted_usd = task.cost_usd if task.cost_usd is not None else item.counted_usd
+                item.unsettled = False
             self.journal.finished(item.position, task, item.cost_usd)
             item.phase, item.fresh = Phase.FINISHED, True
             if task.status.is_failure:
@@ -751,12 +748,14 @@ class BatchRun:
         followed)."""
         if item.holding:
             item.holding = False
-            with self._lock:
+            with self._changing():
                 self.gate.release()
-            self._changed()
 
-    def _changed(self) -> None:
+    @contextlib.contextmanager
+    def _changing(self) -> Generator[None]:
+        """Hold the lock for a change, then wake the programs waiting for one."""
         with self._lock:
+            yield
             self.generation += 1
         self.on_change()
 
