@@ -763,19 +763,16 @@ class BatchRun:
 
     def _result(self, item: _Item) -> BatchItem:
         state = state_of(item.phase, item.status, saving=self.saving)
-        if state is BatchState.UNCERTAIN:
-            detail = uncertain_detail(
-                item.position, item.identity.label, item.sent_at, item.error_text
-            )
-        elif state is BatchState.NOT_CREATED:
-            reason = item.error_text
-            if item.stopped is not None:
-                reason = item.stopped
-            elif reason is None and self.stopping:
-                reason = f"creating stopped: {self.gate.stopped or STOPPED_BY_USER}"
-            detail = state_detail(state, reason)
-        else:
-            detail = state_detail(state, item.error_text)
+        reason = item.error_text
+        if state is BatchState.NOT_CREATED and item.stopped is not None:
+            reason = item.stopped
+        elif state is BatchState.NOT_CREATED and reason is None and self.stopping:
+            reason = f"creating stopped: {self.gate.stopped or STOPPED_BY_USER}"
+        detail = (
+            uncertain_detail(item.position, item.identity.label, item.sent_at, reason)
+            if state is BatchState.UNCERTAIN
+            else state_detail(state, reason)
+        )
         return BatchItem(
             position=item.position,
             request=item.request,
