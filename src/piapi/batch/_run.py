@@ -454,11 +454,10 @@ class BatchRun:
             phases = [(item.phase, item.status, item.error) for item in self.items]
             committed = self.gate.committed_usd
         counts = Counter(state_of(phase, status, saving=self.saving) for phase, status, _ in phases)
-        creating = sum(1 for phase, _, _ in phases if phase is Phase.SENDING)
+        creating = sum(phase is Phase.SENDING for phase, _, _ in phases)
         downloading = sum(
-            1
+            self.saving and phase is Phase.FINISHED and status is TaskStatus.COMPLETED
             for phase, status, error in phases
-            if self.saving and phase is Phase.FINISHED and status is TaskStatus.COMPLETED
             if error is None
         )
         counts[BatchState.UNCERTAIN] -= creating
