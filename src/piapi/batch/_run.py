@@ -310,10 +310,7 @@ class BatchRun:
         except BaseException:
             self.journal.close()
             raise
-        for item in self.items:  # a reported charge, $0 included, replaces the estimate
-            item.counted_usd = (
-                item.cost_usd if item.cost_usd is not None else item.estimate or Decimal(0)
-            )
+        for item in self.items:
             item.unsettled = (
                 item.phase is Phase.CREATED and item.estimate is None and item.cost_usd is None
             )
@@ -372,6 +369,8 @@ class BatchRun:
     def _load(self, item: _Item, row: Row) -> None:
         item.phase, item.task_id, item.sent_at = row.phase, row.task_id, row.sent_at
         item.cost_usd, item.error_text = row.cost_usd, row.error
+        # A reported charge, $0 included, replaces the estimate.
+        item.counted_usd = row.cost_usd if row.cost_usd is not None else item.estimate or Decimal(0)
         item.status = TaskStatus(row.status) if row.status else None
         item.paths = [Path(path) for path in row.paths or []]
         if row.task is not None:
