@@ -692,12 +692,9 @@ class BatchRun:
         started = self.now()
         waits = 0
         while True:
-            remaining = None
-            if self.timeout is not None:
-                remaining = self.timeout - (self.now() - started)
-                if remaining <= 0:  # after trouble and a pause: the last trouble stands
-                    self.journal.note(item.position, item.error_text)
-                    return False
+            remaining = None if self.timeout is None else self.timeout - (self.now() - started)
+            if remaining is not None and remaining <= 0:
+                break  # after trouble and a pause: the last trouble stands
             # A task in hand from this run keeps its class; otherwise the first look is a
             # fetch (a finished task's result URLs must be fresh).
             target: Task[Any, Any] | str = (
@@ -709,8 +706,7 @@ class BatchRun:
                 waits += 1
                 item.fail(exc)
                 if classify_wait_error(exc, waits) is WaitOutcome.GIVE_UP:
-                    self.journal.note(item.position, str(exc))
-                    return False
+                    break
                 yield Pause(backoff(waits, jitter=random.random()))
                 continue
             item.task, item.status = task, task.status
@@ -727,6 +723,8 @@ class BatchRun:
                 item.fail(TaskFailedError(task))
             self._release(item)
             return True
+        self.journal.note(item.position, item.error_text)  # given up: why
+        return False
 
     def _save(self, item: _Item) -> Generator[Op, Any, None]:
         assert item.task is not None
