@@ -587,11 +587,9 @@ class BatchRun:
         tries = 0
         while True:
             decision = yield from self._admitted(lambda now: self.gate.admit(item.estimate, now))
-            if decision.admission is Admission.STOP:
-                item.stopped = f"creating stopped: {decision.reason}"
-                return False
-            if decision.admission is Admission.SKIP:
-                item.stopped = decision.reason
+            if decision.admission is not Admission.GO:  # creating stopped, or this item skipped
+                stop = decision.admission is Admission.STOP
+                item.stopped = f"creating stopped: {decision.reason}" if stop else decision.reason
                 return False
             sent_at = datetime.now(timezone.utc)
             try:
