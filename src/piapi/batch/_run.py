@@ -318,7 +318,10 @@ class BatchRun:
             self.concurrency,
             # A shared batch's cap is one total in the store, kept by its claims.
             max_total_usd=max_cost if self.shared is None else None,
-            committed_usd=self._committed(),
+            # What earlier runs created or may have created, as the cap counts it.
+            committed_usd=sum(
+                (item.counted_usd for item in self.items if item.phase is not Phase.NEW), Decimal(0)
+            ),
             unpriced_unsettled=sum(item.unsettled for item in self.items),
             allow_unknown_price=allow_unknown_price,
         )
@@ -409,12 +412,6 @@ class BatchRun:
             item = self.items[position]
             if item.phase is not Phase.UNCERTAIN and position not in settle:
                 raise _not_uncertain("retry_uncertain", item, "be created again")
-
-    def _committed(self) -> Decimal:
-        """What earlier runs created or may have created, as the cap counts it."""
-        return sum(
-            (item.counted_usd for item in self.items if item.phase is not Phase.NEW), Decimal(0)
-        )
 
     def close(self) -> None:
         """Close the journal."""
