@@ -335,7 +335,6 @@ class BatchRun:
         first = [item.position for item in self.items if item.task_id is not None]
         rest = [item.position for item in self.items if item.task_id is None]
         self._queue = deque(first + rest)
-        self._ran: set[int] = set()  # items whose program ran in this process
         self.claims_stopped: str | None = None
         """Why this worker of a shared batch claims no more items, once it does not."""
 
@@ -436,8 +435,8 @@ class BatchRun:
         if self.shared is not None:
             for row in self.shared.read_rows():
                 item = self.items[row.position]
-                mine = item.result is not None and item.result.state is not BatchState.NOT_CREATED
-                if row.position not in self._ran or not mine:
+                # What a program of this process reported stands, unless it created nothing.
+                if item.result is None or item.result.state is BatchState.NOT_CREATED:
                     self._load(item, row)
                     item.error, item.result = None, None
                     if item.phase is Phase.NEW:
@@ -504,7 +503,6 @@ class BatchRun:
                 position = yield from self._claim(self.shared)
             if position is None:
                 return
-            self._ran.add(position)
             yield from self.program(position)
 
     def _claim(self, shared: SharedJournal) -> Generator[Op, Any, int | None]:
