@@ -9,6 +9,7 @@ recorded first. Generated from `piapi._async.batch`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -29,7 +30,6 @@ from piapi.batch._run import (
     Create,
     Op,
     Pause,
-    Program,
     Report,
     Save,
     Wait,
@@ -116,30 +116,27 @@ class _Runner:
         self.workers.stop()
 
     def _work(self) -> None:
+        """Drive one worker's programs: perform each op they yield, and send back its result
+        or throw in its `PiAPIError`."""
+        reply: object = None
+        failure: PiAPIError | None = None
         try:
-            self._drive(self.run_state.worker())
+            with contextlib.closing(self.run_state.worker()) as program:
+                while True:
+                    try:
+                        op = program.send(reply) if failure is None else program.throw(failure)
+                    except StopIteration:
+                        return
+                    reply, failure = None, None
+                    try:
+                        reply = self._perform(op)
+                    except PiAPIError as exc:
+                        failure = exc
         except Stopped:
             pass
         except Exception as exc:  # a bug, or on_result raised: stop, then raise it
             self.failure = self.failure or exc
             self._stop(f"{type(exc).__name__}: {exc}")
-
-    def _drive(self, program: Program) -> None:
-        reply: object = None
-        failure: PiAPIError | None = None
-        try:
-            while True:
-                try:
-                    op = program.send(reply) if failure is None else program.throw(failure)
-                except StopIteration:
-                    return
-                reply, failure = None, None
-                try:
-                    reply = self._perform(op)
-                except PiAPIError as exc:
-                    failure = exc
-        finally:
-            program.close()
 
     def _perform(self, op: Op) -> object:
         # A create is always sent once the journal says "sending", and its answer read and

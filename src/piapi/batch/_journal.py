@@ -425,13 +425,8 @@ class Journal:
         for row in rows:  # journaled unchecked by an earlier version: never followed
             unfollowable = _unfollowable(row.task_id) if row.task_id is not None else None
             if unfollowable is not None:
-                row.phase, row.status, row.task_id, row.task = (
-                    Phase.FINISHED,
-                    TaskStatus.FAILED.value,
-                    None,
-                    None,
-                )
-                row.error = str(unfollowable)
+                row.phase, row.status = Phase.FINISHED, TaskStatus.FAILED.value
+                row.task_id, row.task, row.error = None, None, str(unfollowable)
                 db.execute(
                     "UPDATE items SET phase = ?, status = ?, task_id = NULL, task = NULL, "
                     "error = ? WHERE position = ?",

@@ -10,6 +10,7 @@ from anyio tasks.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
@@ -210,6 +211,8 @@ class _Item:
     result: BatchItem | None = None
     counted_usd: Decimal = Decimal(0)  # what the cost cap counts for it now
     unsettled: bool = False  # of unknown price, created, its cost not reported yet
+    fresh: bool = False  # `task` was fetched in this run: its result URLs are usable
+    holding: bool = False  # its task takes one of the gate's slots (released once it ends)
 
     def fail(self, error: PiAPIError) -> None:
         self.error, self.error_text = error, str(error)
@@ -247,10 +250,6 @@ class BatchPreview:
     """Items a create of which may have reached PiAPI, not sent again by this run."""
 
 
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class BatchRun:
     """The requests, their journal and the shared decisions of one run of a batch.
 
@@ -263,8 +262,6 @@ class BatchRun:
         requests: Iterable[BatchRequest],
         *,
         now: Callable[[], float] = time.monotonic,
-        wall: Callable[[], datetime] = _utc_now,
-        jitter: Callable[[], float] = random.random,
         concurrency: int = DEFAULT_CONCURRENCY,
         journal: StrPath | None = None,
         download_to: StrPath | None = None,
@@ -284,14 +281,15 @@ class BatchRun:
         max_cost = usd_amount("max_total_usd", max_total_usd)
         self.folder = Path(download_to).expanduser() if download_to is not None else None
         self.file_names = _file_names(file_names, identities)
-        retry_all = retry_uncertain is True
         retry = _checked_positions(
             "retry_uncertain",
             () if isinstance(retry_uncertain, bool) else retry_uncertain,
             len(given),
         )
         settle = _checked_resolve(resolve or {}, len(given))
-        self.now, self.wall, self.jitter = now, wall, jitter
+        # The positions this run creates again if they are uncertain.
+        self._retry = frozenset(range(len(given)) if retry_uncertain is True else retry)
+        self.now = now
         self.on_result = on_result
         self.items = [
             _Item(position, request, identity, estimate_cost(request))
@@ -303,19 +301,16 @@ class BatchRun:
             for row in self.journal.rows:
                 self._load(self.items[row.position], row)
             self._resolve(settle)
-            self._retry_all, self._retry = retry_all, self._checked_retry(retry, settle)
+            self._check_retry(retry, settle)
             if self.shared is not None:  # claimed by any worker once new again
                 for item in self.items:
-                    if item.phase is Phase.UNCERTAIN and self._retried(item):
+                    if item.phase is Phase.UNCERTAIN and item.position in self._retry:
                         self.shared.retry(item.position)
                         item.phase, item.error_text = Phase.NEW, None
         except BaseException:
             self.journal.close()
             raise
-        for item in self.items:  # a reported charge, $0 included, replaces the estimate
-            item.counted_usd = (
-                item.cost_usd if item.cost_usd is not None else item.estimate or Decimal(0)
-            )
+        for item in self.items:
             item.unsettled = (
                 item.phase is Phase.CREATED and item.estimate is None and item.cost_usd is None
             )
@@ -323,7 +318,10 @@ class BatchRun:
             self.concurrency,
             # A shared batch's cap is one total in the store, kept by its claims.
             max_total_usd=max_cost if self.shared is None else None,
-            committed_usd=self._committed(),
+            # What earlier runs created or may have created, as the cap counts it.
+            committed_usd=sum(
+                (item.counted_usd for item in self.items if item.phase is not Phase.NEW), Decimal(0)
+            ),
             unpriced_unsettled=sum(item.unsettled for item in self.items),
             allow_unknown_price=allow_unknown_price,
         )
@@ -337,7 +335,6 @@ class BatchRun:
         first = [item.position for item in self.items if item.task_id is not None]
         rest = [item.position for item in self.items if item.task_id is None]
         self._queue = deque(first + rest)
-        self._ran: set[int] = set()  # items whose program ran in this process
         self.claims_stopped: str | None = None
         """Why this worker of a shared batch claims no more items, once it does not."""
 
@@ -374,6 +371,8 @@ class BatchRun:
     def _load(self, item: _Item, row: Row) -> None:
         item.phase, item.task_id, item.sent_at = row.phase, row.task_id, row.sent_at
         item.cost_usd, item.error_text = row.cost_usd, row.error
+        # A reported charge, $0 included, replaces the estimate.
+        item.counted_usd = row.cost_usd if row.cost_usd is not None else item.estimate or Decimal(0)
         item.status = TaskStatus(row.status) if row.status else None
         item.paths = [Path(path) for path in row.paths or []]
         if row.task is not None:
@@ -403,29 +402,15 @@ class BatchRun:
             if item.phase is not Phase.UNCERTAIN:
                 raise _not_uncertain("resolve", item, "be given a task id")
             self.journal.resolved(position, task_id)
-            item.phase, item.task_id, item.task, item.error_text = (
-                Phase.CREATED,
-                task_id,
-                None,
-                None,
-            )
+            item.phase, item.task_id = Phase.CREATED, task_id
+            item.task = item.error_text = None
 
-    def _checked_retry(self, retry: list[int], settle: Mapping[int, str]) -> frozenset[int]:
+    def _check_retry(self, retry: list[int], settle: Mapping[int, str]) -> None:
+        """Refuse `retry_uncertain` positions of items that are not uncertain."""
         for position in retry:
             item = self.items[position]
             if item.phase is not Phase.UNCERTAIN and position not in settle:
                 raise _not_uncertain("retry_uncertain", item, "be created again")
-        return frozenset(retry)
-
-    def _retried(self, item: _Item) -> bool:
-        """Whether this run creates the item again if it is uncertain."""
-        return self._retry_all or item.position in self._retry
-
-    def _committed(self) -> Decimal:
-        """What earlier runs created or may have created, as the cap counts it."""
-        return sum(
-            (item.counted_usd for item in self.items if item.phase is not Phase.NEW), Decimal(0)
-        )
 
     def close(self) -> None:
         """Close the journal."""
@@ -440,10 +425,9 @@ class BatchRun:
 
     def stop(self, reason: str = STOPPED_BY_USER) -> None:
         """Create nothing more and start no item; what was created stays in the journal."""
-        with self._lock:
+        with self._changing():
             self.stopping = True
             self.gate.stop(reason)
-        self._changed()
 
     def results(self) -> list[BatchItem]:
         """Every item, in request order (of a shared batch: those other workers did, or
@@ -451,8 +435,8 @@ class BatchRun:
         if self.shared is not None:
             for row in self.shared.read_rows():
                 item = self.items[row.position]
-                mine = item.result is not None and item.result.state is not BatchState.NOT_CREATED
-                if row.position not in self._ran or not mine:
+                # What a program of this process reported stands, unless it created nothing.
+                if item.result is None or item.result.state is BatchState.NOT_CREATED:
                     self._load(item, row)
                     item.error, item.result = None, None
                     if item.phase is Phase.NEW:
@@ -465,11 +449,10 @@ class BatchRun:
             phases = [(item.phase, item.status, item.error) for item in self.items]
             committed = self.gate.committed_usd
         counts = Counter(state_of(phase, status, saving=self.saving) for phase, status, _ in phases)
-        creating = sum(1 for phase, _, _ in phases if phase is Phase.SENDING)
+        creating = sum(phase is Phase.SENDING for phase, _, _ in phases)
         downloading = sum(
-            1
+            self.saving and phase is Phase.FINISHED and status is TaskStatus.COMPLETED
             for phase, status, error in phases
-            if self.saving and phase is Phase.FINISHED and status is TaskStatus.COMPLETED
             if error is None
         )
         counts[BatchState.UNCERTAIN] -= creating
@@ -485,7 +468,8 @@ class BatchRun:
         to_create = [
             item
             for item in self.items
-            if item.phase is Phase.NEW or (item.phase is Phase.UNCERTAIN and self._retried(item))
+            if item.phase is Phase.NEW
+            or (item.phase is Phase.UNCERTAIN and item.position in self._retry)
         ]
         return BatchPreview(
             total=len(self.items),
@@ -497,7 +481,7 @@ class BatchRun:
             uncertain=[
                 self._result(item)
                 for item in self.items
-                if item.phase is Phase.UNCERTAIN and not self._retried(item)
+                if item.phase is Phase.UNCERTAIN and item.position not in self._retry
             ],
         )
 
@@ -519,7 +503,6 @@ class BatchRun:
                 position = yield from self._claim(self.shared)
             if position is None:
                 return
-            self._ran.add(position)
             yield from self.program(position)
 
     def _claim(self, shared: SharedJournal) -> Generator[Op, Any, int | None]:
@@ -569,8 +552,6 @@ class BatchRun:
     def program(self, position: int) -> Program:
         """The steps of one item, from its journaled phase to its outcome."""
         item = self.items[position]
-        fresh = False  # the task in hand was fetched in this run: its URLs are usable
-        holding = False  # the item's task takes one of the gate's slots
         try:
             while True:
                 step = next_step(
@@ -578,34 +559,20 @@ class BatchRun:
                     item.status,
                     saving=self.saving,
                     files_present=all(path.exists() for path in item.paths),
-                    fresh=fresh,
-                    retry_uncertain=self._retried(item),
+                    fresh=item.fresh,
+                    retry_uncertain=item.position in self._retry,
                 )
                 if step is Step.DONE:
                     break
-                if step is Step.CREATE:
-                    holding = yield from self._create(item)
-                    if not holding:
-                        break
-                    fresh = True
-                elif step is Step.WAIT:
-                    if item.phase is Phase.CREATED and not holding:
-                        with self._lock:
-                            self.gate.hold()
-                        holding = True
-                    finished = yield from self._wait(item, fresh)
-                    if holding and finished:
-                        self._release()
-                        holding = False
-                    if not finished:
-                        break
-                    fresh = True
-                else:
+                if step is Step.SAVE:
                     yield from self._save(item)
                     break
+                # Each returns False when the item goes no further in this run.
+                moved = yield from (self._create(item) if step is Step.CREATE else self._wait(item))
+                if not moved:
+                    break
         finally:
-            if holding:
-                self._release()
+            self._release(item)
             self.journal.done_with(position)
         item.result = self._result(item)
         yield Report(item.result)
@@ -615,13 +582,11 @@ class BatchRun:
         tries = 0
         while True:
             decision = yield from self._admitted(lambda now: self.gate.admit(item.estimate, now))
-            if decision.admission is Admission.STOP:
-                item.stopped = f"creating stopped: {decision.reason}"
+            if decision.admission is not Admission.GO:  # creating stopped, or this item skipped
+                stop = decision.admission is Admission.STOP
+                item.stopped = f"creating stopped: {decision.reason}" if stop else decision.reason
                 return False
-            if decision.admission is Admission.SKIP:
-                item.stopped = decision.reason
-                return False
-            sent_at = self.wall()
+            sent_at = datetime.now(timezone.utc)
             try:
                 self.journal.sending(item.position, sent_at, item.estimate)
             except ClaimGoneError as exc:  # a shared item another worker took: its business
@@ -629,12 +594,8 @@ class BatchRun:
                     self.gate.settle(item.estimate, CreateOutcome.REFUSED)
                 item.stopped = str(exc)
                 return False
-            item.phase, item.sent_at, item.error, item.error_text = (
-                Phase.SENDING,
-                sent_at,
-                None,
-                None,
-            )
+            item.phase, item.sent_at = Phase.SENDING, sent_at
+            item.error = item.error_text = None
             try:
                 task = yield Create(item.request)
             except TaskFailedError as exc:  # PiAPI answered with the task, failed at once
@@ -670,28 +631,29 @@ class BatchRun:
 
     def _created(self, item: _Item, task: Task[Any, Any]) -> None:
         cost = item.estimate if item.estimate is not None else task.cost_usd
+        item.holding = True  # the create's slot is now the task's
         try:
             self.journal.created(item.position, task, cost)
             item.phase, item.task, item.task_id = Phase.CREATED, task, task.task_id
-            item.status = task.status
+            item.status, item.fresh = task.status, True
         except UnfollowableTaskError as exc:  # recorded as failed: nothing to follow
             item.phase, item.status = Phase.FINISHED, TaskStatus.FAILED
             item.fail(exc)
         item.cost_usd = cost
         item.counted_usd = cost or Decimal(0)
         item.unsettled = item.estimate is None and task.cost_usd is None
-        with self._lock:
+        with self._changing():
             self.gate.settle(item.estimate, None, reported_usd=task.cost_usd)
             if item.phase is Phase.FINISHED:  # never followed: it ends here
                 self.gate.ended(item.counted_usd, task.cost_usd, item.unsettled)
                 item.unsettled = False
-        self._changed()
 
     def _create_failed(self, item: _Item, exc: PiAPIError, outcome: CreateOutcome) -> None:
         if outcome is CreateOutcome.UNCERTAIN:
             self.journal.uncertain(item.position, str(exc))
             item.phase = Phase.UNCERTAIN
         elif outcome is CreateOutcome.ADOPT:
+            item.holding = True  # the create's slot is now the task's
             task_id = exc.task_id or ""
             try:
                 self.journal.resolved(item.position, task_id)
@@ -704,32 +666,32 @@ class BatchRun:
             item.phase, item.sent_at = Phase.NEW, None
         item.fail(exc)
         waited = exc.retry_after if isinstance(exc, APIStatusError) else None
-        with self._lock:
+        with self._changing():
             self.gate.settle(
                 item.estimate,
                 outcome,
                 now=self.now(),
-                jitter=self.jitter(),
+                jitter=random.random(),
                 retry_after=waited,
                 reason=f"PiAPI refused a create: {exc}",
             )
-        self._changed()
 
-    def _wait(self, item: _Item, fresh: bool) -> Generator[Op, Any, bool]:
+    def _wait(self, item: _Item) -> Generator[Op, Any, bool]:
         """Wait until the task ends; True once it has (recorded), False if given up."""
+        if item.phase is Phase.CREATED and not item.holding:  # followed again: takes a slot
+            with self._lock:
+                self.gate.hold()
+            item.holding = True
         started = self.now()
         waits = 0
         while True:
-            remaining = None
-            if self.timeout is not None:
-                remaining = self.timeout - (self.now() - started)
-                if remaining <= 0:  # after trouble and a pause: the last trouble stands
-                    self.journal.note(item.position, item.error_text)
-                    return False
+            remaining = None if self.timeout is None else self.timeout - (self.now() - started)
+            if remaining is not None and remaining <= 0:
+                break  # after trouble and a pause: the last trouble stands
             # A task in hand from this run keeps its class; otherwise the first look is a
             # fetch (a finished task's result URLs must be fresh).
             target: Task[Any, Any] | str = (
-                item.task if fresh and item.task is not None else item.task_id or ""
+                item.task if item.fresh and item.task is not None else item.task_id or ""
             )
             try:
                 task = yield Wait(target, remaining)
@@ -737,24 +699,25 @@ class BatchRun:
                 waits += 1
                 item.fail(exc)
                 if classify_wait_error(exc, waits) is WaitOutcome.GIVE_UP:
-                    self.journal.note(item.position, str(exc))
-                    return False
-                yield Pause(backoff(waits, jitter=self.jitter()))
+                    break
+                yield Pause(backoff(waits, jitter=random.random()))
                 continue
             item.task, item.status = task, task.status
             item.error, item.error_text = None, None
             if item.estimate is None and task.cost_usd is not None:
                 item.cost_usd = task.cost_usd
-            with self._lock:  # what PiAPI charged counts as soon as it is known
+            with self._changing():  # what PiAPI charged counts as soon as it is known
                 self.gate.ended(item.counted_usd, task.cost_usd, item.unsettled)
-            item.counted_usd = task.cost_usd if task.cost_usd is not None else item.counted_usd
-            item.unsettled = False
-            self._changed()
+                item.counted_usd = task.cost_usd if task.cost_usd is not None else item.counted_usd
+                item.unsettled = False
             self.journal.finished(item.position, task, item.cost_usd)
-            item.phase = Phase.FINISHED
+            item.phase, item.fresh = Phase.FINISHED, True
             if task.status.is_failure:
                 item.fail(TaskFailedError(task))
+            self._release(item)
             return True
+        self.journal.note(item.position, item.error_text)  # given up: why
+        return False
 
     def _save(self, item: _Item) -> Generator[Op, Any, None]:
         assert item.task is not None
@@ -769,13 +732,19 @@ class BatchRun:
         self.journal.saved(item.position, paths)
         item.phase, item.paths = Phase.SAVED, list(paths)
 
-    def _release(self) -> None:
-        with self._lock:
-            self.gate.release()
-        self._changed()
+    def _release(self, item: _Item) -> None:
+        """The item's task frees its slot, if it holds one (it ended, or is no longer
+        followed)."""
+        if item.holding:
+            item.holding = False
+            with self._changing():
+                self.gate.release()
 
-    def _changed(self) -> None:
+    @contextlib.contextmanager
+    def _changing(self) -> Generator[None]:
+        """Hold the lock for a change, then wake the programs waiting for one."""
         with self._lock:
+            yield
             self.generation += 1
         self.on_change()
 
@@ -783,19 +752,16 @@ class BatchRun:
 
     def _result(self, item: _Item) -> BatchItem:
         state = state_of(item.phase, item.status, saving=self.saving)
-        if state is BatchState.UNCERTAIN:
-            detail = uncertain_detail(
-                item.position, item.identity.label, item.sent_at, item.error_text
-            )
-        elif state is BatchState.NOT_CREATED:
-            reason = item.error_text
-            if item.stopped is not None:
-                reason = item.stopped
-            elif reason is None and self.stopping:
-                reason = f"creating stopped: {self.gate.stopped or STOPPED_BY_USER}"
-            detail = state_detail(state, reason)
-        else:
-            detail = state_detail(state, item.error_text)
+        reason = item.error_text
+        if state is BatchState.NOT_CREATED and item.stopped is not None:
+            reason = item.stopped
+        elif state is BatchState.NOT_CREATED and reason is None and self.stopping:
+            reason = f"creating stopped: {self.gate.stopped or STOPPED_BY_USER}"
+        detail = (
+            uncertain_detail(item.position, item.identity.label, item.sent_at, reason)
+            if state is BatchState.UNCERTAIN
+            else state_detail(state, reason)
+        )
         return BatchItem(
             position=item.position,
             request=item.request,
