@@ -2,6 +2,15 @@
 
 Each method is one transaction on the backend's connection (SQLite or PostgreSQL), so what
 it changes is committed, for every process using the store, when it returns.
+
+On PostgreSQL, transactions wait for each other's row locks, and two that take two locks in
+opposite orders deadlock (PostgreSQL aborts one: a store call fails). Every method takes its
+locks in one order: a worker's row, a batch's row, batch item rows, the ledger row of a
+reservation being closed, a budget row. Claims lock items with `FOR UPDATE SKIP LOCKED`
+(never waiting for them); a reservation locks its budget row, then inserts its ledger row,
+which no other transaction sees before the commit (nothing can hold it). No method locks a
+table: the schema's statements, which do, run only on a store that lacks a table or index
+(`_postgres._schema_complete`), not on every opening.
 """
 
 from __future__ import annotations
@@ -177,6 +186,7 @@ class Store(abc.ABC):
             self._close_reservation(tx, reservation_id, None)
 
     def _close_reservation(self, tx: Tx, reservation_id: int, charged: int | None) -> None:
+        # The ledger row, then its budget row: the order of every transaction (see the top).
         state = "released" if charged is None else "settled"
         row = tx.one(
             "UPDATE piapi_ledger SET state = ?, charged_micros = ?, closed_at = ? "
