@@ -437,6 +437,105 @@ def test_allow_unknown_price_creates_them_one_at_a_time(
     assert states(items) == ["completed"] * 3
 
 
+RUN_MANY_GUARD = 60.0  # wall-clock seconds: the fake clock makes a good run take well under 1
+
+
+def run_many_or_fail(runner: Runner, requests: list[Any], **options: Any) -> list[BatchItem]:
+    """`runner.run_many(...)` in a thread, failing (not hanging the suite) if it never ends."""
+    outcome: list[list[BatchItem] | BaseException] = []
+
+    def call() -> None:
+        try:
+            outcome.append(runner.run_many(requests, **options))
+        except BaseException as exc:  # handed to the test
+            outcome.append(exc)
+
+    thread = threading.Thread(target=call, daemon=True)
+    thread.start()
+    thread.join(RUN_MANY_GUARD)
+    assert outcome, f"run_many hung: no answer after {RUN_MANY_GUARD:.0f} s"
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def cats(count: int) -> list[TaskRequest]:
+    """`count` Midjourney requests: a model the SDK has no price for."""
+    return [
+        TaskRequest(model="midjourney", task_type="imagine", input={"prompt": f"cat {n}"})
+        for n in range(count)
+    ]
+
+
+def test_an_unknown_price_failed_at_once_without_a_charge_never_hangs_the_batch(
+    runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: the create answered with a task failed at once (no credit) and no charge left
+    # its price unsettled for good: the next item of unknown price waited forever.
+    _answers_without_usage(fake, monkeypatch, also_done=True)
+    fake.balance_usd, fake.refuse_unpaid = 0.0, True
+    items = run_many_or_fail(runner, cats(2), concurrency=1, max_total_usd=5)
+    assert states(items) == ["failed", "not_created"]
+    assert isinstance(items[0].error, TaskFailedError)
+    assert items[1].detail.startswith("Not created: not started: price unknown")
+    # Allowed, each goes on (and fails at once in turn).
+    items = run_many_or_fail(
+        runner, cats(2), concurrency=1, max_total_usd=5, allow_unknown_price=True
+    )
+    assert states(items) == ["failed", "failed"]
+
+
+def test_an_unknown_price_adopted_from_an_unreadable_answer_never_hangs_the_batch(
+    runner: Runner, fake: FakePiAPI
+) -> None:
+    # Before: the task named by an unreadable answer (here: no status) was followed, but its
+    # price was never counted as unsettled: its end left the gate waiting for it, and the
+    # next item of unknown price forever.
+    handle = fake.handle
+
+    def without_status(method: str, url: str, headers: Any, body: bytes = b"") -> FakeResponse:
+        response = handle(method, url, headers, body)
+        if method == "POST" and b'"cat 0"' in body:
+            response.body = response.body.replace(b'"status":"pending",', b"")
+        return response
+
+    fake.handle = without_status  # type: ignore[method-assign]
+    items = run_many_or_fail(runner, cats(3), concurrency=1, max_total_usd=5)
+    assert states(items) == ["completed"] * 3
+    assert items[0].task_id == fake.created_tasks[0].task_id  # adopted, not sent again
+    assert len(fake.created_tasks) == 3
+
+
+def test_an_unknown_price_left_uncertain_stops_the_unknown_items_never_hangs(
+    runner: Runner, fake: FakePiAPI
+) -> None:
+    # Before: a create of unknown price that may have reached PiAPI (no answer) stayed
+    # unsettled: the next item of unknown price waited forever. Its cost is never known,
+    # so the cap cannot be kept: the others of unknown price are not started.
+    fake.faults.add(Fault.drop_after(), endpoint="create", nth=1)
+    items = run_many_or_fail(runner, [*cats(2), *clips(1)], concurrency=1, max_total_usd=5)
+    assert states(items) == ["uncertain", "not_created", "completed"]
+    assert items[1].detail.startswith("Not created: not started: price unknown")
+    assert len(fake.created_tasks) == 2
+
+
+def test_an_unknown_price_given_up_on_stops_the_unknown_items_never_hangs(
+    runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Before: a task of unknown price (no charge at creation) that the batch stopped waiting
+    # for (timeout) stayed unsettled: the next item of unknown price waited forever. In a
+    # resumed run too, where it is followed again.
+    _answers_without_usage(fake, monkeypatch, also_done=False)
+    journal = tmp_path / "j.sqlite"
+    for _ in range(2):
+        items = run_many_or_fail(
+            runner, cats(2), concurrency=1, max_total_usd=5, timeout=0.5, journal=journal
+        )
+        assert states(items) == ["running", "not_created"]
+        assert items[1].detail.startswith("Not created: not started: price unknown")
+    assert len(fake.created_tasks) == 1
+
+
 def test_the_old_name_of_the_batch_cap_is_refused(runner: Runner, fake: FakePiAPI) -> None:
     with pytest.raises(TypeError, match="max_total_usd"):
         runner.run_many(clips(1), max_cost_usd=1)

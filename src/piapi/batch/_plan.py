@@ -343,9 +343,9 @@ class Decision:
 
 
 UNKNOWN_PRICE_REFUSED = (
-    "not started: price unknown (a task of unknown price ended without a charge PiAPI "
-    "reports, so the cost cap could not be kept; allow such items with "
-    "allow_unknown_price=True, or --allow-unknown-price)"
+    "not started: price unknown (an item of unknown price ended, or was left running or "
+    "uncertain, without a charge PiAPI reports, so the cost cap could not be kept; allow "
+    "such items with allow_unknown_price=True, or --allow-unknown-price)"
 )
 
 
@@ -453,15 +453,20 @@ class CreateGate:
         jitter: float = 0.0,
         retry_after: float | None = None,
         reason: str = "",
-    ) -> None:
+    ) -> bool:
         """Record a create's answer: None for created, else how it failed.
 
         `reported_usd` is the charge or hold PiAPI reported for the new task, which counts
         for an item whose price was not known; without one, such an item stays unsettled
-        until its task ends (`ended`).
+        until its task ends, or the run lets go of it (`ended`, exactly once).
+
+        Returns:
+            Whether the item stays unsettled: of unknown price, it exists or may exist
+            (created, adopted or uncertain), and PiAPI reported no charge.
         """
         exists = outcome in (None, CreateOutcome.ADOPT, CreateOutcome.UNCERTAIN)
-        if estimate is None and (not exists or reported_usd is not None):
+        unsettled = estimate is None and exists and reported_usd is None
+        if estimate is None and not unsettled:
             self.unpriced_unsettled -= 1
         if estimate is None and exists:
             self.committed_usd += reported_usd or Decimal(0)
@@ -469,7 +474,7 @@ class CreateGate:
             self.committed_usd -= estimate
         if outcome in (None, CreateOutcome.ADOPT):
             self.strikes = 0
-            return  # the slot is now the task's, released by `release`
+            return unsettled  # the slot is now the task's, released by `release`
         self.in_flight -= 1
         if outcome in (CreateOutcome.THROTTLED, CreateOutcome.NOT_SENT):
             self.strikes += 1
@@ -480,11 +485,14 @@ class CreateGate:
             self.not_before = max(self.not_before, now + delay)
         elif outcome is CreateOutcome.STOP_CREATING:
             self.stopped = reason or "PiAPI refused to create more tasks"
+        return unsettled
 
     def ended(self, counted_usd: Decimal, charge_usd: Decimal | None, unsettled: bool) -> None:
         """A task ended: its charge replaces what was counted for it (`counted_usd`). An
         item of unknown price that ends with no readable charge leaves the cap unkeepable:
-        no more such items are created under it (unless `allow_unknown_price`)."""
+        no more such items are created under it (unless `allow_unknown_price`). So does one
+        the run lets go of with its cost unknown (uncertain, given up, not followable):
+        reported as ended with no charge, so that no other item waits for it forever."""
         if charge_usd is not None:
             self.committed_usd += charge_usd - counted_usd
         if not unsettled:
