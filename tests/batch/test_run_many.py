@@ -718,6 +718,32 @@ def test_a_task_id_that_cannot_be_followed_fails_its_item_only(
     assert cost == "0.32"
 
 
+def test_a_task_failed_at_once_whose_id_cannot_be_followed_keeps_no_bad_id(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    # Before: the item was recorded failed without its unfollowable id, then the task was
+    # journaled with that id all the same: the next run loaded the bad id back into
+    # `item.task`, and the reason shown changed from one run to the next.
+    fake.balance_usd, fake.refuse_unpaid = 0.5, True  # clip 0 is paid, clip 1 failed at once
+    answer_clip_1_with_a_slash_in_its_id(fake, garbled=False)
+    journal = tmp_path / "j.sqlite"
+    first = runner.run_many(clips(2), journal=journal)
+    again = runner.run_many(clips(2), journal=journal)
+    (task,) = [task for task in fake.created_tasks if task.prompt == "clip 1"]
+    bad_id = f"{task.task_id}/../x"
+    for items in (first, again):
+        assert states(items) == ["completed", "failed"]
+        assert items[1].task is None
+        assert items[1].task_id is None
+        assert bad_id in items[1].detail
+        assert "task history" in items[1].detail
+    db = sqlite3.connect(journal)
+    (recorded,) = db.execute("SELECT task FROM items WHERE position = 1").fetchone()
+    db.close()
+    assert recorded is None
+    assert len(fake.created_tasks) == 2
+
+
 def test_a_journaled_task_id_that_cannot_be_followed_fails_its_item_only(
     runner: Runner, fake: FakePiAPI, tmp_path: Path
 ) -> None:

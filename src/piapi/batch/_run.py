@@ -599,9 +599,9 @@ class BatchRun:
             try:
                 task = yield Create(item.request)
             except TaskFailedError as exc:  # PiAPI answered with the task, failed at once
-                self._created(item, exc.task)
-                self._finished(item, exc.task)
-                item.fail(exc)
+                if self._created(item, exc.task):  # else recorded failed: unfollowable id
+                    self._finished(item, exc.task)
+                    item.fail(exc)
                 return True  # its slot is released as a finished task's
             except PiAPIError as exc:
                 tries += 1
@@ -628,7 +628,9 @@ class BatchRun:
             else:
                 return decision
 
-    def _created(self, item: _Item, task: Task[Any, Any]) -> None:
+    def _created(self, item: _Item, task: Task[Any, Any]) -> bool:
+        """Record the new task; False when its id cannot name a task (recorded as failed,
+        never followed: it ends here)."""
         cost = item.estimate if item.estimate is not None else task.cost_usd
         item.holding = True  # the create's slot is now the task's
         try:
@@ -645,6 +647,7 @@ class BatchRun:
             if item.phase is Phase.FINISHED:  # never followed: it ends here
                 self.gate.ended(item.counted_usd, task.cost_usd, item.unsettled)
                 item.unsettled = False
+        return item.phase is Phase.CREATED
 
     def _create_failed(self, item: _Item, exc: PiAPIError, outcome: CreateOutcome) -> None:
         if outcome is CreateOutcome.UNCERTAIN:
