@@ -425,6 +425,22 @@ def test_an_unknown_price_never_reported_stops_the_unknown_items_not_the_others(
     assert len(fake.created_tasks) == 3  # one of unknown price, never created on a guess
 
 
+def test_an_unknown_price_never_reported_stops_the_unknown_items_of_later_runs_too(
+    runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Before: the next run with the journal forgot it, and created the next item of
+    # unknown price: each run passed the cap by one more.
+    _answers_without_usage(fake, monkeypatch, also_done=True)
+    journal = tmp_path / "j.sqlite"
+    for _ in range(2):
+        items = runner.run_many(cats(2), concurrency=1, max_total_usd=5, journal=journal)
+        assert states(items) == ["completed", "not_created"]
+        assert items[1].detail.startswith("Not created: not started: price unknown")
+    assert len(fake.created_tasks) == 1
+    items = runner.run_many(cats(2), max_total_usd=5, journal=journal, allow_unknown_price=True)
+    assert states(items) == ["completed", "completed"]
+
+
 def test_allow_unknown_price_creates_them_one_at_a_time(
     runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -366,6 +366,7 @@ class CreateGate:
         max_total_usd: Decimal | None = None,
         committed_usd: Decimal = Decimal(0),
         unpriced_unsettled: int = 0,
+        unpriced_unknown: bool = False,
         allow_unknown_price: bool = False,
     ) -> None:
         self.concurrency = self.allowed = checked_concurrency(concurrency)
@@ -379,6 +380,8 @@ class CreateGate:
         self.allow_unknown_price = allow_unknown_price
         self.unknown_refused: str | None = None
         """Why items of unknown price are no longer created under the cap, once they are not."""
+        if unpriced_unknown:  # an earlier run's item of unknown price whose cost stays unknown
+            self._cost_unknown()
         self.strikes = 0
         self.not_before = 0.0
         self.finished_since_change = 0
@@ -498,7 +501,13 @@ class CreateGate:
         if not unsettled:
             return
         self.unpriced_unsettled -= 1
-        if charge_usd is None and self.max_total_usd is not None and not self.allow_unknown_price:
+        if charge_usd is None:
+            self._cost_unknown()
+
+    def _cost_unknown(self) -> None:
+        """An item of unknown price exists, or may, at a cost never to be known: the cap
+        cannot be kept, so no more such items are created under it (unless allowed)."""
+        if self.max_total_usd is not None and not self.allow_unknown_price:
             self.unknown_refused = UNKNOWN_PRICE_REFUSED
 
     def hold(self) -> None:

@@ -323,6 +323,14 @@ class BatchRun:
                 (item.counted_usd for item in self.items if item.phase is not Phase.NEW), Decimal(0)
             ),
             unpriced_unsettled=sum(item.unsettled for item in self.items),
+            # One that ended, or is left uncertain, without a charge PiAPI reported.
+            unpriced_unknown=any(
+                item.estimate is None
+                and item.cost_usd is None
+                and item.phase in (Phase.UNCERTAIN, Phase.FINISHED, Phase.SAVED)
+                and item.position not in self._retry
+                for item in self.items
+            ),
             allow_unknown_price=allow_unknown_price,
         )
         self._lock = threading.Lock()
