@@ -210,7 +210,9 @@ class _Item:
     stopped: str | None = None  # why it was not created
     result: BatchItem | None = None
     counted_usd: Decimal = Decimal(0)  # what the cost cap counts for it now
-    unsettled: bool = False  # of unknown price, created, its cost not reported yet
+    # Of unknown price, it exists or may exist and its cost is not reported yet: what the
+    # gate's `settle` answered, cleared by `ended` (one of the gate's `unpriced_unsettled`).
+    unsettled: bool = False
     fresh: bool = False  # `task` was fetched in this run: its result URLs are usable
     holding: bool = False  # its task takes one of the gate's slots (released once it ends)
 
