@@ -301,6 +301,37 @@ def test_gate_an_unknown_price_that_ends_unreported_skips_the_rest_unless_allowe
             assert "not started: price unknown" in decision.reason
 
 
+def test_gate_every_end_of_an_unknown_price_create_settles_it_once() -> None:
+    # Refused or never sent: settled at once. Created with a reported cost: settled at once.
+    # Created without one, adopted, or uncertain: unsettled until `ended` (exactly once);
+    # until then the next item of unknown price waits, after it it goes on.
+    cases: list[tuple[CreateOutcome | None, Decimal | None, bool]] = [
+        (CreateOutcome.REFUSED, None, False),
+        (CreateOutcome.NOT_SENT, None, False),
+        (CreateOutcome.THROTTLED, None, False),
+        (CreateOutcome.STOP_CREATING, None, False),
+        (None, Decimal("0.40"), False),
+        (None, Decimal(0), False),  # $0 is a reported charge
+        (None, None, True),
+        (CreateOutcome.ADOPT, None, True),
+        (CreateOutcome.UNCERTAIN, None, True),
+    ]
+    for outcome, reported, unsettled in cases:
+        gate = CreateGate(10, max_total_usd=Decimal("5.00"), allow_unknown_price=True)
+        assert gate.admit(None, 0.0).admission is Admission.GO
+        assert gate.settle(None, outcome, reported_usd=reported) is unsettled, outcome
+        if unsettled:
+            assert gate.admit(None, 0.0).admission is Admission.WAIT
+            gate.ended(Decimal(0), None, unsettled=True)
+        assert gate.unpriced_unsettled == 0, outcome
+        stopped = outcome is CreateOutcome.STOP_CREATING
+        expected = Admission.STOP if stopped else Admission.GO
+        assert gate.admit(None, 99.0).admission is expected, outcome
+    priced = CreateGate(10, max_total_usd=Decimal("5.00"))
+    priced.admit(Decimal("0.32"), 0.0)
+    assert priced.settle(Decimal("0.32"), CreateOutcome.UNCERTAIN) is False  # its estimate counts
+
+
 def test_gate_a_charge_replaces_the_estimate_once_known() -> None:
     gate = CreateGate(10, max_total_usd=Decimal("1.00"))
     gate.admit(Decimal("0.50"), 0.0)

@@ -425,6 +425,22 @@ def test_an_unknown_price_never_reported_stops_the_unknown_items_not_the_others(
     assert len(fake.created_tasks) == 3  # one of unknown price, never created on a guess
 
 
+def test_an_unknown_price_never_reported_stops_the_unknown_items_of_later_runs_too(
+    runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Before: the next run with the journal forgot it, and created the next item of
+    # unknown price: each run passed the cap by one more.
+    _answers_without_usage(fake, monkeypatch, also_done=True)
+    journal = tmp_path / "j.sqlite"
+    for _ in range(2):
+        items = runner.run_many(cats(2), concurrency=1, max_total_usd=5, journal=journal)
+        assert states(items) == ["completed", "not_created"]
+        assert items[1].detail.startswith("Not created: not started: price unknown")
+    assert len(fake.created_tasks) == 1
+    items = runner.run_many(cats(2), max_total_usd=5, journal=journal, allow_unknown_price=True)
+    assert states(items) == ["completed", "completed"]
+
+
 def test_allow_unknown_price_creates_them_one_at_a_time(
     runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -435,6 +451,105 @@ def test_allow_unknown_price_creates_them_one_at_a_time(
     ]
     items = runner.run_many(unknown, concurrency=3, max_total_usd=5, allow_unknown_price=True)
     assert states(items) == ["completed"] * 3
+
+
+RUN_MANY_GUARD = 60.0  # wall-clock seconds: the fake clock makes a good run take well under 1
+
+
+def run_many_or_fail(runner: Runner, requests: list[Any], **options: Any) -> list[BatchItem]:
+    """`runner.run_many(...)` in a thread, failing (not hanging the suite) if it never ends."""
+    outcome: list[list[BatchItem] | BaseException] = []
+
+    def call() -> None:
+        try:
+            outcome.append(runner.run_many(requests, **options))
+        except BaseException as exc:  # handed to the test
+            outcome.append(exc)
+
+    thread = threading.Thread(target=call, daemon=True)
+    thread.start()
+    thread.join(RUN_MANY_GUARD)
+    assert outcome, f"run_many hung: no answer after {RUN_MANY_GUARD:.0f} s"
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def cats(count: int) -> list[TaskRequest]:
+    """`count` Midjourney requests: a model the SDK has no price for."""
+    return [
+        TaskRequest(model="midjourney", task_type="imagine", input={"prompt": f"cat {n}"})
+        for n in range(count)
+    ]
+
+
+def test_an_unknown_price_failed_at_once_without_a_charge_never_hangs_the_batch(
+    runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: the create answered with a task failed at once (no credit) and no charge left
+    # its price unsettled for good: the next item of unknown price waited forever.
+    _answers_without_usage(fake, monkeypatch, also_done=True)
+    fake.balance_usd, fake.refuse_unpaid = 0.0, True
+    items = run_many_or_fail(runner, cats(2), concurrency=1, max_total_usd=5)
+    assert states(items) == ["failed", "not_created"]
+    assert isinstance(items[0].error, TaskFailedError)
+    assert items[1].detail.startswith("Not created: not started: price unknown")
+    # Allowed, each goes on (and fails at once in turn).
+    items = run_many_or_fail(
+        runner, cats(2), concurrency=1, max_total_usd=5, allow_unknown_price=True
+    )
+    assert states(items) == ["failed", "failed"]
+
+
+def test_an_unknown_price_adopted_from_an_unreadable_answer_never_hangs_the_batch(
+    runner: Runner, fake: FakePiAPI
+) -> None:
+    # Before: the task named by an unreadable answer (here: no status) was followed, but its
+    # price was never counted as unsettled: its end left the gate waiting for it, and the
+    # next item of unknown price forever.
+    handle = fake.handle
+
+    def without_status(method: str, url: str, headers: Any, body: bytes = b"") -> FakeResponse:
+        response = handle(method, url, headers, body)
+        if method == "POST" and b'"cat 0"' in body:
+            response.body = response.body.replace(b'"status":"pending",', b"")
+        return response
+
+    fake.handle = without_status  # type: ignore[method-assign]
+    items = run_many_or_fail(runner, cats(3), concurrency=1, max_total_usd=5)
+    assert states(items) == ["completed"] * 3
+    assert items[0].task_id == fake.created_tasks[0].task_id  # adopted, not sent again
+    assert len(fake.created_tasks) == 3
+
+
+def test_an_unknown_price_left_uncertain_stops_the_unknown_items_never_hangs(
+    runner: Runner, fake: FakePiAPI
+) -> None:
+    # Before: a create of unknown price that may have reached PiAPI (no answer) stayed
+    # unsettled: the next item of unknown price waited forever. Its cost is never known,
+    # so the cap cannot be kept: the others of unknown price are not started.
+    fake.faults.add(Fault.drop_after(), endpoint="create", nth=1)
+    items = run_many_or_fail(runner, [*cats(2), *clips(1)], concurrency=1, max_total_usd=5)
+    assert states(items) == ["uncertain", "not_created", "completed"]
+    assert items[1].detail.startswith("Not created: not started: price unknown")
+    assert len(fake.created_tasks) == 2
+
+
+def test_an_unknown_price_given_up_on_stops_the_unknown_items_never_hangs(
+    runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Before: a task of unknown price (no charge at creation) that the batch stopped waiting
+    # for (timeout) stayed unsettled: the next item of unknown price waited forever. In a
+    # resumed run too, where it is followed again.
+    _answers_without_usage(fake, monkeypatch, also_done=False)
+    journal = tmp_path / "j.sqlite"
+    for _ in range(2):
+        items = run_many_or_fail(
+            runner, cats(2), concurrency=1, max_total_usd=5, timeout=0.5, journal=journal
+        )
+        assert states(items) == ["running", "not_created"]
+        assert items[1].detail.startswith("Not created: not started: price unknown")
+    assert len(fake.created_tasks) == 1
 
 
 def test_the_old_name_of_the_batch_cap_is_refused(runner: Runner, fake: FakePiAPI) -> None:
@@ -617,6 +732,32 @@ def test_a_task_id_that_cannot_be_followed_fails_its_item_only(
     (cost,) = db.execute("SELECT cost_usd FROM items WHERE position = 1").fetchone()
     db.close()
     assert cost == "0.32"
+
+
+def test_a_task_failed_at_once_whose_id_cannot_be_followed_keeps_no_bad_id(
+    runner: Runner, fake: FakePiAPI, tmp_path: Path
+) -> None:
+    # Before: the item was recorded failed without its unfollowable id, then the task was
+    # journaled with that id all the same: the next run loaded the bad id back into
+    # `item.task`, and the reason shown changed from one run to the next.
+    fake.balance_usd, fake.refuse_unpaid = 0.5, True  # clip 0 is paid, clip 1 failed at once
+    answer_clip_1_with_a_slash_in_its_id(fake, garbled=False)
+    journal = tmp_path / "j.sqlite"
+    first = runner.run_many(clips(2), journal=journal)
+    again = runner.run_many(clips(2), journal=journal)
+    (task,) = [task for task in fake.created_tasks if task.prompt == "clip 1"]
+    bad_id = f"{task.task_id}/../x"
+    for items in (first, again):
+        assert states(items) == ["completed", "failed"]
+        assert items[1].task is None
+        assert items[1].task_id is None
+        assert bad_id in items[1].detail
+        assert "task history" in items[1].detail
+    db = sqlite3.connect(journal)
+    (recorded,) = db.execute("SELECT task FROM items WHERE position = 1").fetchone()
+    db.close()
+    assert recorded is None
+    assert len(fake.created_tasks) == 2
 
 
 def test_a_journaled_task_id_that_cannot_be_followed_fails_its_item_only(

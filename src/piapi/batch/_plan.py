@@ -343,9 +343,9 @@ class Decision:
 
 
 UNKNOWN_PRICE_REFUSED = (
-    "not started: price unknown (a task of unknown price ended without a charge PiAPI "
-    "reports, so the cost cap could not be kept; allow such items with "
-    "allow_unknown_price=True, or --allow-unknown-price)"
+    "not started: price unknown (an item of unknown price ended, or was left running or "
+    "uncertain, without a charge PiAPI reports, so the cost cap could not be kept; allow "
+    "such items with allow_unknown_price=True, or --allow-unknown-price)"
 )
 
 
@@ -366,6 +366,7 @@ class CreateGate:
         max_total_usd: Decimal | None = None,
         committed_usd: Decimal = Decimal(0),
         unpriced_unsettled: int = 0,
+        unpriced_unknown: bool = False,
         allow_unknown_price: bool = False,
     ) -> None:
         self.concurrency = self.allowed = checked_concurrency(concurrency)
@@ -379,6 +380,8 @@ class CreateGate:
         self.allow_unknown_price = allow_unknown_price
         self.unknown_refused: str | None = None
         """Why items of unknown price are no longer created under the cap, once they are not."""
+        if unpriced_unknown:  # an earlier run's item of unknown price whose cost stays unknown
+            self._cost_unknown()
         self.strikes = 0
         self.not_before = 0.0
         self.finished_since_change = 0
@@ -453,15 +456,20 @@ class CreateGate:
         jitter: float = 0.0,
         retry_after: float | None = None,
         reason: str = "",
-    ) -> None:
+    ) -> bool:
         """Record a create's answer: None for created, else how it failed.
 
         `reported_usd` is the charge or hold PiAPI reported for the new task, which counts
         for an item whose price was not known; without one, such an item stays unsettled
-        until its task ends (`ended`).
+        until its task ends, or the run lets go of it (`ended`, exactly once).
+
+        Returns:
+            Whether the item stays unsettled: of unknown price, it exists or may exist
+            (created, adopted or uncertain), and PiAPI reported no charge.
         """
         exists = outcome in (None, CreateOutcome.ADOPT, CreateOutcome.UNCERTAIN)
-        if estimate is None and (not exists or reported_usd is not None):
+        unsettled = estimate is None and exists and reported_usd is None
+        if estimate is None and not unsettled:
             self.unpriced_unsettled -= 1
         if estimate is None and exists:
             self.committed_usd += reported_usd or Decimal(0)
@@ -469,7 +477,7 @@ class CreateGate:
             self.committed_usd -= estimate
         if outcome in (None, CreateOutcome.ADOPT):
             self.strikes = 0
-            return  # the slot is now the task's, released by `release`
+            return unsettled  # the slot is now the task's, released by `release`
         self.in_flight -= 1
         if outcome in (CreateOutcome.THROTTLED, CreateOutcome.NOT_SENT):
             self.strikes += 1
@@ -480,17 +488,26 @@ class CreateGate:
             self.not_before = max(self.not_before, now + delay)
         elif outcome is CreateOutcome.STOP_CREATING:
             self.stopped = reason or "PiAPI refused to create more tasks"
+        return unsettled
 
     def ended(self, counted_usd: Decimal, charge_usd: Decimal | None, unsettled: bool) -> None:
         """A task ended: its charge replaces what was counted for it (`counted_usd`). An
         item of unknown price that ends with no readable charge leaves the cap unkeepable:
-        no more such items are created under it (unless `allow_unknown_price`)."""
+        no more such items are created under it (unless `allow_unknown_price`). So does one
+        the run lets go of with its cost unknown (uncertain, given up, not followable):
+        reported as ended with no charge, so that no other item waits for it forever."""
         if charge_usd is not None:
             self.committed_usd += charge_usd - counted_usd
         if not unsettled:
             return
         self.unpriced_unsettled -= 1
-        if charge_usd is None and self.max_total_usd is not None and not self.allow_unknown_price:
+        if charge_usd is None:
+            self._cost_unknown()
+
+    def _cost_unknown(self) -> None:
+        """An item of unknown price exists, or may, at a cost never to be known: the cap
+        cannot be kept, so no more such items are created under it (unless allowed)."""
+        if self.max_total_usd is not None and not self.allow_unknown_price:
             self.unknown_refused = UNKNOWN_PRICE_REFUSED
 
     def hold(self) -> None:

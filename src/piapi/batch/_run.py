@@ -110,8 +110,8 @@ class BatchOptions(TypedDict, total=False):
             one, else at its estimate) would pass this many USD. Items of unknown price are
             created one at a time under it, each counted at what PiAPI reports.
         allow_unknown_price: Under `max_total_usd`, keep creating items of unknown price
-            after one ended without a charge PiAPI reports (the total may then pass the
-            cap); default False: they are not started.
+            after one ended (or was left running or uncertain) without a charge PiAPI
+            reports (the total may then pass the cap); default False: they are not started.
         retry_uncertain: Create uncertain items again (they may exist and be billed):
             the positions of those you looked for in your PiAPI task history and did not
             find, or True for every uncertain item, those a crash of the last run left
@@ -210,7 +210,9 @@ class _Item:
     stopped: str | None = None  # why it was not created
     result: BatchItem | None = None
     counted_usd: Decimal = Decimal(0)  # what the cost cap counts for it now
-    unsettled: bool = False  # of unknown price, created, its cost not reported yet
+    # Of unknown price, it exists or may exist and its cost is not reported yet: what the
+    # gate's `settle` answered, cleared by `ended` (one of the gate's `unpriced_unsettled`).
+    unsettled: bool = False
     fresh: bool = False  # `task` was fetched in this run: its result URLs are usable
     holding: bool = False  # its task takes one of the gate's slots (released once it ends)
 
@@ -323,6 +325,14 @@ class BatchRun:
                 (item.counted_usd for item in self.items if item.phase is not Phase.NEW), Decimal(0)
             ),
             unpriced_unsettled=sum(item.unsettled for item in self.items),
+            # One that ended, or is left uncertain, without a charge PiAPI reported.
+            unpriced_unknown=any(
+                item.estimate is None
+                and item.cost_usd is None
+                and item.phase in (Phase.UNCERTAIN, Phase.FINISHED, Phase.SAVED)
+                and item.position not in self._retry
+                for item in self.items
+            ),
             allow_unknown_price=allow_unknown_price,
         )
         self._lock = threading.Lock()
@@ -591,7 +601,7 @@ class BatchRun:
                 self.journal.sending(item.position, sent_at, item.estimate)
             except ClaimGoneError as exc:  # a shared item another worker took: its business
                 with self._lock:
-                    self.gate.settle(item.estimate, CreateOutcome.REFUSED)
+                    item.unsettled = self.gate.settle(item.estimate, CreateOutcome.REFUSED)
                 item.stopped = str(exc)
                 return False
             item.phase, item.sent_at = Phase.SENDING, sent_at
@@ -599,10 +609,9 @@ class BatchRun:
             try:
                 task = yield Create(item.request)
             except TaskFailedError as exc:  # PiAPI answered with the task, failed at once
-                self._created(item, exc.task)
-                self.journal.finished(item.position, exc.task, item.cost_usd)
-                item.phase = Phase.FINISHED
-                item.fail(exc)
+                if self._created(item, exc.task):  # else recorded failed: unfollowable id
+                    self._finished(item, exc.task)
+                    item.fail(exc)
                 return True  # its slot is released as a finished task's
             except PiAPIError as exc:
                 tries += 1
@@ -629,7 +638,9 @@ class BatchRun:
             else:
                 return decision
 
-    def _created(self, item: _Item, task: Task[Any, Any]) -> None:
+    def _created(self, item: _Item, task: Task[Any, Any]) -> bool:
+        """Record the new task; False when its id cannot name a task (recorded as failed,
+        never followed: it ends here)."""
         cost = item.estimate if item.estimate is not None else task.cost_usd
         item.holding = True  # the create's slot is now the task's
         try:
@@ -641,12 +652,12 @@ class BatchRun:
             item.fail(exc)
         item.cost_usd = cost
         item.counted_usd = cost or Decimal(0)
-        item.unsettled = item.estimate is None and task.cost_usd is None
         with self._changing():
-            self.gate.settle(item.estimate, None, reported_usd=task.cost_usd)
+            item.unsettled = self.gate.settle(item.estimate, None, reported_usd=task.cost_usd)
             if item.phase is Phase.FINISHED:  # never followed: it ends here
                 self.gate.ended(item.counted_usd, task.cost_usd, item.unsettled)
                 item.unsettled = False
+        return item.phase is Phase.CREATED
 
     def _create_failed(self, item: _Item, exc: PiAPIError, outcome: CreateOutcome) -> None:
         if outcome is CreateOutcome.UNCERTAIN:
@@ -667,7 +678,7 @@ class BatchRun:
         item.fail(exc)
         waited = exc.retry_after if isinstance(exc, APIStatusError) else None
         with self._changing():
-            self.gate.settle(
+            item.unsettled = self.gate.settle(
                 item.estimate,
                 outcome,
                 now=self.now(),
@@ -702,22 +713,27 @@ class BatchRun:
                     break
                 yield Pause(backoff(waits, jitter=random.random()))
                 continue
-            item.task, item.status = task, task.status
-            item.error, item.error_text = None, None
-            if item.estimate is None and task.cost_usd is not None:
-                item.cost_usd = task.cost_usd
-            with self._changing():  # what PiAPI charged counts as soon as it is known
-                self.gate.ended(item.counted_usd, task.cost_usd, item.unsettled)
-                item.counted_usd = task.cost_usd if task.cost_usd is not None else item.counted_usd
-                item.unsettled = False
-            self.journal.finished(item.position, task, item.cost_usd)
-            item.phase, item.fresh = Phase.FINISHED, True
+            self._finished(item, task)
             if task.status.is_failure:
                 item.fail(TaskFailedError(task))
             self._release(item)
             return True
         self.journal.note(item.position, item.error_text)  # given up: why
         return False
+
+    def _finished(self, item: _Item, task: Task[Any, Any]) -> None:
+        """The item's task ended (waited for, or failed at once): what PiAPI charged counts
+        as soon as it is known, and the end is recorded."""
+        item.task, item.status = task, task.status
+        item.error, item.error_text = None, None
+        if item.estimate is None and task.cost_usd is not None:
+            item.cost_usd = task.cost_usd
+        with self._changing():
+            self.gate.ended(item.counted_usd, task.cost_usd, item.unsettled)
+            item.counted_usd = task.cost_usd if task.cost_usd is not None else item.counted_usd
+            item.unsettled = False
+        self.journal.finished(item.position, task, item.cost_usd)
+        item.phase, item.fresh = Phase.FINISHED, True
 
     def _save(self, item: _Item) -> Generator[Op, Any, None]:
         assert item.task is not None
@@ -733,12 +749,18 @@ class BatchRun:
         item.phase, item.paths = Phase.SAVED, list(paths)
 
     def _release(self, item: _Item) -> None:
-        """The item's task frees its slot, if it holds one (it ended, or is no longer
-        followed)."""
-        if item.holding:
-            item.holding = False
+        """The item lets go of what it holds of the gate (it ended, or is no longer
+        followed): its task's slot, and, of unknown price with no charge known (uncertain,
+        given up, unfollowable, interrupted), its unsettled cost, as ended with no charge:
+        else the next item of unknown price would wait for it forever."""
+        if item.holding or item.unsettled:
             with self._changing():
-                self.gate.release()
+                if item.unsettled:
+                    self.gate.ended(item.counted_usd, None, unsettled=True)
+                    item.unsettled = False
+                if item.holding:
+                    item.holding = False
+                    self.gate.release()
 
     @contextlib.contextmanager
     def _changing(self) -> Generator[None]:
