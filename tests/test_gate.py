@@ -335,7 +335,12 @@ def test_one_client_serves_one_event_loop_after_another() -> None:
 
 
 def poll_to_completion(server: FakePiAPIServer, http: httpx.Client, count: int) -> list[str]:
-    client = PiAPIClient(api_key="test", base_url=server.url, http_client=http)
+    # httpcore's sync pool can also close a connection under a GET already sent: on Linux
+    # that GET then hangs until its read timeout (encode/httpcore#1110). With the client's
+    # 60 s default that is the whole BOUND, and the wait ended "processing" in 2 of 20 runs
+    # under load. A short timeout ends such a GET and the wait polls again; a deadlock would
+    # still fail every poll until BOUND.
+    client = PiAPIClient(api_key="test", base_url=server.url, http_client=http, timeout=3.0)
     assert client._sender.gate.limit == 2
     statuses: list[str] = []
     # The creates go first, through a pool of their own: httpcore's sync pool can close a
