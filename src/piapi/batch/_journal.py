@@ -28,16 +28,6 @@ from piapi._core.models import Task, TaskStatus
 from piapi._core.protocol import check_task_id
 from piapi.batch._plan import Identity, Phase
 
-__all__ = [
-    "SCHEMA_VERSION",
-    "BatchJournalError",
-    "ClaimGoneError",
-    "ItemJournal",
-    "Journal",
-    "Row",
-    "UnfollowableTaskError",
-]
-
 SCHEMA_VERSION = 1
 APPLICATION_ID = int.from_bytes(b"PiBJ", "big")  # marks the file as a piapi batch journal
 _BUSY_TIMEOUT = 0.0  # another run holds the journal: say so at once, do not wait for it

@@ -39,28 +39,6 @@ from piapi._core.task_errors import (
 )
 from piapi._core.text import format_usd
 
-__all__ = [
-    "BatchItem",
-    "BatchState",
-    "CreateGate",
-    "CreateOutcome",
-    "Decision",
-    "Phase",
-    "Step",
-    "WaitOutcome",
-    "batch_fingerprint",
-    "classify_create_error",
-    "classify_wait_error",
-    "journal_target",
-    "next_step",
-    "others_at_work",
-    "poll_seconds",
-    "request_identity",
-    "shared_batch_name",
-    "shared_phase",
-    "state_of",
-]
-
 BatchRequest = TaskRequest | TaskInput
 """What a batch item asks for: a `TaskRequest`, or a typed request (`Sora2VideoInput`, ...)."""
 

@@ -64,20 +64,6 @@ if TYPE_CHECKING:
     from piapi._core.download import StrPath
     from piapi.batch._shared import SharedJournal
 
-__all__ = [
-    "AwaitChange",
-    "BatchOptions",
-    "BatchPreview",
-    "BatchProgress",
-    "BatchRun",
-    "Create",
-    "Op",
-    "Pause",
-    "Report",
-    "Save",
-    "Wait",
-]
-
 DEFAULT_CONCURRENCY = 4
 DEFAULT_ITEM_TIMEOUT = 1800.0
 STOPPED_BY_USER = "the batch was interrupted"
