@@ -585,12 +585,6 @@ class Journal:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> Journal:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
 
 def _text(amount: Decimal | None) -> str | None:
     return None if amount is None else str(amount)
