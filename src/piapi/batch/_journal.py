@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -142,10 +142,7 @@ class ItemJournal(Protocol):
     def close(self) -> None: ...
 
 
-_COLUMNS = (
-    *("position", "request_hash", "label", "phase", "task_id", "sent_at", "status"),
-    *("cost_usd", "task", "paths", "error"),
-)
+_COLUMNS = tuple(column.name for column in fields(Row))  # the items table's, as `_row` reads them
 
 
 class _Damaged(Exception):
