@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -34,7 +35,7 @@ def identities(count: int = 3, prefix: str = "clip") -> list[Identity]:
 
 def test_a_new_journal_records_every_request_as_new(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "journal.sqlite"
-    with Journal.open(path, identities()) as journal:
+    with closing(Journal.open(path, identities())) as journal:
         assert [row.phase for row in journal.rows] == [Phase.NEW] * 3
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
@@ -46,14 +47,14 @@ def test_a_new_journal_records_every_request_as_new(tmp_path: Path) -> None:
 def test_each_change_is_there_after_reopening(tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite"
     task = parse_task(TASK)
-    with Journal.open(path, identities()) as journal:
+    with closing(Journal.open(path, identities())) as journal:
         journal.sending(0, SENT, Decimal("0.32"))
         journal.created(0, task, Decimal("0.32"))
         journal.sending(1, SENT, None)
         journal.uncertain(1, "connection dropped")
         journal.sending(2, SENT, Decimal("0.32"))
         journal.not_created(2, "invalid model")
-    with Journal.open(path, identities()) as journal:
+    with closing(Journal.open(path, identities())) as journal:
         first, second, third = journal.rows
     assert (first.phase, first.task_id, first.status) == (Phase.CREATED, "t-1", "pending")
     assert (first.sent_at, first.cost_usd) == (SENT, Decimal("0.32"))
@@ -70,11 +71,11 @@ def test_each_change_is_there_after_reopening(tmp_path: Path) -> None:
 def test_finished_and_saved_are_recorded(tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite"
     done = parse_task({**TASK, "status": "completed", "output": {"video": "https://x/v.mp4"}})
-    with Journal.open(path, identities(1)) as journal:
+    with closing(Journal.open(path, identities(1))) as journal:
         journal.created(0, parse_task(TASK), None)
         journal.finished(0, done, Decimal("0.32"))
         journal.saved(0, [tmp_path / "t-1.mp4"])
-    with Journal.open(path, identities(1)) as journal:
+    with closing(Journal.open(path, identities(1))) as journal:
         (row,) = journal.rows
     assert (row.phase, row.status, row.paths) == (
         Phase.SAVED,
@@ -85,10 +86,10 @@ def test_finished_and_saved_are_recorded(tmp_path: Path) -> None:
 
 def test_the_webhook_secret_is_not_kept(tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite"
-    with Journal.open(path, identities(1)) as journal:
+    with closing(Journal.open(path, identities(1))) as journal:
         journal.created(0, parse_task(TASK), None)
     assert b"hook-secret-xyz" not in path.read_bytes()
-    with Journal.open(path, identities(1)) as journal:
+    with closing(Journal.open(path, identities(1))) as journal:
         assert journal.rows[0].task is not None
         assert journal.rows[0].task["config"]["webhook_config"] == {"endpoint": "https://hook.test"}
 
@@ -167,7 +168,7 @@ def test_a_journal_in_use_by_another_run_is_refused_at_once(tmp_path: Path, reop
 
 
 def test_without_a_path_the_journal_lives_in_memory(tmp_path: Path) -> None:
-    with Journal.open(None, identities()) as journal:
+    with closing(Journal.open(None, identities())) as journal:
         journal.sending(0, SENT, None)
         assert journal.path is None
     assert list(tmp_path.iterdir()) == []

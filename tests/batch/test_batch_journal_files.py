@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -139,7 +140,7 @@ def test_an_empty_database_is_refused_but_an_empty_file_becomes_a_journal(tmp_pa
         Journal.open(empty_db, identities())
     touched = tmp_path / "touched.sqlite"
     touched.touch()  # what a crash before the first commit leaves: nothing was ever sent
-    with Journal.open(touched, identities()) as journal:
+    with closing(Journal.open(touched, identities())) as journal:
         assert [row.phase for row in journal.rows] == [Phase.NEW] * 3
 
 
@@ -149,7 +150,7 @@ def test_a_journal_left_in_wal_mode_is_converted_before_anything_is_created(
 ) -> None:
     path = tmp_path / "run.sqlite"
     old_wal_journal(path, killed=killed)
-    with Journal.open(path, identities()) as journal:
+    with closing(Journal.open(path, identities())) as journal:
         assert [row.phase for row in journal.rows] == [Phase.CREATED, Phase.NEW, Phase.NEW]
         assert not Path(f"{path}-wal").exists()
     # Converted: the named file alone holds it all.
@@ -163,11 +164,11 @@ def test_a_journal_left_in_wal_mode_is_converted_before_anything_is_created(
 
 def test_each_change_is_in_the_named_file_before_the_journal_is_closed(tmp_path: Path) -> None:
     path = tmp_path / "run.sqlite"
-    with Journal.open(path, identities()) as journal:
+    with closing(Journal.open(path, identities())) as journal:
         journal.sending(0, datetime(2025, 1, 1, tzinfo=timezone.utc), None)
         copy = tmp_path / "copy.sqlite"
         shutil.copyfile(path, copy)
-        with Journal.open(copy, identities()) as copied:
+        with closing(Journal.open(copy, identities())) as copied:
             assert [row.phase for row in copied.rows] == [Phase.SENDING, Phase.NEW, Phase.NEW]
 
 
@@ -181,7 +182,7 @@ def damaged(path: Path, *statements: str, schema: str = LOOSE_ITEMS) -> Path:
     """A journal of `identities()` with item 0 created as t-0, its table rebuilt with
     `schema` (no constraints by default), then `statements` run on it."""
     task = {"task_id": "t-0", "model": "sora2", "task_type": "sora2-video", "status": "pending"}
-    with Journal.open(path, identities()) as journal:
+    with closing(Journal.open(path, identities())) as journal:
         journal.sending(0, datetime(2025, 1, 1, tzinfo=timezone.utc), None)
         journal.created(0, parse_task(task), None)
     db = sqlite3.connect(path, isolation_level=None)
@@ -394,7 +395,7 @@ class FullDisk:
 def test_once_it_cannot_be_written_each_change_names_what_exists(tmp_path: Path) -> None:
     sent = datetime(2025, 1, 1, tzinfo=timezone.utc)
     task = {"task_id": "t-0", "model": "sora2", "task_type": "sora2-video", "status": "pending"}
-    with Journal.open(tmp_path / "run.sqlite", identities(4)) as journal:
+    with closing(Journal.open(tmp_path / "run.sqlite", identities(4))) as journal:
         journal.sending(0, sent, None)
         journal.created(0, parse_task(task), None)
         journal.sending(1, sent, None)

@@ -35,10 +35,9 @@ from piapi.batch._plan import (
     CreateOutcome,
     Phase,
     Step,
-    WaitOutcome,
     backoff,
     classify_create_error,
-    classify_wait_error,
+    gives_up_waiting,
     next_step,
     request_identity,
     state_of,
@@ -156,26 +155,29 @@ def test_classify_create_error(error: PiAPIError, outcome: CreateOutcome) -> Non
     assert classify_create_error(error) is outcome
 
 
+GIVE_UP, WAIT_AGAIN = True, False  # what gives_up_waiting answers
+
+
 @pytest.mark.parametrize(
-    ("error", "in_a_row", "outcome"),
+    ("error", "in_a_row", "gives_up"),
     [
-        (WaitTimeoutError("t", 10.0, None), 1, WaitOutcome.GIVE_UP),
+        (WaitTimeoutError("t", 10.0, None), 1, GIVE_UP),
         (
             APIResponseValidationError("garbled", response=httpx.Response(200), text="<html>"),
             1,
-            WaitOutcome.WAIT_AGAIN,
+            WAIT_AGAIN,
         ),  # a garbled poll is not a failure of the batch
-        (APIConnectionError("dropped"), 2, WaitOutcome.WAIT_AGAIN),
-        (status_error(InternalServerError, 503), 1, WaitOutcome.WAIT_AGAIN),
-        (status_error(RateLimitError, 429), 1, WaitOutcome.WAIT_AGAIN),
-        (APIConnectionError("dropped"), MAX_WAITS_IN_A_ROW, WaitOutcome.GIVE_UP),
-        (status_error(NotFoundError, 404), 1, WaitOutcome.GIVE_UP),
-        (status_error(AuthenticationError, 401), 1, WaitOutcome.GIVE_UP),
+        (APIConnectionError("dropped"), 2, WAIT_AGAIN),
+        (status_error(InternalServerError, 503), 1, WAIT_AGAIN),
+        (status_error(RateLimitError, 429), 1, WAIT_AGAIN),
+        (APIConnectionError("dropped"), MAX_WAITS_IN_A_ROW, GIVE_UP),
+        (status_error(NotFoundError, 404), 1, GIVE_UP),
+        (status_error(AuthenticationError, 401), 1, GIVE_UP),
     ],
     ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
 )
-def test_classify_wait_error(error: PiAPIError, in_a_row: int, outcome: WaitOutcome) -> None:
-    assert classify_wait_error(error, in_a_row) is outcome
+def test_gives_up_waiting(error: PiAPIError, in_a_row: int, gives_up: bool) -> None:
+    assert gives_up_waiting(error, in_a_row) is gives_up
 
 
 @pytest.mark.parametrize(

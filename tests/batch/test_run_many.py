@@ -80,6 +80,21 @@ def states(items: list[BatchItem]) -> list[str]:
     return [item.state.value for item in items]
 
 
+def cats(count: int) -> list[TaskRequest]:
+    """`count` Midjourney requests: a model the SDK has no price for."""
+    return [
+        TaskRequest(model="midjourney", task_type="imagine", input={"prompt": f"cat {n}"})
+        for n in range(count)
+    ]
+
+
+def assert_unknown_price_stop(items: list[BatchItem], expected: list[str]) -> None:
+    """The items ended in the `expected` states, the second not started for its unknown
+    price (the cap could no longer be kept)."""
+    assert states(items) == expected
+    assert items[1].detail.startswith("Not created: not started: price unknown")
+
+
 def test_every_item_is_created_once_waited_for_and_downloaded_in_order(
     runner: Runner, fake: FakePiAPI, tmp_path: Path
 ) -> None:
@@ -361,11 +376,7 @@ def test_a_resumed_task_reported_at_zero_counts_its_charge_once_it_ends(
 
 def test_an_unknown_price_counts_by_what_piapi_reports(runner: Runner, fake: FakePiAPI) -> None:
     # Midjourney has no price in the SDK; the fake charges $0.08 per task.
-    requests = [
-        TaskRequest(model="midjourney", task_type="imagine", input={"prompt": f"cat {n}"})
-        for n in range(5)
-    ]
-    items = runner.run_many(requests, concurrency=5, max_total_usd="0.20")
+    items = runner.run_many(cats(5), concurrency=5, max_total_usd="0.20")
     # $0.08, $0.16, then $0.16 < $0.20 so one more; never two unknown prices at once.
     assert sorted(states(items)) == ["completed"] * 3 + ["not_created"] * 2
     stopped = next(item for item in items if item.state is BatchState.NOT_CREATED)
@@ -400,11 +411,7 @@ def test_an_unknown_price_counts_the_charge_reported_when_the_task_ends(
     # Before: each create counted $0 (meta {}), the charges PiAPI reported on completion
     # never counted: max_cost_usd=0.05 created 10 tasks, $0.80 charged.
     _answers_without_usage(fake, monkeypatch, also_done=False)
-    requests = [
-        TaskRequest(model="midjourney", task_type="imagine", input={"prompt": f"cat {n}"})
-        for n in range(10)
-    ]
-    items = runner.run_many(requests, concurrency=1, max_total_usd="0.05")
+    items = runner.run_many(cats(10), concurrency=1, max_total_usd="0.05")
     assert len(fake.created_tasks) == 1  # $0.08 charged when it ended: past the cap
     assert states(items).count("not_created") == 9
     assert "cost limit of $0.05 is reached ($0.08" in items[1].detail
@@ -414,13 +421,10 @@ def test_an_unknown_price_never_reported_stops_the_unknown_items_not_the_others(
     runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _answers_without_usage(fake, monkeypatch, also_done=True)
-    unknown = [
-        TaskRequest(model="midjourney", task_type="imagine", input={"prompt": f"cat {n}"})
-        for n in range(3)
-    ]
-    items = runner.run_many([*unknown, *clips(2)], concurrency=1, max_total_usd=5)
-    assert states(items) == ["completed", "not_created", "not_created", "completed", "completed"]
-    assert items[1].detail.startswith("Not created: not started: price unknown")
+    items = runner.run_many([*cats(3), *clips(2)], concurrency=1, max_total_usd=5)
+    assert_unknown_price_stop(
+        items, ["completed", "not_created", "not_created", "completed", "completed"]
+    )
     assert "allow_unknown_price=True" in items[1].detail
     assert len(fake.created_tasks) == 3  # one of unknown price, never created on a guess
 
@@ -434,8 +438,7 @@ def test_an_unknown_price_never_reported_stops_the_unknown_items_of_later_runs_t
     journal = tmp_path / "j.sqlite"
     for _ in range(2):
         items = runner.run_many(cats(2), concurrency=1, max_total_usd=5, journal=journal)
-        assert states(items) == ["completed", "not_created"]
-        assert items[1].detail.startswith("Not created: not started: price unknown")
+        assert_unknown_price_stop(items, ["completed", "not_created"])
     assert len(fake.created_tasks) == 1
     items = runner.run_many(cats(2), max_total_usd=5, journal=journal, allow_unknown_price=True)
     assert states(items) == ["completed", "completed"]
@@ -445,11 +448,7 @@ def test_allow_unknown_price_creates_them_one_at_a_time(
     runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _answers_without_usage(fake, monkeypatch, also_done=True)
-    unknown = [
-        TaskRequest(model="midjourney", task_type="imagine", input={"prompt": f"cat {n}"})
-        for n in range(3)
-    ]
-    items = runner.run_many(unknown, concurrency=3, max_total_usd=5, allow_unknown_price=True)
+    items = runner.run_many(cats(3), concurrency=3, max_total_usd=5, allow_unknown_price=True)
     assert states(items) == ["completed"] * 3
 
 
@@ -475,14 +474,6 @@ def run_many_or_fail(runner: Runner, requests: list[Any], **options: Any) -> lis
     return outcome[0]
 
 
-def cats(count: int) -> list[TaskRequest]:
-    """`count` Midjourney requests: a model the SDK has no price for."""
-    return [
-        TaskRequest(model="midjourney", task_type="imagine", input={"prompt": f"cat {n}"})
-        for n in range(count)
-    ]
-
-
 def test_an_unknown_price_failed_at_once_without_a_charge_never_hangs_the_batch(
     runner: Runner, fake: FakePiAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -491,9 +482,8 @@ def test_an_unknown_price_failed_at_once_without_a_charge_never_hangs_the_batch(
     _answers_without_usage(fake, monkeypatch, also_done=True)
     fake.balance_usd, fake.refuse_unpaid = 0.0, True
     items = run_many_or_fail(runner, cats(2), concurrency=1, max_total_usd=5)
-    assert states(items) == ["failed", "not_created"]
+    assert_unknown_price_stop(items, ["failed", "not_created"])
     assert isinstance(items[0].error, TaskFailedError)
-    assert items[1].detail.startswith("Not created: not started: price unknown")
     # Allowed, each goes on (and fails at once in turn).
     items = run_many_or_fail(
         runner, cats(2), concurrency=1, max_total_usd=5, allow_unknown_price=True
@@ -530,8 +520,7 @@ def test_an_unknown_price_left_uncertain_stops_the_unknown_items_never_hangs(
     # so the cap cannot be kept: the others of unknown price are not started.
     fake.faults.add(Fault.drop_after(), endpoint="create", nth=1)
     items = run_many_or_fail(runner, [*cats(2), *clips(1)], concurrency=1, max_total_usd=5)
-    assert states(items) == ["uncertain", "not_created", "completed"]
-    assert items[1].detail.startswith("Not created: not started: price unknown")
+    assert_unknown_price_stop(items, ["uncertain", "not_created", "completed"])
     assert len(fake.created_tasks) == 2
 
 
@@ -547,8 +536,7 @@ def test_an_unknown_price_given_up_on_stops_the_unknown_items_never_hangs(
         items = run_many_or_fail(
             runner, cats(2), concurrency=1, max_total_usd=5, timeout=0.5, journal=journal
         )
-        assert states(items) == ["running", "not_created"]
-        assert items[1].detail.startswith("Not created: not started: price unknown")
+        assert_unknown_price_stop(items, ["running", "not_created"])
     assert len(fake.created_tasks) == 1
 
 

@@ -34,8 +34,6 @@ from piapi.batch._run import (
     Wait,
 )
 
-__all__ = ["AsyncBatch", "BatchSteps"]
-
 
 class BatchSteps(NamedTuple):
     """What a batch asks of `client.tasks`, on a sender whose pauses end when it stops."""

@@ -35,8 +35,6 @@ from piapi.batch._run import (
     Wait,
 )
 
-__all__ = ["Batch", "BatchSteps"]
-
 
 class BatchSteps(NamedTuple):
     """What a batch asks of `client.tasks`, on a sender whose pauses end when it stops."""

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,16 +27,6 @@ from piapi._core.errors import PiAPIError
 from piapi._core.models import Task, TaskStatus
 from piapi._core.protocol import check_task_id
 from piapi.batch._plan import Identity, Phase
-
-__all__ = [
-    "SCHEMA_VERSION",
-    "BatchJournalError",
-    "ClaimGoneError",
-    "ItemJournal",
-    "Journal",
-    "Row",
-    "UnfollowableTaskError",
-]
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = int.from_bytes(b"PiBJ", "big")  # marks the file as a piapi batch journal
@@ -152,10 +142,7 @@ class ItemJournal(Protocol):
     def close(self) -> None: ...
 
 
-_COLUMNS = (
-    *("position", "request_hash", "label", "phase", "task_id", "sent_at", "status"),
-    *("cost_usd", "task", "paths", "error"),
-)
+_COLUMNS = tuple(column.name for column in fields(Row))  # the items table's, as `_row` reads them
 
 
 class _Damaged(Exception):
@@ -594,12 +581,6 @@ class Journal:
         """Close it (every change is in the file already)."""
         with self._lock:
             self._db.close()
-
-    def __enter__(self) -> Journal:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
 
 def _text(amount: Decimal | None) -> str | None:

@@ -39,28 +39,6 @@ from piapi._core.task_errors import (
 )
 from piapi._core.text import format_usd
 
-__all__ = [
-    "BatchItem",
-    "BatchState",
-    "CreateGate",
-    "CreateOutcome",
-    "Decision",
-    "Phase",
-    "Step",
-    "WaitOutcome",
-    "batch_fingerprint",
-    "classify_create_error",
-    "classify_wait_error",
-    "journal_target",
-    "next_step",
-    "others_at_work",
-    "poll_seconds",
-    "request_identity",
-    "shared_batch_name",
-    "shared_phase",
-    "state_of",
-]
-
 BatchRequest = TaskRequest | TaskInput
 """What a batch item asks for: a `TaskRequest`, or a typed request (`Sora2VideoInput`, ...)."""
 
@@ -291,20 +269,14 @@ def classify_create_error(exc: PiAPIError) -> CreateOutcome:
     return CreateOutcome.REFUSED
 
 
-class WaitOutcome(enum.Enum):
-    """What a wait that raised means for the item."""
-
-    WAIT_AGAIN = "wait_again"
-    """Unreadable answers, the network, PiAPI busy: the task goes on; wait again shortly."""
-    GIVE_UP = "give_up"
-    """The timeout passed, or polls are refused for good: it stays running at PiAPI."""
-
-
-def classify_wait_error(exc: PiAPIError, waits_in_a_row: int) -> WaitOutcome:
-    """Whether to wait again after a wait raised `exc` (the `waits_in_a_row`-th in a row)."""
+def gives_up_waiting(exc: PiAPIError, waits_in_a_row: int) -> bool:
+    """Whether to give up on a task after a wait raised `exc` (the `waits_in_a_row`-th in a
+    row): the timeout passed, polls are refused for good, or trouble lasted
+    `MAX_WAITS_IN_A_ROW` waits (it stays running at PiAPI). Else (unreadable answers, the
+    network, PiAPI busy) the task goes on: wait again shortly."""
     if isinstance(exc, WaitTimeoutError) or waits_in_a_row >= MAX_WAITS_IN_A_ROW:
-        return WaitOutcome.GIVE_UP
-    return WaitOutcome.WAIT_AGAIN if is_transient(exc) else WaitOutcome.GIVE_UP
+        return True
+    return not is_transient(exc)
 
 
 def backoff(strikes: int, *, jitter: float, retry_after: float | None = None) -> float:

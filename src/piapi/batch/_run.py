@@ -47,10 +47,9 @@ from piapi.batch._plan import (
     Identity,
     Phase,
     Step,
-    WaitOutcome,
     backoff,
     classify_create_error,
-    classify_wait_error,
+    gives_up_waiting,
     journal_target,
     next_step,
     request_identity,
@@ -63,20 +62,6 @@ from piapi.families._registry import parse_task
 if TYPE_CHECKING:
     from piapi._core.download import StrPath
     from piapi.batch._shared import SharedJournal
-
-__all__ = [
-    "AwaitChange",
-    "BatchOptions",
-    "BatchPreview",
-    "BatchProgress",
-    "BatchRun",
-    "Create",
-    "Op",
-    "Pause",
-    "Report",
-    "Save",
-    "Wait",
-]
 
 DEFAULT_CONCURRENCY = 4
 DEFAULT_ITEM_TIMEOUT = 1800.0
@@ -709,7 +694,7 @@ class BatchRun:
             except PiAPIError as exc:
                 waits += 1
                 item.fail(exc)
-                if classify_wait_error(exc, waits) is WaitOutcome.GIVE_UP:
+                if gives_up_waiting(exc, waits):
                     break
                 yield Pause(backoff(waits, jitter=random.random()))
                 continue

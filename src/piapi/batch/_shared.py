@@ -33,8 +33,6 @@ from piapi.batch._plan import (
 )
 from piapi.stores import Claim, ItemRow, LeaseLostError, Store, StoreError, open_store
 
-__all__ = ["DEFAULT_LEASE_SECONDS", "SharedJournal"]
-
 DEFAULT_LEASE_SECONDS = 60.0
 """A worker's lease: another worker takes its items over this long after it stopped."""
 
