@@ -13,8 +13,6 @@ from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui, size
 
-__all__ = ["account_lines", "register"]
-
 ACCOUNT_HELP = "show your balance in USD, plan and tasks not finished"
 ACCOUNT_DESCRIPTION = (
     "Show your PiAPI account: the balance in USD and credits, the plan, "

@@ -35,8 +35,6 @@ if TYPE_CHECKING:
     from piapi.batch._run import BatchPreview, BatchProgress
     from piapi.cli._batch_file import BatchFile, BatchLine
 
-__all__ = ["register", "run"]
-
 JOURNAL_NAME = ".piapi-batch.sqlite"
 MAX_ERRORS_SHOWN = 20
 MAX_CONCURRENCY = 100

@@ -11,8 +11,6 @@ from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
 from piapi.cli._waiting import finish, wait
 
-__all__ = ["register"]
-
 
 def get(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     """`piapi task get ID`: the task's current state (and its video with -o)."""
