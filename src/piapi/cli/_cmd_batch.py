@@ -31,7 +31,7 @@ from piapi.cli._ui import Ui, columns, counted, duration, markup, text
 if TYPE_CHECKING:
     from piapi._sync.batch import Batch
     from piapi.batch._journal import BatchJournalError
-    from piapi.batch._plan import BatchItem
+    from piapi.batch._plan import BatchItem, BatchState
     from piapi.batch._run import BatchPreview, BatchProgress
     from piapi.cli._batch_file import BatchFile, BatchLine
 
@@ -242,15 +242,9 @@ def _show_preview(
     ui: Ui, args: argparse.Namespace, preview: BatchPreview, lines: list[BatchLine], journal: str
 ) -> None:
     ui.info("{count} in {file}.", count=counted(preview.total, "request"), file=args.file)
-    done = {
-        state.value: n for state, n in preview.counts.items() if n and state.value != "not_created"
-    }
+    done = _tally({state: n for state, n in preview.counts.items() if state != "not_created"})
     if done:
-        ui.info(
-            "From the journal {journal}: {states}.",
-            journal=journal,
-            states=", ".join(f"{n} {state.replace('_', ' ')}" for state, n in done.items()),
-        )
+        ui.info("From the journal {journal}: {states}.", journal=journal, states=done)
     if preview.to_create:
         ui.info(
             "To create: {count}, estimated [bold]{cost}[/].",
@@ -267,6 +261,11 @@ def _show_preview(
     for item in preview.uncertain:
         line = lines[item.position].number
         ui.warning("line {line} uncertain: {advice}", line=line, advice=_advice(item, line))
+
+
+def _tally(counts: dict[BatchState, int]) -> str:
+    """`1 uncertain, 2 completed`: the states that have items, in the order given."""
+    return ", ".join(f"{n} {state.value.replace('_', ' ')}" for state, n in counts.items() if n)
 
 
 def _cost_text(preview: BatchPreview) -> str:
@@ -424,7 +423,6 @@ def _report(
 ) -> int:
     from piapi.batch._plan import BatchState
 
-    counts = {state.value: progress.counts[state] for state in BatchState if progress.counts[state]}
     if ui.json_output:
         for item in items:
             record = {
@@ -439,11 +437,10 @@ def _report(
                 "detail": item.detail,
             }
             ui.json_value(record, indent=None)
-    summary = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in counts.items())
     ui.result(
         "{count}: {summary}. Cost reported by PiAPI: {cost}. Saved in {out}.",
         count=counted(len(items), "item"),
-        summary=summary,
+        summary=_tally({state: progress.counts[state] for state in BatchState}),
         cost=format_usd(progress.cost_usd),
         out=args.out,
     )
