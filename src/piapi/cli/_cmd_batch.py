@@ -193,9 +193,8 @@ def _journal(args: argparse.Namespace) -> tuple[str | Path, str, tuple[type[Exce
 
 
 def _unwritable(exc: BatchJournalError, lines: list[BatchLine], journal: str) -> str:
-    """What exists at PiAPI once the journal could not be written, and how to resume."""
-    if exc.reason is None:
-        return str(exc)
+    """What exists at PiAPI once the journal could not be written (raised only while the
+    batch runs: a journal refused before is `unusable`), and how to resume."""
     parts = [f"Cannot write the journal {journal} ({exc.reason}): no more tasks are created."]
     recorded = sorted(
         (lines[position].number, task_id)
