@@ -58,7 +58,6 @@ def account_lines(info: AccountInfo, active: ActiveTasks) -> list[tuple[str, str
 
 def show_account(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     """`piapi account`: the balance in USD, the plan, the tasks not finished."""
-    _checks.check(args, output=None)
     with _checks.make_client(args) as client:
         info = client.account.info()
         active = client.account.active_tasks()
