@@ -336,19 +336,10 @@ def _say_outcome(ui: Ui, lines: list[BatchLine], item: BatchItem) -> None:
     line = lines[item.position].number
     if state == "completed":
         saved = ", ".join(str(path) for path in item.paths) or "not downloaded"
-        ui.info(
-            "line {line}: completed ({task}): {saved}",
-            line=line,
-            task=item.task_id,
-            saved=saved,
-        )
+        outcome = f"completed ({item.task_id}): {saved}"
     else:
-        ui.info(
-            "line {line}: {state}: {todo}",
-            line=line,
-            state=state.replace("_", " "),
-            todo=_todo(item, line),
-        )
+        outcome = f"{state.replace('_', ' ')}: {_todo(item, line)}"
+    ui.info("line {line}: {outcome}", line=line, outcome=outcome)
 
 
 def _interrupted(batch: Batch, journal: str) -> str:
