@@ -46,8 +46,6 @@ from piapi.cli._session import Session
 from piapi.cli._ui import Ui
 from piapi.mcp import _command as _cmd_mcp
 
-__all__ = ["build_parser", "run"]
-
 Register = Callable[[Commands, Parents], None]
 # A new command group is a module with `register(commands, parents)`, listed here; it adds
 # each command with `_parsing.add_command`, naming the `Handler` that runs it.

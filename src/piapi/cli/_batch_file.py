@@ -18,8 +18,6 @@ from piapi.cli._exit import problems
 from piapi.families._registry import request_class_for
 from piapi.families.sora2 import build_sora2_input
 
-__all__ = ["SHORTHAND_FIELDS", "BatchFile", "BatchLine", "read_batch_file"]
-
 SHORTHAND_FIELDS = ("prompt", "duration", "aspect_ratio", "pro", "resolution", "image_url")
 REQUEST_FIELDS = ("model", "task_type", "input", "config")
 EXPECTED = (

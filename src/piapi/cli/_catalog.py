@@ -7,8 +7,6 @@ import difflib
 from piapi import ModelEntry, models
 from piapi.cli._exit import CliError
 
-__all__ = ["find", "suggestion"]
-
 
 def suggestion(given: str, choices: list[str]) -> str:
     """ " Did you mean X?" for the closest choices (case-insensitive), or ""."""

@@ -18,8 +18,6 @@ from piapi.cli._exit import EXIT_AUTH, CliError
 if TYPE_CHECKING:
     from piapi._sync.client import PiAPIClient
 
-__all__ = ["api_key", "base_url", "check", "check_upload", "make_client", "seconds"]
-
 
 def seconds(value: str) -> float:
     """An argparse type: a finite number of seconds above zero (`checked_seconds`)."""

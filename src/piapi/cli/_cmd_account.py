@@ -13,8 +13,6 @@ from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui, size
 
-__all__ = ["account_lines", "register"]
-
 ACCOUNT_HELP = "show your balance in USD, plan and tasks not finished"
 ACCOUNT_DESCRIPTION = (
     "Show your PiAPI account: the balance in USD and credits, the plan, "
@@ -60,7 +58,6 @@ def account_lines(info: AccountInfo, active: ActiveTasks) -> list[tuple[str, str
 
 def show_account(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     """`piapi account`: the balance in USD, the plan, the tasks not finished."""
-    _checks.check(args, output=None)
     with _checks.make_client(args) as client:
         info = client.account.info()
         active = client.account.active_tasks()

@@ -31,11 +31,9 @@ from piapi.cli._ui import Ui, columns, counted, duration, markup, text
 if TYPE_CHECKING:
     from piapi._sync.batch import Batch
     from piapi.batch._journal import BatchJournalError
-    from piapi.batch._plan import BatchItem
+    from piapi.batch._plan import BatchItem, BatchState
     from piapi.batch._run import BatchPreview, BatchProgress
     from piapi.cli._batch_file import BatchFile, BatchLine
-
-__all__ = ["register", "run"]
 
 JOURNAL_NAME = ".piapi-batch.sqlite"
 MAX_ERRORS_SHOWN = 20
@@ -195,9 +193,8 @@ def _journal(args: argparse.Namespace) -> tuple[str | Path, str, tuple[type[Exce
 
 
 def _unwritable(exc: BatchJournalError, lines: list[BatchLine], journal: str) -> str:
-    """What exists at PiAPI once the journal could not be written, and how to resume."""
-    if exc.reason is None:
-        return str(exc)
+    """What exists at PiAPI once the journal could not be written (raised only while the
+    batch runs: a journal refused before is `unusable`), and how to resume."""
     parts = [f"Cannot write the journal {journal} ({exc.reason}): no more tasks are created."]
     recorded = sorted(
         (lines[position].number, task_id)
@@ -244,15 +241,9 @@ def _show_preview(
     ui: Ui, args: argparse.Namespace, preview: BatchPreview, lines: list[BatchLine], journal: str
 ) -> None:
     ui.info("{count} in {file}.", count=counted(preview.total, "request"), file=args.file)
-    done = {
-        state.value: n for state, n in preview.counts.items() if n and state.value != "not_created"
-    }
+    done = _tally({state: n for state, n in preview.counts.items() if state != "not_created"})
     if done:
-        ui.info(
-            "From the journal {journal}: {states}.",
-            journal=journal,
-            states=", ".join(f"{n} {state.replace('_', ' ')}" for state, n in done.items()),
-        )
+        ui.info("From the journal {journal}: {states}.", journal=journal, states=done)
     if preview.to_create:
         ui.info(
             "To create: {count}, estimated [bold]{cost}[/].",
@@ -269,6 +260,11 @@ def _show_preview(
     for item in preview.uncertain:
         line = lines[item.position].number
         ui.warning("line {line} uncertain: {advice}", line=line, advice=_advice(item, line))
+
+
+def _tally(counts: dict[BatchState, int]) -> str:
+    """`1 uncertain, 2 completed`: the states that have items, in the order given."""
+    return ", ".join(f"{n} {state.value.replace('_', ' ')}" for state, n in counts.items() if n)
 
 
 def _cost_text(preview: BatchPreview) -> str:
@@ -340,19 +336,10 @@ def _say_outcome(ui: Ui, lines: list[BatchLine], item: BatchItem) -> None:
     line = lines[item.position].number
     if state == "completed":
         saved = ", ".join(str(path) for path in item.paths) or "not downloaded"
-        ui.info(
-            "line {line}: completed ({task}): {saved}",
-            line=line,
-            task=item.task_id,
-            saved=saved,
-        )
+        outcome = f"completed ({item.task_id}): {saved}"
     else:
-        ui.info(
-            "line {line}: {state}: {todo}",
-            line=line,
-            state=state.replace("_", " "),
-            todo=_todo(item, line),
-        )
+        outcome = f"{state.replace('_', ' ')}: {_todo(item, line)}"
+    ui.info("line {line}: {outcome}", line=line, outcome=outcome)
 
 
 def _interrupted(batch: Batch, journal: str) -> str:
@@ -426,7 +413,6 @@ def _report(
 ) -> int:
     from piapi.batch._plan import BatchState
 
-    counts = {state.value: progress.counts[state] for state in BatchState if progress.counts[state]}
     if ui.json_output:
         for item in items:
             record = {
@@ -441,11 +427,10 @@ def _report(
                 "detail": item.detail,
             }
             ui.json_value(record, indent=None)
-    summary = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in counts.items())
     ui.result(
         "{count}: {summary}. Cost reported by PiAPI: {cost}. Saved in {out}.",
         count=counted(len(items), "item"),
-        summary=summary,
+        summary=_tally({state: progress.counts[state] for state in BatchState}),
         cost=format_usd(progress.cost_usd),
         out=args.out,
     )

@@ -8,8 +8,6 @@ from piapi.cli._parsing import Commands, Parents
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui
 
-__all__ = ["register"]
-
 
 def run(args: argparse.Namespace, ui: Ui, session: Session) -> int:
     """Serve the fake until Ctrl-C."""

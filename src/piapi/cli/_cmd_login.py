@@ -14,8 +14,6 @@ from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui
 
-__all__ = ["register", "run"]
-
 LOGIN_HELP = "store your API key for every command (asked without echo)"
 
 

@@ -12,8 +12,6 @@ from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui, columns
 
-__all__ = ["register", "run_list", "run_show"]
-
 MODELS_HELP = "every model and task type: price, typed request; `models show` for parameters"
 MODELS_DESCRIPTION = (
     "Every model and task type PiAPI offers: its price and the typed request "

@@ -21,8 +21,6 @@ from piapi.cli._waiting import create_output, follow
 if TYPE_CHECKING:
     from piapi import ModelEntry, TaskInput
 
-__all__ = ["parse_values", "register", "run"]
-
 RUN_HELP = "run any model: check, estimate, confirm, create, wait, download"
 RUN_DESCRIPTION = (
     "Run a task of any model. Values are JSON when they parse (duration=5, "

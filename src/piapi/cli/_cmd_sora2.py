@@ -16,8 +16,6 @@ from piapi.cli._ui import Ui
 from piapi.cli._waiting import create_output, follow
 from piapi.families.sora2 import Sora2TaskType, estimate_sora2_cost
 
-__all__ = ["register", "run"]
-
 SORA2_HELP = "make a Sora 2 video: estimate, confirm, create, wait, download"
 SORA2_DESCRIPTION = (
     "Make a Sora 2 video. Shows the estimated cost and asks before spending "

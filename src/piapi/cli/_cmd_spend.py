@@ -14,8 +14,6 @@ from piapi.cli._parsing import Commands, Parents, add_command
 from piapi.cli._session import Session
 from piapi.cli._ui import Ui, counted
 
-__all__ = ["register"]
-
 SPEND_HELP = "a spending limit shared through a store: show it, settle a reservation"
 SPEND_DESCRIPTION = (
     "A spending limit that clients share through a store "

@@ -11,8 +11,6 @@ from piapi.cli._session import Session, Stage
 from piapi.cli._ui import Ui
 from piapi.cli._waiting import finish, wait
 
-__all__ = ["register"]
-
 
 def get(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     """`piapi task get ID`: the task's current state (and its video with -o)."""
@@ -38,7 +36,6 @@ def wait_for(args: argparse.Namespace, ui: Ui, session: Session) -> None:
 
 def cancel(args: argparse.Namespace, ui: Ui, session: Session) -> None:
     """`piapi task cancel ID`: cancel a pending task (PiAPI allows it for some models only)."""
-    _checks.check(args, output=None)
     session.task_id_given = args.task_id
     with _checks.make_client(args) as client:
         session.stage = Stage.CANCEL_SENT

@@ -17,8 +17,6 @@ from typing import Any, cast
 
 from piapi.cli._exit import EXIT_AUTH, CliError
 
-__all__ = ["CONFIG_HOME_ENV", "config_path", "forget_api_key", "store_api_key", "stored_api_key"]
-
 CONFIG_HOME_ENV = "XDG_CONFIG_HOME"
 
 

@@ -8,24 +8,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-__all__ = [
-    "EXIT_API",
-    "EXIT_AUTH",
-    "EXIT_CODES",
-    "EXIT_DECLINED",
-    "EXIT_DOWNLOAD",
-    "EXIT_INCOMPLETE",
-    "EXIT_INTERNAL",
-    "EXIT_INTERRUPTED",
-    "EXIT_OK",
-    "EXIT_TASK_FAILED",
-    "EXIT_TERMINATED",
-    "EXIT_TIMEOUT",
-    "EXIT_USAGE",
-    "CliError",
-    "problems",
-]
-
 EXIT_CODES: dict[int, str] = {}
 """Every exit code and what it means (in `piapi --help`), in the order they are defined."""
 

@@ -13,18 +13,6 @@ from piapi.cli._exit import EXIT_CODES
 from piapi.cli._session import Resume, Session
 from piapi.cli._ui import Ui
 
-__all__ = [
-    "DEFAULT_TIMEOUT",
-    "EPILOG",
-    "Commands",
-    "Handler",
-    "Parents",
-    "add_command",
-    "add_create_options",
-    "make_parents",
-    "resume_options",
-]
-
 EPILOG = (
     "exit codes:\n"
     + "\n".join(f"  {code:<4} {text}" for code, text in EXIT_CODES.items())

@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from piapi._core.models import Task
 
-__all__ = ["Resume", "Session", "Stage"]
-
 
 class Stage(enum.Enum):
     """How far a command got."""

@@ -19,18 +19,6 @@ from piapi._core.models import Task, TaskStatus
 from piapi._core.text import format_usd, json_safe, printable
 from piapi.cli._exit import CliError
 
-__all__ = [
-    "Ui",
-    "columns",
-    "duration",
-    "input_field",
-    "markup",
-    "size",
-    "stdin_is_terminal",
-    "summary",
-    "text",
-]
-
 
 def text(value: object) -> str:
     """`value` as rich markup that shows exactly its text, on one line."""

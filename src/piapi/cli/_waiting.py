@@ -18,8 +18,6 @@ from piapi.cli._ui import Ui, cost, duration, input_field, markup, size, summary
 if TYPE_CHECKING:
     from piapi._sync.client import PiAPIClient
 
-__all__ = ["create_output", "download", "finish", "follow", "wait"]
-
 
 class _StatusLine:
     """The live status text; rich re-renders it, so the elapsed time keeps ticking."""
