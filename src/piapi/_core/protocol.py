@@ -499,7 +499,7 @@ def read_task_with(
     for a create raised as `TaskFailedError` (nothing runs, `task_may_exist` is false).
     """
     try:
-        envelope = _read_envelope(response, is_create=is_create, task_id=task_id, secrets=secrets)
+        envelope = read_envelope(response, is_create=is_create, task_id=task_id, secrets=secrets)
     except APIStatusError:
         failed = failed_task_in(response, class_of)
         if failed is None or (task_id is not None and failed.task_id != task_id):
@@ -567,17 +567,15 @@ def describe_validation_error(exc: ValidationError) -> str:
     return f"{where}: {first['msg']}"
 
 
-def read_ack(
-    response: httpx.Response, *, task_id: str | None = None, secrets: Sequence[str] = ()
-) -> None:
-    """Check an answer that carries no data we need (cancel): raise if it is an error."""
-    _read_envelope(response, is_create=False, task_id=task_id, secrets=secrets)
-
-
-def _read_envelope(
-    response: httpx.Response, *, is_create: bool, task_id: str | None, secrets: Sequence[str]
+def read_envelope(
+    response: httpx.Response,
+    *,
+    is_create: bool = False,
+    task_id: str | None = None,
+    secrets: Sequence[str] = (),
 ) -> dict[str, Any]:
     """PiAPI's envelope `{code, data, message}` as a dict; raises for an error or non-JSON.
+    Also the check of an answer that carries no data we need (cancel).
 
     Read leniently: a missing `code` or `message` is not an error, only a `code` saying so.
     """

@@ -25,7 +25,7 @@ from piapi._core.errors import (
     BadRequestError,
     PermissionDeniedError,
 )
-from piapi._core.protocol import DEFAULT_BASE_URL, _read_envelope, http_url_problem, redact
+from piapi._core.protocol import DEFAULT_BASE_URL, http_url_problem, read_envelope, redact
 
 UploadSource = str | os.PathLike[str] | bytes | IO[bytes]
 """What `files.upload` takes: a path, the bytes, or a binary file object."""
@@ -147,7 +147,7 @@ def read_upload_url(response: httpx.Response, *, secrets: Sequence[str] = ()) ->
     """The uploaded file's URL (`data.url`, or `url` at the top level), or the error the
     answer stands for: a 403 says the plan is too low, a 400 that the file was refused."""
     try:
-        envelope = _read_envelope(response, is_create=False, task_id=None, secrets=secrets)
+        envelope = read_envelope(response, secrets=secrets)
     except PermissionDeniedError as exc:
         raise _reworded(exc, PLAN_TOO_LOW) from None
     except BadRequestError as exc:
