@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-from typing_extensions import Self
 
 # Public as `piapi.<name>`: piapi's `_EXPORTS` is the one list of them.
 
@@ -46,14 +45,13 @@ class PiAPIError(Exception):
         self.task_id = task_id
         self.task_may_exist = task_may_exist
 
-    def _about_task(self, task_id: str) -> Self:
+    def _about_task(self, task_id: str) -> None:
         """Name `task_id` in this error (raised on behalf of a task it did not know)."""
         if self.task_id is None:
             self.task_id = task_id
             message = str(self.args[0]) if self.args else ""
             if not self._names_task(message, task_id):
                 self.args = (f"Task {task_id}: {message}", *self.args[1:])
-        return self
 
     def _names_task(self, message: str, task_id: str) -> bool:
         """Whether `message` already names the task (else it is prefixed `Task <id>: `)."""
