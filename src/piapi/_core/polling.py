@@ -245,18 +245,17 @@ class WaitState:
             self.not_before = None
         return delay if remaining is None else min(delay, remaining)
 
-    def observe(self, task: Task[Any, Any]) -> bool:
-        """Record a polled task; True when the wait is over (raises if it failed and should)."""
+    def observe(self, task: Task[Any, Any]) -> None:
+        """Record a polled task; a terminal one ends the wait (`finished`), or raises if it
+        failed and should."""
         self.polls += 1
         self.unreadable_in_a_row = 0
         self.last_task = task
         self.planner.observe(task)
-        if not task.is_terminal:
-            return False
-        if task.status.is_failure and self.raise_on_failure:
-            raise TaskFailedError(task)
-        self.finished = task
-        return True
+        if task.is_terminal:
+            if task.status.is_failure and self.raise_on_failure:
+                raise TaskFailedError(task)
+            self.finished = task
 
     def observe_error(self, exc: PiAPIError) -> None:
         """Record a failed poll; re-raises it, naming the task, unless it is transient.
