@@ -80,20 +80,14 @@ def reservation_amount(
     return amount
 
 
-def reported_cost(task: Task[Any, Any]) -> Decimal | None:
-    """What PiAPI reports a new task costs: the charge, else the hold; None when it reports
-    no amount yet (no usage, or 0 on a task still running)."""
+def settled_amount(task: Task[Any, Any], reserved: Decimal) -> Decimal:
+    """What a create's reservation becomes once PiAPI answered with `task`: the charge, else
+    the hold it reports; what was reserved while it reports no amount yet (no usage, or 0
+    on a task still running)."""
     cost = task.cost_usd
     if cost is None or (cost == 0 and not task.is_terminal):
-        return None
+        return reserved
     return cost
-
-
-def settled_amount(task: Task[Any, Any], reserved: Decimal) -> Decimal:
-    """What a create's reservation becomes once PiAPI answered with `task`: the charge or
-    hold it reports, else (no amount yet) what was reserved."""
-    reported = reported_cost(task)
-    return reserved if reported is None else reported
 
 
 class ReservationState(enum.Enum):
