@@ -380,14 +380,15 @@ class BodyReader:
 
 
 def closed_error(request: httpx.Request | None, *, is_create: bool) -> ClientClosedError:
-    """The error of a call cut short because its client was closed."""
+    """The error of a call cut short because its client was closed (`is_create`: a create
+    that may have reached PiAPI)."""
     return _request_error(ClientClosedError, request, "ended: the client was closed", is_create)
 
 
-def deadline_error(request: httpx.Request, *, is_create: bool, sent: bool) -> APITimeoutError:
-    """The error of a request stopped by its call's deadline."""
-    what = "timed out: the deadline passed"
-    return _request_error(APITimeoutError, request, what, is_create and sent)
+def deadline_error(request: httpx.Request, *, is_create: bool) -> APITimeoutError:
+    """The error of a request stopped by its call's deadline (`is_create` as for
+    `closed_error`)."""
+    return _request_error(APITimeoutError, request, "timed out: the deadline passed", is_create)
 
 
 def cut_short_error(
@@ -395,9 +396,8 @@ def cut_short_error(
 ) -> PiAPIError:
     """The error of an exchange ended from outside: by a close, or by its deadline. A create
     may exist once it was handed to the pool (`sent`), whatever happened after."""
-    if closed:
-        return closed_error(request, is_create=is_create and sent)
-    return deadline_error(request, is_create=is_create, sent=sent)
+    error = closed_error if closed else deadline_error
+    return error(request, is_create=is_create and sent)
 
 
 def request_failure(

@@ -163,7 +163,7 @@ class Sender:
         if self.lifetime.closed:
             raise closed_error(request, is_create=False)
         if deadline.expired(self.now()):
-            raise deadline_error(request, is_create=is_create, sent=False)
+            raise deadline_error(request, is_create=False)
         request.extensions["timeout"] = timeouts = self._timeouts(deadline)
         left = deadline.remaining(self.now())
         started = time.perf_counter()
@@ -182,7 +182,7 @@ class Sender:
                             for chunk in chunks:
                                 reader.add(chunk)
                                 if left is not None and deadline.expired(self.now()):
-                                    raise deadline_error(request, is_create=is_create, sent=True)
+                                    raise deadline_error(request, is_create=is_create)
                         # What Response.read() stores: the body was read here, to count it.
                         response._content = reader.body()
                     finally:
