@@ -77,10 +77,8 @@ def resolve_upload_url(upload_url: str | None, base_url: str) -> str:
 def _own_name(file: UploadSource) -> str | None:
     """A path's file name, or the name of a file object opened from a path."""
     source: object = file if isinstance(file, str | os.PathLike) else getattr(file, "name", None)
-    if isinstance(source, str):
-        return os.path.basename(source)
-    if isinstance(source, os.PathLike):
-        return os.path.basename(os.fsdecode(cast("os.PathLike[str]", source)))
+    if isinstance(source, str | os.PathLike):
+        return os.path.basename(os.fsdecode(cast("str | os.PathLike[str]", source)))
     return None
 
 
