@@ -59,9 +59,6 @@ class PiAPIError(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Exception's own pickling calls __init__(*args), which our signatures do not take.
-        return (_rebuild, (type(self), self.args), self._pickled_state())
-
-    def _pickled_state(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         if "request" in state:
             state["request"] = None  # its headers hold the key, its body a webhook secret
@@ -73,7 +70,7 @@ class PiAPIError(Exception):
             state["response"] = httpx.Response(response.status_code, headers=kept)
         if state.get("task") is not None:
             state["task"] = _without_secrets(state["task"])
-        return state
+        return (_rebuild, (type(self), self.args), state)
 
 
 def _rebuild(cls: type[PiAPIError], args: tuple[Any, ...]) -> PiAPIError:
