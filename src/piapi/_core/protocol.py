@@ -219,10 +219,6 @@ class CreateCost(NamedTuple):
     request: TaskInput | TaskRequest
     max_cost_usd: Decimal | None = None
 
-    def estimate(self) -> Decimal | None:
-        """The published price in USD of what is created; None where none is known."""
-        return estimate_cost(self.request)
-
     def describe(self) -> str:
         """`sora2 sora2-video`: which task, for a refusal's message."""
         if isinstance(self.request, TaskInput):

@@ -20,7 +20,7 @@ from typing import Any, Literal, NamedTuple, Protocol
 from piapi._core.checks import UsdAmount, usd_amount
 from piapi._core.errors import PiAPIError, SpendLimitError
 from piapi._core.models import Task, TaskT
-from piapi._core.protocol import CreateCost
+from piapi._core.protocol import CreateCost, estimate_cost
 from piapi._core.text import format_usd
 
 _ZERO = Decimal(0)
@@ -153,7 +153,7 @@ class SpendLedger:
     ) -> Reservation:
         """Count a create before it is sent, or raise `SpendLimitError` (nothing counted).
         `shared`: the limit is checked by a shared store, not against this total."""
-        estimate = cost.estimate()  # outside the lock: it may validate a request
+        estimate = estimate_cost(cost.request)  # outside the lock: it may validate a request
         with self._lock:
             amount = reservation_amount(
                 estimate=estimate,
