@@ -14,10 +14,8 @@ from typing import Any
 from piapi._core.checks import checked_seconds
 from piapi._core.deadline import Deadline
 from piapi._core.errors import (
-    APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
-    ClientClosedError,
     PiAPIError,
 )
 from piapi._core.expectations import Expectation, Expectations, TaskKey, task_key
@@ -168,12 +166,9 @@ class PollPlanner:
 
 
 def is_transient(exc: PiAPIError) -> bool:
-    """Whether a failed poll is worth polling through (the wait's deadline still applies)."""
-    if isinstance(exc, ClientClosedError):
-        return False
-    if isinstance(exc, APIConnectionError | APIResponseValidationError):
-        return True
-    return isinstance(exc, APIStatusError) and should_retry(exc, is_create=False)
+    """Whether a failed poll is worth polling through (the wait's deadline still applies):
+    an unreadable answer, or what a single GET is retried on (never a closed client)."""
+    return isinstance(exc, APIResponseValidationError) or should_retry(exc, is_create=False)
 
 
 class WaitState:
