@@ -174,7 +174,7 @@ def test_an_error_about_a_task_names_it(message: str, task_id: str | None, expec
 
 def test_an_error_raised_for_a_task_learns_its_id_once() -> None:
     error = APIConnectionError("the call ended: the client was closed")
-    assert error._about_task("t-2") is error
+    error._about_task("t-2")
     assert error.task_id == "t-2"
     assert str(error) == "Task t-2: the call ended: the client was closed"
     error._about_task("t-3")

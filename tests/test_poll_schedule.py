@@ -329,7 +329,8 @@ def test_wait_state_learns_from_the_task_it_waited_for() -> None:
         expectations=store,
     )  # fmt: skip
     assert state.next_delay(0.0) == pytest.approx(18.6768, abs=1e-4)
-    assert state.observe(finished(91.0)) is True
+    state.observe(finished(91.0))
+    assert state.finished is not None
     assert store.expect(SORA_4S) == Expectation.around(91.0)
 
 

@@ -29,7 +29,7 @@ from piapi import (
 )
 from piapi._core.protocol import (
     create_plan,
-    read_ack,
+    read_envelope,
     request_headers,
     resolve_api_key,
     resolve_base_url,
@@ -258,11 +258,11 @@ def test_success_without_data_is_a_validation_error() -> None:
         read_task(response(200, {"code": 200, "data": None, "message": "success"}), Task)
 
 
-def test_read_ack_accepts_cancel_answers_and_raises_errors() -> None:
-    read_ack(response(200, {"code": 200, "message": "task x canceled"}))
-    read_ack(response(200, {"code": 200, "data": None, "message": "success"}))
+def test_read_envelope_accepts_cancel_answers_and_raises_errors() -> None:
+    read_envelope(response(200, {"code": 200, "message": "task x canceled"}))
+    read_envelope(response(200, {"code": 200, "data": None, "message": "success"}))
     with pytest.raises(BadRequestError, match="not supported"):
-        read_ack(response(200, {"code": 400, "data": None, "message": "cancel not supported"}))
+        read_envelope(response(200, {"code": 400, "data": None, "message": "cancel not supported"}))
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])

@@ -307,7 +307,8 @@ def finished(status: str) -> Task:
 def test_wait_state_polls_first_immediately_then_by_schedule() -> None:
     state = WaitState("t", timeout=None, poll_interval=None, raise_on_failure=True, started_at=0)
     assert state.next_delay(0) == 0.0
-    assert state.observe(pending()) is False
+    state.observe(pending())
+    assert state.finished is None
     assert state.next_delay(0) == 1.0
     state.observe_error(NOT_SENT)
     assert state.next_delay(1) == 1.5
@@ -347,13 +348,19 @@ def test_wait_state_failed_tasks(status: str) -> None:
     returning = WaitState(
         "t", timeout=None, poll_interval=None, raise_on_failure=False, started_at=0
     )
-    assert returning.observe(finished(status)) is True
+    returning.observe(finished(status))
+    assert returning.finished is not None
+    assert returning.finished.status.value == status
 
 
 def test_wait_state_completed() -> None:
     state = WaitState("t", timeout=None, poll_interval=None, raise_on_failure=True, started_at=0)
-    assert state.observe(finished("completed")) is True
-    assert state.observe(finished("queued_somewhere")) is False
+    done = finished("completed")
+    state.observe(done)
+    assert state.finished is done
+    unknown = WaitState("t", timeout=None, poll_interval=None, raise_on_failure=True, started_at=0)
+    unknown.observe(finished("queued_somewhere"))
+    assert unknown.finished is None
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from piapi import (
 )
 from piapi._core.checks import usd_amount
 from piapi._core.protocol import CreateCost
-from piapi._core.spending import ReservationState, SpendLedger, reported_cost, reservation_amount
+from piapi._core.spending import ReservationState, SpendLedger, reservation_amount, settled_amount
 from piapi._core.text import format_usd
 from piapi.kling import KlingVideoInput
 from piapi.testing import FakePiAPI, FakePiAPIServer
@@ -158,8 +158,12 @@ def _usage_task(status: str, usage: dict[str, Any] | None) -> Any:
         ("pending", {}, None),
     ],
 )
-def test_reported_cost(status: str, usage: dict[str, Any] | None, reported: Decimal | None) -> None:
-    assert reported_cost(_usage_task(status, usage)) == reported
+def test_settled_amount(
+    status: str, usage: dict[str, Any] | None, reported: Decimal | None
+) -> None:
+    reserved = D("9.99")  # kept while PiAPI reports no amount
+    expected = reserved if reported is None else reported
+    assert settled_amount(_usage_task(status, usage), reserved) == expected
 
 
 def _cost(price: str | None = "0.32", cap: str | None = None) -> CreateCost:

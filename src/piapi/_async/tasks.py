@@ -39,7 +39,7 @@ from piapi._core.protocol import (
     Secrets,
     create_plan,
     estimate_cost,
-    read_ack,
+    read_envelope,
     task_url,
 )
 from piapi._core.spending import Spending
@@ -378,7 +378,7 @@ class AsyncTasks:
         PiAPI supports this for some models only; its refusal is raised as `APIStatusError`.
         """
         url = task_url(self._sender.base_url, task_id)
-        read = partial(read_ack, task_id=task_id, secrets=self._sender.secrets)
+        read = partial(read_envelope, task_id=task_id, secrets=self._sender.secrets)
         await self._sender.send("DELETE", url, read)
 
     @overload

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # Factories as plain functions, not `dict`: pydantic would parse a builtin's signature.
 from piapi._core.models import _empty_dict
-from piapi._core.protocol import _read_envelope, _unreadable
+from piapi._core.protocol import _unreadable, read_envelope
 
 __all__ = [
     "ACCOUNT_INFO_PATH",
@@ -207,7 +207,7 @@ def active_tasks_from(data: Mapping[str, Any]) -> ActiveTasks:
 def _data_object(
     response: httpx.Response, what: str, secrets: Sequence[str], *, null_is_empty: bool = False
 ) -> Mapping[str, Any]:
-    envelope = _read_envelope(response, is_create=False, task_id=None, secrets=secrets)
+    envelope = read_envelope(response, secrets=secrets)
     data = envelope.get("data")
     if data is None and null_is_empty:
         return {}

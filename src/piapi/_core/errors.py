@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-from typing_extensions import Self
 
 # Public as `piapi.<name>`: piapi's `_EXPORTS` is the one list of them.
 
@@ -46,14 +45,13 @@ class PiAPIError(Exception):
         self.task_id = task_id
         self.task_may_exist = task_may_exist
 
-    def _about_task(self, task_id: str) -> Self:
+    def _about_task(self, task_id: str) -> None:
         """Name `task_id` in this error (raised on behalf of a task it did not know)."""
         if self.task_id is None:
             self.task_id = task_id
             message = str(self.args[0]) if self.args else ""
             if not self._names_task(message, task_id):
                 self.args = (f"Task {task_id}: {message}", *self.args[1:])
-        return self
 
     def _names_task(self, message: str, task_id: str) -> bool:
         """Whether `message` already names the task (else it is prefixed `Task <id>: `)."""
@@ -61,9 +59,6 @@ class PiAPIError(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Exception's own pickling calls __init__(*args), which our signatures do not take.
-        return (_rebuild, (type(self), self.args), self._pickled_state())
-
-    def _pickled_state(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         if "request" in state:
             state["request"] = None  # its headers hold the key, its body a webhook secret
@@ -75,7 +70,7 @@ class PiAPIError(Exception):
             state["response"] = httpx.Response(response.status_code, headers=kept)
         if state.get("task") is not None:
             state["task"] = _without_secrets(state["task"])
-        return state
+        return (_rebuild, (type(self), self.args), state)
 
 
 def _rebuild(cls: type[PiAPIError], args: tuple[Any, ...]) -> PiAPIError:

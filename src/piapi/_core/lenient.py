@@ -70,9 +70,10 @@ def repair(data: Mapping[str, Any], errors: Sequence[Mapping[str, Any]]) -> Repa
         path = data_path(fixed, error["loc"])
         if not path or path[0] in ESSENTIAL_FIELDS:
             return None
-        value = _get(fixed, path)
+        parent = _parent(fixed, path)
+        value = parent[path[-1]]
         if error["type"] == "string_type" and _is_number(value):
-            _set(fixed, path, str(value))  # a number where text is expected is kept, as text
+            parent[path[-1]] = str(value)  # a number where text is expected is kept, as text
             converted = True
             continue
         drops.add(path)
@@ -80,8 +81,7 @@ def repair(data: Mapping[str, Any], errors: Sequence[Mapping[str, Any]]) -> Repa
     for path in sorted(drops, key=_drop_order, reverse=True):
         if any(path[:n] in drops for n in range(1, len(path))):
             continue  # an enclosing value is dropped anyway
-        value = _get(fixed, path)
-        _delete(fixed, path)
+        value = _parent(fixed, path).pop(path[-1])  # a key of a dict, an index of a list
         if value is not None:
             unreadable[".".join(str(part) for part in path)] = value
     if not drops and not converted:
@@ -102,15 +102,3 @@ def _parent(data: dict[str, Any], path: DataPath) -> Any:
     for part in path[:-1]:
         node = node[part]
     return node
-
-
-def _get(data: dict[str, Any], path: DataPath) -> Any:
-    return _parent(data, path)[path[-1]]
-
-
-def _set(data: dict[str, Any], path: DataPath, value: object) -> None:
-    _parent(data, path)[path[-1]] = value
-
-
-def _delete(data: dict[str, Any], path: DataPath) -> None:
-    del _parent(data, path)[path[-1]]

@@ -14,10 +14,8 @@ from typing import Any
 from piapi._core.checks import checked_seconds
 from piapi._core.deadline import Deadline
 from piapi._core.errors import (
-    APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
-    ClientClosedError,
     PiAPIError,
 )
 from piapi._core.expectations import Expectation, Expectations, TaskKey, task_key
@@ -168,12 +166,9 @@ class PollPlanner:
 
 
 def is_transient(exc: PiAPIError) -> bool:
-    """Whether a failed poll is worth polling through (the wait's deadline still applies)."""
-    if isinstance(exc, ClientClosedError):
-        return False
-    if isinstance(exc, APIConnectionError | APIResponseValidationError):
-        return True
-    return isinstance(exc, APIStatusError) and should_retry(exc, is_create=False)
+    """Whether a failed poll is worth polling through (the wait's deadline still applies):
+    an unreadable answer, or what a single GET is retried on (never a closed client)."""
+    return isinstance(exc, APIResponseValidationError) or should_retry(exc, is_create=False)
 
 
 class WaitState:
@@ -245,18 +240,17 @@ class WaitState:
             self.not_before = None
         return delay if remaining is None else min(delay, remaining)
 
-    def observe(self, task: Task[Any, Any]) -> bool:
-        """Record a polled task; True when the wait is over (raises if it failed and should)."""
+    def observe(self, task: Task[Any, Any]) -> None:
+        """Record a polled task; a terminal one ends the wait (`finished`), or raises if it
+        failed and should."""
         self.polls += 1
         self.unreadable_in_a_row = 0
         self.last_task = task
         self.planner.observe(task)
-        if not task.is_terminal:
-            return False
-        if task.status.is_failure and self.raise_on_failure:
-            raise TaskFailedError(task)
-        self.finished = task
-        return True
+        if task.is_terminal:
+            if task.status.is_failure and self.raise_on_failure:
+                raise TaskFailedError(task)
+            self.finished = task
 
     def observe_error(self, exc: PiAPIError) -> None:
         """Record a failed poll; re-raises it, naming the task, unless it is transient.

@@ -219,10 +219,6 @@ class CreateCost(NamedTuple):
     request: TaskInput | TaskRequest
     max_cost_usd: Decimal | None = None
 
-    def estimate(self) -> Decimal | None:
-        """The published price in USD of what is created; None where none is known."""
-        return estimate_cost(self.request)
-
     def describe(self) -> str:
         """`sora2 sora2-video`: which task, for a refusal's message."""
         if isinstance(self.request, TaskInput):
@@ -380,14 +376,15 @@ class BodyReader:
 
 
 def closed_error(request: httpx.Request | None, *, is_create: bool) -> ClientClosedError:
-    """The error of a call cut short because its client was closed."""
+    """The error of a call cut short because its client was closed (`is_create`: a create
+    that may have reached PiAPI)."""
     return _request_error(ClientClosedError, request, "ended: the client was closed", is_create)
 
 
-def deadline_error(request: httpx.Request, *, is_create: bool, sent: bool) -> APITimeoutError:
-    """The error of a request stopped by its call's deadline."""
-    what = "timed out: the deadline passed"
-    return _request_error(APITimeoutError, request, what, is_create and sent)
+def deadline_error(request: httpx.Request, *, is_create: bool) -> APITimeoutError:
+    """The error of a request stopped by its call's deadline (`is_create` as for
+    `closed_error`)."""
+    return _request_error(APITimeoutError, request, "timed out: the deadline passed", is_create)
 
 
 def cut_short_error(
@@ -395,9 +392,8 @@ def cut_short_error(
 ) -> PiAPIError:
     """The error of an exchange ended from outside: by a close, or by its deadline. A create
     may exist once it was handed to the pool (`sent`), whatever happened after."""
-    if closed:
-        return closed_error(request, is_create=is_create and sent)
-    return deadline_error(request, is_create=is_create, sent=sent)
+    error = closed_error if closed else deadline_error
+    return error(request, is_create=is_create and sent)
 
 
 def request_failure(
@@ -499,7 +495,7 @@ def read_task_with(
     for a create raised as `TaskFailedError` (nothing runs, `task_may_exist` is false).
     """
     try:
-        envelope = _read_envelope(response, is_create=is_create, task_id=task_id, secrets=secrets)
+        envelope = read_envelope(response, is_create=is_create, task_id=task_id, secrets=secrets)
     except APIStatusError:
         failed = failed_task_in(response, class_of)
         if failed is None or (task_id is not None and failed.task_id != task_id):
@@ -567,17 +563,15 @@ def describe_validation_error(exc: ValidationError) -> str:
     return f"{where}: {first['msg']}"
 
 
-def read_ack(
-    response: httpx.Response, *, task_id: str | None = None, secrets: Sequence[str] = ()
-) -> None:
-    """Check an answer that carries no data we need (cancel): raise if it is an error."""
-    _read_envelope(response, is_create=False, task_id=task_id, secrets=secrets)
-
-
-def _read_envelope(
-    response: httpx.Response, *, is_create: bool, task_id: str | None, secrets: Sequence[str]
+def read_envelope(
+    response: httpx.Response,
+    *,
+    is_create: bool = False,
+    task_id: str | None = None,
+    secrets: Sequence[str] = (),
 ) -> dict[str, Any]:
     """PiAPI's envelope `{code, data, message}` as a dict; raises for an error or non-JSON.
+    Also the check of an answer that carries no data we need (cancel).
 
     Read leniently: a missing `code` or `message` is not an error, only a `code` saying so.
     """

@@ -25,7 +25,6 @@ from typing import Any, Literal, cast
 
 MediaKind = Literal["video", "audio", "image", "3d", "text"]
 """What a task makes. Each family's output class declares it (`MEDIA_KIND: ClassVar[MediaKind]`)."""
-MEDIA_KINDS: tuple[MediaKind, ...] = ("video", "audio", "image", "3d", "text")
 
 # A key containing one of these names a preview or an input, never a result.
 PREVIEW_WORDS = (

@@ -43,12 +43,10 @@ def retry_options(
     }
 
 
-def _failure(state: RetryCallState) -> BaseException:
+def _failure(state: RetryCallState) -> BaseException | None:
+    """The exception of the attempt tenacity asks about; None for a result."""
     outcome = state.outcome
-    exc = outcome.exception() if outcome is not None else None
-    if exc is None:  # tenacity asks only after a failed attempt: `retry` lets results pass
-        raise AssertionError("a retry decision was asked without a failure")
-    return exc
+    return outcome.exception() if outcome is not None else None
 
 
 class _RetryPlan:
@@ -67,10 +65,9 @@ class _RetryPlan:
         self._delay = 0.0
 
     def retry(self, state: RetryCallState) -> bool:
-        outcome = state.outcome
-        if outcome is None or not outcome.failed:
-            return False  # a result: returned as it is
         exc = _failure(state)
+        if exc is None:
+            return False  # a result: returned as it is
         delay = retry_decision(
             exc,
             state.attempt_number,

@@ -20,7 +20,7 @@ from typing import Any, Literal, NamedTuple, Protocol
 from piapi._core.checks import UsdAmount, usd_amount
 from piapi._core.errors import PiAPIError, SpendLimitError
 from piapi._core.models import Task, TaskT
-from piapi._core.protocol import CreateCost
+from piapi._core.protocol import CreateCost, estimate_cost
 from piapi._core.text import format_usd
 
 _ZERO = Decimal(0)
@@ -80,20 +80,14 @@ def reservation_amount(
     return amount
 
 
-def reported_cost(task: Task[Any, Any]) -> Decimal | None:
-    """What PiAPI reports a new task costs: the charge, else the hold; None when it reports
-    no amount yet (no usage, or 0 on a task still running)."""
+def settled_amount(task: Task[Any, Any], reserved: Decimal) -> Decimal:
+    """What a create's reservation becomes once PiAPI answered with `task`: the charge, else
+    the hold it reports; what was reserved while it reports no amount yet (no usage, or 0
+    on a task still running)."""
     cost = task.cost_usd
     if cost is None or (cost == 0 and not task.is_terminal):
-        return None
+        return reserved
     return cost
-
-
-def settled_amount(task: Task[Any, Any], reserved: Decimal) -> Decimal:
-    """What a create's reservation becomes once PiAPI answered with `task`: the charge or
-    hold it reports, else (no amount yet) what was reserved."""
-    reported = reported_cost(task)
-    return reserved if reported is None else reported
 
 
 class ReservationState(enum.Enum):
@@ -159,7 +153,7 @@ class SpendLedger:
     ) -> Reservation:
         """Count a create before it is sent, or raise `SpendLimitError` (nothing counted).
         `shared`: the limit is checked by a shared store, not against this total."""
-        estimate = cost.estimate()  # outside the lock: it may validate a request
+        estimate = estimate_cost(cost.request)  # outside the lock: it may validate a request
         with self._lock:
             amount = reservation_amount(
                 estimate=estimate,

@@ -25,7 +25,7 @@ from piapi._core.errors import (
     BadRequestError,
     PermissionDeniedError,
 )
-from piapi._core.protocol import DEFAULT_BASE_URL, _read_envelope, http_url_problem, redact
+from piapi._core.protocol import DEFAULT_BASE_URL, http_url_problem, read_envelope, redact
 
 UploadSource = str | os.PathLike[str] | bytes | IO[bytes]
 """What `files.upload` takes: a path, the bytes, or a binary file object."""
@@ -77,10 +77,8 @@ def resolve_upload_url(upload_url: str | None, base_url: str) -> str:
 def _own_name(file: UploadSource) -> str | None:
     """A path's file name, or the name of a file object opened from a path."""
     source: object = file if isinstance(file, str | os.PathLike) else getattr(file, "name", None)
-    if isinstance(source, str):
-        return os.path.basename(source)
-    if isinstance(source, os.PathLike):
-        return os.path.basename(os.fsdecode(cast("os.PathLike[str]", source)))
+    if isinstance(source, str | os.PathLike):
+        return os.path.basename(os.fsdecode(cast("str | os.PathLike[str]", source)))
     return None
 
 
@@ -147,7 +145,7 @@ def read_upload_url(response: httpx.Response, *, secrets: Sequence[str] = ()) ->
     """The uploaded file's URL (`data.url`, or `url` at the top level), or the error the
     answer stands for: a 403 says the plan is too low, a 400 that the file was refused."""
     try:
-        envelope = _read_envelope(response, is_create=False, task_id=None, secrets=secrets)
+        envelope = read_envelope(response, secrets=secrets)
     except PermissionDeniedError as exc:
         raise _reworded(exc, PLAN_TOO_LOW) from None
     except BadRequestError as exc:

@@ -75,8 +75,7 @@ class Sender:
         # headers): its requests are built by it. Ours has none of those, so its headers are
         # merged once, not per request: with the pool's defaults the largest avoidable cost
         # of a fast poll.
-        self._builds_requests = http_client is not None
-        headers = httpx.Headers(self.headers if self._builds_requests else http.headers)
+        headers = httpx.Headers(http.headers if self.owns_pool else self.headers)
         headers.update(self.headers)
         json_headers = httpx.Headers(headers)
         json_headers["Content-Type"] = "application/json"
@@ -163,7 +162,7 @@ class Sender:
         if self.lifetime.closed:
             raise closed_error(request, is_create=False)
         if deadline.expired(self.now()):
-            raise deadline_error(request, is_create=is_create, sent=False)
+            raise deadline_error(request, is_create=False)
         request.extensions["timeout"] = timeouts = self._timeouts(deadline)
         left = deadline.remaining(self.now())
         started = time.perf_counter()
@@ -182,7 +181,7 @@ class Sender:
                             for chunk in chunks:
                                 reader.add(chunk)
                                 if left is not None and deadline.expired(self.now()):
-                                    raise deadline_error(request, is_create=is_create, sent=True)
+                                    raise deadline_error(request, is_create=is_create)
                         # What Response.read() stores: the body was read here, to count it.
                         response._content = reader.body()
                     finally:
@@ -214,7 +213,7 @@ class Sender:
         """The request of one call, without its timeout: each attempt sets that from the
         call's deadline (`_send_once`)."""
         headers = self._headers[content is not None]
-        if self._builds_requests:
+        if not self.owns_pool:  # a caller's pool builds its requests
             return self.http.build_request(method, url, headers=headers, content=content)
         return httpx.Request(method, url, headers=headers, content=content)
 

@@ -37,7 +37,7 @@ from piapi._core.protocol import (
     Secrets,
     create_plan,
     estimate_cost,
-    read_ack,
+    read_envelope,
     task_url,
 )
 from piapi._core.spending import Spending
@@ -377,7 +377,7 @@ class Tasks:
         PiAPI supports this for some models only; its refusal is raised as `APIStatusError`.
         """
         url = task_url(self._sender.base_url, task_id)
-        read = partial(read_ack, task_id=task_id, secrets=self._sender.secrets)
+        read = partial(read_envelope, task_id=task_id, secrets=self._sender.secrets)
         self._sender.send("DELETE", url, read)
 
     @overload
