@@ -60,6 +60,18 @@ def test_batch_creates_waits_downloads_and_says_so(
     assert len(piapi_fake.created_tasks) == 4
 
 
+def test_an_outcome_is_shown_as_text_even_when_its_pieces_together_look_like_markup(
+    run: Run, piapi_fake: FakePiAPI, tmp_path: Path
+) -> None:
+    # A task id and a folder that only together make a tag ("[bold): .../x]"): read as
+    # markup, the rest of the line would vanish.
+    piapi_fake.script(task_id="[bold")
+    file = write(tmp_path / "in.jsonl", LINES[:1])
+    code, _, err = run("batch", file, "--out", "x]", "--yes")
+    assert code == codes.EXIT_OK, err
+    assert "line 1: completed ([bold): x]/1-clip-one.mp4" in err
+
+
 def test_running_again_resumes_and_asks_nothing_when_nothing_is_left_to_create(
     run: Run, piapi_fake: FakePiAPI, tmp_path: Path
 ) -> None:

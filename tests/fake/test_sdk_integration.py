@@ -97,6 +97,18 @@ def test_sync_cancel(client: PiAPIClient, server: FakePiAPIServer) -> None:
         client.tasks.cancel("no-such-task")
 
 
+@pytest.mark.parametrize("task_id", ["[bold", "a b%2F?#", "id-\u00e9"])
+def test_an_id_the_sdk_percent_encodes_is_read_back_as_given(
+    client: PiAPIClient, server: FakePiAPIServer, task_id: str
+) -> None:
+    # The SDK sends the id as one percent-encoded path segment; a server decodes it.
+    server.fake.script(task_id=task_id, queue_delay=60.0)
+    created = client.sora2.create(prompt="odd id")
+    assert client.tasks.get(created.task_id).task_id == task_id
+    client.tasks.cancel(task_id)
+    assert client.tasks.get(task_id).status == TaskStatus.CANCELLED
+
+
 def test_sync_wait_timeout(client: PiAPIClient, server: FakePiAPIServer) -> None:
     server.fake.script(duration=60.0)
     task = client.sora2.create(prompt="forever")

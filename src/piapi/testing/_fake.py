@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, cast
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from piapi.testing._catalog import CATALOG, MediaKind, ModelSpec
 from piapi.testing._clock import Clock, FakeClock, RealClock
@@ -232,9 +232,9 @@ _TASK_ROUTES = {"GET": "get", "HEAD": "get", "DELETE": "cancel"}
 def _route(method: str, path: str, upload_path: str) -> tuple[str, str | None]:
     if path == upload_path:
         return ("upload" if method == "POST" else "other"), None
-    task_id = path.removeprefix("/api/v1/task/")
-    if task_id != path and "/" not in task_id and method in _TASK_ROUTES:
-        return _TASK_ROUTES[method], task_id
+    segment = path.removeprefix("/api/v1/task/")
+    if segment != path and "/" not in segment and method in _TASK_ROUTES:
+        return _TASK_ROUTES[method], unquote(segment)  # the SDK percent-encodes the id
     if path.startswith("/ephemeral/") and method in ("GET", "HEAD"):
         return "media", path[len("/ephemeral/") :]
     return _ROUTES.get((method, path), "other"), None
